@@ -1,0 +1,89 @@
+/**
+ * The one interface through which the task pane touches a workbook. `src/excel/` implements it
+ * with Office.js, `src/file/` over an .xlsx file in memory (CLI and standalone page), and tests
+ * with an in-memory workbook. The engine decides *what* to write (see output.ts); a host only
+ * knows *how* to write it into its kind of workbook.
+ */
+import type { CellValue, SheetGrid, Severity } from "./types";
+
+/** A cell value we write. Strings are always written as text, never as formulas. */
+export type OutValue = string | number | null;
+
+/**
+ * What the add-in writes for one validation: result columns to the right of the data (or into a
+ * new sheet when those cells hold foreign data), and marks on problem cells.
+ */
+export interface ResultPlan {
+  sheet: string;
+  /** 1-based sheet row of the header row; result headers go here. */
+  headerRow: number;
+  /** 1-based first result column (the first empty column right of the data). */
+  startCol: number;
+  headers: string[];
+  /** One entry per data row that gets results: 1-based sheet row and one value per header. */
+  rows: { row: number; values: OutValue[] }[];
+  /** Cells to colour, as A1 addresses on `sheet`. */
+  marks: { address: string; severity: Severity }[];
+}
+
+/** Where results actually went. */
+export interface WriteOutcome {
+  /** "columns" = beside the data; "sheet" = a new sheet because the columns held foreign data. */
+  placement: "columns" | "sheet";
+  sheet: string;
+  /** The written range in A1 form (sheet-qualified). */
+  range: string;
+  cellsWritten: number;
+  marked: number;
+}
+
+/** A sheet to create in full (summary, template, report parts). */
+export interface SheetPlan {
+  name: string;
+  /** Row 1 first. */
+  rows: OutValue[][];
+  /** Column widths in characters, optional. */
+  widths?: number[];
+  /** Rows (1-based) to format as a header. */
+  headerRows?: number[];
+  /** Drop-down lists: A1 range → allowed values. */
+  validations?: { range: string; list: string[] }[];
+  /** Number formats: A1 range → Excel format code. */
+  numberFormats?: { range: string; format: string }[];
+  /** A native chart, where the host can make one. */
+  chart?: { type: "column" | "bar"; range: string; title: string };
+}
+
+/** What the add-in remembers inside the workbook (chosen pack, mapping, changed thresholds, what it wrote). */
+export interface WorkbookSettings {
+  pack?: string;
+  mapping?: Record<string, number>;
+  params?: Record<string, number>;
+  headerRow?: number;
+}
+
+export interface Progress {
+  done: number;
+  total: number;
+}
+
+export interface WorkbookHost {
+  readonly kind: "excel" | "file" | "memory";
+  listSheets(): Promise<string[]>;
+  activeSheet(): Promise<string>;
+  /** The used range of a sheet as values (cached results for formulas), read in chunks. */
+  readSheet(name: string, onProgress?: (p: Progress) => void): Promise<SheetGrid>;
+  /** Writes a result plan. Refuses to overwrite anything the add-in did not write: then writes a new sheet. */
+  writeResults(plan: ResultPlan, onProgress?: (p: Progress) => void): Promise<WriteOutcome>;
+  /** Removes exactly what the add-in wrote (values, colours, sheets it created) and nothing else. */
+  clearResults(): Promise<{ cellsCleared: number; sheetsRemoved: number }>;
+  /** Creates (or replaces one the add-in made earlier) a sheet. Returns the name used. */
+  writeSheet(plan: SheetPlan): Promise<string>;
+  selectCell(sheet: string, address: string): Promise<void>;
+  loadSettings(): Promise<WorkbookSettings>;
+  saveSettings(s: WorkbookSettings): Promise<void>;
+  /** Subscribes to active-sheet changes; returns an unsubscribe function. */
+  onActiveSheetChanged?(cb: (sheet: string) => void): () => void;
+}
+
+export type { CellValue };
