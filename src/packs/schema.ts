@@ -203,96 +203,141 @@ function pathText(path: readonly PropertyKey[]): string {
   return out || "(整个规则包)";
 }
 
-/** Field, param and criterion references that the schema's shapes cannot check by themselves. */
-function referenceProblems(pack: Pack): PackProblem[] {
+const TEST_FORMS = "cmp、yes、textIn、withinYears、anyOf、allOf、atLeast、if";
+
+/**
+ * A test that fits none of the forms fails as one opaque "invalid union". Officials need the
+ * mistake inside the form they meant, so pick the branch that recognised the keys and report its
+ * issues; when no branch did, say which forms exist.
+ */
+function flattenIssues(issues: readonly z.core.$ZodIssue[], base: PropertyKey[]): { path: PropertyKey[]; issue: z.core.$ZodIssue }[] {
+  const out: { path: PropertyKey[]; issue: z.core.$ZodIssue }[] = [];
+  for (const issue of issues) {
+    const path = [...base, ...issue.path];
+    if (issue.code !== "invalid_union" || !issue.errors.length) {
+      out.push({ path, issue });
+      continue;
+    }
+    const branches = issue.errors.filter((b) => !b.some((i) => i.code === "unrecognized_keys" && i.path.length === 0));
+    const best = branches.sort((a, b) => a.length - b.length)[0];
+    if (best) out.push(...flattenIssues(best, path));
+    else out.push({ path, issue: { ...issue, errors: [] } });
+  }
+  return out;
+}
+
+function issueText(issue: z.core.$ZodIssue, lang: "zh" | "en"): string {
+  if (issue.code === "invalid_union")
+    return lang === "zh" ? `写法不对：应为 ${TEST_FORMS} 中的一种` : `not a known form: use one of ${TEST_FORMS.replace(/、/g, ", ")}`;
+  return issue.message;
+}
+
+type Loose = Record<string, unknown>;
+const list = (v: unknown): Loose[] => (Array.isArray(v) ? v.filter((x): x is Loose => typeof x === "object" && x !== null) : []);
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+
+/**
+ * References between parts of the pack (fields, params, criteria, interpretations) that the
+ * shapes alone cannot check. Written over loose input so a pack with shape mistakes still gets
+ * every reference mistake reported in the same pass.
+ */
+function referenceProblems(pack: Loose): PackProblem[] {
   const problems: PackProblem[] = [];
-  const fields = new Set(pack.fields.map((f) => f.id));
-  const params = new Set(pack.params.map((p) => p.id));
-  const interps = new Set(pack.interpretations.map((i) => i.id));
-  const criteria = new Set(pack.criteria.map((c) => c.id));
+  const ids = (v: unknown) => list(v).map((x) => str(x.id)).filter((x): x is string => !!x);
+  const fields = new Set(ids(pack.fields));
+  const params = new Set(ids(pack.params));
+  const interps = new Set(ids(pack.interpretations));
+  const criteria = new Set(ids(pack.criteria));
   const add = (path: string, zh: string, en: string) => problems.push({ path, message: { zh, en } });
-  const dupes = (ids: string[], path: string, what: string, whatEn: string) => {
+  const dupes = (key: string, what: string, whatEn: string) => {
     const seen = new Set<string>();
-    ids.forEach((v, i) => {
-      if (seen.has(v)) add(`${path}[${i}].id`, `${what}编号“${v}”重复了`, `${whatEn} id "${v}" is used twice`);
+    list(pack[key]).forEach((x, i) => {
+      const v = str(x.id);
+      if (v === undefined) return;
+      if (seen.has(v)) add(`${key}[${i}].id`, `${what}编号“${v}”重复了`, `${whatEn} id "${v}" is used twice`);
       seen.add(v);
     });
   };
-  dupes(pack.fields.map((f) => f.id), "fields", "字段", "field");
-  dupes(pack.params.map((p) => p.id), "params", "参数", "param");
-  dupes(pack.criteria.map((c) => c.id), "criteria", "标准", "criterion");
-  const field = (ref: string, path: string) => {
-    if (!fields.has(ref)) add(path, `引用了不存在的字段“${ref}”`, `refers to field "${ref}", which the pack does not define`);
+  dupes("fields", "字段", "field");
+  dupes("params", "参数", "param");
+  dupes("criteria", "标准", "criterion");
+  const field = (ref: unknown, path: string) => {
+    const r = str(ref);
+    if (r !== undefined && !fields.has(r)) add(path, `引用了不存在的字段“${r}”`, `refers to field "${r}", which the pack does not define`);
   };
-  const amount = (a: Amount, path: string) => {
-    if (typeof a === "object" && !params.has(a.param))
-      add(path, `引用了不存在的参数“${a.param}”`, `refers to param "${a.param}", which the pack does not define`);
+  const amount = (a: unknown, path: string) => {
+    const p = typeof a === "object" && a !== null ? str((a as Loose).param) : undefined;
+    if (p !== undefined && !params.has(p)) add(path, `引用了不存在的参数“${p}”`, `refers to param "${p}", which the pack does not define`);
   };
-  const walk = (t: Test, path: string): void => {
-    if ("cmp" in t) (field(t.field, `${path}.field`), amount(t.value, `${path}.value`));
-    else if ("yes" in t) field(t.yes, `${path}.yes`);
-    else if ("textIn" in t) field(t.textIn, `${path}.textIn`);
-    else if ("withinYears" in t) (field(t.withinYears, `${path}.withinYears`), field(t.of, `${path}.of`), amount(t.years, `${path}.years`));
-    else if ("anyOf" in t) t.anyOf.forEach((s, i) => walk(s, `${path}.anyOf[${i}]`));
-    else if ("allOf" in t) t.allOf.forEach((s, i) => walk(s, `${path}.allOf[${i}]`));
-    else if ("atLeast" in t) (amount(t.atLeast, `${path}.atLeast`), t.of.forEach((s, i) => walk(s, `${path}.of[${i}]`)));
-    else (walk(t.if, `${path}.if`), walk(t.then, `${path}.then`), t.else && walk(t.else, `${path}.else`));
+  const walk = (t: unknown, path: string): void => {
+    if (typeof t !== "object" || t === null) return;
+    const o = t as Loose;
+    if ("cmp" in o) (field(o.field, `${path}.field`), amount(o.value, `${path}.value`));
+    if ("yes" in o) field(o.yes, `${path}.yes`);
+    if ("textIn" in o) field(o.textIn, `${path}.textIn`);
+    if ("withinYears" in o) (field(o.withinYears, `${path}.withinYears`), field(o.of, `${path}.of`), amount(o.years, `${path}.years`));
+    for (const k of ["anyOf", "allOf", "of"]) if (Array.isArray(o[k])) (o[k] as unknown[]).forEach((s, i) => walk(s, `${path}.${k}[${i}]`));
+    if ("atLeast" in o) amount(o.atLeast, `${path}.atLeast`);
+    for (const k of ["if", "then", "else"]) if (k in o) walk(o[k], `${path}.${k}`);
   };
-  pack.criteria.forEach((c, i) => {
+  const interp = (ref: unknown, path: string) => {
+    const r = str(ref);
+    if (r !== undefined && !interps.has(r)) add(path, `引用了不存在的解释“${r}”`, `refers to interpretation "${r}", which the pack does not define`);
+  };
+  list(pack.criteria).forEach((c, i) => {
     walk(c.test, `criteria[${i}].test`);
-    if (c.flag) field(c.flag, `criteria[${i}].flag`);
-    if (c.interpretation && !interps.has(c.interpretation))
-      add(`criteria[${i}].interpretation`, `引用了不存在的解释“${c.interpretation}”`, `refers to interpretation "${c.interpretation}", which the pack does not define`);
+    field(c.flag, `criteria[${i}].flag`);
+    interp(c.interpretation, `criteria[${i}].interpretation`);
   });
-  pack.params.forEach((p, i) => {
-    if (p.interpretation && !interps.has(p.interpretation))
-      add(`params[${i}].interpretation`, `引用了不存在的解释“${p.interpretation}”`, `refers to interpretation "${p.interpretation}", which the pack does not define`);
-    if ((p.min !== undefined && p.value < p.min) || (p.max !== undefined && p.value > p.max))
-      add(`params[${i}].value`, `参数“${p.id}”的值 ${p.value} 超出允许范围`, `param "${p.id}" value ${p.value} is outside its allowed range`);
+  list(pack.params).forEach((p, i) => {
+    interp(p.interpretation, `params[${i}].interpretation`);
+    const v = p.value;
+    if (typeof v === "number" && ((typeof p.min === "number" && v < p.min) || (typeof p.max === "number" && v > p.max)))
+      add(`params[${i}].value`, `参数“${String(p.id)}”的值 ${v} 超出允许范围`, `param "${String(p.id)}" value ${v} is outside its allowed range`);
   });
-  pack.layouts.forEach((l, i) => {
-    l.required.forEach((f, j) => field(f, `layouts[${i}].required[${j}]`));
-    l.criteria?.forEach((c, j) => {
-      if (!criteria.has(c)) add(`layouts[${i}].criteria[${j}]`, `引用了不存在的标准“${c}”`, `refers to criterion "${c}", which the pack does not define`);
+  list(pack.layouts).forEach((l, i) => {
+    (Array.isArray(l.required) ? l.required : []).forEach((f, j) => field(f, `layouts[${i}].required[${j}]`));
+    (Array.isArray(l.criteria) ? l.criteria : []).forEach((c, j) => {
+      const r = str(c);
+      if (r !== undefined && !criteria.has(r)) add(`layouts[${i}].criteria[${j}]`, `引用了不存在的标准“${r}”`, `refers to criterion "${r}", which the pack does not define`);
     });
-    if (l.count?.min !== undefined) amount(l.count.min, `layouts[${i}].count.min`);
-    if (l.count?.max !== undefined) amount(l.count.max, `layouts[${i}].count.max`);
+    const count = (l.count ?? {}) as Loose;
+    amount(count.min, `layouts[${i}].count.min`);
+    amount(count.max, `layouts[${i}].count.max`);
   });
-  if (pack.outcome.kind === "grade") {
-    pack.outcome.bands.forEach((b, i) => amount(b.min, `outcome.bands[${i}].min`));
-    if (pack.criteria.length === 0) add("criteria", "按条数评等级的规则包至少要有一条标准", "a graded pack needs at least one criterion");
+  const outcome = (pack.outcome ?? {}) as Loose;
+  if (outcome.kind === "grade") {
+    list(outcome.bands).forEach((b, i) => amount(b.min, `outcome.bands[${i}].min`));
+    if (!list(pack.criteria).length) add("criteria", "按条数评等级的规则包至少要有一条标准", "a graded pack needs at least one criterion");
   }
-  if (pack.budget) {
-    const b = pack.budget;
-    field(b.fields.category, "budget.fields.category");
-    field(b.fields.amount, "budget.fields.amount");
-    if (b.fields.purpose) field(b.fields.purpose, "budget.fields.purpose");
-    if (b.fields.matching) field(b.fields.matching, "budget.fields.matching");
-    b.groupBy.forEach((g, i) => field(g, `budget.groupBy[${i}]`));
-    amount(b.subsidy, "budget.subsidy");
-    amount(b.warnRatio, "budget.warnRatio");
-    amount(b.subsidyYears, "budget.subsidyYears");
-    amount(b.reportDueDays, "budget.reportDueDays");
+  if (typeof pack.budget === "object" && pack.budget !== null) {
+    const b = pack.budget as Loose;
+    const bf = (b.fields ?? {}) as Loose;
+    for (const k of ["category", "amount", "purpose", "matching"]) field(bf[k], `budget.fields.${k}`);
+    (Array.isArray(b.groupBy) ? b.groupBy : []).forEach((g, i) => field(g, `budget.groupBy[${i}]`));
+    for (const k of ["subsidy", "warnRatio", "subsidyYears", "reportDueDays"]) amount(b[k], `budget.${k}`);
   }
   return problems;
 }
 
-/** Validates a pack: shape first (messages in both languages), then references between its parts. */
+/** Validates a pack: every shape mistake and every broken reference, one message each, in both languages. */
 export function parsePack(input: unknown): PackParse {
   const zh = packSchema.safeParse(input, { error: z.locales.zhCN().localeError });
+  const loose = typeof input === "object" && input !== null && !Array.isArray(input) ? (input as Loose) : null;
+  const refs = loose ? referenceProblems(loose) : [];
+  if (zh.success && !refs.length) return { ok: true, pack: zh.data };
+  const errors: PackProblem[] = [];
   if (!zh.success) {
     const en = packSchema.safeParse(input, { error: z.locales.en().localeError });
-    const enIssues = en.success ? [] : en.error.issues;
-    return {
-      ok: false,
-      errors: zh.error.issues.map((issue, i) => ({
-        path: pathText(issue.path),
-        message: { zh: issue.message, en: enIssues[i]?.message ?? issue.message },
-      })),
-    };
+    const zhIssues = flattenIssues(zh.error.issues, []);
+    const enIssues = en.success ? [] : flattenIssues(en.error.issues, []);
+    zhIssues.forEach(({ path, issue }, i) =>
+      errors.push({ path: pathText(path), message: { zh: issueText(issue, "zh"), en: enIssues[i] ? issueText(enIssues[i].issue, "en") : issue.message } }),
+    );
   }
-  const problems = referenceProblems(zh.data);
-  return problems.length ? { ok: false, errors: problems } : { ok: true, pack: zh.data };
+  const seen = new Set(errors.map((e) => e.path));
+  for (const r of refs) if (!seen.has(r.path)) errors.push(r);
+  return { ok: false, errors };
 }
 
 /** One line per problem, for logs and the command line. */
