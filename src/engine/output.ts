@@ -1,0 +1,351 @@
+/**
+ * What the add-in writes, decided once for every door (Excel layer, .xlsx file layer, command
+ * line): result columns beside the data, marks on problem cells, the printable summary sheet and
+ * the empty submission template. Hosts only decide *how* to put these plans into their workbook.
+ */
+import type { OutValue, ResultPlan, SheetPlan } from "./host";
+import type { CellValue, GroupResult, Issue, RecordResult, Severity, SheetGrid, SheetResult, Status } from "./types";
+import type { Field, Pack, Test } from "../packs/schema";
+
+/** Excel treats text that starts with these as a formula (=, +, -) or an implicit-intersection formula (@). */
+export function needsTextGuard(s: string): boolean {
+  return /^[=+\-@]/.test(s);
+}
+
+/** Longest 校验说明 we write into one cell: a reason, not a report (the task pane lists every problem). */
+const NOTE_MAX = 300;
+/** Rows of a template sheet that get drop-downs and number formats. */
+export const TEMPLATE_ROWS = 500;
+
+export const ASSESSMENT_HEADERS = ["得分", "等级", "未达标项", "校验说明"] as const;
+export const CHECK_HEADERS = ["校验结果", "说明"] as const;
+
+const STATUS_WORD: Record<Status, string> = { ok: "通过", warning: "需核实", error: "不通过" };
+
+function colLetter(col: number): string {
+  let s = "";
+  for (let n = col; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}
+
+function colNumber(letters: string): number {
+  let n = 0;
+  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
+  return n;
+}
+
+function isBlank(v: CellValue | undefined): boolean {
+  return v === null || v === undefined || (typeof v === "string" && v.trim() === "");
+}
+
+/** Columns (1-based, inclusive) covered by a merged area such as "B2:D3", with its rows. */
+function mergeBox(a1: string): { r1: number; r2: number; c1: number; c2: number } | null {
+  const m = /^\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$/i.exec(a1.replace(/^.*!/, "").trim());
+  if (!m) return null;
+  const c1 = colNumber(m[1]);
+  const r1 = Number(m[2]);
+  return { r1, c1, c2: m[3] ? colNumber(m[3]) : c1, r2: m[4] ? Number(m[4]) : r1 };
+}
+
+function filled(cells: CellValue[] | undefined): number {
+  return (cells ?? []).filter((v) => !isBlank(v)).length;
+}
+
+/**
+ * The first column right of the data: past the last non-empty cell of the header rows and every
+ * row below, and past any merged area that reaches into those rows. The row above the header
+ * counts as a header row (the group row of a two-row header) when it holds more than one cell;
+ * a title row holds one, and a wide title must not push the results away from the data.
+ */
+export function firstFreeColumn(grid: SheetGrid, headerRow: number): number {
+  const above = grid.rows[headerRow - 1 - grid.origin.row];
+  const top = Math.max(grid.origin.row, filled(above) > 1 ? headerRow - 1 : headerRow);
+  let last = grid.origin.col - 1;
+  grid.rows.forEach((cells, i) => {
+    if (grid.origin.row + i < top) return;
+    for (let j = cells.length - 1; j >= 0; j--) {
+      if (!isBlank(cells[j])) {
+        last = Math.max(last, grid.origin.col + j);
+        break;
+      }
+    }
+  });
+  for (const m of grid.merges ?? []) {
+    const box = mergeBox(m);
+    if (box && box.r2 >= top) last = Math.max(last, box.c2);
+  }
+  return Math.max(last + 1, 1);
+}
+
+function issueLine(issue: Issue): string {
+  const msg = issue.message.zh.trim();
+  return issue.cell && !msg.includes(issue.cell) ? `${issue.cell}：${msg}` : msg;
+}
+
+/** Issues joined with "；", each once, cut to a cell-sized note that says how many were left out. */
+function note(lines: string[], empty: string): string {
+  const unique = [...new Set(lines.filter((l) => l))];
+  if (!unique.length) return empty;
+  let out = "";
+  for (let i = 0; i < unique.length; i++) {
+    const next = out ? `${out}；${unique[i]}` : unique[i];
+    if (next.length > NOTE_MAX && out) return `${out}；……（另有 ${unique.length - i} 条，见任务窗格问题列表）`;
+    out = next;
+  }
+  return out.length > NOTE_MAX ? `${out.slice(0, NOTE_MAX)}……` : out;
+}
+
+function criterionName(pack: Pack, id: string): string {
+  const c = pack.criteria.find((x) => x.id === id);
+  return c ? `${c.name.zh}（${c.source}）` : id;
+}
+
+/** Issues of budget groups (over-spend per studio and year) shown on the row they point at. */
+function groupIssuesByRow(groups: GroupResult[]): Map<number, Issue[]> {
+  const byRow = new Map<number, Issue[]>();
+  for (const g of groups)
+    for (const i of g.issues) {
+      if (i.row === null) continue;
+      const list = byRow.get(i.row) ?? [];
+      list.push(i);
+      byRow.set(i.row, list);
+    }
+  return byRow;
+}
+
+function recordValues(rec: RecordResult, pack: Pack, extra: Issue[]): OutValue[] {
+  const issues = [...rec.issues, ...extra];
+  if (pack.outcome.kind === "grade") {
+    const failed = rec.failed.join("、");
+    return [rec.met, rec.grade, failed || null, note(issues.map(issueLine), rec.status === "ok" ? "无问题" : "")];
+  }
+  const verdict = pack.outcome.kind === "all" && rec.grade ? rec.grade : STATUS_WORD[rec.status];
+  const unmet = rec.failed.map((id) => `未满足：${criterionName(pack, id)}`);
+  return [verdict, note([...unmet, ...issues.map(issueLine)], rec.status === "ok" ? "无问题" : "")];
+}
+
+/**
+ * Result columns for one evaluated sheet: headers on the header row, one line per record, and a
+ * mark on every cell an issue points at (an error outranks a warning on the same cell).
+ */
+export function planResults(grid: SheetGrid, result: SheetResult, pack: Pack): ResultPlan {
+  const headers: string[] = pack.outcome.kind === "grade" ? [...ASSESSMENT_HEADERS] : [...CHECK_HEADERS];
+  const byRow = groupIssuesByRow(result.groups);
+  const rows = result.records.map((rec) => ({ row: rec.row, values: recordValues(rec, pack, byRow.get(rec.row) ?? []) }));
+
+  const marks = new Map<string, Severity>();
+  const mark = (i: Issue) => {
+    if (!i.cell) return;
+    const cell = i.cell.replace(/\$/g, "").toUpperCase();
+    if (marks.get(cell) !== "error") marks.set(cell, i.severity);
+  };
+  for (const r of result.records) r.issues.forEach(mark);
+  for (const g of result.groups) g.issues.forEach(mark);
+  result.problems.forEach(mark);
+
+  return {
+    sheet: result.sheet,
+    headerRow: result.headerRow,
+    startCol: firstFreeColumn(grid, result.headerRow),
+    headers,
+    rows,
+    marks: [...marks].map(([address, severity]) => ({ address, severity })),
+  };
+}
+
+/** Sheet names: at most 31 characters, none of []:*?/\ (Excel's rules, and WPS's). */
+export function safeSheetName(name: string): string {
+  const clean = name.replace(/[[\]:*?/\\]/g, "").replace(/^'+|'+$/g, "").trim();
+  return (clean || "Sheet").slice(0, 31);
+}
+
+function range(c1: number, r1: number, c2: number, r2: number): string {
+  return `${colLetter(c1)}${r1}:${colLetter(c2)}${r2}`;
+}
+
+/** Display width of a header in Excel character units: CJK characters take two. */
+function textWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) w += /[\u2E80-\uFFEF]/.test(ch) ? 2 : 1;
+  return w;
+}
+
+function widthsFor(rows: OutValue[][], from: number, min = 6, max = 40): number[] {
+  const widths: number[] = [];
+  rows.slice(from).forEach((r) =>
+    r.forEach((v, j) => {
+      const w = v === null ? 0 : textWidth(String(v));
+      widths[j] = Math.min(max, Math.max(widths[j] ?? min, w + 2));
+    }),
+  );
+  return widths;
+}
+
+function labelOfGroup(g: GroupResult): string {
+  return Object.values(g.key)
+    .map((v) => String(v))
+    .join(" ");
+}
+
+/**
+ * A printable summary of one validation (every evaluated sheet for one pack): a title, one line
+ * per record — or, for budgets, spent / limit / status per studio and year — then counts per grade
+ * (or status) with a column chart over them.
+ */
+export function summarySheet(results: SheetResult[], pack: Pack): SheetPlan {
+  const rows: OutValue[][] = [];
+  const title = `${pack.name.zh}校验汇总`;
+  rows.push([title]);
+  rows.push([`依据：${pack.document}`]);
+  rows.push([`工作表：${results.map((r) => r.sheet).join("、") || "（无）"}`]);
+  rows.push([]);
+  const headerRows: number[] = [];
+  const numberFormats: { range: string; format: string }[] = [];
+  let chart: SheetPlan["chart"];
+
+  if (pack.budget) {
+    const groups = results.flatMap((r) => r.groups);
+    headerRows.push(rows.length + 1);
+    rows.push(["工作室及年度", "已支出（元）", "限额（元）", "使用比例", "状态", "说明"]);
+    const first = rows.length + 1;
+    for (const g of groups)
+      rows.push([
+        labelOfGroup(g),
+        g.spent,
+        g.limit,
+        g.limit > 0 ? g.spent / g.limit : null,
+        STATUS_WORD[g.status],
+        note(g.issues.map(issueLine), ""),
+      ]);
+    if (!groups.length) rows.push(["（没有可汇总的经费记录）"]);
+    const last = rows.length;
+    if (groups.length) {
+      numberFormats.push({ range: range(2, first, 3, last), format: "#,##0.00" });
+      numberFormats.push({ range: range(4, first, 4, last), format: "0.0%" });
+      chart = { type: "bar", range: range(1, first - 1, 3, last), title: "各工作室经费：已支出与限额" };
+    }
+  } else {
+    const graded = pack.outcome.kind === "grade";
+    headerRows.push(rows.length + 1);
+    rows.push(graded ? ["序号", "名称", "等级", "达标项数", "未达标项", "工作表", "行号"] : ["序号", "名称", "结果", "未满足条件", "问题数", "工作表", "行号"]);
+    let n = 0;
+    for (const r of results)
+      for (const rec of r.records) {
+        n++;
+        rows.push(
+          graded
+            ? [n, rec.label, rec.grade, rec.met, rec.failed.join("、") || null, r.sheet, rec.row]
+            : [n, rec.label, rec.grade ?? STATUS_WORD[rec.status], rec.failed.map((id) => criterionName(pack, id)).join("；") || null, rec.issues.length, r.sheet, rec.row],
+          );
+      }
+    if (!n) rows.push(["", "（没有记录）"]);
+  }
+
+  // Counts: per grade band (in the pack's order, zeros included) or per status.
+  rows.push([]);
+  const countsHeader = rows.length + 1;
+  headerRows.push(countsHeader);
+  const counts: [string, number][] = [];
+  if (pack.outcome.kind === "grade" && !pack.budget) {
+    const grades = results.flatMap((r) => r.records.map((x) => x.grade));
+    for (const b of pack.outcome.bands) counts.push([b.grade, grades.filter((g) => g === b.grade).length]);
+    rows.push(["等级", "数量"]);
+  } else if (pack.outcome.kind === "all") {
+    const { pass, fail } = pack.outcome;
+    const grades = results.flatMap((r) => r.records.map((x) => x.grade));
+    counts.push([pass, grades.filter((g) => g === pass).length]);
+    counts.push([fail, grades.filter((g) => g === fail).length]);
+    rows.push(["结果", "数量"]);
+  } else {
+    const statuses = pack.budget ? results.flatMap((r) => r.groups.map((g) => g.status)) : results.flatMap((r) => r.records.map((x) => x.status));
+    for (const s of ["ok", "warning", "error"] as Status[]) counts.push([STATUS_WORD[s], statuses.filter((x) => x === s).length]);
+    rows.push([pack.budget ? "经费状态（按工作室年度）" : "状态", "数量"]);
+  }
+  for (const [k, v] of counts) rows.push([k, v]);
+  const total = counts.reduce((a, [, v]) => a + v, 0);
+  rows.push(["合计", total]);
+  if (!chart && total > 0) chart = { type: "column", range: range(1, countsHeader, 2, countsHeader + counts.length), title: `${pack.name.zh}：${rows[countsHeader - 1][0]}分布` };
+
+  return {
+    name: safeSheetName(`${pack.name.zh}汇总`),
+    rows,
+    widths: widthsFor(rows, 4),
+    headerRows,
+    numberFormats,
+    chart,
+  };
+}
+
+function testFields(t: Test, out: Set<string>): void {
+  if ("cmp" in t) out.add(t.field);
+  else if ("yes" in t) out.add(t.yes);
+  else if ("textIn" in t) out.add(t.textIn);
+  else if ("withinYears" in t) (out.add(t.withinYears), out.add(t.of));
+  else if ("anyOf" in t) t.anyOf.forEach((s) => testFields(s, out));
+  else if ("allOf" in t) t.allOf.forEach((s) => testFields(s, out));
+  else if ("atLeast" in t) t.of.forEach((s) => testFields(s, out));
+  else if ("if" in t) (testFields(t.if, out), testFields(t.then, out), t.else && testFields(t.else, out));
+}
+
+/**
+ * The fields a template for `layoutId` asks for. By default the evidence layout (the first
+ * layout that requires no 是/否 flag column): a template should collect the evidence, not the
+ * verdict. Asked for by id, the flag layout gets one 是/否 column per standard.
+ */
+export function templateFields(pack: Pack, layoutId?: string): Field[] {
+  const flags = new Set(pack.criteria.map((c) => c.flag).filter((f): f is string => !!f));
+  const layout =
+    pack.layouts.find((l) => l.id === layoutId) ?? pack.layouts.find((l) => !l.required.some((f) => flags.has(f))) ?? pack.layouts[0];
+  const wanted = new Set<string>(layout.required);
+  const criteria = layout.criteria ? pack.criteria.filter((c) => layout.criteria!.includes(c.id)) : pack.criteria;
+  // A layout that requires a flag column is the one-是/否-column-per-standard layout: it asks
+  // each standard's flag, and evidence only for standards that have no flag.
+  const flagLayout = layout.required.some((f) => flags.has(f));
+  for (const c of criteria) {
+    if (flagLayout && c.flag) wanted.add(c.flag);
+    else testFields(c.test, wanted);
+  }
+  for (const f of pack.fields) if (f.role === "label") wanted.add(f.id);
+  if (pack.budget) {
+    const b = pack.budget.fields;
+    [b.category, b.amount, b.purpose, b.matching, ...pack.budget.groupBy].forEach((f) => f && wanted.add(f));
+  }
+  return pack.fields.filter((f) => wanted.has(f.id) && (flagLayout || !flags.has(f.id)));
+}
+
+const FORMAT: Partial<Record<Field["type"], string>> = {
+  money: "#,##0.00",
+  date: "yyyy-mm-dd",
+  count: "0",
+  year: "0",
+  // Text columns are formatted as text so that what an official types (a leading 0, a "-") stays as typed.
+  text: "@",
+};
+
+/**
+ * An empty submission sheet for a pack: a title row, the header row (the evidence layout for the
+ * assessment), drop-downs for yes/no and budget categories, and number formats per field type.
+ */
+export function templateSheet(pack: Pack, layoutId?: string): SheetPlan {
+  const fields = templateFields(pack, layoutId);
+  const first = 3;
+  const last = first + TEMPLATE_ROWS - 1;
+  const validations: { range: string; list: string[] }[] = [];
+  const numberFormats: { range: string; format: string }[] = [];
+  fields.forEach((f, i) => {
+    const col = i + 1;
+    const area = range(col, first, col, last);
+    if (f.type === "yesno") validations.push({ range: area, list: ["是", "否"] });
+    else if (pack.budget && f.id === pack.budget.fields.category) validations.push({ range: area, list: pack.budget.categories.map((c) => c.name) });
+    const fmt = FORMAT[f.type];
+    if (fmt) numberFormats.push({ range: area, format: fmt });
+  });
+  return {
+    name: safeSheetName(`${pack.name.zh}模板`),
+    rows: [[`${pack.name.zh}（${pack.recordIs.zh}）`], fields.map((f) => f.label)],
+    widths: fields.map((f) => Math.max(8, Math.min(30, textWidth(f.label) + 2))),
+    headerRows: [2],
+    validations,
+    numberFormats,
+  };
+}

@@ -1,0 +1,256 @@
+import { firstFreeColumn, needsTextGuard, planResults, summarySheet, templateSheet, templateFields, TEMPLATE_ROWS } from "../src/engine/output";
+import type { Issue, RecordResult, SheetGrid, SheetResult, GroupResult } from "../src/engine/types";
+import { applicationPack, assessmentPack, budgetPack } from "./support/mini-packs";
+
+function issue(p: Partial<Issue> & { cell: string | null; zh: string }): Issue {
+  return {
+    code: p.code ?? "unreadable",
+    severity: p.severity ?? "error",
+    cell: p.cell,
+    row: p.row ?? (p.cell ? Number(p.cell.replace(/^[A-Z]+/, "")) : null),
+    field: p.field ?? null,
+    text: p.text ?? null,
+    message: { zh: p.zh, en: p.zh },
+    source: p.source ?? null,
+  };
+}
+
+function record(p: Partial<RecordResult> & { row: number }): RecordResult {
+  return { label: `第${p.row}行`, status: "ok", grade: null, met: null, total: null, failed: [], issues: [], ...p };
+}
+
+function result(sheet: string, records: RecordResult[], extra: Partial<SheetResult> = {}): SheetResult {
+  return {
+    sheet,
+    pack: "x",
+    headerRow: 2,
+    columns: [],
+    unmatched: [],
+    records,
+    groups: [],
+    skipped: [],
+    problems: [],
+    summary: { records: records.length, ok: 0, warning: 0, error: 0, grades: {} },
+    interpretations: [],
+    ...extra,
+  };
+}
+
+/** The shape officials send: a merged title row, the header, three studios and a 合计 row. */
+const assessmentGrid: SheetGrid = {
+  name: "2024年度考核",
+  origin: { row: 1, col: 1 },
+  merges: ["A1:F1"],
+  rows: [
+    ["2024年度青少年科技教育名师工作室考核汇总表", null, null, null, null, null],
+    ["工作室名称", "国家级科技比赛获奖数", "省级一等奖（项）", "省级二等奖（项）", "培训场次(场)", "单位配套经费（元）"],
+    ["海州区创客工作室", 1, 2, 0, 2, "¥3,000.00"],
+    ["灌云县科学影像工作室", 0, "两个", 3, "1场", 0],
+    ["=连云区机器人工作室", 2, 1, 5, 3, "是"],
+    ["合计", 3, 3, 8, 6, null],
+  ],
+};
+
+describe("needsTextGuard", () => {
+  test.each([
+    ["=SUM(A1)", true],
+    ["+86 518", true],
+    ["-5", true],
+    ["@工作室", true],
+    ["优秀", false],
+    ["", false],
+    [" =1", false],
+    ["四、八", false],
+  ])("%s → %s", (s, want) => expect(needsTextGuard(s)).toBe(want));
+});
+
+describe("firstFreeColumn", () => {
+  test("right of the last non-empty header or data cell, not of a wide title", () => {
+    const wideTitle: SheetGrid = { ...assessmentGrid, merges: ["A1:K1"] };
+    expect(firstFreeColumn(assessmentGrid, 2)).toBe(7);
+    expect(firstFreeColumn(wideTitle, 2)).toBe(7);
+  });
+
+  test("a note typed right of one data row moves the results past it", () => {
+    const g: SheetGrid = { ...assessmentGrid, rows: assessmentGrid.rows.map((r, i) => (i === 3 ? [...r, null, "待补材料"] : r)) };
+    expect(firstFreeColumn(g, 2)).toBe(9);
+  });
+
+  test("a two-row header whose group row reaches further counts, and merged headers cover their columns", () => {
+    const g: SheetGrid = {
+      name: "s",
+      origin: { row: 3, col: 2 },
+      merges: ["B3:B4", "C3:E3"],
+      rows: [
+        ["工作室名称", "省级竞赛获奖（项）", null, null],
+        [null, "一等奖", "二等奖", null],
+        ["海州区创客工作室", 2, 1, null],
+      ],
+    };
+    // Group row 3 holds two cells, so it is a header row; its merge C3:E3 reaches column E.
+    expect(firstFreeColumn(g, 4)).toBe(6);
+  });
+});
+
+describe("planResults", () => {
+  const r = result("2024年度考核", [
+    record({ row: 3, label: "海州区创客工作室", grade: "优秀", met: 4, total: 4 }),
+    record({
+      row: 4,
+      label: "灌云县科学影像工作室",
+      status: "error",
+      grade: "不合格",
+      met: 0,
+      total: 4,
+      failed: ["一", "四", "八", "十"],
+      issues: [
+        issue({ cell: "C4", zh: "省级一等奖数“两个”不是数字，按未达标处理", text: "两个", field: "provFirst" }),
+        issue({ cell: "C4", severity: "warning", zh: "C4 的写法不规范" }),
+        issue({ cell: "E4", severity: "warning", zh: "培训场次“1场”少于 2 场", source: "第十六条（八）" }),
+      ],
+    }),
+    record({ row: 5, label: "=连云区机器人工作室", status: "warning", grade: "合格", met: 3, total: 4, failed: ["四"], issues: [issue({ cell: "F5", severity: "warning", zh: "配套经费写“是”，未写金额" })] }),
+  ], { problems: [issue({ cell: "B2", severity: "warning", zh: "列“国家级科技比赛获奖数”按同义词匹配" })] });
+
+  const plan = planResults(assessmentGrid, r, assessmentPack);
+
+  test("assessment: 得分 / 等级 / 未达标项 / 校验说明 beside the data on the header row", () => {
+    expect(plan.sheet).toBe("2024年度考核");
+    expect(plan.headerRow).toBe(2);
+    expect(plan.startCol).toBe(7);
+    expect(plan.headers).toEqual(["得分", "等级", "未达标项", "校验说明"]);
+    expect(plan.rows.map((x) => x.row)).toEqual([3, 4, 5]);
+    expect(plan.rows[0].values).toEqual([4, "优秀", null, "无问题"]);
+    expect(plan.rows[1].values.slice(0, 3)).toEqual([0, "不合格", "一、四、八、十"]);
+    expect(plan.rows[1].values[3]).toBe("C4：省级一等奖数“两个”不是数字，按未达标处理；C4 的写法不规范；E4：培训场次“1场”少于 2 场");
+    expect(plan.rows[2].values).toEqual([3, "合格", "四", "F5：配套经费写“是”，未写金额"]);
+  });
+
+  test("marks every issue cell once, an error outranking a warning on the same cell", () => {
+    const marks = Object.fromEntries(plan.marks.map((m) => [m.address, m.severity]));
+    expect(marks).toEqual({ C4: "error", E4: "warning", F5: "warning", B2: "warning" });
+  });
+
+  test("a long list of issues is cut to a cell-sized note that says how many more there are", () => {
+    const many = Array.from({ length: 40 }, (_, i) => issue({ cell: `B${i + 3}`, zh: `第${i + 3}行的证据无法读取：“${"很长的说明".repeat(3)}”` }));
+    const p = planResults(assessmentGrid, result("s", [record({ row: 3, status: "error", grade: "不合格", met: 0, issues: many })]), assessmentPack);
+    const text = p.rows[0].values[3] as string;
+    expect(text.length).toBeLessThan(360);
+    expect(text).toMatch(/另有 \d+ 条/);
+  });
+
+  test("eligibility: 校验结果 is the pack's verdict, 说明 names each unmet condition with its article", () => {
+    const grid: SheetGrid = { name: "学校", origin: { row: 1, col: 1 }, rows: [["学校名称", "场地面积", "安全消防达标"], ["新海实验中学", "45平方米", "否"]] };
+    const p = planResults(grid, result("学校", [record({ row: 2, status: "error", grade: "不符合", failed: ["site-area", "site-safety"] })], { headerRow: 1 }), applicationPack);
+    expect(p.headers).toEqual(["校验结果", "说明"]);
+    expect(p.startCol).toBe(4);
+    expect(p.rows[0].values).toEqual(["不符合", "未满足：场地面积不少于50平方米（第十一条（二））；未满足：安全、消防符合要求（第十一条（二））"]);
+  });
+
+  test("budget: status words, and a group's over-spend shown on the row it points at", () => {
+    const grid: SheetGrid = {
+      name: "支出",
+      origin: { row: 1, col: 1 },
+      rows: [["工作室", "年度", "支出类别", "金额（元）", "用途"], ["海州区创客工作室", 2024, "讲课费", 6000, "送教下乡"], ["海州区创客工作室", 2024, "礼品", 5000, "慰问"]],
+    };
+    const group: GroupResult = {
+      key: { studio: "海州区创客工作室", year: 2024 },
+      spent: 11000,
+      limit: 10000,
+      status: "error",
+      issues: [issue({ cell: "D3", row: 3, zh: "海州区创客工作室 2024 年支出 11,000.00 元，超过限额 10,000.00 元", source: "第十九条" })],
+    };
+    const p = planResults(
+      grid,
+      result("支出", [record({ row: 2 }), record({ row: 3, status: "error", issues: [issue({ cell: "C3", zh: "“礼品”不在经费使用范围", source: "第二十一条" })] })], { headerRow: 1, groups: [group] }),
+      budgetPack,
+    );
+    expect(p.headers).toEqual(["校验结果", "说明"]);
+    expect(p.rows[0].values).toEqual(["通过", "无问题"]);
+    expect(p.rows[1].values).toEqual(["不通过", "C3：“礼品”不在经费使用范围；D3：海州区创客工作室 2024 年支出 11,000.00 元，超过限额 10,000.00 元"]);
+    expect(p.marks).toEqual(expect.arrayContaining([{ address: "C3", severity: "error" }, { address: "D3", severity: "error" }]));
+  });
+});
+
+describe("summarySheet", () => {
+  test("assessment: one line per studio over all sheets, counts per grade with zeros, a chart over the counts", () => {
+    const a = result("海州区", [record({ row: 3, label: "海州区创客工作室", grade: "优秀", met: 4 }), record({ row: 4, label: "海州区物理工作室", grade: "不合格", met: 1, failed: ["四", "八", "十"] })]);
+    const b = result("灌云县", [record({ row: 3, label: "灌云县科学影像工作室", grade: "优秀", met: 4 })]);
+    const s = summarySheet([a, b], assessmentPack);
+    expect(s.name).toBe("工作室年度考核汇总");
+    expect(s.rows[0]).toEqual(["工作室年度考核校验汇总"]);
+    const h = s.headerRows![0];
+    expect(s.rows[h - 1]).toEqual(["序号", "名称", "等级", "达标项数", "未达标项", "工作表", "行号"]);
+    expect(s.rows[h]).toEqual([1, "海州区创客工作室", "优秀", 4, null, "海州区", 3]);
+    expect(s.rows[h + 1]).toEqual([2, "海州区物理工作室", "不合格", 1, "四、八、十", "海州区", 4]);
+    expect(s.rows[h + 2]).toEqual([3, "灌云县科学影像工作室", "优秀", 4, null, "灌云县", 3]);
+    const c = s.headerRows![1];
+    expect(s.rows.slice(c - 1, c + 4)).toEqual([["等级", "数量"], ["优秀", 2], ["合格", 0], ["不合格", 1], ["合计", 3]]);
+    expect(s.chart).toEqual({ type: "column", range: `A${c}:B${c + 3}`, title: "工作室年度考核：等级分布" });
+  });
+
+  test("budget: spent / limit / ratio / status per studio and year, money formats, a bar chart of spent against limit", () => {
+    const groups: GroupResult[] = [
+      { key: { studio: "海州区创客工作室", year: 2024 }, spent: 9500, limit: 10000, status: "warning", issues: [] },
+      { key: { studio: "灌云县科学影像工作室", year: 2024 }, spent: 12000, limit: 10000, status: "error", issues: [issue({ cell: null, zh: "超支 2,000.00 元" })] },
+    ];
+    const s = summarySheet([result("支出", [], { groups })], budgetPack);
+    const h = s.headerRows![0];
+    expect(s.rows[h - 1]).toEqual(["工作室及年度", "已支出（元）", "限额（元）", "使用比例", "状态", "说明"]);
+    expect(s.rows[h]).toEqual(["海州区创客工作室 2024", 9500, 10000, 0.95, "需核实", ""]);
+    expect(s.rows[h + 1]).toEqual(["灌云县科学影像工作室 2024", 12000, 10000, 1.2, "不通过", "超支 2,000.00 元"]);
+    expect(s.numberFormats).toEqual([
+      { range: `B${h + 1}:C${h + 2}`, format: "#,##0.00" },
+      { range: `D${h + 1}:D${h + 2}`, format: "0.0%" },
+    ]);
+    expect(s.chart).toEqual({ type: "bar", range: `A${h}:C${h + 2}`, title: "各工作室经费：已支出与限额" });
+    const c = s.headerRows![1];
+    expect(s.rows.slice(c, c + 4)).toEqual([["通过", 0], ["需核实", 1], ["不通过", 1], ["合计", 2]]);
+  });
+
+  test("nothing to summarise still gives a printable sheet and no chart", () => {
+    const s = summarySheet([], applicationPack);
+    expect(s.rows.flat()).toContain("（没有记录）");
+    expect(s.chart).toBeUndefined();
+  });
+});
+
+describe("templateSheet", () => {
+  test("assessment: the evidence layout, not the 是/否 flag columns, with number formats per field type", () => {
+    expect(templateFields(assessmentPack).map((f) => f.id)).toEqual(["studio", "national", "provFirst", "provSecond", "training", "funding"]);
+    const t = templateSheet(assessmentPack);
+    expect(t.rows[1]).toEqual(["工作室名称", "国家级科技比赛获奖数", "省级一等奖数", "省级二等奖数", "科技辅导员培训场次", "单位配套经费（元）"]);
+    expect(t.rows[0][0]).toBe("工作室年度考核（一行 = 一个工作室一个考核年度）");
+    expect(t.headerRows).toEqual([2]);
+    const last = 2 + TEMPLATE_ROWS;
+    expect(t.numberFormats).toEqual([
+      { range: `A3:A${last}`, format: "@" },
+      { range: `B3:B${last}`, format: "0" },
+      { range: `C3:C${last}`, format: "0" },
+      { range: `D3:D${last}`, format: "0" },
+      { range: `E3:E${last}`, format: "0" },
+      { range: `F3:F${last}`, format: "#,##0.00" },
+    ]);
+    expect(t.validations).toEqual([]);
+  });
+
+  test("the flag layout, asked for by id, asks 是/否 for flagged standards and evidence for the rest", () => {
+    const t = templateSheet(assessmentPack, "flags");
+    expect(t.rows[1]).toEqual(["工作室名称", "国家级科技比赛获奖数", "科技辅导员培训场次", "单位配套经费（元）", "（四）省赛一等奖2项或二等奖4项"]);
+    expect(t.validations).toEqual([{ range: `E3:E${2 + TEMPLATE_ROWS}`, list: ["是", "否"] }]);
+  });
+
+  test("eligibility: 是/否 for yes/no fields", () => {
+    const t = templateSheet(applicationPack);
+    expect(t.rows[1]).toEqual(["学校名称", "场地面积", "安全消防达标"]);
+    expect(t.validations).toEqual([{ range: `C3:C${2 + TEMPLATE_ROWS}`, list: ["是", "否"] }]);
+  });
+
+  test("budget: the category column lists the permitted categories, amounts are money", () => {
+    const t = templateSheet(budgetPack);
+    expect(t.rows[1]).toEqual(["工作室", "年度", "支出类别", "金额（元）", "用途"]);
+    expect(t.validations).toEqual([{ range: `C3:C${2 + TEMPLATE_ROWS}`, list: ["课时费", "交通费", "资料订购费"] }]);
+    expect(t.numberFormats).toContainEqual({ range: `D3:D${2 + TEMPLATE_ROWS}`, format: "#,##0.00" });
+    expect(t.name).toBe("工作室经费模板");
+  });
+});
