@@ -57,6 +57,8 @@ function ensureCertificates() {
     log(`无法生成开发证书，请检查 ${CERT_DIR} 是否可写。Could not create dev certificates in ${CERT_DIR}.`);
     process.exit(1);
   }
+  log("证书已生成。若上面提示无法安装 CA（需要管理员权限），服务照常运行，见最后的证书说明。");
+  log("Certificates ready. If installing the CA failed above (needs admin rights), serving still works: see the note at the end.");
 }
 
 function portFree(port) {
