@@ -12,6 +12,9 @@ export function needsTextGuard(s: string): boolean {
   return /^[=+\-@]/.test(s);
 }
 
+/** Fill colours of marked cells, the same in every door and in the task pane's legend (Excel's "Bad" and "Neutral" styles). */
+export const MARK_FILL: Record<Severity, string> = { error: "#FFC7CE", warning: "#FFEB9C" };
+
 /** Longest 校验说明 we write into one cell: a reason, not a report (the task pane lists every problem). */
 const NOTE_MAX = 300;
 /** Rows of a template sheet that get drop-downs and number formats. */

@@ -1,0 +1,83 @@
+/**
+ * The record, kept inside the workbook, of everything the add-in wrote: result areas, the header
+ * cells it made bold, the cells it coloured (with the fill each had before), and the sheets it
+ * created. 清除结果 undoes exactly this and nothing else.
+ *
+ * Stored in document settings (Office.context.document.settings): it travels with the file, needs
+ * no extra API set, and is private to the add-in. Sheets are keyed by their id, which survives a
+ * rename. The record is saved *before* the first write of a run, so a run cut off half-way can
+ * still be cleared.
+ */
+
+export const LEDGER_KEY = "kj-assess:written";
+
+export interface LedgerSheet {
+  /** Worksheet id (stable across renames) and the name it had when we wrote. */
+  id: string;
+  name: string;
+  /** The result columns beside the data (header row included), or null when results went to a sheet. */
+  area: string | null;
+  cells: number;
+  /** Header cells we made bold, and whether they were bold before (null: mixed, left alone on clear). */
+  header: string | null;
+  headerBold: boolean | null;
+  /** Cells we coloured, as packed addresses per severity. */
+  marks: { error: string[]; warning: string[] };
+  /** Fill colour a marked cell had before we coloured it → its packed addresses. Cells without a fill are not listed. */
+  fills: Record<string, string[]>;
+}
+
+export interface LedgerCreated {
+  id: string;
+  name: string;
+  /** What we wrote on it; if the user typed outside this, the sheet is theirs now and is kept. */
+  area: string;
+  cells: number;
+  /** Id of the sheet whose results it holds (result sheets), so a new run replaces it. */
+  source: string | null;
+}
+
+export interface Ledger {
+  v: 1;
+  sheets: LedgerSheet[];
+  created: LedgerCreated[];
+}
+
+export function emptyLedger(): Ledger {
+  return { v: 1, sheets: [], created: [] };
+}
+
+const isStr = (x: unknown): x is string => typeof x === "string";
+const isStrs = (x: unknown): x is string[] => Array.isArray(x) && x.every(isStr);
+
+/**
+ * Reads a stored ledger defensively: settings can be edited or come from another version. Entries
+ * that do not have the expected shape are dropped rather than trusted.
+ */
+export function parseLedger(raw: unknown): Ledger {
+  const l = emptyLedger();
+  if (typeof raw !== "object" || raw === null) return l;
+  const r = raw as { sheets?: unknown; created?: unknown };
+  for (const s of Array.isArray(r.sheets) ? r.sheets : []) {
+    const x = s as Partial<LedgerSheet>;
+    if (!isStr(x.id) || !isStr(x.name)) continue;
+    const fills: Record<string, string[]> = {};
+    if (typeof x.fills === "object" && x.fills) for (const [k, v] of Object.entries(x.fills)) if (isStrs(v)) fills[k] = v;
+    l.sheets.push({
+      id: x.id,
+      name: x.name,
+      area: isStr(x.area) ? x.area : null,
+      cells: typeof x.cells === "number" ? x.cells : 0,
+      header: isStr(x.header) ? x.header : null,
+      headerBold: typeof x.headerBold === "boolean" ? x.headerBold : null,
+      marks: { error: isStrs(x.marks?.error) ? x.marks!.error : [], warning: isStrs(x.marks?.warning) ? x.marks!.warning : [] },
+      fills,
+    });
+  }
+  for (const c of Array.isArray(r.created) ? r.created : []) {
+    const x = c as Partial<LedgerCreated>;
+    if (!isStr(x.id) || !isStr(x.name) || !isStr(x.area)) continue;
+    l.created.push({ id: x.id, name: x.name, area: x.area, cells: typeof x.cells === "number" ? x.cells : 0, source: isStr(x.source) ? x.source : null });
+  }
+  return l;
+}

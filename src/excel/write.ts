@@ -1,0 +1,493 @@
+/**
+ * Writing through Office.js: result columns (or a result sheet), marks, whole sheets, and undoing
+ * all of it. Everything is checked before the first write; values go as whole 2-D arrays in row
+ * chunks under CHUNK_BYTES; colours go as RangeAreas built from packed address lists; small
+ * operations are queued until a request is full. So the number of context.sync() calls follows the
+ * number of chunks, never the number of rows, issues or marked cells.
+ */
+import type { OutValue, Progress, ResultPlan, SheetPlan, WriteOutcome } from "../engine/host";
+import type { Severity } from "../engine/types";
+import { MARK_FILL, safeSheetName } from "../engine/output";
+import { batchAddresses, boxA1, cellCount, colLetter, packCells, parseBox, parseBoxes, within, type Box } from "./a1";
+import { ADDRESS_CHARS, CHUNK_BYTES, CHUNK_CELLS, jsonBytes, MAX_LEDGER_CHARS } from "./limits";
+import { planOutsideSheet, sheetProtected } from "./errors";
+import { readLedger, writeLedger } from "./settings";
+import type { Ledger, LedgerCreated, LedgerSheet } from "./ledger";
+
+const MAX_ROWS = 1_048_576;
+const MAX_COLS = 16_384;
+/** Name of the sheet results go to when the cells beside the data hold someone else's content. */
+export const RESULT_SHEET = "校验结果";
+/** Request bytes of one queued operation besides its own data (object path, action, ids). */
+const OP_BYTES = 160;
+/** Cells per number-format operation on a created sheet. */
+const FORMAT_CELLS = 50_000;
+/** Response bytes per cell of getCellProperties({format:{fill:{color,pattern}}}). */
+const FILL_PROPS_BYTES = 70;
+
+/**
+ * Text Excel would otherwise read as a formula, number, date, boolean or error gets a leading
+ * apostrophe, which Excel keeps as the cell's text prefix, not as content.
+ * - Office.js documents that values starting with "+", "-" or "=" are interpreted as formulas
+ *   (Excel.Range.values in @types/office-js: "If the returned value starts with a plus ("+"),
+ *   minus ("-"), or equal sign ("="), Excel interprets this value as a formula"), and a leading
+ *   "@" is the implicit-intersection operator.
+ * - Users rely on the apostrophe for exactly this, and Office.js reads such cells back without it
+ *   (github.com/OfficeDev/office-js/issues/6687: "'=AVERAGE(…)" entered to keep it plain text;
+ *   range.formulas returns it without the quote).
+ * A text number format ("@") is not used: it would have to be undone on 清除结果 and it changes
+ * how the cell behaves when an official types into it later.
+ * Besides = + - @ this covers what Excel's input parser turns into non-text: leading digits,
+ * signs, currency and percent (numbers, dates, times), "#" (error values), TRUE/FALSE, month
+ * names ("May 5" is a date), leading spaces, and full-width forms, which Chinese Excel converts.
+ */
+export function excelText(s: string): string {
+  if (s === "") return s;
+  const risky =
+    /^[=+\-@'\s\d.,#$%(€£¥￥＝＋－＠０-９．]/.test(s) ||
+    /^(true|false)$/i.test(s) ||
+    /^(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i.test(s);
+  return risky ? `'${s}` : s;
+}
+
+export function cellOut(v: OutValue | undefined): string | number {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "number") return Number.isFinite(v) ? v : "";
+  return excelText(v);
+}
+
+export function quoteSheet(name: string): string {
+  return `'${name.replace(/'/g, "''")}'`;
+}
+
+/** Excel compares sheet names without case. */
+export function uniqueSheetName(base: string, taken: string[]): string {
+  const lower = new Set(taken.map((t) => t.toLowerCase()));
+  const clean = safeSheetName(base);
+  if (!lower.has(clean.toLowerCase())) return clean;
+  for (let i = 2; ; i++) {
+    const suffix = ` (${i})`;
+    const name = clean.slice(0, 31 - suffix.length) + suffix;
+    if (!lower.has(name.toLowerCase())) return name;
+  }
+}
+
+/** Queues operations and syncs only when the next one would make the request too large. */
+class Batch {
+  private bytes = 0;
+  constructor(private readonly ctx: Excel.RequestContext) {}
+  async add(bytes: number, queue: () => void): Promise<void> {
+    if (this.bytes > 0 && this.bytes + bytes > CHUNK_BYTES) await this.flush();
+    queue();
+    this.bytes += bytes;
+  }
+  async flush(): Promise<void> {
+    if (this.bytes === 0) return;
+    this.bytes = 0;
+    await this.ctx.sync();
+  }
+}
+
+/** Runs of cells grouped so that each group's address list fits one getRanges call. */
+function groupRuns(runs: Box[]): { address: string; runs: Box[] }[] {
+  const out: { address: string; runs: Box[] }[] = [];
+  let cur: { address: string; runs: Box[] } | null = null;
+  for (const r of runs) {
+    const a = boxA1(r);
+    if (cur && cur.address.length + 1 + a.length <= ADDRESS_CHARS) {
+      cur.address += `,${a}`;
+      cur.runs.push(r);
+    } else {
+      cur = { address: a, runs: [r] };
+      out.push(cur);
+    }
+  }
+  return out;
+}
+
+/**
+ * Writes a dense block of rows starting at (top, left), one sync per chunk. `first` queues extra
+ * operations (formatting) into the first chunk's request.
+ */
+async function writeBlock(
+  ctx: Excel.RequestContext,
+  sheet: Excel.Worksheet,
+  top: number,
+  left: number,
+  width: number,
+  rows: (string | number)[][],
+  onProgress?: (done: number) => void,
+  first?: () => void,
+): Promise<void> {
+  const maxRows = Math.max(1, Math.floor(CHUNK_CELLS / width));
+  let i = 0;
+  let extra = first;
+  while (i < rows.length) {
+    let bytes = OP_BYTES;
+    let j = i;
+    while (j < rows.length && j - i < maxRows) {
+      const b = jsonBytes(rows[j]) + 1;
+      if (j > i && bytes + b > CHUNK_BYTES) break;
+      bytes += b;
+      j++;
+    }
+    sheet.getRangeByIndexes(top - 1 + i, left - 1, j - i, width).values = rows.slice(i, j);
+    extra?.();
+    extra = undefined;
+    await ctx.sync();
+    i = j;
+    onProgress?.(i);
+  }
+  if (rows.length === 0 && extra) {
+    extra();
+    await ctx.sync();
+  }
+}
+
+function noFill(color: string | null | undefined, pattern: string | null | undefined): boolean {
+  return pattern === "None" || (pattern === undefined && typeof color === "string" && color.toUpperCase() === "#FFFFFF");
+}
+
+/**
+ * The fill each marked cell has now, so 清除结果 can give it back. One probe per getRanges group
+ * answers the usual case (no cell filled, or all the same); only groups with mixed fills are read
+ * cell by cell with getCellProperties, in column runs sized by response bytes.
+ */
+async function currentFills(ctx: Excel.RequestContext, sheet: Excel.Worksheet, runs: Box[]): Promise<Record<string, string[]>> {
+  const byColor = new Map<string, { row: number; col: number }[]>();
+  const add = (color: string, row: number, col: number) => {
+    const list = byColor.get(color) ?? [];
+    list.push({ row, col });
+    byColor.set(color, list);
+  };
+  const batch = new Batch(ctx);
+  const probes: { fill: Excel.RangeFill; runs: Box[] }[] = [];
+  for (const g of groupRuns(runs))
+    await batch.add(g.address.length + OP_BYTES, () => {
+      const fill = sheet.getRanges(g.address).format.fill;
+      fill.load("color,pattern");
+      probes.push({ fill, runs: g.runs });
+    });
+  await batch.flush();
+
+  const mixed: Box[] = [];
+  for (const p of probes) {
+    const { color, pattern } = p.fill;
+    if (noFill(color, pattern)) continue;
+    if (typeof color === "string" && pattern !== null) {
+      for (const r of p.runs) for (let row = r.r1; row <= r.r2; row++) for (let col = r.c1; col <= r.c2; col++) add(color, row, col);
+    } else mixed.push(...p.runs);
+  }
+
+  const pieces: Box[] = [];
+  const pieceRows = Math.max(1, Math.floor(CHUNK_BYTES / FILL_PROPS_BYTES / 2));
+  for (const r of mixed)
+    for (let row = r.r1; row <= r.r2; row += pieceRows) pieces.push({ r1: row, c1: r.c1, r2: Math.min(r.r2, row + pieceRows - 1), c2: r.c2 });
+  const reads: { box: Box; result: OfficeExtension.ClientResult<Excel.CellProperties[][]> }[] = [];
+  for (const box of pieces)
+    await batch.add(cellCount(box) * FILL_PROPS_BYTES + OP_BYTES, () => {
+      reads.push({ box, result: sheet.getRange(boxA1(box)).getCellProperties({ format: { fill: { color: true, pattern: true } } }) });
+    });
+  await batch.flush();
+  for (const { box, result } of reads)
+    result.value.forEach((line, i) =>
+      line.forEach((cell, j) => {
+        const f = cell.format?.fill;
+        if (f && !noFill(f.color, f.pattern ?? undefined) && f.color) add(f.color, box.r1 + i, box.c1 + j);
+      }),
+    );
+
+  const out: Record<string, string[]> = {};
+  for (const [color, cells] of byColor) out[color] = packCells(cells).map(boxA1);
+  return out;
+}
+
+/** Undoes one sheet's entry: result values, header bold, our fills and the fills they covered. */
+async function undoSheet(batch: Batch, sheet: Excel.Worksheet, e: LedgerSheet): Promise<void> {
+  if (e.area) await batch.add(OP_BYTES, () => sheet.getRange(e.area!).clear("Contents"));
+  if (e.header && typeof e.headerBold === "boolean") await batch.add(OP_BYTES, () => void (sheet.getRange(e.header!).format.font.bold = e.headerBold as boolean));
+  for (const a of batchAddresses([...e.marks.error, ...e.marks.warning], ADDRESS_CHARS)) await batch.add(a.length + OP_BYTES, () => sheet.getRanges(a).format.fill.clear());
+  for (const [color, list] of Object.entries(e.fills))
+    for (const a of batchAddresses(list, ADDRESS_CHARS)) await batch.add(a.length + OP_BYTES, () => void (sheet.getRanges(a).format.fill.color = color));
+}
+
+/**
+ * Sheets we created are deleted only while they hold nothing beyond what we wrote; once an
+ * official has typed more into one (a filled-in template, notes on a summary) it is theirs.
+ */
+async function removeCreated(ctx: Excel.RequestContext, list: LedgerCreated[]): Promise<{ deleted: number; kept: string[] }> {
+  if (!list.length) return { deleted: 0, kept: [] };
+  const sheets = list.map((c) => {
+    const s = ctx.workbook.worksheets.getItemOrNullObject(c.id);
+    s.load("name");
+    return s;
+  });
+  await ctx.sync();
+  const used = sheets.map((s) => {
+    if (s.isNullObject) return null;
+    const u = s.getUsedRangeOrNullObject(true);
+    u.load("address");
+    return u;
+  });
+  await ctx.sync();
+  let deleted = 0;
+  const kept: string[] = [];
+  list.forEach((c, i) => {
+    const s = sheets[i];
+    const u = used[i];
+    if (s.isNullObject || !u) return;
+    const area = parseBox(c.area);
+    const untouched = u.isNullObject || (area !== null && parseBoxes(u.address).every((b) => within(b, area)));
+    if (untouched) {
+      s.delete();
+      deleted++;
+    } else kept.push(s.name);
+  });
+  await ctx.sync();
+  return { deleted, kept };
+}
+
+interface MarkRuns {
+  error: Box[];
+  warning: Box[];
+  cells: number;
+}
+
+/** Marks as column runs, errors first; runs past what the ledger can remember are left out. */
+function markRuns(plan: ResultPlan): MarkRuns {
+  const cells: Record<Severity, { row: number; col: number }[]> = { error: [], warning: [] };
+  for (const m of plan.marks) {
+    const b = parseBox(m.address);
+    if (!b || b.r2 > MAX_ROWS || b.c2 > MAX_COLS) continue;
+    for (let row = b.r1; row <= b.r2; row++) for (let col = b.c1; col <= b.c2; col++) cells[m.severity].push({ row, col });
+  }
+  const out: MarkRuns = { error: [], warning: [], cells: 0 };
+  let chars = 0;
+  for (const sev of ["error", "warning"] as const)
+    for (const r of packCells(cells[sev])) {
+      chars += boxA1(r).length + 3;
+      if (chars > MAX_LEDGER_CHARS / 2) return out;
+      out[sev].push(r);
+      out.cells += cellCount(r);
+    }
+  return out;
+}
+
+export async function writeResults(ctx: Excel.RequestContext, plan: ResultPlan, onProgress?: (p: Progress) => void): Promise<WriteOutcome> {
+  const width = plan.headers.length;
+  const byRow = new Map<number, OutValue[]>();
+  for (const r of plan.rows) if (r.row > plan.headerRow && !byRow.has(r.row)) byRow.set(r.row, r.values);
+  let lastRow = plan.headerRow;
+  for (const r of byRow.keys()) if (r > lastRow) lastRow = r;
+  if (width === 0) throw planOutsideSheet(plan.sheet, "结果列（没有列标题）");
+  if (plan.headerRow < 1 || lastRow > MAX_ROWS) throw planOutsideSheet(plan.sheet, `第 ${lastRow} 行`);
+  const fits = plan.startCol >= 1 && plan.startCol + width - 1 <= MAX_COLS;
+  const area: Box = { r1: plan.headerRow, c1: plan.startCol, r2: lastRow, c2: plan.startCol + width - 1 };
+  const headerBox: Box = { ...area, r2: plan.headerRow };
+
+  // 1. Look before writing anything: the sheet, its protection, and what the target cells hold.
+  const ws = ctx.workbook.worksheets;
+  ws.load("items/name");
+  const sheet = ws.getItem(plan.sheet);
+  sheet.load("id,name");
+  sheet.protection.load("protected");
+  let used: Excel.Range | null = null;
+  let formulas: Excel.RangeAreas | null = null;
+  let merged: Excel.RangeAreas | null = null;
+  let headerFont: Excel.RangeFont | null = null;
+  if (fits) {
+    const target = sheet.getRange(boxA1(area));
+    used = target.getUsedRangeOrNullObject(true);
+    used.load("address");
+    // getSpecialCells on a single cell looks at the whole sheet (as in VBA); a target has two or more.
+    if (cellCount(area) > 1) {
+      formulas = target.getSpecialCellsOrNullObject("Formulas");
+      formulas.load("address");
+    }
+    merged = target.getMergedAreasOrNullObject();
+    merged.load("address");
+    headerFont = sheet.getRange(boxA1(headerBox)).format.font;
+    headerFont.load("bold");
+  }
+  await ctx.sync();
+  if (sheet.protection.protected) throw sheetProtected(plan.sheet);
+
+  const ledger = readLedger();
+  const prev = ledger.sheets.find((s) => s.id === sheet.id);
+  const ours = prev?.area ? parseBox(prev.area) : null;
+  const foreign =
+    !fits ||
+    (merged !== null && !merged.isNullObject) ||
+    (formulas !== null && !formulas.isNullObject) ||
+    (used !== null && !used.isNullObject && !parseBoxes(used.address).every((b) => ours !== null && within(b, ours)));
+
+  // 2. A new run replaces the previous one: our old output on this sheet goes first.
+  const batch = new Batch(ctx);
+  if (prev) await undoSheet(batch, sheet, prev);
+  await batch.flush();
+  await removeCreated(
+    ctx,
+    ledger.created.filter((c) => c.source === sheet.id),
+  );
+  // A previous result sheet the user has since added to is theirs now: kept, and forgotten.
+  const next: Ledger = { v: 1, sheets: ledger.sheets.filter((s) => s !== prev), created: ledger.created.filter((c) => c.source !== sheet.id) };
+
+  // 3. The fills the marks will cover.
+  const runs = markRuns(plan);
+  const fills = await currentFills(ctx, sheet, [...runs.error, ...runs.warning]);
+
+  // 4. Where the values go.
+  let outSheet = sheet;
+  let outName = sheet.name;
+  let block: (string | number)[][];
+  let top: number;
+  let left: number;
+  let blockWidth: number;
+  let boldRow: number;
+  if (!foreign) {
+    block = [];
+    for (let r = plan.headerRow; r <= lastRow; r++) {
+      const values = r === plan.headerRow ? plan.headers : byRow.get(r);
+      const line: (string | number)[] = new Array(width);
+      for (let j = 0; j < width; j++) line[j] = cellOut(values?.[j]);
+      block.push(line);
+    }
+    [top, left, blockWidth, boldRow] = [plan.headerRow, plan.startCol, width, plan.headerRow];
+  } else {
+    ws.load("items/name");
+    await ctx.sync();
+    outName = uniqueSheetName(RESULT_SHEET, ws.items.map((i) => i.name));
+    outSheet = ws.add(outName);
+    outSheet.load("id,name");
+    await ctx.sync();
+    const title = `工作表“${sheet.name}”的校验结果（结果列右侧已有其他内容，未写入原表）`;
+    block = [[cellOut(title), ...new Array<string>(width).fill("")], ["原表行号", ...plan.headers.map(cellOut)]];
+    for (const [row, values] of [...byRow].sort((a, b) => a[0] - b[0])) block.push([row, ...plan.headers.map((_, j) => cellOut(values[j]))]);
+    [top, left, blockWidth, boldRow] = [1, 1, width + 1, 2];
+  }
+  const written: Box = { r1: top, c1: left, r2: top + block.length - 1, c2: left + blockWidth - 1 };
+
+  // 5. Record what this run will write before writing it, so even a run cut short can be cleared.
+  next.sheets.push({
+    id: sheet.id,
+    name: sheet.name,
+    area: foreign ? null : boxA1(written),
+    cells: foreign ? 0 : cellCount(written),
+    header: foreign ? null : boxA1(headerBox),
+    headerBold: foreign || !headerFont ? null : headerFont.bold,
+    marks: { error: runs.error.map(boxA1), warning: runs.warning.map(boxA1) },
+    fills,
+  });
+  if (foreign) next.created.push({ id: outSheet.id, name: outName, area: boxA1(written), cells: cellCount(written), source: sheet.id });
+  await writeLedger(next);
+
+  // 6. Values, one chunk per sync; the header row is made bold in the first chunk's request.
+  const total = block.length;
+  onProgress?.({ done: 0, total });
+  await writeBlock(ctx, outSheet, top, left, blockWidth, block, (done) => onProgress?.({ done, total }), () => {
+    outSheet.getRangeByIndexes(boldRow - 1, left - 1, 1, blockWidth).format.font.bold = true;
+  });
+
+  // 7. Marks on the data sheet, as RangeAreas, as many per request as fit.
+  for (const sev of ["warning", "error"] as const)
+    for (const g of groupRuns(runs[sev]))
+      await batch.add(g.address.length + OP_BYTES, () => void (sheet.getRanges(g.address).format.fill.color = MARK_FILL[sev]));
+  await batch.flush();
+
+  return {
+    placement: foreign ? "sheet" : "columns",
+    sheet: outName,
+    range: `${quoteSheet(outName)}!${boxA1(written)}`,
+    cellsWritten: cellCount(written),
+    marked: runs.cells,
+  };
+}
+
+export async function clearResults(ctx: Excel.RequestContext): Promise<{ cellsCleared: number; sheetsRemoved: number; sheetsKept: string[] }> {
+  const ledger = readLedger();
+  if (!ledger.sheets.length && !ledger.created.length) return { cellsCleared: 0, sheetsRemoved: 0, sheetsKept: [] };
+  const sheets = ledger.sheets.map((e) => {
+    const s = ctx.workbook.worksheets.getItemOrNullObject(e.id);
+    s.load("name");
+    return s;
+  });
+  await ctx.sync();
+  const live = sheets.map((s, i) => ({ s, e: ledger.sheets[i] })).filter((x) => !x.s.isNullObject);
+  for (const { s } of live) s.protection.load("protected");
+  await ctx.sync();
+  const locked = live.filter(({ s }) => s.protection.protected).map(({ s }) => s.name);
+  if (locked.length) throw sheetProtected(locked.join("”“"));
+
+  const batch = new Batch(ctx);
+  let cellsCleared = 0;
+  for (const { s, e } of live) {
+    await undoSheet(batch, s, e);
+    cellsCleared += e.cells;
+  }
+  await batch.flush();
+  const { deleted, kept } = await removeCreated(ctx, ledger.created);
+  await writeLedger({ v: 1, sheets: [], created: [] });
+  return { cellsCleared, sheetsRemoved: deleted, sheetsKept: kept };
+}
+
+/** A created sheet: rows, bold header rows, number formats, drop-downs, widths, a chart. */
+export async function writeSheet(ctx: Excel.RequestContext, plan: SheetPlan): Promise<string> {
+  const ws = ctx.workbook.worksheets;
+  ws.load("items/name,items/id");
+  await ctx.sync();
+  const ledger = readLedger();
+  let name = safeSheetName(plan.name);
+  const same = ws.items.find((i) => i.name.toLowerCase() === name.toLowerCase());
+  const mine = same ? ledger.created.find((c) => c.id === same.id) : undefined;
+  // Our earlier sheet of this name is replaced; if the user has added to it, it is theirs now and
+  // the new one gets a free name.
+  const created = ledger.created.filter((c) => c !== mine);
+  if (same && mine) {
+    const { deleted } = await removeCreated(ctx, [mine]);
+    if (!deleted) name = uniqueSheetName(name, ws.items.map((i) => i.name));
+  } else if (same) name = uniqueSheetName(name, ws.items.map((i) => i.name));
+
+  const sheet = ws.add(name);
+  sheet.load("id,name");
+  await ctx.sync();
+  const width = Math.max(1, ...plan.rows.map((r) => r.length));
+  const block = plan.rows.map((r) => Array.from({ length: width }, (_, j) => cellOut(r[j])));
+  const area: Box = { r1: 1, c1: 1, r2: Math.max(1, block.length), c2: width };
+  await writeLedger({ ...ledger, created: [...created, { id: sheet.id, name: sheet.name, area: boxA1(area), cells: block.length ? cellCount(area) : 0, source: null }] });
+  await writeBlock(ctx, sheet, 1, 1, width, block);
+
+  const batch = new Batch(ctx);
+  for (const r of plan.headerRows ?? [])
+    await batch.add(OP_BYTES, () => void (sheet.getRangeByIndexes(r - 1, 0, 1, width).format.font.bold = true));
+  for (const f of plan.numberFormats ?? []) {
+    const b = parseBox(f.range);
+    if (!b) continue;
+    const cols = b.c2 - b.c1 + 1;
+    const step = Math.max(1, Math.floor(FORMAT_CELLS / cols));
+    for (let r = b.r1; r <= b.r2; r += step) {
+      const n = Math.min(step, b.r2 - r + 1);
+      const formats = Array.from({ length: n }, () => new Array<string>(cols).fill(f.format));
+      await batch.add(jsonBytes(formats) + OP_BYTES, () => void (sheet.getRangeByIndexes(r - 1, b.c1 - 1, n, cols).numberFormat = formats));
+    }
+  }
+  for (const v of plan.validations ?? [])
+    await batch.add(jsonBytes(v) + OP_BYTES, () => {
+      const dv = sheet.getRange(v.range).dataValidation;
+      dv.clear();
+      dv.rule = { list: { inCellDropDown: true, source: v.list.join(",") } };
+    });
+  // Column widths arrive in characters; Excel's are points, about six to a character of the default font.
+  for (const [j, w] of (plan.widths ?? []).entries())
+    await batch.add(OP_BYTES, () => void (sheet.getRangeByIndexes(0, j, 1, 1).format.columnWidth = Math.round(w * 6 + 6)));
+  if (plan.chart) {
+    const spec = plan.chart;
+    await batch.add(OP_BYTES * 3, () => {
+      const chart = sheet.charts.add(spec.type === "bar" ? "BarClustered" : "ColumnClustered", sheet.getRange(spec.range), "Auto");
+      chart.title.text = spec.title;
+      chart.setPosition(`${colLetter(width + 2)}2`);
+    });
+  }
+  await batch.add(OP_BYTES, () => sheet.activate());
+  await batch.flush();
+  return sheet.name;
+}
