@@ -35,6 +35,8 @@ export interface LedgerCreated {
   cells: number;
   /** Id of the sheet whose results it holds (result sheets), so a new run replaces it. */
   source: string | null;
+  /** The name the plan asked for (summary, template), so writing the same plan again replaces it. */
+  base?: string;
 }
 
 export interface Ledger {
@@ -77,7 +79,14 @@ export function parseLedger(raw: unknown): Ledger {
   for (const c of Array.isArray(r.created) ? r.created : []) {
     const x = c as Partial<LedgerCreated>;
     if (!isStr(x.id) || !isStr(x.name) || !isStr(x.area)) continue;
-    l.created.push({ id: x.id, name: x.name, area: x.area, cells: typeof x.cells === "number" ? x.cells : 0, source: isStr(x.source) ? x.source : null });
+    l.created.push({
+      id: x.id,
+      name: x.name,
+      area: x.area,
+      cells: typeof x.cells === "number" ? x.cells : 0,
+      source: isStr(x.source) ? x.source : null,
+      ...(isStr(x.base) ? { base: x.base } : {}),
+    });
   }
   return l;
 }

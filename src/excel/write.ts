@@ -436,16 +436,18 @@ export async function writeSheet(ctx: Excel.RequestContext, plan: SheetPlan): Pr
   ws.load("items/name,items/id");
   await ctx.sync();
   const ledger = readLedger();
-  let name = safeSheetName(plan.name);
-  const same = ws.items.find((i) => i.name.toLowerCase() === name.toLowerCase());
-  const mine = same ? ledger.created.find((c) => c.id === same.id) : undefined;
-  // Our earlier sheet of this name is replaced; if the user has added to it, it is theirs now and
-  // the new one gets a free name.
+  const base = safeSheetName(plan.name);
+  const names = ws.items.map((i) => i.name);
+  // Our earlier sheet from the same plan is replaced under its name; if the user has added to it,
+  // it is theirs now and the new one gets a free name. A user's sheet of that name is never touched.
+  const mine = ledger.created.find((c) => c.base === base && ws.items.some((i) => i.id === c.id));
   const created = ledger.created.filter((c) => c !== mine);
-  if (same && mine) {
+  let name = uniqueSheetName(base, names);
+  if (mine) {
     const { deleted } = await removeCreated(ctx, [mine]);
-    if (!deleted) name = uniqueSheetName(name, ws.items.map((i) => i.name));
-  } else if (same) name = uniqueSheetName(name, ws.items.map((i) => i.name));
+    const old = ws.items.find((i) => i.id === mine.id)!.name;
+    if (deleted) name = old;
+  }
 
   const sheet = ws.add(name);
   sheet.load("id,name");
@@ -453,7 +455,7 @@ export async function writeSheet(ctx: Excel.RequestContext, plan: SheetPlan): Pr
   const width = Math.max(1, ...plan.rows.map((r) => r.length));
   const block = plan.rows.map((r) => Array.from({ length: width }, (_, j) => cellOut(r[j])));
   const area: Box = { r1: 1, c1: 1, r2: Math.max(1, block.length), c2: width };
-  await writeLedger({ ...ledger, created: [...created, { id: sheet.id, name: sheet.name, area: boxA1(area), cells: block.length ? cellCount(area) : 0, source: null }] });
+  await writeLedger({ ...ledger, created: [...created, { id: sheet.id, name: sheet.name, area: boxA1(area), cells: block.length ? cellCount(area) : 0, source: null, base }] });
   await writeBlock(ctx, sheet, 1, 1, width, block);
 
   const batch = new Batch(ctx);
