@@ -60,6 +60,8 @@ export interface WorkbookSettings {
   mapping?: Record<string, number>;
   params?: Record<string, number>;
   headerRow?: number;
+  /** The sheet the pack, mapping and header row were chosen for (a workbook may hold several kinds of sheet). */
+  sheet?: string;
 }
 
 export interface Progress {

@@ -1,0 +1,140 @@
+/**
+ * 列匹配: the proposed rule pack (changeable), where the header is, and which column holds each
+ * field with the matcher's confidence; every match can be corrected from a drop-down.
+ */
+import { useMemo, useState } from "react";
+import { Badge, Caption1, Checkbox, Field, makeStyles, MessageBar, MessageBarBody, Select, tokens } from "@fluentui/react-components";
+import { columnChoices, fieldLabel, fieldsToShow } from "./model";
+import { useStrings } from "./i18n";
+import type { Pane } from "./usePane";
+
+const useStyles = makeStyles({
+  root: { display: "flex", flexDirection: "column", gap: "10px" },
+  facts: { display: "flex", flexDirection: "column", gap: "2px", color: tokens.colorNeutralForeground2 },
+  table: { width: "100%", borderCollapse: "collapse", fontSize: tokens.fontSizeBase200 },
+  th: { textAlign: "left", fontWeight: tokens.fontWeightSemibold, padding: "4px", borderBottom: `1px solid ${tokens.colorNeutralStroke2}` },
+  td: { padding: "4px", verticalAlign: "middle", borderBottom: `1px solid ${tokens.colorNeutralStroke3}` },
+  fieldCell: { display: "flex", gap: "4px", alignItems: "center", flexWrap: "wrap" },
+  select: { minWidth: "0", maxWidth: "100%" },
+});
+
+/** Select value for "no column holds this field" (a mapping to column 0); otherwise the column number. */
+const NONE = "0";
+
+export function MatchView({ pane }: { pane: Pane }) {
+  const st = useStyles();
+  const { s, lang } = useStrings();
+  const { state, pack, packs } = pane;
+  const [all, setAll] = useState(false);
+  const match = state.match;
+  const busy = !!state.busy;
+
+  const choices = useMemo(() => {
+    if (!state.grid || !match) return [];
+    const rows = match.headerRows?.length ? match.headerRows : [match.headerRow];
+    return columnChoices(state.grid, rows);
+  }, [state.grid, match]);
+
+  const best = state.candidates[0]?.pack;
+  const byField = new Map((match?.columns ?? []).map((c) => [c.field, c]));
+  const layout = pack?.layouts.find((l) => l.id === match?.layout) ?? null;
+  const required = new Set(layout?.required ?? []);
+  const unmatched = match?.unmatched ?? [];
+  const fields = pack && match ? fieldsToShow(pack, match.layout, new Set(byField.keys()), unmatched, all) : [];
+
+  return (
+    <div className={st.root}>
+      <Field label={s.pack}>
+        <Select
+          value={state.packId ?? ""}
+          disabled={busy || !state.sheet}
+          onChange={(_, d) => d.value && void pane.choosePack(d.value)}
+          aria-label={s.pack}
+        >
+          {!state.packId && <option value="">—</option>}
+          {packs.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name[lang]}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <div className={st.facts}>
+        {state.sheetState === "ready" || state.sheetState === "no-header" ? (
+          <Caption1>{best ? s.proposed(best.name[lang]) : s.proposedNone}</Caption1>
+        ) : null}
+        {pack && <Caption1>{s.recordIs(pack.recordIs[lang])}</Caption1>}
+        {match && <Caption1>{match.headerRows && match.headerRows.length > 1 ? s.headerRowsAt(match.headerRows) : s.headerAt(match.headerRow)}</Caption1>}
+        {layout && <Caption1>{s.layout(layout.label[lang])}</Caption1>}
+      </div>
+
+      {pack && unmatched.length > 0 && (
+        <MessageBar intent="warning">
+          <MessageBarBody>{s.missingRequired(unmatched.map((id) => pack.fields.find((f) => f.id === id)).map((f, i) => (f ? fieldLabel(f, lang) : unmatched[i])))}</MessageBarBody>
+        </MessageBar>
+      )}
+
+      {pack && match && (
+        <>
+          <Caption1>{s.columnsHint}</Caption1>
+          <table className={st.table} aria-label={s.columnsTitle}>
+            <thead>
+              <tr>
+                <th className={st.th}>{s.fieldHeader}</th>
+                <th className={st.th}>{s.columnHeader}</th>
+                <th className={st.th}>{s.confidenceHeader}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {fields.map((f) => {
+                const m = byField.get(f.id);
+                const manual = state.mapping[f.id] !== undefined;
+                const value = m ? String(m.col) : NONE;
+                const label = fieldLabel(f, lang);
+                return (
+                  <tr key={f.id} data-field={f.id}>
+                    <td className={st.td}>
+                      <span className={st.fieldCell}>
+                        {label}
+                        {required.has(f.id) && (
+                          <Badge size="small" appearance="tint" color={m ? "informative" : "danger"}>
+                            {s.required}
+                          </Badge>
+                        )}
+                      </span>
+                    </td>
+                    <td className={st.td}>
+                      <Select
+                        className={st.select}
+                        size="small"
+                        value={value}
+                        disabled={busy}
+                        aria-label={label}
+                        onChange={(_, d) => void pane.setMapping(f.id, Number(d.value))}
+                      >
+                        <option value={NONE}>{s.notMatched}</option>
+                        {choices.map((c) => (
+                          <option key={c.col} value={String(c.col)}>
+                            {s.columnOption(c.letter, c.header)}
+                          </option>
+                        ))}
+                      </Select>
+                    </td>
+                    <td className={st.td}>
+                      {m ? (
+                        <Badge appearance="outline" color={m.manual || manual ? "brand" : m.confidence >= 0.75 ? "success" : m.confidence >= 0.5 ? "warning" : "danger"}>
+                          {m.manual || manual ? s.manual : `${s.confidence(m.confidence)} ${Math.round(m.confidence * 100)}%`}
+                        </Badge>
+                      ) : null}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <Checkbox checked={all} onChange={(_, d) => setAll(!!d.checked)} label={s.showAllFields} />
+        </>
+      )}
+    </div>
+  );
+}

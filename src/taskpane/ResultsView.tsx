@@ -1,0 +1,213 @@
+/**
+ * 结果: counts per grade or status as a small chart, spending per studio against its limit, and
+ * every row's verdict with its problems — each naming the cell, the text found and the rule; a
+ * click selects the cell in the workbook. Filters narrow the list to errors or warnings.
+ */
+import { useMemo, useState } from "react";
+import {
+  Badge,
+  Body1,
+  Button,
+  Caption1,
+  Link,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  Subtitle2,
+  ToggleButton,
+  tokens,
+} from "@fluentui/react-components";
+import { MARK_FILL } from "../engine/output";
+import type { Issue, Status } from "../engine/types";
+import { BudgetBars, CountBars } from "./Charts";
+import { counts, gradeLabel, issuesFor, passesFilter, rowGroups, text, type Filter, type RowGroup } from "./model";
+import { useStrings } from "./i18n";
+import type { Pane } from "./usePane";
+
+/** Rows rendered at once; more on request, so a 50,000-row result does not freeze the pane. */
+const PAGE = 100;
+
+const useStyles = makeStyles({
+  root: { display: "flex", flexDirection: "column", gap: "12px" },
+  section: { display: "flex", flexDirection: "column", gap: "6px" },
+  filters: { display: "flex", gap: "4px", flexWrap: "wrap", alignItems: "center" },
+  legend: { display: "flex", gap: "10px", alignItems: "center", fontSize: tokens.fontSizeBase200 },
+  swatch: { display: "inline-block", width: "12px", height: "12px", marginRight: "4px", verticalAlign: "middle", border: `1px solid ${tokens.colorNeutralStroke2}` },
+  list: { listStyle: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column", gap: "6px" },
+  row: { border: `1px solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium, padding: "6px 8px" },
+  rowHead: { display: "flex", gap: "6px", flexWrap: "wrap", alignItems: "center" },
+  issues: { listStyle: "none", margin: "4px 0 0 0", padding: 0, display: "flex", flexDirection: "column", gap: "4px" },
+  issue: { display: "flex", flexDirection: "column", gap: "1px", paddingLeft: "8px", borderLeft: "3px solid transparent" },
+  issueMeta: { display: "flex", gap: "8px", flexWrap: "wrap", color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },
+});
+
+const BADGE: Record<Status, "success" | "warning" | "danger"> = { ok: "success", warning: "warning", error: "danger" };
+
+function IssueItem({ issue, onSelect }: { issue: Issue; onSelect: (cell: string) => void }) {
+  const st = useStyles();
+  const { s, lang } = useStrings();
+  return (
+    <li className={st.issue} style={{ borderLeftColor: MARK_FILL[issue.severity] }} data-severity={issue.severity} data-code={issue.code}>
+      <Body1>{text(issue.message, lang)}</Body1>
+      <span className={st.issueMeta}>
+        {issue.cell && (
+          <Link as="button" onClick={() => onSelect(issue.cell!)} aria-label={s.goToCell(issue.cell)}>
+            {s.cellAt(issue.cell)}
+          </Link>
+        )}
+        {issue.text !== null && <span>{s.textFound(issue.text)}</span>}
+        {issue.source && <span>{s.ruleSource(issue.source)}</span>}
+      </span>
+    </li>
+  );
+}
+
+function RowItem({ group, filter, pane }: { group: RowGroup; filter: Filter; pane: Pane }) {
+  const st = useStyles();
+  const { s, lang } = useStrings();
+  const rec = group.record;
+  const shown = issuesFor(group.issues, filter);
+  const verdict = rec ? gradeLabel(pane.pack!, rec.grade, lang) ?? { ok: s.statusOk, warning: s.statusWarning, error: s.statusError }[rec.status] : null;
+  return (
+    <li className={st.row} data-row={group.row}>
+      <div className={st.rowHead}>
+        <Subtitle2>{s.rowLabel(group.row)}</Subtitle2>
+        {rec && <Body1>{rec.label}</Body1>}
+        {rec && (
+          <Badge appearance="filled" color={BADGE[rec.status]} data-verdict={rec.grade ?? rec.status}>
+            {verdict}
+          </Badge>
+        )}
+        {rec?.hidden && <Badge appearance="outline">{s.hiddenRow}</Badge>}
+        {rec && rec.met !== null && rec.total !== null && <Caption1>{s.metOf(rec.met, rec.total)}</Caption1>}
+        {rec && rec.failed.length > 0 && <Caption1>{s.failedList(rec.failed)}</Caption1>}
+      </div>
+      {shown.length > 0 ? (
+        <ul className={st.issues}>
+          {shown.map((i, k) => (
+            <IssueItem key={`${i.code}-${i.cell}-${k}`} issue={i} onSelect={(c) => void pane.selectCell(c)} />
+          ))}
+        </ul>
+      ) : group.issues.length === 0 ? (
+        <Caption1>{s.noProblems}</Caption1>
+      ) : null}
+    </li>
+  );
+}
+
+export function ResultsView({ pane }: { pane: Pane }) {
+  const st = useStyles();
+  const { s, lang } = useStrings();
+  const [filter, setFilter] = useState<Filter>("all");
+  const [limit, setLimit] = useState(PAGE);
+  const { result, stale } = pane.state;
+  const pack = pane.pack;
+  const groups = useMemo(() => (result ? rowGroups(result) : null), [result]);
+
+  if (!result || !pack || result.pack !== pack.id || !groups) return <Body1>{s.noResults}</Body1>;
+
+  const statusWords: Record<Status, string> = { ok: s.statusOk, warning: s.statusWarning, error: s.statusError };
+  const chart = counts(result, pack, lang, statusWords);
+  const chartTitle = pack.outcome.kind === "checks" ? s.statusTitle : s.gradesTitle;
+  const blank = result.skipped.filter((x) => x.reason === "blank").length;
+  const totals = result.skipped.length - blank;
+  const visible = groups.rows.filter((g) => passesFilter(g, filter));
+  const sheetProblems = issuesFor([...result.problems, ...groups.loose], filter);
+
+  return (
+    <div className={st.root}>
+      {stale && (
+        <MessageBar intent="warning">
+          <MessageBarBody>{s.staleResults}</MessageBarBody>
+        </MessageBar>
+      )}
+      <section className={st.section} aria-label={chartTitle}>
+        <Subtitle2>{chartTitle}</Subtitle2>
+        <Caption1 data-testid="records-checked">
+          {s.recordsChecked(result.summary.records)}
+          {result.skipped.length > 0 ? ` · ${s.skipped(blank, totals)}` : ""}
+        </Caption1>
+        <CountBars counts={chart} title={chartTitle} />
+      </section>
+
+      {result.groups.length > 0 && (
+        <section className={st.section} aria-label={s.budgetTitle}>
+          <Subtitle2>{s.budgetTitle}</Subtitle2>
+          <BudgetBars groups={result.groups} />
+        </section>
+      )}
+
+      {result.interpretations.length > 0 && (
+        <section className={st.section}>
+          <Caption1>{s.interpretationsApplied}</Caption1>
+          <ul className={st.list}>
+            {result.interpretations.map((i) => (
+              <li key={i.id}>
+                <Caption1>
+                  <Badge size="small" appearance="tint" color="informative">
+                    {s.interpretation}
+                  </Badge>{" "}
+                  {s.withSource(i.text[lang], i.source)}
+                </Caption1>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      <section className={st.section} aria-label={s.problemsTitle}>
+        <Subtitle2>{s.problemsTitle}</Subtitle2>
+        <div className={st.legend}>
+          <span>{s.legendTitle}</span>
+          <span>
+            <span className={st.swatch} style={{ backgroundColor: MARK_FILL.error }} />
+            {s.legendError}
+          </span>
+          <span>
+            <span className={st.swatch} style={{ backgroundColor: MARK_FILL.warning }} />
+            {s.legendWarning}
+          </span>
+        </div>
+        <div className={st.filters} role="group" aria-label={s.filterLabel}>
+          {(
+            [
+              ["all", s.filterAll],
+              ["error", s.filterErrors],
+              ["warning", s.filterWarnings],
+            ] as [Filter, string][]
+          ).map(([f, label]) => (
+            <ToggleButton key={f} size="small" checked={filter === f} onClick={() => (setFilter(f), setLimit(PAGE))}>
+              {label}
+            </ToggleButton>
+          ))}
+        </div>
+
+        {sheetProblems.length > 0 && (
+          <div className={st.row} data-row="sheet">
+            <Subtitle2>{s.sheetProblems}</Subtitle2>
+            <ul className={st.issues}>
+              {sheetProblems.map((i, k) => (
+                <IssueItem key={`${i.code}-${k}`} issue={i} onSelect={(c) => void pane.selectCell(c)} />
+              ))}
+            </ul>
+          </div>
+        )}
+
+        {visible.length === 0 ? (
+          <Caption1>{s.filterEmpty}</Caption1>
+        ) : (
+          <ul className={st.list} data-testid="row-list">
+            {visible.slice(0, limit).map((g) => (
+              <RowItem key={g.row} group={g} filter={filter} pane={pane} />
+            ))}
+          </ul>
+        )}
+        {visible.length > limit && (
+          <Button appearance="subtle" onClick={() => setLimit((l) => l + PAGE)}>
+            {s.showMore(Math.min(PAGE, visible.length - limit))}
+          </Button>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,177 @@
+/**
+ * What the task pane shows, derived from the engine's results without React: column choices for
+ * the matching drop-downs, which fields to list, problems grouped by row, labels in the UI
+ * language, and the bilingual message for anything a host throws.
+ */
+import type { CellValue, Issue, RecordResult, SheetGrid, SheetResult, Status, Text2 } from "../engine/types";
+import type { Field, Pack } from "../packs/schema";
+import { templateFields } from "../engine/output";
+import { both, type Lang } from "./strings";
+
+export function colLetter(col: number): string {
+  let s = "";
+  for (let n = col; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}
+
+function isBlank(v: CellValue | undefined): boolean {
+  return v === null || v === undefined || (typeof v === "string" && v.trim() === "");
+}
+
+function cellString(v: CellValue | undefined): string {
+  if (isBlank(v)) return "";
+  if (typeof v === "object" && v !== null) return v.error;
+  return String(v).replace(/\s+/g, " ").trim();
+}
+
+/** A sheet with no value anywhere (a new sheet, or one whose only content is formatting). */
+export function isEmptyGrid(grid: SheetGrid): boolean {
+  return grid.rows.every((r) => r.every((v) => isBlank(v)));
+}
+
+export interface ColumnChoice {
+  col: number;
+  letter: string;
+  /** The header text(s) of the column; group header and sub-header joined for two-row headers. */
+  header: string;
+}
+
+function mergeBoxes(grid: SheetGrid): { r1: number; c1: number; r2: number; c2: number }[] {
+  const col = (l: string) => [...l.toUpperCase()].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
+  const out: { r1: number; c1: number; r2: number; c2: number }[] = [];
+  for (const m of grid.merges ?? []) {
+    const x = /^\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$/i.exec(m.replace(/^.*!/, "").trim());
+    if (x) out.push({ c1: col(x[1]), r1: Number(x[2]), c2: col(x[3] ?? x[1]), r2: Number(x[4] ?? x[2]) });
+  }
+  return out;
+}
+
+/**
+ * Every column of the sheet a field could be assigned to, named by its letter and header text.
+ * `headerRows` are 1-based sheet rows; a merged cell (a group header over its sub-columns, or a
+ * single column merged down through both rows) lends its text to every cell it covers.
+ */
+export function columnChoices(grid: SheetGrid, headerRows: number[]): ColumnChoice[] {
+  const width = Math.max(0, ...grid.rows.map((r) => r.length));
+  const merges = mergeBoxes(grid);
+  const at = (row: number, col: number): string => {
+    const box = merges.find((b) => row >= b.r1 && row <= b.r2 && col >= b.c1 && col <= b.c2);
+    const [r, c] = box ? [box.r1, box.c1] : [row, col];
+    return cellString(grid.rows[r - grid.origin.row]?.[c - grid.origin.col]);
+  };
+  const out: ColumnChoice[] = [];
+  for (let j = 0; j < width; j++) {
+    const col = grid.origin.col + j;
+    const parts: string[] = [];
+    for (const r of headerRows) {
+      const t = at(r, col);
+      if (t && !parts.includes(t)) parts.push(t);
+    }
+    const hasData = grid.rows.some((r) => !isBlank(r[j]));
+    if (parts.length || hasData) out.push({ col, letter: colLetter(col), header: parts.join(" / ") });
+  }
+  return out;
+}
+
+export function fieldLabel(f: Field, lang: Lang): string {
+  return lang === "zh" ? f.label : f.labelEn;
+}
+
+export function text(t: Text2 | null | undefined, lang: Lang): string {
+  return t ? t[lang] : "";
+}
+
+/** A grade as the UI language says it (优秀 → Excellent). */
+export function gradeLabel(pack: Pack, grade: string | null, lang: Lang): string | null {
+  if (grade === null || lang === "zh") return grade;
+  const o = pack.outcome;
+  if (o.kind === "grade") return o.bands.find((b) => b.grade === grade)?.gradeEn ?? grade;
+  if (o.kind === "all") return grade === o.pass ? o.passEn : grade === o.fail ? o.failEn : grade;
+  return grade;
+}
+
+/**
+ * The fields worth listing in the matching view: those the sheet's layout asks for (the same
+ * list a template of that layout has) plus anything already matched. `all` lists every field.
+ */
+export function fieldsToShow(pack: Pack, layoutId: string | null | undefined, matched: Set<string>, unmatched: string[], all: boolean): Field[] {
+  if (all) return pack.fields;
+  const wanted = new Set<string>([...matched, ...unmatched]);
+  for (const f of templateFields(pack, layoutId ?? undefined)) wanted.add(f.id);
+  return pack.fields.filter((f) => wanted.has(f.id));
+}
+
+export type Filter = "all" | "error" | "warning";
+
+export interface RowGroup {
+  row: number;
+  record: RecordResult | null;
+  issues: Issue[];
+}
+
+/**
+ * One entry per record (in sheet order) with its own issues and those of budget totals that
+ * point into the row; totals' issues without a row are returned apart.
+ */
+export function rowGroups(result: SheetResult): { rows: RowGroup[]; loose: Issue[] } {
+  const byRow = new Map<number, RowGroup>();
+  for (const rec of result.records) byRow.set(rec.row, { row: rec.row, record: rec, issues: [...rec.issues] });
+  const loose: Issue[] = [];
+  for (const g of result.groups)
+    for (const i of g.issues) {
+      if (i.row === null) {
+        loose.push(i);
+        continue;
+      }
+      const entry = byRow.get(i.row) ?? { row: i.row, record: null, issues: [] };
+      if (!entry.issues.some((x) => x.code === i.code && x.cell === i.cell)) entry.issues.push(i);
+      byRow.set(i.row, entry);
+    }
+  return { rows: [...byRow.values()].sort((a, b) => a.row - b.row), loose };
+}
+
+export function passesFilter(g: RowGroup, filter: Filter): boolean {
+  if (filter === "all") return true;
+  return g.issues.some((i) => i.severity === filter) || (filter === "error" && g.record?.status === "error");
+}
+
+export function issuesFor(issues: Issue[], filter: Filter): Issue[] {
+  return filter === "all" ? issues : issues.filter((i) => i.severity === filter);
+}
+
+export interface Count {
+  key: string;
+  label: string;
+  value: number;
+  status: Status;
+}
+
+/** Counts for the chart: per grade band in the pack's order (zeros kept), else per status. */
+export function counts(result: SheetResult, pack: Pack, lang: Lang, statusWords: Record<Status, string>): Count[] {
+  const o = pack.outcome;
+  const records = result.records;
+  if (o.kind === "grade")
+    return o.bands.map((b) => ({ key: b.grade, label: lang === "zh" ? b.grade : b.gradeEn, value: records.filter((r) => r.grade === b.grade).length, status: b.status }));
+  if (o.kind === "all")
+    return [
+      { key: o.pass, label: lang === "zh" ? o.pass : o.passEn, value: records.filter((r) => r.grade === o.pass).length, status: "ok" },
+      { key: o.fail, label: lang === "zh" ? o.fail : o.failEn, value: records.filter((r) => r.grade === o.fail).length, status: "error" },
+    ];
+  return (["ok", "warning", "error"] as Status[]).map((s) => ({ key: s, label: statusWords[s], value: records.filter((r) => r.status === s).length, status: s }));
+}
+
+/** A thrown host error carries a code and a message in both languages; anything else gets a generic one. */
+export function errorMessage(e: unknown): { code: string | null; message: Text2 } {
+  const x = e as { code?: unknown; message?: unknown };
+  if (typeof x === "object" && x !== null && typeof x.message === "object" && x.message !== null) {
+    const m = x.message as Partial<Text2>;
+    if (typeof m.zh === "string" && typeof m.en === "string") return { code: typeof x.code === "string" ? x.code : null, message: { zh: m.zh, en: m.en } };
+  }
+  const detail = e instanceof Error ? e.message : typeof e === "string" ? e : "";
+  return { code: typeof x?.code === "string" ? x.code : null, message: detail ? both((s) => s.failed(detail)) : both((s) => s.unknownError) };
+}
+
+/** Lets the browser paint (progress bar) and handle input between long steps. */
+export function yieldToUI(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}

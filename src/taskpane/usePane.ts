@@ -1,0 +1,433 @@
+/**
+ * The task pane's state and its actions, over a WorkbookHost: read the active sheet, propose a
+ * pack, keep the user's pack/mapping/threshold choices in the workbook, validate and write
+ * results, and the sheet actions. One action runs at a time; long steps yield to the browser so
+ * the progress bar moves and the pane stays responsive.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { detectPacks, evaluateSheet, matchHeaders } from "../engine";
+import { planResults, summarySheet, templateSheet } from "../engine/output";
+import type { WorkbookHost, WorkbookSettings, WriteOutcome } from "../engine/host";
+import type { Mapping, ParamOverrides, SheetGrid, SheetResult, Text2 } from "../engine/types";
+import type { Pack } from "../packs/schema";
+import { errorMessage, fieldLabel, isEmptyGrid, yieldToUI } from "./model";
+import { both, type Lang } from "./strings";
+
+export type HeaderMatch = ReturnType<typeof matchHeaders>;
+
+export type Phase = "read" | "evaluate" | "write" | "work";
+
+export interface Busy {
+  phase: Phase;
+  done: number;
+  total: number;
+}
+
+export interface Notice {
+  intent: "success" | "info" | "warning" | "error";
+  text: Text2;
+  /** Where it belongs: shown above every view, or only in one. */
+  code?: string | null;
+}
+
+export interface PaneState {
+  sheets: string[];
+  sheet: string | null;
+  grid: SheetGrid | null;
+  /** Packs that fit the sheet, best first (from detectPacks). */
+  candidates: { pack: Pack; match: HeaderMatch }[];
+  packId: string | null;
+  mapping: Mapping;
+  headerRow?: number;
+  params: ParamOverrides;
+  match: HeaderMatch | null;
+  result: SheetResult | null;
+  /** The result was recomputed after a settings change; the sheet still holds the old one. */
+  stale: boolean;
+  outcome: WriteOutcome | null;
+  busy: Busy | null;
+  notice: Notice | null;
+  /** Completed validations; the pane shows the results view after each. */
+  runs: number;
+  /** Sheet-level state: "empty" and "no-header" block validation with a message. */
+  sheetState: "loading" | "ready" | "empty" | "no-header";
+}
+
+export interface PaneOptions {
+  host: WorkbookHost;
+  packs: Pack[];
+  /** Pushes changed thresholds to the custom functions (src/functions/params.ts). */
+  applyParams?: (packId: string, overrides: ParamOverrides) => Promise<void>;
+  /** Subscribes to the ribbon's 一键校验 button; returns an unsubscribe function. */
+  onRibbonValidate?: (run: () => Promise<void>) => () => void;
+}
+
+const initial: PaneState = {
+  sheets: [],
+  sheet: null,
+  grid: null,
+  candidates: [],
+  packId: null,
+  mapping: {},
+  params: {},
+  match: null,
+  result: null,
+  stale: false,
+  outcome: null,
+  busy: null,
+  notice: null,
+  runs: 0,
+  sheetState: "loading",
+};
+
+function cleanParams(pack: Pack | undefined, params: ParamOverrides | undefined): ParamOverrides {
+  const out: ParamOverrides = {};
+  if (!pack || !params) return out;
+  for (const p of pack.params) {
+    const v = params[p.id];
+    if (typeof v === "number" && Number.isFinite(v) && v !== p.value) out[p.id] = v;
+  }
+  return out;
+}
+
+export function usePane({ host, packs, applyParams, onRibbonValidate }: PaneOptions) {
+  const [state, setState] = useState<PaneState>(initial);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const settingsRef = useRef<WorkbookSettings | null>(null);
+  const running = useRef(false);
+  const pendingSheet = useRef<string | null>(null);
+  const loadRef = useRef<(name?: string) => Promise<void>>(async () => {});
+
+  const packById = useCallback((id: string | null | undefined) => packs.find((p) => p.id === id), [packs]);
+  const patch = useCallback((p: Partial<PaneState>) => setState((s) => ({ ...s, ...p })), []);
+
+  const settings = useCallback(async (): Promise<WorkbookSettings> => {
+    if (!settingsRef.current) settingsRef.current = await host.loadSettings();
+    return settingsRef.current;
+  }, [host]);
+
+  const save = useCallback(
+    async (s: Partial<WorkbookSettings>) => {
+      const next: WorkbookSettings = { ...(await settings()), ...s };
+      for (const k of Object.keys(next) as (keyof WorkbookSettings)[]) if (next[k] === undefined) delete next[k];
+      settingsRef.current = next;
+      await host.saveSettings(next);
+    },
+    [host, settings],
+  );
+
+  /** Runs one action at a time; errors become a notice instead of escaping. */
+  const exclusive = useCallback(
+    async (phase: Phase, work: () => Promise<void>) => {
+      if (running.current) return;
+      running.current = true;
+      patch({ busy: { phase, done: 0, total: 0 }, notice: null });
+      try {
+        await work();
+      } catch (e) {
+        const { code, message } = errorMessage(e);
+        patch({ notice: { intent: "error", text: message, code } });
+      } finally {
+        running.current = false;
+        patch({ busy: null });
+        const next = pendingSheet.current;
+        pendingSheet.current = null;
+        // A sheet change that came during the action is followed now.
+        if (next && next !== stateRef.current.sheet) void loadRef.current(next);
+      }
+    },
+    [patch],
+  );
+
+  const progress = useCallback((phase: Phase) => (p: { done: number; total: number }) => patch({ busy: { phase, done: p.done, total: p.total } }), [patch]);
+
+  const evaluate = useCallback(
+    (grid: SheetGrid, pack: Pack, s: Pick<PaneState, "mapping" | "params" | "headerRow">) =>
+      evaluateSheet(grid, pack, { mapping: s.mapping, params: s.params, headerRow: s.headerRow }),
+    [],
+  );
+
+  const load = useCallback(
+    (name?: string) =>
+      exclusive("read", async () => {
+        const saved = await settings();
+        const sheets = await host.listSheets();
+        const sheet = name && sheets.includes(name) ? name : await host.activeSheet();
+        patch({ sheets, sheet, sheetState: "loading", result: null, outcome: null, stale: false });
+        const grid = await host.readSheet(sheet, progress("read"));
+        if (isEmptyGrid(grid)) {
+          const pack = packById(saved.pack) ?? packs[0];
+          patch({
+            grid,
+            candidates: [],
+            packId: pack?.id ?? null,
+            mapping: {},
+            headerRow: undefined,
+            params: cleanParams(pack, saved.pack === pack?.id ? saved.params : undefined),
+            match: null,
+            sheetState: "empty",
+            notice: { intent: "warning", text: both((s) => s.emptySheet(sheet)), code: "empty-sheet" },
+          });
+          return;
+        }
+        await yieldToUI();
+        const candidates = detectPacks(grid, packs);
+        // The saved choice belongs to the sheet it was made on; without that note (older
+        // settings), it applies wherever its pack fits the sheet at all.
+        const savedPack = packById(saved.pack);
+        const useSaved = !!savedPack && (saved.sheet ? saved.sheet === sheet : candidates.some((c) => c.pack.id === savedPack.id));
+        const pack = useSaved ? savedPack : candidates[0]?.pack;
+        if (!pack) {
+          patch({
+            grid,
+            candidates,
+            packId: null,
+            mapping: {},
+            headerRow: undefined,
+            params: {},
+            match: null,
+            sheetState: "no-header",
+            notice: { intent: "warning", text: both((s) => s.noHeader(sheet)), code: "no-header" },
+          });
+          return;
+        }
+        const mapping = useSaved ? { ...(saved.mapping ?? {}) } : {};
+        const headerRow = useSaved ? saved.headerRow : undefined;
+        const params = cleanParams(pack, saved.pack === pack.id ? saved.params : undefined);
+        const match = matchHeaders(grid, pack, { mapping, headerRow });
+        patch({ grid, candidates, packId: pack.id, mapping, headerRow, params, match, sheetState: "ready" });
+      }),
+    [exclusive, settings, host, patch, progress, packById, packs],
+  );
+  loadRef.current = load;
+
+  /** After a change of pack, mapping or thresholds: new match, and the shown result recomputed (the sheet's is now stale). */
+  const rematch = useCallback(
+    (pack: Pack, next: Pick<PaneState, "mapping" | "params" | "headerRow">): Partial<PaneState> => {
+      const s = stateRef.current;
+      if (!s.grid || s.sheetState === "empty") return { ...next };
+      const match = matchHeaders(s.grid, pack, { mapping: next.mapping, headerRow: next.headerRow });
+      const result = s.result && s.result.pack === pack.id ? evaluate(s.grid, pack, next) : null;
+      return { ...next, match, result, stale: !!result, sheetState: "ready" };
+    },
+    [evaluate],
+  );
+
+  const choosePack = useCallback(
+    (id: string) =>
+      exclusive("work", async () => {
+        const pack = packById(id);
+        const s = stateRef.current;
+        if (!pack || !s.sheet) return;
+        const saved = await settings();
+        const params = cleanParams(pack, saved.pack === pack.id ? saved.params : undefined);
+        patch({ packId: id, outcome: null, ...rematch(pack, { mapping: {}, headerRow: undefined, params }) });
+        await save({ pack: id, sheet: s.sheet, mapping: {}, headerRow: undefined, params });
+        await applyParams?.(id, params);
+        patch({ notice: { intent: "success", text: both((t, lang) => t.packSaved(pack.name[lang])) } });
+      }),
+    [exclusive, packById, settings, patch, rematch, save, applyParams],
+  );
+
+  /** `col` null returns the field to the automatic guess; 0 marks it as "no such column". */
+  const setMapping = useCallback(
+    (field: string, col: number | null) =>
+      exclusive("work", async () => {
+        const s = stateRef.current;
+        const pack = packById(s.packId);
+        if (!pack || !s.sheet) return;
+        const mapping = { ...s.mapping };
+        if (col === null) delete mapping[field];
+        else mapping[field] = col;
+        const headerRow = s.headerRow ?? s.match?.headerRow;
+        patch(rematch(pack, { mapping, headerRow, params: s.params }));
+        await save({ pack: pack.id, sheet: s.sheet, mapping, headerRow });
+        patch({ notice: { intent: "success", text: both((t) => t.mappingSaved) } });
+      }),
+    [exclusive, packById, patch, rematch, save],
+  );
+
+  const setParam = useCallback(
+    (id: string, value: number | null) =>
+      exclusive("work", async () => {
+        const s = stateRef.current;
+        const pack = packById(s.packId);
+        const param = pack?.params.find((p) => p.id === id);
+        if (!pack || !param) return;
+        const params = { ...s.params };
+        if (value === null || value === param.value) delete params[id];
+        else params[id] = value;
+        patch(rematch(pack, { mapping: s.mapping, headerRow: s.headerRow, params }));
+        await save({ pack: pack.id, sheet: s.sheet ?? undefined, params });
+        await applyParams?.(pack.id, params);
+        const v = value ?? param.value;
+        patch({ notice: { intent: "success", text: both((t, lang) => t.paramSaved(param.label[lang], v)) } });
+      }),
+    [exclusive, packById, patch, rematch, save, applyParams],
+  );
+
+  const resetParams = useCallback(
+    () =>
+      exclusive("work", async () => {
+        const s = stateRef.current;
+        const pack = packById(s.packId);
+        if (!pack) return;
+        patch(rematch(pack, { mapping: s.mapping, headerRow: s.headerRow, params: {} }));
+        await save({ pack: pack.id, sheet: s.sheet ?? undefined, params: {} });
+        await applyParams?.(pack.id, {});
+        patch({ notice: { intent: "success", text: both((t) => t.paramsReset) } });
+      }),
+    [exclusive, packById, patch, rematch, save, applyParams],
+  );
+
+  const validate = useCallback(
+    () =>
+      exclusive("read", async () => {
+        const s = stateRef.current;
+        const pack = packById(s.packId);
+        const sheet = s.sheet ?? (await host.activeSheet());
+        if (!pack) {
+          patch({ notice: { intent: "warning", text: both((t) => (s.sheetState === "no-header" ? t.noHeader(sheet) : t.needPack)), code: "no-pack" } });
+          return;
+        }
+        // Read again: the official may have edited the sheet since it was detected.
+        const grid = await host.readSheet(sheet, progress("read"));
+        if (isEmptyGrid(grid)) {
+          patch({ grid, match: null, result: null, sheetState: "empty", notice: { intent: "warning", text: both((t) => t.emptySheet(sheet)), code: "empty-sheet" } });
+          return;
+        }
+        patch({ grid, busy: { phase: "evaluate", done: 0, total: grid.rows.length } });
+        await yieldToUI();
+        const result = evaluate(grid, pack, s);
+        const match = matchHeaders(grid, pack, { mapping: s.mapping, headerRow: s.headerRow });
+        if (result.unmatched.length) {
+          const labels = (lang: Lang) => result.unmatched.map((id) => pack.fields.find((x) => x.id === id)).map((f, i) => (f ? fieldLabel(f, lang) : result.unmatched[i]));
+          patch({ match, result: null, outcome: null, sheetState: "ready", notice: { intent: "error", text: both((t, lang) => t.cannotValidate(labels(lang))), code: "unmatched" } });
+          return;
+        }
+        setState((x) => ({ ...x, match, result, stale: false, outcome: null, sheetState: "ready", runs: x.runs + 1, busy: { phase: "write", done: 0, total: result.records.length } }));
+        await yieldToUI();
+        const outcome = await host.writeResults(planResults(grid, result, pack), progress("write"));
+        const notice: Notice =
+          outcome.placement === "sheet"
+            ? { intent: "warning", text: both((t) => t.placementSheet(outcome.sheet, outcome.marked)), code: "placement-sheet" }
+            : { intent: "success", text: both((t) => t.placementColumns(outcome.range, outcome.marked)) };
+        patch({ outcome, notice });
+      }),
+    [exclusive, packById, host, patch, progress, evaluate],
+  );
+
+  const currentResult = useCallback((): { pack: Pack; result: SheetResult } | null => {
+    const s = stateRef.current;
+    const pack = packById(s.packId);
+    if (!pack || !s.grid || s.sheetState !== "ready") return null;
+    return { pack, result: s.result && s.result.pack === pack.id ? s.result : evaluate(s.grid, pack, s) };
+  }, [packById, evaluate]);
+
+  const writeSummary = useCallback(
+    (withChart: boolean) =>
+      exclusive("work", async () => {
+        const r = currentResult();
+        if (!r) {
+          patch({ notice: { intent: "warning", text: both((t) => t.needPack) } });
+          return;
+        }
+        const plan = summarySheet([r.result], r.pack);
+        if (!withChart) delete plan.chart;
+        const name = await host.writeSheet(plan);
+        patch({ notice: { intent: "success", text: both((t) => t.summaryDone(name)) } });
+      }),
+    [exclusive, currentResult, host, patch],
+  );
+
+  const insertTemplate = useCallback(
+    (layoutId?: string) =>
+      exclusive("work", async () => {
+        const pack = packById(stateRef.current.packId);
+        if (!pack) {
+          patch({ notice: { intent: "warning", text: both((t) => t.needPack) } });
+          return;
+        }
+        const name = await host.writeSheet(templateSheet(pack, layoutId));
+        patch({ notice: { intent: "success", text: both((t) => t.templateDone(name)) } });
+      }),
+    [exclusive, packById, host, patch],
+  );
+
+  const clearResults = useCallback(
+    () =>
+      exclusive("work", async () => {
+        const r = await host.clearResults();
+        const nothing = r.cellsCleared === 0 && r.sheetsRemoved === 0;
+        patch({ outcome: null, notice: { intent: nothing ? "info" : "success", text: both((t) => (nothing ? t.clearNothing : t.clearDone(r.cellsCleared, r.sheetsRemoved))) } });
+      }),
+    [exclusive, host, patch],
+  );
+
+  const selectCell = useCallback(
+    async (address: string) => {
+      const sheet = stateRef.current.sheet;
+      if (!sheet) return;
+      try {
+        await host.selectCell(sheet, address);
+      } catch (e) {
+        const { code, message } = errorMessage(e);
+        patch({ notice: { intent: "error", text: message, code } });
+      }
+    },
+    [host, patch],
+  );
+
+  const dismissNotice = useCallback(() => patch({ notice: null }), [patch]);
+
+  // Open: push the saved thresholds to the formulas, read the active sheet, follow sheet changes.
+  useEffect(() => {
+    let alive = true;
+    void (async () => {
+      try {
+        const saved = await settings();
+        if (alive && saved.pack && applyParams) await applyParams(saved.pack, cleanParams(packById(saved.pack), saved.params));
+      } catch (e) {
+        const { code, message } = errorMessage(e);
+        patch({ notice: { intent: "error", text: message, code } });
+      }
+      if (alive) await load();
+    })();
+    const off = host.onActiveSheetChanged?.((sheet) => {
+      if (running.current) pendingSheet.current = sheet;
+      else void load(sheet);
+    });
+    return () => {
+      alive = false;
+      off?.();
+    };
+    // Once per host: the pane is remounted for another workbook (standalone page: another file).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [host]);
+
+  const validateRef = useRef(validate);
+  validateRef.current = validate;
+  useEffect(() => onRibbonValidate?.(() => validateRef.current()), [onRibbonValidate]);
+
+  const pack = useMemo(() => packById(state.packId) ?? null, [packById, state.packId]);
+
+  return {
+    state,
+    pack,
+    packs,
+    load,
+    choosePack,
+    setMapping,
+    setParam,
+    resetParams,
+    validate,
+    writeSummary,
+    insertTemplate,
+    clearResults,
+    selectCell,
+    dismissNotice,
+  };
+}
+
+export type Pane = ReturnType<typeof usePane>;
