@@ -140,6 +140,18 @@ describe("readSheet", () => {
     expect(progress[progress.length - 1]).toBe(50_001);
   });
 
+  test("rows much heavier than the first ones: a chunk Excel refuses as too large is read again at half the height", async () => {
+    const rows: Seed[][] = [["工作室名称", "说明"]];
+    for (let i = 0; i < 3000; i++) rows.push([`工作室${i}`, i < 300 ? "短" : `${i}：${"很长的情况说明".repeat(300)}`]);
+    fake.addSheet("越来越长", { rows });
+    fake.resetStats();
+    const grid = await host.readSheet("越来越长");
+    expect(grid.rows).toHaveLength(3001);
+    expect(grid.rows[3000][1]).toBe(`2999：${"很长的情况说明".repeat(300)}`);
+    expect(fake.syncs.some((x) => x.failed === "ResponsePayloadSizeLimitExceeded")).toBe(true);
+    expect(fake.syncs.filter((x) => !x.failed).every((x) => x.response < PAYLOAD_LIMIT)).toBe(true);
+  });
+
   test("hidden rows scattered through a chunk are found exactly", async () => {
     const rows: Seed[][] = [["工作室名称", "培训场次"]];
     for (let i = 0; i < 1000; i++) rows.push([`工作室${i}`, i]);
@@ -243,6 +255,28 @@ describe("writeResults", () => {
     expect(s.fillAt("C4")).toBeNull();
     expect(s.fillAt("B3")).toBe(MARK_FILL.warning);
     expect(fake.sheets).toHaveLength(1);
+  });
+
+  test("while the columns stay occupied, a new run replaces our earlier result sheet rather than adding another", async () => {
+    const s = assessmentSheet();
+    s.put(3, 9, "已电话核实");
+    await host.writeResults(plan());
+    const again = await host.writeResults(plan({ rows: [{ row: 3, values: [1, "不合格", "一", "重跑"] }] }));
+    expect(again.sheet).toBe("校验结果");
+    expect(fake.sheets.map((x) => x.name)).toEqual(["2024年度考核", "校验结果"]);
+    expect(fake.sheet("校验结果").at("E3")).toBe("重跑");
+    expect(fake.sheet("校验结果").at("A4")).toBeNull();
+  });
+
+  test("long Chinese notes on 20,000 rows: several chunks, every request under 5 MB", async () => {
+    const p = bigSheet("长说明", 20_000);
+    const long = "省级一等奖数“两个”不是数字，按未达标处理；".repeat(14);
+    p.rows.forEach((r) => (r.values[3] = long));
+    fake.resetStats();
+    await host.writeResults(p);
+    expect(chunkSyncs()).toBeGreaterThan(2);
+    expect(fake.maxRequest).toBeLessThan(PAYLOAD_LIMIT);
+    expect(fake.sheet("长说明").at("J20001")).toBe(long);
   });
 
   test("a protected sheet: a clear error and nothing written", async () => {

@@ -287,7 +287,6 @@ export async function writeResults(ctx: Excel.RequestContext, plan: ResultPlan, 
 
   // 1. Look before writing anything: the sheet, its protection, and what the target cells hold.
   const ws = ctx.workbook.worksheets;
-  ws.load("items/name");
   const sheet = ws.getItem(plan.sheet);
   sheet.load("id,name");
   sheet.protection.load("protected");
