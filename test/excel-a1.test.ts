@@ -1,4 +1,4 @@
-import { batchAddresses, boxA1, packCells, parseBox, parseBoxes, splitAreas } from "../src/excel/a1";
+import { batchAddresses, boxA1, decodeRuns, encodeRuns, packCells, parseBox, parseBoxes, splitAreas } from "../src/excel/a1";
 import { excelText, uniqueSheetName } from "../src/excel/write";
 import { jsonBytes } from "../src/excel/limits";
 import { parseLedger } from "../src/excel/ledger";
@@ -32,6 +32,16 @@ describe("packing marked cells", () => {
       { row: 4, col: 5 },
     ]).map(boxA1);
     expect(runs).toEqual(["C4:C6", "C8", "E4"]);
+  });
+
+  test("the ledger's run encoding round-trips and folds regular patterns", () => {
+    const every7th = packCells(Array.from({ length: 71_428 }, (_, i) => ({ row: 3 + 7 * i, col: 3 })));
+    const pairs = packCells(Array.from({ length: 1000 }, (_, i) => ({ row: 3 + 6 * Math.floor(i / 2) + (i % 2), col: 5 })));
+    const scattered = packCells([5, 9, 10, 11, 400, 1_048_576].map((row) => ({ row, col: 16_384 })));
+    for (const runs of [every7th, pairs, scattered, []]) expect(decodeRuns(encodeRuns(runs))).toEqual(runs);
+    expect(encodeRuns(every7th)).toBe(`C:3,7*${(71_427).toString(36)}`);
+    expect(encodeRuns([...every7th, ...pairs]).length).toBeLessThan(40);
+    expect(decodeRuns("C:3,7*zzzzzz;garbage;D:x+")).toHaveLength(149_797);
   });
 
   test("address batches stay under the limit and lose nothing", () => {
@@ -79,9 +89,9 @@ test("payload estimate counts Chinese at its worst-case escaped size", () => {
 test("a stored ledger of the wrong shape is read as far as it is sound", () => {
   expect(parseLedger("nonsense")).toEqual({ v: 1, sheets: [], created: [] });
   const l = parseLedger({
-    sheets: [{ id: "{1}", name: "表", area: "G2:J5", cells: 16, marks: { error: ["C4"], warning: 3 }, fills: { "#FFFF00": ["C4"], bad: 1 } }, { name: "无id" }],
+    sheets: [{ id: "{1}", name: "表", area: "G2:J5", cells: 16, marks: { error: "C:4", warning: 3 }, fills: { "#FFFF00": "C:4", bad: "C:4", "#00FF00": 1 } }, { name: "无id" }],
     created: [{ id: "{2}", name: "校验结果", area: "A1:E5" }, { id: "{3}" }],
   });
-  expect(l.sheets).toEqual([{ id: "{1}", name: "表", area: "G2:J5", cells: 16, header: null, headerBold: null, marks: { error: ["C4"], warning: [] }, fills: { "#FFFF00": ["C4"] } }]);
+  expect(l.sheets).toEqual([{ id: "{1}", name: "表", area: "G2:J5", cells: 16, header: null, headerBold: null, marks: { error: "C:4", warning: "" }, fills: { "#FFFF00": "C:4" } }]);
   expect(l.created).toEqual([{ id: "{2}", name: "校验结果", area: "A1:E5", cells: 0, source: null }]);
 });

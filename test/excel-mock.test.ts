@@ -161,7 +161,7 @@ test("writeResults writes the result block at the right address, bolds the heade
   // Colours: one RangeAreas per severity, fills probed first so they can be restored.
   expect(calls.getRanges).toEqual(["B3,C2", "C2", "B3"]);
   expect(sheet.areas.format.fill.color).toBe(MARK_FILL.error);
-  expect(store.get("kj-assess:written")).toMatchObject({ sheets: [{ id: "{SHEET-1}", area: "D1:G3", marks: { error: ["B3"], warning: ["C2"] } }] });
+  expect(store.get("kj-assess:written")).toMatchObject({ sheets: [{ id: "{SHEET-1}", area: "D1:G3", marks: { error: "B:3", warning: "C:2" } }] });
 });
 
 test("a protected sheet is refused before anything is written", async () => {

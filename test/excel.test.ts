@@ -465,10 +465,12 @@ describe("selection, settings, events", () => {
   });
 
   test("settings round-trip through document settings, and bad stored values are dropped", async () => {
-    await host.saveSettings({ pack: "studio-assessment", mapping: { studio: 1, national: 2 }, params: { "standard-7": 3 }, headerRow: 2 });
-    expect(await host.loadSettings()).toEqual({ pack: "studio-assessment", mapping: { studio: 1, national: 2 }, params: { "standard-7": 3 }, headerRow: 2 });
-    fake.settings.set("kj-assess:settings", { pack: 5, mapping: { a: "x", b: 3 } });
-    expect(await host.loadSettings()).toEqual({ pack: undefined, mapping: { b: 3 }, params: undefined, headerRow: undefined });
+    const saved = { pack: "studio-assessment", mapping: { studio: 1, national: 2 }, params: { "standard-7": 3 }, headerRow: 2, sheet: "2024年度考核" };
+    await host.saveSettings(saved);
+    expect(await host.loadSettings()).toEqual(saved);
+    expect(fake.settingsSaves).toBe(1);
+    fake.settings.set("kj-assess:settings", { pack: 5, mapping: { a: "x", b: 3 }, sheet: 7 });
+    expect(await host.loadSettings()).toEqual({ pack: undefined, mapping: { b: 3 }, params: undefined, headerRow: undefined, sheet: undefined });
   });
 
   test("onActiveSheetChanged reports the new sheet's name until unsubscribed", async () => {

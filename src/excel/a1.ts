@@ -114,3 +114,63 @@ export function batchAddresses(addresses: string[], maxChars: number): string[] 
   if (cur) out.push(cur);
   return out;
 }
+
+/**
+ * Column runs written compactly for the ledger: per column "C:" and each run as the distance of
+ * its first row from the previous run's first row and its extra length, in base 36, with repeats
+ * folded ("a,7*1j8j" = rows 10, 17, 24, … 71,428 times). Problems fall in regular patterns (every
+ * row of one column, every seventh row), so a sheet of half a million rows still fits in a few
+ * hundred characters; scattered cells cost about four characters each.
+ */
+export function encodeRuns(runs: Box[]): string {
+  const byCol = new Map<number, Box[]>();
+  for (const r of runs)
+    for (let c = r.c1; c <= r.c2; c++) {
+      const list = byCol.get(c) ?? [];
+      list.push({ r1: r.r1, c1: c, r2: r.r2, c2: c });
+      byCol.set(c, list);
+    }
+  const cols: string[] = [];
+  for (const c of [...byCol.keys()].sort((a, b) => a - b)) {
+    const list = byCol.get(c)!.sort((a, b) => a.r1 - b.r1);
+    const tokens: string[] = [];
+    let prev = 0;
+    for (const r of list) {
+      tokens.push((r.r1 - prev).toString(36) + (r.r2 > r.r1 ? `+${(r.r2 - r.r1).toString(36)}` : ""));
+      prev = r.r1;
+    }
+    const folded: string[] = [];
+    for (let i = 0; i < tokens.length; ) {
+      let j = i + 1;
+      while (j < tokens.length && tokens[j] === tokens[i]) j++;
+      folded.push(j - i > 1 ? `${tokens[i]}*${(j - i).toString(36)}` : tokens[i]);
+      i = j;
+    }
+    cols.push(`${colLetter(c)}:${folded.join(",")}`);
+  }
+  return cols.join(";");
+}
+
+/** The runs `encodeRuns` wrote; anything malformed is skipped rather than guessed. */
+export function decodeRuns(s: string): Box[] {
+  const out: Box[] = [];
+  for (const part of s.split(";")) {
+    const m = /^([A-Z]{1,3}):(.*)$/.exec(part);
+    if (!m) continue;
+    const col = colNumber(m[1]);
+    let row = 0;
+    for (const token of m[2].split(",")) {
+      const t = /^([0-9a-z]+)(?:\+([0-9a-z]+))?(?:\*([0-9a-z]+))?$/.exec(token);
+      if (!t) continue;
+      const step = parseInt(t[1], 36);
+      const extra = t[2] ? parseInt(t[2], 36) : 0;
+      const times = t[3] ? parseInt(t[3], 36) : 1;
+      for (let k = 0; k < times; k++) {
+        row += step;
+        if (step < 1 || row + extra > 1_048_576) return out;
+        out.push({ r1: row, c1: col, r2: row + extra, c2: col });
+      }
+    }
+  }
+  return out;
+}

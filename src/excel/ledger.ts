@@ -21,10 +21,10 @@ export interface LedgerSheet {
   /** Header cells we made bold, and whether they were bold before (null: mixed, left alone on clear). */
   header: string | null;
   headerBold: boolean | null;
-  /** Cells we coloured, as packed addresses per severity. */
-  marks: { error: string[]; warning: string[] };
-  /** Fill colour a marked cell had before we coloured it → its packed addresses. Cells without a fill are not listed. */
-  fills: Record<string, string[]>;
+  /** Cells we coloured per severity, as column runs in `encodeRuns` form. */
+  marks: { error: string; warning: string };
+  /** Fill colour a marked cell had before we coloured it → those cells (`encodeRuns`). Cells without a fill are not listed. */
+  fills: Record<string, string>;
 }
 
 export interface LedgerCreated {
@@ -50,7 +50,6 @@ export function emptyLedger(): Ledger {
 }
 
 const isStr = (x: unknown): x is string => typeof x === "string";
-const isStrs = (x: unknown): x is string[] => Array.isArray(x) && x.every(isStr);
 
 /**
  * Reads a stored ledger defensively: settings can be edited or come from another version. Entries
@@ -63,8 +62,8 @@ export function parseLedger(raw: unknown): Ledger {
   for (const s of Array.isArray(r.sheets) ? r.sheets : []) {
     const x = s as Partial<LedgerSheet>;
     if (!isStr(x.id) || !isStr(x.name)) continue;
-    const fills: Record<string, string[]> = {};
-    if (typeof x.fills === "object" && x.fills) for (const [k, v] of Object.entries(x.fills)) if (isStrs(v)) fills[k] = v;
+    const fills: Record<string, string> = {};
+    if (typeof x.fills === "object" && x.fills) for (const [k, v] of Object.entries(x.fills)) if (isStr(v) && /^#[0-9A-F]{6}$/i.test(k)) fills[k] = v;
     l.sheets.push({
       id: x.id,
       name: x.name,
@@ -72,7 +71,7 @@ export function parseLedger(raw: unknown): Ledger {
       cells: typeof x.cells === "number" ? x.cells : 0,
       header: isStr(x.header) ? x.header : null,
       headerBold: typeof x.headerBold === "boolean" ? x.headerBold : null,
-      marks: { error: isStrs(x.marks?.error) ? x.marks!.error : [], warning: isStrs(x.marks?.warning) ? x.marks!.warning : [] },
+      marks: { error: isStr(x.marks?.error) ? x.marks!.error : "", warning: isStr(x.marks?.warning) ? x.marks!.warning : "" },
       fills,
     });
   }

@@ -42,6 +42,7 @@ export function readSettings(): WorkbookSettings {
     mapping: numbers(s.mapping),
     params: numbers(s.params),
     headerRow: typeof s.headerRow === "number" ? s.headerRow : undefined,
+    sheet: typeof s.sheet === "string" ? s.sheet : undefined,
   };
 }
 

@@ -8,7 +8,7 @@
 import type { OutValue, Progress, ResultPlan, SheetPlan, WriteOutcome } from "../engine/host";
 import type { Severity } from "../engine/types";
 import { MARK_FILL, safeSheetName } from "../engine/output";
-import { batchAddresses, boxA1, cellCount, colLetter, packCells, parseBox, parseBoxes, within, type Box } from "./a1";
+import { boxA1, cellCount, colLetter, decodeRuns, encodeRuns, packCells, parseBox, parseBoxes, within, type Box } from "./a1";
 import { ADDRESS_CHARS, CHUNK_BYTES, CHUNK_CELLS, jsonBytes, MAX_LEDGER_CHARS } from "./limits";
 import { planOutsideSheet, sheetProtected } from "./errors";
 import { readLedger, writeLedger } from "./settings";
@@ -153,7 +153,7 @@ function noFill(color: string | null | undefined, pattern: string | null | undef
  * answers the usual case (no cell filled, or all the same); only groups with mixed fills are read
  * cell by cell with getCellProperties, in column runs sized by response bytes.
  */
-async function currentFills(ctx: Excel.RequestContext, sheet: Excel.Worksheet, runs: Box[]): Promise<Record<string, string[]>> {
+async function currentFills(ctx: Excel.RequestContext, sheet: Excel.Worksheet, runs: Box[]): Promise<Record<string, string>> {
   const byColor = new Map<string, { row: number; col: number }[]>();
   const add = (color: string, row: number, col: number) => {
     const list = byColor.get(color) ?? [];
@@ -197,8 +197,8 @@ async function currentFills(ctx: Excel.RequestContext, sheet: Excel.Worksheet, r
       }),
     );
 
-  const out: Record<string, string[]> = {};
-  for (const [color, cells] of byColor) out[color] = packCells(cells).map(boxA1);
+  const out: Record<string, string> = {};
+  for (const [color, cells] of byColor) out[color] = encodeRuns(packCells(cells));
   return out;
 }
 
@@ -206,9 +206,10 @@ async function currentFills(ctx: Excel.RequestContext, sheet: Excel.Worksheet, r
 async function undoSheet(batch: Batch, sheet: Excel.Worksheet, e: LedgerSheet): Promise<void> {
   if (e.area) await batch.add(OP_BYTES, () => sheet.getRange(e.area!).clear("Contents"));
   if (e.header && typeof e.headerBold === "boolean") await batch.add(OP_BYTES, () => void (sheet.getRange(e.header!).format.font.bold = e.headerBold as boolean));
-  for (const a of batchAddresses([...e.marks.error, ...e.marks.warning], ADDRESS_CHARS)) await batch.add(a.length + OP_BYTES, () => sheet.getRanges(a).format.fill.clear());
-  for (const [color, list] of Object.entries(e.fills))
-    for (const a of batchAddresses(list, ADDRESS_CHARS)) await batch.add(a.length + OP_BYTES, () => void (sheet.getRanges(a).format.fill.color = color));
+  for (const g of groupRuns([...decodeRuns(e.marks.error), ...decodeRuns(e.marks.warning)]))
+    await batch.add(g.address.length + OP_BYTES, () => sheet.getRanges(g.address).format.fill.clear());
+  for (const [color, runs] of Object.entries(e.fills))
+    for (const g of groupRuns(decodeRuns(runs))) await batch.add(g.address.length + OP_BYTES, () => void (sheet.getRanges(g.address).format.fill.color = color));
 }
 
 /**
@@ -253,7 +254,11 @@ interface MarkRuns {
   cells: number;
 }
 
-/** Marks as column runs, errors first; runs past what the ledger can remember are left out. */
+/**
+ * Marks as column runs. If the ledger could not remember them all (scattered marks on hundreds of
+ * thousands of rows), warnings and then errors are cut from the end until it can: a cell we could
+ * not un-colour later is not coloured. WriteOutcome.marked says how many were.
+ */
 function markRuns(plan: ResultPlan): MarkRuns {
   const cells: Record<Severity, { row: number; col: number }[]> = { error: [], warning: [] };
   for (const m of plan.marks) {
@@ -261,16 +266,14 @@ function markRuns(plan: ResultPlan): MarkRuns {
     if (!b || b.r2 > MAX_ROWS || b.c2 > MAX_COLS) continue;
     for (let row = b.r1; row <= b.r2; row++) for (let col = b.c1; col <= b.c2; col++) cells[m.severity].push({ row, col });
   }
-  const out: MarkRuns = { error: [], warning: [], cells: 0 };
-  let chars = 0;
-  for (const sev of ["error", "warning"] as const)
-    for (const r of packCells(cells[sev])) {
-      chars += boxA1(r).length + 3;
-      if (chars > MAX_LEDGER_CHARS / 2) return out;
-      out[sev].push(r);
-      out.cells += cellCount(r);
-    }
-  return out;
+  let error = packCells(cells.error);
+  let warning = packCells(cells.warning);
+  while (encodeRuns(error).length + encodeRuns(warning).length > MAX_LEDGER_CHARS / 2) {
+    if (warning.length) warning = warning.slice(0, Math.floor(warning.length / 2));
+    else error = error.slice(0, Math.floor(error.length / 2));
+  }
+  const count = (runs: Box[]) => runs.reduce((a, r) => a + cellCount(r), 0);
+  return { error, warning, cells: count(error) + count(warning) };
 }
 
 export async function writeResults(ctx: Excel.RequestContext, plan: ResultPlan, onProgress?: (p: Progress) => void): Promise<WriteOutcome> {
@@ -374,7 +377,7 @@ export async function writeResults(ctx: Excel.RequestContext, plan: ResultPlan, 
     cells: foreign ? 0 : cellCount(written),
     header: foreign ? null : boxA1(headerBox),
     headerBold: foreign || !headerFont ? null : headerFont.bold,
-    marks: { error: runs.error.map(boxA1), warning: runs.warning.map(boxA1) },
+    marks: { error: encodeRuns(runs.error), warning: encodeRuns(runs.warning) },
     fills,
   });
   if (foreign) next.created.push({ id: outSheet.id, name: outName, area: boxA1(written), cells: cellCount(written), source: sheet.id });
