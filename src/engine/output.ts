@@ -6,6 +6,7 @@
 import type { OutValue, ResultPlan, SheetPlan } from "./host";
 import type { CellValue, GroupResult, Issue, RecordResult, Severity, SheetGrid, SheetResult, Status } from "./types";
 import type { Field, Pack, Test } from "../packs/schema";
+import { parseRange, rangeA1 } from "./address";
 
 /** Excel treats text that starts with these as a formula (=, +, -) or an implicit-intersection formula (@). */
 export function needsTextGuard(s: string): boolean {
@@ -25,29 +26,8 @@ export const CHECK_HEADERS = ["校验结果", "说明"] as const;
 
 const STATUS_WORD: Record<Status, string> = { ok: "通过", warning: "需核实", error: "不通过" };
 
-function colLetter(col: number): string {
-  let s = "";
-  for (let n = col; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}
-
-function colNumber(letters: string): number {
-  let n = 0;
-  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
-  return n;
-}
-
 function isBlank(v: CellValue | undefined): boolean {
   return v === null || v === undefined || (typeof v === "string" && v.trim() === "");
-}
-
-/** Columns (1-based, inclusive) covered by a merged area such as "B2:D3", with its rows. */
-function mergeBox(a1: string): { r1: number; r2: number; c1: number; c2: number } | null {
-  const m = /^\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$/i.exec(a1.replace(/^.*!/, "").trim());
-  if (!m) return null;
-  const c1 = colNumber(m[1]);
-  const r1 = Number(m[2]);
-  return { r1, c1, c2: m[3] ? colNumber(m[3]) : c1, r2: m[4] ? Number(m[4]) : r1 };
 }
 
 function filled(cells: CellValue[] | undefined): number {
@@ -74,7 +54,7 @@ export function firstFreeColumn(grid: SheetGrid, headerRow: number): number {
     }
   });
   for (const m of grid.merges ?? []) {
-    const box = mergeBox(m);
+    const box = parseRange(m);
     if (box && box.r2 >= top) last = Math.max(last, box.c2);
   }
   return Math.max(last + 1, 1);
@@ -163,7 +143,7 @@ export function safeSheetName(name: string): string {
 }
 
 function range(c1: number, r1: number, c2: number, r2: number): string {
-  return `${colLetter(c1)}${r1}:${colLetter(c2)}${r2}`;
+  return rangeA1(r1, c1, r2, c2);
 }
 
 /** Display width of a header in Excel character units: CJK characters take two. */

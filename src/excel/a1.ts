@@ -1,8 +1,9 @@
 /**
  * A1 addresses as Office.js hands them out and takes them in: sheet-qualified lists of areas
  * ("'2024 考核'!A1:K1,B2:B3"), and the other way round, many cells packed into few address
- * strings under the getRange/getRanges length limit.
+ * strings under the getRange/getRanges length limit. Single addresses are the engine's (address.ts).
  */
+import { colLetter, colNumber, parseRange, rangeA1 } from "../engine/address";
 
 export interface Box {
   r1: number;
@@ -11,21 +12,10 @@ export interface Box {
   c2: number;
 }
 
-export function colLetter(col: number): string {
-  let s = "";
-  for (let n = col; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}
-
-export function colNumber(letters: string): number {
-  let n = 0;
-  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
-  return n;
-}
+export { colLetter, colNumber };
 
 export function boxA1(b: Box): string {
-  const a = `${colLetter(b.c1)}${b.r1}`;
-  return b.r1 === b.r2 && b.c1 === b.c2 ? a : `${a}:${colLetter(b.c2)}${b.r2}`;
+  return rangeA1(b.r1, b.c1, b.r2, b.c2);
 }
 
 /** Splits an address list on commas outside quoted sheet names, and drops each area's sheet part. */
@@ -60,11 +50,8 @@ function stripSheet(area: string): string {
 
 /** "B3", "B3:D5" (sheet part and $ allowed) → a box; null for anything else (names, whole columns). */
 export function parseBox(address: string): Box | null {
-  const m = /^([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?$/.exec(stripSheet(address));
-  if (!m) return null;
-  const a = { r: Number(m[2]), c: colNumber(m[1]) };
-  const b = m[3] ? { r: Number(m[4]), c: colNumber(m[3]) } : a;
-  return { r1: Math.min(a.r, b.r), c1: Math.min(a.c, b.c), r2: Math.max(a.r, b.r), c2: Math.max(a.c, b.c) };
+  const r = parseRange(stripSheet(address));
+  return r && { r1: r.r1, c1: r.c1, r2: r.r2, c2: r.c2 };
 }
 
 export function parseBoxes(address: string): Box[] {
