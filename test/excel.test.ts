@@ -176,6 +176,7 @@ describe("writeResults", () => {
     const s = assessmentSheet();
     const out = await host.writeResults(plan());
     expect(out).toEqual({ placement: "columns", sheet: "2024年度考核", range: "'2024年度考核'!G2:J5", cellsWritten: 16, marked: 3 });
+    expect(out.note).toBeUndefined();
     expect(["G2", "H2", "I2", "J2"].map((a) => s.at(a))).toEqual(["得分", "等级", "未达标项", "校验说明"]);
     expect(["G3", "H3", "I3", "J3"].map((a) => s.at(a))).toEqual([4, "优秀", null, "无问题"]);
     expect(["G4", "H4", "I4"].map((a) => s.at(a))).toEqual([0, "不合格", "一、四、八、十"]);
@@ -223,6 +224,7 @@ describe("writeResults", () => {
     const out = await host.writeResults(plan());
     expect(out.placement).toBe("sheet");
     expect(out.sheet).toBe("校验结果");
+    expect(out.note?.zh).toBe("结果列 G2:J5 中已有不是本工具写入的内容（I4 一带），为不覆盖原有数据，结果写在新工作表“校验结果”中。");
     expect(s.snapshot()).toEqual(before);
     const r = fake.sheet("校验结果");
     expect(r.at("A1")).toContain("2024年度考核");
@@ -237,12 +239,24 @@ describe("writeResults", () => {
   test("a formula that shows nothing, or a merged cell, in the target area also counts as someone's", async () => {
     const s = assessmentSheet();
     s.put(3, 10, { formula: '=IF(B3>0,"","缺")', value: "" });
-    expect((await host.writeResults(plan())).placement).toBe("sheet");
+    const a = await host.writeResults(plan());
+    expect(a.placement).toBe("sheet");
+    expect(a.note?.zh).toContain("有公式（J3）");
 
     const t = assessmentSheet("第二张", { merges: ["A1:F1", "H2:I2"] });
-    expect((await host.writeResults(plan({ sheet: "第二张" }))).placement).toBe("sheet");
+    const b = await host.writeResults(plan({ sheet: "第二张" }));
+    expect(b.placement).toBe("sheet");
+    expect(b.note?.zh).toContain("有合并单元格（H2:I2）");
     expect(t.at("H3")).toBeNull();
     expect(fake.sheets.map((x) => x.name)).toEqual(["2024年度考核", "校验结果", "第二张", "校验结果 (2)"]);
+  });
+
+  test("data reaching the last column of the sheet: results go to a new sheet, with the reason", async () => {
+    assessmentSheet();
+    const out = await host.writeResults(plan({ startCol: 16_383 }));
+    expect(out.placement).toBe("sheet");
+    expect(out.note?.zh).toContain("数据右侧已没有空列");
+    expect(fake.sheet("校验结果").at("C4")).toBe("不合格");
   });
 
   test("running again replaces our own columns instead of treating them as foreign", async () => {

@@ -4,7 +4,7 @@
  * with an in-memory workbook. The engine decides *what* to write (see output.ts); a host only
  * knows *how* to write it into its kind of workbook.
  */
-import type { CellValue, SheetGrid, Severity } from "./types";
+import type { CellValue, SheetGrid, Severity, Text2 } from "./types";
 
 /** A cell value we write. Strings are always written as text, never as formulas. */
 export type OutValue = string | number | null;
@@ -35,6 +35,8 @@ export interface WriteOutcome {
   range: string;
   cellsWritten: number;
   marked: number;
+  /** Why the results are not beside the data (placement "sheet"), naming the cell that was in the way. */
+  note?: Text2;
 }
 
 /** A sheet to create in full (summary, template, report parts). */
@@ -78,7 +80,8 @@ export interface WorkbookHost {
   /** Writes a result plan. Refuses to overwrite anything the add-in did not write: then writes a new sheet. */
   writeResults(plan: ResultPlan, onProgress?: (p: Progress) => void): Promise<WriteOutcome>;
   /** Removes exactly what the add-in wrote (values, colours, sheets it created) and nothing else. */
-  clearResults(): Promise<{ cellsCleared: number; sheetsRemoved: number }>;
+  /** `sheetsKept`: sheets the add-in created that the user has since typed into; they are theirs now and stay. */
+  clearResults(): Promise<{ cellsCleared: number; sheetsRemoved: number; sheetsKept?: string[] }>;
   /** Creates (or replaces one the add-in made earlier) a sheet. Returns the name used. */
   writeSheet(plan: SheetPlan): Promise<string>;
   selectCell(sheet: string, address: string): Promise<void>;

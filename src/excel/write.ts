@@ -317,11 +317,18 @@ export async function writeResults(ctx: Excel.RequestContext, plan: ResultPlan, 
   const ledger = readLedger();
   const prev = ledger.sheets.find((s) => s.id === sheet.id);
   const ours = prev?.area ? parseBox(prev.area) : null;
-  const foreign =
-    !fits ||
-    (merged !== null && !merged.isNullObject) ||
-    (formulas !== null && !formulas.isNullObject) ||
-    (used !== null && !used.isNullObject && !parseBoxes(used.address).every((b) => ours !== null && within(b, ours)));
+  const first = (x: Excel.Range | Excel.RangeAreas | null) => (x && !x.isNullObject ? (parseBoxes(x.address)[0] ?? null) : null);
+  const foreignCell = used && !used.isNullObject && !parseBoxes(used.address).every((b) => ours !== null && within(b, ours)) ? first(used) : null;
+  const why = !fits
+    ? { zh: "数据右侧已没有空列", en: "there is no empty column right of the data" }
+    : first(merged)
+      ? { zh: `结果列 ${boxA1(area)} 中有合并单元格（${boxA1(first(merged)!)}）`, en: `the result columns ${boxA1(area)} hold merged cells (${boxA1(first(merged)!)})` }
+      : first(formulas)
+        ? { zh: `结果列 ${boxA1(area)} 中有公式（${boxA1(first(formulas)!)}）`, en: `the result columns ${boxA1(area)} hold formulas (${boxA1(first(formulas)!)})` }
+        : foreignCell
+          ? { zh: `结果列 ${boxA1(area)} 中已有不是本工具写入的内容（${boxA1(foreignCell)} 一带）`, en: `the result columns ${boxA1(area)} hold content this add-in did not write (around ${boxA1(foreignCell)})` }
+          : null;
+  const foreign = why !== null;
 
   // 2. A new run replaces the previous one: our old output on this sheet goes first.
   const batch = new Batch(ctx);
@@ -402,6 +409,12 @@ export async function writeResults(ctx: Excel.RequestContext, plan: ResultPlan, 
     range: `${quoteSheet(outName)}!${boxA1(written)}`,
     cellsWritten: cellCount(written),
     marked: runs.cells,
+    ...(why && {
+      note: {
+        zh: `${why.zh}，为不覆盖原有数据，结果写在新工作表“${outName}”中。`,
+        en: `${why.en}, so the results went to a new sheet "${outName}" to leave existing data untouched.`,
+      },
+    }),
   };
 }
 
