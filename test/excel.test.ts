@@ -118,6 +118,17 @@ describe("readSheet", () => {
     expect(grid.hiddenRows).toEqual([5]);
   });
 
+  test("an Excel without ExcelApi 1.13 reads the sheet without its merges instead of failing", async () => {
+    assessmentSheet();
+    (globalThis as unknown as { Office: { context: Record<string, unknown> } }).Office.context.requirements = { isSetSupported: (_: string, v: string) => v !== "1.13" };
+    fake.resetStats();
+    const grid = await host.readSheet("2024年度考核");
+    expect(grid.merges).toEqual([]);
+    expect(grid.rows[1]).toEqual(HEADER);
+    expect(fake.syncs.some((x) => x.kinds.includes("getMergedAreasOrNullObject"))).toBe(false);
+    expect((await host.writeResults(plan())).placement).toBe("columns");
+  });
+
   test("an empty sheet reads as no rows; a missing sheet is a clear error", async () => {
     fake.addSheet("空表");
     expect((await host.readSheet("空表")).rows).toEqual([]);

@@ -1,7 +1,9 @@
 /**
  * WorkbookHost over Office.js: the task pane's only way into the open workbook.
- * Needs ExcelApi 1.9 (RangeAreas, getCellProperties, getSpecialCells; Excel 2019 and later,
- * Microsoft 365, Excel on the web) plus 1.13 for getMergedAreasOrNullObject.
+ * Needs ExcelApi 1.9 (RangeAreas, getCellProperties, getSpecialCells, RangeFill.pattern): Microsoft
+ * 365, Excel on the web, and perpetual versions newer than Excel 2019, whose API stops at 1.8.
+ * Merged areas (getMergedAreasOrNullObject) need 1.13; without it sheets are read without their
+ * merges and a merged cell in the result columns is not detected.
  */
 import type { Progress, ResultPlan, SheetPlan, WorkbookHost, WorkbookSettings, WriteOutcome } from "../engine/host";
 import type { SheetGrid } from "../engine/types";

@@ -40,3 +40,12 @@ export function isPayloadError(e: unknown): boolean {
   const code = (e as { code?: unknown })?.code;
   return code === "RequestPayloadSizeLimitExceeded" || code === "ResponsePayloadSizeLimitExceeded";
 }
+
+/**
+ * Whether the running Excel has ExcelApi `version`. Outside Office (tests, the fake) there is no
+ * requirements object and everything is taken as supported.
+ */
+export function hasExcelApi(version: string): boolean {
+  const req = (globalThis as { Office?: { context?: { requirements?: { isSetSupported?: (set: string, v: string) => boolean } } } }).Office?.context?.requirements;
+  return typeof req?.isSetSupported === "function" ? req.isSetSupported("ExcelApi", version) : true;
+}

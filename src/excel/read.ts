@@ -9,7 +9,7 @@
 import type { CellValue, SheetGrid } from "../engine/types";
 import type { Progress } from "../engine/host";
 import { parseBoxes, splitAreas } from "./a1";
-import { CHUNK_BYTES, CHUNK_CELLS, isPayloadError, jsonBytes, MAX_SHEET_CELLS } from "./limits";
+import { CHUNK_BYTES, CHUNK_CELLS, hasExcelApi, isPayloadError, jsonBytes, MAX_SHEET_CELLS } from "./limits";
 import { sheetTooLarge } from "./errors";
 
 /** Rows in the first chunk, read to measure how many bytes a row of this sheet takes. */
@@ -74,15 +74,18 @@ export async function readUsedRange(ctx: Excel.RequestContext, name: string, onP
   const origin = { row: used.rowIndex + 1, col: used.columnIndex + 1 };
   if (total * cols > MAX_SHEET_CELLS) throw sheetTooLarge(name, splitAreas(used.address)[0] ?? used.address, total, cols, MAX_SHEET_CELLS);
 
-  // Merged areas matter for the header rows; a sheet whose merges Excel cannot list is still read.
+  // Merged areas matter for the header rows; a sheet whose merges Excel cannot list (or an Excel
+  // before ExcelApi 1.13) is still read, without them.
   let merges: string[] = [];
-  const merged = used.getMergedAreasOrNullObject();
-  merged.load("address");
-  try {
-    await ctx.sync();
-    if (!merged.isNullObject) merges = splitAreas(merged.address);
-  } catch {
-    merges = [];
+  if (hasExcelApi("1.13")) {
+    const merged = used.getMergedAreasOrNullObject();
+    merged.load("address");
+    try {
+      await ctx.sync();
+      if (!merged.isNullObject) merges = splitAreas(merged.address);
+    } catch {
+      merges = [];
+    }
   }
 
   const rows: CellValue[][] = new Array(total);

@@ -9,7 +9,7 @@ import type { OutValue, Progress, ResultPlan, SheetPlan, WriteOutcome } from "..
 import type { Severity } from "../engine/types";
 import { MARK_FILL, safeSheetName } from "../engine/output";
 import { boxA1, cellCount, colLetter, decodeRuns, encodeRuns, packCells, parseBox, parseBoxes, within, type Box } from "./a1";
-import { ADDRESS_CHARS, CHUNK_BYTES, CHUNK_CELLS, jsonBytes, MAX_LEDGER_CHARS } from "./limits";
+import { ADDRESS_CHARS, CHUNK_BYTES, CHUNK_CELLS, hasExcelApi, jsonBytes, MAX_LEDGER_CHARS } from "./limits";
 import { planOutsideSheet, sheetProtected } from "./errors";
 import { readLedger, writeLedger } from "./settings";
 import type { Ledger, LedgerCreated, LedgerSheet } from "./ledger";
@@ -306,8 +306,10 @@ export async function writeResults(ctx: Excel.RequestContext, plan: ResultPlan, 
       formulas = target.getSpecialCellsOrNullObject("Formulas");
       formulas.load("address");
     }
-    merged = target.getMergedAreasOrNullObject();
-    merged.load("address");
+    if (hasExcelApi("1.13")) {
+      merged = target.getMergedAreasOrNullObject();
+      merged.load("address");
+    }
     headerFont = sheet.getRange(boxA1(headerBox)).format.font;
     headerFont.load("bold");
   }
