@@ -216,10 +216,10 @@ describe("summarySheet", () => {
 });
 
 describe("templateSheet", () => {
-  test("assessment: the evidence layout, not the 是/否 flag columns, with number formats per field type", () => {
-    expect(templateFields(assessmentPack).map((f) => f.id)).toEqual(["studio", "national", "provFirst", "provSecond", "training", "funding"]);
+  test("assessment: the evidence layout plus descriptive fields, not the 是/否 flag columns, with number formats per field type", () => {
+    expect(templateFields(assessmentPack).map((f) => f.id)).toEqual(["studio", "year", "national", "provFirst", "provSecond", "training", "funding", "reportDate"]);
     const t = templateSheet(assessmentPack);
-    expect(t.rows[1]).toEqual(["工作室名称", "国家级科技比赛获奖数", "省级一等奖数", "省级二等奖数", "科技辅导员培训场次", "单位配套经费（元）"]);
+    expect(t.rows[1]).toEqual(["工作室名称", "考核年度", "国家级科技比赛获奖数", "省级一等奖数", "省级二等奖数", "科技辅导员培训场次", "单位配套经费（元）", "报送日期"]);
     expect(t.rows[0][0]).toBe("工作室年度考核（一行 = 一个工作室一个考核年度）");
     expect(t.headerRows).toEqual([2]);
     const last = 2 + TEMPLATE_ROWS;
@@ -229,15 +229,17 @@ describe("templateSheet", () => {
       { range: `C3:C${last}`, format: "0" },
       { range: `D3:D${last}`, format: "0" },
       { range: `E3:E${last}`, format: "0" },
-      { range: `F3:F${last}`, format: "#,##0.00" },
+      { range: `F3:F${last}`, format: "0" },
+      { range: `G3:G${last}`, format: "#,##0.00" },
+      { range: `H3:H${last}`, format: "yyyy-mm-dd" },
     ]);
     expect(t.validations).toEqual([]);
   });
 
   test("the flag layout, asked for by id, asks 是/否 for flagged standards and evidence for the rest", () => {
     const t = templateSheet(assessmentPack, "flags");
-    expect(t.rows[1]).toEqual(["工作室名称", "国家级科技比赛获奖数", "科技辅导员培训场次", "单位配套经费（元）", "（四）省赛一等奖2项或二等奖4项"]);
-    expect(t.validations).toEqual([{ range: `E3:E${2 + TEMPLATE_ROWS}`, list: ["是", "否"] }]);
+    expect(t.rows[1]).toEqual(["工作室名称", "考核年度", "国家级科技比赛获奖数", "科技辅导员培训场次", "单位配套经费（元）", "报送日期", "（四）省赛一等奖2项或二等奖4项"]);
+    expect(t.validations).toEqual([{ range: `G3:G${2 + TEMPLATE_ROWS}`, list: ["是", "否"] }]);
   });
 
   test("eligibility: 是/否 for yes/no fields", () => {

@@ -289,10 +289,13 @@ export function templateFields(pack: Pack, layoutId?: string): Field[] {
     else testFields(c.test, wanted);
   }
   for (const f of pack.fields) if (f.role === "label") wanted.add(f.id);
-  if (pack.budget) {
-    const b = pack.budget.fields;
-    [b.category, b.amount, b.purpose, b.matching, ...pack.budget.groupBy].forEach((f) => f && wanted.add(f));
-  }
+  const budget = pack.budget ? [pack.budget.fields.category, pack.budget.fields.amount, pack.budget.fields.purpose, pack.budget.fields.matching, ...pack.budget.groupBy] : [];
+  budget.forEach((f) => f && wanted.add(f));
+  // Fields no layout requires and no rule reads (主持人, 年度) describe the record: every template asks for them.
+  const claimed = new Set<string>([...flags, ...budget.filter((f): f is string => !!f)]);
+  for (const l of pack.layouts) l.required.forEach((f) => claimed.add(f));
+  for (const c of pack.criteria) testFields(c.test, claimed);
+  for (const f of pack.fields) if (!claimed.has(f.id)) wanted.add(f.id);
   return pack.fields.filter((f) => wanted.has(f.id) && (flagLayout || !flags.has(f.id)));
 }
 

@@ -21,6 +21,7 @@ export const assessmentPack: Pack = pack({
   recordIs: t2("一行 = 一个工作室一个考核年度", "one studio, one year"),
   fields: [
     { id: "studio", label: "工作室名称", labelEn: "Studio", type: "text", role: "label" },
+    { id: "year", label: "考核年度", labelEn: "Year", type: "year" },
     { id: "national", label: "国家级科技比赛获奖数", labelEn: "National awards", type: "count" },
     { id: "provFirst", label: "省级一等奖数", labelEn: "Provincial first", type: "count" },
     { id: "provSecond", label: "省级二等奖数", labelEn: "Provincial second", type: "count" },
