@@ -280,6 +280,10 @@ describe("writeResults", () => {
     expect(s.fillAt("C4")).toBeNull();
     expect(s.fillAt("B3")).toBe(MARK_FILL.warning);
     expect(fake.sheets).toHaveLength(1);
+    // The header was not bold before the first run, and 清除结果 remembers that through both runs.
+    await host.clearResults();
+    expect(s.boldAt("G2")).toBe(false);
+    expect(s.at("G2")).toBeNull();
   });
 
   test("while the columns stay occupied, a new run replaces our earlier result sheet rather than adding another", async () => {

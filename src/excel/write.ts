@@ -296,7 +296,6 @@ export async function writeResults(ctx: Excel.RequestContext, plan: ResultPlan, 
   let used: Excel.Range | null = null;
   let formulas: Excel.RangeAreas | null = null;
   let merged: Excel.RangeAreas | null = null;
-  let headerFont: Excel.RangeFont | null = null;
   if (fits) {
     const target = sheet.getRange(boxA1(area));
     used = target.getUsedRangeOrNullObject(true);
@@ -310,8 +309,6 @@ export async function writeResults(ctx: Excel.RequestContext, plan: ResultPlan, 
       merged = target.getMergedAreasOrNullObject();
       merged.load("address");
     }
-    headerFont = sheet.getRange(boxA1(headerBox)).format.font;
-    headerFont.load("bold");
   }
   await ctx.sync();
   if (sheet.protection.protected) throw sheetProtected(plan.sheet);
@@ -335,6 +332,13 @@ export async function writeResults(ctx: Excel.RequestContext, plan: ResultPlan, 
   // 2. A new run replaces the previous one: our old output on this sheet goes first.
   const batch = new Batch(ctx);
   if (prev) await undoSheet(batch, sheet, prev);
+  // Read after our previous bold is undone: this is the state 清除结果 gives back.
+  const header: { font: Excel.RangeFont | null } = { font: null };
+  if (!foreign)
+    await batch.add(OP_BYTES, () => {
+      header.font = sheet.getRange(boxA1(headerBox)).format.font;
+      header.font.load("bold");
+    });
   await batch.flush();
   await removeCreated(
     ctx,
@@ -371,7 +375,7 @@ export async function writeResults(ctx: Excel.RequestContext, plan: ResultPlan, 
     outSheet = ws.add(outName);
     outSheet.load("id,name");
     await ctx.sync();
-    const title = `工作表“${sheet.name}”的校验结果（结果列右侧已有其他内容，未写入原表）`;
+    const title = `工作表“${sheet.name}”的校验结果（${why!.zh}，未写入原表）`;
     block = [[cellOut(title), ...new Array<string>(width).fill("")], ["原表行号", ...plan.headers.map(cellOut)]];
     for (const [row, values] of [...byRow].sort((a, b) => a[0] - b[0])) block.push([row, ...plan.headers.map((_, j) => cellOut(values[j]))]);
     [top, left, blockWidth, boldRow] = [1, 1, width + 1, 2];
@@ -385,7 +389,7 @@ export async function writeResults(ctx: Excel.RequestContext, plan: ResultPlan, 
     area: foreign ? null : boxA1(written),
     cells: foreign ? 0 : cellCount(written),
     header: foreign ? null : boxA1(headerBox),
-    headerBold: foreign || !headerFont ? null : headerFont.bold,
+    headerBold: header.font ? header.font.bold : null,
     marks: { error: encodeRuns(runs.error), warning: encodeRuns(runs.warning) },
     fills,
   });
