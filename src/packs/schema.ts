@@ -52,8 +52,12 @@ export const paramSchema = z.object({
 export const amountSchema = z.union([z.number().finite(), z.object({ param: z.string().min(1) }).strict()]);
 export type Amount = z.infer<typeof amountSchema>;
 
+/** The right side of a comparison: a number, a param, or another field of the same record. */
+export const operandSchema = z.union([amountSchema, z.object({ field: z.string().min(1) }).strict()]);
+export type Operand = z.infer<typeof operandSchema>;
+
 export type Test =
-  | { cmp: ">=" | ">" | "<=" | "<" | "=" | "!="; field: string; value: Amount }
+  | { cmp: ">=" | ">" | "<=" | "<" | "=" | "!="; field: string; value: Operand }
   | { yes: string }
   | { textIn: string; values: string[] }
   | { withinYears: string; of: string; years: Amount }
@@ -65,7 +69,7 @@ export type Test =
 /** The small declarative test language: comparisons, yes-words, text lists, recency, any/all/count, if. */
 export const testSchema: z.ZodType<Test> = z.lazy(() =>
   z.union([
-    z.object({ cmp: z.enum([">=", ">", "<=", "<", "=", "!="]), field: z.string().min(1), value: amountSchema }).strict(),
+    z.object({ cmp: z.enum([">=", ">", "<=", "<", "=", "!="]), field: z.string().min(1), value: operandSchema }).strict(),
     z.object({ yes: z.string().min(1) }).strict(),
     z.object({ textIn: z.string().min(1), values: z.array(z.string().min(1)).min(1) }).strict(),
     z.object({ withinYears: z.string().min(1), of: z.string().min(1), years: amountSchema }).strict(),
@@ -272,7 +276,11 @@ function referenceProblems(pack: Loose): PackProblem[] {
   const walk = (t: unknown, path: string): void => {
     if (typeof t !== "object" || t === null) return;
     const o = t as Loose;
-    if ("cmp" in o) (field(o.field, `${path}.field`), amount(o.value, `${path}.value`));
+    if ("cmp" in o) {
+      field(o.field, `${path}.field`);
+      amount(o.value, `${path}.value`);
+      if (typeof o.value === "object" && o.value !== null) field((o.value as Loose).field, `${path}.value.field`);
+    }
     if ("yes" in o) field(o.yes, `${path}.yes`);
     if ("textIn" in o) field(o.textIn, `${path}.textIn`);
     if ("withinYears" in o) (field(o.withinYears, `${path}.withinYears`), field(o.of, `${path}.of`), amount(o.years, `${path}.years`));
