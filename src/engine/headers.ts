@@ -1,0 +1,772 @@
+/**
+ * Header matching: which row is the header, and which column holds which field of a rule pack.
+ *
+ * Officials type headers their own way (`省级一等奖（项）`, `培训场次(场)`, `新增骨干成员 数`,
+ * full-width letters, a merged group header over `一等奖`/`二等奖`), so both the sheet's headers and
+ * the pack's names go through the same `normalizeHeader` and are compared in that normal form. A
+ * pack author writes synonyms the way people type them and never thinks about normal forms.
+ *
+ * Everything here runs once per sheet and looks only at the first rows, so clarity wins over speed;
+ * the per-record work lives in records.ts.
+ */
+import type { Layout, Pack } from "../packs/schema";
+import { a1, colLetter, parseRange } from "./address";
+import type { CellValue, ColumnMatch, Issue, Mapping, SheetGrid } from "./types";
+import { cellText, readNumber, readYesNo } from "./values";
+
+// ------------------------------------------------------------------------------------------------
+// Normal form
+
+const CN_DIGITS = "零一二三四五六七八九";
+
+/** 1..99 as a Chinese numeral (4 → 四, 10 → 十, 12 → 十二, 20 → 二十); other numbers as digits. */
+function toChineseNumeral(n: number): string {
+  if (!Number.isInteger(n) || n < 1 || n > 99) return String(n);
+  if (n < 10) return CN_DIGITS[n];
+  const tens = Math.floor(n / 10);
+  const ones = n % 10;
+  return (tens === 1 ? "" : CN_DIGITS[tens]) + "十" + (ones ? CN_DIGITS[ones] : "");
+}
+
+/** Leading enumerator of a standard, after spaces are gone: (四) 四、 4. 4) 4、 (4) 十一、 */
+const ENUMERATOR = /^(?:\(([一二三四五六七八九十]{1,3}|\d{1,2})\)|([一二三四五六七八九十]{1,3}|\d{1,2})[、.,)])/;
+/** 标准4 / 第4项 → 标准四 / 第四项, so `markers` written with Chinese numerals still match. */
+const NUMBERED = /(标准|第)(\d{1,2})/g;
+
+/**
+ * Bracket contents dropped entirely: units (项 场 元 万元 平方米 ㎡ …), optionally after 单位, and
+ * notes that say nothing about what the column holds (全称, 必填, 是/否).
+ */
+const DROPPED = new Set(
+  (
+    "项 场 次 场次 人次 项次 个 所 名 人 位 家 校 元 万元 千元 百元 亿元 人民币 人民币元 rmb ¥ 平方米 平米 平方 m2 m^2 米 m 厘米 cm " +
+    "天 日 周 月 年 小时 h 课时 学时 节 篇 本 册 部 字 份 件 套 台 张 项数 次数 个数 人数 场数 % 分 岁 " +
+    "全称 简称 必填 选填 可选 如有 注 是否 是或否 填是或否 填写是或否 请填是或否 √× √或× yn"
+  ).split(" "),
+);
+/** Units that may also follow a slash at the end of a header: 金额/元, 面积/㎡. */
+const SLASH_UNIT = /\/(?:单位:?)?([^/()]{1,4})$/;
+/** One trailing count word is dropped: 培训场次 → 培训, 新增骨干成员数 → 新增骨干成员. Longest first. */
+const COUNT_SUFFIXES = ["场次", "次数", "数量", "个数", "人数", "项数", "所数", "名数", "人次", "总数", "数"];
+
+function droppable(content: string): boolean {
+  const c = content.replace(/^单位:?/, "");
+  if (DROPPED.has(c)) return true;
+  const plain = c.replace(/[^\p{L}\p{N}√×^%¥]/gu, "");
+  if (DROPPED.has(plain)) return true;
+  const parts = c.split(/[/、,]/).filter(Boolean);
+  return parts.length > 1 && parts.every((p) => DROPPED.has(p));
+}
+
+/**
+ * The normal form used to compare headers with the pack's names. Rules, in order:
+ * 1. Circled numbers ①…⑳ become (1)…(20); then Unicode NFKC turns full-width letters, digits,
+ *    brackets and punctuation into their half-width forms (（四）→ (四), ＡＢ → AB, U+3000 → space,
+ *    ㎡ → m2, ⑷ → (4)); latin letters are lower-cased; 【】〔〕［］ count as round brackets.
+ * 2. All white space (spaces, U+3000, newlines, tabs, zero-width spaces) is removed: `新增骨干成员 数`.
+ * 3. Digits after 标准 / 第 become Chinese numerals (标准4 → 标准四).
+ * 4. A leading enumerator of a standard — (四) 四、 4. 4) (4) — is kept in one canonical form `(四)`
+ *    (digits become Chinese numerals), so `（四）`, `四、` and `4.` all start with the marker `(四)`,
+ *    while `一等奖` (no separator) is not an enumerator.
+ * 5. Any other bracketed part is removed when it is a unit or a note (see DROPPED: （项）(场)（元）
+ *    (万元)(平方米)(㎡)（全称）（是/否）, also `单位:元`, also several units `(项/次)`); otherwise
+ *    only the brackets go and the words stay (获奖数（省级）→ 获奖数省级).
+ * 6. A unit after a final slash is removed (金额/元 → 金额).
+ * 7. Everything that is not a letter or a digit is removed: ：:、/·-_，.＊*“”《》 and the rest.
+ * 8. One trailing count word is removed — 场次 次数 数量 个数 人数 项数 所数 名数 人次 总数 数 —
+ *    when at least two characters remain (培训场次 → 培训, 次数 stays 次数).
+ */
+export function normalizeHeader(s: string): string {
+  if (typeof s !== "string" || s === "") return "";
+  let t = s.replace(/[\u2460-\u2473]/g, (c) => `(${c.charCodeAt(0) - 0x245f})`);
+  t = t.normalize("NFKC").toLowerCase();
+  t = t.replace(/[【〔［\[{〈]/g, "(").replace(/[】〕］\]}〉]/g, ")");
+  t = t.replace(/[\s\u200b\u200c\u200d\ufeff]+/g, "");
+  t = t.replace(NUMBERED, (_m, word: string, digits: string) => word + toChineseNumeral(Number(digits)));
+
+  let prefix = "";
+  const e = ENUMERATOR.exec(t);
+  if (e) {
+    const raw = e[1] ?? e[2];
+    prefix = `(${/^\d+$/.test(raw) ? toChineseNumeral(Number(raw)) : raw})`;
+    t = t.slice(e[0].length);
+  }
+
+  // Innermost groups first, so `(单位:(元))` and `（获奖（项））` both come apart.
+  for (let guard = 0; guard < 4 && t.includes("("); guard++) {
+    const next = t.replace(/\(([^()]*)\)/g, (_m, content: string) => (droppable(content) ? "" : content));
+    if (next === t) break;
+    t = next;
+  }
+  const slash = SLASH_UNIT.exec(t);
+  if (slash && droppable(slash[1])) t = t.slice(0, slash.index);
+  t = t.replace(/[^\p{L}\p{N}]/gu, "");
+
+  for (const suffix of COUNT_SUFFIXES) {
+    if (t.endsWith(suffix)) {
+      if (t.length - suffix.length >= 2) t = t.slice(0, -suffix.length);
+      break;
+    }
+  }
+  return prefix + t;
+}
+
+/** The header without its leading enumerator: `(四)省赛一等奖` → `省赛一等奖`. */
+function bodyOf(norm: string): string {
+  if (norm[0] !== "(") return norm;
+  const close = norm.indexOf(")");
+  return close > 0 ? norm.slice(close + 1) : norm;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Confidence of one header for one field
+
+/** Confidence levels (see `fieldConfidence`). */
+export const CONFIDENCE = {
+  label: 1,
+  synonym: 0.95,
+  marker: 0.9,
+  /** The header minus its enumerator equals the label / a synonym: `(一)国家级科技比赛获奖数`. */
+  bodyLabel: 0.9,
+  bodySynonym: 0.85,
+  /** One name contains the other: 0.6 + 0.2 × (shorter / longer). */
+  containsBase: 0.6,
+  containsSpan: 0.2,
+} as const;
+/** A contained name must cover at least this share of the longer one (a title row mentioning 工作室 is not a header). */
+const MIN_CONTAINS_RATIO = 0.25;
+
+interface FieldNames {
+  id: string;
+  order: number;
+  label: string;
+  synonyms: string[];
+  markers: string[];
+  type: string;
+  isLabel: boolean;
+}
+
+interface PackIndex {
+  fields: FieldNames[];
+  byId: Map<string, FieldNames>;
+  /** Fields no layout requires: matched whatever the layout. */
+  common: Set<string>;
+}
+
+const indexCache = new WeakMap<Pack, PackIndex>();
+
+function packIndex(pack: Pack): PackIndex {
+  const cached = indexCache.get(pack);
+  if (cached) return cached;
+  const fields = pack.fields.map((f, order) => ({
+    id: f.id,
+    order,
+    label: normalizeHeader(f.label),
+    synonyms: [...new Set((f.synonyms ?? []).map(normalizeHeader))].filter(Boolean),
+    markers: [...new Set((f.markers ?? []).map(normalizeHeader))].filter(Boolean),
+    type: f.type,
+    isLabel: f.role === "label",
+  }));
+  const required = new Set(pack.layouts.flatMap((l) => l.required));
+  const index: PackIndex = {
+    fields,
+    byId: new Map(fields.map((f) => [f.id, f])),
+    common: new Set(fields.filter((f) => !required.has(f.id)).map((f) => f.id)),
+  };
+  indexCache.set(pack, index);
+  return index;
+}
+
+function containsScore(a: string, b: string): number {
+  if (a.length < 2 || b.length < 2) return 0;
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (!long.includes(short)) return 0;
+  const ratio = short.length / long.length;
+  return ratio < MIN_CONTAINS_RATIO ? 0 : CONFIDENCE.containsBase + CONFIDENCE.containsSpan * ratio;
+}
+
+/**
+ * How well one normalised header names a field: exact label 1.0, exact synonym 0.95, a marker the
+ * header starts with 0.9, the header minus its enumerator equal to label/synonym 0.9/0.85, one
+ * containing the other 0.6–0.8 scaled by overlap; 0 for no match.
+ */
+function fieldConfidence(norm: string, f: FieldNames): number {
+  if (!norm) return 0;
+  if (norm === f.label) return CONFIDENCE.label;
+  if (f.synonyms.includes(norm)) return CONFIDENCE.synonym;
+  let best = 0;
+  for (const m of f.markers) if (norm.startsWith(m)) best = CONFIDENCE.marker;
+  const body = bodyOf(norm);
+  if (body !== norm && body) {
+    if (body === f.label) best = Math.max(best, CONFIDENCE.bodyLabel);
+    else if (f.synonyms.includes(body)) best = Math.max(best, CONFIDENCE.bodySynonym);
+  }
+  if (best >= CONFIDENCE.containsBase + CONFIDENCE.containsSpan) return best;
+  best = Math.max(best, containsScore(body, f.label));
+  for (const syn of f.synonyms) best = Math.max(best, containsScore(body, syn));
+  return round3(best);
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+// ------------------------------------------------------------------------------------------------
+// Header candidates: what one column of a header row (or two rows) may be called
+
+interface Candidate {
+  norm: string;
+  /** Candidates built from a group header and its sub-header weigh slightly less than a plain header. */
+  weight: number;
+}
+
+interface HeaderColumn {
+  /** 1-based sheet column. */
+  col: number;
+  /** What the official sees: `工作室名称`, or `省级竞赛获奖（项）/一等奖` for a two-row header. */
+  text: string;
+  candidates: Candidate[];
+}
+
+function textAt(grid: SheetGrid, r: number, c: number): string {
+  const row = grid.rows[r];
+  if (!row) return "";
+  const v = row[c];
+  return v === null || v === undefined ? "" : cellText(v).trim();
+}
+
+function rowWidth(grid: SheetGrid, r: number): number {
+  return grid.rows[r]?.length ?? 0;
+}
+
+function singleRowColumns(grid: SheetGrid, r: number): HeaderColumn[] {
+  const out: HeaderColumn[] = [];
+  const width = rowWidth(grid, r);
+  for (let c = 0; c < width; c++) {
+    const text = textAt(grid, r, c);
+    const norm = text ? normalizeHeader(text) : "";
+    if (norm) out.push({ col: grid.origin.col + c, text, candidates: [{ norm, weight: 1 }] });
+  }
+  return out;
+}
+
+/** Horizontal merges in the group row: grid-relative column → the merge's first column. */
+function groupAnchors(grid: SheetGrid, r: number): Map<number, number> | null {
+  if (!grid.merges) return null;
+  const anchors = new Map<number, number>();
+  const sheetRow = grid.origin.row + r;
+  for (const m of grid.merges) {
+    const box = parseRange(m);
+    if (!box || box.r1 > sheetRow || box.r2 < sheetRow || box.c2 === box.c1) continue;
+    for (let c = box.c1; c <= box.c2; c++) anchors.set(c - grid.origin.col, box.c1 - grid.origin.col);
+  }
+  return anchors;
+}
+
+function nonEmptyCount(grid: SheetGrid, r: number): number {
+  let n = 0;
+  const width = rowWidth(grid, r);
+  for (let c = 0; c < width; c++) if (textAt(grid, r, c)) n++;
+  return n;
+}
+
+/**
+ * A two-row header: row `top` holds group headers (merged across their sub-columns) and single
+ * headers (merged down), row `top + 1` the sub-headers. A column with only a top text is that
+ * text; a column with only a sub-header takes its group from the merge covering it (or, when the
+ * grid carries no merge list, from the nearest group text to its left). Its candidate names are
+ * group + sub (省级竞赛获奖一等奖), each leading part of the group + sub (省级一等奖, 省一等奖), sub +
+ * group (省级 over 一等奖 → 省级一等奖) and the sub-header alone, weighed a little lower.
+ */
+function twoRowColumns(grid: SheetGrid, top: number): HeaderColumn[] {
+  const bottom = top + 1;
+  const width = Math.max(rowWidth(grid, top), rowWidth(grid, bottom));
+  const anchors = groupAnchors(grid, top);
+  const out: HeaderColumn[] = [];
+  let carried = "";
+  for (let c = 0; c < width; c++) {
+    const own = textAt(grid, top, c);
+    const sub = textAt(grid, bottom, c);
+    let group = own;
+    if (!own) {
+      if (anchors) {
+        const a = anchors.get(c);
+        group = a !== undefined && a !== c ? textAt(grid, top, a) : "";
+      } else group = sub ? carried : "";
+    } else carried = own;
+    if (!group && !sub) continue;
+    const col = grid.origin.col + c;
+    if (!sub) {
+      const norm = normalizeHeader(group);
+      if (norm) out.push({ col, text: group, candidates: [{ norm, weight: 1 }] });
+      continue;
+    }
+    if (!group) {
+      const norm = normalizeHeader(sub);
+      if (norm) out.push({ col, text: sub, candidates: [{ norm, weight: 1 }] });
+      continue;
+    }
+    const candidates: Candidate[] = [];
+    const add = (norm: string, weight: number) => {
+      if (norm && !candidates.some((x) => x.norm === norm)) candidates.push({ norm, weight });
+    };
+    add(normalizeHeader(group + sub), 1);
+    const g = bodyOf(normalizeHeader(group));
+    const s = normalizeHeader(sub);
+    for (let k = 1; k < g.length; k++) add(normalizeHeader(g.slice(0, k) + s), 0.95);
+    add(normalizeHeader(s + g), 0.95);
+    add(s, 0.9);
+    out.push({ col, text: `${group}/${sub}`, candidates });
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Assignment: one column per field, one field per column, best first
+
+interface Pick {
+  field: string;
+  col: number;
+  text: string;
+  confidence: number;
+  manual?: boolean;
+}
+
+interface Scored {
+  field: FieldNames;
+  column: HeaderColumn;
+  confidence: number;
+}
+
+function scoreColumns(columns: HeaderColumn[], fields: FieldNames[]): Scored[] {
+  const out: Scored[] = [];
+  for (const column of columns) {
+    for (const field of fields) {
+      let best = 0;
+      for (const cand of column.candidates) best = Math.max(best, round3(fieldConfidence(cand.norm, field) * cand.weight));
+      if (best > 0) out.push({ field, column, confidence: best });
+    }
+  }
+  return out;
+}
+
+/** Greedy by confidence; ties go to the field listed first in the pack, then the leftmost column. */
+function assign(scored: Scored[], takenFields: Set<string>, takenCols: Set<number>): Pick[] {
+  const sorted = [...scored].sort((a, b) => b.confidence - a.confidence || a.field.order - b.field.order || a.column.col - b.column.col);
+  const picks: Pick[] = [];
+  for (const s of sorted) {
+    if (takenFields.has(s.field.id) || takenCols.has(s.column.col)) continue;
+    takenFields.add(s.field.id);
+    takenCols.add(s.column.col);
+    picks.push({ field: s.field.id, col: s.column.col, text: s.column.text, confidence: s.confidence });
+  }
+  return picks;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Layouts
+
+interface LayoutFit {
+  layout: Layout;
+  picks: Pick[];
+  unmatched: string[];
+  /** Sum of the confidences of the required fields' matches / number of required fields: 0..1. */
+  score: number;
+  /** Like score, but a match whose sample values contradict the field's type counts 0.8 of itself. */
+  quality: number;
+  hint: number;
+  ambiguous: { field: string; chosen: Pick; other: HeaderColumn }[];
+}
+
+interface Context {
+  /** Sheet name (hints count double there) and title text above the header. */
+  sheetName: string;
+  title: string;
+  /** A few record values per sheet column, to tell a 是/否 column from a count column. */
+  samples: Map<number, CellValue[]> | null;
+  mapping: Pick[];
+}
+
+/** A sample value that cannot be this field's type (是 in a count column, 3 in a 是/否 column). */
+function contradicts(type: string, v: CellValue): boolean {
+  if (v === null || (typeof v === "string" && v.trim() === "")) return false;
+  if (type === "yesno") return !readYesNo(v).ok;
+  if (type === "count" || type === "number" || type === "money") return !readNumber(v).ok && readYesNo(v).ok;
+  return false;
+}
+
+const TYPE_PENALTY = 0.8;
+
+function fitLayout(layout: Layout, columns: HeaderColumn[], index: PackIndex, ctx: Context): LayoutFit {
+  const takenFields = new Set(ctx.mapping.map((m) => m.field));
+  const takenCols = new Set(ctx.mapping.map((m) => m.col));
+  const free = columns.filter((c) => !takenCols.has(c.col));
+  const inLayout = index.fields.filter((f) => (layout.required.includes(f.id) || index.common.has(f.id)) && !takenFields.has(f.id));
+  const first = scoreColumns(free, inLayout);
+  const picks = [...ctx.mapping, ...assign(first, takenFields, takenCols)];
+  // Fields of other layouts may still take columns nobody else wanted (a sheet mixing layouts).
+  const rest = index.fields.filter((f) => !takenFields.has(f.id));
+  picks.push(...assign(scoreColumns(free.filter((c) => !takenCols.has(c.col)), rest), takenFields, takenCols));
+
+  const byField = new Map(picks.map((p) => [p.field, p]));
+  const unmatched = layout.required.filter((id) => !byField.has(id));
+  let sum = 0;
+  let quality = 0;
+  for (const id of layout.required) {
+    const p = byField.get(id);
+    if (!p) continue;
+    sum += p.confidence;
+    const type = index.byId.get(id)?.type ?? "text";
+    const sample = ctx.samples?.get(p.col) ?? [];
+    quality += !p.manual && sample.some((v) => contradicts(type, v)) ? p.confidence * TYPE_PENALTY : p.confidence;
+  }
+  const n = layout.required.length;
+  const hints = (layout.sheetHints ?? []).map(normalizeHeader).filter(Boolean);
+  const sheet = normalizeHeader(ctx.sheetName);
+  const title = normalizeHeader(ctx.title);
+  const hint = hints.some((h) => sheet.includes(h)) ? 2 : hints.some((h) => title.includes(h)) ? 1 : 0;
+
+  const ambiguous: LayoutFit["ambiguous"] = [];
+  for (const p of picks) {
+    if (p.manual) continue;
+    const other = first.find((s) => s.field.id === p.field && s.column.col !== p.col && s.confidence === p.confidence && !takenCols.has(s.column.col));
+    if (other) ambiguous.push({ field: p.field, chosen: p, other: other.column });
+  }
+  return { layout, picks, unmatched, score: round3(sum / n), quality: quality / n, hint, ambiguous };
+}
+
+/**
+ * The layout whose required fields are best covered; then a sheet-name/title hint (学校, 主持人,
+ * 成员); then the better confidence with sample values taken into account; then pack order.
+ */
+function bestLayout(pack: Pack, columns: HeaderColumn[], ctx: Context): LayoutFit {
+  const index = packIndex(pack);
+  let best: LayoutFit | null = null;
+  for (const layout of pack.layouts) {
+    const fit = fitLayout(layout, columns, index, ctx);
+    if (!best || better(fit, best)) best = fit;
+  }
+  return best as LayoutFit;
+}
+
+const EPS = 1e-9;
+
+function better(a: LayoutFit, b: LayoutFit): boolean {
+  const coverA = 1 - a.unmatched.length / a.layout.required.length;
+  const coverB = 1 - b.unmatched.length / b.layout.required.length;
+  if (Math.abs(coverA - coverB) > EPS) return coverA > coverB;
+  if (a.hint !== b.hint) return a.hint > b.hint;
+  return a.quality > b.quality + EPS;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Header row
+
+/** How many rows from the top of the grid may hold the header. */
+export const HEADER_SCAN_ROWS = 20;
+
+export interface HeaderRowGuess {
+  /** 1-based sheet row of the (last) header row; records start below it. */
+  headerRow: number;
+  /** Every header row, top first: one row, or a group row and its sub-header row. */
+  headerRows: number[];
+  /** The header of each column that has one (1-based sheet column, text as shown). */
+  headers: { col: number; text: string }[];
+}
+
+interface Hypothesis {
+  /** Grid-relative rows. */
+  rows: number[];
+  columns: HeaderColumn[];
+  fit: LayoutFit;
+  rank: number;
+}
+
+function samplesBelow(grid: SheetGrid, lastHeader: number): Map<number, CellValue[]> {
+  const samples = new Map<number, CellValue[]>();
+  let taken = 0;
+  for (let r = lastHeader + 1; r < grid.rows.length && taken < 5; r++) {
+    const row = grid.rows[r];
+    if (!row || !row.some((v) => v !== null && !(typeof v === "string" && v.trim() === ""))) continue;
+    taken++;
+    row.forEach((v, c) => {
+      const col = grid.origin.col + c;
+      const list = samples.get(col);
+      if (list) list.push(v);
+      else samples.set(col, [v]);
+    });
+  }
+  return samples;
+}
+
+function titleAbove(grid: SheetGrid, firstHeader: number): string {
+  const parts: string[] = [];
+  for (let r = 0; r < firstHeader; r++) {
+    const width = rowWidth(grid, r);
+    for (let c = 0; c < width; c++) {
+      const t = textAt(grid, r, c);
+      if (t) parts.push(t);
+    }
+  }
+  return parts.join(" ");
+}
+
+/**
+ * Ranks a header hypothesis: how well the best layout's required fields are covered, plus a
+ * little for every other field matched (so a header with only the name column still beats none).
+ */
+function rankOf(fit: LayoutFit): number {
+  const extra = fit.picks.reduce((s, p) => s + p.confidence, 0);
+  return fit.score + 0.01 * extra;
+}
+
+function hypothesis(grid: SheetGrid, pack: Pack, rows: number[], mapping: Pick[]): Hypothesis | null {
+  const last = rows[rows.length - 1];
+  const columns = rows.length === 1 ? singleRowColumns(grid, last) : twoRowColumns(grid, rows[0]);
+  // A header names at least two columns; a lone cell is a title (or a note).
+  if (columns.length < 2 && !mapping.length) return null;
+  const ctx: Context = { sheetName: grid.name, title: titleAbove(grid, rows[0]), samples: samplesBelow(grid, last), mapping };
+  const fit = bestLayout(pack, columns, ctx);
+  const guessed = fit.picks.filter((p) => !p.manual);
+  if (!guessed.length && !mapping.length) return null;
+  return { rows, columns, fit, rank: rankOf(fit) };
+}
+
+/** The best header among the first HEADER_SCAN_ROWS rows (or at the row the user fixed). */
+function findHypothesis(grid: SheetGrid, pack: Pack, mapping: Pick[], fixedRow?: number): Hypothesis | null {
+  const rowsToTry: number[] = [];
+  if (fixedRow !== undefined) {
+    const r = fixedRow - grid.origin.row;
+    if (r >= 0 && r < grid.rows.length) rowsToTry.push(r);
+  } else for (let r = 0; r < Math.min(HEADER_SCAN_ROWS, grid.rows.length); r++) rowsToTry.push(r);
+
+  let best: Hypothesis | null = null;
+  const consider = (h: Hypothesis | null) => {
+    // Strictly better only: ties go to the earlier row and to one header row over two.
+    if (h && (!best || h.rank > best.rank + EPS)) best = h;
+  };
+  for (const r of rowsToTry) {
+    consider(hypothesis(grid, pack, [r], mapping));
+    // A group row holds at least two texts; a merged title row above the header does not.
+    if (r > 0 && nonEmptyCount(grid, r - 1) >= 2 && nonEmptyCount(grid, r) >= 1) consider(hypothesis(grid, pack, [r - 1, r], mapping));
+  }
+  return best;
+}
+
+function toGuess(grid: SheetGrid, h: Hypothesis): HeaderRowGuess {
+  const rows = h.rows.map((r) => grid.origin.row + r);
+  return { headerRow: rows[rows.length - 1], headerRows: rows, headers: h.columns.map((c) => ({ col: c.col, text: c.text })) };
+}
+
+/**
+ * The header row below any title rows: the row (or group row + sub-header row) among the first
+ * HEADER_SCAN_ROWS whose texts best match the pack's fields; null when no row names any field.
+ */
+export function findHeaderRow(grid: SheetGrid, pack: Pack): HeaderRowGuess | null {
+  const h = findHypothesis(grid, pack, []);
+  return h ? toGuess(grid, h) : null;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Matching a sheet
+
+export interface HeaderMatch {
+  /** 1-based sheet row of the (last) header row; 0 when no header was found. */
+  headerRow: number;
+  /** Every header row, top first (two for a group header over sub-headers); empty when none was found. */
+  headerRows: number[];
+  /** Id of the pack layout the sheet was read as. */
+  layout: string;
+  /** One entry per matched field, left to right by column. */
+  columns: ColumnMatch[];
+  /** Required fields of the layout without a column. */
+  unmatched: string[];
+  problems: Issue[];
+  /** 0..1: how well the pack fits the sheet (sum of the required fields' confidences / their number). */
+  score: number;
+  /** The header of every column that has one, for messages and for choosing a column by hand. */
+  headers?: { col: number; text: string }[];
+  /** 1-based column of the pack's label field (role "label"), when matched: totals are looked for there. */
+  labelCol?: number;
+}
+
+export interface MatchOptions {
+  mapping?: Mapping;
+  /** 1-based header row the user fixed (the last row of a two-row header). */
+  headerRow?: number;
+}
+
+function sheetIssue(code: string, severity: Issue["severity"], field: string | null, zh: string, en: string, at?: { row: number; col: number }): Issue {
+  return {
+    code,
+    severity,
+    cell: at ? a1(at.row, at.col) : null,
+    row: at ? at.row : null,
+    field,
+    text: null,
+    message: { zh, en },
+    source: null,
+  };
+}
+
+const LIST_MAX = 12;
+
+function headerList(headers: { col: number; text: string }[], sep: string): string {
+  const shown = headers.slice(0, LIST_MAX).map((h) => `${colLetter(h.col)}“${h.text}”`);
+  return shown.join(sep) + (headers.length > LIST_MAX ? `${sep}…` : "");
+}
+
+function mappingPicks(grid: SheetGrid, pack: Pack, mapping: Mapping | undefined, problems: Issue[]): Pick[] {
+  if (!mapping) return [];
+  const index = packIndex(pack);
+  const picks: Pick[] = [];
+  for (const [field, col] of Object.entries(mapping)) {
+    if (!index.byId.has(field)) {
+      problems.push(
+        sheetIssue(
+          "mapping-unknown-field",
+          "warning",
+          field,
+          `工作表“${grid.name}”的手动列对应中有规则包“${pack.name.zh}”没有的字段“${field}”，已忽略`,
+          `Sheet "${grid.name}": the manual mapping names field "${field}", which pack "${pack.name.en}" does not have; ignored`,
+        ),
+      );
+      continue;
+    }
+    if (typeof col !== "number" || !Number.isInteger(col) || col < 1 || col > 16384) {
+      problems.push(
+        sheetIssue(
+          "mapping-bad-column",
+          "warning",
+          field,
+          `工作表“${grid.name}”的手动列对应给字段“${field}”的列号 ${String(col)} 无效，已忽略`,
+          `Sheet "${grid.name}": the manual mapping gives field "${field}" the invalid column ${String(col)}; ignored`,
+        ),
+      );
+      continue;
+    }
+    picks.push({ field, col, text: "", confidence: 1, manual: true });
+  }
+  return picks;
+}
+
+function fieldLabel(pack: Pack, id: string): { zh: string; en: string } {
+  const f = pack.fields.find((x) => x.id === id);
+  return f ? { zh: f.label, en: f.labelEn } : { zh: id, en: id };
+}
+
+/**
+ * Finds the header and matches the sheet's columns to the pack's fields. An explicit mapping
+ * (field id → 1-based column) overrides the guess for those fields (marked `manual`); the other
+ * fields are still guessed on the remaining columns. Never throws: a sheet without a header gives
+ * a "no-header" problem, every required field without a column a "column-missing" problem.
+ */
+export function matchHeaders(grid: SheetGrid, pack: Pack, opts: MatchOptions = {}): HeaderMatch {
+  const problems: Issue[] = [];
+  const mapping = mappingPicks(grid, pack, opts.mapping, problems);
+  const h = findHypothesis(grid, pack, mapping, opts.headerRow);
+
+  if (!h) {
+    const where = opts.headerRow !== undefined ? `第 ${opts.headerRow} 行` : `前 ${HEADER_SCAN_ROWS} 行`;
+    const whereEn = opts.headerRow !== undefined ? `row ${opts.headerRow}` : `the first ${HEADER_SCAN_ROWS} rows`;
+    problems.push(
+      sheetIssue(
+        "no-header",
+        "error",
+        null,
+        grid.rows.length
+          ? `工作表“${grid.name}”${where}中找不到“${pack.name.zh}”的表头：没有一列的名称与规则包的字段相符`
+          : `工作表“${grid.name}”是空的，没有表头和数据`,
+        grid.rows.length
+          ? `Sheet "${grid.name}": no header for "${pack.name.en}" in ${whereEn}: no column name matches a field of the pack`
+          : `Sheet "${grid.name}" is empty: no header and no data`,
+      ),
+    );
+    const layout = pack.layouts[0];
+    return { headerRow: 0, headerRows: [], layout: layout.id, columns: [], unmatched: [...layout.required], problems, score: 0, headers: [] };
+  }
+
+  const guess = toGuess(grid, h);
+  const fit = h.fit;
+  const headerText = new Map(guess.headers.map((x) => [x.col, x.text]));
+  const columns: ColumnMatch[] = fit.picks
+    .map((p) => {
+      const m: ColumnMatch = { field: p.field, col: p.col, letter: colLetter(p.col), header: p.manual ? (headerText.get(p.col) ?? "") : p.text, confidence: p.confidence };
+      if (p.manual) m.manual = true;
+      return m;
+    })
+    .sort((a, b) => a.col - b.col || a.field.localeCompare(b.field));
+
+  for (const a of fit.ambiguous) {
+    const label = fieldLabel(pack, a.field);
+    problems.push(
+      sheetIssue(
+        "ambiguous-column",
+        "warning",
+        a.field,
+        `工作表“${grid.name}”中 ${colLetter(a.chosen.col)} 列“${a.chosen.text}”和 ${colLetter(a.other.col)} 列“${a.other.text}”都像“${label.zh}”，已用 ${colLetter(a.chosen.col)} 列；如不对请手动指定`,
+        `Sheet "${grid.name}": columns ${colLetter(a.chosen.col)} ("${a.chosen.text}") and ${colLetter(a.other.col)} ("${a.other.text}") both look like "${label.en}"; used ${colLetter(a.chosen.col)} — set the column by hand if that is wrong`,
+        { row: guess.headerRow, col: a.chosen.col },
+      ),
+    );
+  }
+  for (const id of fit.unmatched) {
+    const label = fieldLabel(pack, id);
+    problems.push(
+      sheetIssue(
+        "column-missing",
+        "error",
+        id,
+        `工作表“${grid.name}”缺少“${label.zh}”列；第 ${guess.headerRow} 行的表头有：${headerList(guess.headers, "、") || "（无）"}`,
+        `Sheet "${grid.name}" has no column for "${label.en}" (${label.zh}); the header in row ${guess.headerRow} has: ${headerList(guess.headers, ", ") || "(nothing)"}`,
+      ),
+    );
+  }
+
+  const labelField = pack.fields.find((f) => f.role === "label");
+  const labelCol = labelField ? columns.find((c) => c.field === labelField.id)?.col : undefined;
+  const result: HeaderMatch = {
+    headerRow: guess.headerRow,
+    headerRows: guess.headerRows,
+    layout: fit.layout.id,
+    columns,
+    unmatched: fit.unmatched,
+    problems,
+    score: fit.score,
+    headers: guess.headers,
+  };
+  if (labelCol !== undefined) result.labelCol = labelCol;
+  return result;
+}
+
+/**
+ * The same matcher over a plain list of header texts (=KJ.ASSESS(E3:O3, E$2:O$2)). `index` is the
+ * 0-based position in `headers`.
+ */
+export function matchHeaderTexts(
+  headers: string[],
+  pack: Pack,
+): { layout: string; columns: { field: string; index: number; confidence: number }[]; unmatched: string[] } {
+  const columns: HeaderColumn[] = [];
+  headers.forEach((raw, i) => {
+    const text = typeof raw === "string" ? raw.trim() : raw === null || raw === undefined ? "" : cellText(raw as CellValue).trim();
+    const norm = text ? normalizeHeader(text) : "";
+    if (norm) columns.push({ col: i + 1, text, candidates: [{ norm, weight: 1 }] });
+  });
+  const fit = bestLayout(pack, columns, { sheetName: "", title: "", samples: null, mapping: [] });
+  return {
+    layout: fit.layout.id,
+    columns: fit.picks.map((p) => ({ field: p.field, index: p.col - 1, confidence: p.confidence })).sort((a, b) => a.index - b.index),
+    unmatched: fit.unmatched,
+  };
+}
+
+/** A pack fits a sheet when its required fields are, on average, at least this well matched. */
+export const DETECT_THRESHOLD = 0.4;
+
+/** The packs that fit the sheet, best first; empty when none reaches DETECT_THRESHOLD. */
+export function detectPacks(grid: SheetGrid, packs: Pack[]): { pack: Pack; match: HeaderMatch }[] {
+  return packs
+    .map((pack, order) => ({ pack, match: matchHeaders(grid, pack), order }))
+    .filter((x) => x.match.score >= DETECT_THRESHOLD)
+    .sort((a, b) => b.match.score - a.match.score || a.order - b.order)
+    .map(({ pack, match }) => ({ pack, match }));
+}

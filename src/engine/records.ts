@@ -1,0 +1,107 @@
+/**
+ * The record rows below a header. Blank rows and total rows (合计, 总计, 小计) are not records and
+ * are reported as skipped; hidden rows are still records (flagged hidden).
+ *
+ * Decisions:
+ * - A row is blank when every matched column is blank (null, "" or only white space); text in
+ *   columns no field is matched to (a note off to the side) does not make a row a record.
+ * - Blank rows are reported only when a record comes after them (gaps inside the data). The blank
+ *   rows after the last record — the rest of a sheet's used range, a gap before the 合计 row — are
+ *   simply the end of the data and are not listed one by one.
+ * - A total row is one whose label-column cell or one of its first TOTAL_LOOKAHEAD cells is a short
+ *   text that starts or ends with 合计 / 总计 / 小计 / 共计 once spaces and punctuation are gone
+ *   (合 计, 总　计, 合计：, 全市合计, 本页小计). It is skipped wherever it appears.
+ *
+ * This runs over every row of a sheet (100,000 rows in a few milliseconds): one pass, no per-row
+ * regular expression unless a cell holds the character 计, rows passed through without copying
+ * unless they are shorter than the sheet and must be padded.
+ */
+import type { HeaderMatch } from "./headers";
+import type { CellValue, SheetGrid, Skipped } from "./types";
+
+export interface RecordRow {
+  /** 1-based sheet row. */
+  row: number;
+  /**
+   * The whole row as read: cells[i] is the cell at sheet column grid.origin.col + i, padded with
+   * null to the grid's width. Shared with the grid when no padding was needed: do not modify.
+   */
+  cells: CellValue[];
+  hidden: boolean;
+}
+
+/** How many leading cells of a row may hold the word 合计 (序号 / 名称 columns, often merged). */
+export const TOTAL_LOOKAHEAD = 3;
+const TOTAL_WORD = /^(?:合计|总计|小计|共计)|(?:合计|总计|小计|共计)$/;
+/** Longer texts are sentences or names, not a total label. */
+const TOTAL_MAX_LENGTH = 12;
+
+function isBlank(v: CellValue | undefined): boolean {
+  return v === null || v === undefined || (typeof v === "string" && (v.length === 0 || v.trim() === ""));
+}
+
+/** 合计, 合 计, 总　计, 合计：, （合计）, 全市合计, 本页小计 — but not 合计划 or a long sentence. */
+export function isTotalText(v: CellValue | undefined): boolean {
+  if (typeof v !== "string" || v.indexOf("计") < 0 || v.length > TOTAL_MAX_LENGTH * 2) return false;
+  const t = v.replace(/[\s\u3000:：,，.。()（）【】\[\]、\-—_*＊]/g, "");
+  return t.length <= TOTAL_MAX_LENGTH && TOTAL_WORD.test(t);
+}
+
+export function recordRows(grid: SheetGrid, match: HeaderMatch): { rows: RecordRow[]; skipped: Skipped[] } {
+  const rows: RecordRow[] = [];
+  const skipped: Skipped[] = [];
+  // Nothing is known about a sheet without a single matched column: no records to read.
+  if (!match.columns.length) return { rows, skipped };
+
+  const origin = grid.origin;
+  const hidden = new Set(grid.hiddenRows ?? []);
+  const matched = [...new Set(match.columns.map((c) => c.col - origin.col))].filter((i) => i >= 0);
+  const probe = new Set<number>();
+  if (match.labelCol !== undefined && match.labelCol >= origin.col) probe.add(match.labelCol - origin.col);
+  for (let i = 0; i < TOTAL_LOOKAHEAD; i++) probe.add(i);
+  const probes = [...probe];
+
+  let width = 0;
+  for (const r of grid.rows) if (r && r.length > width) width = r.length;
+
+  const start = Math.max(0, match.headerRow - origin.row + 1);
+  let lastRecord = -1;
+  for (let r = start; r < grid.rows.length; r++) {
+    const cells = grid.rows[r] ?? [];
+    const row = origin.row + r;
+    let blank = true;
+    for (let k = 0; k < matched.length; k++) {
+      if (!isBlank(cells[matched[k]])) {
+        blank = false;
+        break;
+      }
+    }
+    if (blank) {
+      skipped.push({ row, reason: "blank" });
+      continue;
+    }
+    let total = false;
+    for (let k = 0; k < probes.length; k++) {
+      if (isTotalText(cells[probes[k]])) {
+        total = true;
+        break;
+      }
+    }
+    if (total) {
+      skipped.push({ row, reason: "total" });
+      continue;
+    }
+    let out = cells;
+    if (cells.length < width) {
+      out = cells.slice();
+      for (let i = cells.length; i < width; i++) out.push(null);
+    }
+    rows.push({ row, cells: out, hidden: hidden.size > 0 && hidden.has(row) });
+    lastRecord = row;
+  }
+  // Blank rows after the last record are the end of the data, not gaps: drop them from the list.
+  let keep = 0;
+  for (const s of skipped) if (s.reason === "total" || s.row < lastRecord) skipped[keep++] = s;
+  skipped.length = keep;
+  return { rows, skipped };
+}
