@@ -1,0 +1,630 @@
+/**
+ * Applying a pack to records. A pack is compiled once (per pack object and thresholds) into
+ * closures over field indexes, so a record costs a few reads and comparisons. Tests are
+ * three-valued: met, not met, or unknown (blank or unreadable evidence) — unknown is never met
+ * and always reported with its cell.
+ */
+import { budgetOf, classifyExpense, paramValue, purposeFits } from "./budget";
+import { matchHeaderTexts, matchHeaders, type HeaderMatch } from "./headers";
+import { makeIssue } from "./issues";
+import { recordRows } from "./records";
+import { cellText, formatMoney, readCount, readDate, readMoney, readNumber, readText, readYear, readYesNo, serialToYMD, addYears, formatNumber, type Read } from "./values";
+import type { CellValue, EvaluateOptions, GroupResult, Issue, ParamOverrides, RecordResult, SheetGrid, SheetResult, Status, Summary, Text2 } from "./types";
+import type { Criterion, Field, FieldType, Layout, Operand, Pack, Test } from "../packs/schema";
+
+/** How one record's cells are reached: the value and the address of field i. */
+interface Access {
+  value(field: number): CellValue;
+  cell(field: number): string | null;
+  /** Whether the sheet has a column for the field at all. */
+  has(field: number): boolean;
+}
+
+type Tri = 0 | 1 | 2; // not met, met, unknown
+const NO: Tri = 0;
+const YES: Tri = 1;
+const UNKNOWN: Tri = 2;
+
+/** What a failed or unknown test found, for the message and the marks. */
+interface Note {
+  field: number;
+  /** Set when the evidence could not be used (blank or unreadable). */
+  read?: Read<unknown>;
+  detail?: Text2;
+}
+
+type Compiled = (acc: Access, notes: Note[]) => Tri;
+
+interface CompiledCriterion {
+  c: Criterion;
+  test: Compiled;
+  flag: number;
+  fields: number[];
+  firstField: number;
+}
+
+interface CompiledPack {
+  pack: Pack;
+  fieldIndex: Map<string, number>;
+  criteria: CompiledCriterion[];
+  byId: Map<string, CompiledCriterion>;
+  param(a: Operand | number): number;
+}
+
+const OPS: Record<string, (a: number, b: number) => boolean> = {
+  ">=": (a, b) => a >= b,
+  ">": (a, b) => a > b,
+  "<=": (a, b) => a <= b,
+  "<": (a, b) => a < b,
+  "=": (a, b) => a === b,
+  "!=": (a, b) => a !== b,
+};
+const OP_ZH: Record<string, string> = { ">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "!=": "≠" };
+
+/** 是 counts as met for a yes-or-number field (standard 十: 配套经费 > 0, or simply 是). */
+function readYesOrNumber(v: CellValue): Read<number> {
+  const yn = readYesNo(v);
+  if (yn.ok) return { ok: true, value: yn.value ? Number.POSITIVE_INFINITY : 0 };
+  if (yn.missing) return yn;
+  return readMoney(v);
+}
+
+function numericReader(type: FieldType): (v: CellValue) => Read<number> {
+  switch (type) {
+    case "count":
+      return readCount;
+    case "money":
+      return readMoney;
+    case "yesnoOrNumber":
+      return readYesOrNumber;
+    case "date":
+      return readDate;
+    case "year":
+      return readYear;
+    case "yesno":
+      return (v) => {
+        const r = readYesNo(v);
+        return r.ok ? { ok: true, value: r.value ? 1 : 0 } : r;
+      };
+    default:
+      return readNumber;
+  }
+}
+
+function fieldsOf(t: Test, out: string[] = []): string[] {
+  if ("cmp" in t) {
+    out.push(t.field);
+    if (typeof t.value === "object" && "field" in t.value) out.push(t.value.field);
+  } else if ("yes" in t) out.push(t.yes);
+  else if ("textIn" in t) out.push(t.textIn);
+  else if ("withinYears" in t) out.push(t.withinYears, t.of);
+  else if ("anyOf" in t) t.anyOf.forEach((s) => fieldsOf(s, out));
+  else if ("allOf" in t) t.allOf.forEach((s) => fieldsOf(s, out));
+  else if ("atLeast" in t) t.of.forEach((s) => fieldsOf(s, out));
+  else {
+    fieldsOf(t.if, out);
+    fieldsOf(t.then, out);
+    if (t.else) fieldsOf(t.else, out);
+  }
+  return out;
+}
+
+/** A date, or only a year when that is all the cell gives. */
+function readDateOrYear(v: CellValue): Read<{ serial: number | null; year: number }> {
+  if (typeof v === "number" && Number.isInteger(v) && v >= 1900 && v <= 2200) return { ok: true, value: { serial: null, year: v } };
+  const d = readDate(v);
+  if (d.ok) return { ok: true, value: { serial: d.value, year: serialToYMD(d.value).y } };
+  const y = readYear(v);
+  if (y.ok) return { ok: true, value: { serial: null, year: y.value } };
+  return d.missing ? d : y;
+}
+
+const compiledPacks = new WeakMap<Pack, Map<string, CompiledPack>>();
+
+function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
+  const key = params ? JSON.stringify(params) : "";
+  let perPack = compiledPacks.get(pack);
+  if (!perPack) compiledPacks.set(pack, (perPack = new Map()));
+  const hit = perPack.get(key);
+  if (hit) return hit;
+
+  const fieldIndex = new Map(pack.fields.map((f, i) => [f.id, i]));
+  const fields = pack.fields;
+  const param = (a: Operand | number): number =>
+    typeof a === "object" && "field" in a ? NaN : paramValue(pack, a, params);
+
+  const compileTest = (t: Test): Compiled => {
+    if ("cmp" in t) {
+      const fi = fieldIndex.get(t.field)!;
+      const f = fields[fi];
+      const read = numericReader(f.type);
+      const op = OPS[t.cmp];
+      const other = typeof t.value === "object" && "field" in t.value ? fieldIndex.get(t.value.field)! : -1;
+      const fixed = other < 0 ? param(t.value) : NaN;
+      const otherRead = other >= 0 ? numericReader(fields[other].type) : null;
+      return (acc, notes) => {
+        const r = read(acc.value(fi));
+        if (!r.ok) {
+          notes.push({ field: fi, read: r });
+          return UNKNOWN;
+        }
+        let bound = fixed;
+        if (otherRead) {
+          const o = otherRead(acc.value(other));
+          if (!o.ok) {
+            notes.push({ field: other, read: o });
+            return UNKNOWN;
+          }
+          bound = o.value;
+        }
+        if (op(r.value, bound)) return YES;
+        const shown = cellText(acc.value(fi)) || formatNumber(r.value);
+        const need = otherRead ? fields[other].label : formatNumber(bound);
+        const needEn = otherRead ? fields[other].labelEn : formatNumber(bound);
+        notes.push({ field: fi, detail: { zh: `${f.label}为“${shown}”，需${OP_ZH[t.cmp]}${need}`, en: `${f.labelEn} is "${shown}", needs ${t.cmp} ${needEn}` } });
+        return NO;
+      };
+    }
+    if ("yes" in t) {
+      const fi = fieldIndex.get(t.yes)!;
+      const f = fields[fi];
+      return (acc, notes) => {
+        const r = readYesNo(acc.value(fi));
+        if (!r.ok) {
+          notes.push({ field: fi, read: r });
+          return UNKNOWN;
+        }
+        if (r.value) return YES;
+        notes.push({ field: fi, detail: { zh: `${f.label}为“${cellText(acc.value(fi))}”`, en: `${f.labelEn} is "${cellText(acc.value(fi))}"` } });
+        return NO;
+      };
+    }
+    if ("textIn" in t) {
+      const fi = fieldIndex.get(t.textIn)!;
+      const f = fields[fi];
+      const words = t.values;
+      return (acc, notes) => {
+        const r = readText(acc.value(fi));
+        if (!r.ok) {
+          notes.push({ field: fi, read: r });
+          return UNKNOWN;
+        }
+        if (words.some((w) => r.value.includes(w))) return YES;
+        notes.push({ field: fi, detail: { zh: `${f.label}“${r.value}”不属于：${words.join("、")}`, en: `${f.labelEn} "${r.value}" is none of: ${words.join(", ")}` } });
+        return NO;
+      };
+    }
+    if ("withinYears" in t) {
+      const fi = fieldIndex.get(t.withinYears)!;
+      const oi = fieldIndex.get(t.of)!;
+      const years = param(t.years);
+      const f = fields[fi];
+      return (acc, notes) => {
+        const award = readDateOrYear(acc.value(fi));
+        if (!award.ok) {
+          notes.push({ field: fi, read: award });
+          return UNKNOWN;
+        }
+        const app = readDateOrYear(acc.value(oi));
+        if (!app.ok) {
+          notes.push({ field: oi, read: app });
+          return UNKNOWN;
+        }
+        const a = award.value;
+        const b = app.value;
+        const within =
+          a.serial !== null && b.serial !== null ? a.serial >= addYears(b.serial, -years) : a.year >= b.year - years;
+        if (within) return YES;
+        const shown = cellText(acc.value(fi));
+        notes.push({ field: fi, detail: { zh: `${f.label}“${shown}”不在近${years}年内`, en: `${f.labelEn} "${shown}" is not within the last ${years} years` } });
+        return NO;
+      };
+    }
+    if ("anyOf" in t || "allOf" in t) {
+      const any = "anyOf" in t;
+      const parts = (any ? (t as { anyOf: Test[] }).anyOf : (t as { allOf: Test[] }).allOf).map(compileTest);
+      return (acc, notes) => {
+        let unknown = false;
+        const mark = notes.length;
+        for (const p of parts) {
+          const v = p(acc, notes);
+          if (any && v === YES) {
+            notes.length = mark; // met: what the other branches found does not matter
+            return YES;
+          }
+          if (!any && v === NO) return NO;
+          if (v === UNKNOWN) unknown = true;
+        }
+        return unknown ? UNKNOWN : any ? NO : YES;
+      };
+    }
+    if ("atLeast" in t) {
+      const parts = t.of.map(compileTest);
+      const need = param(t.atLeast);
+      return (acc, notes) => {
+        let yes = 0;
+        let unknown = 0;
+        const mark = notes.length;
+        for (const p of parts) {
+          const v = p(acc, notes);
+          if (v === YES) yes++;
+          else if (v === UNKNOWN) unknown++;
+        }
+        if (yes >= need) {
+          notes.length = mark;
+          return YES;
+        }
+        return yes + unknown >= need ? UNKNOWN : NO;
+      };
+    }
+    const cond = compileTest(t.if);
+    const then = compileTest(t.then);
+    const otherwise = t.else ? compileTest(t.else) : null;
+    return (acc, notes) => {
+      const c = cond(acc, []);
+      if (c === UNKNOWN) return cond(acc, notes);
+      return c === YES ? then(acc, notes) : otherwise ? otherwise(acc, notes) : YES;
+    };
+  };
+
+  const criteria = pack.criteria.map((c): CompiledCriterion => {
+    const names = [...new Set(fieldsOf(c.test))];
+    const idx = names.map((n) => fieldIndex.get(n)!);
+    return { c, test: compileTest(c.test), flag: c.flag ? fieldIndex.get(c.flag)! : -1, fields: idx, firstField: idx[0] ?? -1 };
+  });
+  const out: CompiledPack = { pack, fieldIndex, criteria, byId: new Map(criteria.map((c) => [c.c.id, c])), param };
+  perPack.set(key, out);
+  return out;
+}
+
+function layoutOf(pack: Pack, id: string): Layout {
+  return pack.layouts.find((l) => l.id === id) ?? pack.layouts[0];
+}
+
+/** Criteria that apply to a layout; one whose fields the sheet lacks entirely, and that the layout does not require, does not apply. */
+function applicable(cp: CompiledPack, layout: Layout, acc: Access): CompiledCriterion[] {
+  const listed = layout.criteria ? new Set(layout.criteria) : null;
+  const required = new Set(layout.required.map((f) => cp.fieldIndex.get(f)!));
+  return cp.criteria.filter((k) => {
+    if (listed && !listed.has(k.c.id)) return false;
+    if (k.flag >= 0 && acc.has(k.flag)) return true;
+    return k.fields.some((f) => acc.has(f) || required.has(f));
+  });
+}
+
+function readIssue(pack: Pack, n: Note, acc: Access, row: number | null, source: string | null): Issue {
+  const f = pack.fields[n.field];
+  const cell = acc.cell(n.field);
+  const r = n.read as Extract<Read<unknown>, { ok: false }>;
+  if (r.missing) return makeIssue("missing", { label: f.label, labelEn: f.labelEn }, { cell, row, field: f.id, text: "", source });
+  return makeIssue("unreadable", { label: f.label, labelEn: f.labelEn, reason: r.reason.zh, reasonEn: r.reason.en }, { cell, row, field: f.id, text: r.text, source });
+}
+
+interface Verdict {
+  met: number;
+  total: number;
+  failed: string[];
+  issues: Issue[];
+}
+
+/** Evaluates the criteria of one record; each failure and each unusable cell becomes an issue. */
+function judge(cp: CompiledPack, crits: CompiledCriterion[], acc: Access, row: number | null, failSeverity: "error" | "warning" | null): Verdict {
+  const pack = cp.pack;
+  let met = 0;
+  const failed: string[] = [];
+  const issues: Issue[] = [];
+  const notes: Note[] = [];
+  const reported = new Set<number>();
+  for (const k of crits) {
+    notes.length = 0;
+    let v: Tri;
+    if (k.flag >= 0 && acc.has(k.flag)) {
+      const r = readYesNo(acc.value(k.flag));
+      if (r.ok) {
+        v = r.value ? YES : NO;
+        if (!r.value) notes.push({ field: k.flag, detail: { zh: `${pack.fields[k.flag].label}为“${cellText(acc.value(k.flag))}”`, en: `${pack.fields[k.flag].labelEn} is "${cellText(acc.value(k.flag))}"` } });
+      } else {
+        v = UNKNOWN;
+        notes.push({ field: k.flag, read: r });
+      }
+    } else v = k.test(acc, notes);
+    if (v === YES) {
+      met++;
+      continue;
+    }
+    failed.push(k.c.id);
+    const severity = failSeverity ?? k.c.severity;
+    const unreadable = notes.filter((n) => n.read);
+    for (const n of unreadable) {
+      if (reported.has(n.field)) continue;
+      reported.add(n.field);
+      issues.push(readIssue(pack, n, acc, row, k.c.source));
+    }
+    if (unreadable.length === 0 || failSeverity !== null) {
+      const details = notes.filter((n) => n.detail);
+      const detail = details.length
+        ? { zh: details.map((n) => n.detail!.zh).join("；"), en: details.map((n) => n.detail!.en).join("; ") }
+        : { zh: "证据无法识别", en: "evidence could not be read" };
+      const first = details[0]?.field ?? unreadable[0]?.field ?? (k.flag >= 0 && acc.has(k.flag) ? k.flag : k.firstField);
+      const f = first >= 0 ? pack.fields[first] : null;
+      if (unreadable.length === 0) {
+        issues.push(
+          makeIssue(
+            "criterion-failed",
+            { source: k.c.source, name: k.c.name.zh, nameEn: k.c.name.en, detail: detail.zh, detailEn: detail.en },
+            { cell: f ? acc.cell(first) : null, row, field: f?.id ?? null, text: f ? cellText(acc.value(first)) : null, source: k.c.source, severity },
+          ),
+        );
+      }
+    }
+  }
+  return { met, total: crits.length, failed, issues };
+}
+
+function worst(issues: Issue[]): Status {
+  let s: Status = "ok";
+  for (const i of issues) {
+    if (i.severity === "error") return "error";
+    s = "warning";
+  }
+  return s;
+}
+
+const RANK: Record<Status, number> = { ok: 0, warning: 1, error: 2 };
+const maxStatus = (a: Status, b: Status): Status => (RANK[a] >= RANK[b] ? a : b);
+
+/** The grade of a met-count, and the status it carries. */
+function grade(cp: CompiledPack, met: number): { grade: string; status: Status } | null {
+  const o = cp.pack.outcome;
+  if (o.kind !== "grade") return null;
+  const bands = [...o.bands].sort((a, b) => cp.param(b.min) - cp.param(a.min));
+  for (const b of bands) if (met >= cp.param(b.min)) return { grade: b.grade, status: b.status };
+  const last = bands[bands.length - 1];
+  return { grade: last.grade, status: last.status };
+}
+
+function outcome(cp: CompiledPack, v: Verdict, extra: Issue[]): Pick<RecordResult, "status" | "grade" | "met" | "total"> {
+  const o = cp.pack.outcome;
+  const issues = [...v.issues, ...extra];
+  if (o.kind === "grade") {
+    const g = grade(cp, v.met)!;
+    // Unusable evidence on a passing row still needs a person's eye.
+    const dataProblems = issues.some((i) => i.code === "missing" || i.code === "unreadable");
+    return { status: maxStatus(g.status, dataProblems ? "warning" : "ok"), grade: g.grade, met: v.met, total: v.total };
+  }
+  if (o.kind === "all") {
+    const pass = !issues.some((i) => i.severity === "error");
+    return { status: worst(issues), grade: pass ? o.pass : o.fail, met: v.met, total: v.total };
+  }
+  return { status: worst(issues), grade: null, met: null, total: null };
+}
+
+function labelOf(pack: Pack, acc: Access, row: number): string {
+  const i = pack.fields.findIndex((f) => f.role === "label");
+  if (i >= 0) {
+    const r = readText(acc.value(i));
+    if (r.ok) return r.value;
+  }
+  return `第${row}行`;
+}
+
+// ------------------------------------------------------------------ budget lines and groups
+
+interface BudgetLine {
+  key: Record<string, string | number>;
+  keyText: string;
+  amount: number | null;
+  matching: number | null;
+}
+
+function checkBudgetLine(cp: CompiledPack, acc: Access, row: number): { issues: Issue[]; line: BudgetLine } {
+  const pack = cp.pack;
+  const b = budgetOf(pack);
+  const issues: Issue[] = [];
+  const fi = (id: string | undefined) => (id ? cp.fieldIndex.get(id) ?? -1 : -1);
+  const catI = fi(b.fields.category);
+  const amtI = fi(b.fields.amount);
+  const purI = fi(b.fields.purpose);
+  const matI = fi(b.fields.matching);
+  const catCell = acc.cell(catI);
+  const cls = classifyExpense(pack, acc.value(catI));
+  const catField = pack.fields[catI];
+  if (cls.kind === "missing") issues.push(makeIssue("missing", { label: catField.label, labelEn: catField.labelEn }, { cell: catCell, row, field: catField.id, text: "", source: b.source }));
+  else if (cls.kind === "forbidden")
+    issues.push(makeIssue("forbidden-category", { text: cls.text, reason: cls.message.zh.replace(/^不在经费使用范围：/, ""), reasonEn: cls.message.en.replace(/^outside the permitted scope: /, "") }, { cell: catCell, row, field: catField.id, text: cls.text, source: b.source }));
+  else if (cls.kind === "unknown") issues.push(makeIssue("unknown-category", { text: cls.text }, { cell: catCell, row, field: catField.id, text: cls.text, source: b.source }));
+
+  const amtField = pack.fields[amtI];
+  const amtCell = acc.cell(amtI);
+  const amt = readMoney(acc.value(amtI));
+  let amount: number | null = null;
+  if (!amt.ok) issues.push(readIssue(pack, { field: amtI, read: amt }, acc, row, b.source));
+  else if (amt.value <= 0) issues.push(makeIssue("amount-not-positive", { text: cellText(acc.value(amtI)) }, { cell: amtCell, row, field: amtField.id, text: cellText(acc.value(amtI)), source: b.source }));
+  else amount = amt.value;
+
+  if (cls.kind === "allowed" && cls.entry.purposeWords && !purposeFits(cls.entry, purI >= 0 ? acc.value(purI) : null)) {
+    const text = purI >= 0 ? cellText(acc.value(purI)) : "";
+    issues.push(makeIssue("purpose-mismatch", { text }, { cell: purI >= 0 ? acc.cell(purI) : catCell, row, field: purI >= 0 ? pack.fields[purI].id : catField.id, text, source: cls.entry.source }));
+  }
+
+  const key: Record<string, string | number> = {};
+  for (const g of b.groupBy) {
+    const i = cp.fieldIndex.get(g)!;
+    const f = pack.fields[i];
+    if (f.type === "year") {
+      const y = readYear(acc.value(i));
+      if (y.ok) key[g] = y.value;
+      else {
+        // No year column: the expense date tells the year.
+        const dateI = pack.fields.findIndex((x) => x.type === "date");
+        const d = dateI >= 0 ? readDate(acc.value(dateI)) : null;
+        key[g] = d && d.ok ? serialToYMD(d.value).y : "";
+      }
+    } else {
+      const t = readText(acc.value(i));
+      key[g] = t.ok ? t.value : "";
+    }
+  }
+  const m = matI >= 0 ? readMoney(acc.value(matI)) : null;
+  return { issues, line: { key, keyText: JSON.stringify(key), amount, matching: m && m.ok ? m.value : null } };
+}
+
+function groupName(key: Record<string, string | number>): string {
+  return Object.values(key).filter((v) => v !== "").map(String).join(" ") || "（未填写工作室）";
+}
+
+function budgetGroups(cp: CompiledPack, lines: BudgetLine[]): GroupResult[] {
+  const b = budgetOf(cp.pack);
+  const subsidy = cp.param(b.subsidy);
+  const warn = cp.param(b.warnRatio);
+  const groups = new Map<string, { key: Record<string, string | number>; spent: number; matching: number }>();
+  for (const l of lines) {
+    let g = groups.get(l.keyText);
+    if (!g) groups.set(l.keyText, (g = { key: l.key, spent: 0, matching: 0 }));
+    if (l.amount !== null) g.spent += l.amount;
+    if (l.matching !== null && l.matching > g.matching) g.matching = l.matching;
+  }
+  return [...groups.values()].map((g) => {
+    const spent = Math.round(g.spent * 100) / 100;
+    const limit = subsidy + g.matching;
+    const issues: Issue[] = [];
+    const name = groupName(g.key);
+    if (spent > limit) issues.push(makeIssue("over-limit", { group: name, spent: formatMoney(spent), limit: formatMoney(limit) }, { source: b.subsidySource }));
+    else if (spent > warn * limit) issues.push(makeIssue("near-limit", { group: name, spent: formatMoney(spent), limit: formatMoney(limit), ratio: `${Math.round((spent / limit) * 100)}%` }, { source: b.subsidySource }));
+    return { key: g.key, spent, limit, status: worst(issues), issues };
+  });
+}
+
+// ------------------------------------------------------------------ public API
+
+function summarize(records: RecordResult[]): Summary {
+  const s: Summary = { records: records.length, ok: 0, warning: 0, error: 0, grades: {} };
+  for (const r of records) {
+    s[r.status]++;
+    if (r.grade) s.grades[r.grade] = (s.grades[r.grade] ?? 0) + 1;
+  }
+  return s;
+}
+
+/** Evaluates every record of a sheet. Never throws for what a sheet contains. */
+export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions = {}): SheetResult {
+  const match: HeaderMatch = matchHeaders(grid, pack, { mapping: opts.mapping, headerRow: opts.headerRow });
+  const cp = compilePack(pack, opts.params);
+  const layout = layoutOf(pack, match.layout);
+  const base: Omit<SheetResult, "records" | "groups" | "skipped" | "summary"> = {
+    sheet: grid.name,
+    pack: pack.id,
+    headerRow: match.headerRow,
+    columns: match.columns,
+    unmatched: match.unmatched,
+    problems: [...match.problems],
+    interpretations: [],
+  };
+  if (match.columns.length === 0) return { ...base, records: [], groups: [], skipped: [], summary: summarize([]) };
+
+  const { rows, skipped } = recordRows(grid, match);
+  const colOf = new Int32Array(pack.fields.length).fill(-1);
+  for (const c of match.columns) {
+    const i = cp.fieldIndex.get(c.field);
+    if (i !== undefined) colOf[i] = c.col - grid.origin.col;
+  }
+  const letters = pack.fields.map((_, i) => (colOf[i] >= 0 ? match.columns.find((c) => cp.fieldIndex.get(c.field) === i)!.letter : ""));
+  let cells: CellValue[] = [];
+  let sheetRow = 0;
+  const acc: Access = {
+    value: (f) => (f >= 0 && colOf[f] >= 0 ? cells[colOf[f]] ?? null : null),
+    cell: (f) => (f >= 0 && colOf[f] >= 0 ? letters[f] + sheetRow : null),
+    has: (f) => f >= 0 && colOf[f] >= 0,
+  };
+  const crits = applicable(cp, layout, { ...acc, value: () => null });
+  const failSeverity = pack.outcome.kind === "grade" ? "warning" : null;
+  const records: RecordResult[] = [];
+  const lines: BudgetLine[] = [];
+  for (const r of rows) {
+    cells = r.cells;
+    sheetRow = r.row;
+    const v = judge(cp, crits, acc, r.row, failSeverity);
+    let extra: Issue[] = [];
+    if (pack.budget && pack.outcome.kind === "checks") {
+      const b = checkBudgetLine(cp, acc, r.row);
+      extra = b.issues;
+      lines.push(b.line);
+    }
+    const o = outcome(cp, v, extra);
+    const rec: RecordResult = { row: r.row, label: labelOf(pack, acc, r.row), ...o, failed: v.failed, issues: extra.length ? [...v.issues, ...extra] : v.issues };
+    if (r.hidden) rec.hidden = true;
+    records.push(rec);
+  }
+
+  if (layout.count) {
+    const min = layout.count.min !== undefined ? cp.param(layout.count.min) : -Infinity;
+    const max = layout.count.max !== undefined ? cp.param(layout.count.max) : Infinity;
+    if (records.length < min || records.length > max) {
+      base.problems.push(
+        makeIssue("record-count", { sheet: grid.name, count: records.length, what: layout.label.zh, whatEn: layout.label.en, min, max }, { severity: layout.count.severity, source: layout.count.source }),
+      );
+    }
+  }
+
+  const used = new Set<string>();
+  for (const k of crits) if (k.c.interpretation) used.add(k.c.interpretation);
+  for (const p of pack.params) if (p.interpretation) used.add(p.interpretation);
+  if (pack.budget) for (const i of pack.interpretations) used.add(i.id);
+  base.interpretations = pack.interpretations.filter((i) => used.has(i.id)).map((i) => ({ id: i.id, text: i.text, source: i.source }));
+
+  return { ...base, records, groups: pack.budget ? budgetGroups(cp, lines) : [], skipped, summary: summarize(records) };
+}
+
+/**
+ * One record outside a sheet (custom functions). With `headers` null, `values` are the
+ * criteria's 是/否 flags in order; otherwise headers name the columns of `values`.
+ */
+export function evaluateRow(pack: Pack, headers: CellValue[] | null, values: CellValue[], opts: { params?: ParamOverrides } = {}): RecordResult {
+  const cp = compilePack(pack, opts.params);
+  const colOf = new Int32Array(pack.fields.length).fill(-1);
+  let layout: Layout;
+  if (headers === null) {
+    cp.criteria.forEach((k, i) => {
+      if (k.flag >= 0 && i < values.length) colOf[k.flag] = i;
+    });
+    layout = pack.layouts.find((l) => l.required.every((f) => colOf[cp.fieldIndex.get(f)!] >= 0)) ?? pack.layouts[0];
+  } else {
+    const m = matchHeaderTexts(headers.map((h) => cellText(h)), pack);
+    for (const c of m.columns) colOf[cp.fieldIndex.get(c.field)!] = c.index;
+    layout = layoutOf(pack, m.layout);
+  }
+  const acc: Access = {
+    value: (f) => (f >= 0 && colOf[f] >= 0 ? values[colOf[f]] ?? null : null),
+    cell: () => null,
+    has: (f) => f >= 0 && colOf[f] >= 0,
+  };
+  const crits = applicable(cp, layout, acc);
+  const v = judge(cp, crits, acc, null, pack.outcome.kind === "grade" ? "warning" : null);
+  const extra = pack.budget && pack.outcome.kind === "checks" ? checkBudgetLine(cp, acc, 0).issues : [];
+  return { row: 0, label: labelOf(pack, acc, 0), ...outcome(cp, v, extra), failed: v.failed, issues: [...v.issues, ...extra] };
+}
+
+/** One criterion on bare evidence, bound to the criterion's fields in the order its test names them. */
+export function evaluateCriterion(pack: Pack, criterionId: string, evidence: CellValue[], opts: { params?: ParamOverrides } = {}): { met: boolean | null; issues: Issue[] } {
+  const cp = compilePack(pack, opts.params);
+  const k = cp.byId.get(criterionId);
+  if (!k) return { met: null, issues: [] };
+  const colOf = new Map(k.fields.map((f, i) => [f, i]));
+  const acc: Access = {
+    value: (f) => (colOf.has(f) ? evidence[colOf.get(f)!] ?? null : null),
+    cell: () => null,
+    has: (f) => colOf.has(f),
+  };
+  const notes: Note[] = [];
+  const v = k.test(acc, notes);
+  const issues = notes.filter((n) => n.read).map((n) => readIssue(pack, n, acc, null, k.c.source));
+  return { met: v === UNKNOWN ? null : v === YES, issues };
+}
+
+/** The criteria of a pack with the fields each reads, for UIs and formulas. */
+export function criterionFields(pack: Pack, criterionId: string): Field[] {
+  const c = pack.criteria.find((x) => x.id === criterionId);
+  if (!c) return [];
+  return [...new Set(fieldsOf(c.test))].map((id) => pack.fields.find((f) => f.id === id)!).filter(Boolean);
+}
+
