@@ -30,7 +30,8 @@ interface Note {
   field: number;
   /** Set when the evidence could not be used (blank or unreadable). */
   read?: Read<unknown>;
-  detail?: Text2;
+  /** Built only when a message is wanted: most evaluations never show one. */
+  detail?: () => Text2;
 }
 
 type Compiled = (acc: Access, notes: Note[]) => Tri;
@@ -158,10 +159,14 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
           bound = o.value;
         }
         if (op(r.value, bound)) return YES;
-        const shown = cellText(acc.value(fi)) || formatNumber(r.value);
-        const need = otherRead ? fields[other].label : formatNumber(bound);
-        const needEn = otherRead ? fields[other].labelEn : formatNumber(bound);
-        notes.push({ field: fi, detail: { zh: `${f.label}为“${shown}”，需${OP_ZH[t.cmp]}${need}`, en: `${f.labelEn} is "${shown}", needs ${t.cmp} ${needEn}` } });
+        const raw = acc.value(fi);
+        const value = r.value;
+        notes.push({ field: fi, detail: () => {
+          const shown = cellText(raw) || formatNumber(value);
+          const need = otherRead ? fields[other].label : formatNumber(bound);
+          const needEn = otherRead ? fields[other].labelEn : formatNumber(bound);
+          return { zh: `${f.label}为“${shown}”，需${OP_ZH[t.cmp]}${need}`, en: `${f.labelEn} is "${shown}", needs ${t.cmp} ${needEn}` };
+        } });
         return NO;
       };
     }
@@ -175,7 +180,8 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
           return UNKNOWN;
         }
         if (r.value) return YES;
-        notes.push({ field: fi, detail: { zh: `${f.label}为“${cellText(acc.value(fi))}”`, en: `${f.labelEn} is "${cellText(acc.value(fi))}"` } });
+        const raw = acc.value(fi);
+        notes.push({ field: fi, detail: () => ({ zh: `${f.label}为“${cellText(raw)}”`, en: `${f.labelEn} is "${cellText(raw)}"` }) });
         return NO;
       };
     }
@@ -190,7 +196,7 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
           return UNKNOWN;
         }
         if (words.some((w) => r.value.includes(w))) return YES;
-        notes.push({ field: fi, detail: { zh: `${f.label}“${r.value}”不属于：${words.join("、")}`, en: `${f.labelEn} "${r.value}" is none of: ${words.join(", ")}` } });
+        notes.push({ field: fi, detail: () => ({ zh: `${f.label}“${r.value}”不属于：${words.join("、")}`, en: `${f.labelEn} "${r.value}" is none of: ${words.join(", ")}` }) });
         return NO;
       };
     }
@@ -215,8 +221,8 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
         const within =
           a.serial !== null && b.serial !== null ? a.serial >= addYears(b.serial, -years) : a.year >= b.year - years;
         if (within) return YES;
-        const shown = cellText(acc.value(fi));
-        notes.push({ field: fi, detail: { zh: `${f.label}“${shown}”不在近${years}年内`, en: `${f.labelEn} "${shown}" is not within the last ${years} years` } });
+        const raw = acc.value(fi);
+        notes.push({ field: fi, detail: () => ({ zh: `${f.label}“${cellText(raw)}”不在近${years}年内`, en: `${f.labelEn} "${cellText(raw)}" is not within the last ${years} years` }) });
         return NO;
       };
     }
@@ -304,13 +310,23 @@ interface Verdict {
   met: number;
   total: number;
   failed: string[];
+  /** Only when asked for (full): building messages costs more than judging. */
   issues: Issue[];
+  /** Worst severity the issues have (or would have). */
+  status: Status;
+  /** Some failed criterion's evidence was blank or unreadable. */
+  dataProblems: boolean;
 }
 
-/** Evaluates the criteria of one record; each failure and each unusable cell becomes an issue. */
-function judge(cp: CompiledPack, crits: CompiledCriterion[], acc: Access, row: number | null, failSeverity: "error" | "warning" | null): Verdict {
+/**
+ * Evaluates the criteria of one record. With `full`, each failure and each unusable cell becomes
+ * an issue; without it only the verdict is computed — the same walk, so the two always agree.
+ */
+function judge(cp: CompiledPack, crits: CompiledCriterion[], acc: Access, row: number | null, failSeverity: "error" | "warning" | null, full: boolean): Verdict {
   const pack = cp.pack;
   let met = 0;
+  let status: Status = "ok";
+  let dataProblems = false;
   const failed: string[] = [];
   const issues: Issue[] = [];
   const notes: Note[] = [];
@@ -322,7 +338,11 @@ function judge(cp: CompiledPack, crits: CompiledCriterion[], acc: Access, row: n
       const r = readYesNo(acc.value(k.flag));
       if (r.ok) {
         v = r.value ? YES : NO;
-        if (!r.value) notes.push({ field: k.flag, detail: { zh: `${pack.fields[k.flag].label}为“${cellText(acc.value(k.flag))}”`, en: `${pack.fields[k.flag].labelEn} is "${cellText(acc.value(k.flag))}"` } });
+        if (!r.value) {
+          const raw = acc.value(k.flag);
+          const f = pack.fields[k.flag];
+          notes.push({ field: k.flag, detail: () => ({ zh: `${f.label}为“${cellText(raw)}”`, en: `${f.labelEn} is "${cellText(raw)}"` }) });
+        }
       } else {
         v = UNKNOWN;
         notes.push({ field: k.flag, read: r });
@@ -334,31 +354,36 @@ function judge(cp: CompiledPack, crits: CompiledCriterion[], acc: Access, row: n
     }
     failed.push(k.c.id);
     const severity = failSeverity ?? k.c.severity;
-    const unreadable = notes.filter((n) => n.read);
-    for (const n of unreadable) {
-      if (reported.has(n.field)) continue;
+    let unreadable = 0;
+    for (const n of notes) if (n.read) unreadable++;
+    if (unreadable) {
+      dataProblems = true;
+      status = "error";
+    } else if (severity === "error") status = "error";
+    else if (status === "ok") status = "warning";
+    if (!full) continue;
+    for (const n of notes) {
+      if (!n.read || reported.has(n.field)) continue;
       reported.add(n.field);
       issues.push(readIssue(pack, n, acc, row, k.c.source));
     }
-    if (unreadable.length === 0 || failSeverity !== null) {
-      const details = notes.filter((n) => n.detail);
+    if (unreadable === 0) {
+      const details = notes.filter((n) => n.detail).map((n) => ({ field: n.field, text: n.detail!() }));
       const detail = details.length
-        ? { zh: details.map((n) => n.detail!.zh).join("；"), en: details.map((n) => n.detail!.en).join("; ") }
-        : { zh: "证据无法识别", en: "evidence could not be read" };
-      const first = details[0]?.field ?? unreadable[0]?.field ?? (k.flag >= 0 && acc.has(k.flag) ? k.flag : k.firstField);
+        ? { zh: details.map((d) => d.text.zh).join("；"), en: details.map((d) => d.text.en).join("; ") }
+        : { zh: "未达到", en: "not met" };
+      const first = details[0]?.field ?? (k.flag >= 0 && acc.has(k.flag) ? k.flag : k.firstField);
       const f = first >= 0 ? pack.fields[first] : null;
-      if (unreadable.length === 0) {
-        issues.push(
-          makeIssue(
-            "criterion-failed",
-            { source: k.c.source, name: k.c.name.zh, nameEn: k.c.name.en, detail: detail.zh, detailEn: detail.en },
-            { cell: f ? acc.cell(first) : null, row, field: f?.id ?? null, text: f ? cellText(acc.value(first)) : null, source: k.c.source, severity },
-          ),
-        );
-      }
+      issues.push(
+        makeIssue(
+          "criterion-failed",
+          { source: k.c.source, name: k.c.name.zh, nameEn: k.c.name.en, detail: detail.zh, detailEn: detail.en },
+          { cell: f ? acc.cell(first) : null, row, field: f?.id ?? null, text: f ? cellText(acc.value(first)) : null, source: k.c.source, severity },
+        ),
+      );
     }
   }
-  return { met, total: crits.length, failed, issues };
+  return { met, total: crits.length, failed, issues, status, dataProblems };
 }
 
 function worst(issues: Issue[]): Status {
@@ -385,18 +410,14 @@ function grade(cp: CompiledPack, met: number): { grade: string; status: Status }
 
 function outcome(cp: CompiledPack, v: Verdict, extra: Issue[]): Pick<RecordResult, "status" | "grade" | "met" | "total"> {
   const o = cp.pack.outcome;
-  const issues = [...v.issues, ...extra];
+  const status = maxStatus(v.status, worst(extra));
   if (o.kind === "grade") {
     const g = grade(cp, v.met)!;
     // Unusable evidence on a passing row still needs a person's eye.
-    const dataProblems = issues.some((i) => i.code === "missing" || i.code === "unreadable");
-    return { status: maxStatus(g.status, dataProblems ? "warning" : "ok"), grade: g.grade, met: v.met, total: v.total };
+    return { status: maxStatus(g.status, v.dataProblems ? "warning" : "ok"), grade: g.grade, met: v.met, total: v.total };
   }
-  if (o.kind === "all") {
-    const pass = !issues.some((i) => i.severity === "error");
-    return { status: worst(issues), grade: pass ? o.pass : o.fail, met: v.met, total: v.total };
-  }
-  return { status: worst(issues), grade: null, met: null, total: null };
+  if (o.kind === "all") return { status, grade: status === "error" ? o.fail : o.pass, met: v.met, total: v.total };
+  return { status, grade: null, met: null, total: null };
 }
 
 function labelOf(pack: Pack, acc: Access, row: number): string {
@@ -415,6 +436,7 @@ interface BudgetLine {
   keyText: string;
   amount: number | null;
   matching: number | null;
+  row: number;
 }
 
 function checkBudgetLine(cp: CompiledPack, acc: Access, row: number): { issues: Issue[]; line: BudgetLine } {
@@ -466,7 +488,7 @@ function checkBudgetLine(cp: CompiledPack, acc: Access, row: number): { issues: 
     }
   }
   const m = matI >= 0 ? readMoney(acc.value(matI)) : null;
-  return { issues, line: { key, keyText: JSON.stringify(key), amount, matching: m && m.ok ? m.value : null } };
+  return { issues, line: { key, keyText: JSON.stringify(key), amount, matching: m && m.ok ? m.value : null, row } };
 }
 
 function groupName(key: Record<string, string | number>): string {
@@ -477,10 +499,11 @@ function budgetGroups(cp: CompiledPack, lines: BudgetLine[]): GroupResult[] {
   const b = budgetOf(cp.pack);
   const subsidy = cp.param(b.subsidy);
   const warn = cp.param(b.warnRatio);
-  const groups = new Map<string, { key: Record<string, string | number>; spent: number; matching: number }>();
+  const groups = new Map<string, { key: Record<string, string | number>; spent: number; matching: number; rows: number[] }>();
   for (const l of lines) {
     let g = groups.get(l.keyText);
-    if (!g) groups.set(l.keyText, (g = { key: l.key, spent: 0, matching: 0 }));
+    if (!g) groups.set(l.keyText, (g = { key: l.key, spent: 0, matching: 0, rows: [] }));
+    g.rows.push(l.row);
     if (l.amount !== null) g.spent += l.amount;
     if (l.matching !== null && l.matching > g.matching) g.matching = l.matching;
   }
@@ -491,11 +514,32 @@ function budgetGroups(cp: CompiledPack, lines: BudgetLine[]): GroupResult[] {
     const name = groupName(g.key);
     if (spent > limit) issues.push(makeIssue("over-limit", { group: name, spent: formatMoney(spent), limit: formatMoney(limit) }, { source: b.subsidySource }));
     else if (spent > warn * limit) issues.push(makeIssue("near-limit", { group: name, spent: formatMoney(spent), limit: formatMoney(limit), ratio: `${Math.round((spent / limit) * 100)}%` }, { source: b.subsidySource }));
-    return { key: g.key, spent, limit, status: worst(issues), issues };
+    return { key: g.key, spent, limit, status: worst(issues), issues, rows: g.rows };
   });
 }
 
 // ------------------------------------------------------------------ public API
+
+/**
+ * A record's issues are built when first read. A city sheet of 100,000 rows yields hundreds of
+ * thousands of unmet standards; the summary and the grades need none of their messages, and a
+ * door that shows or writes them reads them once. The property is own and enumerable, so
+ * JSON.stringify, spreading and structured cloning all see the array.
+ */
+function lazyIssues(rec: RecordResult, build: () => Issue[]): void {
+  Object.defineProperty(rec, "issues", {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = build();
+      Object.defineProperty(rec, "issues", { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    },
+    set(value: Issue[]) {
+      Object.defineProperty(rec, "issues", { value, enumerable: true, configurable: true, writable: true });
+    },
+  });
+}
 
 function summarize(records: RecordResult[]): Summary {
   const s: Summary = { records: records.length, ok: 0, warning: 0, error: 0, grades: {} };
@@ -543,7 +587,7 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   for (const r of rows) {
     cells = r.cells;
     sheetRow = r.row;
-    const v = judge(cp, crits, acc, r.row, failSeverity);
+    const v = judge(cp, crits, acc, r.row, failSeverity, false);
     let extra: Issue[] = [];
     if (pack.budget && pack.outcome.kind === "checks") {
       const b = checkBudgetLine(cp, acc, r.row);
@@ -551,7 +595,12 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
       lines.push(b.line);
     }
     const o = outcome(cp, v, extra);
-    const rec: RecordResult = { row: r.row, label: labelOf(pack, acc, r.row), ...o, failed: v.failed, issues: extra.length ? [...v.issues, ...extra] : v.issues };
+    const rec: RecordResult = { row: r.row, label: labelOf(pack, acc, r.row), ...o, failed: v.failed, issues: extra };
+    if (v.failed.length) lazyIssues(rec, () => {
+      cells = r.cells;
+      sheetRow = r.row;
+      return [...judge(cp, crits, acc, r.row, failSeverity, true).issues, ...extra];
+    });
     if (r.hidden) rec.hidden = true;
     records.push(rec);
   }
@@ -599,7 +648,7 @@ export function evaluateRow(pack: Pack, headers: CellValue[] | null, values: Cel
     has: (f) => f >= 0 && colOf[f] >= 0,
   };
   const crits = applicable(cp, layout, acc);
-  const v = judge(cp, crits, acc, null, pack.outcome.kind === "grade" ? "warning" : null);
+  const v = judge(cp, crits, acc, null, pack.outcome.kind === "grade" ? "warning" : null, true);
   const extra = pack.budget && pack.outcome.kind === "checks" ? checkBudgetLine(cp, acc, 0).issues : [];
   return { row: 0, label: labelOf(pack, acc, 0), ...outcome(cp, v, extra), failed: v.failed, issues: [...v.issues, ...extra] };
 }
