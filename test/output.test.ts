@@ -1,6 +1,8 @@
 import { firstFreeColumn, needsTextGuard, planResults, summarySheet, templateSheet, templateFields, TEMPLATE_ROWS } from "../src/engine/output";
 import type { Issue, RecordResult, SheetGrid, SheetResult, GroupResult } from "../src/engine/types";
 import { applicationPack, assessmentPack, budgetPack } from "./support/mini-packs";
+import { evaluateSheet } from "../src/engine/evaluate";
+import { getPack } from "../src/packs";
 
 function issue(p: Partial<Issue> & { cell: string | null; zh: string }): Issue {
   return {
@@ -122,7 +124,7 @@ describe("planResults", () => {
     expect(plan.rows.map((x) => x.row)).toEqual([3, 4, 5]);
     expect(plan.rows[0].values).toEqual([4, "优秀", null, "无问题"]);
     expect(plan.rows[1].values.slice(0, 3)).toEqual([0, "不合格", "一、四、八、十"]);
-    expect(plan.rows[1].values[3]).toBe("C4：省级一等奖数“两个”不是数字，按未达标处理；C4 的写法不规范；E4：培训场次“1场”少于 2 场");
+    expect(plan.rows[1].values[3]).toBe("C4：省级一等奖数“两个”不是数字，按未达标处理；C4 的写法不规范；E4：培训场次“1场”少于 2 场（第十六条（八））");
     expect(plan.rows[2].values).toEqual([3, "合格", "四", "F5：配套经费写“是”，未写金额"]);
   });
 
@@ -167,7 +169,7 @@ describe("planResults", () => {
     );
     expect(p.headers).toEqual(["校验结果", "说明"]);
     expect(p.rows[0].values).toEqual(["通过", "无问题"]);
-    expect(p.rows[1].values).toEqual(["不通过", "C3：“礼品”不在经费使用范围；D3：海州区创客工作室 2024 年支出 11,000.00 元，超过限额 10,000.00 元"]);
+    expect(p.rows[1].values).toEqual(["不通过", "C3：“礼品”不在经费使用范围（第二十一条）；D3：海州区创客工作室 2024 年支出 11,000.00 元，超过限额 10,000.00 元（第十九条）"]);
     expect(p.marks).toEqual(expect.arrayContaining([{ address: "C3", severity: "error" }, { address: "D3", severity: "error" }]));
   });
 });
@@ -254,5 +256,72 @@ describe("templateSheet", () => {
     expect(t.validations).toEqual([{ range: `C3:C${2 + TEMPLATE_ROWS}`, list: ["课时费", "交通费", "资料订购费"] }]);
     expect(t.numberFormats).toContainEqual({ range: `D3:D${2 + TEMPLATE_ROWS}`, format: "#,##0.00" });
     expect(t.name).toBe("工作室经费模板");
+  });
+});
+
+describe("with the built-in packs and the engine's evaluation", () => {
+  const assessment = getPack("studio-assessment")!;
+  const budget = getPack("studio-budget")!;
+
+  /** The evidence layout as a county office sends it: merged title, units in headers, full-width digits, a hidden row, a 合计 row. */
+  const grid: SheetGrid = {
+    name: "2024年度考核",
+    origin: { row: 1, col: 1 },
+    merges: ["A1:N1"],
+    hiddenRows: [5],
+    rows: [
+      ["2024年度青少年科技教育名师工作室考核汇总表"],
+      ["工作室名称", "主持人", "考核年度", "国家级科技比赛获奖数", "全国专项赛事获奖数", "参加青少年科技活动项数", "省级一等奖（项）", "省级二等奖（项）", "帮扶薄弱学校数", "参加科普周/科普日/承办竞赛次数", "市级创新大赛获奖数", "科技辅导员培训场次", "新增骨干成员数", "单位配套经费（元）"],
+      ["海州区创客工作室", "王老师", 2024, 1, 1, 2, 2, 0, 2, 1, 3, 2, 3, "¥3,000.00"],
+      ["灌云县科学影像工作室", "李老师", 2024, 0, "１", 1, 1, 3, 1, 1, 0, "1场", 1, 0],
+      ["连云区机器人工作室", "赵老师", 2024, 2, 1, 1, 1, 5, 2, 2, 4, 3, 3, "是"],
+      ["合计", null, null, 3, 3, 4, 4, 8, 5, 4, 7, 6, 7, null],
+    ],
+  };
+
+  test("assessment: results right of the data for each studio, never for the 合计 row; shortfalls as evidence against the threshold", () => {
+    const r = evaluateSheet(grid, assessment);
+    const p = planResults(grid, r, assessment);
+    expect(p.startCol).toBe(15);
+    expect(p.rows.map((x) => x.row)).toEqual([3, 4, 5]);
+    expect(p.rows[0].values).toEqual([10, "优秀", null, "无问题"]);
+    const [met, grade, failed, text] = p.rows[1].values as [number, string, string, string];
+    expect(grade).toBe("不合格");
+    expect(met).toBe(10 - failed.split("、").length);
+    expect(failed.split("、")).toEqual(expect.arrayContaining(["一", "五", "八"]));
+    expect(text).toContain("八：科技辅导员培训场次为“1场”，需≥2");
+    expect(text).not.toContain("未达到");
+    expect(p.rows[2].values[3]).toBe("此行在表中是隐藏的，已照常校验");
+    expect(p.marks).toContainEqual({ address: "L4", severity: "warning" });
+  });
+
+  test("budget: an over-spent studio-year shows on every one of its expense rows, with the article", () => {
+    const g: SheetGrid = {
+      name: "支出",
+      origin: { row: 1, col: 1 },
+      rows: [
+        ["工作室名称", "年度", "日期", "支出类别", "金额（元）", "用途说明", "单位配套经费（元）"],
+        ["海州区创客工作室", 2024, "2024-03-01", "讲课费", "6000", "送教下乡", null],
+        ["海州区创客工作室", 2024, "2024-05-01", "材料费", "5,500.00", "教学材料", null],
+        ["灌云县科学影像工作室", 2024, "2024-04-01", "交通费", "800", "帮扶往返", null],
+      ],
+    };
+    const r = evaluateSheet(g, budget);
+    const p = planResults(g, r, budget);
+    expect(p.rows.map((x) => x.values[0])).toEqual(["不通过", "不通过", "通过"]);
+    expect(p.rows[0].values[1]).toMatch(/海州区创客工作室 2024.*超过额度.*（第十九条）/);
+    expect(p.rows[1].values[1]).toBe(p.rows[0].values[1]);
+    expect(p.rows[2].values[1]).toBe("无问题");
+    const s = summarySheet([r], budget);
+    expect(s.rows.find((row) => row[0] === "海州区创客工作室 2024")).toEqual(["海州区创客工作室 2024", 11500, 10000, 1.15, "不通过", expect.stringContaining("超过额度")]);
+  });
+
+  test("templates of the built-in packs: evidence columns with formats, 是/否 and category lists", () => {
+    const t = templateSheet(assessment);
+    expect(t.rows[1]).toEqual(["工作室名称", "主持人", "考核年度", "国家级科技比赛获奖数", "全国专项赛事获奖数", "参加青少年科技活动项数", "省级一等奖数", "省级二等奖数", "帮扶薄弱学校数", "参加科普周/科普日/承办竞赛次数", "市级创新大赛获奖数", "科技辅导员培训场次", "新增骨干成员数", "单位配套经费（元）"]);
+    expect(t.rows[1].every((h) => !String(h).startsWith("标准"))).toBe(true);
+    const b = templateSheet(budget);
+    expect(b.validations?.[0].list).toEqual(budget.budget!.categories.map((c) => c.name));
+    expect(b.numberFormats).toContainEqual({ range: `C3:C${2 + TEMPLATE_ROWS}`, format: "yyyy-mm-dd" });
   });
 });

@@ -60,9 +60,25 @@ export function firstFreeColumn(grid: SheetGrid, headerRow: number): number {
   return Math.max(last + 1, 1);
 }
 
-function issueLine(issue: Issue): string {
+/**
+ * One issue as a line of 校验说明: where, what, and the article (unless the message names it).
+ * A standard not met is already listed in 未达标项, so its line keeps only the evidence and the
+ * threshold: "八：科技辅导员培训场次为“1场”，需≥2".
+ */
+function issueLine(issue: Issue, pack: Pack): string {
   const msg = issue.message.zh.trim();
-  return issue.cell && !msg.includes(issue.cell) ? `${issue.cell}：${msg}` : msg;
+  if (issue.code === "criterion-failed") {
+    const c = pack.criteria.find((x) => x.source === issue.source);
+    const prefix = c ? `未达到${c.source}：${c.name.zh}（` : "";
+    if (c && msg.startsWith(prefix) && msg.endsWith("）")) return `${c.id}：${msg.slice(prefix.length, -1)}`;
+  }
+  const cited = issue.source && !msg.includes(issue.source) ? `${msg}（${issue.source}）` : msg;
+  return issue.cell && !cited.includes(issue.cell) ? `${issue.cell}：${cited}` : cited;
+}
+
+/** Errors before warnings, otherwise in the engine's order. */
+function bySeverity(issues: Issue[]): Issue[] {
+  return [...issues.filter((i) => i.severity === "error"), ...issues.filter((i) => i.severity !== "error")];
 }
 
 /** Issues joined with "；", each once, cut to a cell-sized note that says how many were left out. */
@@ -83,28 +99,40 @@ function criterionName(pack: Pack, id: string): string {
   return c ? `${c.name.zh}（${c.source}）` : id;
 }
 
-/** Issues of budget groups (over-spend per studio and year) shown on the row they point at. */
-function groupIssuesByRow(groups: GroupResult[]): Map<number, Issue[]> {
-  const byRow = new Map<number, Issue[]>();
-  for (const g of groups)
-    for (const i of g.issues) {
-      if (i.row === null) continue;
-      const list = byRow.get(i.row) ?? [];
-      list.push(i);
-      byRow.set(i.row, list);
+/**
+ * Problems of budget groups (a studio's spending in a year over its limit) belong on every row of
+ * that group: the official filtering for 不通过 must find each expense that makes up the over-spend.
+ */
+function groupIssuesByRow(groups: GroupResult[]): Map<number, { issues: Issue[]; status: Status }> {
+  const byRow = new Map<number, { issues: Issue[]; status: Status }>();
+  for (const g of groups) {
+    if (!g.issues.length) continue;
+    const rows = g.rows ?? g.issues.map((i) => i.row).filter((r): r is number => r !== null);
+    for (const r of rows) {
+      const e = byRow.get(r) ?? { issues: [], status: "ok" };
+      e.issues.push(...g.issues);
+      e.status = worse(e.status, g.status);
+      byRow.set(r, e);
     }
+  }
   return byRow;
 }
 
-function recordValues(rec: RecordResult, pack: Pack, extra: Issue[]): OutValue[] {
-  const issues = [...rec.issues, ...extra];
-  if (pack.outcome.kind === "grade") {
-    const failed = rec.failed.join("、");
-    return [rec.met, rec.grade, failed || null, note(issues.map(issueLine), rec.status === "ok" ? "无问题" : "")];
-  }
-  const verdict = pack.outcome.kind === "all" && rec.grade ? rec.grade : STATUS_WORD[rec.status];
+const RANK: Record<Status, number> = { ok: 0, warning: 1, error: 2 };
+function worse(a: Status, b: Status): Status {
+  return RANK[b] > RANK[a] ? b : a;
+}
+
+const HIDDEN_NOTE = "此行在表中是隐藏的，已照常校验";
+
+function recordValues(rec: RecordResult, pack: Pack, group: { issues: Issue[]; status: Status } | undefined): OutValue[] {
+  const lines = [...(rec.hidden ? [HIDDEN_NOTE] : []), ...bySeverity([...rec.issues, ...(group?.issues ?? [])]).map((i) => issueLine(i, pack))];
+  const status = group ? worse(rec.status, group.status) : rec.status;
+  const empty = status === "ok" ? "无问题" : "";
+  if (pack.outcome.kind === "grade") return [rec.met, rec.grade, rec.failed.join("、") || null, note(lines, empty)];
+  const verdict = pack.outcome.kind === "all" && rec.grade ? rec.grade : STATUS_WORD[status];
   const unmet = rec.failed.map((id) => `未满足：${criterionName(pack, id)}`);
-  return [verdict, note([...unmet, ...issues.map(issueLine)], rec.status === "ok" ? "无问题" : "")];
+  return [verdict, note([...unmet, ...lines], empty)];
 }
 
 /**
@@ -114,7 +142,7 @@ function recordValues(rec: RecordResult, pack: Pack, extra: Issue[]): OutValue[]
 export function planResults(grid: SheetGrid, result: SheetResult, pack: Pack): ResultPlan {
   const headers: string[] = pack.outcome.kind === "grade" ? [...ASSESSMENT_HEADERS] : [...CHECK_HEADERS];
   const byRow = groupIssuesByRow(result.groups);
-  const rows = result.records.map((rec) => ({ row: rec.row, values: recordValues(rec, pack, byRow.get(rec.row) ?? []) }));
+  const rows = result.records.map((rec) => ({ row: rec.row, values: recordValues(rec, pack, byRow.get(rec.row)) }));
 
   const marks = new Map<string, Severity>();
   const mark = (i: Issue) => {
@@ -198,7 +226,7 @@ export function summarySheet(results: SheetResult[], pack: Pack): SheetPlan {
         g.limit,
         g.limit > 0 ? g.spent / g.limit : null,
         STATUS_WORD[g.status],
-        note(g.issues.map(issueLine), ""),
+        note(g.issues.map((i) => issueLine(i, pack)), ""),
       ]);
     if (!groups.length) rows.push(["（没有可汇总的经费记录）"]);
     const last = rows.length;

@@ -81,6 +81,8 @@ export interface GroupResult {
   limit: number;
   status: Status;
   issues: Issue[];
+  /** 1-based sheet rows of the records in this group, so a group's problem can be shown on them. */
+  rows?: number[];
 }
 
 export interface Skipped {
