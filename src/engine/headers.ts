@@ -78,6 +78,19 @@ function droppable(content: string): boolean {
  */
 export function normalizeHeader(s: string): string {
   if (typeof s !== "string" || s === "") return "";
+  const cached = normalCache.get(s);
+  if (cached !== undefined) return cached;
+  const norm = computeNormal(s);
+  if (normalCache.size >= NORMAL_CACHE_SIZE) normalCache.clear();
+  normalCache.set(s, norm);
+  return norm;
+}
+
+/** Header texts repeat across packs, layouts and sheets; their normal forms are kept (bounded). */
+const NORMAL_CACHE_SIZE = 10_000;
+const normalCache = new Map<string, string>();
+
+function computeNormal(s: string): string {
   let t = s.replace(/[\u2460-\u2473]/g, (c) => `(${c.charCodeAt(0) - 0x245f})`);
   t = t.normalize("NFKC").toLowerCase();
   t = t.replace(/[【〔［\[{〈]/g, "(").replace(/[】〕］\]}〉]/g, ")");
@@ -190,10 +203,11 @@ function containsScore(a: string, b: string): number {
  * header starts with 0.9, the header minus its enumerator equal to label/synonym 0.9/0.85, one
  * containing the other 0.6–0.8 scaled by overlap; 0 for no match.
  */
-function fieldConfidence(norm: string, f: FieldNames): number {
+function fieldConfidence(norm: string, f: FieldNames, exactOnly = false): number {
   if (!norm) return 0;
   if (norm === f.label) return CONFIDENCE.label;
   if (f.synonyms.includes(norm)) return CONFIDENCE.synonym;
+  if (exactOnly) return 0;
   let best = 0;
   for (const m of f.markers) if (norm.startsWith(m)) best = CONFIDENCE.marker;
   const body = bodyOf(norm);
@@ -216,6 +230,8 @@ interface Candidate {
   norm: string;
   /** Candidates built from a group header and its sub-header weigh slightly less than a plain header. */
   weight: number;
+  /** Made-up combinations (省级 + 一等奖) count only when they are a name exactly, never by containment. */
+  exactOnly?: boolean;
 }
 
 interface HeaderColumn {
@@ -224,6 +240,17 @@ interface HeaderColumn {
   /** What the official sees: `工作室名称`, or `省级竞赛获奖（项）/一等奖` for a two-row header. */
   text: string;
   candidates: Candidate[];
+}
+
+/** Longer texts are notes or instructions, not column names. */
+const MAX_HEADER_LENGTH = 80;
+
+/** A cell that may be a column name: text of reasonable length (numbers, dates and errors are data). */
+function nameAt(grid: SheetGrid, r: number, c: number): string {
+  const v = grid.rows[r]?.[c];
+  if (typeof v !== "string") return "";
+  const t = v.trim();
+  return t.length > MAX_HEADER_LENGTH ? "" : t;
 }
 
 function textAt(grid: SheetGrid, r: number, c: number): string {
@@ -241,7 +268,7 @@ function singleRowColumns(grid: SheetGrid, r: number): HeaderColumn[] {
   const out: HeaderColumn[] = [];
   const width = rowWidth(grid, r);
   for (let c = 0; c < width; c++) {
-    const text = textAt(grid, r, c);
+    const text = nameAt(grid, r, c);
     const norm = text ? normalizeHeader(text) : "";
     if (norm) out.push({ col: grid.origin.col + c, text, candidates: [{ norm, weight: 1 }] });
   }
@@ -273,25 +300,36 @@ function nonEmptyCount(grid: SheetGrid, r: number): number {
  * headers (merged down), row `top + 1` the sub-headers. A column with only a top text is that
  * text; a column with only a sub-header takes its group from the merge covering it (or, when the
  * grid carries no merge list, from the nearest group text to its left). Its candidate names are
- * group + sub (省级竞赛获奖一等奖), each leading part of the group + sub (省级一等奖, 省一等奖), sub +
- * group (省级 over 一等奖 → 省级一等奖) and the sub-header alone, weighed a little lower.
+ * group + sub (省级竞赛获奖一等奖); each leading part of the group + sub (省级一等奖, 省一等奖) and
+ * sub + group (省级 over 一等奖 → 省级一等奖), which count only as exact names; and the sub-header
+ * alone, weighed a little lower. Null when no group spans a sub-header it does not start on — then
+ * the two rows are a header and a record, or two records, not a two-row header.
  */
-function twoRowColumns(grid: SheetGrid, top: number): HeaderColumn[] {
+function twoRowColumns(grid: SheetGrid, top: number): HeaderColumn[] | null {
   const bottom = top + 1;
   const width = Math.max(rowWidth(grid, top), rowWidth(grid, bottom));
   const anchors = groupAnchors(grid, top);
-  const out: HeaderColumn[] = [];
+  const groups: string[] = [];
   let carried = "";
+  let spanned = false;
   for (let c = 0; c < width; c++) {
-    const own = textAt(grid, top, c);
-    const sub = textAt(grid, bottom, c);
+    const own = nameAt(grid, top, c);
+    const sub = nameAt(grid, bottom, c);
     let group = own;
     if (!own) {
       if (anchors) {
         const a = anchors.get(c);
-        group = a !== undefined && a !== c ? textAt(grid, top, a) : "";
+        group = a !== undefined && a !== c ? nameAt(grid, top, a) : "";
       } else group = sub ? carried : "";
+      if (group && sub) spanned = true;
     } else carried = own;
+    groups.push(group);
+  }
+  if (!spanned) return null;
+  const out: HeaderColumn[] = [];
+  for (let c = 0; c < width; c++) {
+    const group = groups[c];
+    const sub = nameAt(grid, bottom, c);
     if (!group && !sub) continue;
     const col = grid.origin.col + c;
     if (!sub) {
@@ -305,15 +343,15 @@ function twoRowColumns(grid: SheetGrid, top: number): HeaderColumn[] {
       continue;
     }
     const candidates: Candidate[] = [];
-    const add = (norm: string, weight: number) => {
-      if (norm && !candidates.some((x) => x.norm === norm)) candidates.push({ norm, weight });
+    const add = (norm: string, weight: number, exactOnly: boolean) => {
+      if (norm && !candidates.some((x) => x.norm === norm)) candidates.push({ norm, weight, exactOnly });
     };
-    add(normalizeHeader(group + sub), 1);
+    add(normalizeHeader(group + sub), 1, false);
     const g = bodyOf(normalizeHeader(group));
     const s = normalizeHeader(sub);
-    for (let k = 1; k < g.length; k++) add(normalizeHeader(g.slice(0, k) + s), 0.95);
-    add(normalizeHeader(s + g), 0.95);
-    add(s, 0.9);
+    for (let k = 1; k < g.length; k++) add(normalizeHeader(g.slice(0, k) + s), 0.95, true);
+    add(normalizeHeader(s + g), 0.95, true);
+    add(s, 0.9, false);
     out.push({ col, text: `${group}/${sub}`, candidates });
   }
   return out;
@@ -341,7 +379,7 @@ function scoreColumns(columns: HeaderColumn[], fields: FieldNames[]): Scored[] {
   for (const column of columns) {
     for (const field of fields) {
       let best = 0;
-      for (const cand of column.candidates) best = Math.max(best, round3(fieldConfidence(cand.norm, field) * cand.weight));
+      for (const cand of column.candidates) best = Math.max(best, round3(fieldConfidence(cand.norm, field, cand.exactOnly) * cand.weight));
       if (best > 0) out.push({ field, column, confidence: best });
     }
   }
@@ -370,7 +408,10 @@ interface LayoutFit {
   unmatched: string[];
   /** Sum of the confidences of the required fields' matches / number of required fields: 0..1. */
   score: number;
-  /** Like score, but a match whose sample values contradict the field's type counts 0.8 of itself. */
+  /**
+   * Like score, but a match whose sample values contradict the field's type counts 0.8 of itself,
+   * and one whose column names another field better counts in proportion.
+   */
   quality: number;
   hint: number;
   ambiguous: { field: string; chosen: Pick; other: HeaderColumn }[];
@@ -395,16 +436,15 @@ function contradicts(type: string, v: CellValue): boolean {
 
 const TYPE_PENALTY = 0.8;
 
-function fitLayout(layout: Layout, columns: HeaderColumn[], index: PackIndex, ctx: Context): LayoutFit {
+function fitLayout(layout: Layout, scored: Scored[], bestByCol: Map<number, number>, index: PackIndex, ctx: Context): LayoutFit {
   const takenFields = new Set(ctx.mapping.map((m) => m.field));
   const takenCols = new Set(ctx.mapping.map((m) => m.col));
-  const free = columns.filter((c) => !takenCols.has(c.col));
-  const inLayout = index.fields.filter((f) => (layout.required.includes(f.id) || index.common.has(f.id)) && !takenFields.has(f.id));
-  const first = scoreColumns(free, inLayout);
+  const usable = scored.filter((s) => !takenCols.has(s.column.col) && !takenFields.has(s.field.id));
+  const inLayout = (s: Scored) => layout.required.includes(s.field.id) || index.common.has(s.field.id);
+  const first = usable.filter(inLayout);
   const picks = [...ctx.mapping, ...assign(first, takenFields, takenCols)];
   // Fields of other layouts may still take columns nobody else wanted (a sheet mixing layouts).
-  const rest = index.fields.filter((f) => !takenFields.has(f.id));
-  picks.push(...assign(scoreColumns(free.filter((c) => !takenCols.has(c.col)), rest), takenFields, takenCols));
+  picks.push(...assign(usable.filter((s) => !inLayout(s)), takenFields, takenCols));
 
   const byField = new Map(picks.map((p) => [p.field, p]));
   const unmatched = layout.required.filter((id) => !byField.has(id));
@@ -414,9 +454,18 @@ function fitLayout(layout: Layout, columns: HeaderColumn[], index: PackIndex, ct
     const p = byField.get(id);
     if (!p) continue;
     sum += p.confidence;
+    if (p.manual) {
+      quality += p.confidence;
+      continue;
+    }
     const type = index.byId.get(id)?.type ?? "text";
     const sample = ctx.samples?.get(p.col) ?? [];
-    quality += !p.manual && sample.some((v) => contradicts(type, v)) ? p.confidence * TYPE_PENALTY : p.confidence;
+    let q = sample.some((v) => contradicts(type, v)) ? p.confidence * TYPE_PENALTY : p.confidence;
+    // A column that names a field of another layout better (省赛一等奖 is provFirst at 0.95, only
+    // partly like the 是/否 column of standard 四) weighs less for this layout.
+    const bestAnywhere = bestByCol.get(p.col) ?? p.confidence;
+    if (bestAnywhere > p.confidence) q *= p.confidence / bestAnywhere;
+    quality += q;
   }
   const n = layout.required.length;
   const hints = (layout.sheetHints ?? []).map(normalizeHeader).filter(Boolean);
@@ -434,25 +483,30 @@ function fitLayout(layout: Layout, columns: HeaderColumn[], index: PackIndex, ct
 }
 
 /**
- * The layout whose required fields are best covered; then a sheet-name/title hint (学校, 主持人,
- * 成员); then the better confidence with sample values taken into account; then pack order.
+ * The layout whose required fields are best covered: the higher quality (confidence-weighted
+ * coverage, sample values taken into account) wins when it is clearly higher (by more than
+ * HINT_MARGIN); within that margin a hint in the sheet name (then in the title) decides — 学校,
+ * 主持人, 成员 — then quality, then pack order.
  */
 function bestLayout(pack: Pack, columns: HeaderColumn[], ctx: Context): LayoutFit {
   const index = packIndex(pack);
+  const scored = scoreColumns(columns, index.fields);
+  const bestByCol = new Map<number, number>();
+  for (const x of scored) bestByCol.set(x.column.col, Math.max(bestByCol.get(x.column.col) ?? 0, x.confidence));
   let best: LayoutFit | null = null;
   for (const layout of pack.layouts) {
-    const fit = fitLayout(layout, columns, index, ctx);
+    const fit = fitLayout(layout, scored, bestByCol, index, ctx);
     if (!best || better(fit, best)) best = fit;
   }
   return best as LayoutFit;
 }
 
 const EPS = 1e-9;
+/** Two layouts this close in quality are a tie a sheet-name hint may break. */
+const HINT_MARGIN = 0.1;
 
 function better(a: LayoutFit, b: LayoutFit): boolean {
-  const coverA = 1 - a.unmatched.length / a.layout.required.length;
-  const coverB = 1 - b.unmatched.length / b.layout.required.length;
-  if (Math.abs(coverA - coverB) > EPS) return coverA > coverB;
+  if (Math.abs(a.quality - b.quality) > HINT_MARGIN) return a.quality > b.quality;
   if (a.hint !== b.hint) return a.hint > b.hint;
   return a.quality > b.quality + EPS;
 }
@@ -480,33 +534,82 @@ interface Hypothesis {
   rank: number;
 }
 
-function samplesBelow(grid: SheetGrid, lastHeader: number): Map<number, CellValue[]> {
-  const samples = new Map<number, CellValue[]>();
-  let taken = 0;
-  for (let r = lastHeader + 1; r < grid.rows.length && taken < 5; r++) {
-    const row = grid.rows[r];
-    if (!row || !row.some((v) => v !== null && !(typeof v === "string" && v.trim() === ""))) continue;
-    taken++;
-    row.forEach((v, c) => {
-      const col = grid.origin.col + c;
-      const list = samples.get(col);
-      if (list) list.push(v);
-      else samples.set(col, [v]);
-    });
-  }
-  return samples;
-}
+/**
+ * What a sheet offers for header finding, independent of the pack: header columns per candidate
+ * row (or row pair), samples below, titles above. Built lazily and shared across packs, so
+ * detectPacks reads the first rows once however many packs it tries.
+ */
+class Scan {
+  private columns = new Map<string, HeaderColumn[] | null>();
+  private samples = new Map<number, Map<number, CellValue[]>>();
+  private titles = new Map<number, string>();
+  private counts = new Map<number, number>();
 
-function titleAbove(grid: SheetGrid, firstHeader: number): string {
-  const parts: string[] = [];
-  for (let r = 0; r < firstHeader; r++) {
-    const width = rowWidth(grid, r);
-    for (let c = 0; c < width; c++) {
-      const t = textAt(grid, r, c);
-      if (t) parts.push(t);
+  constructor(readonly grid: SheetGrid) {}
+
+  columnsOf(rows: number[]): HeaderColumn[] | null {
+    if (!rows.length) return [];
+    const key = rows.join(",");
+    let cols = this.columns.get(key);
+    if (cols === undefined) {
+      cols = rows.length === 1 ? singleRowColumns(this.grid, rows[0]) : twoRowColumns(this.grid, rows[0]);
+      this.columns.set(key, cols);
     }
+    return cols;
   }
-  return parts.join(" ");
+
+  nonEmpty(r: number): number {
+    let n = this.counts.get(r);
+    if (n === undefined) {
+      n = nonEmptyCount(this.grid, r);
+      this.counts.set(r, n);
+    }
+    return n;
+  }
+
+  /** Up to five non-blank rows below the header, by sheet column. */
+  samplesBelow(lastHeader: number): Map<number, CellValue[]> {
+    let samples = this.samples.get(lastHeader);
+    if (samples) return samples;
+    samples = new Map<number, CellValue[]>();
+    const grid = this.grid;
+    let taken = 0;
+    for (let r = lastHeader + 1; r < grid.rows.length && taken < 5; r++) {
+      const row = grid.rows[r];
+      if (!row || !row.some((v) => v !== null && v !== undefined && !(typeof v === "string" && v.trim() === ""))) continue;
+      taken++;
+      for (let c = 0; c < row.length; c++) {
+        const col = grid.origin.col + c;
+        const list = samples.get(col);
+        if (list) list.push(row[c]);
+        else samples.set(col, [row[c]]);
+      }
+    }
+    this.samples.set(lastHeader, samples);
+    return samples;
+  }
+
+  /** The texts above the header (title rows), where a layout's sheet hint may also appear. */
+  titleAbove(firstHeader: number): string {
+    let title = this.titles.get(firstHeader);
+    if (title !== undefined) return title;
+    const parts: string[] = [];
+    for (let r = 0; r < firstHeader; r++) {
+      const width = rowWidth(this.grid, r);
+      for (let c = 0; c < width; c++) {
+        const t = nameAt(this.grid, r, c);
+        if (t) parts.push(t);
+      }
+    }
+    title = parts.join(" ");
+    this.titles.set(firstHeader, title);
+    return title;
+  }
+
+  context(rows: number[], mapping: Pick[]): Context {
+    const last = rows.length ? rows[rows.length - 1] : -1;
+    return { sheetName: this.grid.name, title: rows.length ? this.titleAbove(rows[0]) : "", samples: this.samplesBelow(last), mapping };
+  }
 }
 
 /**
@@ -518,20 +621,28 @@ function rankOf(fit: LayoutFit): number {
   return fit.score + 0.01 * extra;
 }
 
-function hypothesis(grid: SheetGrid, pack: Pack, rows: number[], mapping: Pick[]): Hypothesis | null {
-  const last = rows[rows.length - 1];
-  const columns = rows.length === 1 ? singleRowColumns(grid, last) : twoRowColumns(grid, rows[0]);
+/** Text that can be a column name: not a number, not an error, not blank. */
+function isNameCell(v: CellValue | undefined): boolean {
+  return typeof v === "string" && v.trim() !== "" && !readNumber(v).ok;
+}
+
+function hypothesis(scan: Scan, pack: Pack, rows: number[], mapping: Pick[]): Hypothesis | null {
+  const columns = scan.columnsOf(rows);
   // A header names at least two columns; a lone cell is a title (or a note).
-  if (columns.length < 2 && !mapping.length) return null;
-  const ctx: Context = { sheetName: grid.name, title: titleAbove(grid, rows[0]), samples: samplesBelow(grid, last), mapping };
-  const fit = bestLayout(pack, columns, ctx);
-  const guessed = fit.picks.filter((p) => !p.manual);
-  if (!guessed.length && !mapping.length) return null;
-  return { rows, columns, fit, rank: rankOf(fit) };
+  if (!columns || columns.length < 2) return null;
+  const fit = bestLayout(pack, columns, scan.context(rows, mapping));
+  if (fit.picks.some((p) => !p.manual)) return { rows, columns, fit, rank: rankOf(fit) };
+  if (!mapping.length) return null;
+  // Only the user's columns are known: the header is the first row with names in all of them.
+  const grid = scan.grid;
+  const last = grid.rows[rows[rows.length - 1]] ?? [];
+  const named = mapping.every((m) => isNameCell(last[m.col - grid.origin.col]));
+  return named ? { rows, columns, fit, rank: 0 } : null;
 }
 
 /** The best header among the first HEADER_SCAN_ROWS rows (or at the row the user fixed). */
-function findHypothesis(grid: SheetGrid, pack: Pack, mapping: Pick[], fixedRow?: number): Hypothesis | null {
+function findHypothesis(scan: Scan, pack: Pack, mapping: Pick[], fixedRow?: number): Hypothesis | null {
+  const grid = scan.grid;
   const rowsToTry: number[] = [];
   if (fixedRow !== undefined) {
     const r = fixedRow - grid.origin.row;
@@ -544,16 +655,22 @@ function findHypothesis(grid: SheetGrid, pack: Pack, mapping: Pick[], fixedRow?:
     if (h && (!best || h.rank > best.rank + EPS)) best = h;
   };
   for (const r of rowsToTry) {
-    consider(hypothesis(grid, pack, [r], mapping));
+    consider(hypothesis(scan, pack, [r], mapping));
     // A group row holds at least two texts; a merged title row above the header does not.
-    if (r > 0 && nonEmptyCount(grid, r - 1) >= 2 && nonEmptyCount(grid, r) >= 1) consider(hypothesis(grid, pack, [r - 1, r], mapping));
+    if (r > 0 && scan.nonEmpty(r - 1) >= 2 && scan.nonEmpty(r) >= 1) consider(hypothesis(scan, pack, [r - 1, r], mapping));
   }
   return best;
 }
 
+function syntheticHypothesis(scan: Scan, pack: Pack, rows: number[], mapping: Pick[]): Hypothesis {
+  const columns = scan.columnsOf(rows) ?? [];
+  return { rows, columns, fit: bestLayout(pack, columns, scan.context(rows, mapping)), rank: 0 };
+}
+
 function toGuess(grid: SheetGrid, h: Hypothesis): HeaderRowGuess {
   const rows = h.rows.map((r) => grid.origin.row + r);
-  return { headerRow: rows[rows.length - 1], headerRows: rows, headers: h.columns.map((c) => ({ col: c.col, text: c.text })) };
+  // No header row at all (manual mapping only): records start at the grid's first row.
+  return { headerRow: rows.length ? rows[rows.length - 1] : grid.origin.row - 1, headerRows: rows, headers: h.columns.map((c) => ({ col: c.col, text: c.text })) };
 }
 
 /**
@@ -561,7 +678,7 @@ function toGuess(grid: SheetGrid, h: Hypothesis): HeaderRowGuess {
  * HEADER_SCAN_ROWS whose texts best match the pack's fields; null when no row names any field.
  */
 export function findHeaderRow(grid: SheetGrid, pack: Pack): HeaderRowGuess | null {
-  const h = findHypothesis(grid, pack, []);
+  const h = findHypothesis(new Scan(grid), pack, []);
   return h ? toGuess(grid, h) : null;
 }
 
@@ -569,7 +686,10 @@ export function findHeaderRow(grid: SheetGrid, pack: Pack): HeaderRowGuess | nul
 // Matching a sheet
 
 export interface HeaderMatch {
-  /** 1-based sheet row of the (last) header row; 0 when no header was found. */
+  /**
+   * 1-based sheet row of the (last) header row; records start below it. 0 when no header was
+   * found; grid.origin.row - 1 when there is no header but a manual mapping (every row a record).
+   */
   headerRow: number;
   /** Every header row, top first (two for a group header over sub-headers); empty when none was found. */
   headerRows: number[];
@@ -660,25 +780,45 @@ function fieldLabel(pack: Pack, id: string): { zh: string; en: string } {
  * a "no-header" problem, every required field without a column a "column-missing" problem.
  */
 export function matchHeaders(grid: SheetGrid, pack: Pack, opts: MatchOptions = {}): HeaderMatch {
+  return matchWith(new Scan(grid), pack, opts);
+}
+
+function matchWith(scan: Scan, pack: Pack, opts: MatchOptions): HeaderMatch {
+  const grid = scan.grid;
   const problems: Issue[] = [];
   const mapping = mappingPicks(grid, pack, opts.mapping, problems);
-  const h = findHypothesis(grid, pack, mapping, opts.headerRow);
+  let h = findHypothesis(scan, pack, mapping, opts.headerRow);
+  // The user fixed the header row: keep it even when nothing there matches, and say what is missing.
+  const fixed = opts.headerRow !== undefined ? opts.headerRow - grid.origin.row : -1;
+  if (!h && fixed >= 0 && fixed < grid.rows.length) h = syntheticHypothesis(scan, pack, [fixed], mapping);
+  // Only a manual mapping and no header anywhere: every row is a record.
+  if (!h && mapping.length && grid.rows.length) {
+    h = syntheticHypothesis(scan, pack, [], mapping);
+    problems.push(
+      sheetIssue(
+        "no-header",
+        "warning",
+        null,
+        `工作表“${grid.name}”前 ${HEADER_SCAN_ROWS} 行中找不到表头，已按手动指定的列从第 ${grid.origin.row} 行起逐行读取`,
+        `Sheet "${grid.name}": no header in the first ${HEADER_SCAN_ROWS} rows; every row from row ${grid.origin.row} is read with the columns set by hand`,
+      ),
+    );
+  }
 
   if (!h) {
     const where = opts.headerRow !== undefined ? `第 ${opts.headerRow} 行` : `前 ${HEADER_SCAN_ROWS} 行`;
     const whereEn = opts.headerRow !== undefined ? `row ${opts.headerRow}` : `the first ${HEADER_SCAN_ROWS} rows`;
+    const empty = !grid.rows.some((r) => r && r.some((v) => !(v === null || v === undefined || (typeof v === "string" && v.trim() === ""))));
     problems.push(
-      sheetIssue(
-        "no-header",
-        "error",
-        null,
-        grid.rows.length
-          ? `工作表“${grid.name}”${where}中找不到“${pack.name.zh}”的表头：没有一列的名称与规则包的字段相符`
-          : `工作表“${grid.name}”是空的，没有表头和数据`,
-        grid.rows.length
-          ? `Sheet "${grid.name}": no header for "${pack.name.en}" in ${whereEn}: no column name matches a field of the pack`
-          : `Sheet "${grid.name}" is empty: no header and no data`,
-      ),
+      empty
+        ? sheetIssue("empty-sheet", "error", null, `工作表“${grid.name}”是空的，没有表头和数据`, `Sheet "${grid.name}" is empty: no header and no data`)
+        : sheetIssue(
+            "no-header",
+            "error",
+            null,
+            `工作表“${grid.name}”${where}中找不到“${pack.name.zh}”的表头：没有一列的名称与规则包的字段相符`,
+            `Sheet "${grid.name}": no header for "${pack.name.en}" in ${whereEn}: no column name matches a field of the pack`,
+          ),
     );
     const layout = pack.layouts[0];
     return { headerRow: 0, headerRows: [], layout: layout.id, columns: [], unmatched: [...layout.required], problems, score: 0, headers: [] };
@@ -715,8 +855,12 @@ export function matchHeaders(grid: SheetGrid, pack: Pack, opts: MatchOptions = {
         "column-missing",
         "error",
         id,
-        `工作表“${grid.name}”缺少“${label.zh}”列；第 ${guess.headerRow} 行的表头有：${headerList(guess.headers, "、") || "（无）"}`,
-        `Sheet "${grid.name}" has no column for "${label.en}" (${label.zh}); the header in row ${guess.headerRow} has: ${headerList(guess.headers, ", ") || "(nothing)"}`,
+        guess.headerRows.length
+          ? `工作表“${grid.name}”缺少“${label.zh}”列；第 ${guess.headerRow} 行的表头有：${headerList(guess.headers, "、") || "（无）"}`
+          : `工作表“${grid.name}”缺少“${label.zh}”列：没有表头，手动指定的列中也没有它`,
+        guess.headerRows.length
+          ? `Sheet "${grid.name}" has no column for "${label.en}" (${label.zh}); the header in row ${guess.headerRow} has: ${headerList(guess.headers, ", ") || "(nothing)"}`
+          : `Sheet "${grid.name}" has no column for "${label.en}" (${label.zh}): there is no header and the columns set by hand do not include it`,
       ),
     );
   }
@@ -759,13 +903,18 @@ export function matchHeaderTexts(
   };
 }
 
-/** A pack fits a sheet when its required fields are, on average, at least this well matched. */
-export const DETECT_THRESHOLD = 0.4;
+/**
+ * A pack fits a sheet when its required fields are, on average, at least this well matched: about
+ * three in five found by name. Lower lets generic words through (a bank report's 单位 and 来源项目
+ * looked like a budget sheet's 工作室 and 支出项目 at 0.55).
+ */
+export const DETECT_THRESHOLD = 0.6;
 
 /** The packs that fit the sheet, best first; empty when none reaches DETECT_THRESHOLD. */
 export function detectPacks(grid: SheetGrid, packs: Pack[]): { pack: Pack; match: HeaderMatch }[] {
+  const scan = new Scan(grid);
   return packs
-    .map((pack, order) => ({ pack, match: matchHeaders(grid, pack), order }))
+    .map((pack, order) => ({ pack, match: matchWith(scan, pack, {}), order }))
     .filter((x) => x.match.score >= DETECT_THRESHOLD)
     .sort((a, b) => b.match.score - a.match.score || a.order - b.order)
     .map(({ pack, match }) => ({ pack, match }));

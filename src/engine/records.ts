@@ -9,8 +9,9 @@
  *   rows after the last record — the rest of a sheet's used range, a gap before the 合计 row — are
  *   simply the end of the data and are not listed one by one.
  * - A total row is one whose label-column cell or one of its first TOTAL_LOOKAHEAD cells is a short
- *   text that starts or ends with 合计 / 总计 / 小计 / 共计 once spaces and punctuation are gone
- *   (合 计, 总　计, 合计：, 全市合计, 本页小计). It is skipped wherever it appears.
+ *   text that is 合计 / 总计 / 小计 / 共计 once spaces and punctuation are gone, possibly with a
+ *   short place before it or an amount after it (合 计, 总　计, 合计：, 全市合计, 本页小计, 合计12所);
+ *   合计划 or 总计算机工作室 are names. It is skipped wherever it appears.
  *
  * This runs over every row of a sheet (100,000 rows in a few milliseconds): one pass, no per-row
  * regular expression unless a cell holds the character 计, rows passed through without copying
@@ -32,12 +33,21 @@ export interface RecordRow {
 
 /** How many leading cells of a row may hold the word 合计 (序号 / 名称 columns, often merged). */
 export const TOTAL_LOOKAHEAD = 3;
-const TOTAL_WORD = /^(?:合计|总计|小计|共计)|(?:合计|总计|小计|共计)$/;
+/**
+ * The word, with up to four characters before it (全市合计, 本页小计) and after it only an amount
+ * or a unit (合计金额, 合计12所, 合计元) — so 合计划 and 总计算机… are names, not totals.
+ */
+const TOTAL_WORD = /^\p{Script=Han}{0,4}(?:合计|总计|小计|共计)(?:金额|数)?[\d.,]*[元项场次人所名个万]*$/u;
 /** Longer texts are sentences or names, not a total label. */
 const TOTAL_MAX_LENGTH = 12;
 
 function isBlank(v: CellValue | undefined): boolean {
-  return v === null || v === undefined || (typeof v === "string" && (v.length === 0 || v.trim() === ""));
+  if (v === null || v === undefined) return true;
+  if (typeof v !== "string") return false;
+  // Most texts start with a visible character: decide without trimming (no new string per cell).
+  const c = v.length ? v.charCodeAt(0) : 32;
+  if (c > 32 && c !== 0xa0 && c !== 0x3000 && c !== 0xfeff && !(c >= 0x2000 && c <= 0x200b)) return false;
+  return v.trim() === "";
 }
 
 /** 合计, 合 计, 总　计, 合计：, （合计）, 全市合计, 本页小计 — but not 合计划 or a long sentence. */
