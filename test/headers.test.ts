@@ -214,8 +214,9 @@ describe("matchHeaders: one header row", () => {
     expect(cols(m).provFirst).toBe(2);
     const amb = m.problems.find((p) => p.code === "ambiguous-column");
     expect(amb).toMatchObject({ severity: "warning", field: "provFirst", cell: "B1", source: null });
-    expect(amb!.message.zh).toContain("B 列");
-    expect(amb!.message.zh).toContain("C 列");
+    expect(amb!.message.zh).toContain("B列");
+    expect(amb!.message.zh).toContain("C列");
+    expect(amb!.message.en).toContain("used B");
     expect(amb!.message.zh).toContain("汇总");
   });
 
@@ -228,8 +229,10 @@ describe("matchHeaders: one header row", () => {
     expect(p).toMatchObject({ severity: "error", field: "trainings", cell: null, source: null });
     expect(p.message.zh).toContain("2024考核");
     expect(p.message.zh).toContain("科技辅导员培训场次");
-    expect(p.message.zh).toContain("省级一等奖（项）");
+    expect(p.message.zh).toContain("D“省级一等奖（项）”");
+    expect(p.message.zh).toContain("第1行");
     expect(p.message.en).toContain("Trainings");
+    expect(p.message.en).toContain('D "省级一等奖（项）"');
     expect(m.score).toBeLessThan(0.9);
   });
 });
@@ -384,8 +387,11 @@ describe("matchHeaders: explicit mapping and fixed header row", () => {
     });
     expect(m.headerRow).toBe(4);
     expect(m.headerRows).toEqual([]);
-    expect(m.problems.find((p) => p.code === "no-header")).toMatchObject({ severity: "warning" });
+    const said = m.problems.find((p) => p.code === "no-header-mapped")!;
+    expect(said).toMatchObject({ severity: "warning", cell: null });
+    expect(said.message.zh).toContain("第5行起");
     expect(m.unmatched).toContain("national");
+    expect(m.problems.find((p) => p.field === "national")!.message.zh).toContain("没有表头");
   });
 
   test("a header row fixed by the user is used even when a better-looking row exists", () => {
@@ -407,6 +413,7 @@ describe("matchHeaders: sheets without a header", () => {
     expect(m.problems).toHaveLength(1);
     expect(m.problems[0]).toMatchObject({ code: "no-header", severity: "error", cell: null, row: null, source: null });
     expect(m.problems[0].message.zh).toContain("数据");
+    expect(m.problems[0].message.zh).toContain("前20行");
     expect(m.problems[0].message.en).toContain("Studio assessment");
   });
 

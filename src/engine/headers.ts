@@ -11,6 +11,7 @@
  */
 import type { Layout, Pack } from "../packs/schema";
 import { a1, colLetter, parseRange } from "./address";
+import { makeIssue } from "./issues";
 import type { CellValue, ColumnMatch, Issue, Mapping, SheetGrid } from "./types";
 import { cellText, readNumber, readYesNo } from "./values";
 
@@ -714,23 +715,11 @@ export interface MatchOptions {
   headerRow?: number;
 }
 
-function sheetIssue(code: string, severity: Issue["severity"], field: string | null, zh: string, en: string, at?: { row: number; col: number }): Issue {
-  return {
-    code,
-    severity,
-    cell: at ? a1(at.row, at.col) : null,
-    row: at ? at.row : null,
-    field,
-    text: null,
-    message: { zh, en },
-    source: null,
-  };
-}
-
 const LIST_MAX = 12;
 
-function headerList(headers: { col: number; text: string }[], sep: string): string {
-  const shown = headers.slice(0, LIST_MAX).map((h) => `${colLetter(h.col)}“${h.text}”`);
+function headerList(headers: { col: number; text: string }[], lang: "zh" | "en"): string {
+  const sep = lang === "zh" ? "、" : ", ";
+  const shown = headers.slice(0, LIST_MAX).map((h) => (lang === "zh" ? `${colLetter(h.col)}“${h.text}”` : `${colLetter(h.col)} "${h.text}"`));
   return shown.join(sep) + (headers.length > LIST_MAX ? `${sep}…` : "");
 }
 
@@ -740,27 +729,11 @@ function mappingPicks(grid: SheetGrid, pack: Pack, mapping: Mapping | undefined,
   const picks: Pick[] = [];
   for (const [field, col] of Object.entries(mapping)) {
     if (!index.byId.has(field)) {
-      problems.push(
-        sheetIssue(
-          "mapping-unknown-field",
-          "warning",
-          field,
-          `工作表“${grid.name}”的手动列对应中有规则包“${pack.name.zh}”没有的字段“${field}”，已忽略`,
-          `Sheet "${grid.name}": the manual mapping names field "${field}", which pack "${pack.name.en}" does not have; ignored`,
-        ),
-      );
+      problems.push(makeIssue("mapping-unknown-field", { sheet: grid.name, field, pack: pack.name.zh, packEn: pack.name.en }, { field }));
       continue;
     }
     if (typeof col !== "number" || !Number.isInteger(col) || col < 1 || col > 16384) {
-      problems.push(
-        sheetIssue(
-          "mapping-bad-column",
-          "warning",
-          field,
-          `工作表“${grid.name}”的手动列对应给字段“${field}”的列号 ${String(col)} 无效，已忽略`,
-          `Sheet "${grid.name}": the manual mapping gives field "${field}" the invalid column ${String(col)}; ignored`,
-        ),
-      );
+      problems.push(makeIssue("mapping-bad-column", { sheet: grid.name, field, col: String(col) }, { field }));
       continue;
     }
     picks.push({ field, col, text: "", confidence: 1, manual: true });
@@ -794,31 +767,22 @@ function matchWith(scan: Scan, pack: Pack, opts: MatchOptions): HeaderMatch {
   // Only a manual mapping and no header anywhere: every row is a record.
   if (!h && mapping.length && grid.rows.length) {
     h = syntheticHypothesis(scan, pack, [], mapping);
-    problems.push(
-      sheetIssue(
-        "no-header",
-        "warning",
-        null,
-        `工作表“${grid.name}”前 ${HEADER_SCAN_ROWS} 行中找不到表头，已按手动指定的列从第 ${grid.origin.row} 行起逐行读取`,
-        `Sheet "${grid.name}": no header in the first ${HEADER_SCAN_ROWS} rows; every row from row ${grid.origin.row} is read with the columns set by hand`,
-      ),
-    );
+    problems.push(makeIssue("no-header-mapped", { sheet: grid.name, rows: HEADER_SCAN_ROWS, first: grid.origin.row }));
   }
 
   if (!h) {
-    const where = opts.headerRow !== undefined ? `第 ${opts.headerRow} 行` : `前 ${HEADER_SCAN_ROWS} 行`;
-    const whereEn = opts.headerRow !== undefined ? `row ${opts.headerRow}` : `the first ${HEADER_SCAN_ROWS} rows`;
     const empty = !grid.rows.some((r) => r && r.some((v) => !(v === null || v === undefined || (typeof v === "string" && v.trim() === ""))));
+    const fixedRow = opts.headerRow;
     problems.push(
       empty
-        ? sheetIssue("empty-sheet", "error", null, `工作表“${grid.name}”是空的，没有表头和数据`, `Sheet "${grid.name}" is empty: no header and no data`)
-        : sheetIssue(
-            "no-header",
-            "error",
-            null,
-            `工作表“${grid.name}”${where}中找不到“${pack.name.zh}”的表头：没有一列的名称与规则包的字段相符`,
-            `Sheet "${grid.name}": no header for "${pack.name.en}" in ${whereEn}: no column name matches a field of the pack`,
-          ),
+        ? makeIssue("empty-sheet", { sheet: grid.name })
+        : makeIssue("no-header", {
+            sheet: grid.name,
+            pack: pack.name.zh,
+            packEn: pack.name.en,
+            scope: fixedRow !== undefined ? `第${fixedRow}行` : `前${HEADER_SCAN_ROWS}行`,
+            scopeEn: fixedRow !== undefined ? `row ${fixedRow}` : `the first ${HEADER_SCAN_ROWS} rows`,
+          }),
     );
     const layout = pack.layouts[0];
     return { headerRow: 0, headerRows: [], layout: layout.id, columns: [], unmatched: [...layout.required], problems, score: 0, headers: [] };
@@ -838,31 +802,19 @@ function matchWith(scan: Scan, pack: Pack, opts: MatchOptions): HeaderMatch {
   for (const a of fit.ambiguous) {
     const label = fieldLabel(pack, a.field);
     problems.push(
-      sheetIssue(
+      makeIssue(
         "ambiguous-column",
-        "warning",
-        a.field,
-        `工作表“${grid.name}”中 ${colLetter(a.chosen.col)} 列“${a.chosen.text}”和 ${colLetter(a.other.col)} 列“${a.other.text}”都像“${label.zh}”，已用 ${colLetter(a.chosen.col)} 列；如不对请手动指定`,
-        `Sheet "${grid.name}": columns ${colLetter(a.chosen.col)} ("${a.chosen.text}") and ${colLetter(a.other.col)} ("${a.other.text}") both look like "${label.en}"; used ${colLetter(a.chosen.col)} — set the column by hand if that is wrong`,
-        { row: guess.headerRow, col: a.chosen.col },
+        { sheet: grid.name, col: colLetter(a.chosen.col), header: a.chosen.text, other: colLetter(a.other.col), otherHeader: a.other.text, label: label.zh, labelEn: label.en },
+        { field: a.field, cell: a1(guess.headerRow, a.chosen.col), row: guess.headerRow, text: a.chosen.text },
       ),
     );
   }
+  const found = guess.headerRows.length
+    ? { zh: `第${guess.headerRow}行 ${headerList(guess.headers, "zh") || "（无）"}`, en: `row ${guess.headerRow}: ${headerList(guess.headers, "en") || "(none)"}` }
+    : { zh: "没有表头，手动指定的列中也没有它", en: "no header, and the columns set by hand do not include it" };
   for (const id of fit.unmatched) {
     const label = fieldLabel(pack, id);
-    problems.push(
-      sheetIssue(
-        "column-missing",
-        "error",
-        id,
-        guess.headerRows.length
-          ? `工作表“${grid.name}”缺少“${label.zh}”列；第 ${guess.headerRow} 行的表头有：${headerList(guess.headers, "、") || "（无）"}`
-          : `工作表“${grid.name}”缺少“${label.zh}”列：没有表头，手动指定的列中也没有它`,
-        guess.headerRows.length
-          ? `Sheet "${grid.name}" has no column for "${label.en}" (${label.zh}); the header in row ${guess.headerRow} has: ${headerList(guess.headers, ", ") || "(nothing)"}`
-          : `Sheet "${grid.name}" has no column for "${label.en}" (${label.zh}): there is no header and the columns set by hand do not include it`,
-      ),
-    );
+    problems.push(makeIssue("column-missing", { sheet: grid.name, label: label.zh, labelEn: label.en, found: found.zh, foundEn: found.en }, { field: id }));
   }
 
   const labelField = pack.fields.find((f) => f.role === "label");

@@ -8,9 +8,13 @@ import type { Issue, Severity, Text2 } from "./types";
 type Template = { severity: Severity; zh: string; en: string };
 
 export const ISSUE_TEMPLATES = {
-  "no-header": { severity: "error", zh: "工作表“{sheet}”中找不到表头行：没有一行与“{pack}”的列名相符", en: 'No header row found on sheet "{sheet}": no row matches the columns of "{pack}"' },
+  "no-header": { severity: "error", zh: "工作表“{sheet}”{scope}中找不到表头行：没有一行与“{pack}”的列名相符", en: 'No header row found on sheet "{sheet}" in {scopeEn}: no row matches the columns of "{packEn}"' },
+  "no-header-mapped": { severity: "warning", zh: "工作表“{sheet}”前{rows}行中找不到表头，已按手动指定的列从第{first}行起逐行读取", en: 'No header in the first {rows} rows of sheet "{sheet}"; every row from row {first} is read with the columns set by hand' },
   "empty-sheet": { severity: "error", zh: "工作表“{sheet}”是空的", en: 'Sheet "{sheet}" is empty' },
-  "column-missing": { severity: "error", zh: "工作表“{sheet}”缺少“{label}”列（找到的列：{found}）", en: 'Sheet "{sheet}" has no "{labelEn}" column (columns found: {found})' },
+  "column-missing": { severity: "error", zh: "工作表“{sheet}”缺少“{label}”列（找到的列：{found}）", en: 'Sheet "{sheet}" has no "{labelEn}" column (columns found: {foundEn})' },
+  "ambiguous-column": { severity: "warning", zh: "工作表“{sheet}”中{col}列“{header}”和{other}列“{otherHeader}”都像“{label}”，已用{col}列；如不对请手动指定", en: 'Sheet "{sheet}": columns {col} ("{header}") and {other} ("{otherHeader}") both look like "{labelEn}"; used {col} — set the column by hand if that is wrong' },
+  "mapping-unknown-field": { severity: "warning", zh: "工作表“{sheet}”的手动列对应中有规则包“{pack}”没有的字段“{field}”，已忽略", en: 'Sheet "{sheet}": the manual mapping names field "{field}", which pack "{packEn}" does not have; ignored' },
+  "mapping-bad-column": { severity: "warning", zh: "工作表“{sheet}”的手动列对应给字段“{field}”的列号“{col}”无效，已忽略", en: 'Sheet "{sheet}": the manual mapping gives field "{field}" the invalid column "{col}"; ignored' },
   "missing": { severity: "error", zh: "{where}“{label}”未填写", en: '{whereEn}"{labelEn}" is blank' },
   "unreadable": { severity: "error", zh: "{where}“{label}”：{reason}", en: '{whereEn}"{labelEn}": {reasonEn}' },
   "criterion-failed": { severity: "error", zh: "未达到{source}：{name}（{detail}）", en: "{source} not met: {nameEn} ({detailEn})" },
