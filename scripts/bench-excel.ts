@@ -1,6 +1,6 @@
 /**
  * The Office.js layer at 1,000 / 50,000 / 500,000 rows: how many context.sync() calls a read, a
- * write of results (with problem cells marked) and a clear take, and the largest request and
+ * write of results (the built-in assessment pack's evaluation, problem cells marked) and a clear take, and the largest request and
  * response of any of them, counted by the fake Excel object model (test/support/fake-excel.ts)
  * as the UTF-8 bytes of the JSON each batch would carry. Excel on the web refuses anything over
  * 5 MB; the script fails if any request or response gets there.
@@ -11,46 +11,56 @@ import { createExcelHost } from "../src/excel";
 import { PAYLOAD_LIMIT } from "../src/excel/limits";
 import { LEDGER_KEY } from "../src/excel/ledger";
 import { planResults } from "../src/engine/output";
-import type { RecordResult, SheetResult } from "../src/engine/types";
+import { evaluateSheet } from "../src/engine/evaluate";
+import { getPack } from "../src/packs";
 import { FakeExcel, type Seed } from "../test/support/fake-excel";
-import { assessmentPack } from "../test/support/mini-packs";
 
 const SIZES = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const ROWS = SIZES.length ? SIZES : [1_000, 50_000, 500_000];
-const HEADER = ["工作室名称", "国家级科技比赛获奖数", "省级一等奖（项）", "省级二等奖（项）", "培训场次(场)", "单位配套经费（元）", "主持人", "所属区县"];
+const HEADER = [
+  "工作室名称",
+  "主持人",
+  "考核年度",
+  "国家级科技比赛获奖数",
+  "全国专项赛事获奖数",
+  "参加青少年科技活动项数",
+  "省级一等奖（项）",
+  "省级二等奖（项）",
+  "帮扶薄弱学校数",
+  "参加科普周/科普日/承办竞赛次数",
+  "市级创新大赛获奖数",
+  "培训场次(场)",
+  "新增骨干成员 数",
+  "单位配套经费（元）",
+];
 const COUNTIES = ["海州区", "连云区", "赣榆区", "东海县", "灌云县", "灌南县"];
 
-/** A submission sheet of `n` studios as officials type it: title, header, mixed values, some unreadable. */
+/**
+ * A submission sheet of `n` studios as officials type it: merged title, header with units, counts
+ * as numbers, full-width digits, "3项", "1场", a 是 for the funding, and now and then something
+ * unreadable ("见附件") or blank, so the evaluation has problems to mark.
+ */
 function seed(fake: FakeExcel, n: number): void {
   const rows: Seed[][] = [["2024年度青少年科技教育名师工作室考核汇总表"], HEADER];
   for (let i = 0; i < n; i++)
     rows.push([
       `${COUNTIES[i % 6]}第${i + 1}号科技教育名师工作室`,
-      i % 3,
-      i % 7 === 0 ? "两个" : i % 4,
-      `${i % 5}项`,
-      i % 6,
-      i % 9 === 0 ? "是" : `¥${(1000 + (i % 50) * 100).toLocaleString("en-US")}.00`,
       `张老师${i % 100}`,
-      COUNTIES[i % 6],
+      2024,
+      i % 3,
+      i % 4 === 0 ? "１" : 1,
+      `${(i % 3) + 1}项`,
+      i % 7 === 0 ? "见附件" : i % 3,
+      i % 5,
+      2,
+      1,
+      i % 11 === 0 ? null : 3,
+      `${i % 4}场`,
+      3,
+      i % 9 === 0 ? "是" : `¥${(1000 + (i % 50) * 100).toLocaleString("en-US")}.00`,
     ]);
-  fake.addSheet("考核", { rows, merges: ["A1:H1"] });
-}
-
-/** What an evaluation of that sheet looks like: a grade per studio, an issue on every 7th row's 省级一等奖 and on short trainings. */
-function result(n: number): SheetResult {
-  const records: RecordResult[] = [];
-  for (let i = 0; i < n; i++) {
-    const row = i + 3;
-    const issues: RecordResult["issues"] = [];
-    if (i % 7 === 0)
-      issues.push({ code: "unreadable", severity: "error", cell: `C${row}`, row, field: "provFirst", text: "两个", message: { zh: `C${row}：省级一等奖数“两个”不是数字，按未达标处理`, en: "unreadable" }, source: "第十六条（四）" });
-    if (i % 6 < 2)
-      issues.push({ code: "below", severity: "warning", cell: `E${row}`, row, field: "training", text: String(i % 6), message: { zh: `培训场次 ${i % 6} 场，少于 2 场`, en: "below" }, source: "第十六条（八）" });
-    const met = 4 - (i % 3);
-    records.push({ row, label: `工作室${i + 1}`, status: met >= 3 ? "ok" : "error", grade: met >= 4 ? "优秀" : met >= 3 ? "合格" : "不合格", met, total: 4, failed: met < 4 ? ["四", "八", "十"].slice(0, 4 - met) : [], issues });
-  }
-  return { sheet: "考核", pack: assessmentPack.id, headerRow: 2, columns: [], unmatched: [], records, groups: [], skipped: [], problems: [], summary: { records: n, ok: 0, warning: 0, error: 0, grades: {} }, interpretations: [] };
+  rows.push(["合计"]);
+  fake.addSheet("考核", { rows, merges: ["A1:N1"] });
 }
 
 interface Line {
@@ -84,7 +94,8 @@ async function main(): Promise<void> {
       const host = createExcelHost();
       let grid = await host.readSheet("考核");
       lines.push(await measure(fake, n, "read", async () => (grid = await host.readSheet("考核"))));
-      const plan = planResults(grid, result(n), assessmentPack);
+      const pack = getPack("studio-assessment")!;
+      const plan = planResults(grid, evaluateSheet(grid, pack), pack);
       let marked = 0;
       const write = await measure(fake, n, "", async () => (marked = (await host.writeResults(plan)).marked));
       const ledger = JSON.stringify(fake.settings.get(LEDGER_KEY)).length;

@@ -357,6 +357,21 @@ describe("writeResults", () => {
     expect(fake.sheet("全是问题").fills.size).toBe(20_000);
   });
 
+  test("more scattered marks than the ledger can remember: errors first, only what can be undone is coloured, and undone", async () => {
+    const s = assessmentSheet();
+    const marks: ResultPlan["marks"] = [];
+    for (let i = 0; i < 200_000; i++) marks.push({ address: `${"BCDEFGHIJKLMNOPQRSTUVWXYZ"[i % 25]}${7 + ((i * 7919) % 1_000_000)}`, severity: i % 3 === 0 ? "error" : "warning" });
+    const errors = new Set(marks.filter((m) => m.severity === "error").map((m) => m.address));
+    const out = await host.writeResults(plan({ marks }));
+    expect(out.marked).toBeGreaterThan(errors.size);
+    expect(out.marked).toBeLessThan(marks.length);
+    expect(s.fills.size).toBe(out.marked);
+    expect([...errors].every((a) => s.fillAt(a) === MARK_FILL.error)).toBe(true);
+    expect(JSON.stringify(fake.settings.get(LEDGER_KEY)).length).toBeLessThan(600_000);
+    await host.clearResults();
+    expect(s.fills.size).toBe(0);
+  });
+
   test("results written through the engine's plan for a real evaluation shape", async () => {
     const s = assessmentSheet();
     const grid = await host.readSheet("2024年度考核");

@@ -21,7 +21,11 @@ export const ADDRESS_CHARS = 8_000;
  * message says how to cut the sheet down.
  */
 export const MAX_SHEET_CELLS = 16_000_000;
-/** Document settings carry the record of what we wrote; past this the rest of the marks are left out. */
+/**
+ * Document settings carry the record of what we wrote; past this the rest of the marks are left
+ * out. Microsoft supports 2 MB of settings (github.com/OfficeDev/office-js/issues/621) and users
+ * report failures from about 1 MB on Excel 2021 (issues/3957); marks get half of this.
+ */
 export const MAX_LEDGER_CHARS = 1_000_000;
 
 /**

@@ -268,10 +268,21 @@ function markRuns(plan: ResultPlan): MarkRuns {
   }
   let error = packCells(cells.error);
   let warning = packCells(cells.warning);
-  while (encodeRuns(error).length + encodeRuns(warning).length > MAX_LEDGER_CHARS / 2) {
-    if (warning.length) warning = warning.slice(0, Math.floor(warning.length / 2));
-    else error = error.slice(0, Math.floor(error.length / 2));
-  }
+  const budget = MAX_LEDGER_CHARS / 2;
+  // The most runs (sorted by column, then row) whose encoding fits; errors are kept before warnings.
+  const fit = (runs: Box[], room: number): Box[] => {
+    if (encodeRuns(runs).length <= room) return runs;
+    let lo = 0;
+    let hi = runs.length;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (encodeRuns(runs.slice(0, mid)).length <= room) lo = mid;
+      else hi = mid - 1;
+    }
+    return runs.slice(0, lo);
+  };
+  error = fit(error, budget);
+  warning = fit(warning, budget - encodeRuns(error).length);
   const count = (runs: Box[]) => runs.reduce((a, r) => a + cellCount(r), 0);
   return { error, warning, cells: count(error) + count(warning) };
 }
