@@ -6,11 +6,11 @@
  * the pack's names go through the same `normalizeHeader` and are compared in that normal form. A
  * pack author writes synonyms the way people type them and never thinks about normal forms.
  *
- * Everything here runs once per sheet and looks only at the first rows, so clarity wins over speed;
- * the per-record work lives in records.ts.
+ * Everything here runs once per sheet and looks only at the first HEADER_SCAN_ROWS rows (plus a
+ * few sample rows below a candidate header); the per-record work lives in records.ts.
  */
 import type { Layout, Pack } from "../packs/schema";
-import { a1, colLetter, parseRange } from "./address";
+import { a1, colLetter, parseRange, type RangeRef } from "./address";
 import { makeIssue } from "./issues";
 import type { CellValue, ColumnMatch, Issue, Mapping, SheetGrid } from "./types";
 import { cellText, readNumber, readYesNo } from "./values";
@@ -156,6 +156,8 @@ interface FieldNames {
   label: string;
   synonyms: string[];
   markers: string[];
+  /** Label and synonyms without a leading enumerator, for containment: (一)国家级比赛获奖 → 国家级比赛获奖. */
+  bodies: string[];
   type: string;
   isLabel: boolean;
 }
@@ -172,15 +174,20 @@ const indexCache = new WeakMap<Pack, PackIndex>();
 function packIndex(pack: Pack): PackIndex {
   const cached = indexCache.get(pack);
   if (cached) return cached;
-  const fields = pack.fields.map((f, order) => ({
-    id: f.id,
-    order,
-    label: normalizeHeader(f.label),
-    synonyms: [...new Set((f.synonyms ?? []).map(normalizeHeader))].filter(Boolean),
-    markers: [...new Set((f.markers ?? []).map(normalizeHeader))].filter(Boolean),
-    type: f.type,
-    isLabel: f.role === "label",
-  }));
+  const fields = pack.fields.map((f, order) => {
+    const label = normalizeHeader(f.label);
+    const synonyms = [...new Set((f.synonyms ?? []).map(normalizeHeader))].filter(Boolean);
+    return {
+      id: f.id,
+      order,
+      label,
+      synonyms,
+      markers: [...new Set((f.markers ?? []).map(normalizeHeader))].filter(Boolean),
+      bodies: [...new Set([label, ...synonyms].map(bodyOf))].filter(Boolean),
+      type: f.type,
+      isLabel: f.role === "label",
+    };
+  });
   const required = new Set(pack.layouts.flatMap((l) => l.required));
   const index: PackIndex = {
     fields,
@@ -217,8 +224,7 @@ function fieldConfidence(norm: string, f: FieldNames, exactOnly = false): number
     else if (f.synonyms.includes(body)) best = Math.max(best, CONFIDENCE.bodySynonym);
   }
   if (best >= CONFIDENCE.containsBase + CONFIDENCE.containsSpan) return best;
-  best = Math.max(best, containsScore(body, f.label));
-  for (const syn of f.synonyms) best = Math.max(best, containsScore(body, syn));
+  for (const name of f.bodies) best = Math.max(best, containsScore(body, name));
   return round3(best);
 }
 
@@ -277,13 +283,30 @@ function singleRowColumns(grid: SheetGrid, r: number): HeaderColumn[] {
 }
 
 /** Horizontal merges in the group row: grid-relative column → the merge's first column. */
+const mergeCache = new WeakMap<string[], RangeRef[]>();
+
+/** Horizontal merges that reach into the rows a header may occupy, parsed once per merge list. */
+function headerMerges(grid: SheetGrid): RangeRef[] {
+  const list = grid.merges ?? [];
+  let boxes = mergeCache.get(list);
+  if (!boxes) {
+    const lastRow = grid.origin.row + HEADER_SCAN_ROWS;
+    boxes = [];
+    for (const m of list) {
+      const box = parseRange(m);
+      if (box && box.r1 <= lastRow && box.c2 > box.c1) boxes.push(box);
+    }
+    mergeCache.set(list, boxes);
+  }
+  return boxes;
+}
+
 function groupAnchors(grid: SheetGrid, r: number): Map<number, number> | null {
   if (!grid.merges) return null;
   const anchors = new Map<number, number>();
   const sheetRow = grid.origin.row + r;
-  for (const m of grid.merges) {
-    const box = parseRange(m);
-    if (!box || box.r1 > sheetRow || box.r2 < sheetRow || box.c2 === box.c1) continue;
+  for (const box of headerMerges(grid)) {
+    if (box.r1 > sheetRow || box.r2 < sheetRow) continue;
     for (let c = box.c1; c <= box.c2; c++) anchors.set(c - grid.origin.col, box.c1 - grid.origin.col);
   }
   return anchors;
@@ -436,6 +459,8 @@ function contradicts(type: string, v: CellValue): boolean {
 }
 
 const TYPE_PENALTY = 0.8;
+/** A column that matches another field this much better is that field's, not evidence for a layout. */
+const CLEARLY_OTHER = 0.15;
 
 function fitLayout(layout: Layout, scored: Scored[], bestByCol: Map<number, number>, index: PackIndex, ctx: Context): LayoutFit {
   const takenFields = new Set(ctx.mapping.map((m) => m.field));
@@ -462,10 +487,12 @@ function fitLayout(layout: Layout, scored: Scored[], bestByCol: Map<number, numb
     const type = index.byId.get(id)?.type ?? "text";
     const sample = ctx.samples?.get(p.col) ?? [];
     let q = sample.some((v) => contradicts(type, v)) ? p.confidence * TYPE_PENALTY : p.confidence;
-    // A column that names a field of another layout better (省赛一等奖 is provFirst at 0.95, only
-    // partly like the 是/否 column of standard 四) weighs less for this layout.
+    // A column that names another field better weighs less for this layout, and nothing when it
+    // is clearly that other field (省赛一等奖 is provFirst at 0.95, only partly like standard 四's
+    // 是/否 column “（四）省赛一等奖2项或二等奖4项”).
     const bestAnywhere = bestByCol.get(p.col) ?? p.confidence;
-    if (bestAnywhere > p.confidence) q *= p.confidence / bestAnywhere;
+    if (bestAnywhere - p.confidence >= CLEARLY_OTHER) q = 0;
+    else if (bestAnywhere > p.confidence) q *= p.confidence / bestAnywhere;
     quality += q;
   }
   const n = layout.required.length;
@@ -540,6 +567,8 @@ interface Hypothesis {
  * row (or row pair), samples below, titles above. Built lazily and shared across packs, so
  * detectPacks reads the first rows once however many packs it tries.
  */
+const SAMPLE_SEARCH_ROWS = 50;
+
 class Scan {
   private columns = new Map<string, HeaderColumn[] | null>();
   private samples = new Map<number, Map<number, CellValue[]>>();
@@ -568,14 +597,15 @@ class Scan {
     return n;
   }
 
-  /** Up to five non-blank rows below the header, by sheet column. */
+  /** Up to five non-blank rows among the SAMPLE_SEARCH_ROWS below the header, by sheet column. */
   samplesBelow(lastHeader: number): Map<number, CellValue[]> {
     let samples = this.samples.get(lastHeader);
     if (samples) return samples;
     samples = new Map<number, CellValue[]>();
     const grid = this.grid;
     let taken = 0;
-    for (let r = lastHeader + 1; r < grid.rows.length && taken < 5; r++) {
+    const end = Math.min(grid.rows.length, lastHeader + 1 + SAMPLE_SEARCH_ROWS);
+    for (let r = lastHeader + 1; r < end && taken < 5; r++) {
       const row = grid.rows[r];
       if (!row || !row.some((v) => v !== null && v !== undefined && !(typeof v === "string" && v.trim() === ""))) continue;
       taken++;
