@@ -66,7 +66,7 @@ export function App({ sheetPicker, footer, headerExtra, ...options }: AppProps) 
   }, [state.runs]);
 
   const busy = state.busy;
-  const canValidate = !busy && !!state.sheet && !!pane.pack && state.sheetState !== "loading";
+  const canValidate = !busy && !!state.sheet && !!pane.pack && state.sheetState === "ready";
 
   return (
     <main className={st.root} lang={lang === "zh" ? "zh-CN" : "en"}>

@@ -18,8 +18,9 @@ const useStyles = makeStyles({
   select: { minWidth: "0", maxWidth: "100%" },
 });
 
-/** Select value for "no column holds this field" (a mapping to column 0); otherwise the column number. */
-const NONE = "0";
+/** Select values besides column numbers: the field has no column (shown, not choosable), or back to the automatic guess. */
+const NONE = "none";
+const AUTO = "auto";
 
 export function MatchView({ pane }: { pane: Pane }) {
   const st = useStyles();
@@ -31,8 +32,9 @@ export function MatchView({ pane }: { pane: Pane }) {
 
   const choices = useMemo(() => {
     if (!state.grid || !match) return [];
-    const rows = match.headerRows?.length ? match.headerRows : [match.headerRow];
-    return columnChoices(state.grid, rows);
+    // The matcher's own header texts name the columns; the sheet's cells fill in where it has none.
+    const named = new Map((match.headers ?? []).map((h) => [h.col, h.text]));
+    return columnChoices(state.grid, match.headerRows).map((c) => ({ ...c, header: named.get(c.col) ?? c.header }));
   }, [state.grid, match]);
 
   const best = state.candidates[0]?.pack;
@@ -64,13 +66,31 @@ export function MatchView({ pane }: { pane: Pane }) {
           <Caption1>{best ? s.proposed(best.name[lang]) : s.proposedNone}</Caption1>
         ) : null}
         {pack && <Caption1>{s.recordIs(pack.recordIs[lang])}</Caption1>}
-        {match && <Caption1>{match.headerRows && match.headerRows.length > 1 ? s.headerRowsAt(match.headerRows) : s.headerAt(match.headerRow)}</Caption1>}
+        {match && (
+          <Caption1>
+            {match.headerRows.length > 1 ? s.headerRowsAt(match.headerRows) : match.headerRows.length === 1 ? s.headerAt(match.headerRow) : s.headerNone}
+          </Caption1>
+        )}
         {layout && <Caption1>{s.layout(layout.label[lang])}</Caption1>}
       </div>
 
       {pack && unmatched.length > 0 && (
         <MessageBar intent="warning">
           <MessageBarBody>{s.missingRequired(unmatched.map((id) => pack.fields.find((f) => f.id === id)).map((f, i) => (f ? fieldLabel(f, lang) : unmatched[i])))}</MessageBarBody>
+        </MessageBar>
+      )}
+
+      {match && match.problems.filter((p) => p.code !== "column-missing").length > 0 && (
+        <MessageBar intent="info">
+          <MessageBarBody>
+            {match.problems
+              .filter((p) => p.code !== "column-missing")
+              .map((p, i) => (
+                <div key={i} data-code={p.code}>
+                  {p.message[lang]}
+                </div>
+              ))}
+          </MessageBarBody>
         </MessageBar>
       )}
 
@@ -110,9 +130,14 @@ export function MatchView({ pane }: { pane: Pane }) {
                         value={value}
                         disabled={busy}
                         aria-label={label}
-                        onChange={(_, d) => void pane.setMapping(f.id, Number(d.value))}
+                        onChange={(_, d) => d.value !== NONE && void pane.setMapping(f.id, d.value === AUTO ? null : Number(d.value))}
                       >
-                        <option value={NONE}>{s.notMatched}</option>
+                        {value === NONE && (
+                          <option value={NONE} disabled>
+                            {s.notMatched}
+                          </option>
+                        )}
+                        {manual && <option value={AUTO}>{s.autoMatch}</option>}
                         {choices.map((c) => (
                           <option key={c.col} value={String(c.col)}>
                             {s.columnOption(c.letter, c.header)}

@@ -112,7 +112,8 @@ export function ResultsView({ pane }: { pane: Pane }) {
   const blank = result.skipped.filter((x) => x.reason === "blank").length;
   const totals = result.skipped.length - blank;
   const visible = groups.rows.filter((g) => passesFilter(g, filter));
-  const sheetProblems = issuesFor([...result.problems, ...groups.loose], filter);
+  const sheetProblems = issuesFor(result.problems, filter);
+  const totalsProblems = issuesFor(groups.loose, filter);
 
   return (
     <div className={st.root}>
@@ -187,6 +188,17 @@ export function ResultsView({ pane }: { pane: Pane }) {
             <Subtitle2>{s.sheetProblems}</Subtitle2>
             <ul className={st.issues}>
               {sheetProblems.map((i, k) => (
+                <IssueItem key={`${i.code}-${k}`} issue={i} onSelect={(c) => void pane.selectCell(c)} />
+              ))}
+            </ul>
+          </div>
+        )}
+
+        {totalsProblems.length > 0 && (
+          <div className={st.row} data-row="groups">
+            <Subtitle2>{s.groupProblems}</Subtitle2>
+            <ul className={st.issues}>
+              {totalsProblems.map((i, k) => (
                 <IssueItem key={`${i.code}-${k}`} issue={i} onSelect={(c) => void pane.selectCell(c)} />
               ))}
             </ul>

@@ -5,7 +5,7 @@
  */
 import type { CellValue, Issue, RecordResult, SheetGrid, SheetResult, Status, Text2 } from "../engine/types";
 import type { Field, Pack } from "../packs/schema";
-import { templateFields } from "../engine/output";
+import { ASSESSMENT_HEADERS, CHECK_HEADERS, templateFields } from "../engine/output";
 import { both, type Lang } from "./strings";
 
 export function colLetter(col: number): string {
@@ -27,6 +27,32 @@ function cellString(v: CellValue | undefined): string {
 /** A sheet with no value anywhere (a new sheet, or one whose only content is formatting). */
 export function isEmptyGrid(grid: SheetGrid): boolean {
   return grid.rows.every((r) => r.every((v) => isBlank(v)));
+}
+
+/** Rows searched for the header of earlier results (the engine looks for headers as far down). */
+const RESULT_HEADER_SCAN = 20;
+
+/**
+ * The sheet as the official sees their own data: the result columns of an earlier 一键校验 (the
+ * header row ending in exactly our result headers) are blanked. Otherwise a second run would
+ * place its results right of the first one's and read 说明 as a data column; the host replaces
+ * its own earlier output and refuses anything it did not write, so blanking cannot hide data
+ * from that check.
+ */
+export function withoutOwnResults(grid: SheetGrid): SheetGrid {
+  const sets = [ASSESSMENT_HEADERS, CHECK_HEADERS] as readonly (readonly string[])[];
+  for (let i = 0; i < Math.min(grid.rows.length, RESULT_HEADER_SCAN); i++) {
+    const cells = grid.rows[i];
+    let last = cells.length - 1;
+    while (last >= 0 && isBlank(cells[last])) last--;
+    for (const headers of sets) {
+      const first = last - headers.length + 1;
+      if (first < 1 || !headers.every((h, k) => cellString(cells[first + k]) === h)) continue;
+      const rows = grid.rows.map((r, j) => (j < i ? r : r.map((v, c) => (c >= first && c <= last ? null : v))));
+      return { ...grid, rows };
+    }
+  }
+  return grid;
 }
 
 export interface ColumnChoice {

@@ -42,6 +42,8 @@ const zh = {
   columnHeader: "对应的列",
   confidenceHeader: "可信度",
   notMatched: "（未匹配）",
+  autoMatch: "（自动识别）",
+  headerNone: "没有找到表头：请为字段手动指定列，将从第一行起逐行读取。",
   required: "必填",
   manual: "手动指定",
   confidence: (c: number): string => (c >= 0.95 ? "完全一致" : c >= 0.75 ? "高" : c >= 0.5 ? "中" : "低"),
@@ -87,8 +89,8 @@ const zh = {
   legendWarning: "警告",
   interpretationsApplied: "本次校验采用的解释（可在“规则”中查看）：",
   placementColumns: (range: string, marked: number) => `结果已写入 ${range}，标记了 ${n(marked)} 个问题单元格。`,
-  placementSheet: (sheet: string, marked: number) =>
-    `数据右侧的结果列位置已有其他内容。为不覆盖您的数据，结果已写入新工作表“${sheet}”，并标记了 ${n(marked)} 个问题单元格。`,
+  placementSheet: (sheet: string, marked: number, why?: string) =>
+    `${why ?? "数据右侧的结果列位置已有其他内容。"}为不覆盖您的数据，结果已写入新工作表“${sheet}”，并标记了 ${n(marked)} 个问题单元格。`,
   staleResults: "设置已更改：下列结果已按新设置重新计算，但表中的结果列还是旧的。请再按一次“一键校验”更新表格。",
   validatedNoWrite: "已校验（未写入表格）。",
 
@@ -128,6 +130,7 @@ const zh = {
   clearHint: "只删除本工具写入的结果列、颜色和工作表，您的数据不会被改动。",
   clearDone: (cells: number, sheets: number) => `已清除 ${n(cells)} 个结果单元格、删除 ${n(sheets)} 张工作表。`,
   clearNothing: "没有需要清除的内容。",
+  clearKept: (names: string[]) => `工作表“${names.join("”“")}”由本工具创建，但您之后在其中输入过内容，因此保留未删。`,
   needPack: "请先选择规则包。",
 
   emptySheet: (sheet: string) => `工作表“${sheet}”是空的，没有可校验的内容。请切换到有数据的工作表，或用“插入模板”新建一张报送表。`,
@@ -190,6 +193,8 @@ const en: Strings = {
   columnHeader: "Column",
   confidenceHeader: "Confidence",
   notMatched: "(not matched)",
+  autoMatch: "(detect automatically)",
+  headerNone: "No header found: assign the columns by hand; every row from the top is then read as a record.",
   required: "required",
   manual: "set by hand",
   confidence: (c) => (c >= 0.95 ? "exact" : c >= 0.75 ? "high" : c >= 0.5 ? "medium" : "low"),
@@ -235,8 +240,8 @@ const en: Strings = {
   legendWarning: "warning",
   interpretationsApplied: "Interpretations applied in this check (see Rules):",
   placementColumns: (range, marked) => `Results written to ${range}; ${n(marked)} problem cells marked.`,
-  placementSheet: (sheet, marked) =>
-    `The result columns beside the data already hold other content. To keep your data intact, results went to a new sheet "${sheet}"; ${n(marked)} problem cells marked.`,
+  placementSheet: (sheet, marked, why) =>
+    `${why ? `${why} ` : "The result columns beside the data already hold other content. "}To keep your data intact, results went to a new sheet "${sheet}"; ${n(marked)} problem cells marked.`,
   staleResults: "Settings changed: the results below are recalculated with them, but the result columns in the sheet are not. Press “Check all” again to update the sheet.",
   validatedNoWrite: "Checked (nothing written to the sheet).",
 
@@ -276,6 +281,7 @@ const en: Strings = {
   clearHint: "Removes only the result columns, colours and sheets this tool wrote; your data is not touched.",
   clearDone: (cells, sheets) => `Cleared ${n(cells)} result cells and removed ${n(sheets)} sheets.`,
   clearNothing: "Nothing to clear.",
+  clearKept: (names) => `Sheet(s) "${names.join('", "')}" were created by this tool but you have typed into them since, so they were kept.`,
   needPack: "Choose a rule pack first.",
 
   emptySheet: (sheet) => `Sheet "${sheet}" is empty; there is nothing to check. Switch to a sheet with data, or use “Insert template” to start one.`,

@@ -10,7 +10,7 @@ import { planResults, summarySheet, templateSheet } from "../engine/output";
 import type { WorkbookHost, WorkbookSettings, WriteOutcome } from "../engine/host";
 import type { Mapping, ParamOverrides, SheetGrid, SheetResult, Text2 } from "../engine/types";
 import type { Pack } from "../packs/schema";
-import { errorMessage, fieldLabel, isEmptyGrid, yieldToUI } from "./model";
+import { errorMessage, fieldLabel, isEmptyGrid, withoutOwnResults, yieldToUI } from "./model";
 import { both, type Lang } from "./strings";
 
 export type HeaderMatch = ReturnType<typeof matchHeaders>;
@@ -155,7 +155,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate }: PaneOpti
         const sheets = await host.listSheets();
         const sheet = name && sheets.includes(name) ? name : await host.activeSheet();
         patch({ sheets, sheet, sheetState: "loading", result: null, outcome: null, stale: false });
-        const grid = await host.readSheet(sheet, progress("read"));
+        const grid = withoutOwnResults(await host.readSheet(sheet, progress("read")));
         if (isEmptyGrid(grid)) {
           const pack = packById(saved.pack) ?? packs[0];
           patch({
@@ -292,7 +292,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate }: PaneOpti
           return;
         }
         // Read again: the official may have edited the sheet since it was detected.
-        const grid = await host.readSheet(sheet, progress("read"));
+        const grid = withoutOwnResults(await host.readSheet(sheet, progress("read")));
         if (isEmptyGrid(grid)) {
           patch({ grid, match: null, result: null, sheetState: "empty", notice: { intent: "warning", text: both((t) => t.emptySheet(sheet)), code: "empty-sheet" } });
           return;
@@ -311,7 +311,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate }: PaneOpti
         const outcome = await host.writeResults(planResults(grid, result, pack), progress("write"));
         const notice: Notice =
           outcome.placement === "sheet"
-            ? { intent: "warning", text: both((t) => t.placementSheet(outcome.sheet, outcome.marked)), code: "placement-sheet" }
+            ? { intent: "warning", text: both((t, lang) => t.placementSheet(outcome.sheet, outcome.marked, outcome.note?.[lang])), code: "placement-sheet" }
             : { intent: "success", text: both((t) => t.placementColumns(outcome.range, outcome.marked)) };
         patch({ outcome, notice });
       }),
@@ -360,7 +360,9 @@ export function usePane({ host, packs, applyParams, onRibbonValidate }: PaneOpti
       exclusive("work", async () => {
         const r = await host.clearResults();
         const nothing = r.cellsCleared === 0 && r.sheetsRemoved === 0;
-        patch({ outcome: null, notice: { intent: nothing ? "info" : "success", text: both((t) => (nothing ? t.clearNothing : t.clearDone(r.cellsCleared, r.sheetsRemoved))) } });
+        const kept = r.sheetsKept ?? [];
+        const text = both((t) => [nothing ? t.clearNothing : t.clearDone(r.cellsCleared, r.sheetsRemoved), kept.length ? t.clearKept(kept) : ""].filter(Boolean).join(" "));
+        patch({ outcome: null, notice: { intent: kept.length ? "warning" : nothing ? "info" : "success", text } });
       }),
     [exclusive, host, patch],
   );

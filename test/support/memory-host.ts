@@ -38,6 +38,8 @@ export class MemoryHost implements WorkbookHost {
   readonly marks = new Map<string, Severity>();
   /** Rows handed to the progress callback per step. */
   chunkRows = 1000;
+  /** Runs just before results are written: what the user changed while the check ran. */
+  beforeWrite: (() => void) | null = null;
   private sheets = new Map<string, MemorySheet>();
   private active: string;
   private settings: WorkbookSettings = {};
@@ -76,6 +78,19 @@ export class MemoryHost implements WorkbookHost {
     let col = 0;
     for (const ch of m[1]) col = col * 26 + ch.charCodeAt(0) - 64;
     return this.sheet(sheet).cells[Number(m[2]) - 1]?.[col - 1] ?? null;
+  }
+
+  /** The user types into a cell. */
+  setCell(sheet: string, address: string, v: CellValue): void {
+    const m = /^([A-Z]+)(\d+)$/.exec(address)!;
+    let col = 0;
+    for (const ch of m[1]) col = col * 26 + ch.charCodeAt(0) - 64;
+    const cells = this.sheet(sheet).cells;
+    while (cells.length < Number(m[2])) cells.push([]);
+    const r = cells[Number(m[2]) - 1];
+    while (r.length < col) r.push(null);
+    r[col - 1] = v;
+    this.written.delete(key(sheet, Number(m[2]), col));
   }
 
   sheetNames(): string[] {
@@ -163,7 +178,15 @@ export class MemoryHost implements WorkbookHost {
 
   async writeResults(plan: ResultPlan, onProgress?: (p: Progress) => void): Promise<WriteOutcome> {
     this.log("writeResults", plan);
+    this.beforeWrite?.();
     this.refuseProtected(plan.sheet);
+    // A new run replaces the previous one on this sheet.
+    for (const k of [...this.written]) {
+      const m = /^(.*)!(\d+),(\d+)$/.exec(k)!;
+      if (m[1] !== plan.sheet) continue;
+      this.sheet(plan.sheet).cells[Number(m[2]) - 1][Number(m[3]) - 1] = null;
+      this.written.delete(k);
+    }
     const cells = this.sheet(plan.sheet).cells;
     const lastRow = Math.max(plan.headerRow, ...plan.rows.map((r) => r.row));
     let foreign = false;
