@@ -60,6 +60,8 @@ export interface PaneOptions {
   applyParams?: (packId: string, overrides: ParamOverrides) => Promise<void>;
   /** Subscribes to the ribbon's 一键校验 button; returns an unsubscribe function. */
   onRibbonValidate?: (run: () => Promise<void>) => () => void;
+  /** Told of every completed 一键校验 (the standalone page collects them for its report). */
+  onValidated?: (v: { pack: Pack; result: SheetResult; outcome: WriteOutcome | null }) => void;
 }
 
 const initial: PaneState = {
@@ -90,7 +92,7 @@ function cleanParams(pack: Pack | undefined, params: ParamOverrides | undefined)
   return out;
 }
 
-export function usePane({ host, packs, applyParams, onRibbonValidate }: PaneOptions) {
+export function usePane({ host, packs, applyParams, onRibbonValidate, onValidated }: PaneOptions) {
   const [state, setState] = useState<PaneState>(initial);
   const stateRef = useRef(state);
   stateRef.current = state;
@@ -308,14 +310,21 @@ export function usePane({ host, packs, applyParams, onRibbonValidate }: PaneOpti
         }
         setState((x) => ({ ...x, match, result, stale: false, outcome: null, sheetState: "ready", runs: x.runs + 1, busy: { phase: "write", done: 0, total: result.records.length } }));
         await yieldToUI();
-        const outcome = await host.writeResults(planResults(grid, result, pack), progress("write"));
+        let outcome: WriteOutcome;
+        try {
+          outcome = await host.writeResults(planResults(grid, result, pack), progress("write"));
+        } catch (e) {
+          onValidated?.({ pack, result, outcome: null });
+          throw e;
+        }
+        onValidated?.({ pack, result, outcome });
         const notice: Notice =
           outcome.placement === "sheet"
             ? { intent: "warning", text: both((t, lang) => t.placementSheet(outcome.sheet, outcome.marked, outcome.note?.[lang])), code: "placement-sheet" }
             : { intent: "success", text: both((t) => t.placementColumns(outcome.range, outcome.marked)) };
         patch({ outcome, notice });
       }),
-    [exclusive, packById, host, patch, progress, evaluate],
+    [exclusive, packById, host, patch, progress, evaluate, onValidated],
   );
 
   const currentResult = useCallback((): { pack: Pack; result: SheetResult } | null => {

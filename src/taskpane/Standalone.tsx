@@ -1,0 +1,267 @@
+/**
+ * The standalone page: the task pane in an ordinary browser, over an .xlsx file the official
+ * chooses or drops. Everything happens in the page — the file is read into memory, checked, and
+ * the report and the annotated copy are built here and offered as downloads; nothing is uploaded.
+ */
+import { useCallback, useRef, useState, type DragEvent } from "react";
+import { Body1, Button, Caption1, FluentProvider, makeStyles, MessageBar, MessageBarBody, Spinner, Subtitle2, tokens, webLightTheme } from "@fluentui/react-components";
+import type { WorkbookHost } from "../engine/host";
+import type { SheetResult } from "../engine/types";
+import type { Pack } from "../packs/schema";
+import { App } from "./App";
+import { LangProvider, useStrings } from "./i18n";
+import { both, type Lang } from "./strings";
+import type { Text2 } from "../engine/types";
+
+/** A checked sheet, as the report needs it. */
+export interface Checked {
+  pack: Pack;
+  result: SheetResult;
+}
+
+/** What the page needs from the file layer (src/file); injected so tests can stand in for it. */
+export interface FileDoor {
+  /** Opens an .xlsx in memory, or says why not (encrypted, legacy .xls, not a workbook, damaged …). */
+  open(bytes: Uint8Array, name: string): Promise<{ ok: true; host: WorkbookHost } | { ok: false; code: string; message: Text2 }>;
+  /** The report workbook (汇总 / 问题清单 / 经费) of the sheets checked so far. */
+  report(file: string, checked: Checked[]): Promise<Uint8Array>;
+  /** The opened file with the results and colours written so far; the original bytes are untouched. */
+  annotated(host: WorkbookHost): Promise<Uint8Array>;
+}
+
+const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+const useStyles = makeStyles({
+  page: { minHeight: "100%", display: "flex", flexDirection: "column" },
+  intro: { display: "flex", flexDirection: "column", gap: "12px", padding: "16px", maxWidth: "640px" },
+  drop: {
+    border: `2px dashed ${tokens.colorNeutralStroke1}`,
+    borderRadius: tokens.borderRadiusLarge,
+    padding: "32px 16px",
+    display: "flex",
+    flexDirection: "column",
+    alignItems: "center",
+    gap: "8px",
+    textAlign: "center",
+  },
+  dropActive: { border: `2px dashed ${tokens.colorBrandStroke1}`, backgroundColor: tokens.colorBrandBackground2 },
+  top: { display: "flex", gap: "8px", alignItems: "center", flexWrap: "wrap" },
+  downloads: { display: "flex", flexDirection: "column", gap: "6px", padding: "0 12px 16px", alignItems: "flex-start" },
+  hidden: { display: "none" },
+});
+
+function baseName(name: string): string {
+  return name.replace(/\.[^.]+$/, "") || "workbook";
+}
+
+/** Hands bytes to the browser as a file download. */
+function download(bytes: Uint8Array, name: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: XLSX_TYPE }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** The file's bytes (FileReader where Blob.arrayBuffer is missing: older WPS-bundled browsers). */
+function readBytes(file: File): Promise<Uint8Array> {
+  if (typeof file.arrayBuffer === "function") return file.arrayBuffer().then((b) => new Uint8Array(b));
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(new Uint8Array(r.result as ArrayBuffer));
+    r.onerror = () => reject(r.error ?? new Error("FileReader"));
+    r.readAsArrayBuffer(file);
+  });
+}
+
+interface Opened {
+  name: string;
+  host: WorkbookHost;
+  /** Changes with every file so the pane starts afresh. */
+  key: number;
+}
+
+function Downloads({ opened, checked, door }: { opened: Opened; checked: Checked[]; door: FileDoor }) {
+  const st = useStyles();
+  const { s, lang } = useStrings();
+  const [error, setError] = useState<Text2 | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async (make: () => Promise<Uint8Array>, name: string) => {
+    setBusy(true);
+    setError(null);
+    try {
+      download(await make(), name);
+    } catch (e) {
+      const detail = e instanceof Error ? e.message : String((e as { message?: unknown })?.message ?? e);
+      setError(both((t) => t.downloadFailed(detail)));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const none = checked.length === 0;
+  return (
+    <section className={st.downloads} aria-label={s.downloads}>
+      <Subtitle2>{s.downloads}</Subtitle2>
+      {none && <Caption1>{s.downloadNeedsResult}</Caption1>}
+      <Button disabled={none || busy} onClick={() => void run(() => door.report(opened.name, checked), `${baseName(opened.name)}-校验报告.xlsx`)}>
+        {s.downloadReport}
+      </Button>
+      <Caption1>{s.downloadReportHint}</Caption1>
+      <Button disabled={none || busy} onClick={() => void run(() => door.annotated(opened.host), `${baseName(opened.name)}-已标注.xlsx`)}>
+        {s.downloadAnnotated}
+      </Button>
+      <Caption1>{s.downloadAnnotatedHint}</Caption1>
+      {error && (
+        <MessageBar intent="error">
+          <MessageBarBody>{error[lang]}</MessageBarBody>
+        </MessageBar>
+      )}
+    </section>
+  );
+}
+
+function Page({ packs, door, onLang }: { packs: Pack[]; door: FileDoor; onLang: () => void }) {
+  const st = useStyles();
+  const { s, lang } = useStrings();
+  const [opened, setOpened] = useState<Opened | null>(null);
+  const [opening, setOpening] = useState<string | null>(null);
+  const [error, setError] = useState<Text2 | null>(null);
+  const [over, setOver] = useState(false);
+  const [checked, setChecked] = useState<Checked[]>([]);
+  const input = useRef<HTMLInputElement>(null);
+  const counter = useRef(0);
+
+  const openFile = useCallback(
+    async (file: File) => {
+      setOpening(file.name);
+      setError(null);
+      try {
+        const bytes = await readBytes(file);
+        const r = await door.open(bytes, file.name);
+        if (!r.ok) {
+          setError(both((t, l) => t.fileError(file.name, r.message[l])));
+          return;
+        }
+        setChecked([]);
+        setOpened({ name: file.name, host: r.host, key: ++counter.current });
+      } catch (e) {
+        const detail = e instanceof Error ? e.message : String(e);
+        setError(both((t) => t.fileError(file.name, detail)));
+      } finally {
+        setOpening(null);
+      }
+    },
+    [door],
+  );
+
+  const onValidated = useCallback((v: Checked & { outcome: unknown }) => {
+    // One entry per sheet: a re-check replaces the sheet's earlier result.
+    setChecked((list) => [...list.filter((c) => c.result.sheet !== v.result.sheet), { pack: v.pack, result: v.result }]);
+  }, []);
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setOver(false);
+    const f = e.dataTransfer.files?.[0];
+    if (f) void openFile(f);
+  };
+  const dragProps = {
+    onDragOver: (e: DragEvent) => {
+      e.preventDefault();
+      setOver(true);
+    },
+    onDragLeave: () => setOver(false),
+    onDrop,
+  };
+
+  const picker = (
+    <input
+      ref={input}
+      className={st.hidden}
+      type="file"
+      accept=".xlsx,.xlsm,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+      aria-label={s.chooseFile}
+      data-testid="file-input"
+      onChange={(e) => {
+        const f = e.target.files?.[0];
+        e.target.value = "";
+        if (f) void openFile(f);
+      }}
+    />
+  );
+  const langButton = (
+    <Button appearance="subtle" size="small" onClick={onLang}>
+      {s.language}
+    </Button>
+  );
+  const problem = error && (
+    <MessageBar intent="error" role="alert">
+      <MessageBarBody>{error[lang]}</MessageBarBody>
+    </MessageBar>
+  );
+
+  if (!opened)
+    return (
+      <div className={st.page} {...dragProps}>
+        <div className={st.intro}>
+          <div className={st.top}>
+            <Subtitle2 as="h1">{s.standaloneTitle}</Subtitle2>
+            {langButton}
+          </div>
+          <Body1>{s.standaloneIntro}</Body1>
+          <div className={over ? `${st.drop} ${st.dropActive}` : st.drop} data-testid="drop-zone">
+            {picker}
+            <Button appearance="primary" disabled={!!opening} onClick={() => input.current?.click()}>
+              {s.chooseFile}
+            </Button>
+            <Caption1>{s.dropHere}</Caption1>
+            {opening && <Spinner size="tiny" label={s.opening(opening)} />}
+          </div>
+          {problem}
+        </div>
+      </div>
+    );
+
+  return (
+    <div className={st.page} {...dragProps}>
+      {picker}
+      <App
+        key={opened.key}
+        host={opened.host}
+        packs={packs}
+        sheetPicker
+        onValidated={onValidated}
+        headerExtra={
+          <div className={st.top}>
+            <Caption1>{s.openedFile(opened.name)}</Caption1>
+            <Button size="small" disabled={!!opening} onClick={() => input.current?.click()}>
+              {s.otherFile}
+            </Button>
+            {langButton}
+          </div>
+        }
+        footer={() => (
+          <>
+            {opening && <Spinner size="tiny" label={s.opening(opening)} />}
+            {problem}
+            <Downloads opened={opened} checked={checked} door={door} />
+          </>
+        )}
+      />
+    </div>
+  );
+}
+
+export function Standalone({ packs, door, initialLang }: { packs: Pack[]; door: FileDoor; initialLang: Lang }) {
+  const [lang, setLang] = useState<Lang>(initialLang);
+  return (
+    <FluentProvider theme={webLightTheme} style={{ height: "100%" }}>
+      <LangProvider value={lang}>
+        <Page packs={packs} door={door} onLang={() => setLang((l) => (l === "zh" ? "en" : "zh"))} />
+      </LangProvider>
+    </FluentProvider>
+  );
+}

@@ -1,0 +1,120 @@
+/** @jest-environment jsdom */
+/**
+ * The standalone page's own flow (the file layer stood in for by an in-memory workbook): choose a
+ * file, a refused file's message, check, and the two downloads — in Chinese and English.
+ */
+import "./support/dom-shims";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { Standalone, type Checked, type FileDoor } from "../src/taskpane/Standalone";
+import { STRINGS } from "../src/taskpane/strings";
+import { builtinPacks } from "../src/packs";
+import type { WorkbookHost } from "../src/engine/host";
+import { MemoryHost } from "./support/memory-host";
+
+const zh = STRINGS.zh;
+const en = STRINGS.en;
+
+function workbook(): MemoryHost {
+  return new MemoryHost({
+    封面: [["2024年度考核材料"]],
+    考核: [
+      ["工作室名称", "国家级科技比赛获奖数", "全国专项赛事获奖数", "参加青少年科技活动项数", "省级一等奖数", "省级二等奖数", "帮扶薄弱学校数", "参加科普周/科普日/承办竞赛次数", "市级创新大赛获奖数", "科技辅导员培训场次", "新增骨干成员数", "单位配套经费（元）"],
+      ["海州区创客工作室", 1, 1, 1, 2, 0, 2, 1, 3, 2, 3, 3000],
+      ["连云区机器人工作室", 0, 0, 1, 0, 1, 1, 0, 1, 2, 1, 0],
+    ],
+  });
+}
+
+function door(host: WorkbookHost) {
+  const calls = { open: [] as string[], report: [] as { file: string; checked: Checked[] }[], annotated: [] as WorkbookHost[] };
+  const d: FileDoor = {
+    async open(bytes, name) {
+      calls.open.push(name);
+      if (bytes[0] !== 0x50 || bytes[1] !== 0x4b)
+        return { ok: false, code: "not-a-workbook", message: { zh: "这不是 Excel 工作簿", en: "not an .xlsx workbook" } };
+      return { ok: true, host };
+    },
+    async report(file, checked) {
+      calls.report.push({ file, checked });
+      return new Uint8Array([0x50, 0x4b, 1]);
+    },
+    async annotated(h) {
+      calls.annotated.push(h);
+      return new Uint8Array([0x50, 0x4b, 2]);
+    },
+  };
+  return { door: d, calls };
+}
+
+const xlsx = (name: string) => new File([new Uint8Array([0x50, 0x4b, 3, 4])], name, { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" });
+
+let downloads: { name: string; href: string }[] = [];
+beforeEach(() => {
+  downloads = [];
+  (URL as unknown as { createObjectURL: (b: Blob) => string }).createObjectURL = () => `blob:${downloads.length}`;
+  (URL as unknown as { revokeObjectURL: (s: string) => void }).revokeObjectURL = () => undefined;
+  jest.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(function (this: HTMLAnchorElement) {
+    downloads.push({ name: this.download, href: this.href });
+  });
+});
+afterEach(() => jest.restoreAllMocks());
+
+test("choose a file, pick its sheet, check it, download the report and the annotated copy (zh)", async () => {
+  const host = workbook();
+  const { door: d, calls } = door(host);
+  render(<Standalone packs={builtinPacks()} door={d} initialLang="zh" />);
+  expect(screen.getByText(zh.standaloneIntro)).toBeTruthy();
+
+  fireEvent.change(screen.getByTestId("file-input"), { target: { files: [xlsx("2024考核.xlsx")] } });
+  await screen.findByText("当前文件：2024考核.xlsx");
+  expect(calls.open).toEqual(["2024考核.xlsx"]);
+  // The first sheet is a cover page: the page says so and offers the other sheets.
+  await screen.findByText(zh.noHeader("封面"));
+  const sheet = screen.getByRole("combobox", { name: zh.sheet }) as HTMLSelectElement;
+  expect([...sheet.options].map((o) => o.value)).toEqual(["封面", "考核"]);
+  expect((screen.getByRole("button", { name: zh.downloadReport }) as HTMLButtonElement).disabled).toBe(true);
+
+  fireEvent.change(sheet, { target: { value: "考核" } });
+  await screen.findByText("推荐规则包：名师工作室年度考核");
+  await waitFor(() => expect((screen.getByRole("button", { name: zh.validate }) as HTMLButtonElement).disabled).toBe(false));
+  fireEvent.click(screen.getByRole("button", { name: zh.validate }));
+  await screen.findByTestId("row-list");
+  expect(within(document.querySelector('li[data-row="2"]') as HTMLElement).getByText("优秀")).toBeTruthy();
+  expect(within(document.querySelector('li[data-row="3"]') as HTMLElement).getByText("不合格")).toBeTruthy();
+
+  await waitFor(() => expect((screen.getByRole("button", { name: zh.downloadReport }) as HTMLButtonElement).disabled).toBe(false));
+  fireEvent.click(screen.getByRole("button", { name: zh.downloadReport }));
+  await waitFor(() => expect(downloads.map((x) => x.name)).toEqual(["2024考核-校验报告.xlsx"]));
+  expect(calls.report).toHaveLength(1);
+  expect(calls.report[0].file).toBe("2024考核.xlsx");
+  expect(calls.report[0].checked.map((c) => [c.pack.id, c.result.sheet, c.result.records.map((r) => r.grade)])).toEqual([
+    ["studio-assessment", "考核", ["优秀", "不合格"]],
+  ]);
+
+  fireEvent.click(screen.getByRole("button", { name: zh.downloadAnnotated }));
+  await waitFor(() => expect(downloads.map((x) => x.name)).toEqual(["2024考核-校验报告.xlsx", "2024考核-已标注.xlsx"]));
+  expect(calls.annotated).toEqual([host]);
+  // The annotated copy is built from the in-memory workbook that now holds the result columns.
+  expect(host.cell("考核", "M1")).toBe("得分");
+});
+
+test("a file that is not a workbook is refused with the reason, in English", async () => {
+  const { door: d } = door(workbook());
+  render(<Standalone packs={builtinPacks()} door={d} initialLang="en" />);
+  expect(screen.getByText(en.standaloneIntro)).toBeTruthy();
+  const bad = new File(["名称,金额\n"], "data.csv", { type: "text/csv" });
+  fireEvent.change(screen.getByTestId("file-input"), { target: { files: [bad] } });
+  const alert = await screen.findByRole("alert");
+  expect(alert.textContent).toBe('Cannot open "data.csv": not an .xlsx workbook');
+  // Switching language re-renders the message from both languages.
+  fireEvent.click(screen.getByRole("button", { name: en.language }));
+  expect((await screen.findByRole("alert")).textContent).toBe("无法打开“data.csv”：这不是 Excel 工作簿");
+});
+
+test("a file dropped on the page is opened", async () => {
+  const { door: d, calls } = door(workbook());
+  render(<Standalone packs={builtinPacks()} door={d} initialLang="zh" />);
+  fireEvent.drop(screen.getByTestId("drop-zone"), { dataTransfer: { files: [xlsx("拖入.xlsx")] } });
+  await screen.findByText("当前文件：拖入.xlsx");
+  expect(calls.open).toEqual(["拖入.xlsx"]);
+});
