@@ -200,13 +200,12 @@ function resolveTarget(base: string, target: string): string {
 function sharedStrings(xml: string | null): string[] {
   if (!xml) return [];
   const out: string[] = [];
+  // One spelling per file: looking for the other one on every item would rescan the whole part.
+  const open = xml.indexOf("<si") >= 0 ? "<si" : "<x:si";
   let p = 0;
   for (;;) {
-    let i = xml.indexOf("<si", p);
-    if (i < 0) {
-      i = xml.indexOf("<x:si", p);
-      if (i < 0) break;
-    }
+    const i = xml.indexOf(open, p);
+    if (i < 0) break;
     const gt = xml.indexOf(">", i);
     if (gt < 0) break;
     if (xml[gt - 1] === "/") {
@@ -214,8 +213,7 @@ function sharedStrings(xml: string | null): string[] {
       p = gt + 1;
       continue;
     }
-    let end = xml.indexOf("</si>", gt);
-    if (end < 0) end = xml.indexOf("</x:si>", gt);
+    const end = closingTag(xml, gt + 1, "si");
     if (end < 0) break;
     out.push(textOf(xml.slice(gt + 1, end)));
     p = end + 4;
@@ -264,9 +262,8 @@ function parseSheet(name: string, xml: string, strings: string[], date1904: bool
     }
     // Tag names may carry a namespace prefix (x:row, x:c).
     let j = lt + 1;
-    while (j < gt && xml.charCodeAt(j) > 32 && xml[j] !== "/") j++;
-    const colon = xml.lastIndexOf(":", j);
-    const nameStart = colon > lt ? colon + 1 : lt + 1;
+    let nameStart = lt + 1;
+    for (; j < gt && xml.charCodeAt(j) > 32 && xml.charCodeAt(j) !== 47; j++) if (xml.charCodeAt(j) === 58 /* : */) nameStart = j + 1;
     const local = xml.slice(nameStart, j);
     if (local === "row") {
       const tag = xml.slice(lt, gt + 1);
@@ -295,9 +292,7 @@ function parseSheet(name: string, xml: string, strings: string[], date1904: bool
       let end = gt + 1;
       let value: CellValue = null;
       if (xml[gt - 1] !== "/") {
-        let close = xml.indexOf("</c>", gt);
-        const closeNs = xml.indexOf("</x:c>", gt);
-        if (close < 0 || (closeNs >= 0 && closeNs < close)) close = closeNs;
+        const close = closingTag(xml, gt + 1, "c");
         if (close < 0) throw new ReadFailure("damaged", `工作表“${name}”的单元格 ${a1(row, col)} 不完整`);
         end = xml.indexOf(">", close) + 1;
         const inner = xml.slice(gt + 1, close);
@@ -330,6 +325,25 @@ function parseSheet(name: string, xml: string, strings: string[], date1904: bool
     if (ref) merges.push(ref);
   }
   return { name, rows: dense, origin: { row: 1, col: 1 }, hiddenRows, merges };
+}
+
+/**
+ * Position of the end tag `</name>` or `</prefix:name>` at or after `from`, walking end tags in
+ * order — searching for one spelling alone would scan the whole sheet for every cell when the
+ * file uses the other (a quadratic hang on namespaced files).
+ */
+function closingTag(xml: string, from: number, name: string): number {
+  let q = from;
+  for (;;) {
+    q = xml.indexOf("</", q);
+    if (q < 0) return -1;
+    const gt = xml.indexOf(">", q);
+    if (gt < 0) return -1;
+    const full = xml.slice(q + 2, gt).trim();
+    const local = full.indexOf(":") >= 0 ? full.slice(full.indexOf(":") + 1) : full;
+    if (local === name) return q;
+    q = gt + 1;
+  }
 }
 
 function between(inner: string, tag: string): string | null {
