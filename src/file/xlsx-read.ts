@@ -176,15 +176,30 @@ function textOf(fragment: string): string {
 
 // ------------------------------------------------------------------ package parts
 
+/** A part by path: case-insensitive, and with Windows "\\" separators that some writers use. */
 function part(files: Unzipped, path: string): string | null {
   const clean = path.replace(/^\/+/, "");
   let data: Uint8Array | undefined = files[clean];
   if (!data) {
     const lower = clean.toLowerCase();
-    const key = Object.keys(files).find((k) => k.toLowerCase() === lower);
+    const key = Object.keys(files).find((k) => k.replace(/\\/g, "/").replace(/^\/+/, "").toLowerCase() === lower);
     data = key ? files[key] : undefined;
   }
-  return data ? decoder.decode(data) : null;
+  return data ? decodeText(data) : null;
+}
+
+const utf16le = new TextDecoder("utf-16le");
+const utf16be = new TextDecoder("utf-16be");
+
+/** XML parts are UTF-8, but a few writers emit UTF-16 (with or without a byte-order mark). */
+function decodeText(data: Uint8Array): string {
+  if (data.length >= 2) {
+    if (data[0] === 0xff && data[1] === 0xfe) return utf16le.decode(data.subarray(2));
+    if (data[0] === 0xfe && data[1] === 0xff) return utf16be.decode(data.subarray(2));
+    if (data[0] === 0x3c && data[1] === 0x00) return utf16le.decode(data);
+    if (data[0] === 0x00 && data[1] === 0x3c) return utf16be.decode(data);
+  }
+  return decoder.decode(data);
 }
 
 function resolveTarget(base: string, target: string): string {
