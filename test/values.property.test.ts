@@ -1,0 +1,127 @@
+import fc from "fast-check";
+import {
+  cellText,
+  formatDate,
+  formatMoney,
+  formatNumber,
+  readCount,
+  readDate,
+  readMoney,
+  readNumber,
+  readText,
+  readYear,
+  readYesNo,
+  toHalfWidth,
+} from "../src/engine/values";
+import { evaluateRow } from "../src/engine";
+import { getPack } from "../src/packs";
+import type { CellValue } from "../src/engine/types";
+
+const READERS = { readYesNo, readNumber, readCount, readMoney, readDate, readYear, readText };
+
+/** Anything a door could hand over, and worse: odd objects, huge and hostile strings. */
+const anyCell: fc.Arbitrary<unknown> = fc.oneof(
+  fc.anything(),
+  fc.string(),
+  fc.string({ unit: "grapheme" }),
+  fc.string({ unit: "binary" }),
+  fc.double(),
+  fc.constantFrom("\u202e是", "是\u0000", "👍", "\u200b", "１２３", "¥", "万", "十十", "二三", "--1", "1e999", "#N/A", "\ud800"),
+  fc.record({ error: fc.string() }),
+);
+
+describe("value readers under any input", () => {
+  test.each(Object.entries(READERS))("%s never throws and always answers value-or-reason", (_, read) => {
+    fc.assert(
+      fc.property(anyCell, (v) => {
+        const r = read(v as CellValue);
+        if (r.ok) return true;
+        return typeof r.text === "string" && r.reason.zh.length > 0 && r.reason.en.length > 0 && typeof r.missing === "boolean";
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test("blank is missing, never 'no' or 0", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[ \t\u3000]*$/), (blank) => {
+        for (const read of Object.values(READERS)) {
+          const r = read(blank);
+          if (r.ok || !r.missing) return false;
+        }
+        return true;
+      }),
+    );
+  });
+
+  test("text that is not a yes-word never reads as met", () => {
+    const yes = new Set(["是", "有", "√", "✓", "✔", "☑", "y", "yes", "true", "1", "对", "已", "达标", "满足", "符合", "合格"]);
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        const r = readYesNo(s);
+        return !(r.ok && r.value) || yes.has(toHalfWidth(s).trim().toLowerCase());
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  test("a standard with unreadable evidence is never met, whatever the text", () => {
+    const pack = getPack("studio-assessment")!;
+    fc.assert(
+      fc.property(fc.string().filter((s) => !readNumber(s).ok), (s) => {
+        const r = evaluateRow(pack, ["国家级科技比赛获奖数"], [s]);
+        return r.failed.includes("一");
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe("round trips", () => {
+  test("formatNumber reads back as the same number", () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (n) => {
+        const r = readNumber(formatNumber(n));
+        return r.ok && r.value === n;
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  test("formatMoney reads back to the cent", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1e12, max: 1e12 }), (cents) => {
+        const r = readMoney(formatMoney(cents / 100));
+        return r.ok && Math.round(r.value * 100) === cents;
+      }),
+    );
+  });
+
+  test("formatDate reads back as the same serial (1900-03-01 to 9999-12-31)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 61, max: 2958465 }), (serial) => {
+        const r = readDate(formatDate(serial));
+        return r.ok && r.value === serial;
+      }),
+    );
+  });
+
+  test("full-width digits read like half-width ones", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10_000_000 }), (n) => {
+        const half = String(n);
+        const full = [...half].map((d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0)).join("");
+        const a = readNumber(half);
+        const b = readNumber(full);
+        return a.ok && b.ok && a.value === b.value;
+      }),
+    );
+  });
+
+  test("cellText of a number reads back as that number", () => {
+    fc.assert(fc.property(fc.integer(), (n) => {
+      const r = readNumber(cellText(n));
+      return r.ok && r.value === n;
+    }));
+  });
+});
