@@ -34,7 +34,10 @@ interface Note {
   detail?: () => Text2;
 }
 
-type Compiled = (acc: Access, notes: Note[]) => Tri;
+/** `notes` is null on the fast path: only the verdict is wanted, and `unknownSeen` counts unusable evidence. */
+type Compiled = (acc: Access, notes: Note[] | null) => Tri;
+
+let unknownSeen = 0;
 
 interface CompiledCriterion {
   c: Criterion;
@@ -50,6 +53,8 @@ interface CompiledPack {
   criteria: CompiledCriterion[];
   byId: Map<string, CompiledCriterion>;
   param(a: Operand | number): number;
+  /** Grade bands with their thresholds resolved, highest first. */
+  bands: { min: number; grade: string; status: Status }[];
 }
 
 const OPS: Record<string, (a: number, b: number) => boolean> = {
@@ -146,14 +151,16 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
       return (acc, notes) => {
         const r = read(acc.value(fi));
         if (!r.ok) {
-          notes.push({ field: fi, read: r });
+          unknownSeen++;
+          if (notes) notes.push({ field: fi, read: r });
           return UNKNOWN;
         }
         let bound = fixed;
         if (otherRead) {
           const o = otherRead(acc.value(other));
           if (!o.ok) {
-            notes.push({ field: other, read: o });
+            unknownSeen++;
+          if (notes) notes.push({ field: other, read: o });
             return UNKNOWN;
           }
           bound = o.value;
@@ -161,7 +168,7 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
         if (op(r.value, bound)) return YES;
         const raw = acc.value(fi);
         const value = r.value;
-        notes.push({ field: fi, detail: () => {
+        if (notes) notes.push({ field: fi, detail: () => {
           const shown = cellText(raw) || formatNumber(value);
           const need = otherRead ? fields[other].label : formatNumber(bound);
           const needEn = otherRead ? fields[other].labelEn : formatNumber(bound);
@@ -176,12 +183,13 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
       return (acc, notes) => {
         const r = readYesNo(acc.value(fi));
         if (!r.ok) {
-          notes.push({ field: fi, read: r });
+          unknownSeen++;
+          if (notes) notes.push({ field: fi, read: r });
           return UNKNOWN;
         }
         if (r.value) return YES;
         const raw = acc.value(fi);
-        notes.push({ field: fi, detail: () => ({ zh: `${f.label}为“${cellText(raw)}”`, en: `${f.labelEn} is "${cellText(raw)}"` }) });
+        if (notes) notes.push({ field: fi, detail: () => ({ zh: `${f.label}为“${cellText(raw)}”`, en: `${f.labelEn} is "${cellText(raw)}"` }) });
         return NO;
       };
     }
@@ -192,11 +200,12 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
       return (acc, notes) => {
         const r = readText(acc.value(fi));
         if (!r.ok) {
-          notes.push({ field: fi, read: r });
+          unknownSeen++;
+          if (notes) notes.push({ field: fi, read: r });
           return UNKNOWN;
         }
         if (words.some((w) => r.value.includes(w))) return YES;
-        notes.push({ field: fi, detail: () => ({ zh: `${f.label}“${r.value}”不属于：${words.join("、")}`, en: `${f.labelEn} "${r.value}" is none of: ${words.join(", ")}` }) });
+        if (notes) notes.push({ field: fi, detail: () => ({ zh: `${f.label}“${r.value}”不属于：${words.join("、")}`, en: `${f.labelEn} "${r.value}" is none of: ${words.join(", ")}` }) });
         return NO;
       };
     }
@@ -208,12 +217,14 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
       return (acc, notes) => {
         const award = readDateOrYear(acc.value(fi));
         if (!award.ok) {
-          notes.push({ field: fi, read: award });
+          unknownSeen++;
+          if (notes) notes.push({ field: fi, read: award });
           return UNKNOWN;
         }
         const app = readDateOrYear(acc.value(oi));
         if (!app.ok) {
-          notes.push({ field: oi, read: app });
+          unknownSeen++;
+          if (notes) notes.push({ field: oi, read: app });
           return UNKNOWN;
         }
         const a = award.value;
@@ -222,7 +233,7 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
           a.serial !== null && b.serial !== null ? a.serial >= addYears(b.serial, -years) : a.year >= b.year - years;
         if (within) return YES;
         const raw = acc.value(fi);
-        notes.push({ field: fi, detail: () => ({ zh: `${f.label}“${cellText(raw)}”不在近${years}年内`, en: `${f.labelEn} "${cellText(raw)}" is not within the last ${years} years` }) });
+        if (notes) notes.push({ field: fi, detail: () => ({ zh: `${f.label}“${cellText(raw)}”不在近${years}年内`, en: `${f.labelEn} "${cellText(raw)}" is not within the last ${years} years` }) });
         return NO;
       };
     }
@@ -231,11 +242,13 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
       const parts = (any ? (t as { anyOf: Test[] }).anyOf : (t as { allOf: Test[] }).allOf).map(compileTest);
       return (acc, notes) => {
         let unknown = false;
-        const mark = notes.length;
+        const mark = notes ? notes.length : 0;
+        const seen = unknownSeen;
         for (const p of parts) {
           const v = p(acc, notes);
           if (any && v === YES) {
-            notes.length = mark; // met: what the other branches found does not matter
+            if (notes) notes.length = mark; // met: what the other branches found does not matter
+            unknownSeen = seen;
             return YES;
           }
           if (!any && v === NO) return NO;
@@ -250,14 +263,16 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
       return (acc, notes) => {
         let yes = 0;
         let unknown = 0;
-        const mark = notes.length;
+        const mark = notes ? notes.length : 0;
+        const seen = unknownSeen;
         for (const p of parts) {
           const v = p(acc, notes);
           if (v === YES) yes++;
           else if (v === UNKNOWN) unknown++;
         }
         if (yes >= need) {
-          notes.length = mark;
+          if (notes) notes.length = mark;
+          unknownSeen = seen;
           return YES;
         }
         return yes + unknown >= need ? UNKNOWN : NO;
@@ -267,7 +282,9 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
     const then = compileTest(t.then);
     const otherwise = t.else ? compileTest(t.else) : null;
     return (acc, notes) => {
-      const c = cond(acc, []);
+      const seen = unknownSeen;
+      const c = cond(acc, null);
+      unknownSeen = seen;
       if (c === UNKNOWN) return cond(acc, notes);
       return c === YES ? then(acc, notes) : otherwise ? otherwise(acc, notes) : YES;
     };
@@ -278,7 +295,11 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
     const idx = names.map((n) => fieldIndex.get(n)!);
     return { c, test: compileTest(c.test), flag: c.flag ? fieldIndex.get(c.flag)! : -1, fields: idx, firstField: idx[0] ?? -1 };
   });
-  const out: CompiledPack = { pack, fieldIndex, criteria, byId: new Map(criteria.map((c) => [c.c.id, c])), param };
+  const bands =
+    pack.outcome.kind === "grade"
+      ? pack.outcome.bands.map((b) => ({ min: param(b.min), grade: b.grade, status: b.status })).sort((a, b) => b.min - a.min)
+      : [];
+  const out: CompiledPack = { pack, fieldIndex, criteria, byId: new Map(criteria.map((c) => [c.c.id, c])), param, bands };
   perPack.set(key, out);
   return out;
 }
@@ -329,23 +350,25 @@ function judge(cp: CompiledPack, crits: CompiledCriterion[], acc: Access, row: n
   let dataProblems = false;
   const failed: string[] = [];
   const issues: Issue[] = [];
-  const notes: Note[] = [];
-  const reported = new Set<number>();
+  const notes: Note[] | null = full ? [] : null;
+  const reported = full ? new Set<number>() : null;
   for (const k of crits) {
-    notes.length = 0;
+    if (notes) notes.length = 0;
+    unknownSeen = 0;
     let v: Tri;
     if (k.flag >= 0 && acc.has(k.flag)) {
       const r = readYesNo(acc.value(k.flag));
       if (r.ok) {
         v = r.value ? YES : NO;
-        if (!r.value) {
+        if (!r.value && notes) {
           const raw = acc.value(k.flag);
           const f = pack.fields[k.flag];
           notes.push({ field: k.flag, detail: () => ({ zh: `${f.label}为“${cellText(raw)}”`, en: `${f.labelEn} is "${cellText(raw)}"` }) });
         }
       } else {
         v = UNKNOWN;
-        notes.push({ field: k.flag, read: r });
+        unknownSeen++;
+        if (notes) notes.push({ field: k.flag, read: r });
       }
     } else v = k.test(acc, notes);
     if (v === YES) {
@@ -354,14 +377,13 @@ function judge(cp: CompiledPack, crits: CompiledCriterion[], acc: Access, row: n
     }
     failed.push(k.c.id);
     const severity = failSeverity ?? k.c.severity;
-    let unreadable = 0;
-    for (const n of notes) if (n.read) unreadable++;
+    const unreadable = unknownSeen;
     if (unreadable) {
       dataProblems = true;
       status = "error";
     } else if (severity === "error") status = "error";
     else if (status === "ok") status = "warning";
-    if (!full) continue;
+    if (!notes || !reported) continue;
     for (const n of notes) {
       if (!n.read || reported.has(n.field)) continue;
       reported.add(n.field);
@@ -400,12 +422,10 @@ const maxStatus = (a: Status, b: Status): Status => (RANK[a] >= RANK[b] ? a : b)
 
 /** The grade of a met-count, and the status it carries. */
 function grade(cp: CompiledPack, met: number): { grade: string; status: Status } | null {
-  const o = cp.pack.outcome;
-  if (o.kind !== "grade") return null;
-  const bands = [...o.bands].sort((a, b) => cp.param(b.min) - cp.param(a.min));
-  for (const b of bands) if (met >= cp.param(b.min)) return { grade: b.grade, status: b.status };
-  const last = bands[bands.length - 1];
-  return { grade: last.grade, status: last.status };
+  const bands = cp.bands;
+  if (!bands.length) return null;
+  for (const b of bands) if (met >= b.min) return b;
+  return bands[bands.length - 1];
 }
 
 function outcome(cp: CompiledPack, v: Verdict, extra: Issue[]): Pick<RecordResult, "status" | "grade" | "met" | "total"> {

@@ -9,6 +9,12 @@ import { isCellError, type CellValue, type Text2 } from "./types";
 export type Read<T> = { ok: true; value: T } | { ok: false; missing: boolean; text: string; reason: Text2 };
 
 const ok = <T>(value: T): Read<T> => ({ ok: true, value });
+/** Shared answers for the small whole numbers most cells hold: no allocation per read. */
+const SMALL: Read<number>[] = Array.from({ length: 1025 }, (_, i) => Object.freeze({ ok: true as const, value: i }));
+const okNumber = (n: number): Read<number> => (n >= 0 && n <= 1024 && (n | 0) === n && !Object.is(n, -0) ? SMALL[n] : { ok: true, value: n });
+const YES_READ: Read<boolean> = Object.freeze({ ok: true as const, value: true });
+const NO_READ: Read<boolean> = Object.freeze({ ok: true as const, value: false });
+const okBool = (b: boolean): Read<boolean> => (b ? YES_READ : NO_READ);
 const MISSING: Read<never> = Object.freeze({ ok: false, missing: true, text: "", reason: { zh: "单元格为空", en: "the cell is blank" } }) as Read<never>;
 
 function unreadable(text: string, zhKind: string, enKind: string, why?: Text2): Read<never> {
@@ -74,16 +80,16 @@ for (const w of ["是", "有", "√", "✓", "✔", "☑", "y", "yes", "true", "
 for (const w of ["否", "无", "×", "✗", "✘", "☒", "n", "no", "false", "0", "错", "未达标", "不满足", "不符合", "不合格", "没有"]) YES_NO.set(w, false);
 
 export function readYesNo(v: CellValue): Read<boolean> {
-  if (typeof v === "boolean") return ok(v);
+  if (typeof v === "boolean") return okBool(v);
   if (typeof v === "string") {
     const direct = YES_NO.get(v);
-    if (direct !== undefined) return ok(direct);
+    if (direct !== undefined) return okBool(direct);
     if (v.trim() === "") return MISSING;
     const key = toHalfWidth(v).trim().toLowerCase();
     const found = YES_NO.get(key);
-    return found === undefined ? unreadable(v, "是/否", "yes/no") : ok(found);
+    return found === undefined ? unreadable(v, "是/否", "yes/no") : okBool(found);
   }
-  if (typeof v === "number") return v === 1 ? ok(true) : v === 0 ? ok(false) : unreadable(cellText(v), "是/否", "yes/no");
+  if (typeof v === "number") return v === 1 ? YES_READ : v === 0 ? NO_READ : unreadable(cellText(v), "是/否", "yes/no");
   if (blankText(v)) return MISSING;
   if (isCellError(v)) return errorRead(v, "是/否", "yes/no");
   return unreadable(safeString(v), "是/否", "yes/no");
@@ -164,11 +170,11 @@ function parseNumberText(raw: string): number | null {
 }
 
 export function readNumber(v: CellValue): Read<number> {
-  if (typeof v === "number") return Number.isFinite(v) ? ok(v) : unreadable(String(v), "数字", "a number");
+  if (typeof v === "number") return Number.isFinite(v) ? okNumber(v) : unreadable(String(v), "数字", "a number");
   if (typeof v === "string") {
     if (v.trim() === "") return MISSING;
     const n = parseNumberText(v);
-    return n === null ? unreadable(v, "数字", "a number") : ok(n);
+    return n === null ? unreadable(v, "数字", "a number") : okNumber(n);
   }
   if (blankText(v)) return MISSING;
   if (isCellError(v)) return errorRead(v, "数字", "a number");
