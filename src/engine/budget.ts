@@ -36,6 +36,21 @@ export function paramValue(pack: Pack, a: Amount, params?: ParamOverrides): numb
  * (设备购置费 contains 设备 but buying is not renting); then partial matches; else unknown.
  */
 export function classifyExpense(pack: Pack, text: CellValue): Classification {
+  if (typeof text !== "string") return classifyUncached(pack, text);
+  let cache = classified.get(pack);
+  if (!cache) classified.set(pack, (cache = new Map()));
+  let c = cache.get(text);
+  if (!c) {
+    if (cache.size >= 10_000) cache.clear();
+    cache.set(text, (c = classifyUncached(pack, text)));
+  }
+  return c;
+}
+
+/** Expense words repeat down a sheet (餐费, 讲课费 …): classify each distinct word once per pack. */
+const classified = new WeakMap<Pack, Map<string, Classification>>();
+
+function classifyUncached(pack: Pack, text: CellValue): Classification {
   const b = budgetOf(pack);
   const r = readText(text);
   if (!r.ok) {

@@ -543,22 +543,20 @@ function budgetGroups(cp: CompiledPack, lines: BudgetLine[]): GroupResult[] {
 /**
  * A record's issues are built when first read. A city sheet of 100,000 rows yields hundreds of
  * thousands of unmet standards; the summary and the grades need none of their messages, and a
- * door that shows or writes them reads them once. The property is own and enumerable, so
- * JSON.stringify, spreading and structured cloning all see the array.
+ * door that shows or writes them reads them once. `issues` is an own, enumerable accessor (an
+ * object-literal getter), so JSON.stringify, spreading and structured cloning all see the array.
  */
-function lazyIssues(rec: RecordResult, build: () => Issue[]): void {
-  Object.defineProperty(rec, "issues", {
-    enumerable: true,
-    configurable: true,
-    get() {
-      const value = build();
-      Object.defineProperty(rec, "issues", { value, enumerable: true, configurable: true, writable: true });
-      return value;
+function recordWithLazyIssues(fields: Omit<RecordResult, "issues">, build: () => Issue[]): RecordResult {
+  let cache: Issue[] | null = null;
+  return {
+    ...fields,
+    get issues(): Issue[] {
+      return (cache ??= build());
     },
-    set(value: Issue[]) {
-      Object.defineProperty(rec, "issues", { value, enumerable: true, configurable: true, writable: true });
+    set issues(value: Issue[]) {
+      cache = value;
     },
-  });
+  };
 }
 
 function summarize(records: RecordResult[]): Summary {
@@ -615,12 +613,14 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
       lines.push(b.line);
     }
     const o = outcome(cp, v, extra);
-    const rec: RecordResult = { row: r.row, label: labelOf(pack, acc, r.row), ...o, failed: v.failed, issues: extra };
-    if (v.failed.length) lazyIssues(rec, () => {
-      cells = r.cells;
-      sheetRow = r.row;
-      return [...judge(cp, crits, acc, r.row, failSeverity, true).issues, ...extra];
-    });
+    const fields = { row: r.row, label: labelOf(pack, acc, r.row), status: o.status, grade: o.grade, met: o.met, total: o.total, failed: v.failed };
+    const rec: RecordResult = v.failed.length
+      ? recordWithLazyIssues(fields, () => {
+          cells = r.cells;
+          sheetRow = r.row;
+          return [...judge(cp, crits, acc, r.row, failSeverity, true).issues, ...extra];
+        })
+      : { ...fields, issues: extra };
     if (r.hidden) rec.hidden = true;
     records.push(rec);
   }

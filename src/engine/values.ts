@@ -134,7 +134,20 @@ function chineseNumeral(s: string): number | null {
   return total;
 }
 
+/** Officials' cells repeat ("2项", "二", "¥5,000.00"): remember recent parses, up to a bound. */
+const PARSED = new Map<string, number | null>();
+const PARSED_MAX = 50_000;
+
 function parseNumberText(raw: string): number | null {
+  const hit = PARSED.get(raw);
+  if (hit !== undefined) return hit;
+  const n = parseNumberUncached(raw);
+  if (PARSED.size >= PARSED_MAX) PARSED.clear();
+  PARSED.set(raw, n);
+  return n;
+}
+
+function parseNumberUncached(raw: string): number | null {
   let s = toHalfWidth(raw).trim().replace(/\s+/g, "");
   if (s === "") return null;
   let sign = 1;
