@@ -546,10 +546,23 @@ function budgetGroups(cp: CompiledPack, lines: BudgetLine[]): GroupResult[] {
  * door that shows or writes them reads them once. `issues` is an own, enumerable accessor (an
  * object-literal getter), so JSON.stringify, spreading and structured cloning all see the array.
  */
-function recordWithLazyIssues(fields: Omit<RecordResult, "issues">, build: () => Issue[]): RecordResult {
+function recordWithLazyIssues(
+  row: number,
+  label: string,
+  o: Pick<RecordResult, "status" | "grade" | "met" | "total">,
+  failed: string[],
+  build: () => Issue[],
+): RecordResult {
   let cache: Issue[] | null = null;
+  // One literal shape for every record keeps property access monomorphic in the doors' loops.
   return {
-    ...fields,
+    row,
+    label,
+    status: o.status,
+    grade: o.grade,
+    met: o.met,
+    total: o.total,
+    failed,
     get issues(): Issue[] {
       return (cache ??= build());
     },
@@ -613,14 +626,13 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
       lines.push(b.line);
     }
     const o = outcome(cp, v, extra);
-    const fields = { row: r.row, label: labelOf(pack, acc, r.row), status: o.status, grade: o.grade, met: o.met, total: o.total, failed: v.failed };
-    const rec: RecordResult = v.failed.length
-      ? recordWithLazyIssues(fields, () => {
-          cells = r.cells;
-          sheetRow = r.row;
-          return [...judge(cp, crits, acc, r.row, failSeverity, true).issues, ...extra];
-        })
-      : { ...fields, issues: extra };
+    const rowCells = r.cells;
+    const rec = recordWithLazyIssues(r.row, labelOf(pack, acc, r.row), o, v.failed, () => {
+      if (!v.failed.length) return extra;
+      cells = rowCells;
+      sheetRow = r.row;
+      return [...judge(cp, crits, acc, r.row, failSeverity, true).issues, ...extra];
+    });
     if (r.hidden) rec.hidden = true;
     records.push(rec);
   }
