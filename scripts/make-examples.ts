@@ -1,0 +1,153 @@
+/**
+ * Writes the example workbooks in examples/: what officials really send — a merged title row,
+ * headers with units and punctuation, 是/否/√/×, full-width digits, `3项`, 二, blanks, an
+ * unreadable 若干, a blank row, a hidden row, a formula, a 合计 row. Run:
+ *   node scripts/run-ts.js scripts/make-examples.ts
+ * The expected verdicts are listed in examples/README.md and checked by test/examples.test.ts.
+ */
+import * as path from "path";
+import ExcelJS from "exceljs";
+
+const OUT = path.resolve(__dirname, "..", "examples");
+type Row = (ExcelJS.CellValue | undefined)[];
+
+function sheet(wb: ExcelJS.Workbook, name: string, title: string, headers: Row[], rows: Row[], opts: { hidden?: number[]; merges?: string[]; widths?: number } = {}): ExcelJS.Worksheet {
+  const ws = wb.addWorksheet(name);
+  const width = Math.max(...headers.map((h) => h.length));
+  ws.addRow([title]);
+  ws.mergeCells(1, 1, 1, width);
+  ws.getRow(1).font = { bold: true, size: 14 };
+  for (const h of headers) ws.addRow(h).font = { bold: true };
+  for (const r of rows) ws.addRow(r);
+  for (const m of opts.merges ?? []) ws.mergeCells(m);
+  for (const h of opts.hidden ?? []) ws.getRow(h).hidden = true;
+  ws.columns.forEach((c) => (c.width = opts.widths ?? 16));
+  return ws;
+}
+
+async function save(wb: ExcelJS.Workbook, file: string): Promise<void> {
+  wb.creator = "kj-assess examples";
+  wb.created = new Date(Date.UTC(2024, 11, 1));
+  wb.modified = wb.created;
+  await wb.xlsx.writeFile(path.join(OUT, file));
+}
+
+async function assessmentEvidence(): Promise<void> {
+  const wb = new ExcelJS.Workbook();
+  const headers: Row = ["序号", "工作室名称", "主持人", "国家级科技比赛获奖数", "全国专项赛事获奖数", "参加青少年科技活动项数", "省级一等奖（项）", "省级二等奖（项）", "帮扶薄弱学校数", "参加科普周/科普日/承办竞赛次数", "市级创新大赛获奖数", "培训场次(场)", "新增骨干成员 数", "单位配套经费（元）"];
+  const rows: Row[] = [
+    [1, "海州区新海实验中学科技教育名师工作室", "王建国", 1, 1, "2项", 2, 1, 2, 1, 4, "2场", 3, "¥20,000.00"], // 10 → 优秀
+    [2, "连云区墟沟中学科技教育名师工作室", "李敏", 0, 1, 1, 1, 4, "２", 1, 3, 2, "3名", "是"], // 一 fails → 9 → 优秀
+    [3, "赣榆区实验中学科技创新名师工作室", "张伟", 0, 0, 1, "一", 2, 2, "一次", 3, "二", 3, 5000], // 一 二 四 → 7 → 合格
+    [4, "东海县白塔高级中学机器人名师工作室", "刘洋", 0, 0, 1, 0, 1, 1, 1, 2, 1, 1, "否"], // only 三 六 → 2 → 不合格
+    [],
+    [5, "灌云县实验中学科技教育名师工作室", "陈静", 1, 0, 2, 3, 0, 2, "若干", 3, 2, 3, 8000], // 二 fails, 六 unreadable → 8 → 合格 (warning)
+    [6, "灌南县新知学校创客名师工作室", "杨帆", 1, 1, 1, 0, 4, 3, 2, 5, 3, 4, "1.2万元"], // 10 → 优秀 (hidden row)
+    [7, "海州区郁洲路小学科学名师工作室", "赵丽", 0, 1, 1, 0, 2, 2, 1, 1, 2, 0, null], // 一 四 七 九 十 → 5 → 不合格
+    [8, "开发区高级中学科技名师工作室", "孙强", 2, 1, 1, 2, 0, 2, 1, 3, 2, 3, { formula: "2000*5", result: 10000 }], // 10 → 优秀
+    ["合计", undefined, undefined, 5, 5, 9, 9, 14, 15, 8, 24, 15, 20, undefined],
+  ];
+  sheet(wb, "2024年度考核", "2024年度青少年科技教育名师工作室考核汇总表", [headers], rows, { hidden: [9] });
+  await save(wb, "考核-证据数量.xlsx");
+}
+
+async function assessmentFlags(): Promise<void> {
+  const wb = new ExcelJS.Workbook();
+  const headers: Row = ["工作室名称", "（一）国家级比赛获奖", "（二）全国专项赛事获奖", "（三）参加科技活动", "（四）省赛一等奖2项或二等奖4项", "（五）帮扶薄弱学校2所", "（六）科普周科普日", "（七）市级创新大赛获奖", "标准八", "标准九", "标准十"];
+  const rows: Row[] = [
+    ["海州区新海实验中学科技教育名师工作室", "是", "是", "√", "是", "是", "是", "是", "是", "是", "是"], // 10 优秀
+    ["连云区墟沟中学科技教育名师工作室", "否", "是", "√", "是", "是", "是", "是", "是", "是", "是"], // 9 优秀
+    ["赣榆区实验中学科技创新名师工作室", "×", "×", "√", "否", "是", "是", "是", "是", "是", "是"], // 7 合格
+    ["东海县白塔高级中学机器人名师工作室", "否", "否", "是", "否", "否", "是", "否", "否", "否", "是"], // 3 不合格
+    ["灌云县实验中学科技教育名师工作室", "是", "是", "是", "是", "是", null, "是", "Y", "是", "是"], // 六 blank → 9 优秀 (warning)
+    ["灌南县新知学校创客名师工作室", "是", "否", "是", "否", "是", "是", "待定", "是", "是", "是"], // 二 四 七 → 7 合格 (warning)
+    ["合计", undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined],
+  ];
+  sheet(wb, "逐条考核", "2024年度名师工作室考核（逐条达标情况）", [headers], rows, { widths: 20 });
+  await save(wb, "考核-逐条是否.xlsx");
+}
+
+async function assessmentTwoRow(): Promise<void> {
+  const wb = new ExcelJS.Workbook();
+  const top: Row = ["工作室名称", "国家级科技比赛获奖数", "全国专项赛事获奖数", "参加青少年科技活动项数", "省级竞赛获奖（项）", undefined, "帮扶薄弱学校数", "参加科普周/科普日/承办竞赛次数", "市级创新大赛获奖数", "培训场次(场)", "新增骨干成员 数", "单位配套经费（元）"];
+  const sub: Row = [undefined, undefined, undefined, undefined, "一等奖", "二等奖"];
+  const rows: Row[] = [
+    ["海州区新海实验中学科技教育名师工作室", 1, 1, 1, 0, 4, 2, 1, 3, 2, 3, "是"], // 10 优秀 (四 by second prizes)
+    ["东海县白塔高级中学机器人名师工作室", 0, 0, 1, 1, 3, 1, 1, 2, 1, 1, 0], // 三 六 → 2 不合格
+  ];
+  const ws = sheet(wb, "考核", "2024年度青少年科技教育名师工作室考核汇总表", [top, sub], rows);
+  ws.mergeCells("E2:F2");
+  for (const c of ["A", "B", "C", "D", "G", "H", "I", "J", "K", "L"]) ws.mergeCells(`${c}2:${c}3`);
+  await save(wb, "考核-两行表头.xlsx");
+}
+
+async function budget(): Promise<void> {
+  const wb = new ExcelJS.Workbook();
+  const headers: Row = ["工作室名称", "年度", "日期", "支出类别", "金额（元）", "用途说明", "单位配套经费（元）"];
+  const rows: Row[] = [
+    ["新海工作室", 2024, "2024-03-12", "讲课费", "¥3,000.00", "送教下乡（灌云）", 2000],
+    ["新海工作室", 2024, "2024/4/8", "餐费", "1,200元", "科技辅导员培训", undefined],
+    ["新海工作室", 2024, "2024年5月20日", "材料费", "0.5万元", "机器人套件耗材", undefined],
+    ["新海工作室", 2024, "2024-06-01", "版面费", 2600, "论文发表", undefined], // spent 11,800 of 12,000 → near limit
+    ["墟沟工作室", 2024, "2024-03-02", "设备购置费", 4500, "购买3D打印机", undefined], // forbidden
+    ["墟沟工作室", 2024, "2024-04-15", "礼品", 800, "慰问专家", undefined], // forbidden
+    ["墟沟工作室", 2024, "2024-05-10", "讲课费", "6,000", "日常备课", undefined], // purpose warning
+    [],
+    ["墟沟工作室", 2024, "2024-09-01", "场地租赁费", "1.2万元", "科普日活动场地", undefined], // over limit: 23,300 > 10,000
+    ["白塔工作室", 2024, "2024-05-05", "办公用品", 300, "打印纸", undefined], // unknown category
+    ["白塔工作室", 2024, "2024-06-06", "交通费", "若干", "外出调研", undefined], // unreadable amount
+    ["合计", undefined, undefined, undefined, { formula: "SUM(E3:E13)", result: 36700 }, undefined, undefined],
+  ];
+  sheet(wb, "经费支出", "2024年度名师工作室经费支出明细表", [headers], rows);
+  await save(wb, "经费支出.xlsx");
+}
+
+async function application(): Promise<void> {
+  const wb = new ExcelJS.Workbook();
+  sheet(wb, "学校", "名师工作室申报学校条件审核表", [["学校名称", "学校类型", "工作室面积（平方米）", "室内高度（米）", "可容纳人数", "安全、采光、通风、消防达标", "有公共卫生设施", "配有设备和教材"]], [
+    ["海州区新海实验中学", "初级中学", 60, 3.0, "30人", "是", "是", "是"], // 符合
+    ["连云区墟沟小学", "小学", "45平方米", 2.8, 20, "是", "是", "是"], // 面积 不符合
+    ["东海县某培训中心", "培训机构", 80, 3.2, 40, "是", "是", "是"], // 学校类型 不符合
+  ]);
+  sheet(wb, "主持人", "主持人条件审核表", [["姓名", "申报日期", "拥护党的领导、遵纪守法", "专业技术职称", "市级学科带头人", "省赛一等奖获奖时间", "专业引领和组织协调能力"]], [
+    ["王建国", "2024-09-01", "是", "中学高级教师", "否", "2021年5月20日", "是"], // 符合
+    ["李敏", "2024-09-01", "是", "中学二级教师", "是", "2019-09-01", "是"], // 符合 (学科带头人; exactly 5 years)
+    ["张伟", "2024-09-01", "是", "中学一级教师", "否", "2018-06-30", "是"], // prize too old
+  ]);
+  sheet(wb, "成员", "工作室成员条件审核表", [["姓名", "申报日期", "骨干教师级别", "县级二等奖以上获奖时间", "团队合作精神"]], [
+    ["陈静", 2024, "区级骨干教师", 2022, "是"],
+    ["杨帆", 2024, "市级骨干教师", 2021, "是"],
+    ["赵丽", 2024, "县级骨干", 2020, "是"],
+    ["孙强", 2024, "区级骨干教师", 2018, "是"], // 2018 < 2019
+    ["周敏", 2024, "校级", 2023, "是"], // 校级 is not county level
+    ["吴刚", 2024, "市级骨干教师", 2023, "否"], // team spirit
+  ]);
+  await save(wb, "申报资格.xlsx");
+}
+
+async function routine(): Promise<void> {
+  const wb = new ExcelJS.Workbook();
+  sheet(wb, "教师常规", "2024学年第一学期教学常规检查（听课、学月反思）", [["姓名", "教龄（年）", "听课次数", "学月反思篇数", "学期月数", "学月反思最少字数"]], [
+    ["陈老师", 12, "10次", 4, 4, 950], // 达标
+    ["刘老师", 2, 9, 4, 4, 1200], // new teacher needs 15 → 未达标
+    ["孙老师", 1, "１５", 4, 4, "860字"], // 达标
+    ["周老师", 6, 8, 3, 4, 820], // one reflection short
+    ["吴老师", 20, 8, 4, 4, 600], // reflection too short
+  ]);
+  await save(wb, "教学常规.xlsx");
+}
+
+async function main(): Promise<void> {
+  await assessmentEvidence();
+  await assessmentFlags();
+  await assessmentTwoRow();
+  await budget();
+  await application();
+  await routine();
+  console.log(`examples written to ${OUT}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
