@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+"use strict";
+// The command line runs the compiled engine (dist/node, built by `npm ci` through "prepare").
+const path = require("path");
+const fs = require("fs");
+const entry = path.join(__dirname, "..", "dist", "node", "cli", "main.js");
+if (!fs.existsSync(entry)) {
+  process.stderr.write("kj-assess 尚未编译：请先运行 npm ci（或 npm run prepare）。\nkj-assess is not built yet: run `npm ci` (or `npm run prepare`) first.\n");
+  process.exit(2);
+}
+require(entry)
+  .main(process.argv.slice(2))
+  .then((code) => {
+    process.exitCode = code;
+  })
+  .catch((e) => {
+    process.stderr.write(`kj-assess 出错（internal error）：${e && e.message ? e.message : e}\n`);
+    process.exitCode = 2;
+  });

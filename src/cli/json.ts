@@ -1,0 +1,77 @@
+/** The command line's JSON document (issue 5): one entry per checked sheet, or per file that failed. */
+import type { SheetResult } from "../engine/types";
+
+export interface IssueJson {
+  cell: string | null;
+  severity: "error" | "warning";
+  code: string;
+  message: string;
+  messageEn: string;
+  source: string | null;
+  text: string | null;
+}
+
+export interface RecordJson {
+  row: number;
+  label: string;
+  status: "ok" | "warning" | "error";
+  grade: string | null;
+  met: number | null;
+  total: number | null;
+  failed: string[];
+  hidden?: boolean;
+  issues: IssueJson[];
+}
+
+export interface SheetJson {
+  file: string;
+  sheet: string;
+  pack: string;
+  headerRow: number;
+  records: RecordJson[];
+  groups: { key: Record<string, string | number>; spent: number; limit: number; status: "ok" | "warning" | "error"; issues: IssueJson[] }[];
+  skipped: { row: number; reason: "blank" | "total" }[];
+  summary: { records: number; ok: number; warning: number; error: number; grades: Record<string, number> };
+  problems: IssueJson[];
+  interpretations: { id: string; text: string; source: string | null }[];
+}
+
+export interface ErrorJson {
+  file: string;
+  error: { code: string; message: string };
+}
+
+export type EntryJson = SheetJson | ErrorJson;
+
+function issueJson(i: SheetResult["problems"][number]): IssueJson {
+  return { cell: i.cell, severity: i.severity, code: i.code, message: i.message.zh, messageEn: i.message.en, source: i.source, text: i.text };
+}
+
+export function sheetJson(file: string, r: SheetResult): SheetJson {
+  return {
+    file,
+    sheet: r.sheet,
+    pack: r.pack,
+    headerRow: r.headerRow,
+    records: r.records.map((x) => ({
+      row: x.row,
+      label: x.label,
+      status: x.status,
+      grade: x.grade,
+      met: x.met,
+      total: x.total,
+      failed: x.failed,
+      ...(x.hidden ? { hidden: true } : {}),
+      issues: x.issues.map(issueJson),
+    })),
+    groups: r.groups.map((g) => ({ key: g.key, spent: g.spent, limit: g.limit, status: g.status, issues: g.issues.map(issueJson) })),
+    skipped: r.skipped,
+    summary: r.summary,
+    problems: r.problems.map(issueJson),
+    interpretations: r.interpretations.map((i) => ({ id: i.id, text: i.text.zh, source: i.source })),
+  };
+}
+
+export function isError(e: EntryJson): e is ErrorJson {
+  return "error" in e;
+}

@@ -1,0 +1,94 @@
+/**
+ * Checking a whole workbook file: read it, find the sheets that fit a pack, evaluate them. Pure
+ * (bytes in, plain data out) so the command line's workers and the standalone page share it.
+ */
+import { detectPacks, evaluateSheet, planResults } from "../engine";
+import type { ResultPlan } from "../engine/host";
+import type { SheetResult } from "../engine/types";
+import type { Pack } from "../packs/schema";
+import { readWorkbook, sheetGrid, type ReadError } from "./xlsx-read";
+
+export interface CheckOptions {
+  /** Use this pack for every sheet instead of detecting one. */
+  pack?: Pack;
+  /** Only this sheet. */
+  sheet?: string;
+  /** Also compute what an annotated copy would write. */
+  plans?: boolean;
+}
+
+export interface SheetCheck {
+  result: SheetResult;
+  plan?: ResultPlan;
+}
+
+export type FileCheck = { ok: true; sheets: SheetCheck[] } | { ok: false; error: { code: string; message: string } };
+
+export interface SheetSummary {
+  name: string;
+  state: string;
+  rows: number;
+  cols: number;
+  headerRow: number | null;
+  pack: string | null;
+  error?: ReadError;
+}
+
+export type FileInspect = { ok: true; sheets: SheetSummary[] } | { ok: false; error: { code: string; message: string } };
+
+export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptions = {}): FileCheck {
+  const r = readWorkbook(bytes);
+  if (!r.ok) return { ok: false, error: r.error };
+  const sheets: SheetCheck[] = [];
+  const chosen = opts.sheet !== undefined ? r.workbook.sheets.filter((s) => s.name === opts.sheet) : r.workbook.sheets;
+  if (opts.sheet !== undefined && chosen.length === 0) {
+    const names = r.workbook.sheets.map((s) => `“${s.name}”`).join("、");
+    return { ok: false, error: { code: "no-such-sheet", message: `工作簿中没有名为“${opts.sheet}”的工作表（有：${names}）` } };
+  }
+  const problems: string[] = [];
+  for (const entry of chosen) {
+    const g = sheetGrid(entry);
+    if (!g.ok) {
+      problems.push(`工作表“${entry.name}”：${g.error.message}`);
+      continue;
+    }
+    let pack = opts.pack;
+    if (!pack) {
+      const best = detectPacks(g.grid, packs)[0];
+      if (!best) continue;
+      pack = best.pack;
+    }
+    const result = evaluateSheet(g.grid, pack);
+    // With a pack forced, a sheet it does not fit is still reported (no-header), when asked for by name.
+    if (opts.pack && result.columns.length === 0 && opts.sheet === undefined) continue;
+    sheets.push(opts.plans ? { result, plan: planResults(g.grid, result, pack) } : { result });
+  }
+  if (sheets.length === 0) {
+    const detail = problems.length ? `；${problems.join("；")}` : "";
+    return {
+      ok: false,
+      error: {
+        code: problems.length ? "damaged" : "no-pack",
+        message: `没有找到符合任何规则包的工作表（no sheet matches a rule pack）${detail}`,
+      },
+    };
+  }
+  return { ok: true, sheets };
+}
+
+export function inspectWorkbook(bytes: Uint8Array, packs: Pack[]): FileInspect {
+  const r = readWorkbook(bytes);
+  if (!r.ok) return { ok: false, error: r.error };
+  return {
+    ok: true,
+    sheets: r.workbook.sheets.map((entry) => {
+      const g = sheetGrid(entry);
+      if (!g.ok) return { name: entry.name, state: entry.state, rows: 0, cols: 0, headerRow: null, pack: null, error: g.error };
+      const rows = g.grid.rows.length;
+      let cols = 0;
+      for (const row of g.grid.rows) if (row.length > cols) cols = row.length;
+      const best = detectPacks(g.grid, packs)[0];
+      return { name: entry.name, state: entry.state, rows, cols, headerRow: best ? best.match.headerRow : null, pack: best ? best.pack.id : null };
+    }),
+  };
+}
