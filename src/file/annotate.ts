@@ -7,7 +7,7 @@
 import ExcelJS from "exceljs";
 import { unzipSync } from "fflate";
 import { parseA1 } from "../engine/address";
-import type { ResultPlan } from "../engine/host";
+import type { ResultPlan, SheetPlan } from "../engine/host";
 import { MARK_FILL } from "../engine/output";
 
 const LOSSY_PARTS = /(^|\/)(charts|drawings|pivotTables|pivotCache|vbaProject\.bin|externalLinks|slicers|slicerCaches|timelines|activeX|ctrlProps|embeddings|customXml|threadedComments|persons)(\/|$)/i;
@@ -30,7 +30,24 @@ function argb(hex: string): string {
   return `FF${hex.replace("#", "").toUpperCase()}`;
 }
 
-export async function annotatedCopy(original: Uint8Array, plans: ResultPlan[]): Promise<Uint8Array | AnnotateError> {
+/** Adds a sheet the add-in made (summary, template, results moved aside) to a workbook being saved. */
+export function addSheetPlan(wb: ExcelJS.Workbook, plan: SheetPlan): void {
+  const ws = wb.addWorksheet(plan.name);
+  // Plain strings are stored as strings: text that starts with = + - @ never becomes a formula.
+  for (const row of plan.rows) ws.addRow(row);
+  for (const r of plan.headerRows ?? []) ws.getRow(r).font = { bold: true };
+  plan.widths?.forEach((w, i) => (ws.getColumn(i + 1).width = w));
+  for (const f of plan.numberFormats ?? []) {
+    const m = /^([A-Z]+)\d*(?::([A-Z]+)\d*)?$/.exec(f.range.replace(/\$/g, ""));
+    if (m) ws.getColumn(m[1]).numFmt = f.format;
+  }
+  for (const v of plan.validations ?? []) {
+    const list = `"${v.list.join(",")}"`;
+    if (list.length <= 255) (ws as unknown as { dataValidations: { add(range: string, dv: object): void } }).dataValidations.add(v.range, { type: "list", allowBlank: true, formulae: [list] });
+  }
+}
+
+export async function annotatedCopy(original: Uint8Array, plans: ResultPlan[], sheets: SheetPlan[] = []): Promise<Uint8Array | AnnotateError> {
   let lossy: string[];
   try {
     lossy = lossyParts(original);
@@ -44,7 +61,7 @@ export async function annotatedCopy(original: Uint8Array, plans: ResultPlan[]): 
   const wb = new ExcelJS.Workbook();
   try {
     // A copy: exceljs must never see (or keep) the caller's buffer.
-    await wb.xlsx.load(Buffer.from(original.slice()) as unknown as ArrayBuffer);
+    await wb.xlsx.load(original.slice().buffer);
   } catch (e) {
     return { error: { code: "cannot-resave", message: `此工作簿无法另存（cannot re-save）：${(e as Error).message}` } };
   }
@@ -66,6 +83,7 @@ export async function annotatedCopy(original: Uint8Array, plans: ResultPlan[]): 
       ws.getCell(at.row, at.col).fill = { type: "pattern", pattern: "solid", fgColor: { argb: argb(MARK_FILL[m.severity]) } };
     }
   }
+  for (const sheet of sheets) if (!wb.getWorksheet(sheet.name)) addSheetPlan(wb, sheet);
   const out = await wb.xlsx.writeBuffer();
   return new Uint8Array(out as ArrayBuffer);
 }
