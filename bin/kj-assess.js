@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 "use strict";
-// The command line runs the compiled engine (dist/node, built by `npm ci` through "prepare").
+// The command line runs the compiled engine (lib/, built by `npm ci` through "prepare").
 const path = require("path");
 const fs = require("fs");
-const entry = path.join(__dirname, "..", "dist", "node", "cli", "main.js");
+const entry = path.join(__dirname, "..", "lib", "cli", "main.js");
 if (!fs.existsSync(entry)) {
   process.stderr.write("kj-assess 尚未编译：请先运行 npm ci（或 npm run prepare）。\nkj-assess is not built yet: run `npm ci` (or `npm run prepare`) first.\n");
   process.exit(2);

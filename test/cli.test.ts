@@ -25,7 +25,7 @@ const sha = (f: string) => crypto.createHash("sha256").update(fs.readFileSync(f)
 let tmp: string;
 
 beforeAll(() => {
-  if (!fs.existsSync(path.join(ROOT, "dist", "node", "cli", "main.js"))) {
+  if (!fs.existsSync(path.join(ROOT, "lib", "cli", "main.js"))) {
     execFileSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.node.json"], { cwd: ROOT });
   }
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kj-cli-"));

@@ -38,7 +38,7 @@ export interface PoolOptions {
 }
 
 /**
- * The compiled worker sits beside this module in dist/node. Under ts-jest there is no compiled
+ * The compiled worker sits beside this module in lib/ (tsc -p tsconfig.node.json). Under ts-jest there is no compiled
  * file; the bootstrap then installs a transpiling require hook first (see worker-boot.js).
  */
 function workerScript(): { file: string; argv: string[] } {
