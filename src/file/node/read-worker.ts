@@ -1,0 +1,35 @@
+/**
+ * The reading worker behind read-file.ts: one file at a time, parsed here so a file that hangs
+ * or eats memory can be stopped (the parent terminates this thread) without taking the caller
+ * down. What it posts back is plain data (structured-clonable): no functions, no class instances.
+ */
+import * as fs from "fs";
+import { parentPort } from "worker_threads";
+import { readWorkbook, sheetGrid } from "../xlsx-read";
+import type { ReadJob, WorkerReply } from "./read-file";
+
+function run(job: ReadJob): WorkerReply {
+  const bytes = new Uint8Array(fs.readFileSync(job.path));
+  const r = readWorkbook(bytes);
+  if (!r.ok) return { ok: false, error: r.error };
+  const sheets = r.workbook.sheets.map((entry) => {
+    const g = sheetGrid(entry);
+    if (!g.ok) return { name: entry.name, state: entry.state, error: g.error };
+    if (job.mode === "grids") return { name: entry.name, state: entry.state, grid: g.grid };
+    let cols = 0;
+    for (const row of g.grid.rows) if (row.length > cols) cols = row.length;
+    return { name: entry.name, state: entry.state, rows: g.grid.rows.length, cols };
+  });
+  return { ok: true, date1904: r.workbook.date1904, sheets };
+}
+
+parentPort!.on("message", (job: ReadJob) => {
+  let reply: WorkerReply;
+  try {
+    reply = run(job);
+  } catch (e) {
+    // readWorkbook never throws; this is the file system (removed, unreadable) or an engine bug.
+    reply = { ok: false, error: { code: "unreadable-file", message: `无法读取文件（cannot read file）：${e instanceof Error ? e.message : String(e)}` } };
+  }
+  parentPort!.postMessage(reply);
+});
