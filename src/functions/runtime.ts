@@ -32,10 +32,10 @@ type Runtime = {
 };
 
 function runtime(): Runtime | undefined {
-  return (globalThis as { CustomFunctions?: Runtime }).CustomFunctions;
+  return (globalThis as unknown as { CustomFunctions?: Runtime }).CustomFunctions;
 }
 
-if (!runtime()) (globalThis as { CustomFunctions?: Runtime }).CustomFunctions = { associate: () => undefined };
+if (!runtime()) (globalThis as unknown as { CustomFunctions?: Runtime }).CustomFunctions = { associate: () => undefined };
 else if (typeof runtime()!.associate !== "function") runtime()!.associate = () => undefined;
 
 /** The error a formula shows: #VALUE! or #N/A in the cell, `message` in the cell's error tooltip. */
