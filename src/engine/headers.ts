@@ -871,6 +871,12 @@ export function matchHeaderTexts(
   headers: string[],
   pack: Pack,
 ): { layout: string; columns: { field: string; index: number; confidence: number }[]; unmatched: string[] } {
+  // A column of formulas passes the same header row on every row: match it once.
+  let memo = textMatches.get(pack);
+  if (!memo) textMatches.set(pack, (memo = new Map()));
+  const key = headers.map((h) => (typeof h === "string" ? h : cellText((h ?? null) as CellValue))).join("\u0000");
+  const hit = memo.get(key);
+  if (hit) return hit;
   const columns: HeaderColumn[] = [];
   headers.forEach((raw, i) => {
     const text = typeof raw === "string" ? raw.trim() : raw === null || raw === undefined ? "" : cellText(raw as CellValue).trim();
@@ -878,12 +884,17 @@ export function matchHeaderTexts(
     if (norm) columns.push({ col: i + 1, text, candidates: [{ norm, weight: 1 }] });
   });
   const fit = bestLayout(pack, columns, { sheetName: "", title: "", samples: null, mapping: [] });
-  return {
+  const out = {
     layout: fit.layout.id,
     columns: fit.picks.map((p) => ({ field: p.field, index: p.col - 1, confidence: p.confidence })).sort((a, b) => a.index - b.index),
     unmatched: fit.unmatched,
   };
+  if (memo.size >= 1000) memo.clear();
+  memo.set(key, out);
+  return out;
 }
+
+const textMatches = new WeakMap<Pack, Map<string, ReturnType<typeof matchHeaderTexts>>>();
 
 /**
  * A pack fits a sheet when its required fields are, on average, at least this well matched: about
