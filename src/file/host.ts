@@ -139,3 +139,6 @@ export class FileWorkbookHost implements WorkbookHost {
     return [...this.sheets];
   }
 }
+
+/** The annotated copy of the original file (result columns, marks, added sheets), edited in place of re-saved: see resave.ts. */
+export { toAnnotatedCopy, type ResaveError } from "./resave";
