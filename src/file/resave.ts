@@ -308,7 +308,7 @@ function editSheet(xml: string, sheetName: string, targets: Map<number, Map<numb
     if (!Number.isInteger(r) || r < 1) refuse(`工作表“${sheetName}”有未写行号的行`);
     return { el, r };
   });
-  const edits: { at: number; end: number; text: string }[] = [];
+  const edits: { at: number; end: number; text: string; seq: number }[] = [];
   const byRow = new Map(rows.map((x) => [x.r, x]));
   const sortedTargets = [...targets.keys()].sort((a, b) => a - b);
   let maxCol = 0;
@@ -325,14 +325,14 @@ function editSheet(xml: string, sheetName: string, targets: Map<number, Map<numb
     if (!existing) {
       const cells = cols.map((c) => newCell(c, want.get(c)!, 0)).join("");
       const after = rows.find((x) => x.r > rowNo);
-      edits.push({ at: after ? after.el.start : sd.closeStart, end: after ? after.el.start : sd.closeStart, text: `<${p}row r="${rowNo}">${cells}</${p}row>` });
+      edits.push({ at: after ? after.el.start : sd.closeStart, end: after ? after.el.start : sd.closeStart, text: `<${p}row r="${rowNo}">${cells}</${p}row>`, seq: edits.length });
       continue;
     }
     const { el } = existing;
     // spans is an optional hint of the row's column range; ours may fall outside it.
     const rowTag = dropAttr(el.tag, "spans");
     if (el.selfClosing) {
-      edits.push({ at: el.start, end: el.end, text: `${rowTag.slice(0, -2)}>${cols.map((c) => newCell(c, want.get(c)!, 0)).join("")}</${p}row>` });
+      edits.push({ at: el.start, end: el.end, text: `${rowTag.slice(0, -2)}>${cols.map((c) => newCell(c, want.get(c)!, 0)).join("")}</${p}row>`, seq: edits.length });
       continue;
     }
     const cells = elements(xml, p, "c", el.tagEnd, el.closeStart).map((c) => {
@@ -370,9 +370,10 @@ function editSheet(xml: string, sheetName: string, targets: Map<number, Map<numb
     // Cells after the last existing one go before anything else the row holds (extLst).
     rebuilt += pending.map((k) => newCell(k, want.get(k)!, 0)).join("");
     rebuilt += xml.slice(cursor, el.closeStart);
-    edits.push({ at: el.start, end: el.end, text: `${rowTag}${rebuilt}</${p}row>` });
+    edits.push({ at: el.start, end: el.end, text: `${rowTag}${rebuilt}</${p}row>`, seq: edits.length });
   }
-  edits.sort((a, b) => b.at - a.at || b.end - a.end);
+  // Back to front; rows inserted at one place go in row order (the later one is inserted first).
+  edits.sort((a, b) => b.at - a.at || b.seq - a.seq);
   for (const e of edits) xml = xml.slice(0, e.at) + e.text + xml.slice(e.end);
   // The declared extent grows to cover what we wrote (readers like ours ignore it; Excel uses it as a hint).
   const dim = elements(xml, p, "dimension", 0, xml.length)[0];
@@ -453,17 +454,20 @@ function addSheets(files: Files, parts: ReturnType<typeof workbookParts>, plans:
     let name = plan.name.slice(0, 31);
     for (let n = 2; names.has(name.toLowerCase()); n++) name = `${plan.name.slice(0, 31 - String(n).length - 2)}(${n})`;
     names.add(name.toLowerCase());
+    // sheetN.xml, as Excel names them: some readers (exceljs among them) find sheets by that pattern.
     let n = 1;
-    while (keyOf(files, `${dir}worksheets/kj-sheet${n}.xml`)) n++;
-    const key = `${dir}worksheets/kj-sheet${n}.xml`;
+    while (keyOf(files, `${dir}worksheets/sheet${n}.xml`)) n++;
+    const key = `${dir}worksheets/sheet${n}.xml`;
     let rid = `rIdKj${i + 1}`;
     for (let k = 1; rels.includes(`Id="${rid}"`); k++) rid = `rIdKj${i + 1}_${k}`;
     files[key] = enc.encode(newSheetXml(plan, styles));
-    rels = rels.replace(new RegExp(`</${rp}Relationships>\\s*$`), `<${rp}Relationship Id="${rid}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/kj-sheet${n}.xml"/></${rp}Relationships>`);
-    ct = ct.replace(new RegExp(`</${cp}Types>\\s*$`), `<${cp}Override PartName="/${key}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></${cp}Types>`);
+    const rels2 = rels.replace(new RegExp(`</${rp}Relationships>\\s*$`), `<${rp}Relationship Id="${rid}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${n}.xml"/></${rp}Relationships>`);
+    const ct2 = ct.replace(new RegExp(`</${cp}Types>\\s*$`), `<${cp}Override PartName="/${key}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></${cp}Types>`);
+    if (rels2 === rels || ct2 === ct) refuse("关系或内容类型部件的结尾无法识别");
+    rels = rels2;
+    ct = ct2;
     add += `<${wp}sheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" name="${xmlAttr(name)}" sheetId="${++sheetId}" r:id="${rid}"/>`;
   }
-  if (!rels.includes("kj-sheet") || !ct.includes("kj-sheet")) refuse("关系或内容类型部件的结尾无法识别");
   wb = wb.slice(0, sheetsEl.closeStart) + add + wb.slice(sheetsEl.closeStart);
   files[wbKey] = enc.encode(wb);
   files[relsKey!] = enc.encode(rels);

@@ -44,7 +44,7 @@ export function buildXlsx(spec: BookSpec): Uint8Array {
     "xl/_rels/workbook.xml.rels",
     `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${rels}<Relationship Id="rId${n + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId${n + 2}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
   );
-  spec.sheets.forEach((s, i) => put(`xl/worksheets/sheet${i + 1}.xml`, s.xml.includes("<worksheet") ? s.xml : `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet ${NS}><sheetData>${s.xml}</sheetData></worksheet>`));
+  spec.sheets.forEach((s, i) => put(`xl/worksheets/sheet${i + 1}.xml`, /<(\w+:)?worksheet[\s>]/.test(s.xml) ? s.xml : `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet ${NS}><sheetData>${s.xml}</sheetData></worksheet>`));
   const shared = spec.shared ?? [];
   put("xl/sharedStrings.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="${shared.length}" uniqueCount="${shared.length}">${shared.map((x) => `<si>${x}</si>`).join("")}</sst>`);
   put("xl/styles.xml", spec.styles ?? MIN_STYLES);
