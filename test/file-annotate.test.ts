@@ -8,7 +8,7 @@ import * as path from "path";
 import ExcelJS from "exceljs";
 import { strToU8, unzipSync } from "fflate";
 import { evaluateSheet, planResults } from "../src/engine";
-import type { ResultPlan } from "../src/engine/host";
+import type { ResultPlan, WorkbookHost } from "../src/engine/host";
 import { MARK_FILL } from "../src/engine/output";
 import type { CellValue } from "../src/engine/types";
 import { getPack } from "../src/packs";
@@ -241,7 +241,7 @@ describe("FileWorkbookHost with the annotated copy", () => {
     const host = new FileWorkbookHost(bytes);
     await host.saveSettings({ pack: "studio-assessment", params: { minPrizes: 2 } });
     expect(await host.loadSettings()).toEqual({ pack: "studio-assessment", params: { minPrizes: 2 } });
-    await host.selectCell("2024年度考核", "A1");
+    await (host as WorkbookHost).selectCell("2024年度考核", "A1");
     expect(host.resultPlans()).toEqual([]);
   });
 });
