@@ -2,13 +2,14 @@
  * The command line as a user runs it: the compiled bin (built by `npm ci` through "prepare"),
  * real example workbooks, a real folder, the third-party corpus.
  */
-import { execFileSync, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import ExcelJS from "exceljs";
 import { readWorkbook, sheetGrid } from "../src/file/xlsx-read";
+import { progress } from "../src/cli/main";
 
 const ROOT = path.resolve(__dirname, "..");
 const BIN = path.join(ROOT, "bin", "kj-assess.js");
@@ -25,9 +26,10 @@ const sha = (f: string) => crypto.createHash("sha256").update(fs.readFileSync(f)
 let tmp: string;
 
 beforeAll(() => {
-  if (!fs.existsSync(path.join(ROOT, "lib", "cli", "main.js"))) {
-    execFileSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.node.json"], { cwd: ROOT });
-  }
+  // Always rebuild, as `npm ci` does through "prepare": a stale lib/ would test yesterday's code.
+  // Type errors elsewhere in the tree still emit JavaScript; only a missing entry point is fatal.
+  spawnSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.node.json"], { cwd: ROOT, encoding: "utf8" });
+  if (!fs.existsSync(path.join(ROOT, "lib", "cli", "main.js"))) throw new Error("tsc -p tsconfig.node.json did not produce lib/cli/main.js");
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kj-cli-"));
 }, 120_000);
 
@@ -62,13 +64,29 @@ describe("kj-assess check", () => {
     expect(entry.skipped).toEqual([{ row: 7, reason: "blank" }, { row: 12, reason: "total" }]);
     expect(entry.summary).toMatchObject({ records: 8, grades: { 优秀: 4, 合格: 2, 不合格: 2 } });
     const budget = doc.files.find((f: { pack?: string }) => f.pack === "studio-budget");
-    expect(budget.groups).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ key: { studio: "墟沟工作室", year: 2024 }, spent: 23300, limit: 10000, status: "error" }),
-        expect.objectContaining({ key: { studio: "新海工作室", year: 2024 }, spent: 11800, limit: 12000, status: "warning" }),
-      ]),
-    );
+    expect(budget.groups.map((g: { key: unknown; spent: number; limit: number; status: string }) => [g.key, g.spent, g.limit, g.status])).toEqual([
+      [{ studio: "新海工作室", year: 2024 }, 11800, 12000, "warning"],
+      [{ studio: "墟沟工作室", year: 2024 }, 23300, 10000, "error"],
+      [{ studio: "白塔工作室", year: 2024 }, 300, 10000, "ok"],
+      [{ studio: "赣榆工作室", year: 2024 }, 8900, 10000, "ok"],
+    ]);
+    expect(Object.keys(budget.groups[0])).toEqual(expect.arrayContaining(["key", "spent", "limit", "status"]));
+    expect(Object.keys(budget.summary)).toEqual(expect.arrayContaining(["records", "ok", "warning", "error", "grades"]));
     expect(doc.files.filter((f: { pack?: string }) => f.pack === "studio-application").map((f: { sheet: string }) => f.sheet)).toEqual(["学校", "主持人", "成员"]);
+    expect(doc.files.filter((f: { pack?: string }) => f.pack === "teacher-routine").map((f: { sheet: string }) => f.sheet)).toEqual(["教师常规", "教研员", "外出考察"]);
+    // Every example file, every sheet a pack fits, in name order; nothing unreadable.
+    expect(doc.files.map((f: { file: string; sheet: string }) => `${path.basename(f.file)}/${f.sheet}`)).toEqual([
+      "教学常规.xlsx/教师常规",
+      "教学常规.xlsx/教研员",
+      "教学常规.xlsx/外出考察",
+      "申报资格.xlsx/学校",
+      "申报资格.xlsx/主持人",
+      "申报资格.xlsx/成员",
+      "经费支出.xlsx/经费支出",
+      "考核-两行表头.xlsx/考核",
+      "考核-证据数量.xlsx/2024年度考核",
+      "考核-逐条是否.xlsx/逐条考核",
+    ]);
   });
 
   test("readable Chinese output by default", () => {
@@ -76,7 +94,9 @@ describe("kj-assess check", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("名师工作室年度考核（表头第 2 行，8 条记录）");
     expect(r.stdout).toContain("“若干”无法识别为个数〔第十六条（六）〕");
-    expect(r.stdout).toMatch(/合计：1 个文件，1 张工作表/);
+    expect(r.stdout).toContain("跳过 第 7 行（空行）、第 12 行（合计行）");
+    expect(r.stdout).toMatch(/  8 +灌云县实验中学科技教育名师工作室 +合格 +8\/10 +需核实 +二、六\n/);
+    expect(r.stdout).toContain("合计：1 个文件，1 张工作表，8 条记录；通过 5，需核实 1，不通过 2");
   });
 
   test("exit 0 when no record is an error; text that looks like a formula stays text", async () => {
@@ -96,9 +116,14 @@ describe("kj-assess check", () => {
     const r = run(["check", bad, "examples/教学常规.xlsx", empty, "--json"]);
     expect(r.code).toBe(2);
     const doc = JSON.parse(r.stdout);
+    expect(doc.files).toHaveLength(1 + 3 + 1);
     expect(doc.files[0]).toEqual({ file: bad, error: { code: "not-a-workbook", message: expect.stringContaining("不是 Excel 工作簿") } });
-    expect(doc.files[1]).toMatchObject({ pack: "teacher-routine" });
-    expect(doc.files[2].error.code).toBe("not-a-workbook");
+    expect(doc.files.slice(1, 4).map((f: { pack: string; sheet: string }) => [f.pack, f.sheet])).toEqual([
+      ["teacher-routine", "教师常规"],
+      ["teacher-routine", "教研员"],
+      ["teacher-routine", "外出考察"],
+    ]);
+    expect(doc.files[4]).toEqual({ file: empty, error: { code: "not-a-workbook", message: expect.stringContaining("0 字节") } });
   });
 
   test("folders are walked recursively", () => {
@@ -108,7 +133,59 @@ describe("kj-assess check", () => {
     fs.writeFileSync(path.join(dir, "说明.txt"), "not a workbook, not picked up");
     const r = run(["check", path.join(tmp, "县区"), "--json"]);
     const doc = JSON.parse(r.stdout);
-    expect(doc.files.map((f: { file: string }) => path.basename(f.file))).toEqual(["教学常规.xlsx"]);
+    expect(doc.files.map((f: { file: string; sheet: string }) => [path.relative(tmp, f.file), f.sheet])).toEqual([
+      [path.join("县区", "海州区", "教学常规.xlsx"), "教师常规"],
+      [path.join("县区", "海州区", "教学常规.xlsx"), "教研员"],
+      [path.join("县区", "海州区", "教学常规.xlsx"), "外出考察"],
+    ]);
+  });
+
+  test("an Excel lock file (~$…) in a folder is reported as what it is, a missing path as not found; the rest still checked, exit 2", () => {
+    const dir = path.join(tmp, "上交材料");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(path.join(EXAMPLES, "考核-逐条是否.xlsx"), path.join(dir, "考核-逐条是否.xlsx"));
+    // What Excel writes while 考核-逐条是否.xlsx is open: the user's name, padded, not a zip.
+    fs.writeFileSync(path.join(dir, "~$考核-逐条是否.xlsx"), Buffer.concat([Buffer.from([6]), Buffer.from("wangjg", "latin1"), Buffer.alloc(155, 0x20)]));
+    const gone = path.join(tmp, "没有这个文件夹");
+    const r = run(["check", dir, gone, "--json"]);
+    expect(r.code).toBe(2);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.files.map((f: { file: string }) => path.basename(f.file))).toEqual(["没有这个文件夹", "~$考核-逐条是否.xlsx", "考核-逐条是否.xlsx"]);
+    expect(doc.files[0]).toEqual({ file: gone, error: { code: "not-found", message: expect.stringContaining(gone) } });
+    expect(doc.files[1].error.code).toBe("not-a-workbook");
+    expect(doc.files[1].error.message).toContain("临时锁定文件");
+    expect(doc.files[2]).toMatchObject({ sheet: "逐条考核", summary: { records: 10 } });
+    const text = run(["check", dir]);
+    expect(text.code).toBe(2);
+    expect(text.stdout).toContain("锁定文件");
+    expect(text.stdout).toContain("无法检查的文件 1 个");
+  });
+
+  test("the report never lands on an input; a report that cannot be written is exit 2 with a message", () => {
+    const input = path.join(tmp, "别覆盖我.xlsx");
+    fs.copyFileSync(path.join(EXAMPLES, "教学常规.xlsx"), input);
+    const before = sha(input);
+    const onInput = run(["check", input, "--report", input]);
+    expect(onInput.code).toBe(2);
+    expect(onInput.stderr).toContain("不能写到正在检查的文件上");
+    expect(sha(input)).toBe(before);
+    expect(run(["check", input, "--report", path.join(tmp, "报告.txt")]).code).toBe(2);
+    const nowhere = run(["check", input, "--report", path.join(tmp, "不存在的文件夹", "报告.xlsx")]);
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toContain("无法写出汇总报告");
+    expect(sha(input)).toBe(before);
+  });
+
+  test("help: exit 0 with the usage; no command at all: the usage on stderr, exit 2", () => {
+    const help = run(["check", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("kj-assess check <文件或文件夹...>");
+    expect(help.stdout).toContain("studio-budget（");
+    const none = run([]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("用法");
+    expect(run(["check", "examples", "--no-such-option"]).code).toBe(2);
+    expect(run(["inspect", "examples", "--report", path.join(tmp, "x.xlsx")]).code).toBe(2);
   });
 
   test("--pack and --sheet choose; bad arguments exit 2", () => {
@@ -136,14 +213,25 @@ describe("kj-assess check", () => {
     await wb.xlsx.readFile(report);
     expect(wb.worksheets.map((w) => w.name)).toEqual(["汇总", "问题清单", "经费"]);
     const summary = wb.getWorksheet("汇总")!;
-    expect(summary.getRow(1).values).toEqual(expect.arrayContaining(["文件", "工作表", "行", "名称", "等级/结论"]));
-    expect(summary.rowCount).toBe(1 + 8 + 6 + 2 + 10 + 3 + 3 + 6 + 5);
+    expect((summary.getRow(1).values as unknown[]).slice(1)).toEqual(["文件", "工作表", "规则包", "行", "名称", "等级/结论", "达标条数", "满分条数", "未达标项", "状态", "隐藏行", "说明"]);
+    // One line per record of every example: routine 9+4+3, application 3+3+6, budget 14, assessments 7+8+10.
+    expect(summary.rowCount).toBe(1 + 16 + 12 + 14 + 7 + 8 + 10);
+    const line = (summary.getSheetValues() as unknown[][]).find((v) => v && String(v[1]).endsWith("考核-证据数量.xlsx") && v[4] === 8)!;
+    expect(line.slice(2)).toEqual(["2024年度考核", "studio-assessment", 8, "灌云县实验中学科技教育名师工作室", "合格", 8, 10, "二、六", "需核实", undefined, expect.stringContaining("若干")]);
+    const routine = (summary.getSheetValues() as unknown[][]).find((v) => v && v[2] === "教师常规" && v[4] === 4)!;
+    expect(routine[9]).toBe("每学期听课次数达标（教龄不足3年者15次，其他8次）");
     const issues = wb.getWorksheet("问题清单")!;
     const texts = issues.getSheetValues().flat().filter((v) => typeof v === "string") as string[];
     expect(texts.some((t) => t.includes("“若干”无法识别为个数"))).toBe(true);
     expect(texts).toContain("第二十一条");
+    const unreadable = (issues.getSheetValues() as unknown[][]).find((v) => v && v[3] === "J8")!;
+    expect(unreadable.slice(4)).toEqual([8, "灌云县实验中学科技教育名师工作室", "错误", "unreadable", expect.stringContaining("若干"), "若干", "第十六条（六）"]);
     const money = wb.getWorksheet("经费")!;
-    expect(money.rowCount).toBe(1 + 3);
+    expect(money.rowCount).toBe(1 + 4);
+    const moneyRows = money.getSheetValues() as unknown[][];
+    const over = moneyRows.findIndex((v) => v && v[3] === "墟沟工作室");
+    expect(moneyRows[over].slice(3, 9)).toEqual(["墟沟工作室", 2024, 23300, 10000, 2.33, "不通过"]);
+    expect(money.getCell(`G${over}`).numFmt).toBe("0.0%");
 
     const copies = fs.readdirSync(annotated).sort();
     expect(copies).toContain("考核-证据数量-校验.xlsx");
@@ -157,7 +245,40 @@ describe("kj-assess check", () => {
     const gradeCol = header.indexOf("等级");
     expect(g.grid.rows[2][gradeCol]).toBe("优秀");
     expect(g.grid.rows[3][1]).toBe("连云区墟沟中学科技教育名师工作室");
+
+    // A second run into the same folder never overwrites the first run's copies.
+    const firstCopy = sha(path.join(annotated, "考核-证据数量-校验.xlsx"));
+    expect(run(["check", "examples/考核-证据数量.xlsx", "--annotate", annotated]).code).toBe(1);
+    expect(fs.existsSync(path.join(annotated, "考核-证据数量-校验-2.xlsx"))).toBe(true);
+    expect(sha(path.join(annotated, "考核-证据数量-校验.xlsx"))).toBe(firstCopy);
+    expect(inputs.map(sha)).toEqual(before);
   }, 120_000);
+});
+
+describe("the progress line", () => {
+  function runAt(tty: boolean, times: number[]): string {
+    let out = "";
+    let clock = 0;
+    const tick = progress({ out: () => undefined, err: (s) => (out += s), tty }, times.length, () => clock);
+    times.forEach((t, i) => {
+      clock = t;
+      tick(i + 1);
+    });
+    return out;
+  }
+
+  test("silent for short runs, on a terminal and in a log", () => {
+    expect(runAt(true, [200, 500, 900])).toBe("");
+    expect(runAt(false, [1000, 3000, 4900])).toBe("");
+  });
+
+  test("a terminal gets one line rewritten in place after the first second", () => {
+    expect(runAt(true, [500, 1500, 2500])).toBe("\r已处理 2/3 个文件…\r已处理 3/3 个文件…\n");
+  });
+
+  test("a log gets a line every five seconds and the last count", () => {
+    expect(runAt(false, [2000, 5000, 6000, 11000, 12000])).toBe("已处理 2/5 个文件…\n已处理 4/5 个文件…\n已处理 5/5 个文件…\n");
+  });
 });
 
 describe("kj-assess inspect", () => {
@@ -170,6 +291,16 @@ describe("kj-assess inspect", () => {
       ["主持人", "studio-application", 2],
       ["成员", "studio-application", 2],
     ]);
+  });
+
+  test("readable listing by default; a bad file is listed with its reason and exit 2", () => {
+    const bad = path.join(tmp, "损坏.xlsx");
+    fs.writeFileSync(bad, fs.readFileSync(path.join(EXAMPLES, "经费支出.xlsx")).subarray(0, 1500));
+    const r = run(["inspect", "examples/经费支出.xlsx", bad]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/经费支出 +\d+ 行 × 7 列 +studio-budget（工作室经费使用），表头第 2 行/);
+    expect(r.stdout).toMatch(/损坏\.xlsx\n  ✗ .+（damaged）/);
+    expect(r.stdout).toContain("合计：2 个文件，能打开 1 个，无法读取 1 个");
   });
 
   const corpusTest = fs.existsSync(CORPUS) ? test : test.skip;

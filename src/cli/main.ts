@@ -9,6 +9,8 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { getPack, builtinPacks } from "../packs";
 import { runTasks, type Task, type TaskResult } from "../file/node/pool";
+import type { SheetSummary } from "../file/check";
+import { errorLines, inspectLines, sheetTable } from "./format";
 import { isError, type EntryJson, type SheetJson } from "./json";
 import { writeReport } from "./report";
 
@@ -29,14 +31,30 @@ const USAGE = `用法（usage）:
   kj-assess check <文件或文件夹...> [--pack <规则包>] [--sheet <工作表>] [--json] [--report <汇总.xlsx>] [--annotate <文件夹>]
   kj-assess inspect <文件或文件夹...> [--json]
 
+  check     逐行校验：等级/结论、未达标项、问题单元格（check every record）
+  inspect   列出每个文件的工作表、行列数、表头行和适用的规则包（list sheets and the pack that fits）
+  文件夹会逐层查找 .xlsx / .xlsm；Excel/WPS 的临时锁定文件（~$开头）按无法读取报告
+  --pack      指定规则包（默认按表头自动选择）        use this rule pack (default: detected)
+  --sheet     只检查这张工作表（默认所有适用的表）    only this sheet (default: every sheet a pack fits)
+  --json      输出 JSON                               JSON on stdout
+  --report    另存汇总报告：汇总、问题清单、经费      write a report workbook
+  --annotate  在此文件夹另存带校验结果的副本（原文件不改动）  write annotated copies there; inputs are never changed
+
 规则包（packs）: ${builtinPacks().map((p) => `${p.id}（${p.name.zh}）`).join("、")}
-退出码（exit）: 0 没有不通过的记录；1 有不通过的记录；2 有文件无法读取或参数有误
+退出码（exit）: 0 没有不通过的记录；1 有不通过的记录；2 有文件无法读取或参数有误（其余文件照常检查）
 `;
 
 const WORKBOOK = /\.(xlsx|xlsm)$/i;
 
+/**
+ * Lock files (`~$名单.xlsx`) that Excel and WPS leave beside a workbook someone has open are picked
+ * up like any other .xlsx and reported as an error — not skipped: they mean a submission may be
+ * open and mid-edit, which the official should know — with a message that says what they are.
+ */
+const LOCK_FILE = /^~\$/;
+
 /** Files given, and the workbooks inside folders given (recursively, in name order). */
-function collect(inputs: string[], io: Io): { files: string[]; missing: string[] } {
+function collect(inputs: string[]): { files: string[]; missing: string[] } {
   const files: string[] = [];
   const missing: string[] = [];
   const walk = (dir: string) => {
@@ -57,62 +75,38 @@ function collect(inputs: string[], io: Io): { files: string[]; missing: string[]
     if (st.isDirectory()) walk(input);
     else files.push(input);
   }
-  void io;
   return { files, missing };
 }
 
-/** Width on a terminal: CJK characters take two columns. */
-function width(s: string): number {
-  let w = 0;
-  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
-  return w;
+function lockFileError(file: string): TaskResult {
+  const of = path.basename(file).replace(LOCK_FILE, "");
+  return {
+    kind: "error",
+    file,
+    error: { code: "not-a-workbook", message: `这是 Excel/WPS 打开“${of}”时留下的临时锁定文件，不是工作簿；关闭该工作簿后再检查（lock file, not a workbook）` },
+  };
 }
 
-/** Pads to n columns, cutting with … so one column's text never runs into the next. */
-function pad(s: string, n: number): string {
-  let t = s;
-  while (width(t) > n - 1 && t.length > 1) t = t.slice(0, -2) + "…";
-  return t + " ".repeat(Math.max(0, n - width(t)));
-}
-
-const STATUS: Record<string, string> = { ok: "通过", warning: "需核实", error: "不通过" };
-
-function table(e: SheetJson): string {
-  const pack = getPack(e.pack);
-  const lines: string[] = [];
-  lines.push(`\n${e.file} ／ ${e.sheet} — ${pack?.name.zh ?? e.pack}（表头第 ${e.headerRow} 行，${e.summary.records} 条记录）`);
-  const graded = e.records.some((r) => r.met !== null);
-  lines.push(`  ${pad("行", 5)}${pad("名称", 34)}${pad("结论", 8)}${graded ? pad("达标", 7) : ""}${pad("状态", 8)}未达标项`);
-  for (const r of e.records) {
-    const met = graded ? pad(r.met === null ? "" : `${r.met}/${r.total}`, 7) : "";
-    const failed = r.failed.map((id) => (/^[一二三四五六七八九十]+$/.test(id) ? id : pack?.criteria.find((c) => c.id === id)?.name.zh ?? id));
-    lines.push(`  ${pad(String(r.row), 5)}${pad(r.label + (r.hidden ? "（隐藏行）" : ""), 34)}${pad(r.grade ?? "", 8)}${met}${pad(STATUS[r.status], 8)}${failed.join("、")}`);
-  }
-  for (const g of e.groups) {
-    const key = [g.key.studio, g.key.year].filter((x) => x !== undefined && x !== "").join(" ");
-    lines.push(`  经费 ${pad(key, 30)} 已支出 ${g.spent.toFixed(2)} ／ 额度 ${g.limit.toFixed(2)}  ${STATUS[g.status]}`);
-  }
-  const problems = [
-    ...e.problems,
-    // Unmet standards are in the table already; here go the cells to fix and the rule problems.
-    ...e.records.flatMap((r) => r.issues.filter((i) => i.code !== "criterion-failed")),
-    ...e.groups.flatMap((g) => g.issues),
-  ];
-  if (problems.length) {
-    lines.push("  问题：");
-    for (const p of problems) lines.push(`    ${p.severity === "error" ? "✗" : "!"} ${p.message}${p.source ? `〔${p.source}〕` : ""}`);
-  }
-  const grades = Object.entries(e.summary.grades).map(([g, n]) => `${g} ${n}`).join("，");
-  lines.push(`  小计：${grades ? grades + "；" : ""}通过 ${e.summary.ok}，需核实 ${e.summary.warning}，不通过 ${e.summary.error}；跳过 ${e.skipped.length} 行（空行/合计）`);
-  for (const i of e.interpretations) lines.push(`  说明：${i.text}`);
-  return lines.join("\n") + "\n";
-}
-
-function progress(io: Io, total: number): ((done: number) => void) | undefined {
-  if (total < 5 && !io.tty) return undefined;
-  const started = Date.now();
+/**
+ * A progress line on stderr for long runs only: on a terminal, after the first second, one line
+ * rewritten in place; elsewhere (a log file, a pipe), a line every five seconds and a last one.
+ */
+export function progress(io: Io, total: number, now: () => number = Date.now): (done: number) => void {
+  const started = now();
+  let shown = false;
+  let last = started;
   return (done) => {
-    if (done === total || Date.now() - started > 1000) io.err(`\r已处理 ${done}/${total} 个文件…${done === total ? "\n" : ""}`);
+    const t = now();
+    const text = `已处理 ${done}/${total} 个文件…`;
+    if (io.tty) {
+      if (t - started < 1000 && !shown) return;
+      io.err(`\r${text}${done === total ? "\n" : ""}`);
+      shown = true;
+    } else if (done === total ? shown : t - last >= 5000) {
+      io.err(text + "\n");
+      shown = true;
+      last = t;
+    }
   };
 }
 
@@ -125,10 +119,19 @@ function annotatePath(dir: string, file: string, used: Set<string>): string {
   return path.join(dir, name);
 }
 
+/** The same file, however it was named (relative, through a symlink). */
+function sameFile(a: string, b: string): boolean {
+  try {
+    return fs.realpathSync(a) === fs.realpathSync(b);
+  } catch {
+    return path.resolve(a) === path.resolve(b);
+  }
+}
+
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === "--help" || command === "-h" || command === "help") {
-    io.out(USAGE);
+    (command ? io.out : io.err)(USAGE);
     return command ? 0 : 2;
   }
   if (command !== "check" && command !== "inspect") {
@@ -146,98 +149,108 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         json: { type: "boolean", default: false },
         report: { type: "string" },
         annotate: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
       },
     });
   } catch (e) {
     io.err(`参数有误（bad arguments）：${(e as Error).message}\n${USAGE}`);
     return 2;
   }
-  const opts = args.values as { pack?: string; sheet?: string; json: boolean; report?: string; annotate?: string };
-  if (args.positionals.length === 0) {
-    io.err(`请给出要检查的文件或文件夹（no files given）\n${USAGE}`);
-    return 2;
+  const opts = args.values as { pack?: string; sheet?: string; json: boolean; report?: string; annotate?: string; help: boolean };
+  if (opts.help) {
+    io.out(USAGE);
+    return 0;
   }
-  if (opts.pack && !getPack(opts.pack)) {
-    io.err(`没有规则包“${opts.pack}”（unknown pack）；可用：${builtinPacks().map((p) => p.id).join("、")}\n`);
+  const bad = (msg: string) => {
+    io.err(`${msg}\n`);
     return 2;
+  };
+  if (args.positionals.length === 0) return bad(`请给出要检查的文件或文件夹（no files or folders given）\n${USAGE}`);
+  if (opts.pack !== undefined && !getPack(opts.pack)) return bad(`没有规则包“${opts.pack}”（unknown pack）；可用：${builtinPacks().map((p) => p.id).join("、")}`);
+  if (command === "inspect" && (opts.pack !== undefined || opts.sheet !== undefined || opts.report !== undefined || opts.annotate !== undefined)) {
+    return bad("inspect 只接受 --json（inspect takes only --json）");
   }
-  if (command === "inspect" && (opts.pack || opts.sheet || opts.report || opts.annotate)) {
-    io.err("inspect 只接受 --json（inspect takes only --json）\n");
-    return 2;
-  }
-  if (opts.annotate) fs.mkdirSync(opts.annotate, { recursive: true });
+  if (opts.report !== undefined && (opts.report === "" || !WORKBOOK.test(opts.report))) return bad(`--report 需要一个 .xlsx 文件名（--report needs an .xlsx file name）：“${opts.report}”`);
 
-  const { files, missing } = collect(args.positionals, io);
+  const { files, missing } = collect(args.positionals);
+  // Files on disk are never modified: the report must not land on a file being checked.
+  if (opts.report !== undefined && files.some((f) => sameFile(f, opts.report!))) return bad(`--report 不能写到正在检查的文件上（would overwrite an input）：${opts.report}`);
+  if (opts.annotate !== undefined) {
+    try {
+      fs.mkdirSync(opts.annotate, { recursive: true });
+    } catch (e) {
+      return bad(`无法创建批注副本文件夹（cannot create --annotate folder）${opts.annotate}：${(e as Error).message}`);
+    }
+  }
+
   const used = new Set<string>();
-  const tasks: Task[] = files.map((f) => ({
-    kind: command,
-    file: f,
-    path: path.resolve(f),
-    pack: opts.pack,
-    sheet: opts.sheet,
-    annotate: opts.annotate ? annotatePath(opts.annotate, f, used) : undefined,
-  }));
+  const isLock = (f: string) => LOCK_FILE.test(path.basename(f));
+  const tasks: Task[] = files
+    .filter((f) => !isLock(f))
+    .map((f) => ({
+      kind: command,
+      file: f,
+      path: path.resolve(f),
+      pack: opts.pack,
+      sheet: opts.sheet,
+      annotate: opts.annotate !== undefined ? annotatePath(opts.annotate, f, used) : undefined,
+    }));
   const tick = progress(io, tasks.length);
+  const checked = await runTasks(tasks, { onProgress: (d) => tick(d) });
+  // Output in the order the files were found (runTasks answers in task order).
+  let k = 0;
   const results: TaskResult[] = [
     ...missing.map((f): TaskResult => ({ kind: "error", file: f, error: { code: "not-found", message: `找不到文件或文件夹（not found）：${f}` } })),
-    ...(await runTasks(tasks, { onProgress: tick && ((d) => tick(d)) })),
+    ...files.map((f) => (isLock(f) ? lockFileError(f) : checked[k++])),
   ];
 
-  let unreadable = missing.length > 0;
-  let failing = false;
-
   if (command === "inspect") {
-    type InspectJson = { file: string; error: { code: string; message: string } } | { file: string; sheets: import("../file/check").SheetSummary[] };
-    const out = results.map((r): InspectJson => {
-      if (r.kind === "error") {
-        unreadable = true;
-        return { file: r.file, error: r.error };
-      }
-      return { file: r.file, sheets: r.kind === "inspect" ? r.sheets : [] };
-    });
+    type InspectJson = { file: string; error: { code: string; message: string } } | { file: string; sheets: SheetSummary[] };
+    const out = results.map((r): InspectJson => (r.kind === "error" ? { file: r.file, error: r.error } : { file: r.file, sheets: r.kind === "inspect" ? r.sheets : [] }));
     if (opts.json) io.out(JSON.stringify({ files: out }, null, 2) + "\n");
     else {
-      for (const f of out) {
-        if ("error" in f) {
-          io.out(`\n${f.file}\n  ✗ ${f.error.message}（${f.error.code}）\n`);
-          continue;
-        }
-        io.out(`\n${f.file}\n`);
-        for (const s of f.sheets) {
-          const fit = s.pack ? `规则包 ${s.pack}，表头第 ${s.headerRow} 行` : s.error ? `✗ ${s.error.message}` : "不符合任何规则包";
-          io.out(`  ${pad(s.name, 24)}${pad(`${s.rows} 行 × ${s.cols} 列`, 18)}${s.state !== "visible" ? "（隐藏）" : ""}${fit}\n`);
-        }
-      }
+      for (const f of out) io.out("error" in f ? errorLines(f.file, f.error) : inspectLines(f.file, f.sheets));
+      const failed = out.filter((f) => "error" in f).length;
+      io.out(`\n合计：${out.length} 个文件，能打开 ${out.length - failed} 个，无法读取 ${failed} 个\n`);
     }
-    return unreadable ? 2 : 0;
+    return out.some((f) => "error" in f) ? 2 : 0;
   }
 
   const entries: EntryJson[] = [];
   const notes: string[] = [];
+  let failing = false;
   for (const r of results) {
     if (r.kind === "error") {
-      unreadable = true;
       entries.push({ file: r.file, error: r.error });
       continue;
     }
     if (r.kind !== "check") continue;
     entries.push(...r.entries);
     if (r.entries.some((e) => e.summary.error > 0)) failing = true;
-    if (r.annotated) notes.push("path" in r.annotated ? `已写出批注副本：${r.annotated.path}` : `${r.file}：${r.annotated.error.message}`);
+    if (r.annotated) notes.push("path" in r.annotated ? `已写出批注副本：${r.annotated.path}` : `${r.file}：未生成批注副本：${r.annotated.error.message}`);
   }
+  const unreadable = entries.some(isError);
 
-  if (opts.report) {
-    fs.writeFileSync(opts.report, await writeReport(entries));
-    notes.push(`已写出汇总报告：${opts.report}`);
+  let reportFailed = false;
+  if (opts.report !== undefined) {
+    try {
+      fs.writeFileSync(opts.report, await writeReport(entries));
+      notes.push(`已写出汇总报告：${opts.report}`);
+    } catch (e) {
+      reportFailed = true;
+      notes.push(`无法写出汇总报告（cannot write the report）${opts.report}：${(e as Error).message}`);
+    }
   }
 
   if (opts.json) io.out(JSON.stringify({ files: entries }, null, 2) + "\n");
   else {
-    for (const e of entries) io.out(isError(e) ? `\n${e.file}\n  ✗ ${e.error.message}（${e.error.code}）\n` : table(e));
+    for (const e of entries) io.out(isError(e) ? errorLines(e.file, e.error) : sheetTable(e));
     const sheets = entries.filter((e): e is SheetJson => !isError(e));
-    const total = sheets.reduce((a, e) => ({ ok: a.ok + e.summary.ok, warning: a.warning + e.summary.warning, error: a.error + e.summary.error }), { ok: 0, warning: 0, error: 0 });
-    io.out(`\n合计：${results.length} 个文件，${sheets.length} 张工作表；记录 通过 ${total.ok}，需核实 ${total.warning}，不通过 ${total.error}；无法读取 ${entries.filter(isError).length} 个文件\n`);
+    const total = sheets.reduce((a, e) => ({ records: a.records + e.summary.records, ok: a.ok + e.summary.ok, warning: a.warning + e.summary.warning, error: a.error + e.summary.error }), { records: 0, ok: 0, warning: 0, error: 0 });
+    io.out(
+      `\n合计：${results.length} 个文件，${sheets.length} 张工作表，${total.records} 条记录；通过 ${total.ok}，需核实 ${total.warning}，不通过 ${total.error}；无法检查的文件 ${entries.filter(isError).length} 个\n`,
+    );
   }
   for (const n of notes) io.err(n + "\n");
-  return unreadable ? 2 : failing ? 1 : 0;
+  return unreadable || reportFailed ? 2 : failing ? 1 : 0;
 }

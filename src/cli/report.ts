@@ -1,52 +1,68 @@
 /**
  * `--report out.xlsx`: one new workbook for the whole run — 汇总 (one line per record, every
- * file), 问题清单 (every issue with file, sheet, cell and rule), 经费 (budget groups).
+ * file, and a line for each file that could not be checked), 问题清单 (every problem with file,
+ * sheet, cell, the text found and the rule), 经费 (budget groups per studio and year). Planned
+ * here as SheetPlans, written by the file door's writeWorkbook (strings stay text, so a studio
+ * name starting with = never becomes a formula). The standalone page offers the same report.
  */
-import ExcelJS from "exceljs";
-import { isError, type EntryJson } from "./json";
+import type { OutValue, SheetPlan } from "../engine/host";
+import { writeWorkbook } from "../file/xlsx-write";
+import { failedNames, SEVERITY_ZH, STATUS_ZH } from "./format";
+import { isError, type EntryJson, type IssueJson } from "./json";
 
-const STATUS: Record<string, string> = { ok: "通过", warning: "需核实", error: "不通过" };
-const SEVERITY: Record<string, string> = { error: "错误", warning: "提醒" };
+const SUMMARY_HEADERS = ["文件", "工作表", "规则包", "行", "名称", "等级/结论", "达标条数", "满分条数", "未达标项", "状态", "隐藏行", "说明"];
+const ISSUE_HEADERS = ["文件", "工作表", "单元格", "行", "名称", "级别", "代码", "问题", "单元格内容", "依据"];
+const GROUP_HEADERS = ["文件", "工作表", "工作室", "年度", "已支出（元）", "额度（元）", "支出比例", "状态", "说明"];
 
-function addSheet(wb: ExcelJS.Workbook, name: string, headers: string[], rows: (string | number | null)[][], widths: number[]): void {
-  const ws = wb.addWorksheet(name);
-  const head = ws.addRow(headers);
-  head.font = { bold: true };
-  head.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFDDEBF7" } };
-  // Plain strings are written as text, never as formulas, whatever they start with.
-  for (const r of rows) ws.addRow(r);
-  ws.views = [{ state: "frozen", ySplit: 1 }];
-  widths.forEach((w, i) => (ws.getColumn(i + 1).width = w));
-  if (rows.length) ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: rows.length + 1, column: headers.length } };
+function plan(name: string, headers: string[], rows: OutValue[][], widths: number[], numberFormats: SheetPlan["numberFormats"] = []): SheetPlan {
+  return { name, rows: [headers, ...rows], widths, headerRows: [1], numberFormats: rows.length ? numberFormats : [] };
 }
 
-export async function writeReport(entries: EntryJson[]): Promise<Uint8Array> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = "科教考核助手 kj-assess";
-  const summary: (string | number | null)[][] = [];
-  const issues: (string | number | null)[][] = [];
-  const groups: (string | number | null)[][] = [];
+export function reportPlans(entries: EntryJson[]): SheetPlan[] {
+  const summary: OutValue[][] = [];
+  const issues: OutValue[][] = [];
+  const groups: OutValue[][] = [];
+  const issueRow = (file: string, sheet: string, label: string | null, i: IssueJson, row: number | null): OutValue[] => [
+    file,
+    sheet,
+    i.cell,
+    row,
+    label,
+    SEVERITY_ZH[i.severity],
+    i.code,
+    i.message,
+    i.text || null,
+    i.source,
+  ];
   for (const e of entries) {
     if (isError(e)) {
-      summary.push([e.file, null, null, null, null, null, null, null, "无法读取", e.error.message]);
+      summary.push([e.file, null, null, null, null, null, null, null, null, "无法读取", null, e.error.message]);
+      issues.push([e.file, null, null, null, null, SEVERITY_ZH.error, e.error.code, e.error.message, null, null]);
       continue;
     }
     for (const r of e.records) {
-      summary.push([e.file, e.sheet, e.pack, r.row, r.label, r.grade, r.met, r.failed.join("、") || null, STATUS[r.status], r.issues.length ? `${r.issues.length} 个问题` : null]);
-      for (const i of r.issues) issues.push([e.file, e.sheet, i.cell, r.label, SEVERITY[i.severity], i.code, i.message, i.source]);
+      // The row's own problems (cells to fix, rule breaches); unmet standards are in 未达标项 already.
+      const notes = r.issues.filter((i) => i.code !== "criterion-failed").map((i) => i.message);
+      summary.push([e.file, e.sheet, e.pack, r.row, r.label, r.grade, r.met, r.total, failedNames(e.pack, r.failed).join("、") || null, STATUS_ZH[r.status], r.hidden ? "是" : null, notes.join("；") || null]);
+      for (const i of r.issues) issues.push(issueRow(e.file, e.sheet, r.label, i, r.row));
     }
-    for (const p of e.problems) issues.push([e.file, e.sheet, p.cell, null, SEVERITY[p.severity], p.code, p.message, p.source]);
+    for (const p of e.problems) issues.push(issueRow(e.file, e.sheet, null, p, null));
     for (const g of e.groups) {
-      groups.push([e.file, e.sheet, String(g.key.studio ?? ""), g.key.year ?? null, g.spent, g.limit, g.limit ? Math.round((g.spent / g.limit) * 1000) / 10 : null, STATUS[g.status], g.issues.map((i) => i.message).join("；") || null]);
+      for (const i of g.issues) issues.push(issueRow(e.file, e.sheet, String(g.key.studio ?? ""), i, null));
+      groups.push([e.file, e.sheet, String(g.key.studio ?? ""), g.key.year ?? null, g.spent, g.limit, g.limit > 0 ? g.spent / g.limit : null, STATUS_ZH[g.status], g.issues.map((i) => i.message).join("；") || null]);
     }
   }
-  addSheet(wb, "汇总", ["文件", "工作表", "规则包", "行", "名称", "等级/结论", "达标条数", "未达标项", "状态", "说明"], summary, [28, 14, 18, 6, 36, 10, 9, 16, 9, 14]);
-  addSheet(wb, "问题清单", ["文件", "工作表", "单元格", "名称", "级别", "代码", "问题", "依据"], issues, [28, 14, 8, 30, 6, 18, 70, 16]);
-  addSheet(wb, "经费", ["文件", "工作表", "工作室", "年度", "已支出（元）", "额度（元）", "支出比例（%）", "状态", "说明"], groups, [28, 14, 24, 8, 14, 12, 12, 8, 50]);
-  for (const name of ["经费"]) {
-    const ws = wb.getWorksheet(name)!;
-    ws.getColumn(5).numFmt = "#,##0.00";
-    ws.getColumn(6).numFmt = "#,##0.00";
-  }
-  return new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer);
+  const last = (n: number) => n + 1;
+  return [
+    plan("汇总", SUMMARY_HEADERS, summary, [28, 14, 18, 6, 36, 10, 9, 9, 24, 9, 7, 60]),
+    plan("问题清单", ISSUE_HEADERS, issues, [28, 14, 8, 6, 30, 6, 18, 70, 16, 16]),
+    plan("经费", GROUP_HEADERS, groups, [28, 14, 24, 8, 14, 12, 10, 8, 60], [
+      { range: `E2:F${last(groups.length)}`, format: "#,##0.00" },
+      { range: `G2:G${last(groups.length)}`, format: "0.0%" },
+    ]),
+  ];
+}
+
+export async function writeReport(entries: EntryJson[]): Promise<Uint8Array> {
+  return writeWorkbook(reportPlans(entries));
 }

@@ -1,0 +1,109 @@
+/**
+ * How the command line says things in Chinese: status words, criterion names, terminal tables
+ * (CJK characters take two columns), the per-sheet table and the inspect listing.
+ */
+import { getPack } from "../packs";
+import type { SheetSummary } from "../file/check";
+import type { SheetJson } from "./json";
+
+export const STATUS_ZH: Record<string, string> = { ok: "通过", warning: "需核实", error: "不通过" };
+export const SEVERITY_ZH: Record<string, string> = { error: "错误", warning: "提醒" };
+
+/** Grades in the order an official reads them, best first; others follow in the order met. */
+const GRADE_ORDER = ["优秀", "合格", "不合格", "符合", "不符合", "达标", "未达标"];
+
+const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/;
+
+/** Width on a terminal: CJK characters and full-width forms take two columns. */
+export function width(s: string): number {
+  let w = 0;
+  for (const ch of s) w += WIDE.test(ch) ? 2 : 1;
+  return w;
+}
+
+/** Pads to n columns, cutting with … so one column's text never runs into the next. */
+export function pad(s: string, n: number): string {
+  let t = s;
+  if (width(t) > n - 1) {
+    const chars = [...t];
+    while (chars.length > 1 && width(chars.join("")) > n - 2) chars.pop();
+    t = chars.join("") + "…";
+  }
+  return t + " ".repeat(Math.max(0, n - width(t)));
+}
+
+/** Unmet criteria as an official reads them: the assessment's Chinese numerals as they are, other packs' ids by name. */
+export function failedNames(packId: string, ids: string[]): string[] {
+  const pack = getPack(packId);
+  return ids.map((id) => (/^[一二三四五六七八九十]+$/.test(id) ? id : pack?.criteria.find((c) => c.id === id)?.name.zh ?? id));
+}
+
+export function gradeText(grades: Record<string, number>): string {
+  const known = GRADE_ORDER.filter((g) => g in grades);
+  const rest = Object.keys(grades).filter((g) => !GRADE_ORDER.includes(g));
+  return [...known, ...rest].map((g) => `${g} ${grades[g]}`).join("，");
+}
+
+const money = (n: number) => n.toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** One checked sheet as a readable table: a line per record, budget groups, the problems to fix, a subtotal. */
+export function sheetTable(e: SheetJson): string {
+  const pack = getPack(e.pack);
+  const lines: string[] = [];
+  lines.push(`\n${e.file} ／ ${e.sheet} — ${pack?.name.zh ?? e.pack}（表头第 ${e.headerRow} 行，${e.summary.records} 条记录）`);
+  const graded = e.records.some((r) => r.grade !== null);
+  const counted = e.records.some((r) => r.met !== null);
+  const labels = e.records.map((r) => r.label + (r.hidden ? "（隐藏行）" : ""));
+  const nameWidth = Math.min(46, Math.max(10, ...labels.map(width)) + 2);
+  if (e.records.length) {
+    lines.push(`  ${pad("行", 6)}${pad("名称", nameWidth)}${graded ? pad("结论", 8) : ""}${counted ? pad("达标", 7) : ""}${pad("状态", 8)}${graded ? "未达标项" : "问题"}`);
+  }
+  e.records.forEach((r, i) => {
+    const grade = graded ? pad(r.grade ?? "", 8) : "";
+    const met = counted ? pad(r.met === null ? "" : `${r.met}/${r.total}`, 7) : "";
+    // Without grades (budget lines) the row's own problems say what is wrong with it.
+    const what = graded ? failedNames(e.pack, r.failed).join("、") : r.issues.map((x) => x.message).join("；");
+    lines.push(`  ${pad(String(r.row), 6)}${pad(labels[i], nameWidth)}${grade}${met}${pad(STATUS_ZH[r.status], 8)}${what}`);
+  });
+  for (const g of e.groups) {
+    const key = [g.key.studio, g.key.year].filter((x) => x !== undefined && x !== "").join(" ");
+    const share = g.limit > 0 ? `（${Math.round((g.spent / g.limit) * 100)}%）` : "";
+    lines.push(`  经费 ${pad(key, nameWidth)}已支出 ${money(g.spent)} ／ 额度 ${money(g.limit)}${share}  ${STATUS_ZH[g.status]}`);
+  }
+  const problems = [
+    ...e.problems,
+    // With grades, unmet standards are in the table already; here go the cells to fix.
+    ...(graded ? e.records.flatMap((r) => r.issues.filter((i) => i.code !== "criterion-failed")) : []),
+    ...e.groups.flatMap((g) => g.issues),
+  ];
+  if (problems.length) {
+    lines.push("  问题：");
+    for (const p of problems) lines.push(`    ${p.severity === "error" ? "✗" : "!"} ${p.message}${p.source ? `〔${p.source}〕` : ""}`);
+  }
+  const grades = gradeText(e.summary.grades);
+  const skipped = e.skipped.length ? `；跳过 ${e.skipped.map((s) => `第 ${s.row} 行（${s.reason === "blank" ? "空行" : "合计行"}）`).join("、")}` : "";
+  lines.push(`  小计：${grades ? grades + "；" : ""}通过 ${e.summary.ok}，需核实 ${e.summary.warning}，不通过 ${e.summary.error}${skipped}`);
+  for (const i of e.interpretations) lines.push(`  说明：${i.text}${i.source ? `〔${i.source}〕` : ""}`);
+  return lines.join("\n") + "\n";
+}
+
+export function errorLines(file: string, error: { code: string; message: string }): string {
+  return `\n${file}\n  ✗ ${error.message}（${error.code}）\n`;
+}
+
+/** `inspect` for one file: its sheets with their size, header row and the pack that fits. */
+export function inspectLines(file: string, sheets: SheetSummary[]): string {
+  const lines = [`\n${file}`];
+  const nameWidth = Math.min(32, Math.max(8, ...sheets.map((s) => width(s.name))) + 2);
+  for (const s of sheets) {
+    const pack = s.pack ? getPack(s.pack) : undefined;
+    const fit = s.error
+      ? `✗ ${s.error.message}`
+      : s.pack
+        ? `${s.pack}（${pack?.name.zh ?? s.pack}），表头第 ${s.headerRow} 行`
+        : "不符合任何规则包";
+    lines.push(`  ${pad(s.name, nameWidth)}${pad(`${s.rows} 行 × ${s.cols} 列`, 18)}${s.state !== "visible" ? "（隐藏）" : ""}${fit}`);
+  }
+  if (!sheets.length) lines.push("  （没有工作表）");
+  return lines.join("\n") + "\n";
+}
