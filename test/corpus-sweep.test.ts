@@ -6,7 +6,11 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import type { ResultPlan } from "../src/engine/host";
+import type { CellValue } from "../src/engine/types";
 import { readFiles, type FileErrorCode } from "../src/file/node/read-file";
+import { toAnnotatedCopy } from "../src/file/resave";
+import { readWorkbook, sheetGrid } from "../src/file/xlsx-read";
 
 const CORPUS = process.env.KJ_CORPUS ?? path.resolve(__dirname, "..", "..", "shared", "corpus");
 const KNOWN: FileErrorCode[] = ["encrypted", "legacy-xls", "not-a-workbook", "damaged", "too-large", "timeout", "out-of-memory", "unreadable-file"];
@@ -77,6 +81,68 @@ if (!present) console.log(`corpus sweep skipped: ${CORPUS} not found (set KJ_COR
       expect(slow).toEqual([]);
       // The reader's own evidence: at least 1,370 of the 1,409 files open.
       expect(counts.opened).toBeGreaterThanOrEqual(1370);
+    },
+    600_000,
+  );
+
+  test(
+    "annotated copies of every readable file: read back with every original cell unchanged and the results present, or refused as cannot-resave",
+    () => {
+      const same = (a: CellValue | undefined, b: CellValue | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+      const counts: Record<string, number> = { copied: 0, refused: 0 };
+      const broken: string[] = [];
+      for (const file of filesUnder(CORPUS)) {
+        const bytes = new Uint8Array(fs.readFileSync(file));
+        const r = readWorkbook(bytes);
+        if (!r.ok) continue;
+        const grids = r.workbook.sheets.map((s) => sheetGrid(s));
+        const at = grids.findIndex((g) => g.ok && g.grid.rows.length > 0);
+        if (at < 0) continue;
+        const g = grids[at];
+        if (!g.ok) continue;
+        const width = g.grid.rows.reduce((w, row) => Math.max(w, row.length), 0);
+        if (width + 2 > 16_384) continue;
+        const name = r.workbook.sheets[at].name;
+        const plan: ResultPlan = {
+          sheet: name,
+          headerRow: 1,
+          startCol: width + 1,
+          headers: ["校验结果", "说明"],
+          rows: g.grid.rows.slice(1, 60).map((_, i) => ({ row: i + 2, values: ["不通过", "=不是公式 & <x>"] })),
+          marks: [{ address: "A1", severity: "error" }, { address: "B2", severity: "warning" }],
+        };
+        const out = toAnnotatedCopy(bytes, [plan], [{ name: "校验汇总", rows: [["文件", "结论"], [path.basename(file), "通过"]], headerRows: [1] }]);
+        if (!(out instanceof Uint8Array)) {
+          expect(out.error.code).toBe("cannot-resave");
+          counts.refused++;
+          continue;
+        }
+        const back = readWorkbook(out);
+        if (!back.ok) {
+          broken.push(`${path.relative(CORPUS, file)}: the copy does not open (${back.error.code})`);
+          continue;
+        }
+        const problem = r.workbook.sheets
+          .map((s, i) => {
+            const before = grids[i];
+            const after = back.workbook.sheets.find((x) => x.name === s.name);
+            if (!after) return `sheet ${s.name} is gone`;
+            if (!before.ok) return null;
+            const a = sheetGrid(after);
+            if (!a.ok) return `sheet ${s.name}: ${a.error.code}`;
+            for (let row = 0; row < before.grid.rows.length; row++)
+              for (let col = 0; col < before.grid.rows[row].length; col++) if (!same(before.grid.rows[row][col], a.grid.rows[row]?.[col])) return `${s.name} ${row + 1}:${col + 1} changed`;
+            if (i === at && (a.grid.rows[0]?.[width] !== "校验结果" || (plan.rows.length > 0 && a.grid.rows[1]?.[width + 1] !== "=不是公式 & <x>"))) return "results missing";
+            return null;
+          })
+          .find((p) => p);
+        if (!problem && !back.workbook.sheets.some((s) => s.name.startsWith("校验汇总"))) broken.push(`${path.relative(CORPUS, file)}: added sheet missing`);
+        else if (problem) broken.push(`${path.relative(CORPUS, file)}: ${problem}`);
+        else counts.copied++;
+      }
+      console.log(`annotated copies over the corpus: ${JSON.stringify(counts)}`);
+      expect(broken).toEqual([]);
+      expect(counts.copied).toBeGreaterThan(1000);
     },
     600_000,
   );

@@ -133,6 +133,10 @@ function resolveTarget(base: string, target: string): string {
   return parts.join("/");
 }
 
+function normalName(key: string): string {
+  return key.replace(/\\/g, "/").replace(/^\/+/, "");
+}
+
 function relsPathOf(part: string): string {
   return part.replace(/[^/]*$/, (f) => `_rels/${f}.rels`);
 }
@@ -155,20 +159,23 @@ function workbookParts(files: Files): { wbKey: string; wb: string; sheets: Sheet
   }
   const wbKey = keyOf(files, wbPath) ?? refuse("缺少 workbook.xml");
   const wb = text(files, wbKey);
-  const relsKey = keyOf(files, relsPathOf(wbKey));
+  // Paths are worked out with "/" (a few writers store "xl\\workbook.xml"); keyOf finds the stored spelling.
+  const wbName = normalName(wbKey);
+  const relsKey = keyOf(files, relsPathOf(wbName));
   const rels = new Map<string, string>();
   if (relsKey) {
     const xml = text(files, relsKey);
     for (const r of elements(xml, prefixOf(xml, "Relationship") ?? "", "Relationship", 0, xml.length)) {
-      rels.set(getAttr(r.tag, "Id") ?? "", resolveTarget(wbKey, decodeEntities(getAttr(r.tag, "Target") ?? "")));
+      rels.set(getAttr(r.tag, "Id") ?? "", resolveTarget(wbName, decodeEntities(getAttr(r.tag, "Target") ?? "")));
     }
   }
   const sheets: SheetRef[] = [];
   const p = prefixOf(wb, "sheet") ?? "";
-  for (const s of elements(wb, p, "sheet", 0, wb.length)) {
+  for (const [i, s] of elements(wb, p, "sheet", 0, wb.length).entries()) {
     const rid = /\s[\w]+:id\s*=\s*"([^"]*)"/.exec(s.tag)?.[1] ?? "";
-    const target = rels.get(rid);
-    const key = target ? keyOf(files, target) : null;
+    // Without a usable relationship, the conventional part name (what our reader falls back to as well).
+    const target = rels.get(rid) ?? `xl/worksheets/sheet${i + 1}.xml`;
+    const key = keyOf(files, target);
     if (key) sheets.push({ name: decodeEntities(getAttr(s.tag, "name") ?? ""), key });
   }
   return { wbKey, wb, sheets, relsKey };
@@ -447,7 +454,7 @@ function addSheets(files: Files, parts: ReturnType<typeof workbookParts>, plans:
   const names = new Set(parts.sheets.map((s) => s.name.toLowerCase()));
   const rp = prefixOf(rels, "Relationships") ?? "";
   const cp = prefixOf(ct, "Types") ?? "";
-  const dir = wbKey.replace(/[^/]*$/, "");
+  const dir = normalName(wbKey).replace(/[^/]*$/, "");
   let sheetId = Math.max(0, ...ids);
   let add = "";
   for (const [i, plan] of plans.entries()) {
@@ -504,10 +511,10 @@ export function toAnnotatedCopy(original: Uint8Array, plans: ResultPlan[], sheet
         if (parts.relsKey) {
           const xml = text(files, parts.relsKey);
           for (const r of elements(xml, prefixOf(xml, "Relationship") ?? "", "Relationship", 0, xml.length)) {
-            if ((getAttr(r.tag, "Type") ?? "").endsWith("/styles")) return keyOf(files, resolveTarget(parts.wbKey, decodeEntities(getAttr(r.tag, "Target") ?? "")));
+            if ((getAttr(r.tag, "Type") ?? "").endsWith("/styles")) return keyOf(files, resolveTarget(normalName(parts.wbKey), decodeEntities(getAttr(r.tag, "Target") ?? "")));
           }
         }
-        return null;
+        return keyOf(files, "xl/styles.xml");
       })();
       if (!stylesKey) refuse("工作簿没有样式部件（styles.xml）");
       return (styles = new Styles(text(files, stylesKey!)));
