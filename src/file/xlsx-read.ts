@@ -1,37 +1,52 @@
 /**
  * Reading .xlsx files we did not write. The corpus evidence (TOOLCHAIN.md) rules out exceljs
- * (fails or hangs on hundreds of real files) and SheetJS (unfixed advisories on its read path),
- * so we unzip with fflate and scan the few XML parts we need with indexOf — no DOM, no library
- * parsing untrusted XML. Nothing here trusts what a file declares: sizes are capped before
- * inflating, and a sheet's extent comes from the cells present, never from <dimension>.
- * Browser-safe: no node built-ins.
+ * (fails on ~300 real files, hangs on 3) and SheetJS (unfixed advisories on its read path), so
+ * we read the zip with our own directory walk over fflate (zip.ts) and scan the few XML parts we
+ * need with indexOf (xml.ts) — no DOM, no library parsing untrusted XML.
+ *
+ * Nothing a file declares is trusted: part sizes are checked before inflating, and a sheet's
+ * extent comes from the cells present, never from <dimension>. A sheet's grid is dense (the
+ * engine's SheetGrid) but built only up to the last cell that holds a value; cells are collected
+ * row by row as they appear, so far-away sparse cells cost their own row, not the rectangle.
+ * The grid has a budget (LIMITS.gridSlots: rows plus every row's length): a sheet whose values
+ * would need more is refused as `too-large`, naming the cell that crossed the budget — we do not
+ * silently truncate, because a check over part of a sheet would look like a check of all of it.
+ *
+ * Each sheet is parsed when its grid is first asked for, so listing the sheets is cheap and one
+ * unreadable sheet does not stop the others. Browser-safe: no node built-ins.
  */
-import { unzipSync, type Unzipped } from "fflate";
 import { a1 } from "../engine/address";
 import type { CellValue, SheetGrid } from "../engine/types";
+import { attr, closingTag, decodeXml, localName, tags, textOf } from "./xml";
+import { isZip, listZip, normalizeName, readEntry, ZipError, type ZipEntry } from "./zip";
 
 export type ReadErrorCode = "encrypted" | "legacy-xls" | "not-a-workbook" | "damaged" | "too-large" | "timeout" | "out-of-memory";
 
+/** Every code the reader (and the node wrapper around it) can give, for tests and callers that list them. */
+export const READ_ERROR_CODES: readonly ReadErrorCode[] = ["encrypted", "legacy-xls", "not-a-workbook", "damaged", "too-large", "timeout", "out-of-memory"];
+
 export interface ReadError {
   code: ReadErrorCode;
+  /** Chinese first, the English in brackets, then what exactly was found. */
   message: string;
 }
 
 export interface SheetEntry {
   name: string;
   state: "visible" | "hidden" | "veryHidden";
-  /** Parsed on first call. Throws a ReadFailure (code too-large or damaged) the caller can report. */
+  /** Parsed on first call, then cached. Throws a ReadFailure (too-large or damaged); `sheetGrid()` wraps it. */
   grid(): SheetGrid;
 }
 
 export interface Workbook {
   sheets: SheetEntry[];
+  /** The file used the 1904 date system; date-formatted serials were converted to the 1900 system. */
   date1904: boolean;
 }
 
 export type ReadResult = { ok: true; workbook: Workbook } | { ok: false; error: ReadError };
 
-/** An error that carries one of our codes, for the few places deep in parsing that must stop. */
+/** An error that carries one of our codes, for the places deep in parsing that must stop. */
 export class ReadFailure extends Error {
   constructor(readonly code: ReadErrorCode, message: string) {
     super(message);
@@ -48,10 +63,28 @@ export const MESSAGES: Record<ReadErrorCode, string> = {
   "out-of-memory": "读取所需内存超过上限，已停止（out of memory）",
 };
 
-/** Caps that keep a hostile file from taking the machine: total inflated bytes and cells per sheet. */
-export const LIMITS = { inflatedBytes: 600 * 1024 * 1024, cellsPerSheet: 20_000_000, maxRows: 1_048_576, maxCols: 16_384 };
+export interface Limits {
+  /** Inflated size of one XML part (a sheet, the shared strings). Keeps a decoded part well under JavaScript's string limit. */
+  partBytes: number;
+  /** Inflated size of all sheets and shared strings together, checked from the declared sizes before anything is read. */
+  inflatedBytes: number;
+  /** Grid budget per sheet: rows plus the length of every row (the slots a dense SheetGrid holds). */
+  gridSlots: number;
+}
 
-const fail = (code: ReadErrorCode, detail?: string): ReadResult => ({ ok: false, error: { code, message: detail ? `${MESSAGES[code]}：${detail}` : MESSAGES[code] } });
+/** Caps that keep a hostile file from taking the machine (a 100,000 × 50 sheet uses half the grid budget). */
+export const LIMITS: Limits = { partBytes: 300 * 1024 * 1024, inflatedBytes: 1024 * 1024 * 1024, gridSlots: 10_000_000 };
+
+/** Excel's own sheet bounds; a cell address beyond them is damage, not data. */
+const MAX_ROWS = 1_048_576;
+const MAX_COLS = 16_384;
+
+export interface ReadOptions {
+  limits?: Partial<Limits>;
+}
+
+const failure = (code: ReadErrorCode, detail?: string): ReadError => ({ code, message: detail ? `${MESSAGES[code]}：${detail}` : MESSAGES[code] });
+const fail = (code: ReadErrorCode, detail?: string): ReadResult => ({ ok: false, error: failure(code, detail) });
 
 function startsWith(bytes: Uint8Array, sig: number[]): boolean {
   if (bytes.length < sig.length) return false;
@@ -59,12 +92,16 @@ function startsWith(bytes: Uint8Array, sig: number[]): boolean {
   return true;
 }
 
-/** An OLE compound file holds either an encrypted OOXML package or a legacy .xls. */
+/**
+ * An OLE compound file holds either an encrypted OOXML package (Excel's "password to open":
+ * streams named EncryptionInfo and EncryptedPackage) or a legacy .xls (a Workbook/Book stream).
+ * The directory stores names in UTF-16LE; we look for the stream name rather than walk the FAT.
+ */
 function cfbKind(bytes: Uint8Array): "encrypted" | "legacy-xls" {
-  // "EncryptedPackage" as UTF-16LE appears in the CFB directory of encrypted packages.
   const needle = "EncryptedPackage";
-  const limit = Math.min(bytes.length, 4 * 1024 * 1024);
-  outer: for (let i = 0; i + needle.length * 2 <= limit; i++) {
+  const limit = Math.min(bytes.length, 16 * 1024 * 1024) - needle.length * 2;
+  outer: for (let i = 0; i <= limit; i++) {
+    if (bytes[i] !== 0x45) continue;
     for (let k = 0; k < needle.length; k++) {
       if (bytes[i + 2 * k] !== needle.charCodeAt(k) || bytes[i + 2 * k + 1] !== 0) continue outer;
     }
@@ -73,121 +110,9 @@ function cfbKind(bytes: Uint8Array): "encrypted" | "legacy-xls" {
   return "legacy-xls";
 }
 
-/** Declared uncompressed sizes from the zip's central directory, checked before anything is inflated. */
-function declaredSize(bytes: Uint8Array): number | null {
-  const min = Math.max(0, bytes.length - 65557);
-  for (let i = bytes.length - 22; i >= min; i--) {
-    if (bytes[i] === 0x50 && bytes[i + 1] === 0x4b && bytes[i + 2] === 0x05 && bytes[i + 3] === 0x06) {
-      const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      const count = dv.getUint16(i + 10, true);
-      let p = dv.getUint32(i + 16, true);
-      let total = 0;
-      for (let n = 0; n < count; n++) {
-        if (p + 46 > bytes.length || dv.getUint32(p, true) !== 0x02014b50) return null;
-        const size = dv.getUint32(p + 24, true);
-        total += size === 0xffffffff ? Infinity : size;
-        p += 46 + dv.getUint16(p + 28, true) + dv.getUint16(p + 30, true) + dv.getUint16(p + 32, true);
-      }
-      return total;
-    }
-  }
-  return null;
-}
-
-const decoder = new TextDecoder("utf-8");
-
-// ------------------------------------------------------------------ XML scanning
-
-const ENTITY = /&(?:#x([0-9a-fA-F]+)|#(\d+)|(amp|lt|gt|quot|apos));/g;
-const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-const ESCAPED = /_x([0-9A-Fa-f]{4})_/g;
-
-function codePoint(n: number): string {
-  return n >= 0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff) ? String.fromCodePoint(n) : "\uFFFD";
-}
-
-export function decodeXml(s: string): string {
-  if (s.indexOf("&") < 0 && s.indexOf("_x") < 0) return s;
-  return s
-    .replace(ENTITY, (_, hex: string, dec: string, name: string) => (name ? NAMED[name] : codePoint(hex ? parseInt(hex, 16) : Number(dec))))
-    .replace(ESCAPED, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-}
-
-/** Value of attribute `name` inside one start tag's text, or null. */
-function attr(tag: string, name: string): string | null {
-  let from = 0;
-  for (;;) {
-    const i = tag.indexOf(name + "=", from);
-    if (i < 0) return null;
-    const before = tag.charCodeAt(i - 1);
-    // Whole attribute names only (r= must not match in "ref=" or "xr:r=").
-    if (before === 32 || before === 9 || before === 10 || before === 13) {
-      const q = tag[i + name.length + 1];
-      const end = tag.indexOf(q, i + name.length + 2);
-      if (end < 0) return null;
-      return tag.slice(i + name.length + 2, end);
-    }
-    from = i + 1;
-  }
-}
-
-/** Every start tag `<name ...>` / `<prefix:name ...>` in xml, as its text between < and >. */
-function* tags(xml: string, name: string): Generator<{ tag: string; start: number; end: number; selfClosing: boolean }> {
-  let p = 0;
-  for (;;) {
-    const i = xml.indexOf("<", p);
-    if (i < 0) return;
-    let j = i + 1;
-    while (j < xml.length && xml.charCodeAt(j) !== 32 && xml[j] !== ">" && xml[j] !== "/" && xml.charCodeAt(j) > 13) j++;
-    const full = xml.slice(i + 1, j);
-    const local = full.indexOf(":") >= 0 ? full.slice(full.indexOf(":") + 1) : full;
-    const close = xml.indexOf(">", j);
-    if (close < 0) return;
-    if (local === name) yield { tag: xml.slice(i, close + 1), start: i, end: close + 1, selfClosing: xml[close - 1] === "/" };
-    p = close + 1;
-  }
-}
-
-/** Concatenated text of every <t> in a fragment (rich-text runs), skipping phonetic runs. */
-function textOf(fragment: string): string {
-  let out = "";
-  let p = 0;
-  for (;;) {
-    const i = fragment.indexOf("<", p);
-    if (i < 0) break;
-    if (fragment.startsWith("<rPh", i) || fragment.startsWith("<x:rPh", i)) {
-      const e = fragment.indexOf("</", i);
-      const close = e < 0 ? -1 : fragment.indexOf(">", fragment.indexOf("rPh>", e));
-      p = close < 0 ? fragment.length : close + 1;
-      continue;
-    }
-    const isT = fragment.startsWith("<t>", i) || fragment.startsWith("<t ", i) || fragment.startsWith("<x:t>", i) || fragment.startsWith("<x:t ", i);
-    const gt = fragment.indexOf(">", i);
-    if (gt < 0) break;
-    if (isT && fragment[gt - 1] !== "/") {
-      const end = fragment.indexOf("</", gt);
-      if (end < 0) break;
-      out += fragment.slice(gt + 1, end);
-      p = end + 1;
-    } else p = gt + 1;
-  }
-  return decodeXml(out);
-}
-
 // ------------------------------------------------------------------ package parts
 
-/** A part by path: case-insensitive, and with Windows "\\" separators that some writers use. */
-function part(files: Unzipped, path: string): string | null {
-  const clean = path.replace(/^\/+/, "");
-  let data: Uint8Array | undefined = files[clean];
-  if (!data) {
-    const lower = clean.toLowerCase();
-    const key = Object.keys(files).find((k) => k.replace(/\\/g, "/").replace(/^\/+/, "").toLowerCase() === lower);
-    data = key ? files[key] : undefined;
-  }
-  return data ? decodeText(data) : null;
-}
-
+const utf8 = new TextDecoder("utf-8");
 const utf16le = new TextDecoder("utf-16le");
 const utf16be = new TextDecoder("utf-16be");
 
@@ -199,7 +124,40 @@ function decodeText(data: Uint8Array): string {
     if (data[0] === 0x3c && data[1] === 0x00) return utf16le.decode(data);
     if (data[0] === 0x00 && data[1] === 0x3c) return utf16be.decode(data);
   }
-  return decoder.decode(data);
+  return utf8.decode(data);
+}
+
+/** The parts of one package, found by name the way Excel finds them (case-insensitive, either slash). */
+class Package {
+  private readonly byName = new Map<string, ZipEntry>();
+  constructor(private readonly bytes: Uint8Array, entries: ZipEntry[], private readonly limits: Limits) {
+    for (const e of entries) {
+      const key = normalizeName(e.name);
+      // Two parts under one name (differing only in case or slashes, or plainly repeated): readers
+      // would disagree about which is the real one, so neither is trusted.
+      if (this.byName.has(key) && !key.endsWith("/")) throw new ReadFailure("damaged", `压缩包中有两个同名部件“${e.name}”`);
+      this.byName.set(key, e);
+    }
+  }
+  entry(path: string): ZipEntry | undefined {
+    return this.byName.get(normalizeName(path));
+  }
+  has(prefix: string): boolean {
+    for (const k of this.byName.keys()) if (k.startsWith(prefix)) return true;
+    return false;
+  }
+  /** A part's text, or null when the package has no such part. Throws ReadFailure when it is too big or broken. */
+  text(path: string): string | null {
+    const e = this.entry(path);
+    if (!e) return null;
+    if (e.size > this.limits.partBytes) throw new ReadFailure("too-large", `“${e.name}”解压后约 ${Math.round(e.size / 1048576)} MB，超过上限 ${Math.round(this.limits.partBytes / 1048576)} MB`);
+    try {
+      return decodeText(readEntry(this.bytes, e));
+    } catch (err) {
+      if (err instanceof ZipError) throw new ReadFailure(err.kind, err.message);
+      throw err;
+    }
+  }
 }
 
 function resolveTarget(base: string, target: string): string {
@@ -212,276 +170,365 @@ function resolveTarget(base: string, target: string): string {
   return parts.join("/");
 }
 
-function sharedStrings(xml: string | null): string[] {
+function relationships(xml: string | null, base: string): { id: string; type: string; target: string }[] {
   if (!xml) return [];
-  const out: string[] = [];
-  // One spelling per file: looking for the other one on every item would rescan the whole part.
-  const open = xml.indexOf("<si") >= 0 ? "<si" : "<x:si";
-  let p = 0;
-  for (;;) {
-    const i = xml.indexOf(open, p);
-    if (i < 0) break;
-    const gt = xml.indexOf(">", i);
-    if (gt < 0) break;
-    if (xml[gt - 1] === "/") {
-      out.push("");
-      p = gt + 1;
-      continue;
-    }
-    const end = closingTag(xml, gt + 1, "si");
-    if (end < 0) break;
-    out.push(textOf(xml.slice(gt + 1, end)));
-    p = end + 4;
+  const out: { id: string; type: string; target: string }[] = [];
+  for (const r of tags(xml, "Relationship")) {
+    if (attr(r.tag, "TargetMode") === "External") continue;
+    out.push({ id: attr(r.tag, "Id") ?? "", type: attr(r.tag, "Type") ?? "", target: resolveTarget(base, decodeXml(attr(r.tag, "Target") ?? "")) });
   }
   return out;
 }
 
-// ------------------------------------------------------------------ cells
-
-function colOfRef(ref: string): { row: number; col: number } | null {
-  let col = 0;
-  let i = 0;
-  for (; i < ref.length; i++) {
-    const c = ref.charCodeAt(i);
-    if (c >= 65 && c <= 90) col = col * 26 + c - 64;
-    else if (c >= 97 && c <= 122) col = col * 26 + c - 96;
-    else break;
+function sharedStrings(xml: string | null): string[] {
+  if (!xml) return [];
+  const out: string[] = [];
+  for (const si of tags(xml, "si")) {
+    if (si.selfClosing) {
+      out.push("");
+      continue;
+    }
+    const end = closingTag(xml, si.end, "si");
+    if (end < 0) break;
+    out.push(textOf(xml.slice(si.end, end)));
   }
-  const row = Number(ref.slice(i));
-  return col && Number.isInteger(row) && row > 0 ? { row, col } : null;
+  return out;
 }
+
+const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+
+/** Indexes of cell styles whose number format shows a date (needed to convert 1904-system serials). */
+function dateStyleIndexes(xml: string | null): Set<number> {
+  const out = new Set<number>();
+  if (!xml) return out;
+  const custom = new Map<number, string>();
+  for (const f of tags(xml, "numFmt")) custom.set(Number(attr(f.tag, "numFmtId")), decodeXml(attr(f.tag, "formatCode") ?? ""));
+  const xfs = tags(xml, "cellXfs").next();
+  if (xfs.done || xfs.value.selfClosing) return out;
+  const end = closingTag(xml, xfs.value.end, "cellXfs");
+  let i = 0;
+  for (const x of tags(xml, "xf", xfs.value.end, end < 0 ? xml.length : end)) {
+    const id = Number(attr(x.tag, "numFmtId") ?? 0);
+    const code = custom.get(id);
+    // Date formats have y/m/d outside quoted text, [colours] and escaped characters.
+    const isDate = code !== undefined ? /[ymd]/i.test(code.replace(/"[^"]*"|\[[^\]]*]|\\./g, "")) : BUILTIN_DATE_FORMATS.has(id);
+    if (isDate) out.add(i);
+    i++;
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ sheet XML
 
 const ERRORS = new Set(["#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#BUSY!", "#CONNECT!"]);
 
-function parseSheet(name: string, xml: string, strings: string[], date1904: boolean, dateStyles: Set<number>): SheetGrid {
-  const rows: CellValue[][] = [];
-  const hiddenRows: number[] = [];
-  const merges: string[] = [];
-  let cells = 0;
-  const sheetDataStart = xml.indexOf("sheetData");
-  let p = sheetDataStart < 0 ? xml.length : sheetDataStart;
-  const sheetDataEnd = (() => {
-    const e = xml.lastIndexOf("sheetData>");
-    return e > p ? e : xml.length;
-  })();
-  let rowNo = 0;
-  let colNo = 0;
-  while (p < sheetDataEnd) {
-    const lt = xml.indexOf("<", p);
-    if (lt < 0 || lt >= sheetDataEnd) break;
-    const gt = xml.indexOf(">", lt);
-    if (gt < 0) break;
-    if (xml.charCodeAt(lt + 1) === 47 /* / */) {
-      p = gt + 1;
-      continue;
-    }
-    // Tag names may carry a namespace prefix (x:row, x:c).
-    let j = lt + 1;
-    let nameStart = lt + 1;
-    for (; j < gt && xml.charCodeAt(j) > 32 && xml.charCodeAt(j) !== 47; j++) if (xml.charCodeAt(j) === 58 /* : */) nameStart = j + 1;
-    const local = xml.slice(nameStart, j);
-    if (local === "row") {
-      const tag = xml.slice(lt, gt + 1);
-      const r = attr(tag, "r");
-      rowNo = r ? Number(r) : rowNo + 1;
-      if (!Number.isInteger(rowNo) || rowNo < 1 || rowNo > LIMITS.maxRows) throw new ReadFailure("damaged", `工作表“${name}”的行号“${r}”无效`);
-      colNo = 0;
-      const hidden = attr(tag, "hidden");
-      if (hidden === "1" || hidden === "true") hiddenRows.push(rowNo);
-      p = gt + 1;
-      continue;
-    }
-    if (local === "c") {
-      const tag = xml.slice(lt, gt + 1);
-      const ref = attr(tag, "r");
-      let row = rowNo;
-      let col = colNo + 1;
-      if (ref) {
-        const rc = colOfRef(ref);
-        if (!rc || rc.col > LIMITS.maxCols || rc.row > LIMITS.maxRows) throw new ReadFailure("damaged", `工作表“${name}”的单元格地址“${ref}”无效`);
-        row = rc.row;
-        col = rc.col;
-      }
-      if (row < 1) row = 1;
-      colNo = col;
-      let end = gt + 1;
-      let value: CellValue = null;
-      if (xml[gt - 1] !== "/") {
-        const close = closingTag(xml, gt + 1, "c");
-        if (close < 0) throw new ReadFailure("damaged", `工作表“${name}”的单元格 ${a1(row, col)} 不完整`);
-        end = xml.indexOf(">", close) + 1;
-        const inner = xml.slice(gt + 1, close);
-        const t = attr(tag, "t");
-        value = cellValue(t, inner, strings);
-        // The 1904 system counts from 1904-01-01; the engine reads 1900-system serials.
-        if (date1904 && typeof value === "number" && dateStyles.has(Number(attr(tag, "s") ?? 0))) value += 1462;
-      }
-      p = end;
-      if (value === null) continue;
-      if (++cells > LIMITS.cellsPerSheet) throw new ReadFailure("too-large", `工作表“${name}”的单元格超过 ${LIMITS.cellsPerSheet} 个`);
-      let arr = rows[row - 1];
-      if (!arr) arr = rows[row - 1] = [];
-      // Sparse cells far to the right are refused, not allocated into a giant row.
-      if (col > arr.length + 4096 && col > 4096) throw new ReadFailure("too-large", `工作表“${name}”在 ${a1(row, col)} 有数据，范围过大`);
-      while (arr.length < col - 1) arr.push(null);
-      arr[col - 1] = value;
-      continue;
-    }
-    p = gt + 1;
-  }
-  // Rows far below the data with nothing between would allocate nothing (sparse array); make them dense but bounded.
-  if (rows.length > 0 && cells > 0 && rows.length / Math.max(1, cells) > 1000 && rows.length > 100_000) {
-    throw new ReadFailure("too-large", `工作表“${name}”的数据分布在 ${rows.length} 行中，范围过大`);
-  }
-  const dense: CellValue[][] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) dense[i] = rows[i] ?? [];
-  for (const m of tags(xml.slice(sheetDataEnd), "mergeCell")) {
-    const ref = attr(m.tag, "ref");
-    if (ref) merges.push(ref);
-  }
-  return { name, rows: dense, origin: { row: 1, col: 1 }, hiddenRows, merges };
-}
+/** Attributes of the current <row> or <c> tag, read by readAttrs without building objects per cell. */
+let attrR = -1;
+let attrREnd = -1;
+let attrT: string | null = null;
+let attrS = 0;
+let attrHidden = false;
 
-/**
- * Position of the end tag `</name>` or `</prefix:name>` at or after `from`, walking end tags in
- * order — searching for one spelling alone would scan the whole sheet for every cell when the
- * file uses the other (a quadratic hang on namespaced files).
- */
-function closingTag(xml: string, from: number, name: string): number {
-  let q = from;
-  for (;;) {
-    q = xml.indexOf("</", q);
-    if (q < 0) return -1;
-    const gt = xml.indexOf(">", q);
-    if (gt < 0) return -1;
-    const full = xml.slice(q + 2, gt).trim();
-    const local = full.indexOf(":") >= 0 ? full.slice(full.indexOf(":") + 1) : full;
-    if (local === name) return q;
-    q = gt + 1;
+/** Reads r, t, s and hidden from the start tag spanning [from, to) of xml into the attr* slots. */
+function readAttrs(xml: string, from: number, to: number): void {
+  attrR = -1;
+  attrT = null;
+  attrS = 0;
+  attrHidden = false;
+  let i = from;
+  while (i < to) {
+    let c = xml.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) {
+      i++;
+      continue;
+    }
+    while (c === 32 || c === 9 || c === 10 || c === 13) c = xml.charCodeAt(++i);
+    const nameStart = i;
+    while (i < to && (c = xml.charCodeAt(i)) !== 61 /* = */ && c !== 32 && c !== 62 && c !== 47) i++;
+    const nameLen = i - nameStart;
+    while (i < to && xml.charCodeAt(i) !== 34 && xml.charCodeAt(i) !== 39) i++;
+    if (i >= to) return;
+    const q = xml[i];
+    const vStart = i + 1;
+    const vEnd = xml.indexOf(q, vStart);
+    if (vEnd < 0 || vEnd > to) return;
+    const n0 = xml.charCodeAt(nameStart);
+    if (nameLen === 1) {
+      if (n0 === 114 /* r */) (attrR = vStart), (attrREnd = vEnd);
+      else if (n0 === 116 /* t */) attrT = xml.slice(vStart, vEnd);
+      else if (n0 === 115 /* s */) attrS = Number(xml.slice(vStart, vEnd)) || 0;
+    } else if (nameLen === 6 && xml.startsWith("hidden", nameStart)) {
+      const v = xml.slice(vStart, vEnd);
+      attrHidden = v === "1" || v === "true";
+    }
+    i = vEnd + 1;
   }
 }
 
-function between(inner: string, tag: string): string | null {
-  let i = inner.indexOf(`<${tag}`);
-  let ns = "";
-  if (i < 0) {
-    i = inner.indexOf(`<x:${tag}`);
-    ns = "x:";
-    if (i < 0) return null;
+/** Row and column of an A1 reference in xml[from, to), or 0 for parts that are absent or out of range. */
+let refRow = 0;
+let refCol = 0;
+function readRef(xml: string, from: number, to: number): void {
+  let col = 0;
+  let i = from;
+  for (; i < to; i++) {
+    const c = xml.charCodeAt(i);
+    if (c >= 65 && c <= 90) col = col * 26 + c - 64;
+    else if (c >= 97 && c <= 122) col = col * 26 + c - 96;
+    else if (c !== 36 /* $ */) break;
+    if (col > MAX_COLS) break;
   }
-  const gt = inner.indexOf(">", i);
-  if (gt < 0 || inner[gt - 1] === "/") return null;
-  const end = inner.indexOf(`</${ns}${tag}>`, gt);
-  return end < 0 ? null : inner.slice(gt + 1, end);
+  let row = 0;
+  for (; i < to; i++) {
+    const c = xml.charCodeAt(i);
+    if (c < 48 || c > 57) {
+      row = -1;
+      break;
+    }
+    row = row * 10 + c - 48;
+    if (row > MAX_ROWS) break;
+  }
+  refCol = col;
+  refRow = row;
 }
 
-function cellValue(t: string | null, inner: string, strings: string[]): CellValue {
-  if (t === "inlineStr") {
-    const is = between(inner, "is");
-    return is === null ? null : textOf(is);
-  }
-  const v = between(inner, "v");
-  if (v === null) return null;
+function numberCell(v: string): CellValue {
+  const n = Number(v);
+  return v.trim() !== "" && Number.isFinite(n) ? n : v === "" ? null : decodeXml(v);
+}
+
+function typedValue(t: string | null, v: string, strings: string[]): CellValue {
   switch (t) {
     case "s": {
       const i = Number(v);
       return Number.isInteger(i) && i >= 0 && i < strings.length ? strings[i] : null;
     }
     case "str":
+    case "inlineStr":
       return decodeXml(v);
-    case "b":
-      return v.trim() === "1" || v.trim() === "true";
+    case "b": {
+      const b = v.trim();
+      return b === "1" || b === "true";
+    }
     case "e": {
       const e = decodeXml(v).trim();
       return { error: ERRORS.has(e) ? e : e || "#VALUE!" };
     }
     case "d": {
-      // ISO date cells (rare, written by some tools): turn into a 1900-system serial.
-      const ms = Date.parse(decodeXml(v));
-      if (!Number.isFinite(ms)) return decodeXml(v);
+      // ISO 8601 date cells (written by a few tools): the 1900-system serial the engine reads.
+      const text = decodeXml(v);
+      const ms = Date.parse(/T|:|Z$/.test(text) || text.length > 10 ? text : `${text}T00:00:00Z`);
+      if (!Number.isFinite(ms)) return text;
       const days = (ms - Date.UTC(1899, 11, 30)) / 86_400_000;
+      // Excel's serials count a 29 February 1900 that never was: earlier days are one lower.
       return days < 61 ? days - 1 : days;
     }
-    default: {
-      const n = Number(v);
-      return Number.isFinite(n) ? n : decodeXml(v);
-    }
+    default:
+      return numberCell(v);
   }
+}
+
+function parseSheet(name: string, xml: string, strings: string[], date1904: boolean, dateStyles: Set<number>, limits: Limits): SheetGrid {
+  const rows: CellValue[][] = [];
+  const hiddenRows: number[] = [];
+  let slots = 0;
+  const start = xml.indexOf("sheetData");
+  let end = xml.lastIndexOf("sheetData>");
+  if (end < start) end = xml.length;
+  let p = start < 0 ? xml.length : start;
+  let rowNo = 0;
+  let colNo = 0;
+  while (p < end) {
+    const lt = xml.indexOf("<", p);
+    if (lt < 0 || lt >= end) break;
+    const c1 = xml.charCodeAt(lt + 1);
+    if (c1 === 33 /* ! */ && xml.startsWith("<!--", lt)) {
+      const e = xml.indexOf("-->", lt);
+      p = e < 0 ? end : e + 3;
+      continue;
+    }
+    const gt = xml.indexOf(">", lt);
+    if (gt < 0) break;
+    if (c1 === 47 /* / */ || c1 === 63 /* ? */ || c1 === 33) {
+      p = gt + 1;
+      continue;
+    }
+    const tag = localName(xml, lt);
+    if (tag.name === "row") {
+      readAttrs(xml, tag.end, gt);
+      if (attrR >= 0) {
+        const r = xml.slice(attrR, attrREnd);
+        rowNo = Number(r);
+        if (!Number.isInteger(rowNo) || rowNo < 1 || rowNo > MAX_ROWS) throw new ReadFailure("damaged", `工作表“${name}”的行号“${r.slice(0, 20)}”无效`);
+      } else rowNo++;
+      colNo = 0;
+      if (attrHidden) hiddenRows.push(rowNo);
+      p = gt + 1;
+      continue;
+    }
+    if (tag.name !== "c") {
+      p = gt + 1;
+      continue;
+    }
+    readAttrs(xml, tag.end, gt);
+    let row = rowNo || 1;
+    let col = colNo + 1;
+    if (attrR >= 0) {
+      readRef(xml, attrR, attrREnd);
+      if (refCol < 1 || refCol > MAX_COLS || refRow > MAX_ROWS || refRow < 0) throw new ReadFailure("damaged", `工作表“${name}”的单元格地址“${xml.slice(attrR, Math.min(attrREnd, attrR + 20))}”无效`);
+      col = refCol;
+      if (refRow > 0) row = refRow;
+    }
+    if (col > MAX_COLS) throw new ReadFailure("damaged", `工作表“${name}”第 ${row} 行的单元格超出第 ${MAX_COLS} 列`);
+    colNo = col;
+    const t = attrT;
+    const s = attrS;
+    let value: CellValue = null;
+    p = gt + 1;
+    if (xml.charCodeAt(gt - 1) !== 47 /* not <c/> */) {
+      // Children: <f> (skipped: we want the cached result), <v>, <is>, <extLst>; then </c>.
+      let v: string | null = null;
+      let inline: string | null = null;
+      for (;;) {
+        const q = xml.indexOf("<", p);
+        if (q < 0) throw new ReadFailure("damaged", `工作表“${name}”的单元格 ${a1(row, col)} 不完整`);
+        const qgt = xml.indexOf(">", q);
+        if (qgt < 0) throw new ReadFailure("damaged", `工作表“${name}”的单元格 ${a1(row, col)} 不完整`);
+        const closing = xml.charCodeAt(q + 1) === 47;
+        const child = localName(xml, closing ? q + 1 : q).name;
+        p = qgt + 1;
+        if (closing) {
+          if (child === "c") break;
+          continue;
+        }
+        if (xml.charCodeAt(qgt - 1) === 47) continue;
+        if (child === "v") {
+          const ve = xml.indexOf("<", p);
+          if (ve < 0) continue;
+          v = xml.slice(p, ve);
+          p = ve;
+        } else if (child === "is") {
+          const ie = closingTag(xml, p, "is");
+          if (ie < 0) continue;
+          inline = textOf(xml.slice(p, ie));
+          p = ie;
+        } else if (child === "f") {
+          const fe = xml.indexOf("<", p);
+          if (fe >= 0) p = fe;
+        } else if (child === "row" || child === "c") {
+          // A cell that never closes: stop before the next element rather than swallow it.
+          p = q;
+          break;
+        }
+      }
+      if (inline !== null && (t === "inlineStr" || v === null)) value = inline;
+      else if (v !== null) {
+        value = typedValue(t, v, strings);
+        // The 1904 system counts from 1904-01-01; the engine reads 1900-system serials.
+        if (date1904 && typeof value === "number" && t !== "d" && dateStyles.has(s)) value += 1462;
+      }
+    }
+    if (value === null) continue;
+    let arr = rows[row - 1];
+    if (!arr) {
+      arr = rows[row - 1] = [];
+      slots++;
+    }
+    if (col > arr.length) {
+      slots += col - arr.length;
+      if (slots + rows.length > limits.gridSlots) {
+        throw new ReadFailure("too-large", `工作表“${name}”在 ${a1(row, col)} 仍有数据，按实际范围需要超过 ${limits.gridSlots.toLocaleString("en-US")} 个单元格（sheet data spans too many cells）`);
+      }
+      while (arr.length < col - 1) arr.push(null);
+      arr.push(value);
+    } else arr[col - 1] = value;
+  }
+  const dense: CellValue[][] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) dense[i] = rows[i] ?? [];
+  const merges: string[] = [];
+  for (const m of tags(xml, "mergeCell", Math.max(0, end))) {
+    const ref = attr(m.tag, "ref");
+    if (ref) merges.push(ref);
+  }
+  return { name, rows: dense, origin: { row: 1, col: 1 }, hiddenRows, merges };
 }
 
 // ------------------------------------------------------------------ workbook
 
 /**
- * Reads an .xlsx package. Each sheet's cells are parsed when its grid is asked for, so listing
- * the sheets of a big workbook is cheap. Never throws: every failure is a code and a message.
+ * Reads an .xlsx package. Each sheet's cells are parsed when its grid is asked for. Never throws:
+ * every failure is a code and a message saying what was found.
  */
-export function readWorkbook(bytes: Uint8Array): ReadResult {
+export function readWorkbook(bytes: Uint8Array, opts: ReadOptions = {}): ReadResult {
+  const limits: Limits = { ...LIMITS, ...opts.limits };
   try {
     if (!bytes || bytes.length === 0) return fail("not-a-workbook", "文件为空（0 字节）");
     if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) return fail(cfbKind(bytes));
-    if (!startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) && !startsWith(bytes, [0x50, 0x4b, 0x05, 0x06])) return fail("not-a-workbook");
-    const declared = declaredSize(bytes);
-    if (declared === null) return fail("damaged", "压缩包目录缺失或不完整");
-    if (declared > LIMITS.inflatedBytes) return fail("too-large", `解压后约 ${Math.round(declared / 1048576)} MB`);
-    let files: Unzipped;
-    try {
-      // Only the parts we read are inflated (images and the rest are skipped).
-      files = unzipSync(bytes, { filter: (f) => /\.(xml|rels)$/i.test(f.name) && f.originalSize <= LIMITS.inflatedBytes });
-    } catch (e) {
-      return fail("damaged", "压缩数据无法解开");
+    if (!isZip(bytes)) {
+      // Excel's lock file (~$name.xlsx) starts with the length of the user's name, then the name.
+      const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, "0")).join(" ");
+      return fail("not-a-workbook", `文件开头是 ${head}，不是 .xlsx 的压缩包格式`);
     }
-    const wbPath = (() => {
-      const rels = part(files, "_rels/.rels");
-      if (rels) {
-        for (const r of tags(rels, "Relationship")) {
-          const type = attr(r.tag, "Type") ?? "";
-          if (type.endsWith("/officeDocument")) return resolveTarget("", attr(r.tag, "Target") ?? "");
-        }
-      }
-      return "xl/workbook.xml";
-    })();
-    const wb = part(files, wbPath);
-    if (!wb) return fail(Object.keys(files).some((k) => /^word\//.test(k)) ? "not-a-workbook" : "damaged", "缺少工作簿主体（workbook.xml）");
-    const relsPath = wbPath.replace(/[^/]*$/, (f) => `_rels/${f}.rels`);
-    const rels = new Map<string, string>();
-    const relXml = part(files, relsPath);
-    if (relXml) for (const r of tags(relXml, "Relationship")) rels.set(attr(r.tag, "Id") ?? "", resolveTarget(wbPath, decodeXml(attr(r.tag, "Target") ?? "")));
+    let entries: ZipEntry[];
+    try {
+      entries = listZip(bytes);
+    } catch (e) {
+      return fail(e instanceof ZipError ? e.kind : "damaged", e instanceof Error ? e.message : undefined);
+    }
+    const pkg = new Package(bytes, entries, limits);
+    const officeDoc = relationships(pkg.text("_rels/.rels"), "").find((r) => r.type.endsWith("/officeDocument"));
+    const wbPath = officeDoc?.target ?? "xl/workbook.xml";
+    const wb = pkg.text(wbPath);
+    if (wb === null) {
+      if (pkg.has("word/") || pkg.has("ppt/")) return fail("not-a-workbook", "这是 Word 或 PowerPoint 文件");
+      if (!pkg.has("xl/") && !pkg.entry("[Content_Types].xml")) return fail("not-a-workbook", "这是普通压缩包，不是 .xlsx");
+      return fail("damaged", "缺少工作簿主体（xl/workbook.xml）");
+    }
+    const rels = relationships(pkg.text(wbPath.replace(/[^/]*$/, (f) => `_rels/${f}.rels`)), wbPath);
+    const byId = new Map(rels.map((r) => [r.id, r.target]));
     let date1904 = false;
     for (const t of tags(wb, "workbookPr")) {
       const d = attr(t.tag, "date1904");
       date1904 = d === "1" || d === "true";
     }
-    let ssPath = "xl/sharedStrings.xml";
-    if (relXml) {
-      for (const r of tags(relXml, "Relationship")) {
-        if ((attr(r.tag, "Type") ?? "").endsWith("/sharedStrings")) ssPath = resolveTarget(wbPath, attr(r.tag, "Target") ?? "");
-      }
+    const ssPath = rels.find((r) => r.type.endsWith("/sharedStrings"))?.target ?? "xl/sharedStrings.xml";
+    const stylesPath = rels.find((r) => r.type.endsWith("/styles"))?.target ?? "xl/styles.xml";
+
+    const found: { name: string; state: SheetEntry["state"]; target: string }[] = [];
+    for (const s of tags(wb, "sheet")) {
+      const name = decodeXml(attr(s.tag, "name") ?? `Sheet${found.length + 1}`);
+      // The relationship id's prefix is whatever the writer bound the namespace to (r:, relationships:, …).
+      const rid = attr(s.tag, "r:id") ?? /\s[\w.-]+:id\s*=\s*["']([^"']*)["']/.exec(s.tag)?.[1] ?? "";
+      const state = attr(s.tag, "state");
+      found.push({ name, state: state === "hidden" || state === "veryHidden" ? state : "visible", target: byId.get(rid) ?? `xl/worksheets/sheet${found.length + 1}.xml` });
     }
+    if (found.length === 0) return fail("damaged", "工作簿中没有工作表");
+
+    // What reading every sheet would inflate, from the declared sizes: refuse a bomb before inflating any of it.
+    let declared = pkg.entry(ssPath)?.size ?? 0;
+    for (const f of found) declared += pkg.entry(f.target)?.size ?? 0;
+    if (declared > limits.inflatedBytes) return fail("too-large", `工作表解压后共约 ${Math.round(declared / 1048576)} MB，超过上限 ${Math.round(limits.inflatedBytes / 1048576)} MB`);
+
     let strings: string[] | null = null;
     let dateStyles: Set<number> | null = null;
-    const sheets: SheetEntry[] = [];
-    for (const s of tags(wb, "sheet")) {
-      const name = decodeXml(attr(s.tag, "name") ?? `Sheet${sheets.length + 1}`);
-      const rid = attr(s.tag, "r:id") ?? attr(s.tag, "relationships:id") ?? (/\s[\w]+:id="([^"]*)"/.exec(s.tag)?.[1] ?? "");
-      const target = rels.get(rid) ?? `xl/worksheets/sheet${sheets.length + 1}.xml`;
-      const state = (attr(s.tag, "state") ?? "visible") as SheetEntry["state"];
+    const sheets: SheetEntry[] = found.map(({ name, state, target }) => {
       let cached: SheetGrid | null = null;
-      sheets.push({
+      return {
         name,
-        state: state === "hidden" || state === "veryHidden" ? state : "visible",
+        state,
         grid: () => {
           if (cached) return cached;
-          const xml = part(files, target);
+          const xml = pkg.text(target);
           // Chart sheets and dialog sheets have no cells: an empty grid, not an error.
-          if (xml === null) return (cached = { name, rows: [], origin: { row: 1, col: 1 }, hiddenRows: [], merges: [] });
-          if (!strings) strings = sharedStrings(part(files, ssPath));
-          if (date1904 && !dateStyles) dateStyles = dateStyleIndexes(part(files, "xl/styles.xml"));
-          cached = parseSheet(name, xml, strings, date1904, dateStyles ?? new Set());
-          return cached;
+          if (xml === null || localName(xml, Math.max(0, xml.indexOf("<", xml.indexOf("?>") + 1))).name === "chartsheet") {
+            return (cached = { name, rows: [], origin: { row: 1, col: 1 }, hiddenRows: [], merges: [] });
+          }
+          strings ??= sharedStrings(pkg.text(ssPath));
+          if (date1904) dateStyles ??= dateStyleIndexes(pkg.text(stylesPath));
+          return (cached = parseSheet(name, xml, strings, date1904, dateStyles ?? new Set(), limits));
         },
-      });
-    }
-    if (sheets.length === 0) return fail("damaged", "工作簿中没有工作表");
+      };
+    });
     return { ok: true, workbook: { sheets, date1904 } };
   } catch (e) {
     if (e instanceof ReadFailure) return fail(e.code, e.message);
@@ -489,35 +536,14 @@ export function readWorkbook(bytes: Uint8Array): ReadResult {
   }
 }
 
-const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
-
-/** Indexes of cell styles whose number format shows a date (needed only for 1904 workbooks). */
-function dateStyleIndexes(xml: string | null): Set<number> {
-  const out = new Set<number>();
-  if (!xml) return out;
-  const custom = new Map<number, string>();
-  for (const f of tags(xml, "numFmt")) custom.set(Number(attr(f.tag, "numFmtId")), decodeXml(attr(f.tag, "formatCode") ?? ""));
-  const xfsStart = xml.indexOf("cellXfs");
-  if (xfsStart < 0) return out;
-  const xfsEnd = xml.indexOf("cellXfs>", xfsStart + 8);
-  let i = 0;
-  for (const x of tags(xml.slice(xfsStart, xfsEnd < 0 ? undefined : xfsEnd), "xf")) {
-    const id = Number(attr(x.tag, "numFmtId") ?? 0);
-    const code = custom.get(id);
-    const isDate = code !== undefined ? /[ymd]/i.test(code.replace(/"[^"]*"|\[.*?]|\\./g, "")) : BUILTIN_DATE_FORMATS.has(id);
-    if (isDate) out.add(i);
-    i++;
-  }
-  return out;
-}
-
 /** A sheet's grid, or the failure that stopped it, without throwing. */
 export function sheetGrid(entry: SheetEntry): { ok: true; grid: SheetGrid } | { ok: false; error: ReadError } {
   try {
     return { ok: true, grid: entry.grid() };
   } catch (e) {
-    const code: ReadErrorCode = e instanceof ReadFailure ? e.code : "damaged";
-    const msg = e instanceof Error ? e.message : String(e);
-    return { ok: false, error: { code, message: `${MESSAGES[code]}：${msg}` } };
+    if (e instanceof ReadFailure) return { ok: false, error: failure(e.code, e.message) };
+    // Out of memory in a browser tab or a string past JavaScript's length limit: the sheet is too big, not broken.
+    if (e instanceof RangeError) return { ok: false, error: failure("too-large", `工作表“${entry.name}”：${e.message}`) };
+    return { ok: false, error: failure("damaged", `工作表“${entry.name}”：${e instanceof Error ? e.message.slice(0, 200) : String(e)}`) };
   }
 }

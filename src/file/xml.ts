@@ -1,0 +1,158 @@
+/**
+ * The little XML we need, scanned with indexOf over the decoded text — no DOM and no general
+ * parser over untrusted input, and every scan moves forward only (linear in the part's size).
+ * Element names may carry any namespace prefix (`x:row`, `x:c` from .NET writers); we compare
+ * local names. Browser-safe: no node built-ins.
+ */
+
+const ENTITY = /&(?:#x([0-9a-fA-F]+)|#(\d+)|(amp|lt|gt|quot|apos));/g;
+const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+/** OOXML's own escape for characters XML cannot carry (`_x0001_`); `_x005F_` escapes the underscore itself. */
+const ESCAPED = /_x([0-9A-Fa-f]{4})_/g;
+
+function codePoint(n: number): string {
+  return n >= 0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff) ? String.fromCodePoint(n) : "\uFFFD";
+}
+
+/** Text as written in the part → the text it stands for (entities, character references, _xHHHH_). */
+export function decodeXml(s: string): string {
+  if (s.indexOf("&") < 0 && s.indexOf("_x") < 0) return s;
+  return s
+    .replace(ENTITY, (_, hex: string, dec: string, name: string) => (name ? NAMED[name] : codePoint(hex ? parseInt(hex, 16) : Number(dec))))
+    .replace(ESCAPED, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/**
+ * Text → element content we write. Characters XML 1.0 forbids (most C0 controls) use OOXML's
+ * `_xHHHH_` escape, and a literal `_xHHHH_` gets its underscore escaped, so text round-trips.
+ */
+export function escapeXml(s: string): string {
+  return s
+    .replace(/_(x[0-9A-Fa-f]{4}_)/g, "_x005F_$1")
+    .replace(/[&<>"]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&quot;"))
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}_`);
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+/** Value of attribute `name` (exact, unprefixed unless given with its prefix) in one start tag's text, or null. */
+export function attr(tag: string, name: string): string | null {
+  let from = 0;
+  for (;;) {
+    const i = tag.indexOf(name, from);
+    if (i < 0) return null;
+    from = i + 1;
+    // Whole attribute names only ("r" must not match in "ref=" or "xr:r=").
+    if (!isSpace(tag.charCodeAt(i - 1))) continue;
+    let j = i + name.length;
+    while (isSpace(tag.charCodeAt(j))) j++;
+    if (tag[j] !== "=") continue;
+    j++;
+    while (isSpace(tag.charCodeAt(j))) j++;
+    const q = tag[j];
+    if (q !== '"' && q !== "'") return null;
+    const end = tag.indexOf(q, j + 1);
+    return end < 0 ? null : tag.slice(j + 1, end);
+  }
+}
+
+/** Local name of the element whose tag starts at `lt` (the "<"), and where the name ends. */
+export function localName(xml: string, lt: number): { name: string; end: number } {
+  let j = lt + 1;
+  let start = j;
+  for (;;) {
+    const c = xml.charCodeAt(j);
+    if (!(c > 32) || c === 47 /* / */ || c === 62 /* > */) break;
+    if (c === 58 /* : */) start = j + 1;
+    j++;
+  }
+  return { name: xml.slice(start, j), end: j };
+}
+
+export interface Tag {
+  /** The whole start tag, "<" to ">". */
+  tag: string;
+  start: number;
+  end: number;
+  selfClosing: boolean;
+}
+
+/** Every start tag of local name `name` in xml (from `from`, before `to`), in order. */
+export function* tags(xml: string, name: string, from = 0, to = xml.length): Generator<Tag> {
+  let p = from;
+  for (;;) {
+    const i = xml.indexOf("<", p);
+    if (i < 0 || i >= to) return;
+    const c = xml.charCodeAt(i + 1);
+    if (c === 33 /* ! */ && xml.startsWith("<!--", i)) {
+      const e = xml.indexOf("-->", i + 4);
+      if (e < 0) return;
+      p = e + 3;
+      continue;
+    }
+    const close = xml.indexOf(">", i + 1);
+    if (close < 0) return;
+    if (c !== 47 && c !== 63 && c !== 33 && localName(xml, i).name === name) {
+      yield { tag: xml.slice(i, close + 1), start: i, end: close + 1, selfClosing: xml.charCodeAt(close - 1) === 47 };
+    }
+    p = close + 1;
+  }
+}
+
+/**
+ * Position of the end tag `</name>` or `</prefix:name>` at or after `from`, walking end tags in
+ * order — searching for one spelling alone would rescan the whole part for every element when
+ * the file uses another (a quadratic hang on namespaced files).
+ */
+export function closingTag(xml: string, from: number, name: string): number {
+  let q = from;
+  for (;;) {
+    q = xml.indexOf("</", q);
+    if (q < 0) return -1;
+    const gt = xml.indexOf(">", q);
+    if (gt < 0) return -1;
+    let s = q + 2;
+    let e = gt;
+    while (e > s && isSpace(xml.charCodeAt(e - 1))) e--;
+    // The prefix ends at a colon inside the name (never search backwards past the tag: linear time).
+    for (let k = s; k < e; k++) if (xml.charCodeAt(k) === 58) s = k + 1;
+    if (e - s === name.length && xml.startsWith(name, s)) return q;
+    q = gt + 1;
+  }
+}
+
+/** Concatenated text of every <t> in a fragment (a rich-text string's runs), skipping phonetic guides (<rPh>). */
+export function textOf(fragment: string): string {
+  let out = "";
+  let p = 0;
+  for (;;) {
+    const i = fragment.indexOf("<", p);
+    if (i < 0) break;
+    const gt = fragment.indexOf(">", i);
+    if (gt < 0) break;
+    const c = fragment.charCodeAt(i + 1);
+    if (c === 47 || c === 63 || c === 33) {
+      p = gt + 1;
+      continue;
+    }
+    const { name } = localName(fragment, i);
+    const selfClosing = fragment.charCodeAt(gt - 1) === 47;
+    if (name === "rPh" && !selfClosing) {
+      const e = closingTag(fragment, gt + 1, "rPh");
+      p = e < 0 ? fragment.length : e + 1;
+      continue;
+    }
+    if (name === "t" && !selfClosing) {
+      const end = fragment.indexOf("</", gt);
+      if (end < 0) break;
+      const raw = fragment.slice(gt + 1, end);
+      out += raw.startsWith("<![CDATA[") ? raw.slice(9, raw.lastIndexOf("]]>") >= 0 ? raw.lastIndexOf("]]>") : undefined) : decodeXml(raw);
+      p = end + 1;
+      continue;
+    }
+    p = gt + 1;
+  }
+  return out;
+}

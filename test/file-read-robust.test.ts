@@ -1,0 +1,230 @@
+/**
+ * The reader against what third-party writers and damaged or crafted files actually contain:
+ * any namespace prefix (ns2:, x:), CDATA, empty <v/>, inline strings without t=, comments inside
+ * sheetData, chart sheets, Zip64 containers, directory counts that lie, duplicated part names,
+ * zip-level passwords, the grid budget — and real corpus files that show each of these.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { strToU8, zipSync } from "fflate";
+import { LIMITS, readWorkbook, sheetGrid, type ReadResult } from "../src/file/xlsx-read";
+import { decodeXml, escapeXml, textOf } from "../src/file/xml";
+import { listZip } from "../src/file/zip";
+import { buildXlsx } from "./support/xlsx-build";
+
+function grids(r: ReadResult) {
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.workbook.sheets.map((s) => {
+    const g = sheetGrid(s);
+    if (!g.ok) throw new Error(`${g.error.code}: ${g.error.message}`);
+    return g.grid;
+  });
+}
+function code(r: ReadResult): string {
+  if (r.ok) return "ok";
+  expect(r.error.message).toMatch(/[\u4e00-\u9fff].*（[a-z .0-9-]+）/);
+  return r.error.code;
+}
+const one = (xml: string) => buildXlsx({ sheets: [{ name: "S", xml }] });
+
+/** A stored (uncompressed) zip written byte by byte; with zip64, sizes and offsets live only in Zip64 fields. */
+function storedZip(files: Record<string, string>, zip64: boolean): Uint8Array {
+  const chunks: number[] = [];
+  const central: number[] = [];
+  const u16 = (a: number[], v: number) => a.push(v & 0xff, (v >>> 8) & 0xff);
+  const u32 = (a: number[], v: number) => a.push(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
+  const u64 = (a: number[], v: number) => (u32(a, v), u32(a, 0));
+  const entries = Object.entries(files);
+  for (const [name, text] of entries) {
+    const n = strToU8(name);
+    const data = strToU8(text);
+    const offset = chunks.length;
+    u32(chunks, 0x04034b50), u16(chunks, 20), u16(chunks, 0x800), u16(chunks, 0), u32(chunks, 0), u32(chunks, 0);
+    u32(chunks, data.length), u32(chunks, data.length), u16(chunks, n.length), u16(chunks, 0);
+    chunks.push(...n, ...data);
+    u32(central, 0x02014b50), u16(central, 45), u16(central, 45), u16(central, 0x800), u16(central, 0), u32(central, 0), u32(central, 0);
+    u32(central, zip64 ? 0xffffffff : data.length), u32(central, zip64 ? 0xffffffff : data.length);
+    u16(central, n.length), u16(central, zip64 ? 28 : 0), u16(central, 0), u16(central, 0), u16(central, 0), u32(central, 0);
+    u32(central, zip64 ? 0xffffffff : offset);
+    central.push(...n);
+    if (zip64) u16(central, 1), u16(central, 24), u64(central, data.length), u64(central, data.length), u64(central, offset);
+  }
+  const dir = chunks.length;
+  chunks.push(...central);
+  const z = chunks.length;
+  if (zip64) {
+    u32(chunks, 0x06064b50), u64(chunks, 44), u16(chunks, 45), u16(chunks, 45), u32(chunks, 0), u32(chunks, 0);
+    u64(chunks, entries.length), u64(chunks, entries.length), u64(chunks, central.length), u64(chunks, dir);
+    u32(chunks, 0x07064b50), u32(chunks, 0), u64(chunks, z), u32(chunks, 1);
+  }
+  u32(chunks, 0x06054b50), u16(chunks, 0), u16(chunks, 0);
+  u16(chunks, zip64 ? 0xffff : entries.length), u16(chunks, zip64 ? 0xffff : entries.length);
+  u32(chunks, central.length), u32(chunks, zip64 ? 0xffffffff : dir), u16(chunks, 0);
+  return Uint8Array.from(chunks);
+}
+
+const WB_PARTS: Record<string, string> = {
+  "[Content_Types].xml": "<Types/>",
+  "_rels/.rels": '<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+  "xl/workbook.xml": '<workbook xmlns:r="r"><sheets><sheet name="经费" sheetId="1" r:id="rId1"/></sheets></workbook>',
+  "xl/_rels/workbook.xml.rels": '<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+  "xl/worksheets/sheet1.xml": '<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>交通费</t></is></c><c r="B1"><v>320</v></c></row></sheetData></worksheet>',
+};
+
+describe("markup as other writers spell it", () => {
+  test("any namespace prefix on every element (ns2: from JAXB writers, x: from .NET)", () => {
+    for (const p of ["ns2:", "x:"]) {
+      const xml = `<${p}worksheet xmlns:${p.slice(0, -1)}="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><${p}sheetData><${p}row r="1" hidden="1"><${p}c r="A1" t="inlineStr"><${p}is><${p}t>序号</${p}t></${p}is></${p}c><${p}c r="B1"><${p}v>7</${p}v></${p}c></${p}row></${p}sheetData><${p}mergeCells><${p}mergeCell ref="A1:B1"/></${p}mergeCells></${p}worksheet>`;
+      const [g] = grids(readWorkbook(one(xml)));
+      expect(g.rows).toEqual([["序号", 7]]);
+      expect(g.hiddenRows).toEqual([1]);
+      expect(g.merges).toEqual(["A1:B1"]);
+    }
+  });
+
+  test("CDATA text, an empty <v/> or <v></v> (blank, never 0), an inline string without t=, comments between cells", () => {
+    const [g] = grids(
+      readWorkbook(
+        one(
+          '<row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[A&B <注>]]></t></is></c><c r="B1"><v></v></c><c r="C1"><v/></c><c r="D1"><is><t>无类型</t></is></c></row>' +
+            '<!-- <row r="5"><c r="A5"><v>9</v></c></row> --><row r="2"><c r="A2" s="0"><v>1</v></c></row>',
+        ),
+      ),
+    );
+    expect(g.rows).toEqual([["A&B <注>", null, null, "无类型"], [1]]);
+  });
+
+  test("attributes in single quotes, spaces around =, and r before or after t", () => {
+    const [g] = grids(readWorkbook(one("<row r='1'><c t = 'b' r = 'B1'><v>1</v></c><c t=\"str\" r=\"C1\"><v>是</v></c></row>")));
+    expect(g.rows).toEqual([[null, true, "是"]]);
+  });
+
+  test("a cell that never closes stops at the next cell instead of swallowing it", () => {
+    const [g] = grids(readWorkbook(one('<row r="1"><c r="A1"><v>1</v><c r="B1"><v>2</v></c></row>')));
+    expect(g.rows).toEqual([[1, 2]]);
+  });
+
+  test("a chart sheet is an empty sheet, not an error", () => {
+    const chart = '<?xml version="1.0"?><chartsheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetPr/><drawing r:id="rId1"/></chartsheet>';
+    const book = buildXlsx({ sheets: [{ name: "图表", xml: "" }, { name: "数据", xml: '<row r="1"><c r="A1"><v>5</v></c></row>' }], extra: { "xl/worksheets/sheet1.xml": chart } });
+    expect(grids(readWorkbook(book)).map((g) => g.rows)).toEqual([[], [[5]]]);
+  });
+
+  test("entities and OOXML escapes decode, and what we escape reads back as typed", () => {
+    expect(decodeXml("&lt;&#x4E00;&#19968;&amp;_x0007__x005F_x0041_")).toBe("<一一&\u0007_x0041_");
+    for (const s of ["=1+1", "a_x0041_b", "控制\u0001字符\u001f", "<&\">", "🔬 مدرسة"]) expect(textOf(`<t>${escapeXml(s)}</t>`)).toBe(s);
+  });
+});
+
+describe("containers", () => {
+  test("a Zip64 package (sizes and offsets only in Zip64 fields) opens", () => {
+    const bytes = storedZip(WB_PARTS, true);
+    expect(listZip(bytes).map((e) => e.size)).toEqual(Object.values(WB_PARTS).map((t) => strToU8(t).length));
+    expect(grids(readWorkbook(bytes))[0].rows).toEqual([["交通费", 320]]);
+    expect(grids(readWorkbook(storedZip(WB_PARTS, false)))[0].rows).toEqual([["交通费", 320]]);
+  });
+
+  test("a directory that claims more entries than the file can hold is refused at once (no loop over a lie)", () => {
+    const bytes = storedZip(WB_PARTS, false);
+    const eocd = bytes.length - 22;
+    const lie = bytes.slice();
+    lie[eocd + 10] = 0xff;
+    lie[eocd + 11] = 0xff;
+    const t = Date.now();
+    expect(code(readWorkbook(lie))).toBe("damaged");
+    expect(Date.now() - t).toBeLessThan(1000);
+  });
+
+  test("two parts under one name (case or repetition) are refused: readers would disagree which is real", () => {
+    const bytes = zipSync({ ...Object.fromEntries(Object.entries(WB_PARTS).map(([k, v]) => [k, strToU8(v)])), "XL/worksheets/Sheet1.xml": strToU8("<worksheet><sheetData/></worksheet>") });
+    expect(code(readWorkbook(bytes))).toBe("damaged");
+  });
+
+  test("a part stored with a zip-level password is reported as encrypted", () => {
+    const bytes = storedZip(WB_PARTS, false);
+    // general-purpose flag bit 0 in the local and central headers of every entry
+    for (let i = 0; i + 4 <= bytes.length; i++) {
+      if (bytes[i] === 0x50 && bytes[i + 1] === 0x4b && bytes[i + 2] === 3 && bytes[i + 3] === 4) bytes[i + 6] |= 1;
+      if (bytes[i] === 0x50 && bytes[i + 1] === 0x4b && bytes[i + 2] === 1 && bytes[i + 3] === 2) bytes[i + 8] |= 1;
+    }
+    expect(code(readWorkbook(bytes))).toBe("encrypted");
+  });
+
+  test("all sheets together declaring more than the limit are refused before any is inflated", () => {
+    const r = readWorkbook(one('<row r="1"><c r="A1"><v>1</v></c></row>'), { limits: { inflatedBytes: 100 } });
+    expect(code(r)).toBe("too-large");
+  });
+});
+
+describe("the grid budget", () => {
+  test("a lone value at XFD1048576 is read where it is: rows up to it, one wide row, fast", () => {
+    const t = Date.now();
+    const [g] = grids(readWorkbook(one('<row r="1"><c r="A1" t="inlineStr"><is><t>标题</t></is></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')));
+    expect(g.rows.length).toBe(1_048_576);
+    expect(g.rows[1_048_575].length).toBe(16_384);
+    expect(g.rows[1_048_575][16_383]).toBe(1);
+    expect(g.rows[500_000]).toEqual([]);
+    expect(Date.now() - t).toBeLessThan(3000);
+  });
+
+  test("values spread wider than the budget are refused as too-large, naming the sheet and the cell", () => {
+    // 3 rows each with one value in column XFD: 3 × 16,384 slots against a budget of 40,000
+    const xml = [1, 2, 3].map((r) => `<row r="${r}"><c r="XFD${r}"><v>${r}</v></c></row>`).join("");
+    const r = readWorkbook(one(xml), { limits: { gridSlots: 40_000 } });
+    if (!r.ok) throw new Error(r.error.message);
+    const g = sheetGrid(r.workbook.sheets[0]);
+    expect(g.ok).toBe(false);
+    if (!g.ok) {
+      expect(g.error.code).toBe("too-large");
+      expect(g.error.message).toContain("“S”");
+      expect(g.error.message).toContain("XFD3");
+    }
+    expect(LIMITS.gridSlots).toBeGreaterThanOrEqual(5_000_000);
+  });
+});
+
+const CORPUS = process.env.KJ_CORPUS ?? path.resolve(__dirname, "..", "..", "shared", "corpus");
+const corpus = (p: string) => new Uint8Array(fs.readFileSync(path.join(CORPUS, p)));
+
+(fs.existsSync(CORPUS) ? describe : describe.skip)("real files from ../shared/corpus", () => {
+  test("easyexcel t04: a Chinese sheet written with ns2: prefixes reads with its headers", () => {
+    const [g] = grids(readWorkbook(corpus("zh_easyexcel/easyexcel-test/src/test/resources/compatibility/t04.xlsx")));
+    expect(g.rows[0].slice(0, 4)).toEqual(["序号", "ID号", "工位号", "eblock编码"]);
+    expect(g.merges).toContain("B2:B9");
+  });
+
+  test("PhpSpreadsheet issue 3720: ns2: prefixed sheets with merges", () => {
+    const gs = grids(readWorkbook(corpus("phpspreadsheet/tests/data/Reader/XLSX/issue.3720.xlsx")));
+    expect(gs[0].rows[0]).toEqual(["Instructions Link"]);
+    expect(gs[2].rows[2]).toEqual([null, " FILL IN WHITE CELLS ONLY"]);
+  });
+
+  test("calamine inlineStr_cdata: CDATA inline strings", () => {
+    expect(grids(readWorkbook(corpus("calamine/tests/inlineStr_cdata.xlsx")))[0].rows).toEqual([["Hello CDATA", "World"], ["12345", "NormalText"]]);
+  });
+
+  test("POI 52575_main: an inline string cell without t=", () => {
+    expect(grids(readWorkbook(corpus("poi/test-data/spreadsheet/52575_main.xlsx")))[0].rows).toEqual([[10], ["POI rocks!"], [true]]);
+  });
+
+  test("POI duplicate-filename (two sheet1.xml parts): refused as damaged", () => {
+    expect(code(readWorkbook(corpus("poi/test-data/spreadsheet/duplicate-filename.xlsx")))).toBe("damaged");
+    expect(code(readWorkbook(corpus("poi/test-data/spreadsheet/duplicate-filename-case-insensitive.xlsx")))).toBe("damaged");
+  });
+
+  test("SheetJS large_strings (57 MB of sheet XML, 170,000 long string formulas) reads in well under 10 s", () => {
+    const t = Date.now();
+    const gs = grids(readWorkbook(corpus("sheetjs/large_strings.xlsx")));
+    expect(gs[0].rows.length).toBe(9999);
+    expect(Date.now() - t).toBeLessThan(5000);
+  });
+
+  test("openpyxl null_archive and POI invalid.xlsx: a zip that is no workbook → not-a-workbook", () => {
+    expect(code(readWorkbook(corpus("openpyxl_2015/openpyxl/tests/data/reader/null_archive.xlsx")))).toBe("not-a-workbook");
+    expect(code(readWorkbook(corpus("poi/test-data/openxml4j/invalid.xlsx")))).toBe("not-a-workbook");
+  });
+
+  test("exceljs missing-bits: a sheet but no workbook part → damaged", () => {
+    expect(code(readWorkbook(corpus("exceljs/spec/integration/data/missing-bits.xlsx")))).toBe("damaged");
+  });
+});
