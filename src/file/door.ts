@@ -7,7 +7,7 @@ import { writeReport } from "../cli/report";
 import type { WorkbookHost } from "../engine/host";
 import type { SheetResult, Text2 } from "../engine/types";
 import type { Pack } from "../packs/schema";
-import { annotatedCopy } from "./annotate";
+import { toAnnotatedCopy } from "./resave";
 import { FileWorkbookHost, HostError } from "./host";
 
 export interface Checked {
@@ -32,7 +32,7 @@ export const fileDoor = {
 
   async annotated(host: WorkbookHost): Promise<Uint8Array> {
     if (!(host instanceof FileWorkbookHost)) throw new Error("只有打开的文件才能生成批注副本（annotated copies are made from opened files）");
-    const out = await annotatedCopy(host.original, host.resultPlans(), host.sheetPlans());
+    const out = toAnnotatedCopy(host.original, host.resultPlans(), host.sheetPlans());
     if (out instanceof Uint8Array) return out;
     throw new Error(out.error.message);
   },
