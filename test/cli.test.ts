@@ -176,6 +176,29 @@ describe("kj-assess check", () => {
     expect(sha(input)).toBe(before);
   });
 
+  test("outputs inside the folder being checked: a second run passes over them and replaces only its own report", () => {
+    const dir = path.join(tmp, "再次运行");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(path.join(EXAMPLES, "考核-两行表头.xlsx"), path.join(dir, "考核-两行表头.xlsx"));
+    const report = path.join(dir, "汇总报告.xlsx");
+    const args = ["check", dir, dir, path.join(dir, "考核-两行表头.xlsx"), "--report", report, "--annotate", path.join(dir, "批注"), "--json"];
+    const first = run(args);
+    const second = run(args);
+    expect([first.code, second.code]).toEqual([1, 1]);
+    // Named three times, checked once; neither the report nor the annotated copy is checked.
+    for (const r of [first, second]) expect(JSON.parse(r.stdout).files.map((f: { file: string }) => path.basename(f.file))).toEqual(["考核-两行表头.xlsx"]);
+    expect(fs.readdirSync(path.join(dir, "批注")).sort()).toEqual(["考核-两行表头-校验-2.xlsx", "考核-两行表头-校验.xlsx"]);
+
+    // A workbook of the official's own is never replaced by a report.
+    const theirs = path.join(tmp, "我的名单.xlsx");
+    fs.copyFileSync(path.join(EXAMPLES, "申报资格.xlsx"), theirs);
+    const before = sha(theirs);
+    const refused = run(["check", dir, "--report", theirs]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("不是 kj-assess 的汇总报告");
+    expect(sha(theirs)).toBe(before);
+  });
+
   test("help: exit 0 with the usage; no command at all: the usage on stderr, exit 2", () => {
     const help = run(["check", "--help"]);
     expect(help.code).toBe(0);

@@ -12,7 +12,8 @@ import { runTasks, type Task, type TaskResult } from "../file/node/pool";
 import type { SheetSummary } from "../file/check";
 import { errorLines, inspectLines, sheetTable } from "./format";
 import { isError, type EntryJson, type SheetJson } from "./json";
-import { writeReport } from "./report";
+import { readWorkbook } from "../file/xlsx-read";
+import { REPORT_SHEETS, writeReport } from "./report";
 
 export interface Io {
   out(s: string): void;
@@ -53,15 +54,36 @@ const WORKBOOK = /\.(xlsx|xlsm)$/i;
  */
 const LOCK_FILE = /^~\$/;
 
-/** Files given, and the workbooks inside folders given (recursively, in name order). */
-function collect(inputs: string[]): { files: string[]; missing: string[] } {
+/**
+ * Files given, and the workbooks inside folders given (recursively, in name order), each once.
+ * Inside folders, our own outputs are passed over — the --annotate folder and the --report file —
+ * so that a second run into the same folder does not check the first run's results.
+ */
+function collect(inputs: string[], outputs: string[]): { files: string[]; missing: string[] } {
   const files: string[] = [];
   const missing: string[] = [];
+  const seen = new Set<string>();
+  const real = (p: string) => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return path.resolve(p);
+    }
+  };
+  const ours = new Set(outputs.map(real));
+  const add = (p: string) => {
+    const key = real(p);
+    if (!seen.has(key)) {
+      seen.add(key);
+      files.push(p);
+    }
+  };
   const walk = (dir: string) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(dir, e.name);
+      if (ours.has(real(p))) continue;
       if (e.isDirectory()) walk(p);
-      else if (WORKBOOK.test(e.name)) files.push(p);
+      else if (WORKBOOK.test(e.name)) add(p);
     }
   };
   for (const input of inputs) {
@@ -73,7 +95,7 @@ function collect(inputs: string[]): { files: string[]; missing: string[] } {
       continue;
     }
     if (st.isDirectory()) walk(input);
-    else files.push(input);
+    else add(input);
   }
   return { files, missing };
 }
@@ -117,6 +139,17 @@ function annotatePath(dir: string, file: string, used: Set<string>): string {
   for (let n = 2; used.has(name) || fs.existsSync(path.join(dir, name)); n++) name = `${base}-校验-${n}${ext}`;
   used.add(name);
   return path.join(dir, name);
+}
+
+/** An earlier report of ours (sheets 汇总, 问题清单, 经费 and nothing else), which a new run may replace. */
+function isOurReport(file: string): boolean {
+  try {
+    if (!fs.statSync(file).isFile()) return false;
+    const r = readWorkbook(new Uint8Array(fs.readFileSync(file)));
+    return r.ok && r.workbook.sheets.map((s) => s.name).join("/") === REPORT_SHEETS.join("/");
+  } catch {
+    return false;
+  }
 }
 
 /** The same file, however it was named (relative, through a symlink). */
@@ -172,9 +205,12 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   }
   if (opts.report !== undefined && (opts.report === "" || !WORKBOOK.test(opts.report))) return bad(`--report 需要一个 .xlsx 文件名（--report needs an .xlsx file name）：“${opts.report}”`);
 
-  const { files, missing } = collect(args.positionals);
-  // Files on disk are never modified: the report must not land on a file being checked.
-  if (opts.report !== undefined && files.some((f) => sameFile(f, opts.report!))) return bad(`--report 不能写到正在检查的文件上（would overwrite an input）：${opts.report}`);
+  // Files on disk are never modified: the report replaces only an earlier report of ours.
+  if (opts.report !== undefined && args.positionals.some((f) => sameFile(f, opts.report!))) return bad(`--report 不能写到正在检查的文件上（would overwrite an input）：${opts.report}`);
+  if (opts.report !== undefined && fs.existsSync(opts.report) && !isOurReport(opts.report)) {
+    return bad(`--report 的文件已存在，且不是 kj-assess 的汇总报告，不会覆盖（exists and is not a kj-assess report）：${opts.report}`);
+  }
+  const { files, missing } = collect(args.positionals, [opts.report, opts.annotate].filter((x): x is string => x !== undefined));
   if (opts.annotate !== undefined) {
     try {
       fs.mkdirSync(opts.annotate, { recursive: true });

@@ -10,6 +10,7 @@ import { writeWorkbook } from "../file/xlsx-write";
 import { failedNames, SEVERITY_ZH, STATUS_ZH } from "./format";
 import { isError, type EntryJson, type IssueJson } from "./json";
 
+export const REPORT_SHEETS = ["汇总", "问题清单", "经费"] as const;
 const SUMMARY_HEADERS = ["文件", "工作表", "规则包", "行", "名称", "等级/结论", "达标条数", "满分条数", "未达标项", "状态", "隐藏行", "说明"];
 const ISSUE_HEADERS = ["文件", "工作表", "单元格", "行", "名称", "级别", "代码", "问题", "单元格内容", "依据"];
 const GROUP_HEADERS = ["文件", "工作表", "工作室", "年度", "已支出（元）", "额度（元）", "支出比例", "状态", "说明"];
@@ -54,9 +55,9 @@ export function reportPlans(entries: EntryJson[]): SheetPlan[] {
   }
   const last = (n: number) => n + 1;
   return [
-    plan("汇总", SUMMARY_HEADERS, summary, [28, 14, 18, 6, 36, 10, 9, 9, 24, 9, 7, 60]),
-    plan("问题清单", ISSUE_HEADERS, issues, [28, 14, 8, 6, 30, 6, 18, 70, 16, 16]),
-    plan("经费", GROUP_HEADERS, groups, [28, 14, 24, 8, 14, 12, 10, 8, 60], [
+    plan(REPORT_SHEETS[0], SUMMARY_HEADERS, summary, [28, 14, 18, 6, 36, 10, 9, 9, 24, 9, 7, 60]),
+    plan(REPORT_SHEETS[1], ISSUE_HEADERS, issues, [28, 14, 8, 6, 30, 6, 18, 70, 16, 16]),
+    plan(REPORT_SHEETS[2], GROUP_HEADERS, groups, [28, 14, 24, 8, 14, 12, 10, 8, 60], [
       { range: `E2:F${last(groups.length)}`, format: "#,##0.00" },
       { range: `G2:G${last(groups.length)}`, format: "0.0%" },
     ]),
