@@ -9,7 +9,8 @@ import * as path from "path";
 import { strToU8, zipSync } from "fflate";
 import { LIMITS, readWorkbook, sheetGrid, type ReadResult } from "../src/file/xlsx-read";
 import { decodeXml, escapeXml, textOf } from "../src/file/xml";
-import { listZip } from "../src/file/zip";
+import { fflateInflate, listZip, setInflate } from "../src/file/zip";
+import { useNodeInflate } from "../src/file/node/inflate";
 import { buildXlsx } from "./support/xlsx-build";
 
 function grids(r: ReadResult) {
@@ -148,6 +149,24 @@ describe("containers", () => {
       if (bytes[i] === 0x50 && bytes[i + 1] === 0x4b && bytes[i + 2] === 1 && bytes[i + 3] === 2) bytes[i + 8] |= 1;
     }
     expect(code(readWorkbook(bytes))).toBe("encrypted");
+  });
+
+  test("a part that inflates a few bytes past its declared size is cut there, with fflate and with node's zlib alike", () => {
+    // deflate the parts, then declare the relationships part 2 bytes short (as calamine's issue252.xlsx does)
+    const zipped = zipSync(Object.fromEntries(Object.entries(WB_PARTS).map(([k, v]) => [k, strToU8(v)])));
+    const dv = new DataView(zipped.buffer);
+    const entry = listZip(zipped).find((e) => e.name === "xl/_rels/workbook.xml.rels")!;
+    for (let i = 0; i + 46 < zipped.length; i++) {
+      if (dv.getUint32(i, true) === 0x02014b50 && dv.getUint32(i + 42, true) === entry.offset) dv.setUint32(i + 24, entry.size - 2, true);
+    }
+    expect(listZip(zipped).find((e) => e.name === entry.name)!.size).toBe(entry.size - 2);
+    expect(grids(readWorkbook(zipped))[0].rows).toEqual([["交通费", 320]]);
+    useNodeInflate();
+    try {
+      expect(grids(readWorkbook(zipped))[0].rows).toEqual([["交通费", 320]]);
+    } finally {
+      setInflate(fflateInflate);
+    }
   });
 
   test("all sheets together declaring more than the limit are refused before any is inflated", () => {

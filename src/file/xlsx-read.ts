@@ -265,6 +265,23 @@ function readAttrs(xml: string, from: number, to: number): void {
   }
 }
 
+/** Where the element name of the tag at `lt` starts (after any prefix) and ends; set by scanName. */
+let nameStart = 0;
+let nameEnd = 0;
+function scanName(xml: string, lt: number): void {
+  let j = lt + 1;
+  nameStart = j;
+  for (;;) {
+    const c = xml.charCodeAt(j);
+    if (!(c > 32) || c === 47 /* / */ || c === 62 /* > */) break;
+    if (c === 58 /* : */) nameStart = j + 1;
+    j++;
+  }
+  nameEnd = j;
+}
+/** The scanned name is the one-letter name with this char code. */
+const nameIs1 = (xml: string, code: number) => nameEnd - nameStart === 1 && xml.charCodeAt(nameStart) === code;
+
 /** Row and column of an A1 reference in xml[from, to), or 0 for parts that are absent or out of range. */
 let refRow = 0;
 let refCol = 0;
@@ -353,9 +370,9 @@ function parseSheet(name: string, xml: string, strings: string[], date1904: bool
       p = gt + 1;
       continue;
     }
-    const tag = localName(xml, lt);
-    if (tag.name === "row") {
-      readAttrs(xml, tag.end, gt);
+    scanName(xml, lt);
+    if (nameEnd - nameStart === 3 && xml.startsWith("row", nameStart)) {
+      readAttrs(xml, nameEnd, gt);
       if (attrR >= 0) {
         const r = xml.slice(attrR, attrREnd);
         rowNo = Number(r);
@@ -366,11 +383,11 @@ function parseSheet(name: string, xml: string, strings: string[], date1904: bool
       p = gt + 1;
       continue;
     }
-    if (tag.name !== "c") {
+    if (!nameIs1(xml, 99 /* c */)) {
       p = gt + 1;
       continue;
     }
-    readAttrs(xml, tag.end, gt);
+    readAttrs(xml, nameEnd, gt);
     let row = rowNo || 1;
     let col = colNo + 1;
     if (attrR >= 0) {
@@ -389,18 +406,28 @@ function parseSheet(name: string, xml: string, strings: string[], date1904: bool
       // Children: <f> (skipped: we want the cached result), <v>, <is>, <extLst>; then </c>.
       let v: string | null = null;
       let inline: string | null = null;
-      for (;;) {
+      // The common shape first: <v>…</v></c> with no prefix.
+      if (xml.charCodeAt(p) === 60 && xml.charCodeAt(p + 1) === 118 && xml.charCodeAt(p + 2) === 62) {
+        const ve = xml.indexOf("<", p + 3);
+        if (ve > 0) {
+          v = xml.slice(p + 3, ve);
+          p = ve;
+        }
+      }
+      if (v !== null && xml.startsWith("</v></c>", p)) p += 8;
+      else for (;;) {
         const q = xml.indexOf("<", p);
         if (q < 0) throw new ReadFailure("damaged", `工作表“${name}”的单元格 ${a1(row, col)} 不完整`);
         const qgt = xml.indexOf(">", q);
         if (qgt < 0) throw new ReadFailure("damaged", `工作表“${name}”的单元格 ${a1(row, col)} 不完整`);
         const closing = xml.charCodeAt(q + 1) === 47;
-        const child = localName(xml, closing ? q + 1 : q).name;
+        scanName(xml, closing ? q + 1 : q);
         p = qgt + 1;
         if (closing) {
-          if (child === "c") break;
+          if (nameIs1(xml, 99 /* c */)) break;
           continue;
         }
+        const child = xml.slice(nameStart, nameEnd);
         if (xml.charCodeAt(qgt - 1) === 47) continue;
         if (child === "v") {
           const ve = xml.indexOf("<", p);

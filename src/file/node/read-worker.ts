@@ -7,6 +7,9 @@ import * as fs from "fs";
 import { parentPort } from "worker_threads";
 import { readWorkbook, sheetGrid } from "../xlsx-read";
 import type { ReadJob, WorkerReply } from "./read-file";
+import { useNodeInflate } from "./inflate";
+
+useNodeInflate();
 
 function run(job: ReadJob): WorkerReply {
   const bytes = new Uint8Array(fs.readFileSync(job.path));

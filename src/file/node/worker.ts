@@ -9,6 +9,9 @@ import { sheetJson } from "../../cli/json";
 import { checkWorkbook, inspectWorkbook } from "../check";
 import { annotatedCopy } from "../annotate";
 import type { AnnotateOutcome, Task, TaskResult } from "./pool";
+import { useNodeInflate } from "./inflate";
+
+useNodeInflate();
 
 async function run(task: Task): Promise<TaskResult> {
   const bytes = new Uint8Array(fs.readFileSync(task.path));
