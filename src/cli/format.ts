@@ -44,6 +44,9 @@ export function gradeText(grades: Record<string, number>): string {
   return [...known, ...rest].map((g) => `${g} ${grades[g]}`).join("，");
 }
 
+/** Skipped rows named one by one up to this many; the JSON and the report hold them all. */
+const MAX_SKIPS_LISTED = 10;
+
 const money = (n: number) => n.toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /** One checked sheet as a readable table: a line per record, budget groups, the problems to fix, a subtotal. */
@@ -81,7 +84,9 @@ export function sheetTable(e: SheetJson): string {
     for (const p of problems) lines.push(`    ${p.severity === "error" ? "✗" : "!"} ${p.message}${p.source ? `〔${p.source}〕` : ""}`);
   }
   const grades = gradeText(e.summary.grades);
-  const skipped = e.skipped.length ? `；跳过 ${e.skipped.map((s) => `第 ${s.row} 行（${s.reason === "blank" ? "空行" : "合计行"}）`).join("、")}` : "";
+  const shownSkips = e.skipped.slice(0, MAX_SKIPS_LISTED).map((s) => `第 ${s.row} 行（${s.reason === "blank" ? "空行" : "合计行"}）`);
+  const moreSkips = e.skipped.length > MAX_SKIPS_LISTED ? `等 ${e.skipped.length} 行` : "";
+  const skipped = e.skipped.length ? `；跳过 ${shownSkips.join("、")}${moreSkips}` : "";
   lines.push(`  小计：${grades ? grades + "；" : ""}通过 ${e.summary.ok}，需核实 ${e.summary.warning}，不通过 ${e.summary.error}${skipped}`);
   for (const i of e.interpretations) lines.push(`  说明：${i.text}${i.source ? `〔${i.source}〕` : ""}`);
   return lines.join("\n") + "\n";
