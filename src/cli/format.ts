@@ -44,7 +44,7 @@ export function gradeText(grades: Record<string, number>): string {
   return [...known, ...rest].map((g) => `${g} ${grades[g]}`).join("，");
 }
 
-/** Skipped rows named one by one up to this many; the JSON and the report hold them all. */
+/** Skipped rows named one by one up to this many; the JSON lists them all. */
 const MAX_SKIPS_LISTED = 10;
 
 const money = (n: number) => n.toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
