@@ -145,3 +145,44 @@ describe("formatting", () => {
     expect(cellText({ error: "#DIV/0!" })).toBe("#DIV/0!");
   });
 });
+
+describe("the readers' documented decisions (values.ts header)", () => {
+  test.each<[CellValue, number]>([
+    ["一百零五", 105], ["两千三百", 2300], ["叁", 3], ["3千字", 3000], ["20240901", 45536],
+  ])("readNumber/readDate reads %p as %p", (input, expected) => {
+    const r = typeof input === "string" && input.startsWith("2024") ? readDate(input) : readNumber(input);
+    expect(r).toEqual({ ok: true, value: expected });
+  });
+
+  test.each<CellValue>(["一百五", "壹贰", "3 4", "1,2345"])("readNumber refuses %p rather than guess", (input) => {
+    const r = readNumber(input);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason.zh).toContain(String(input));
+  });
+
+  test("a percentage is a number but neither a count nor an amount", () => {
+    expect(readNumber("90%")).toEqual({ ok: true, value: 0.9 });
+    expect(readCount("100%").ok).toBe(false);
+    expect(readMoney("100%").ok).toBe(false);
+  });
+
+  test("a month without a day is a year but not a date; an 8-digit number is a date", () => {
+    expect(readDate("2024年9月").ok).toBe(false);
+    expect(readYear("2024年9月")).toEqual({ ok: true, value: 2024 });
+    expect(readDate(20240901)).toEqual({ ok: true, value: ymdToSerial(2024, 9, 1) });
+  });
+
+  test("float noise a formula leaves is read as Excel shows it", () => {
+    expect(readCount(2.9999999999999996)).toEqual({ ok: true, value: 3 });
+    expect(cellText(0.1 + 0.2)).toBe("0.3");
+  });
+
+  test("control and direction-override characters never reach a message; long text is cut whole", () => {
+    const r = readNumber("\u202e12\u0007");
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason.zh).not.toMatch(/[\u0000-\u001f\u202e]/);
+    const long = readNumber(`${"字".repeat(59)}😀${"字".repeat(20)}`);
+    expect(long.ok).toBe(false);
+    if (!long.ok) expect(long.reason.zh).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
+  });
+});

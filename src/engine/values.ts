@@ -1,57 +1,100 @@
 /**
  * Reading what officials type (DOMAIN.md, "Values as officials type them"). Every reader returns
- * a value or a reason; none throws; a blank cell is "missing", never "no" or 0; anything that
- * cannot be read is never guessed. Readers sit on the hot path of every record, so plain numbers
- * and plain 是/否 take a fast path and every pattern is compiled once, here.
+ * a value or a reason; none throws, whatever it is handed; a blank cell is "missing", never "no"
+ * or 0; anything that cannot be read is never guessed ("约3项", "3-4", "若干" stay unreadable).
+ *
+ * Readers sit on the hot path of every record, so plain numbers and plain 是/否 take a fast path
+ * that allocates nothing, parsed number texts are remembered, and every pattern is compiled once,
+ * here.
+ *
+ * Decisions (the project's, documented so the UI and tests can rely on them):
+ * - "90%" reads as 0.9 in readNumber, as Excel stores a typed percentage; readCount and readMoney
+ *   refuse percentages (100% is not one award, nor one yuan).
+ * - Chinese numerals are read in their strict written form up to 9,999 (二, 十二, 一百零五,
+ *   两千三百), in small (一二三) and financial (壹贰叁) characters. Colloquial shortenings such as
+ *   一百五 (150) and runs of digits such as 二三 (2 or 3) are unreadable, not guessed.
+ * - 万 and 千 multiply (1.2万元 = 12000, 3千字 = 3000); one trailing unit (项, 场, 元, 字 …) is dropped.
+ * - Digits separated by a space ("3 4") are not one number; thousands separators must group by three.
+ * - readDate needs a day: "2024年9月" is unreadable as a date (no day is picked) but readYear reads it.
+ *   An 8-digit 20240901 (text or number) is read as a date; 5-digit numbers are Excel serials.
+ * - cellText shows numbers as Excel displays them (15 significant digits, so 0.1+0.2 shows as 0.3);
+ *   formatNumber is exact (shortest text that reads back as the same double).
+ * - A count whose float noise Excel would hide (2.9999999999999996 from a formula) reads as 3.
  */
-import { isCellError, type CellValue, type Text2 } from "./types";
+import type { CellValue, Text2 } from "./types";
 
 export type Read<T> = { ok: true; value: T } | { ok: false; missing: boolean; text: string; reason: Text2 };
 
-const ok = <T>(value: T): Read<T> => ({ ok: true, value });
+// ---------------------------------------------------------------- shared answers
+
 /** Shared answers for the small whole numbers most cells hold: no allocation per read. */
 const SMALL: Read<number>[] = Array.from({ length: 1025 }, (_, i) => Object.freeze({ ok: true as const, value: i }));
-const okNumber = (n: number): Read<number> => (n >= 0 && n <= 1024 && (n | 0) === n && !Object.is(n, -0) ? SMALL[n] : { ok: true, value: n });
+function okNumber(n: number): Read<number> {
+  return n >= 0 && n <= 1024 && (n | 0) === n && !Object.is(n, -0) ? SMALL[n] : { ok: true, value: n };
+}
 const YES_READ: Read<boolean> = Object.freeze({ ok: true as const, value: true });
 const NO_READ: Read<boolean> = Object.freeze({ ok: true as const, value: false });
 const okBool = (b: boolean): Read<boolean> => (b ? YES_READ : NO_READ);
-const MISSING: Read<never> = Object.freeze({ ok: false, missing: true, text: "", reason: { zh: "单元格为空", en: "the cell is blank" } }) as Read<never>;
+const MISSING: Read<never> = Object.freeze({
+  ok: false as const,
+  missing: true,
+  text: "",
+  reason: Object.freeze({ zh: "单元格为空", en: "the cell is blank" }),
+});
 
-function unreadable(text: string, zhKind: string, enKind: string, why?: Text2): Read<never> {
-  const shown = text.length > 60 ? `${text.slice(0, 60)}…` : text;
+interface Kind {
+  zh: string;
+  en: string;
+}
+const K_YESNO: Kind = { zh: "是/否", en: "yes/no" };
+const K_NUMBER: Kind = { zh: "数字", en: "a number" };
+const K_COUNT: Kind = { zh: "个数", en: "a count" };
+const K_MONEY: Kind = { zh: "金额", en: "an amount" };
+const K_DATE: Kind = { zh: "日期", en: "a date" };
+const K_YEAR: Kind = { zh: "年份", en: "a year" };
+const K_TEXT: Kind = { zh: "文字", en: "text" };
+
+/** Control and direction-override characters would garble or flip a message; line breaks become spaces. */
+const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const LINE_BREAKS = /[\r\n\t]+/g;
+
+/** The found text as it may appear inside a message: short, printable, not cut inside a surrogate pair. */
+function shown(text: string): string {
+  let s = text;
+  if (s.length > 60) {
+    const cut = s.charCodeAt(59) >= 0xd800 && s.charCodeAt(59) <= 0xdbff ? 59 : 60;
+    s = `${s.slice(0, cut)}…`;
+  }
+  return s.replace(LINE_BREAKS, " ").replace(UNSHOWABLE, "\ufffd");
+}
+
+function unreadable(text: string, kind: Kind, why?: Text2): Read<never> {
+  const t = shown(text);
   return {
     ok: false,
     missing: false,
     text,
-    reason: why ?? { zh: `“${shown}”无法识别为${zhKind}`, en: `"${shown}" cannot be read as ${enKind}` },
+    reason: why ?? { zh: `“${t}”无法识别为${kind.zh}`, en: `"${t}" cannot be read as ${kind.en}` },
   };
 }
 
-/** Full-width ASCII (Ａ１，．) and the ideographic space become their half-width forms. */
-export function toHalfWidth(s: string): string {
-  let out = "";
-  let changed = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xff01 && c <= 0xff5e) {
-      out += String.fromCharCode(c - 0xfee0);
-      changed = true;
-    } else if (c === 0x3000) {
-      out += " ";
-      changed = true;
-    } else out += s[i];
-  }
-  return changed ? out : s;
+function errorRead(error: string, kind: Kind): Read<never> {
+  const t = shown(error);
+  return unreadable(error, kind, {
+    zh: `单元格是错误值 ${t}，无法识别为${kind.zh}`,
+    en: `the cell holds the error ${t}, not ${kind.en}`,
+  });
 }
 
-/** The text as the official sees it in the cell. */
-export function cellText(v: CellValue): string {
-  if (v === null || v === undefined) return "";
-  if (typeof v === "string") return v;
-  if (typeof v === "number") return formatNumber(v);
-  if (typeof v === "boolean") return v ? "TRUE" : "FALSE";
-  if (isCellError(v)) return v.error;
-  return safeString(v);
+/** What is left once strings, numbers and booleans are handled: blanks, error cells, and whatever else a door hands over. */
+function readOther(v: unknown, kind: Kind): Read<never> {
+  if (v === null || v === undefined) return MISSING;
+  try {
+    if (typeof v === "object" && typeof (v as { error?: unknown }).error === "string") return errorRead((v as { error: string }).error, kind);
+  } catch {
+    // An object whose `error` cannot even be read (a hostile getter, a revoked proxy) is just unreadable.
+  }
+  return unreadable(safeString(v), kind);
 }
 
 function safeString(v: unknown): string {
@@ -62,83 +105,163 @@ function safeString(v: unknown): string {
   }
 }
 
-function blankText(v: unknown): boolean {
-  return v === null || v === undefined || (typeof v === "string" && v.trim() === "");
+// ---------------------------------------------------------------- text helpers
+
+/** Zero-width characters pasted from web pages and chat: invisible, so they count as spacing. */
+const ZERO_WIDTH = /[\u200b-\u200d\u2060\ufeff]/g;
+const BLANK = /^[\s\u200b-\u200d\u2060\ufeff]*$/;
+
+/** Blank as the official sees it: empty, spaces (any width), or only invisible characters. */
+function isBlank(s: string): boolean {
+  return s.length === 0 || BLANK.test(s);
 }
 
-function errorRead(v: { error: string }, zhKind: string, enKind: string): Read<never> {
-  return unreadable(v.error, zhKind, enKind, {
-    zh: `单元格是错误值 ${v.error}，无法识别为${zhKind}`,
-    en: `the cell holds the error ${v.error}, not ${enKind}`,
-  });
+/** Full-width ASCII (Ａ１，．％) and the ideographic space become their half-width forms. */
+export function toHalfWidth(s: string): string {
+  let i = 0;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0xff01 && c <= 0xff5e) || c === 0x3000) break;
+  }
+  if (i === s.length) return s;
+  let out = s.slice(0, i);
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xff01 && c <= 0xff5e) out += String.fromCharCode(c - 0xfee0);
+    else if (c === 0x3000) out += " ";
+    else out += s[i];
+  }
+  return out;
+}
+
+/** Half-width, invisible characters as spaces, trimmed: the form every slow path compares. */
+function normalized(s: string): string {
+  return toHalfWidth(s).replace(ZERO_WIDTH, " ").trim();
+}
+
+/** The text as the official sees it in the cell: error cells by their error, numbers as Excel shows them. */
+export function cellText(v: CellValue): string {
+  if (typeof v === "string") return v;
+  if (typeof v === "number") return displayNumber(v);
+  if (typeof v === "boolean") return v ? "TRUE" : "FALSE";
+  if (v === null || v === undefined) return "";
+  try {
+    if (typeof (v as { error?: unknown }).error === "string") return (v as { error: string }).error;
+  } catch {
+    return "";
+  }
+  return safeString(v);
+}
+
+/** Excel shows at most 15 significant digits, so a formula's 0.30000000000000004 shows as 0.3. */
+function displayNumber(n: number): string {
+  if (Number.isInteger(n)) return Object.is(n, -0) ? "0" : String(n);
+  if (!Number.isFinite(n)) return String(n);
+  return String(Number(n.toPrecision(15)));
 }
 
 // ---------------------------------------------------------------- yes / no
 
+const YES_WORDS = ["是", "有", "√", "✓", "✔", "☑", "✅", "y", "yes", "true", "1", "对", "已", "已完成", "完成", "达标", "满足", "符合", "合格"];
+const NO_WORDS = ["否", "无", "×", "✗", "✘", "✕", "✖", "☒", "❌", "n", "no", "false", "0", "错", "不是", "没有", "未", "未完成", "未达标", "不满足", "不符合", "不合格"];
 const YES_NO = new Map<string, boolean>();
-for (const w of ["是", "有", "√", "✓", "✔", "☑", "y", "yes", "true", "1", "对", "已", "达标", "满足", "符合", "合格"]) YES_NO.set(w, true);
-for (const w of ["否", "无", "×", "✗", "✘", "☒", "n", "no", "false", "0", "错", "未达标", "不满足", "不符合", "不合格", "没有"]) YES_NO.set(w, false);
+for (const w of YES_WORDS) YES_NO.set(w, true);
+for (const w of NO_WORDS) YES_NO.set(w, false);
+/** The yes-words, as they compare after normalising (for tests and help texts). */
+export const YES_TEXTS: readonly string[] = YES_WORDS;
+export const NO_TEXTS: readonly string[] = NO_WORDS;
 
+/** 是 √ Y TRUE 1 … → true; 否 × N FALSE 0 … → false; any width or case, trimmed; anything else is unreadable. */
 export function readYesNo(v: CellValue): Read<boolean> {
-  if (typeof v === "boolean") return okBool(v);
   if (typeof v === "string") {
     const direct = YES_NO.get(v);
     if (direct !== undefined) return okBool(direct);
-    if (v.trim() === "") return MISSING;
-    const key = toHalfWidth(v).trim().toLowerCase();
-    const found = YES_NO.get(key);
-    return found === undefined ? unreadable(v, "是/否", "yes/no") : okBool(found);
+    if (isBlank(v)) return MISSING;
+    if (v.length > 40) return unreadable(v, K_YESNO);
+    const found = YES_NO.get(normalized(v).toLowerCase());
+    return found === undefined ? unreadable(v, K_YESNO) : okBool(found);
   }
-  if (typeof v === "number") return v === 1 ? YES_READ : v === 0 ? NO_READ : unreadable(cellText(v), "是/否", "yes/no");
-  if (blankText(v)) return MISSING;
-  if (isCellError(v)) return errorRead(v, "是/否", "yes/no");
-  return unreadable(safeString(v), "是/否", "yes/no");
+  if (typeof v === "boolean") return okBool(v);
+  if (typeof v === "number") return v === 1 ? YES_READ : v === 0 ? NO_READ : unreadable(displayNumber(v), K_YESNO);
+  return readOther(v, K_YESNO);
 }
 
 // ---------------------------------------------------------------- numbers
 
-const CN_DIGIT: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
-const CN_NUMERAL = /^[零〇一二两三四五六七八九十百]{1,6}$/;
-/** Units officials append to counts and sizes; 元 and 万 are handled as money words. */
-const UNIT = /(?:平方米|平米|㎡|m²|m2|个人|人次|项|场|次|名|所|个|人|篇|字|节|米|m|天|年|岁|本|册|课时|课)$/i;
-const PLAIN = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
-const GROUPED = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
+const CN_DIGIT: Record<string, number> = {
+  零: 0, 〇: 0, 一: 1, 壹: 1, 二: 2, 贰: 2, 貳: 2, 两: 2, 三: 3, 叁: 3, 參: 3, 四: 4, 肆: 4,
+  五: 5, 伍: 5, 六: 6, 陆: 6, 陸: 6, 七: 7, 柒: 7, 八: 8, 捌: 8, 九: 9, 玖: 9,
+};
+const CN_PLACE: Record<string, number> = { 十: 10, 拾: 10, 百: 100, 佰: 100, 千: 1000, 仟: 1000 };
 
-/** Small Chinese numerals as used for counts: 二, 十, 十二, 二十, 九十九, 一百. Anything looser is not a number. */
+/**
+ * Chinese numerals in their strict written form, below 10,000: 二, 十, 十二, 二十, 一百零五,
+ * 三千零五十, 壹佰贰拾. Places must fall in order and a skipped place needs its 零; 一百五 (a
+ * colloquial 150) and 二三 (two or three) are not read.
+ */
 function chineseNumeral(s: string): number | null {
-  if (!CN_NUMERAL.test(s)) return null;
+  const len = s.length;
+  if (len === 0 || len > 12) return null;
   let total = 0;
-  let digit = -1;
-  let seenHundred = false;
-  let seenTen = false;
-  for (const ch of s) {
-    if (ch === "百") {
-      if (seenHundred || seenTen || digit === 0) return null;
-      total += (digit < 0 ? 1 : digit) * 100;
-      digit = -1;
-      seenHundred = true;
-    } else if (ch === "十") {
-      if (seenTen || digit === 0) return null;
-      total += (digit < 0 ? 1 : digit) * 10;
-      digit = -1;
-      seenTen = true;
-    } else {
-      if (digit >= 0) {
-        // 零 between places (一百零五) is fine; two digits in a row (二三) is a range, not a number.
-        if (digit !== 0) return null;
+  let lastPlace = 10000;
+  let digit = -1; // a digit waiting for its place
+  let liang = false;
+  let gap = false; // a 零 was written since the last place
+  for (let i = 0; i < len; i++) {
+    const ch = s[i];
+    const d = CN_DIGIT[ch];
+    if (d !== undefined) {
+      if (digit >= 0) return null; // 二三: two digits in a row
+      if (d === 0) {
+        if (len === 1) return 0;
+        if (i === 0 || i === len - 1 || gap || lastPlace < 100) return null;
+        gap = true;
+        continue;
       }
-      digit = CN_DIGIT[ch];
+      digit = d;
+      liang = ch === "两";
+      continue;
     }
+    const place = CN_PLACE[ch];
+    if (place === undefined || place >= lastPlace) return null;
+    if (digit < 0) {
+      if (place !== 10 || i !== 0) return null; // only 十 may stand without its digit, and only first (十二)
+      digit = 1;
+    }
+    if (liang && place === 10) return null; // 两十 is not written
+    // A skipped place must be marked with 零 (一千零五十), and 零 must mark a skipped place (not 一百零十).
+    if (lastPlace !== 10000 && (gap ? lastPlace === place * 10 : lastPlace !== place * 10)) return null;
+    total += digit * place;
+    lastPlace = place;
+    digit = -1;
+    gap = false;
   }
-  if (digit > 0) total += digit;
+  if (digit >= 0) {
+    // A bare last digit belongs to the ones place: after 十 (十二), after a 零 (一百零五), or alone (五).
+    if (liang && lastPlace !== 10000) return null;
+    if (lastPlace !== 10000 && lastPlace !== 10 && !gap) return null; // 一百五: colloquial, not read
+    total += digit;
+  }
   return total;
 }
 
-/** Officials' cells repeat ("2项", "二", "¥5,000.00"): remember recent parses, up to a bound. */
+const PLAIN = /^(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+const GROUPED = /^\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
+const SPACED_DIGITS = /\d\s+[\d.,]|[\d.,]\s+\d/;
+const SPACES = /\s+/g;
+const CURRENCY_PREFIX = /^(?:¥|￥|rmb|cny|人民币)/i;
+/** What officials write after a number: money words and the units of counts and sizes (longest first). */
+const SUFFIX = /(?:元整|元|rmb|cny|平方米|平米|㎡|m²|m2|人次|个人|课时|项|场|次|名|所|个|人|篇|字|节|米|m|天|年|岁|本|册|件|门|课|期|届|家|位)$/i;
+const MINUS = /^[-−]/;
+
+/** Officials' cells repeat ("2项", "二", "¥5,000.00"): remember recent parses of short texts, up to a bound. */
 const PARSED = new Map<string, number | null>();
 const PARSED_MAX = 50_000;
+const PARSED_KEY_MAX = 32;
+const NUMBER_TEXT_MAX = 1024;
 
 function parseNumberText(raw: string): number | null {
+  if (raw.length > PARSED_KEY_MAX) return raw.length > NUMBER_TEXT_MAX ? null : parseNumberUncached(raw);
   const hit = PARSED.get(raw);
   if (hit !== undefined) return hit;
   const n = parseNumberUncached(raw);
@@ -148,196 +271,336 @@ function parseNumberText(raw: string): number | null {
 }
 
 function parseNumberUncached(raw: string): number | null {
-  let s = toHalfWidth(raw).trim().replace(/\s+/g, "");
-  if (s === "") return null;
+  let s = normalized(raw);
+  if (SPACED_DIGITS.test(s)) return null; // "3 4" is two numbers, "1 000" is not how officials group
+  s = s.replace(SPACES, "");
   let sign = 1;
-  if (s[0] === "-" || s[0] === "+") {
-    if (s[0] === "-") sign = -1;
+  let signs = 0;
+  if (s[0] === "+" || MINUS.test(s)) {
+    sign = s[0] === "+" ? 1 : -1;
+    signs++;
     s = s.slice(1);
   }
-  s = s.replace(/^(?:¥|￥|rmb|cny|人民币)/i, "");
-  if (s[0] === "-" && sign === 1) {
-    sign = -1;
-    s = s.slice(1);
+  const cur = CURRENCY_PREFIX.exec(s);
+  if (cur) {
+    s = s.slice(cur[0].length);
+    if (s[0] === "+" || MINUS.test(s)) {
+      sign = s[0] === "+" ? 1 : -1;
+      signs++;
+      s = s.slice(1);
+    }
   }
+  if (signs > 1) return null;
   let scale = 1;
   if (s.endsWith("%")) {
     scale = 0.01;
     s = s.slice(0, -1);
   } else {
-    s = s.replace(/元$/, "");
-    if (s.endsWith("万")) {
-      scale = 10000;
+    const unit = SUFFIX.exec(s);
+    if (unit) s = s.slice(0, s.length - unit[0].length);
+    const last = s[s.length - 1];
+    if (last === "万" || last === "千") {
+      scale = last === "万" ? 10000 : 1000;
       s = s.slice(0, -1);
-    } else if (scale === 1) s = s.replace(UNIT, "");
+    }
   }
   if (s === "") return null;
-  let n: number | null = null;
+  let n: number | null;
   if (PLAIN.test(s)) n = Number(s);
   else if (GROUPED.test(s)) n = Number(s.replace(/,/g, ""));
   else n = chineseNumeral(s);
   if (n === null || !Number.isFinite(n)) return null;
   const v = sign * n * scale;
+  if (!Number.isFinite(v)) return null;
   // 1.2万 = 12000 exactly, not 12000.000000000002.
   return scale === 1 ? v : Number(v.toPrecision(15));
 }
 
+/** A number as typed: 12, １２, 3,000, ¥3,000.00, 1.2万元, 3项, 二, 十二, 90% (0.9). */
 export function readNumber(v: CellValue): Read<number> {
-  if (typeof v === "number") return Number.isFinite(v) ? okNumber(v) : unreadable(String(v), "数字", "a number");
+  if (typeof v === "number") return Number.isFinite(v) ? okNumber(v) : unreadable(String(v), K_NUMBER);
   if (typeof v === "string") {
-    if (v.trim() === "") return MISSING;
     const n = parseNumberText(v);
-    return n === null ? unreadable(v, "数字", "a number") : okNumber(n);
+    if (n !== null) return okNumber(n);
+    return isBlank(v) ? MISSING : unreadable(v, K_NUMBER);
   }
-  if (blankText(v)) return MISSING;
-  if (isCellError(v)) return errorRead(v, "数字", "a number");
-  return unreadable(cellText(v as CellValue), "数字", "a number");
+  if (typeof v === "boolean") return unreadable(v ? "TRUE" : "FALSE", K_NUMBER);
+  return readOther(v, K_NUMBER);
 }
 
-/** A count of awards, schools, trainings: a whole number, not negative. */
+function isPercentText(v: CellValue): boolean {
+  return typeof v === "string" && (v.includes("%") || v.includes("％"));
+}
+
+/** A count of awards, schools, trainings: a whole number, zero or more. */
 export function readCount(v: CellValue): Read<number> {
   const r = readNumber(v);
-  if (!r.ok) return r.missing || isCellError(v) ? r : unreadable(r.text, "个数", "a count");
-  if (!Number.isInteger(r.value) || r.value < 0) {
+  if (!r.ok) return r.missing || typeof v === "object" ? rekind(r, K_COUNT, v) : unreadable(r.text, K_COUNT);
+  let n = r.value;
+  if (!Number.isInteger(n)) {
+    // Float noise a formula leaves and Excel hides (2.9999999999999996 shows as 3) is not a fraction.
+    const shownValue = Number(n.toPrecision(15));
+    if (Number.isInteger(shownValue)) n = shownValue;
+  }
+  if (!Number.isInteger(n) || n < 0 || n > Number.MAX_SAFE_INTEGER || isPercentText(v)) {
     const text = cellText(v);
-    return unreadable(text, "个数", "a count", {
-      zh: `“${text}”不是非负整数，无法作为个数`,
-      en: `"${text}" is not a whole number of zero or more`,
+    const t = shown(text);
+    return unreadable(text, K_COUNT, {
+      zh: `“${t}”不是非负整数，无法作为个数`,
+      en: `"${t}" is not a whole number of zero or more`,
     });
   }
-  return r;
+  return n === r.value ? r : okNumber(n + 0);
 }
 
-/** An amount of money in yuan (¥3,000.00, 1.2万元); cents are kept. */
+/** An error cell or a blank keeps its own reason; an odd object is re-described for the kind asked. */
+function rekind(r: Read<never> & { ok: false }, kind: Kind, v: CellValue): Read<never> {
+  if (r.missing) return r;
+  return readOther(v, kind);
+}
+
+/** An amount of money in yuan (¥3,000.00, 1.2万元, 3，000元); rounded to the cent, halves away from zero. */
 export function readMoney(v: CellValue): Read<number> {
   const r = readNumber(v);
-  if (!r.ok) return r.missing || isCellError(v) ? r : unreadable(r.text, "金额", "an amount");
-  return ok(Math.round(r.value * 100) / 100);
+  if (!r.ok) return r.missing || typeof v === "object" ? rekind(r, K_MONEY, v) : unreadable(r.text, K_MONEY);
+  if (isPercentText(v)) return unreadable(cellText(v), K_MONEY);
+  const n = r.value;
+  if (Number.isInteger(n)) return r;
+  const rounded = roundCents(n);
+  return rounded === n ? r : okNumber(rounded);
+}
+
+function roundCents(n: number): number {
+  const a = Math.abs(n);
+  if (a >= 1e13) return n; // beyond this a double has no cents left to round
+  // toPrecision first, so 1.005 (stored as 1.00499999…) rounds the way it was typed, to 1.01.
+  const cents = Math.round(Number((a * 100).toPrecision(15)));
+  return n < 0 ? -cents / 100 : cents / 100;
 }
 
 // ---------------------------------------------------------------- dates (Excel serials, 1900 system)
 
-const DAY_MS = 86_400_000;
-const EPOCH = Date.UTC(1899, 11, 30);
 export const MAX_SERIAL = 2_958_465; // 9999-12-31
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 2200;
+/** Days from 1899-12-30 (Excel's real day zero) to 1970-01-01. */
+const UNIX_OFFSET = 25_569;
 
-/** Excel's 1900 system, including its phantom 1900-02-29 (serial 60). */
-export function ymdToSerial(y: number, m: number, d: number): number {
-  const days = Math.round((Date.UTC(y, m - 1, d) - EPOCH) / DAY_MS);
-  return days < 61 ? days - 1 : days;
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm; no Date objects). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }
 
+function civilFromDays(days: number): { y: number; m: number; d: number } {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d };
+}
+
+/**
+ * Excel's serial for a date, in the 1900 system with its phantom 1900-02-29 (serial 60). Like
+ * Excel's DATE(), a month or day beyond its range rolls over (2024-02-30 → 2024-03-01); readers
+ * check validity before calling it.
+ */
+export function ymdToSerial(y: number, m: number, d: number): number {
+  let yy = Math.floor(y);
+  let mm = Math.floor(m);
+  const dd = Math.floor(d);
+  if (yy === 1900 && mm === 2 && dd === 29) return 60;
+  yy += Math.floor((mm - 1) / 12);
+  mm = ((((mm - 1) % 12) + 12) % 12) + 1;
+  const real = daysFromCivil(yy, mm, dd) + UNIX_OFFSET;
+  return real < 61 ? real - 1 : real;
+}
+
+/** The calendar date of an Excel serial (time of day dropped); serial 60 is Excel's phantom 1900-02-29. */
 export function serialToYMD(serial: number): { y: number; m: number; d: number } {
   const s = Math.floor(serial);
   if (s === 60) return { y: 1900, m: 2, d: 29 };
-  const t = new Date(EPOCH + (s < 60 ? s + 1 : s) * DAY_MS);
-  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
+  return civilFromDays((s < 60 ? s + 1 : s) - UNIX_OFFSET);
 }
 
+function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+function daysInMonth(y: number, m: number): number {
+  return m === 2 ? (isLeap(y) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
+/** A real calendar day in Excel's range (1900-01-01 … 9999-12-31). */
 function validYMD(y: number, m: number, d: number): boolean {
-  if (y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1) return false;
-  const t = new Date(Date.UTC(y, m - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+  return y >= 1900 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
 }
 
 export function addDays(serial: number, days: number): number {
   return serial + days;
 }
 
-/** Same day n years later; 29 February becomes 28 February in a common year. */
+/** Same day n years later (or earlier); 29 February becomes 28 February in a common year. */
 export function addYears(serial: number, n: number): number {
   const { y, m, d } = serialToYMD(serial);
-  const year = y + n;
-  const day = m === 2 && d === 29 && !validYMD(year, 2, 29) ? 28 : d;
+  const year = y + Math.trunc(n);
+  const day = m === 2 && d === 29 && !isLeap(year) ? 28 : d;
   return ymdToSerial(year, m, day);
 }
 
+/** 2024-09-01; "" for a serial that is not a number. */
 export function formatDate(serial: number): string {
+  if (!Number.isFinite(serial)) return "";
   const { y, m, d } = serialToYMD(serial);
-  return `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+  return `${String(y).padStart(4, "0")}-${m < 10 ? "0" : ""}${m}-${d < 10 ? "0" : ""}${d}`;
 }
 
-const DATE_DASHED = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?$/i;
+const DATE_DASHED = /^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:(?: +|t)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/i;
 const DATE_CN = /^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$/;
+const DATE_COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
 const SERIAL_TEXT = /^\d{5}(?:\.\d+)?$/;
+const DATE_TEXT_MAX = 40;
 
+/** A serial for a valid y-m-d, the phantom 1900-02-29 included (Excel accepts it as 60), else null. */
+function serialOf(y: number, m: number, d: number): number | null {
+  if (y === 1900 && m === 2 && d === 29) return 60;
+  return validYMD(y, m, d) ? ymdToSerial(y, m, d) : null;
+}
+
+/** 20240901 (typed as a number or text): read only when it is a real date of years 1900–2200. */
+function compactDate(n: number): number | null {
+  if (!Number.isInteger(n) || n < 19000101 || n > 22001231) return null;
+  return serialOf(Math.floor(n / 10000), Math.floor(n / 100) % 100, n % 100);
+}
+
+function notADay(v: string): Read<never> {
+  const t = shown(v);
+  return unreadable(v, K_DATE, { zh: `“${t}”不是存在的日期`, en: `"${t}" is not a real date` });
+}
+
+/** A date as typed, or an Excel serial; answers the serial (whole days). */
 export function readDate(v: CellValue): Read<number> {
   if (typeof v === "number") {
-    return Number.isFinite(v) && v >= 1 && v <= MAX_SERIAL ? ok(Math.floor(v)) : unreadable(cellText(v), "日期", "a date");
+    if (Number.isFinite(v) && v >= 1 && v < MAX_SERIAL + 1) return okNumber(Math.floor(v));
+    const c = compactDate(v);
+    return c === null ? unreadable(displayNumber(v), K_DATE) : okNumber(c);
   }
   if (typeof v === "string") {
-    if (v.trim() === "") return MISSING;
-    const s = toHalfWidth(v).trim().replace(/\s+/g, " ");
-    const m = DATE_DASHED.exec(s) ?? DATE_CN.exec(s.replace(/ /g, ""));
+    if (isBlank(v)) return MISSING;
+    if (v.length > DATE_TEXT_MAX) return unreadable(v, K_DATE);
+    const s = normalized(v).replace(SPACES, " ");
+    const m = DATE_DASHED.exec(s);
     if (m) {
-      const y = Number(m[1]);
-      const mo = Number(m[2]);
-      const d = Number(m[3]);
-      if (!validYMD(y, mo, d)) {
-        return unreadable(v, "日期", "a date", { zh: `“${v}”不是存在的日期`, en: `"${v}" is not a real date` });
-      }
-      return ok(ymdToSerial(y, mo, d));
+      const h = m[5] === undefined ? 0 : Number(m[5]);
+      const min = m[6] === undefined ? 0 : Number(m[6]);
+      const sec = m[7] === undefined ? 0 : Number(m[7]);
+      const serial = h < 24 && min < 60 && sec < 60 ? serialOf(Number(m[1]), Number(m[3]), Number(m[4])) : null;
+      return serial === null ? notADay(v) : okNumber(serial);
     }
-    if (SERIAL_TEXT.test(s)) return readDate(Number(s));
-    return unreadable(v, "日期", "a date");
+    const cn = DATE_CN.exec(s.replace(SPACES, ""));
+    if (cn) {
+      const serial = serialOf(Number(cn[1]), Number(cn[2]), Number(cn[3]));
+      return serial === null ? notADay(v) : okNumber(serial);
+    }
+    if (DATE_COMPACT.test(s)) {
+      const serial = compactDate(Number(s));
+      return serial === null ? notADay(v) : okNumber(serial);
+    }
+    if (SERIAL_TEXT.test(s)) return readDate(Number(s)).ok ? okNumber(Math.floor(Number(s))) : unreadable(v, K_DATE);
+    return unreadable(v, K_DATE);
   }
-  if (blankText(v)) return MISSING;
-  if (isCellError(v)) return errorRead(v, "日期", "a date");
-  return unreadable(cellText(v as CellValue), "日期", "a date");
+  if (typeof v === "boolean") return unreadable(v ? "TRUE" : "FALSE", K_DATE);
+  return readOther(v, K_DATE);
 }
 
-const YEAR_TEXT = /^(\d{4})\s*(?:年度|学年|年)?$/;
-export const MIN_YEAR = 1900;
-export const MAX_YEAR = 2200;
+const YEAR_TEXT = /^(\d{4})(?:年度|学年|年)?$/;
+const YEAR_CN = /^([零〇一二三四五六七八九]{4})(?:年度|学年|年)?$/;
+const YEAR_MONTH = /^(\d{4})(?:年(\d{1,2})月份?|[-/](\d{1,2}))$/;
 
-/** A year: 2024, "2024年", "2024年度", or the year of a date. */
+function yearRead(y: number, v: CellValue): Read<number> {
+  return y >= MIN_YEAR && y <= MAX_YEAR ? okNumber(y) : unreadable(cellText(v), K_YEAR);
+}
+
+/** A year: 2024, "2024年", "2024年度", "二〇二四年", "2024年9月", or the year of a date or serial (1900–2200). */
 export function readYear(v: CellValue): Read<number> {
   if (typeof v === "number") {
-    if (Number.isInteger(v) && v >= MIN_YEAR && v <= MAX_YEAR) return ok(v);
+    if (Number.isInteger(v) && v >= MIN_YEAR && v <= MAX_YEAR) return okNumber(v);
     // A small number that is not a plausible year is a typo, not a date serial (serials of our era are > 36,000).
-    if (v < 10000) return unreadable(cellText(v), "年份", "a year");
+    if (!(v >= 10000)) return unreadable(displayNumber(v), K_YEAR);
     const d = readDate(v);
-    return d.ok ? ok(serialToYMD(d.value).y) : unreadable(cellText(v), "年份", "a year");
+    return d.ok ? yearRead(serialToYMD(d.value).y, v) : unreadable(displayNumber(v), K_YEAR);
   }
   if (typeof v === "string") {
-    if (v.trim() === "") return MISSING;
-    const m = YEAR_TEXT.exec(toHalfWidth(v).trim());
-    if (m) {
-      const y = Number(m[1]);
-      return y >= MIN_YEAR && y <= MAX_YEAR ? ok(y) : unreadable(v, "年份", "a year");
+    if (isBlank(v)) return MISSING;
+    if (v.length > DATE_TEXT_MAX) return unreadable(v, K_YEAR);
+    const s = normalized(v).replace(SPACES, "");
+    const m = YEAR_TEXT.exec(s);
+    if (m) return yearRead(Number(m[1]), v);
+    const cn = YEAR_CN.exec(s);
+    if (cn) {
+      let y = 0;
+      for (const ch of cn[1]) y = y * 10 + CN_DIGIT[ch];
+      return yearRead(y, v);
+    }
+    const ym = YEAR_MONTH.exec(s);
+    if (ym) {
+      const month = Number(ym[2] ?? ym[3]);
+      return month >= 1 && month <= 12 ? yearRead(Number(ym[1]), v) : unreadable(v, K_YEAR);
     }
     const d = readDate(v);
-    return d.ok ? ok(serialToYMD(d.value).y) : unreadable(v, "年份", "a year");
+    return d.ok ? yearRead(serialToYMD(d.value).y, v) : unreadable(v, K_YEAR);
   }
-  if (blankText(v)) return MISSING;
-  if (isCellError(v)) return errorRead(v, "年份", "a year");
-  return unreadable(cellText(v as CellValue), "年份", "a year");
+  if (typeof v === "boolean") return unreadable(v ? "TRUE" : "FALSE", K_YEAR);
+  return readOther(v, K_YEAR);
 }
 
+/** Text, trimmed (spaces of any width and invisible characters at the ends); numbers as the cell shows them. */
 export function readText(v: CellValue): Read<string> {
   if (typeof v === "string") {
+    if (isBlank(v)) return MISSING;
     const t = v.trim();
-    return t === "" ? MISSING : ok(t);
+    return { ok: true, value: t.length === v.length && !ZERO_WIDTH_EDGE.test(t) ? v : t.replace(ZERO_WIDTH_EDGES, "").trim() };
   }
-  if (typeof v === "number" || typeof v === "boolean") return ok(cellText(v));
-  if (blankText(v)) return MISSING;
-  if (isCellError(v)) return errorRead(v, "文字", "text");
-  return unreadable(safeString(v), "文字", "text");
+  if (typeof v === "number" || typeof v === "boolean") return { ok: true, value: cellText(v) };
+  return readOther(v, K_TEXT);
 }
+const ZERO_WIDTH_EDGE = /^[\u200b-\u200d\u2060\ufeff]|[\u200b-\u200d\u2060\ufeff]$/;
+const ZERO_WIDTH_EDGES = /^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$/g;
 
 // ---------------------------------------------------------------- formatting
 
-/** Shortest text that reads back as the same number (no float noise: 0.1 + 0.2 shows as 0.30000000000000004 only if it is). */
+/** Shortest text that reads back as exactly the same number (12000, 3000.5, 1e+21). */
 export function formatNumber(n: number): string {
   if (!Number.isFinite(n)) return String(n);
   return Object.is(n, -0) ? "0" : String(n);
 }
 
-/** ¥12,000.00 — what officials expect to see for an amount. */
+const THOUSANDS = /\B(?=(\d{3})+(?!\d))/g;
+
+/** ¥12,000.00 — what officials expect to see for an amount; reads back through readNumber to the cent. */
 export function formatMoney(n: number): string {
   if (!Number.isFinite(n)) return String(n);
-  const cents = Math.round(Math.abs(n) * 100);
-  const whole = Math.floor(cents / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  const frac = String(cents % 100).padStart(2, "0");
-  return `${n < 0 && cents > 0 ? "-" : ""}¥${whole}.${frac}`;
+  const a = Math.abs(n);
+  let whole: string;
+  let frac: string;
+  if (a >= 1e13) {
+    // No cents survive in a double this large; BigInt writes every digit (no 1e+21).
+    whole = BigInt(Math.round(a)).toString();
+    frac = "00";
+  } else {
+    const cents = Math.round(Number((a * 100).toPrecision(15)));
+    whole = String(Math.floor(cents / 100));
+    const c = cents % 100;
+    frac = c < 10 ? `0${c}` : String(c);
+  }
+  const negative = n < 0 && (whole !== "0" || frac !== "00");
+  return `${negative ? "-" : ""}¥${whole.replace(THOUSANDS, ",")}.${frac}`;
 }

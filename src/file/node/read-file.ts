@@ -3,25 +3,13 @@
  * parsed in a worker thread with a heap limit (1 GB) and a clock (10 s): a file that overruns is
  * stopped and reported as `timeout` or `out-of-memory`, and the next file goes on. Plainly
  * non-workbook files (empty, a lock file, text) are refused by their first bytes before any
- * worker sees them.
- *
- * Workers run the compiled read-worker.js when it sits beside this module (after
- * `tsc -p tsconfig.node.json`); under ts-jest there is only read-worker.ts, and worker-boot.js
- * (plain JS, beside it in src/) installs a transpiling require hook first. So the bootstrap is
- * never needed in the compiled tree and nothing has to be copied there.
+ * worker sees them. The pool itself, and how a worker runs compiled or under ts-jest, is in
+ * workers.ts.
  */
-import * as fs from "fs";
-import * as path from "path";
-import { Worker } from "worker_threads";
 import type { SheetGrid } from "../../engine/types";
-import { MESSAGES, type ReadErrorCode } from "../xlsx-read";
+import { runInWorkers, type FileError } from "./workers";
 
-/** The reader's codes, plus a file the operating system would not let us read (missing, a folder, no permission). */
-export type FileErrorCode = ReadErrorCode | "unreadable-file";
-export interface FileError {
-  code: FileErrorCode;
-  message: string;
-}
+export { sniff, type FileError, type FileErrorCode } from "./workers";
 
 export type SheetRead = { name: string; state: string; grid: SheetGrid } | { name: string; state: string; error: FileError };
 export type FileRead = { ok: true; file: string; date1904: boolean; sheets: SheetRead[] } | { ok: false; file: string; error: FileError };
@@ -54,104 +42,20 @@ export type WorkerReply =
   | { ok: true; date1904: boolean; sheets: Array<{ name: string; state: string; grid?: SheetGrid; rows?: number; cols?: number; error?: FileError }> }
   | { ok: false; error: FileError };
 
-const err = (code: FileErrorCode, detail?: string): FileError => ({
-  code,
-  message: code === "unreadable-file" ? `无法读取文件（cannot read file）${detail ? `：${detail}` : ""}` : detail ? `${MESSAGES[code]}：${detail}` : MESSAGES[code],
-});
-
-/**
- * The first bytes decide whether a worker is worth starting: `PK` is a zip (an .xlsx or
- * something posing as one), `D0 CF 11 E0` an OLE file (encrypted workbook or legacy .xls; the
- * reader tells which). Anything else — including a 0-byte file and the `~$…xlsx` lock files
- * Excel leaves beside open workbooks — is not a workbook.
- */
-export function sniff(file: string): FileError | null {
-  let fd: number | null = null;
-  try {
-    const st = fs.statSync(file);
-    if (!st.isFile()) return err("unreadable-file", "不是文件（not a file）");
-    if (st.size === 0) return err("not-a-workbook", "文件为空（0 字节）");
-    fd = fs.openSync(file, "r");
-    const head = Buffer.alloc(4);
-    const n = fs.readSync(fd, head, 0, 4, 0);
-    if (n >= 2 && head[0] === 0x50 && head[1] === 0x4b) return null;
-    if (n === 4 && head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) return null;
-    return err("not-a-workbook");
-  } catch (e) {
-    return err("unreadable-file", (e as NodeJS.ErrnoException).code ?? (e as Error).message);
-  } finally {
-    if (fd !== null) fs.closeSync(fd);
-  }
-}
-
-function workerScript(): { file: string; argv: string[] } {
-  const compiled = path.join(__dirname, "read-worker.js");
-  if (fs.existsSync(compiled)) return { file: compiled, argv: [] };
-  return { file: path.join(__dirname, "worker-boot.js"), argv: [path.join(__dirname, "read-worker.ts")] };
-}
-
-/**
- * Runs jobs over a small pool of workers and gives the replies in input order. A worker that
- * times out, runs out of heap or dies is terminated and replaced; only its file fails.
- */
-async function runPool(files: string[], mode: ReadJob["mode"], opts: ReadManyOptions): Promise<WorkerReply[]> {
-  const timeoutMs = opts.timeoutMs ?? 10_000;
-  const maxMemoryMb = opts.maxMemoryMb ?? 1024;
-  const concurrency = Math.max(1, Math.min(opts.concurrency ?? 2, files.length || 1));
-  const script = workerScript();
-  const replies: WorkerReply[] = new Array(files.length);
-  let next = 0;
-  let done = 0;
-
-  const spawn = () => new Worker(script.file, { argv: script.argv, resourceLimits: { maxOldGenerationSizeMb: maxMemoryMb } });
-
-  async function one(w: Worker, file: string): Promise<{ reply: WorkerReply; dead: boolean }> {
-    return new Promise((resolve) => {
-      let settled = false;
-      const finish = (reply: WorkerReply, dead: boolean) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        w.removeAllListeners("message");
-        w.removeAllListeners("error");
-        w.removeAllListeners("exit");
-        resolve({ reply, dead });
-      };
-      const timer = setTimeout(() => finish({ ok: false, error: err("timeout") }, true), timeoutMs);
-      w.once("message", (reply: WorkerReply) => finish(reply, false));
-      w.once("error", (e: Error & { code?: string }) => {
-        const oom = e.code === "ERR_WORKER_OUT_OF_MEMORY" || /out of memory|heap/i.test(e.message);
-        finish({ ok: false, error: oom ? err("out-of-memory") : err("damaged", e.message.slice(0, 200)) }, true);
-      });
-      // A worker that exits without answering was killed by the engine (heap limit): the file is the cause.
-      w.once("exit", () => finish({ ok: false, error: err("out-of-memory") }, true));
-      w.postMessage({ path: file, mode } satisfies ReadJob);
-    });
-  }
-
-  async function lane(): Promise<void> {
-    let worker: Worker | null = null;
-    while (next < files.length) {
-      const i = next++;
-      const refused = sniff(files[i]);
-      const started = Date.now();
-      if (refused) replies[i] = { ok: false, error: refused };
-      else {
-        worker ??= spawn();
-        const { reply, dead } = await one(worker, files[i]);
-        if (dead) {
-          await worker.terminate().catch(() => undefined);
-          worker = null;
-        }
-        replies[i] = reply;
-      }
-      opts.onProgress?.(++done, files.length, files[i], Date.now() - started);
-    }
-    if (worker) await worker.terminate();
-  }
-
-  await Promise.all(Array.from({ length: concurrency }, lane));
-  return replies;
+/** The pool over read-worker.ts: one reply per file, in input order. */
+function runPool(files: string[], mode: ReadJob["mode"], opts: ReadManyOptions): Promise<WorkerReply[]> {
+  return runInWorkers<ReadJob, WorkerReply>(
+    files.map((path) => ({ path, mode })),
+    {
+      script: "read-worker",
+      concurrency: opts.concurrency ?? 2,
+      timeoutMs: opts.timeoutMs,
+      maxMemoryMb: opts.maxMemoryMb,
+      pathOf: (i) => files[i],
+      failed: (_i, error) => ({ ok: false, error }),
+      onProgress: opts.onProgress && ((done, total, i, ms) => opts.onProgress!(done, total, files[i], ms)),
+    },
+  );
 }
 
 function toFileRead(file: string, r: WorkerReply): FileRead {

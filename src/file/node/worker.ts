@@ -7,7 +7,7 @@ import { parentPort } from "worker_threads";
 import { builtinPacks, getPack } from "../../packs";
 import { sheetJson } from "../../cli/json";
 import { checkWorkbook, inspectWorkbook } from "../check";
-import { annotatedCopy } from "../annotate";
+import { toAnnotatedCopy } from "../resave";
 import type { AnnotateOutcome, Task, TaskResult } from "./pool";
 import { useNodeInflate } from "./inflate";
 
@@ -25,7 +25,7 @@ async function run(task: Task): Promise<TaskResult> {
   const entries = r.sheets.map((s) => sheetJson(task.file, s.result));
   let annotated: AnnotateOutcome | undefined;
   if (task.annotate) {
-    const out = await annotatedCopy(bytes, r.sheets.map((s) => s.plan!));
+    const out = toAnnotatedCopy(bytes, r.sheets.map((s) => s.plan!));
     if (out instanceof Uint8Array) {
       fs.writeFileSync(task.annotate, out, { flag: "wx" });
       annotated = { path: task.annotate };
