@@ -11,7 +11,7 @@ const ts = require("typescript");
 
 const compilerOptions = {
   module: ts.ModuleKind.CommonJS,
-  target: ts.ScriptTarget.ES2020,
+  target: ts.ScriptTarget.ES2022,
   jsx: ts.JsxEmit.ReactJSX,
   esModuleInterop: true,
   resolveJsonModule: true,

@@ -10,11 +10,12 @@ import * as path from "path";
 import ExcelJS from "exceljs";
 import { readWorkbook, sheetGrid } from "../src/file/xlsx-read";
 import { progress } from "../src/cli/main";
+import { CORPUS } from "./support/corpus";
 
 const ROOT = path.resolve(__dirname, "..");
 const BIN = path.join(ROOT, "bin", "kj-assess.js");
 const EXAMPLES = path.join(ROOT, "examples");
-const CORPUS = process.env.KJ_CORPUS ?? path.resolve(ROOT, "..", "shared", "corpus");
+
 
 function run(args: string[], cwd = ROOT): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", maxBuffer: 512 * 1024 * 1024, timeout: 600_000 });

@@ -11,8 +11,9 @@ import type { CellValue } from "../src/engine/types";
 import { readFiles, type FileErrorCode } from "../src/file/node/read-file";
 import { toAnnotatedCopy } from "../src/file/resave";
 import { readWorkbook, sheetGrid } from "../src/file/xlsx-read";
+import { CORPUS } from "./support/corpus";
 
-const CORPUS = process.env.KJ_CORPUS ?? path.resolve(__dirname, "..", "..", "shared", "corpus");
+
 const KNOWN: FileErrorCode[] = ["encrypted", "legacy-xls", "not-a-workbook", "damaged", "too-large", "timeout", "out-of-memory", "unreadable-file"];
 
 function filesUnder(dir: string): string[] {

@@ -196,3 +196,30 @@ describe("formulas: evaluateRow and evaluateCriterion", () => {
     expect(r.issues[0].message.zh).toContain("若干");
   });
 });
+
+describe("records build their issues when first read", () => {
+  const rows: CellValue[][] = [
+    ["甲工作室", 0, 1, "若干", 2, 0, 2, 1, 3, 2, 3, 1],
+    AT_THRESHOLD,
+  ];
+
+  test("the lazily built issues equal the ones a single-row evaluation finds, and are built once", () => {
+    const r = evaluateSheet(sheet(rows), pack).records[0];
+    const alone = evaluateRow(pack, HEADERS, rows[0]);
+    expect(r.failed).toEqual(alone.failed);
+    expect(r.issues.map((i) => [i.code, i.field, i.text])).toEqual(alone.issues.map((i) => [i.code, i.field, i.text]));
+    expect(r.issues.map((i) => i.cell)).toEqual(expect.arrayContaining(["B3", "D3"]));
+    expect(r.issues).toBe(r.issues);
+  });
+
+  test("JSON and Object.keys see a complete plain record; the issues can be replaced", () => {
+    const res = evaluateSheet(sheet(rows), pack);
+    const json = JSON.parse(JSON.stringify(res.records));
+    expect(Object.keys(json[0]).sort()).toEqual(["failed", "grade", "issues", "label", "met", "row", "status", "total"]);
+    expect(json[0].issues.length).toBeGreaterThan(0);
+    expect(json[1].issues).toEqual([]);
+    const rec = res.records[0];
+    rec.issues = [];
+    expect(rec.issues).toEqual([]);
+  });
+});

@@ -144,7 +144,7 @@ describe("readSheet", () => {
     const grid = await host.readSheet("大表", (p) => progress.push(p.done));
     expect(grid.rows).toHaveLength(50_001);
     expect(grid.rows[50_000]).toEqual(["第50000号科技教育名师工作室", 49_999 % 3, 49_999 % 4, (49_999 * 7) % 5, 49_999 % 6, 50_999]);
-    expect(fake.syncCount - chunkSyncs()).toBe(2);
+    expect(fake.syncCount - chunkSyncs()).toBe(3); // selected table?, shape, merges
     expect(chunkSyncs()).toBeLessThan(12);
     expect(fake.maxResponse).toBeLessThan(PAYLOAD_LIMIT);
     expect(fake.maxRequest).toBeLessThan(PAYLOAD_LIMIT);
@@ -178,7 +178,46 @@ describe("readSheet", () => {
     const e = await rejection(host.readSheet("2024年度考核"));
     expect(isHostError(e) && e.code).toBe("sheet-too-large");
     expect(isHostError(e) && e.message.zh).toContain("A1:XFD1048576");
-    expect(fake.syncCount).toBe(1);
+    expect(fake.syncCount).toBe(2); // selected table?, shape
+  });
+
+  test("a selection inside an Excel table reads that table only (without its totals row); elsewhere the used range", async () => {
+    fake.addSheet("名单", {
+      rows: [
+        ["说明：本表由各区县填报", null, null, null, null, null, null, null],
+        [...HEADER, null, "备注"],
+        ["海州区创客工作室", 1, 2, 0, 2, 3000, null, "旁边的备注"],
+        ["灌云县科学影像工作室", 0, 1, 3, 1, 0, null, null],
+        ["汇总", 1, 3, 3, 3, 3000, null, null],
+      ],
+      tables: [{ name: "表1", range: "A2:F5", showTotals: true }],
+    });
+    fake.sheet("名单").selected = "C3";
+    fake.activate(fake.sheet("名单"));
+    const grid = await host.readSheet("名单");
+    expect(grid.table).toBe("表1");
+    expect(grid.origin).toEqual({ row: 2, col: 1 });
+    expect(grid.rows).toEqual([HEADER, ["海州区创客工作室", 1, 2, 0, 2, 3000], ["灌云县科学影像工作室", 0, 1, 3, 1, 0]]);
+
+    fake.sheet("名单").selected = "H3";
+    const whole = await host.readSheet("名单");
+    expect(whole.table).toBeUndefined();
+    expect(whole.rows).toHaveLength(5);
+    expect(whole.rows[1]).toHaveLength(8);
+
+    fake.sheet("名单").selected = "C3";
+    fake.shapeSelected = true;
+    expect((await host.readSheet("名单")).table).toBeUndefined();
+  });
+
+  test("a table on another sheet than the one read does not narrow it", async () => {
+    assessmentSheet();
+    fake.addSheet("名单", { rows: [HEADER, ["甲", 1, 1, 1, 1, 1]], tables: [{ name: "表1", range: "A1:F2" }] });
+    fake.sheet("名单").selected = "B2";
+    fake.activate(fake.sheet("名单"));
+    const grid = await host.readSheet("2024年度考核");
+    expect(grid.table).toBeUndefined();
+    expect(grid.rows).toHaveLength(6);
   });
 });
 

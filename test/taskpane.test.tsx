@@ -153,6 +153,21 @@ describe("detect and column matching (zh)", () => {
     expect(document.querySelector('tr[data-field="std4"]')).not.toBeNull();
   });
 
+  test("when only the selected Excel table was read, the pane says so and how to check the whole sheet", async () => {
+    const host = new MemoryHost({ 考核: assessmentRows().slice(1, 5) });
+    const read = host.readSheet.bind(host);
+    host.readSheet = async (name, onProgress) => ({ ...(await read(name, onProgress)), table: "表1" });
+    renderPane(host);
+    await detected(/推荐规则包/);
+    expect(screen.getByText(zh.fromTable("表1"))).toBeTruthy();
+  });
+
+  test("a whole sheet read says nothing about tables", async () => {
+    renderPane(new MemoryHost({ 考核: assessmentRows() }));
+    await detected(/推荐规则包/);
+    expect(screen.queryByText(/表格“/)).toBeNull();
+  });
+
   test("a column the matcher cannot name is assigned by hand, saved in the workbook and used by the check", async () => {
     const header = [...ASSESSMENT_HEADER];
     header[10] = "今年新来的骨干"; // not a name the pack knows

@@ -540,36 +540,59 @@ function budgetGroups(cp: CompiledPack, lines: BudgetLine[]): GroupResult[] {
 
 // ------------------------------------------------------------------ public API
 
+/** Builds one record's issues on demand: the sheet's compiled pack and cell access, re-pointed at the record's row. */
+type IssueBuilder = (row: number, cells: CellValue[], extra: Issue[]) => Issue[];
+
+const NO_ISSUES: Issue[] = [];
+
 /**
- * A record's issues are built when first read. A city sheet of 100,000 rows yields hundreds of
- * thousands of unmet standards; the summary and the grades need none of their messages, and a
- * door that shows or writes them reads them once. `issues` is an own, enumerable accessor (an
- * object-literal getter), so JSON.stringify, spreading and structured cloning all see the array.
+ * A record whose issues are built when first read. A city sheet of 100,000 rows yields hundreds
+ * of thousands of unmet standards; the summary and the grades need none of their messages, and a
+ * door that shows or writes them reads them once. What the build needs sits in private fields
+ * (invisible to Object.keys, JSON and equality), so a record costs one object and no closures;
+ * `toJSON` includes the issues, so a serialised record is complete.
  */
-function recordWithLazyIssues(
-  row: number,
-  label: string,
-  o: Pick<RecordResult, "status" | "grade" | "met" | "total">,
-  failed: string[],
-  build: () => Issue[],
-): RecordResult {
-  let cache: Issue[] | null = null;
-  // One literal shape for every record keeps property access monomorphic in the doors' loops.
-  return {
-    row,
-    label,
-    status: o.status,
-    grade: o.grade,
-    met: o.met,
-    total: o.total,
-    failed,
-    get issues(): Issue[] {
-      return (cache ??= build());
-    },
-    set issues(value: Issue[]) {
-      cache = value;
-    },
-  };
+class SheetRecord implements RecordResult {
+  declare hidden?: boolean;
+  #issues: Issue[] | null;
+  readonly #cells: CellValue[];
+  readonly #extra: Issue[];
+  readonly #build: IssueBuilder | null;
+
+  constructor(
+    public row: number,
+    public label: string,
+    o: Pick<RecordResult, "status" | "grade" | "met" | "total">,
+    public failed: string[],
+    cells: CellValue[],
+    extra: Issue[],
+    build: IssueBuilder,
+  ) {
+    this.status = o.status;
+    this.grade = o.grade;
+    this.met = o.met;
+    this.total = o.total;
+    this.#cells = cells;
+    this.#extra = extra;
+    // A record that met every criterion has only its extra issues: nothing to rebuild.
+    this.#build = failed.length ? build : null;
+    this.#issues = failed.length ? null : extra;
+  }
+  status: Status;
+  grade: string | null;
+  met: number | null;
+  total: number | null;
+
+  get issues(): Issue[] {
+    return (this.#issues ??= this.#build!(this.row, this.#cells, this.#extra));
+  }
+  set issues(value: Issue[]) {
+    this.#issues = value;
+  }
+  toJSON(): RecordResult {
+    const { row, label, status, grade, met, total, failed, issues, hidden } = this;
+    return hidden ? { row, label, status, grade, met, total, failed, issues, hidden } : { row, label, status, grade, met, total, failed, issues };
+  }
 }
 
 function summarize(records: RecordResult[]): Summary {
@@ -615,24 +638,23 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   const failSeverity = pack.outcome.kind === "grade" ? "warning" : null;
   const records: RecordResult[] = [];
   const lines: BudgetLine[] = [];
+  const build: IssueBuilder = (row, rowCells, extra) => {
+    cells = rowCells;
+    sheetRow = row;
+    const found = judge(cp, crits, acc, row, failSeverity, true).issues;
+    return extra.length ? [...found, ...extra] : found;
+  };
   for (const r of rows) {
     cells = r.cells;
     sheetRow = r.row;
     const v = judge(cp, crits, acc, r.row, failSeverity, false);
-    let extra: Issue[] = [];
+    let extra = NO_ISSUES;
     if (pack.budget && pack.outcome.kind === "checks") {
       const b = checkBudgetLine(cp, acc, r.row);
-      extra = b.issues;
+      if (b.issues.length) extra = b.issues;
       lines.push(b.line);
     }
-    const o = outcome(cp, v, extra);
-    const rowCells = r.cells;
-    const rec = recordWithLazyIssues(r.row, labelOf(pack, acc, r.row), o, v.failed, () => {
-      if (!v.failed.length) return extra;
-      cells = rowCells;
-      sheetRow = r.row;
-      return [...judge(cp, crits, acc, r.row, failSeverity, true).issues, ...extra];
-    });
+    const rec = new SheetRecord(r.row, labelOf(pack, acc, r.row), outcome(cp, v, extra), v.failed, r.cells, extra, build);
     if (r.hidden) rec.hidden = true;
     records.push(rec);
   }

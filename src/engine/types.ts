@@ -27,6 +27,8 @@ export interface SheetGrid {
   hiddenRows?: number[];
   /** Merged areas in A1 form, e.g. "A1:K1". */
   merges?: string[];
+  /** Set when only an Excel table of the sheet was read (the selection was inside it): its name. */
+  table?: string;
 }
 
 /** A message in both UI languages. Chinese first. */

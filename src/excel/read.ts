@@ -1,8 +1,9 @@
 /**
- * Reading a sheet's used range through Office.js in row chunks.
+ * Reading a sheet's used range (or the Excel table the selection is in) through Office.js in row chunks.
  *
- * Sync calls: one for the used range's shape, one for its merged areas, then one per chunk (two
- * when the chunk has some hidden rows and some visible ones). Chunk height comes from the bytes a
+ * Sync calls: one to find a selected table, one for the range's shape (two when a table's totals
+ * row is dropped), one for its merged areas, then one per chunk (two when the chunk has some hidden
+ * rows and some visible ones). Chunk height comes from the bytes a
  * row actually took: a first small chunk measures, later chunks fill CHUNK_BYTES, and a chunk that
  * Excel on the web still refuses as too large is retried at half the height.
  */
@@ -60,11 +61,43 @@ async function hiddenRowsOf(ctx: Excel.RequestContext, sheet: Excel.Worksheet, c
   return out;
 }
 
+/**
+ * The tables (ListObjects) the selection touches, when the selection is on this sheet: an
+ * official who has selected a cell inside a table means that table, not every note and helper
+ * block on the sheet. One sync; a selection that is not a range (a chart, a shape) has none.
+ */
+async function selectedTables(ctx: Excel.RequestContext, name: string): Promise<Excel.TableScopedCollection | null> {
+  try {
+    const active = ctx.workbook.worksheets.getActiveWorksheet();
+    active.load("name");
+    const tables = ctx.workbook.getSelectedRange().getTables(false);
+    const count = tables.getCount();
+    await ctx.sync();
+    return count.value > 0 && active.name === name ? tables : null;
+  } catch {
+    return null;
+  }
+}
+
+const SHAPE = "address,rowCount,columnCount,rowIndex,columnIndex";
+
+/**
+ * Reads the table the selection is in, when it is on this sheet, else the used range. A table's
+ * totals row is left out: its 汇总 line is no record.
+ */
 export async function readUsedRange(ctx: Excel.RequestContext, name: string, onProgress?: (p: Progress) => void): Promise<SheetGrid> {
+  const tables = await selectedTables(ctx, name);
   const sheet = ctx.workbook.worksheets.getItem(name);
-  const used = sheet.getUsedRangeOrNullObject(true);
-  used.load("address,rowCount,columnCount,rowIndex,columnIndex");
+  const table = tables ? tables.getFirst() : null;
+  table?.load("name,showTotals");
+  let used = table ? table.getRange() : sheet.getUsedRangeOrNullObject(true);
+  used.load(SHAPE);
   await ctx.sync();
+  if (table?.showTotals && used.rowCount > 1) {
+    used = sheet.getRangeByIndexes(used.rowIndex, used.columnIndex, used.rowCount - 1, used.columnCount);
+    used.load(SHAPE);
+    await ctx.sync();
+  }
   if (used.isNullObject) {
     onProgress?.({ done: 0, total: 0 });
     return { name, rows: [], origin: { row: 1, col: 1 }, hiddenRows: [], merges: [] };
@@ -127,5 +160,5 @@ export async function readUsedRange(ctx: Excel.RequestContext, name: string, onP
     at += n;
     onProgress?.({ done: at, total });
   }
-  return { name, rows, origin, hiddenRows, merges };
+  return table ? { name, rows, origin, hiddenRows, merges, table: table.name } : { name, rows, origin, hiddenRows, merges };
 }

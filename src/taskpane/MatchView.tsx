@@ -72,6 +72,7 @@ export function MatchView({ pane }: { pane: Pane }) {
           </Caption1>
         )}
         {layout && <Caption1>{s.layout(layout.label[lang])}</Caption1>}
+        {state.grid?.table && <Caption1>{s.fromTable(state.grid.table)}</Caption1>}
       </div>
 
       {pack && unmatched.length > 0 && (

@@ -120,6 +120,7 @@ export class FakeSheet {
   merges: Box[] = [];
   readonly charts: { type: string; source: string; title?: string; position?: string }[] = [];
   selected: string | null = null;
+  readonly tables: { name: string; box: Box; showTotals: boolean }[] = [];
 
   constructor(
     readonly id: string,
@@ -323,8 +324,75 @@ abstract class FakeProxy {
 
 class FakeWorkbookProxy {
   readonly worksheets: FakeWorksheetCollection;
-  constructor(ctx: FakeContext) {
+  constructor(private readonly ctx: FakeContext) {
     this.worksheets = new FakeWorksheetCollection(ctx);
+  }
+  /** The selection on the active sheet (A1 until something is selected); fails when a shape is selected, as Excel does. */
+  getSelectedRange(): FakeRange {
+    const r = new FakeRange(this.ctx);
+    this.ctx.push({ getSelectedRange: true }, () => {
+      const excel = this.ctx.excel;
+      if (excel.shapeSelected) throw new OfficeError("InvalidSelection", "The current selection is invalid for this operation.");
+      r.bind(excel.active!, parseArea(excel.active!.selected ?? "A1"));
+    });
+    return r;
+  }
+}
+
+/** Range.getTables(): the tables overlapping (or, fully contained, inside) a range. */
+class FakeTableScoped {
+  private found: { sheet: FakeSheet; t: FakeSheet["tables"][number] }[] | null = null;
+  constructor(
+    private readonly ctx: FakeContext,
+    range: FakeRange,
+    fullyContained: boolean,
+  ) {
+    ctx.push({ getTables: fullyContained }, () => {
+      const { sheet } = range.need();
+      const b = range.box();
+      this.found = sheet.tables
+        .filter(({ box: t }) => (fullyContained ? b.r1 <= t.r1 && t.r2 <= b.r2 && b.c1 <= t.c1 && t.c2 <= b.c2 : t.r1 <= b.r2 && b.r1 <= t.r2 && t.c1 <= b.c2 && b.c1 <= t.c2))
+        .map((t) => ({ sheet, t }));
+    });
+  }
+  getCount(): { value: number } {
+    const out = { value: Number.NaN };
+    this.ctx.push({ getCount: true }, () => void this.ctx.commit(() => (out.value = this.found!.length)));
+    return out;
+  }
+  getFirst(): FakeTable {
+    const t = new FakeTable(this.ctx);
+    this.ctx.push({ getFirst: true }, () => {
+      if (!this.found!.length) throw new OfficeError("ItemNotFound", "no table");
+      t.bind(this.found![0].sheet, this.found![0].t);
+    });
+    return t;
+  }
+}
+
+class FakeTable extends FakeProxy {
+  private sheet: FakeSheet | null = null;
+  private t: FakeSheet["tables"][number] | null = null;
+  bind(sheet: FakeSheet, t: FakeSheet["tables"][number]): void {
+    this.sheet = sheet;
+    this.t = t;
+    this.resolve(false);
+  }
+  get name(): string {
+    return this.prop("name");
+  }
+  get showTotals(): boolean {
+    return this.prop("showTotals");
+  }
+  protected read(n: string): unknown {
+    if (n === "name") return this.t!.name;
+    if (n === "showTotals") return this.t!.showTotals;
+    throw new OfficeError("InvalidArgument", `Table.${n} is not modelled`);
+  }
+  getRange(): FakeRange {
+    const r = new FakeRange(this.ctx);
+    this.ctx.push({ getTableRange: true }, () => r.bind(this.sheet!, { ...this.t!.box }));
+    return r;
   }
 }
 
@@ -672,6 +740,9 @@ export class FakeRange extends CellsProxy {
       });
     });
   }
+  getTables(fullyContained = false): FakeTableScoped {
+    return new FakeTableScoped(this.ctx, this, fullyContained);
+  }
   select(): void {
     this.ctx.push({ select: true }, () => {
       const { sheet } = this.need();
@@ -853,6 +924,8 @@ export interface SheetSeed {
   protected?: boolean;
   /** "A1" → colour */
   fills?: Record<string, string>;
+  /** Excel tables (ListObjects): name, range with its header row, whether a totals row is shown. */
+  tables?: { name: string; range: string; showTotals?: boolean }[];
 }
 
 export class FakeExcel {
@@ -862,6 +935,8 @@ export class FakeExcel {
   readonly handlers = new Set<(e: { worksheetId: string; type: string }) => Promise<void> | void>();
   readonly settings = new Map<string, unknown>();
   settingsSaves = 0;
+  /** A chart or shape is selected: getSelectedRange fails. */
+  shapeSelected = false;
   private nextId = 1;
 
   addSheet(name: string, seed: SheetSeed = {}): FakeSheet {
@@ -875,6 +950,7 @@ export class FakeExcel {
     s.merges = (seed.merges ?? []).map(parseArea);
     seed.hiddenRows?.forEach((r) => s.hiddenRows.add(r));
     s.protected = !!seed.protected;
+    for (const t of seed.tables ?? []) s.tables.push({ name: t.name, box: parseArea(t.range), showTotals: !!t.showTotals });
     for (const [a, color] of Object.entries(seed.fills ?? {})) {
       const b = parseArea(a);
       cellsIn([b], (r, c) => s.fills.set(key(r, c), { color: color.toUpperCase(), pattern: "Solid" }));

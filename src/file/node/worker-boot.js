@@ -9,7 +9,7 @@ const ts = require("typescript");
 for (const ext of [".ts", ".tsx"]) {
   require.extensions[ext] = (module, filename) => {
     const { outputText } = ts.transpileModule(fs.readFileSync(filename, "utf8"), {
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true, resolveJsonModule: true },
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, resolveJsonModule: true },
       fileName: filename,
     });
     module._compile(outputText, filename);
