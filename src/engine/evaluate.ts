@@ -8,7 +8,7 @@ import { budgetOf, classifyExpense, paramValue, purposeFits } from "./budget";
 import { matchHeaderTexts, matchHeaders, type HeaderMatch } from "./headers";
 import { makeIssue } from "./issues";
 import { recordRows } from "./records";
-import { cellText, formatMoney, readCount, readDate, readMoney, readNumber, readText, readYear, readYesNo, serialToYMD, addYears, formatNumber, type Read } from "./values";
+import { cellText, formatMoney, readCount, readDate, readMoney, readNumber, readText, readYear, readYesNo, yesNoOf, serialToYMD, addYears, formatNumber, type Read } from "./values";
 import type { CellValue, EvaluateOptions, GroupResult, Issue, ParamOverrides, RecordResult, SheetGrid, SheetResult, Status, Summary, Text2 } from "./types";
 import type { Criterion, Field, FieldType, Layout, Operand, Pack, Test } from "../packs/schema";
 
@@ -68,11 +68,13 @@ const OPS: Record<string, (a: number, b: number) => boolean> = {
 const OP_ZH: Record<string, string> = { ">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "!=": "≠" };
 
 /** 是 counts as met for a yes-or-number field (standard 十: 配套经费 > 0, or simply 是). */
+const YES_AS_NUMBER: Read<number> = Object.freeze({ ok: true as const, value: Number.POSITIVE_INFINITY });
+const NO_AS_NUMBER: Read<number> = Object.freeze({ ok: true as const, value: 0 });
 function readYesOrNumber(v: CellValue): Read<number> {
-  const yn = readYesNo(v);
-  if (yn.ok) return { ok: true, value: yn.value ? Number.POSITIVE_INFINITY : 0 };
-  if (yn.missing) return yn;
-  return readMoney(v);
+  const yn = yesNoOf(v);
+  if (yn === true) return YES_AS_NUMBER;
+  if (yn === false) return NO_AS_NUMBER;
+  return readMoney(v); // a blank reads as missing here too
 }
 
 function numericReader(type: FieldType): (v: CellValue) => Read<number> {

@@ -171,18 +171,27 @@ for (const w of NO_WORDS) YES_NO.set(w, false);
 export const YES_TEXTS: readonly string[] = YES_WORDS;
 export const NO_TEXTS: readonly string[] = NO_WORDS;
 
-/** 是 √ Y TRUE 1 … → true; 否 × N FALSE 0 … → false; any width or case, trimmed; anything else is unreadable. */
-export function readYesNo(v: CellValue): Read<boolean> {
+/** What a cell says as yes/no, without building a reason: true, false, "blank" or "other". */
+export function yesNoOf(v: CellValue): boolean | "blank" | "other" {
   if (typeof v === "string") {
     const direct = YES_NO.get(v);
-    if (direct !== undefined) return okBool(direct);
-    if (isBlank(v)) return MISSING;
-    if (v.length > 40) return unreadable(v, K_YESNO);
-    const found = YES_NO.get(normalized(v).toLowerCase());
-    return found === undefined ? unreadable(v, K_YESNO) : okBool(found);
+    if (direct !== undefined) return direct;
+    if (isBlank(v)) return "blank";
+    if (v.length > 40) return "other";
+    return YES_NO.get(normalized(v).toLowerCase()) ?? "other";
   }
-  if (typeof v === "boolean") return okBool(v);
-  if (typeof v === "number") return v === 1 ? YES_READ : v === 0 ? NO_READ : unreadable(displayNumber(v), K_YESNO);
+  if (typeof v === "boolean") return v;
+  if (typeof v === "number") return v === 1 ? true : v === 0 ? false : "other";
+  return v === null || v === undefined ? "blank" : "other";
+}
+
+/** 是 √ Y TRUE 1 … → true; 否 × N FALSE 0 … → false; any width or case, trimmed; anything else is unreadable. */
+export function readYesNo(v: CellValue): Read<boolean> {
+  const yn = yesNoOf(v);
+  if (yn === true || yn === false) return okBool(yn);
+  if (yn === "blank") return MISSING;
+  if (typeof v === "string") return unreadable(v, K_YESNO);
+  if (typeof v === "number") return unreadable(displayNumber(v), K_YESNO);
   return readOther(v, K_YESNO);
 }
 
