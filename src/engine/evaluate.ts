@@ -8,9 +8,11 @@ import { budgetOf, classifyExpense, paramValue, purposeFits } from "./budget";
 import { matchHeaderTexts, matchHeaders, type HeaderMatch } from "./headers";
 import { makeIssue } from "./issues";
 import { recordRows } from "./records";
-import { cellText, formatMoney, readCount, readDate, readMoney, readNumber, readText, readYear, readYesNo, yesNoOf, serialToYMD, addYears, formatNumber, type Read } from "./values";
+import { cellText, formatMoney, readDate, readMoney, readText, readYear, readYesNo, serialToYMD, addYears, formatNumber, type Read } from "./values";
+import { NO, numericReader, OPS, readDateOrYear, UNKNOWN, YES, type Tri } from "./readers";
+import { compileColumnTest, needsOf, SheetColumns, UNUSABLE, type ColumnTest, type Need } from "./columns";
 import type { CellValue, EvaluateOptions, GroupResult, Issue, ParamOverrides, RecordResult, SheetGrid, SheetResult, Status, Summary, Text2 } from "./types";
-import type { Criterion, Field, FieldType, Layout, Operand, Pack, Test } from "../packs/schema";
+import type { Criterion, Field, Layout, Operand, Pack, Test } from "../packs/schema";
 
 /** How one record's cells are reached: the value and the address of field i. */
 interface Access {
@@ -19,11 +21,6 @@ interface Access {
   /** Whether the sheet has a column for the field at all. */
   has(field: number): boolean;
 }
-
-type Tri = 0 | 1 | 2; // not met, met, unknown
-const NO: Tri = 0;
-const YES: Tri = 1;
-const UNKNOWN: Tri = 2;
 
 /** What a failed or unknown test found, for the message and the marks. */
 interface Note {
@@ -42,6 +39,10 @@ let unknownSeen = 0;
 interface CompiledCriterion {
   c: Criterion;
   test: Compiled;
+  /** The same test over a whole sheet at once (columns.ts): verdicts without messages. */
+  columns: ColumnTest;
+  /** The columns it reads, for one pass over the rows. */
+  needs: Need[];
   flag: number;
   fields: number[];
   firstField: number;
@@ -57,47 +58,7 @@ interface CompiledPack {
   bands: { min: number; grade: string; status: Status }[];
 }
 
-const OPS: Record<string, (a: number, b: number) => boolean> = {
-  ">=": (a, b) => a >= b,
-  ">": (a, b) => a > b,
-  "<=": (a, b) => a <= b,
-  "<": (a, b) => a < b,
-  "=": (a, b) => a === b,
-  "!=": (a, b) => a !== b,
-};
 const OP_ZH: Record<string, string> = { ">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "!=": "≠" };
-
-/** 是 counts as met for a yes-or-number field (standard 十: 配套经费 > 0, or simply 是). */
-const YES_AS_NUMBER: Read<number> = Object.freeze({ ok: true as const, value: Number.POSITIVE_INFINITY });
-const NO_AS_NUMBER: Read<number> = Object.freeze({ ok: true as const, value: 0 });
-function readYesOrNumber(v: CellValue): Read<number> {
-  const yn = yesNoOf(v);
-  if (yn === true) return YES_AS_NUMBER;
-  if (yn === false) return NO_AS_NUMBER;
-  return readMoney(v); // a blank reads as missing here too
-}
-
-function numericReader(type: FieldType): (v: CellValue) => Read<number> {
-  switch (type) {
-    case "count":
-      return readCount;
-    case "money":
-      return readMoney;
-    case "yesnoOrNumber":
-      return readYesOrNumber;
-    case "date":
-      return readDate;
-    case "year":
-      return readYear;
-    case "yesno":
-      return (v) => {
-        const r = readYesNo(v);
-        return r.ok ? { ok: true, value: r.value ? 1 : 0 } : r;
-      };
-    default:
-      return readNumber;
-  }
-}
 
 function fieldsOf(t: Test, out: string[] = []): string[] {
   if ("cmp" in t) {
@@ -115,16 +76,6 @@ function fieldsOf(t: Test, out: string[] = []): string[] {
     if (t.else) fieldsOf(t.else, out);
   }
   return out;
-}
-
-/** A date, or only a year when that is all the cell gives. */
-function readDateOrYear(v: CellValue): Read<{ serial: number | null; year: number }> {
-  if (typeof v === "number" && Number.isInteger(v) && v >= 1900 && v <= 2200) return { ok: true, value: { serial: null, year: v } };
-  const d = readDate(v);
-  if (d.ok) return { ok: true, value: { serial: d.value, year: serialToYMD(d.value).y } };
-  const y = readYear(v);
-  if (y.ok) return { ok: true, value: { serial: null, year: y.value } };
-  return d.missing ? d : y;
 }
 
 const compiledPacks = new WeakMap<Pack, Map<string, CompiledPack>>();
@@ -295,7 +246,7 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
   const criteria = pack.criteria.map((c): CompiledCriterion => {
     const names = [...new Set(fieldsOf(c.test))];
     const idx = names.map((n) => fieldIndex.get(n)!);
-    return { c, test: compileTest(c.test), flag: c.flag ? fieldIndex.get(c.flag)! : -1, fields: idx, firstField: idx[0] ?? -1 };
+    return { c, test: compileTest(c.test), columns: compileColumnTest(c.test, fieldIndex, param), needs: needsOf(c.test, fieldIndex), flag: c.flag ? fieldIndex.get(c.flag)! : -1, fields: idx, firstField: idx[0] ?? -1 };
   });
   const bands =
     pack.outcome.kind === "grade"
@@ -333,7 +284,7 @@ interface Verdict {
   met: number;
   total: number;
   failed: string[];
-  /** Only when asked for (full): building messages costs more than judging. */
+  /** Empty from verdictAt: building messages costs more than deciding. */
   issues: Issue[];
   /** Worst severity the issues have (or would have). */
   status: Status;
@@ -341,28 +292,72 @@ interface Verdict {
   dataProblems: boolean;
 }
 
+/** Criteria a failed-list key can hold (bits of a small integer). */
+const MASK_BITS = 30;
+
 /**
- * Evaluates the criteria of one record. With `full`, each failure and each unusable cell becomes
- * an issue; without it only the verdict is computed — the same walk, so the two always agree.
+ * A record's verdict from the column-wise codes (columns.ts): the same counting as judge, without
+ * messages, written into `v` (one object reused for every record). Records that failed the same
+ * criteria share one frozen `failed` list (`failedLists`, per sheet): a sheet has a few hundred
+ * distinct lists, not one per record.
  */
-function judge(cp: CompiledPack, crits: CompiledCriterion[], acc: Access, row: number | null, failSeverity: "error" | "warning" | null, full: boolean): Verdict {
+function verdictAt(crits: CompiledCriterion[], codes: Uint8Array[], i: number, failSeverity: "error" | "warning" | null, v: Verdict, failedLists: Map<number, string[]>): Verdict {
+  let met = 0;
+  let status: Status = "ok";
+  let dataProblems = false;
+  let mask = 0;
+  for (let k = 0; k < crits.length; k++) {
+    const code = codes[k][i];
+    if ((code & 3) === YES) {
+      met++;
+      continue;
+    }
+    if (k < MASK_BITS) mask |= 1 << k;
+    if (code & UNUSABLE) {
+      dataProblems = true;
+      status = "error";
+    } else if ((failSeverity ?? crits[k].c.severity) === "error") status = "error";
+    else if (status === "ok") status = "warning";
+  }
+  let failed: string[] | undefined;
+  if (crits.length > MASK_BITS) {
+    // Too many criteria for a bit mask: this record gets its own list.
+    failed = crits.filter((k, j) => (codes[j][i] & 3) !== YES).map((k) => k.c.id);
+  } else if (!(failed = failedLists.get(mask))) {
+    failed = Object.freeze(crits.filter((_, k) => mask & (1 << k)).map((k) => k.c.id)) as string[];
+    failedLists.set(mask, failed);
+  }
+  v.met = met;
+  v.total = crits.length;
+  v.failed = failed;
+  v.status = status;
+  v.dataProblems = dataProblems;
+  return v;
+}
+
+/**
+ * Evaluates the criteria of one record and explains it: each failure and each unusable cell
+ * becomes an issue. Formulas use it directly; a sheet's records use it when their issues are
+ * first read (their verdicts come from verdictAt, held to the same results by tests).
+ */
+function judge(cp: CompiledPack, crits: CompiledCriterion[], acc: Access, row: number | null, failSeverity: "error" | "warning" | null): Verdict {
   const pack = cp.pack;
   let met = 0;
   let status: Status = "ok";
   let dataProblems = false;
   const failed: string[] = [];
   const issues: Issue[] = [];
-  const notes: Note[] | null = full ? [] : null;
-  const reported = full ? new Set<number>() : null;
+  const notes: Note[] = [];
+  const reported = new Set<number>();
   for (const k of crits) {
-    if (notes) notes.length = 0;
+    notes.length = 0;
     unknownSeen = 0;
     let v: Tri;
     if (k.flag >= 0 && acc.has(k.flag)) {
       const r = readYesNo(acc.value(k.flag));
       if (r.ok) {
         v = r.value ? YES : NO;
-        if (!r.value && notes) {
+        if (!r.value) {
           const raw = acc.value(k.flag);
           const f = pack.fields[k.flag];
           notes.push({ field: k.flag, detail: () => ({ zh: `${f.label}为“${cellText(raw)}”`, en: `${f.labelEn} is "${cellText(raw)}"` }) });
@@ -370,7 +365,7 @@ function judge(cp: CompiledPack, crits: CompiledCriterion[], acc: Access, row: n
       } else {
         v = UNKNOWN;
         unknownSeen++;
-        if (notes) notes.push({ field: k.flag, read: r });
+        notes.push({ field: k.flag, read: r });
       }
     } else v = k.test(acc, notes);
     if (v === YES) {
@@ -385,7 +380,6 @@ function judge(cp: CompiledPack, crits: CompiledCriterion[], acc: Access, row: n
       status = "error";
     } else if (severity === "error") status = "error";
     else if (status === "ok") status = "warning";
-    if (!notes || !reported) continue;
     for (const n of notes) {
       if (!n.read || reported.has(n.field)) continue;
       reported.add(n.field);
@@ -430,16 +424,31 @@ function grade(cp: CompiledPack, met: number): { grade: string; status: Status }
   return bands[bands.length - 1];
 }
 
-function outcome(cp: CompiledPack, v: Verdict, extra: Issue[]): Pick<RecordResult, "status" | "grade" | "met" | "total"> {
+type Outcome = Pick<RecordResult, "status" | "grade" | "met" | "total">;
+
+/** The record's status and grade from its verdict; written into `into` so a sheet's loop can reuse one object. */
+function outcome(cp: CompiledPack, v: Verdict, extra: Issue[], into: Outcome = { status: "ok", grade: null, met: null, total: null }): Outcome {
   const o = cp.pack.outcome;
-  const status = maxStatus(v.status, worst(extra));
+  const status = extra.length ? maxStatus(v.status, worst(extra)) : v.status;
   if (o.kind === "grade") {
     const g = grade(cp, v.met)!;
     // Unusable evidence on a passing row still needs a person's eye.
-    return { status: maxStatus(g.status, v.dataProblems ? "warning" : "ok"), grade: g.grade, met: v.met, total: v.total };
+    into.status = maxStatus(g.status, v.dataProblems ? "warning" : "ok");
+    into.grade = g.grade;
+    into.met = v.met;
+    into.total = v.total;
+  } else if (o.kind === "all") {
+    into.status = status;
+    into.grade = status === "error" ? o.fail : o.pass;
+    into.met = v.met;
+    into.total = v.total;
+  } else {
+    into.status = status;
+    into.grade = null;
+    into.met = null;
+    into.total = null;
   }
-  if (o.kind === "all") return { status, grade: status === "error" ? o.fail : o.pass, met: v.met, total: v.total };
-  return { status, grade: null, met: null, total: null };
+  return into;
 }
 
 function labelOf(pack: Pack, acc: Access, row: number): string {
@@ -643,20 +652,32 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   const build: IssueBuilder = (row, rowCells, extra) => {
     cells = rowCells;
     sheetRow = row;
-    const found = judge(cp, crits, acc, row, failSeverity, true).issues;
+    const found = judge(cp, crits, acc, row, failSeverity).issues;
     return extra.length ? [...found, ...extra] : found;
   };
-  for (const r of rows) {
+  const columns = new SheetColumns(rows.map((r) => r.cells), colOf, pack.fields);
+  const flagged = (k: CompiledCriterion) => k.flag >= 0 && colOf[k.flag] >= 0;
+  const labelField = pack.fields.findIndex((f) => f.role === "label");
+  const needs = crits.flatMap((k): Need[] => (flagged(k) ? [{ kind: "yesno", field: k.flag }] : k.needs));
+  if (labelField >= 0) needs.push({ kind: "text", field: labelField });
+  columns.fill(needs);
+  const labels = labelField >= 0 ? columns.textsOf(labelField) : null;
+  const codes = crits.map((k) => (flagged(k) ? columns.yesNoOf(k.flag) : k.columns(columns)));
+  const scratch: Verdict = { met: 0, total: 0, failed: [], issues: [], status: "ok", dataProblems: false };
+  const decided: Outcome = { status: "ok", grade: null, met: null, total: null };
+  const failedLists = new Map<number, string[]>();
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
     cells = r.cells;
     sheetRow = r.row;
-    const v = judge(cp, crits, acc, r.row, failSeverity, false);
+    const v = verdictAt(crits, codes, i, failSeverity, scratch, failedLists);
     let extra = NO_ISSUES;
     if (pack.budget && pack.outcome.kind === "checks") {
       const b = checkBudgetLine(cp, acc, r.row);
       if (b.issues.length) extra = b.issues;
       lines.push(b.line);
     }
-    const rec = new SheetRecord(r.row, labelOf(pack, acc, r.row), outcome(cp, v, extra), v.failed, r.cells, extra, build);
+    const rec = new SheetRecord(r.row, labels?.[i] ?? `第${r.row}行`, outcome(cp, v, extra, decided), v.failed, r.cells, extra, build);
     if (r.hidden) rec.hidden = true;
     records.push(rec);
   }
@@ -704,7 +725,7 @@ export function evaluateRow(pack: Pack, headers: CellValue[] | null, values: Cel
     has: (f) => f >= 0 && colOf[f] >= 0,
   };
   const crits = applicable(cp, layout, acc);
-  const v = judge(cp, crits, acc, null, pack.outcome.kind === "grade" ? "warning" : null, true);
+  const v = judge(cp, crits, acc, null, pack.outcome.kind === "grade" ? "warning" : null);
   const extra = pack.budget && pack.outcome.kind === "checks" ? checkBudgetLine(cp, acc, 0).issues : [];
   return { row: 0, label: labelOf(pack, acc, 0), ...outcome(cp, v, extra), failed: v.failed, issues: [...v.issues, ...extra] };
 }

@@ -1,0 +1,279 @@
+/**
+ * Verdicts column by column. Deciding whether a record meets a pack needs no messages, so a
+ * sheet is decided field by field: each field's column is read once into typed arrays, and each
+ * test runs as one tight loop over all records. The record-by-record tests in evaluate.ts remain
+ * the ones that explain (they build the issues when a door asks); both follow the same rules, and
+ * test/evaluate-columns.test.ts holds them to the same verdicts on random sheets.
+ *
+ * A test's outcome per record is a code: bits 0–1 the three-valued result (no, yes, unknown),
+ * bit 2 set when blank or unreadable evidence was met on the way — the same facts the
+ * record-by-record walk gathers in `unknownSeen`, with the same short-circuits: a met anyOf or
+ * atLeast forgets the unusable cells it passed, an allOf stops at its first failure, an if's
+ * condition counts only when it is itself unknown.
+ */
+import { readText, addYears, yesNoOf } from "./values";
+import { NO, numericReader, OPS, readDateOrYear, UNKNOWN, YES } from "./readers";
+import type { CellValue } from "./types";
+import type { Field, Operand, Test } from "../packs/schema";
+
+/** Set in a code when the test met blank or unreadable evidence. */
+export const UNUSABLE = 4;
+const UNKNOWN_UNUSABLE = UNKNOWN | UNUSABLE;
+
+/** A field read one way: as its type's number, as 是/否, as text, as a date or year. */
+export interface Need {
+  kind: "number" | "yesno" | "text" | "date";
+  field: number;
+}
+
+type NumberColumn = { v: Float64Array; ok: Uint8Array };
+type DateColumn = { serial: Float64Array; year: Float64Array; ok: Uint8Array };
+
+/**
+ * One sheet's records, with each field's column read once per way of reading it. `fill` reads
+ * the numeric columns a pack needs in one pass over the rows (row by row: a record's cells sit
+ * together in memory, so this is much faster than walking one column after another).
+ */
+export class SheetColumns {
+  readonly n: number;
+  private readonly numbers = new Map<number, NumberColumn>();
+  private readonly flags = new Map<number, Uint8Array>();
+  private readonly texts = new Map<number, (string | null)[]>();
+  private readonly dates = new Map<number, DateColumn>();
+
+  constructor(
+    private readonly cells: CellValue[][],
+    /** Column of each field within a record's cells, -1 when the sheet has none. */
+    private readonly colOf: Int32Array,
+    private readonly fields: Field[],
+  ) {
+    this.n = cells.length;
+  }
+
+  /** Reads the columns not read yet: one pass over the records per way of reading. */
+  fill(needs: Need[]): void {
+    const want = (kind: Need["kind"], have: Map<number, unknown>) => [...new Set(needs.filter((x) => x.kind === kind && !have.has(x.field)).map((x) => x.field))];
+
+    // Numbers are most of what packs read: a plain loop over the record's cells, no callbacks.
+    const numbers = want("number", this.numbers);
+    if (numbers.length) {
+      const readers = numbers.map((f) => numericReader(this.fields[f].type));
+      const at = numbers.map((f) => this.colOf[f]);
+      const out = numbers.map((f): NumberColumn => {
+        const c = { v: new Float64Array(this.n), ok: new Uint8Array(this.n) };
+        this.numbers.set(f, c);
+        return c;
+      });
+      for (let i = 0; i < this.n; i++) {
+        const row = this.cells[i];
+        for (let j = 0; j < numbers.length; j++) {
+          const r = readers[j](at[j] >= 0 ? (row[at[j]] ?? null) : null);
+          if (r.ok) {
+            out[j].v[i] = r.value;
+            out[j].ok[i] = 1;
+          }
+        }
+      }
+    }
+    for (const f of want("yesno", this.flags)) {
+      const c = new Uint8Array(this.n);
+      for (let i = 0; i < this.n; i++) {
+        const yn = yesNoOf(this.value(f, i));
+        c[i] = yn === true ? YES : yn === false ? NO : UNKNOWN_UNUSABLE;
+      }
+      this.flags.set(f, c);
+    }
+    for (const f of want("text", this.texts)) {
+      const c: (string | null)[] = new Array(this.n);
+      for (let i = 0; i < this.n; i++) {
+        const r = readText(this.value(f, i));
+        c[i] = r.ok ? r.value : null;
+      }
+      this.texts.set(f, c);
+    }
+    for (const f of want("date", this.dates)) {
+      const c: DateColumn = { serial: new Float64Array(this.n), year: new Float64Array(this.n), ok: new Uint8Array(this.n) };
+      for (let i = 0; i < this.n; i++) {
+        const r = readDateOrYear(this.value(f, i));
+        if (r.ok) {
+          c.serial[i] = r.value.serial ?? Number.NaN;
+          c.year[i] = r.value.year;
+          c.ok[i] = 1;
+        }
+      }
+      this.dates.set(f, c);
+    }
+  }
+
+  private value(f: number, i: number): CellValue {
+    const c = this.colOf[f];
+    return c >= 0 ? (this.cells[i][c] ?? null) : null;
+  }
+
+  numbersOf(f: number): NumberColumn {
+    if (!this.numbers.has(f)) this.fill([{ kind: "number", field: f }]);
+    return this.numbers.get(f)!;
+  }
+
+  /** The field as 是/否: a code per record (yes, no, or unknown and unusable). */
+  yesNoOf(f: number): Uint8Array {
+    if (!this.flags.has(f)) this.fill([{ kind: "yesno", field: f }]);
+    return this.flags.get(f)!;
+  }
+
+  textsOf(f: number): (string | null)[] {
+    if (!this.texts.has(f)) this.fill([{ kind: "text", field: f }]);
+    return this.texts.get(f)!;
+  }
+
+  datesOf(f: number): DateColumn {
+    if (!this.dates.has(f)) this.fill([{ kind: "date", field: f }]);
+    return this.dates.get(f)!;
+  }
+}
+
+/** The columns a test reads, and how: what SheetColumns.fill should read before the test runs. */
+export function needsOf(t: Test, fieldIndex: Map<string, number>, out: Need[] = []): Need[] {
+  const f = (id: string) => fieldIndex.get(id)!;
+  if ("cmp" in t) {
+    out.push({ kind: "number", field: f(t.field) });
+    if (typeof t.value === "object" && "field" in t.value) out.push({ kind: "number", field: f(t.value.field) });
+  } else if ("yes" in t) out.push({ kind: "yesno", field: f(t.yes) });
+  else if ("textIn" in t) out.push({ kind: "text", field: f(t.textIn) });
+  else if ("withinYears" in t) out.push({ kind: "date", field: f(t.withinYears) }, { kind: "date", field: f(t.of) });
+  else if ("anyOf" in t) t.anyOf.forEach((s) => needsOf(s, fieldIndex, out));
+  else if ("allOf" in t) t.allOf.forEach((s) => needsOf(s, fieldIndex, out));
+  else if ("atLeast" in t) t.of.forEach((s) => needsOf(s, fieldIndex, out));
+  else {
+    needsOf(t.if, fieldIndex, out);
+    needsOf(t.then, fieldIndex, out);
+    if (t.else) needsOf(t.else, fieldIndex, out);
+  }
+  return out;
+}
+
+export type ColumnTest = (c: SheetColumns) => Uint8Array;
+
+/** Compiles a pack's test into a column-wise one, with the same field indexes and thresholds as the record-wise one. */
+export function compileColumnTest(t: Test, fieldIndex: Map<string, number>, param: (a: Operand | number) => number): ColumnTest {
+  const compile = (t: Test): ColumnTest => {
+    if ("cmp" in t) {
+      const fi = fieldIndex.get(t.field)!;
+      const op = OPS[t.cmp];
+      const other = typeof t.value === "object" && "field" in t.value ? fieldIndex.get(t.value.field)! : -1;
+      const fixed = other < 0 ? param(t.value) : Number.NaN;
+      return (c) => {
+        const a = c.numbersOf(fi);
+        const b = other >= 0 ? c.numbersOf(other) : null;
+        const out = new Uint8Array(c.n);
+        for (let i = 0; i < c.n; i++) {
+          if (!a.ok[i] || (b && !b.ok[i])) out[i] = UNKNOWN_UNUSABLE;
+          else out[i] = op(a.v[i], b ? b.v[i] : fixed) ? YES : NO;
+        }
+        return out;
+      };
+    }
+    if ("yes" in t) {
+      const fi = fieldIndex.get(t.yes)!;
+      return (c) => c.yesNoOf(fi);
+    }
+    if ("textIn" in t) {
+      const fi = fieldIndex.get(t.textIn)!;
+      const words = t.values;
+      return (c) => {
+        const texts = c.textsOf(fi);
+        const out = new Uint8Array(c.n);
+        for (let i = 0; i < c.n; i++) {
+          const s = texts[i];
+          out[i] = s === null ? UNKNOWN_UNUSABLE : words.some((w) => s.includes(w)) ? YES : NO;
+        }
+        return out;
+      };
+    }
+    if ("withinYears" in t) {
+      const fi = fieldIndex.get(t.withinYears)!;
+      const oi = fieldIndex.get(t.of)!;
+      const years = param(t.years);
+      return (c) => {
+        const a = c.datesOf(fi);
+        const b = c.datesOf(oi);
+        const out = new Uint8Array(c.n);
+        for (let i = 0; i < c.n; i++) {
+          if (!a.ok[i] || !b.ok[i]) out[i] = UNKNOWN_UNUSABLE;
+          else {
+            const within = !Number.isNaN(a.serial[i]) && !Number.isNaN(b.serial[i]) ? a.serial[i] >= addYears(b.serial[i], -years) : a.year[i] >= b.year[i] - years;
+            out[i] = within ? YES : NO;
+          }
+        }
+        return out;
+      };
+    }
+    if ("anyOf" in t || "allOf" in t) {
+      const any = "anyOf" in t;
+      const parts = (any ? (t as { anyOf: Test[] }).anyOf : (t as { allOf: Test[] }).allOf).map(compile);
+      return (c) => {
+        const codes = parts.map((p) => p(c));
+        const out = new Uint8Array(c.n);
+        for (let i = 0; i < c.n; i++) {
+          let unusable = 0;
+          let unknown = false;
+          let result = -1;
+          for (const part of codes) {
+            const code = part[i];
+            const v = code & 3;
+            unusable |= code & UNUSABLE;
+            if (any && v === YES) {
+              result = YES;
+              unusable = 0; // met: what the other branches found does not matter
+              break;
+            }
+            if (!any && v === NO) {
+              result = NO;
+              break;
+            }
+            if (v === UNKNOWN) unknown = true;
+          }
+          if (result < 0) result = unknown ? UNKNOWN : any ? NO : YES;
+          out[i] = result | unusable;
+        }
+        return out;
+      };
+    }
+    if ("atLeast" in t) {
+      const parts = t.of.map(compile);
+      const need = param(t.atLeast);
+      return (c) => {
+        const codes = parts.map((p) => p(c));
+        const out = new Uint8Array(c.n);
+        for (let i = 0; i < c.n; i++) {
+          let yes = 0;
+          let unknown = 0;
+          let unusable = 0;
+          for (const part of codes) {
+            const code = part[i];
+            unusable |= code & UNUSABLE;
+            if ((code & 3) === YES) yes++;
+            else if ((code & 3) === UNKNOWN) unknown++;
+          }
+          out[i] = yes >= need ? YES : (yes + unknown >= need ? UNKNOWN : NO) | unusable;
+        }
+        return out;
+      };
+    }
+    const cond = compile(t.if);
+    const then = compile(t.then);
+    const otherwise = t.else ? compile(t.else) : null;
+    return (c) => {
+      const k = cond(c);
+      const yes = then(c);
+      const no = otherwise ? otherwise(c) : null;
+      const out = new Uint8Array(c.n);
+      for (let i = 0; i < c.n; i++) {
+        const v = k[i] & 3;
+        out[i] = v === UNKNOWN ? k[i] : v === YES ? yes[i] : no ? no[i] : YES;
+      }
+      return out;
+    };
+  };
+  return compile(t);
+}

@@ -1,0 +1,170 @@
+/**
+ * A sheet's verdicts are decided column by column (engine/columns.ts) and explained record by
+ * record (judge in engine/evaluate.ts, which formulas use too). These tests hold the two to the
+ * same answers — status, grade, standards met, failed standards — on random sheets typed the way
+ * officials type, blanks and unreadable cells included, for every pack and every layout.
+ */
+import fc from "fast-check";
+import { evaluateRow, evaluateSheet } from "../src/engine";
+import { builtinPacks } from "../src/packs";
+import { parsePack, type Pack, type Test } from "../src/packs/schema";
+import type { CellValue } from "../src/engine/types";
+
+/** What officials type, and what they should not: numbers in every form, 是/否 marks, dates, words, blanks, errors. */
+const POOL: CellValue[] = [
+  0, 1, 2, 3, 4, 5, 8, 15, 20, 100, 800, 1200, 0.5, -1, 2.9999999999999996,
+  "0", "1", "3", "２", "二", "十二", "3项", "2场", "5名", "800字", "1,200", "¥5,000.00", "1.2万", "90%",
+  "是", "否", "√", "×", "有", "无", "Y", "n", "TRUE", true, false,
+  "2024-09-01", "2021年3月5日", "2019", 2020, 45000, 45536, "2024年9月",
+  "一级教师", "高级教师", "正高级", "市学科带头人", "中学", "小学", "高中", "幼儿园",
+  "若干", "约3项", "3-4", "待定", "N/A", "", "  ", null, { error: "#N/A" }, { error: "#DIV/0!" },
+];
+const cell = fc.constantFrom(...POOL);
+
+function fieldsOfTest(t: Test, out: Set<string>): Set<string> {
+  if ("cmp" in t) {
+    out.add(t.field);
+    if (typeof t.value === "object" && "field" in t.value) out.add(t.value.field);
+  } else if ("yes" in t) out.add(t.yes);
+  else if ("textIn" in t) out.add(t.textIn);
+  else if ("withinYears" in t) out.add(t.withinYears).add(t.of);
+  else if ("anyOf" in t) t.anyOf.forEach((s) => fieldsOfTest(s, out));
+  else if ("allOf" in t) t.allOf.forEach((s) => fieldsOfTest(s, out));
+  else if ("atLeast" in t) t.of.forEach((s) => fieldsOfTest(s, out));
+  else [t.if, t.then, ...(t.else ? [t.else] : [])].forEach((s) => fieldsOfTest(s, out));
+  return out;
+}
+
+/** The header a layout's sheet has: its label field, then every field its criteria read (and their 是/否 flags). */
+function headerFor(pack: Pack, layoutId: string): string[] {
+  const layout = pack.layouts.find((l) => l.id === layoutId)!;
+  const ids = new Set<string>();
+  const label = pack.fields.find((f) => f.role === "label");
+  if (label) ids.add(label.id);
+  for (const id of layout.required) ids.add(id);
+  for (const c of pack.criteria) {
+    if (layout.criteria && !layout.criteria.includes(c.id)) continue;
+    fieldsOfTest(c.test, ids);
+    if (c.flag && layout.required.includes(c.flag)) ids.add(c.flag);
+  }
+  return [...ids].map((id) => pack.fields.find((f) => f.id === id)!.label);
+}
+
+function agree(pack: Pack, header: string[], rows: CellValue[][]): void {
+  const grid = { name: "随机", rows: [header, ...rows], origin: { row: 1, col: 1 } };
+  const sheet = evaluateSheet(grid, pack);
+  expect(sheet.headerRow).toBe(1);
+  for (const rec of sheet.records) {
+    const alone = evaluateRow(pack, header, rows[rec.row - 2]);
+    expect({ row: rec.row, status: rec.status, grade: rec.grade, met: rec.met, total: rec.total, failed: [...rec.failed] }).toEqual({
+      row: rec.row,
+      status: alone.status,
+      grade: alone.grade,
+      met: alone.met,
+      total: alone.total,
+      failed: alone.failed,
+    });
+    // The explanation agrees with the verdict: a record with problems says what they are.
+    if (rec.status !== "ok") expect(rec.issues.length).toBeGreaterThan(0);
+    if (rec.failed.length === 0 && pack.outcome.kind !== "checks") expect(rec.issues.filter((i) => i.code === "criterion-failed")).toEqual([]);
+  }
+}
+
+describe("column-wise verdicts equal record-wise ones", () => {
+  for (const pack of builtinPacks().filter((p) => p.criteria.length > 0)) {
+    for (const layout of pack.layouts) {
+      test(`${pack.id} / ${layout.id}`, () => {
+        const header = headerFor(pack, layout.id);
+        fc.assert(
+          fc.property(fc.array(fc.array(cell, { minLength: header.length, maxLength: header.length }), { minLength: 1, maxLength: 25 }), (rows) => {
+            // A label the row can be told by: never blank, never a total.
+            rows.forEach((r, i) => (r[0] = `第${i + 1}个`));
+            agree(pack, header, rows);
+          }),
+          { numRuns: 60 },
+        );
+      });
+    }
+  }
+
+  test("random tests of every form, nested: anyOf, allOf, atLeast, if/then/else over counts, 是/否, text, dates", () => {
+    const FIELDS = [
+      { id: "a", label: "甲数", labelEn: "A", type: "count" },
+      { id: "b", label: "乙数", labelEn: "B", type: "count" },
+      { id: "m", label: "金额", labelEn: "Amount", type: "money" },
+      { id: "y", label: "是否达标", labelEn: "Met", type: "yesno" },
+      { id: "t", label: "职称", labelEn: "Title", type: "text" },
+      { id: "d", label: "获奖日期", labelEn: "Award date", type: "date" },
+      { id: "e", label: "申报日期", labelEn: "Application date", type: "date" },
+    ];
+    const leaf: fc.Arbitrary<Test> = fc.oneof(
+      fc.record({ cmp: fc.constantFrom(">=", ">", "<=", "<", "=", "!="), field: fc.constantFrom("a", "b", "m"), value: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.constant({ field: "b" })) }) as fc.Arbitrary<Test>,
+      fc.record({ yes: fc.constant("y") }) as fc.Arbitrary<Test>,
+      fc.record({ textIn: fc.constant("t"), values: fc.constantFrom<string[]>(["高级"], ["一级", "正高"]) }) as fc.Arbitrary<Test>,
+      fc.record({ withinYears: fc.constant("d"), of: fc.constant("e"), years: fc.integer({ min: 1, max: 5 }) }) as fc.Arbitrary<Test>,
+    );
+    const { test: anyTest } = fc.letrec<{ test: Test }>((tie) => ({
+      test: fc.oneof(
+        { depthSize: "small", withCrossShrink: true },
+        leaf,
+        fc.record({ anyOf: fc.array(tie("test"), { minLength: 1, maxLength: 3 }) }) as fc.Arbitrary<Test>,
+        fc.record({ allOf: fc.array(tie("test"), { minLength: 1, maxLength: 3 }) }) as fc.Arbitrary<Test>,
+        fc.record({ atLeast: fc.integer({ min: 1, max: 3 }), of: fc.array(tie("test"), { minLength: 1, maxLength: 3 }) }) as fc.Arbitrary<Test>,
+        fc.record({ if: tie("test"), then: tie("test"), else: fc.option(tie("test"), { nil: undefined }) }).map((t) => (t.else ? t : { if: t.if, then: t.then })) as fc.Arbitrary<Test>,
+      ),
+    }));
+    const header = ["名称", ...FIELDS.map((f) => f.label)];
+    fc.assert(
+      fc.property(
+        fc.array(anyTest, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.array(cell, { minLength: FIELDS.length, maxLength: FIELDS.length }), { minLength: 1, maxLength: 12 }),
+        (tests, rows) => {
+          const parsed = parsePack({
+            id: "random",
+            name: { zh: "随机", en: "Random" },
+            description: { zh: "测试用", en: "for tests" },
+            document: "测试",
+            recordIs: { zh: "一行", en: "a row" },
+            fields: [{ id: "name", label: "名称", labelEn: "Name", type: "text", role: "label" }, ...FIELDS],
+            criteria: tests.map((test, i) => ({ id: `c${i}`, name: { zh: `标准${i}`, en: `Standard ${i}` }, source: "测试", severity: i % 2 ? "error" : "warning", test })),
+            outcome: { kind: "all", pass: "符合", passEn: "eligible", fail: "不符合", failEn: "not eligible" },
+            layouts: [{ id: "all", label: { zh: "全部", en: "All" }, required: ["a"] }],
+          });
+          if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+          agree(parsed.pack, header, rows.map((r, i) => [`第${i + 1}个`, ...r]));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  test("a pack with more criteria than a bit mask holds still lists every failed one", () => {
+    const n = 34;
+    const parsed = parsePack({
+      id: "many",
+      name: { zh: "多条标准", en: "Many standards" },
+      description: { zh: "测试用", en: "for tests" },
+      document: "测试",
+      recordIs: { zh: "一行", en: "a row" },
+      fields: [
+        { id: "name", label: "名称", labelEn: "Name", type: "text", role: "label" },
+        ...Array.from({ length: n }, (_, i) => ({ id: `f${i}`, label: `指标${i + 1}`, labelEn: `Measure ${i + 1}`, type: "count" })),
+      ],
+      criteria: Array.from({ length: n }, (_, i) => ({ id: `c${i}`, name: { zh: `标准${i + 1}`, en: `Standard ${i + 1}` }, source: "测试", severity: "error", test: { cmp: ">=", field: `f${i}`, value: 1 } })),
+      outcome: { kind: "all", pass: "符合", passEn: "eligible", fail: "不符合", failEn: "not eligible" },
+      layouts: [{ id: "all", label: { zh: "全部", en: "All" }, required: Array.from({ length: n }, (_, i) => `f${i}`) }],
+    });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    const pack = parsed.pack;
+    const header = ["名称", ...Array.from({ length: n }, (_, i) => `指标${i + 1}`)];
+    const rows: CellValue[][] = [
+      ["甲", ...Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 0 : 1))],
+      ["乙", ...Array.from({ length: n }, (_, i) => (i === 32 || i === 33 ? "若干" : 1))],
+    ];
+    agree(pack, header, rows);
+    const sheet = evaluateSheet({ name: "多", rows: [header, ...rows], origin: { row: 1, col: 1 } }, pack);
+    expect(sheet.records[0].failed).toEqual(Array.from({ length: n }, (_, i) => i).filter((i) => i % 3 === 0).map((i) => `c${i}`));
+    expect(sheet.records[1].failed).toEqual(["c32", "c33"]);
+    expect(sheet.records[1].status).toBe("error");
+  });
+});
