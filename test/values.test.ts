@@ -186,3 +186,14 @@ describe("the readers' documented decisions (values.ts header)", () => {
     if (!long.ok) expect(long.reason.zh).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])/);
   });
 });
+
+describe("percentages are refused as counts and amounts however they are typed", () => {
+  test.each<CellValue>(["100%", "100％", "１００％", " 50 % ", "50%\u200b", "50%\u3000"])("%p", (input) => {
+    expect(readNumber(input).ok).toBe(true);
+    expect(readCount(input).ok).toBe(false);
+    expect(readMoney(input).ok).toBe(false);
+  });
+  test.each<CellValue>(["3", "3项", "３", "二"])("%p is still a count", (input) => {
+    expect(readCount(input).ok).toBe(true);
+  });
+});

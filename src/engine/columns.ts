@@ -154,6 +154,35 @@ export function needsOf(t: Test, fieldIndex: Map<string, number>, out: Need[] = 
 
 export type ColumnTest = (c: SheetColumns) => Uint8Array;
 
+/**
+ * A column against a fixed threshold — what nearly every standard is. One loop per operator, so
+ * the comparison is inlined rather than called per record.
+ */
+function compareWith(op: string, col: { v: Float64Array; ok: Uint8Array }, bound: number, n: number): Uint8Array {
+  const { v, ok } = col;
+  const out = new Uint8Array(n).fill(UNKNOWN_UNUSABLE);
+  switch (op) {
+    case ">=":
+      for (let i = 0; i < n; i++) if (ok[i]) out[i] = v[i] >= bound ? YES : NO;
+      break;
+    case ">":
+      for (let i = 0; i < n; i++) if (ok[i]) out[i] = v[i] > bound ? YES : NO;
+      break;
+    case "<=":
+      for (let i = 0; i < n; i++) if (ok[i]) out[i] = v[i] <= bound ? YES : NO;
+      break;
+    case "<":
+      for (let i = 0; i < n; i++) if (ok[i]) out[i] = v[i] < bound ? YES : NO;
+      break;
+    case "=":
+      for (let i = 0; i < n; i++) if (ok[i]) out[i] = v[i] === bound ? YES : NO;
+      break;
+    default:
+      for (let i = 0; i < n; i++) if (ok[i]) out[i] = OPS[op](v[i], bound) ? YES : NO;
+  }
+  return out;
+}
+
 /** Compiles a pack's test into a column-wise one, with the same field indexes and thresholds as the record-wise one. */
 export function compileColumnTest(t: Test, fieldIndex: Map<string, number>, param: (a: Operand | number) => number): ColumnTest {
   const compile = (t: Test): ColumnTest => {
@@ -162,14 +191,12 @@ export function compileColumnTest(t: Test, fieldIndex: Map<string, number>, para
       const op = OPS[t.cmp];
       const other = typeof t.value === "object" && "field" in t.value ? fieldIndex.get(t.value.field)! : -1;
       const fixed = other < 0 ? param(t.value) : Number.NaN;
+      if (other < 0) return (c) => compareWith(t.cmp, c.numbersOf(fi), fixed, c.n);
       return (c) => {
         const a = c.numbersOf(fi);
-        const b = other >= 0 ? c.numbersOf(other) : null;
+        const b = c.numbersOf(other);
         const out = new Uint8Array(c.n);
-        for (let i = 0; i < c.n; i++) {
-          if (!a.ok[i] || (b && !b.ok[i])) out[i] = UNKNOWN_UNUSABLE;
-          else out[i] = op(a.v[i], b ? b.v[i] : fixed) ? YES : NO;
-        }
+        for (let i = 0; i < c.n; i++) out[i] = !a.ok[i] || !b.ok[i] ? UNKNOWN_UNUSABLE : op(a.v[i], b.v[i]) ? YES : NO;
         return out;
       };
     }

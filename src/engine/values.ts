@@ -338,7 +338,12 @@ export function readNumber(v: CellValue): Read<number> {
 }
 
 function isPercentText(v: CellValue): boolean {
-  return typeof v === "string" && (v.includes("%") || v.includes("％"));
+  if (typeof v !== "string") return false;
+  // Most number texts end in a digit or a unit character (3, 3项, ２): no % can be in them as a
+  // percentage, since one only reads as such at the very end. Anything else is searched whole.
+  const last = v.charCodeAt(v.length - 1);
+  if ((last >= 0x30 && last <= 0x39) || (last >= 0x4e00 && last !== 0xff05)) return false;
+  return v.includes("%") || v.includes("％");
 }
 
 /** A count of awards, schools, trainings: a whole number, zero or more. */
