@@ -6,6 +6,7 @@
  */
 import fc from "fast-check";
 import { evaluateRow, evaluateSheet } from "../src/engine";
+import { needsOf } from "../src/engine/columns";
 import { builtinPacks } from "../src/packs";
 import { parsePack, type Pack, type Test } from "../src/packs/schema";
 import type { CellValue } from "../src/engine/types";
@@ -21,18 +22,23 @@ const POOL: CellValue[] = [
 ];
 const cell = fc.constantFrom(...POOL);
 
-function fieldsOfTest(t: Test, out: Set<string>): Set<string> {
-  if ("cmp" in t) {
-    out.add(t.field);
-    if (typeof t.value === "object" && "field" in t.value) out.add(t.value.field);
-  } else if ("yes" in t) out.add(t.yes);
-  else if ("textIn" in t) out.add(t.textIn);
-  else if ("withinYears" in t) out.add(t.withinYears).add(t.of);
-  else if ("anyOf" in t) t.anyOf.forEach((s) => fieldsOfTest(s, out));
-  else if ("allOf" in t) t.allOf.forEach((s) => fieldsOfTest(s, out));
-  else if ("atLeast" in t) t.of.forEach((s) => fieldsOfTest(s, out));
-  else [t.if, t.then, ...(t.else ? [t.else] : [])].forEach((s) => fieldsOfTest(s, out));
-  return out;
+type FieldJson = { id: string; label: string; labelEn: string; type: string };
+
+/** An eligibility-style pack (符合 / 不符合) over a label column and the given fields and tests. */
+function eligibilityPack(id: string, fields: FieldJson[], tests: { test: Test; severity: "error" | "warning" }[], required: string[]): Pack {
+  const parsed = parsePack({
+    id,
+    name: { zh: "测试", en: "Test" },
+    description: { zh: "测试用", en: "for tests" },
+    document: "测试",
+    recordIs: { zh: "一行", en: "a row" },
+    fields: [{ id: "name", label: "名称", labelEn: "Name", type: "text", role: "label" }, ...fields],
+    criteria: tests.map((t, i) => ({ id: `c${i}`, name: { zh: `标准${i}`, en: `Standard ${i}` }, source: "测试", ...t })),
+    outcome: { kind: "all", pass: "符合", passEn: "eligible", fail: "不符合", failEn: "not eligible" },
+    layouts: [{ id: "all", label: { zh: "全部", en: "All" }, required }],
+  });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  return parsed.pack;
 }
 
 /** The header a layout's sheet has: its label field, then every field its criteria read (and their 是/否 flags). */
@@ -42,9 +48,10 @@ function headerFor(pack: Pack, layoutId: string): string[] {
   const label = pack.fields.find((f) => f.role === "label");
   if (label) ids.add(label.id);
   for (const id of layout.required) ids.add(id);
+  const index = new Map(pack.fields.map((f, i) => [f.id, i]));
   for (const c of pack.criteria) {
     if (layout.criteria && !layout.criteria.includes(c.id)) continue;
-    fieldsOfTest(c.test, ids);
+    for (const n of needsOf(c.test, index)) ids.add(pack.fields[n.field].id);
     if (c.flag && layout.required.includes(c.flag)) ids.add(c.flag);
   }
   return [...ids].map((id) => pack.fields.find((f) => f.id === id)!.label);
@@ -88,7 +95,7 @@ describe("column-wise verdicts equal record-wise ones", () => {
   }
 
   test("random tests of every form, nested: anyOf, allOf, atLeast, if/then/else over counts, 是/否, text, dates", () => {
-    const FIELDS = [
+    const FIELDS: FieldJson[] = [
       { id: "a", label: "甲数", labelEn: "A", type: "count" },
       { id: "b", label: "乙数", labelEn: "B", type: "count" },
       { id: "m", label: "金额", labelEn: "Amount", type: "money" },
@@ -119,19 +126,8 @@ describe("column-wise verdicts equal record-wise ones", () => {
         fc.array(anyTest, { minLength: 1, maxLength: 4 }),
         fc.array(fc.array(cell, { minLength: FIELDS.length, maxLength: FIELDS.length }), { minLength: 1, maxLength: 12 }),
         (tests, rows) => {
-          const parsed = parsePack({
-            id: "random",
-            name: { zh: "随机", en: "Random" },
-            description: { zh: "测试用", en: "for tests" },
-            document: "测试",
-            recordIs: { zh: "一行", en: "a row" },
-            fields: [{ id: "name", label: "名称", labelEn: "Name", type: "text", role: "label" }, ...FIELDS],
-            criteria: tests.map((test, i) => ({ id: `c${i}`, name: { zh: `标准${i}`, en: `Standard ${i}` }, source: "测试", severity: i % 2 ? "error" : "warning", test })),
-            outcome: { kind: "all", pass: "符合", passEn: "eligible", fail: "不符合", failEn: "not eligible" },
-            layouts: [{ id: "all", label: { zh: "全部", en: "All" }, required: ["a"] }],
-          });
-          if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-          agree(parsed.pack, header, rows.map((r, i) => [`第${i + 1}个`, ...r]));
+          const pack = eligibilityPack("random", FIELDS, tests.map((test, i) => ({ test, severity: i % 2 ? "error" : "warning" })), ["a"]);
+          agree(pack, header, rows.map((r, i) => [`第${i + 1}个`, ...r]));
         },
       ),
       { numRuns: 300 },
@@ -140,22 +136,12 @@ describe("column-wise verdicts equal record-wise ones", () => {
 
   test("a pack with more criteria than a bit mask holds still lists every failed one", () => {
     const n = 34;
-    const parsed = parsePack({
-      id: "many",
-      name: { zh: "多条标准", en: "Many standards" },
-      description: { zh: "测试用", en: "for tests" },
-      document: "测试",
-      recordIs: { zh: "一行", en: "a row" },
-      fields: [
-        { id: "name", label: "名称", labelEn: "Name", type: "text", role: "label" },
-        ...Array.from({ length: n }, (_, i) => ({ id: `f${i}`, label: `指标${i + 1}`, labelEn: `Measure ${i + 1}`, type: "count" })),
-      ],
-      criteria: Array.from({ length: n }, (_, i) => ({ id: `c${i}`, name: { zh: `标准${i + 1}`, en: `Standard ${i + 1}` }, source: "测试", severity: "error", test: { cmp: ">=", field: `f${i}`, value: 1 } })),
-      outcome: { kind: "all", pass: "符合", passEn: "eligible", fail: "不符合", failEn: "not eligible" },
-      layouts: [{ id: "all", label: { zh: "全部", en: "All" }, required: Array.from({ length: n }, (_, i) => `f${i}`) }],
-    });
-    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-    const pack = parsed.pack;
+    const pack = eligibilityPack(
+      "many",
+      Array.from({ length: n }, (_, i) => ({ id: `f${i}`, label: `指标${i + 1}`, labelEn: `Measure ${i + 1}`, type: "count" })),
+      Array.from({ length: n }, (_, i) => ({ test: { cmp: ">=", field: `f${i}`, value: 1 }, severity: "error" })),
+      Array.from({ length: n }, (_, i) => `f${i}`),
+    );
     const header = ["名称", ...Array.from({ length: n }, (_, i) => `指标${i + 1}`)];
     const rows: CellValue[][] = [
       ["甲", ...Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 0 : 1))],

@@ -12,7 +12,7 @@ import { cellText, formatMoney, readDate, readMoney, readText, readYear, readYes
 import { NO, numericReader, OPS, readDateOrYear, UNKNOWN, YES, type Tri } from "./readers";
 import { compileColumnTest, needsOf, SheetColumns, UNUSABLE, type ColumnTest, type Need } from "./columns";
 import type { CellValue, EvaluateOptions, GroupResult, Issue, ParamOverrides, RecordResult, SheetGrid, SheetResult, Status, Summary, Text2 } from "./types";
-import type { Criterion, Field, Layout, Operand, Pack, Test } from "../packs/schema";
+import type { Criterion, Layout, Operand, Pack, Test } from "../packs/schema";
 
 /** How one record's cells are reached: the value and the address of field i. */
 interface Access {
@@ -59,24 +59,6 @@ interface CompiledPack {
 }
 
 const OP_ZH: Record<string, string> = { ">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "!=": "≠" };
-
-function fieldsOf(t: Test, out: string[] = []): string[] {
-  if ("cmp" in t) {
-    out.push(t.field);
-    if (typeof t.value === "object" && "field" in t.value) out.push(t.value.field);
-  } else if ("yes" in t) out.push(t.yes);
-  else if ("textIn" in t) out.push(t.textIn);
-  else if ("withinYears" in t) out.push(t.withinYears, t.of);
-  else if ("anyOf" in t) t.anyOf.forEach((s) => fieldsOf(s, out));
-  else if ("allOf" in t) t.allOf.forEach((s) => fieldsOf(s, out));
-  else if ("atLeast" in t) t.of.forEach((s) => fieldsOf(s, out));
-  else {
-    fieldsOf(t.if, out);
-    fieldsOf(t.then, out);
-    if (t.else) fieldsOf(t.else, out);
-  }
-  return out;
-}
 
 const compiledPacks = new WeakMap<Pack, Map<string, CompiledPack>>();
 
@@ -244,9 +226,9 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
   };
 
   const criteria = pack.criteria.map((c): CompiledCriterion => {
-    const names = [...new Set(fieldsOf(c.test))];
-    const idx = names.map((n) => fieldIndex.get(n)!);
-    return { c, test: compileTest(c.test), columns: compileColumnTest(c.test, fieldIndex, param), needs: needsOf(c.test, fieldIndex), flag: c.flag ? fieldIndex.get(c.flag)! : -1, fields: idx, firstField: idx[0] ?? -1 };
+    const needs = needsOf(c.test, fieldIndex);
+    const idx = [...new Set(needs.map((n) => n.field))];
+    return { c, test: compileTest(c.test), columns: compileColumnTest(c.test, fieldIndex, param), needs, flag: c.flag ? fieldIndex.get(c.flag)! : -1, fields: idx, firstField: idx[0] ?? -1 };
   });
   const bands =
     pack.outcome.kind === "grade"
@@ -322,7 +304,7 @@ function verdictAt(crits: CompiledCriterion[], codes: Uint8Array[], i: number, f
   let failed: string[] | undefined;
   if (crits.length > MASK_BITS) {
     // Too many criteria for a bit mask: this record gets its own list.
-    failed = crits.filter((k, j) => (codes[j][i] & 3) !== YES).map((k) => k.c.id);
+    failed = crits.filter((_, j) => (codes[j][i] & 3) !== YES).map((k) => k.c.id);
   } else if (!(failed = failedLists.get(mask))) {
     failed = Object.freeze(crits.filter((_, k) => mask & (1 << k)).map((k) => k.c.id)) as string[];
     failedLists.set(mask, failed);
@@ -745,12 +727,5 @@ export function evaluateCriterion(pack: Pack, criterionId: string, evidence: Cel
   const v = k.test(acc, notes);
   const issues = notes.filter((n) => n.read).map((n) => readIssue(pack, n, acc, null, k.c.source));
   return { met: v === UNKNOWN ? null : v === YES, issues };
-}
-
-/** The criteria of a pack with the fields each reads, for UIs and formulas. */
-export function criterionFields(pack: Pack, criterionId: string): Field[] {
-  const c = pack.criteria.find((x) => x.id === criterionId);
-  if (!c) return [];
-  return [...new Set(fieldsOf(c.test))].map((id) => pack.fields.find((f) => f.id === id)!).filter(Boolean);
 }
 

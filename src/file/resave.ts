@@ -12,6 +12,7 @@ import { unzipSync, zipSync, type Zippable } from "fflate";
 import { a1, colLetter, parseA1, parseRange, rangeA1 } from "../engine/address";
 import type { OutValue, ResultPlan, SheetPlan } from "../engine/host";
 import { MARK_FILL } from "../engine/output";
+import { resolveTarget } from "./zip";
 import type { Severity } from "../engine/types";
 
 export type ResaveError = { error: { code: "cannot-resave"; message: string } };
@@ -121,16 +122,6 @@ function text(files: Files, key: string): string {
   // UTF-16 parts (a few writers) would need re-encoding on the way back; we do not edit those.
   if (d.length >= 2 && (d[0] === 0 || d[1] === 0 || (d[0] === 0xff && d[1] === 0xfe) || (d[0] === 0xfe && d[1] === 0xff))) refuse(`${key} 不是 UTF-8 编码`);
   return dec.decode(d);
-}
-
-function resolveTarget(base: string, target: string): string {
-  if (target.startsWith("/")) return target.slice(1);
-  const parts = base.split("/").slice(0, -1);
-  for (const seg of target.split("/")) {
-    if (seg === "..") parts.pop();
-    else if (seg !== "." && seg !== "") parts.push(seg);
-  }
-  return parts.join("/");
 }
 
 function normalName(key: string): string {

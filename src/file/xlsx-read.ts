@@ -18,7 +18,7 @@
 import { a1 } from "../engine/address";
 import type { CellValue, SheetGrid } from "../engine/types";
 import { attr, closingTag, decodeXml, localName, tags, textOf } from "./xml";
-import { isZip, listZip, normalizeName, readEntry, ZipError, type ZipEntry } from "./zip";
+import { isZip, listZip, normalizeName, readEntry, resolveTarget, ZipError, type ZipEntry } from "./zip";
 
 export type ReadErrorCode = "encrypted" | "legacy-xls" | "not-a-workbook" | "damaged" | "too-large" | "timeout" | "out-of-memory";
 
@@ -158,16 +158,6 @@ class Package {
       throw err;
     }
   }
-}
-
-function resolveTarget(base: string, target: string): string {
-  if (target.startsWith("/")) return target.slice(1);
-  const parts = base.split("/").slice(0, -1);
-  for (const seg of target.split("/")) {
-    if (seg === "..") parts.pop();
-    else if (seg !== "." && seg !== "") parts.push(seg);
-  }
-  return parts.join("/");
 }
 
 function relationships(xml: string | null, base: string): { id: string; type: string; target: string }[] {
