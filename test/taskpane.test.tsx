@@ -504,6 +504,45 @@ describe("error states (zh)", () => {
     expect(host.callsTo("writeResults")).toHaveLength(0);
   });
 
+  test("a header over two rows with merged cells (省级竞赛获奖 over 一等奖 / 二等奖) is matched and checked", async () => {
+    const top = ["工作室名称", "国家级科技比赛获奖数", "全国专项赛事获奖数", "参加青少年科技活动项数", "省级竞赛获奖（项）", null, "帮扶薄弱学校数", "参加科普周/科普日/承办竞赛次数", "市级创新大赛获奖（项）", "培训场次(场)", "新增骨干成员 数", "单位配套经费（元）"];
+    const sub = [null, null, null, null, "一等奖", "二等奖", null, null, null, null, null, null];
+    const host = new MemoryHost({ 考核: [] });
+    host.addSheet(
+      "考核",
+      [["2024年度青少年科技教育名师工作室考核汇总表"], top, sub, ["海州区新海实验中学科技教育名师工作室", 1, 1, 1, 0, 4, 2, 1, 3, 2, 3, "是"], ["东海县白塔高级中学机器人名师工作室", 0, 0, 1, 1, 3, 1, 1, 2, 1, 1, 0]],
+      { merges: ["A1:L1", "E2:F2", "A2:A3", "B2:B3", "C2:C3", "D2:D3", "G2:G3", "H2:H3", "I2:I3", "J2:J3", "K2:K3", "L2:L3"] },
+    );
+    renderPane(host);
+    await detected("推荐规则包：名师工作室年度考核");
+    expect(screen.getByText("表头在第 2、3 行")).toBeTruthy();
+    expect((screen.getByRole("combobox", { name: "省级一等奖数" }) as HTMLSelectElement).value).toBe("5");
+    expect((screen.getByRole("combobox", { name: "省级二等奖数" }) as HTMLSelectElement).value).toBe("6");
+    await validate();
+    expect(within(row(4)).getByText("优秀")).toBeTruthy();
+    expect(within(row(5)).getByText("不合格")).toBeTruthy();
+    // Results start below the header's last row.
+    const plan = lastPlan<ResultPlan>(host, "writeResults");
+    expect(plan.rows.map((r) => r.row)).toEqual([4, 5]);
+  });
+
+  test("a sheet too large to read (a stray cell at XFD1048576) gets the host's message and nothing is written", async () => {
+    const host = new MemoryHost({ 考核: assessmentRows() });
+    host.readSheet = async () => {
+      throw {
+        code: "sheet-too-large",
+        sheet: "考核",
+        message: { zh: "工作表“考核”的已用区域 A1:XFD1048576 有 1,048,576 行 × 16,384 列，超过本工具一次能读取的 20,000,000 个单元格。", en: "The used range A1:XFD1048576 of sheet \"考核\" is too large." },
+      };
+    };
+    renderPane(host);
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("A1:XFD1048576");
+    expect(alert.getAttribute("data-code")).toBe("sheet-too-large");
+    expect((screen.getByRole("button", { name: zh.validate }) as HTMLButtonElement).disabled).toBe(true);
+    expect(host.callsTo("writeResults")).toHaveLength(0);
+  });
+
   test("switching sheets in the workbook re-detects the new sheet", async () => {
     const host = new MemoryHost({ 考核: assessmentRows(), 经费: BUDGET_ROWS });
     renderPane(host);
