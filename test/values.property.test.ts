@@ -125,3 +125,32 @@ describe("round trips", () => {
     }));
   });
 });
+
+describe("readMoney rounds to the cent as typed", () => {
+  /** The plain definition: round the amount as it was typed (15 significant digits) to the cent, halves away from zero. */
+  const reference = (n: number) => {
+    const a = Math.abs(n);
+    if (a >= 1e13) return n;
+    const cents = Math.round(Number((a * 100).toPrecision(15)));
+    return n < 0 ? -cents / 100 : cents / 100;
+  };
+
+  test("for any amount, the same cents as the plain definition", () => {
+    const amounts = fc.oneof(
+      fc.double({ min: -1e14, max: 1e14, noNaN: true }),
+      fc.integer({ min: -1e9, max: 1e9 }).map((c) => c / 1000),
+      fc.integer({ min: 0, max: 1e8 }).map((c) => c / 100 + 0.005),
+    );
+    fc.assert(
+      fc.property(amounts, (n) => {
+        const r = readMoney(n);
+        return r.ok && Object.is(r.value + 0, reference(n) + 0);
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
+  test.each<[number, number]>([[1.005, 1.01], [2.675, 2.68], [-1.005, -1.01], [523.454, 523.45], [523.455, 523.46], [0.125, 0.13]])("%p → %p", (n, expected) => {
+    expect(readMoney(n)).toEqual({ ok: true, value: expected });
+  });
+});

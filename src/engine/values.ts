@@ -387,8 +387,10 @@ export function readMoney(v: CellValue): Read<number> {
 function roundCents(n: number): number {
   const a = Math.abs(n);
   if (a >= 1e13) return n; // beyond this a double has no cents left to round
+  const x = a * 100;
+  // Away from half a cent, plain rounding is already right (and toPrecision is slow). Near one,
   // toPrecision first, so 1.005 (stored as 1.00499999…) rounds the way it was typed, to 1.01.
-  const cents = Math.round(Number((a * 100).toPrecision(15)));
+  const cents = a < 1e7 && Math.abs(x - Math.floor(x) - 0.5) > 1e-4 ? Math.round(x) : Math.round(Number(x.toPrecision(15)));
   return n < 0 ? -cents / 100 : cents / 100;
 }
 
