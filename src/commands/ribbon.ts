@@ -27,8 +27,3 @@ export async function requestValidate(): Promise<void> {
   if (handler) await handler();
   else pending = true;
 }
-
-/** Whether a press is waiting for the pane (for tests and diagnostics). */
-export function validatePending(): boolean {
-  return pending;
-}

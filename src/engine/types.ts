@@ -14,10 +14,6 @@ export interface CellError {
  */
 export type CellValue = string | number | boolean | null | CellError;
 
-export function isCellError(v: unknown): v is CellError {
-  return typeof v === "object" && v !== null && typeof (v as CellError).error === "string";
-}
-
 /** A rectangle of a sheet, as read. `rows[0][0]` sits at sheet row `origin.row`, column `origin.col` (both 1-based). */
 export interface SheetGrid {
   name: string;

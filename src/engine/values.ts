@@ -167,9 +167,6 @@ const NO_WORDS = ["否", "无", "×", "✗", "✘", "✕", "✖", "☒", "❌", 
 const YES_NO = new Map<string, boolean>();
 for (const w of YES_WORDS) YES_NO.set(w, true);
 for (const w of NO_WORDS) YES_NO.set(w, false);
-/** The yes-words, as they compare after normalising (for tests and help texts). */
-export const YES_TEXTS: readonly string[] = YES_WORDS;
-export const NO_TEXTS: readonly string[] = NO_WORDS;
 
 /** What a cell says as yes/no, without building a reason: true, false, "blank" or "other". */
 export function yesNoOf(v: CellValue): boolean | "blank" | "other" {
@@ -458,10 +455,6 @@ function daysInMonth(y: number, m: number): number {
 /** A real calendar day in Excel's range (1900-01-01 … 9999-12-31). */
 function validYMD(y: number, m: number, d: number): boolean {
   return y >= 1900 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
-}
-
-export function addDays(serial: number, days: number): number {
-  return serial + days;
 }
 
 /** Same day n years later (or earlier); 29 February becomes 28 February in a common year. */

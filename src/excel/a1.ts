@@ -64,10 +64,6 @@ export function within(inner: Box, outer: Box): boolean {
   return inner.r1 >= outer.r1 && inner.r2 <= outer.r2 && inner.c1 >= outer.c1 && inner.c2 <= outer.c2;
 }
 
-export function intersects(a: Box, b: Box): boolean {
-  return a.r1 <= b.r2 && b.r1 <= a.r2 && a.c1 <= b.c2 && b.c1 <= a.c2;
-}
-
 export function cellCount(b: Box): number {
   return (b.r2 - b.r1 + 1) * (b.c2 - b.c1 + 1);
 }

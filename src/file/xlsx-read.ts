@@ -22,9 +22,6 @@ import { isZip, listZip, normalizeName, readEntry, resolveTarget, ZipError, type
 
 export type ReadErrorCode = "encrypted" | "legacy-xls" | "not-a-workbook" | "damaged" | "too-large" | "timeout" | "out-of-memory";
 
-/** Every code the reader (and the node wrapper around it) can give, for tests and callers that list them. */
-export const READ_ERROR_CODES: readonly ReadErrorCode[] = ["encrypted", "legacy-xls", "not-a-workbook", "damaged", "too-large", "timeout", "out-of-memory"];
-
 export interface ReadError {
   code: ReadErrorCode;
   /** Chinese first, the English in brackets, then what exactly was found. */

@@ -7,15 +7,11 @@ import assessment from "./studio-assessment.json";
 import application from "./studio-application.json";
 import budget from "./studio-budget.json";
 import routine from "./teacher-routine.json";
-import { describePackProblems, parsePack, type Pack, type PackParse } from "./schema";
+import { describePackProblems, parsePack, type Pack } from "./schema";
 
 export type { Pack } from "./schema";
 
 let cache: Pack[] | null = null;
-
-export function loadPack(json: unknown): PackParse {
-  return parsePack(json);
-}
 
 export function builtinPacks(): Pack[] {
   if (!cache) {
