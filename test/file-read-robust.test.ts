@@ -12,6 +12,7 @@ import { decodeXml, escapeXml, textOf } from "../src/file/xml";
 import { fflateInflate, listZip, setInflate } from "../src/file/zip";
 import { useNodeInflate } from "../src/file/node/inflate";
 import { buildXlsx } from "./support/xlsx-build";
+import { CORPUS } from "./support/corpus";
 
 function grids(r: ReadResult) {
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
@@ -202,7 +203,6 @@ describe("the grid budget", () => {
   });
 });
 
-const CORPUS = process.env.KJ_CORPUS ?? path.resolve(__dirname, "..", "..", "shared", "corpus");
 const corpus = (p: string) => new Uint8Array(fs.readFileSync(path.join(CORPUS, p)));
 
 (fs.existsSync(CORPUS) ? describe : describe.skip)("real files from ../shared/corpus", () => {

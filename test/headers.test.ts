@@ -20,6 +20,7 @@ import {
 import type { CellValue, SheetGrid } from "../src/engine/types";
 import { builtinPacks, getPack } from "../src/packs/index";
 import { parsePack, type Pack } from "../src/packs/schema";
+import { CORPUS } from "./support/corpus";
 
 const t2 = (zh: string, en = zh) => ({ zh, en });
 
@@ -601,7 +602,7 @@ describe("built-in packs", () => {
 
 /** Real third-party workbooks with Chinese/Japanese text: none fits a pack, none crashes the matcher. */
 describe("corpus workbooks", () => {
-  const corpus = "/work/shared/corpus";
+  const corpus = CORPUS;
   const list = path.join(corpus, "CJK_FILES.tsv");
   const files = fs.existsSync(list)
     ? fs
