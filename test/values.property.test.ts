@@ -154,3 +154,24 @@ describe("readMoney rounds to the cent as typed", () => {
     expect(readMoney(n)).toEqual({ ok: true, value: expected });
   });
 });
+
+describe("readText trims what officials cannot see", () => {
+  const INVISIBLE = [" ", "\t", "\n", "\u00a0", "\u1680", "\u2002", "\u200a", "\u200b", "\u200d", "\u2028", "\u202f", "\u205f", "\u2060", "\u3000", "\ufeff"];
+  const text = fc.array(fc.oneof(fc.constantFrom(...INVISIBLE), fc.constantFrom("工", "作", "室", "a", "1", "·", "🔬")), { maxLength: 8 }).map((a) => a.join(""));
+  /** The definition: blank when only white space and zero-width characters; else without them at either end. */
+  const reference = (s: string): string | null => {
+    if (/^[\s\u200b-\u200d\u2060\ufeff]*$/.test(s)) return null;
+    return s.replace(/^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$/g, "");
+  };
+
+  test("equals the definition for any mix of visible and invisible characters", () => {
+    fc.assert(
+      fc.property(text, (s) => {
+        const r = readText(s);
+        const want = reference(s);
+        return want === null ? !r.ok && r.missing : r.ok && r.value === want;
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
