@@ -175,6 +175,8 @@ const YES_NO = new Map<string, boolean>();
 for (const w of YES_WORDS) YES_NO.set(w, true);
 for (const w of NO_WORDS) YES_NO.set(w, false);
 
+const YES_NO_SEEN = new Map<string, boolean | "other">();
+
 /** What a cell says as yes/no, without building a reason: true, false, "blank" or "other". */
 export function yesNoOf(v: CellValue): boolean | "blank" | "other" {
   if (typeof v === "string") {
@@ -182,7 +184,14 @@ export function yesNoOf(v: CellValue): boolean | "blank" | "other" {
     if (direct !== undefined) return direct;
     if (isBlank(v)) return "blank";
     if (v.length > 40) return "other";
-    return YES_NO.get(normalized(v).toLowerCase()) ?? "other";
+    // Texts repeat down a column (¥5,000.00 in a 是-or-amount column): normalise each once.
+    let seen = YES_NO_SEEN.get(v);
+    if (seen === undefined) {
+      seen = YES_NO.get(normalized(v).toLowerCase()) ?? "other";
+      if (YES_NO_SEEN.size >= PARSED_MAX) YES_NO_SEEN.clear();
+      YES_NO_SEEN.set(v, seen);
+    }
+    return seen;
   }
   if (typeof v === "boolean") return v;
   if (typeof v === "number") return v === 1 ? true : v === 0 ? false : "other";
@@ -267,20 +276,28 @@ const CURRENCY_PREFIX = /^(?:¥|￥|rmb|cny|人民币)/i;
 const SUFFIX = /(?:元整|元|rmb|cny|平方米|平米|㎡|m²|m2|人次|个人|课时|项|场|次|名|所|个|人|篇|字|节|米|m|天|年|岁|本|册|件|门|课|期|届|家|位)$/i;
 const MINUS = /^[-−]/;
 
-/** Officials' cells repeat ("2项", "二", "¥5,000.00"): remember recent parses of short texts, up to a bound. */
-const PARSED = new Map<string, number | null>();
+/**
+ * Officials' cells repeat ("2项", "二", "¥5,000.00"): remember recent parses of short texts, up to
+ * a bound — as the answer itself, so a repeated text costs neither parsing nor an allocation.
+ */
+const PARSED = new Map<string, Read<number> | null>();
 const PARSED_MAX = 50_000;
 const PARSED_KEY_MAX = 32;
 const NUMBER_TEXT_MAX = 1024;
 
-function parseNumberText(raw: string): number | null {
-  if (raw.length > PARSED_KEY_MAX) return raw.length > NUMBER_TEXT_MAX ? null : parseNumberUncached(raw);
-  const hit = PARSED.get(raw);
-  if (hit !== undefined) return hit;
-  const n = parseNumberUncached(raw);
-  if (PARSED.size >= PARSED_MAX) PARSED.clear();
-  PARSED.set(raw, n);
-  return n;
+function parsedNumber(raw: string): Read<number> | null {
+  if (raw.length > PARSED_KEY_MAX) {
+    const n = raw.length > NUMBER_TEXT_MAX ? null : parseNumberUncached(raw);
+    return n === null ? null : okNumber(n);
+  }
+  let hit = PARSED.get(raw);
+  if (hit === undefined) {
+    const n = parseNumberUncached(raw);
+    hit = n === null ? null : Object.freeze(okNumber(n));
+    if (PARSED.size >= PARSED_MAX) PARSED.clear();
+    PARSED.set(raw, hit);
+  }
+  return hit;
 }
 
 function parseNumberUncached(raw: string): number | null {
@@ -333,8 +350,8 @@ function parseNumberUncached(raw: string): number | null {
 export function readNumber(v: CellValue): Read<number> {
   if (typeof v === "number") return Number.isFinite(v) ? okNumber(v) : unreadable(String(v), K_NUMBER);
   if (typeof v === "string") {
-    const n = parseNumberText(v);
-    if (n !== null) return okNumber(n);
+    const r = parsedNumber(v);
+    if (r !== null) return r;
     return isBlank(v) ? MISSING : unreadable(v, K_NUMBER);
   }
   if (typeof v === "boolean") return unreadable(v ? "TRUE" : "FALSE", K_NUMBER);
