@@ -45,9 +45,14 @@ function sheet(rows: CellValue[][], extra: Partial<SheetGrid> = {}): { grid: She
   return { grid, match: matchHeaders(grid, studio) };
 }
 
+/** recordRows' parallel lists, zipped into one entry per record for readable assertions. */
+function zipped(r: ReturnType<typeof recordRows>) {
+  return { rows: r.rows.map((row, k) => ({ row, cells: r.cells[k], hidden: r.hidden.has(row) })), skipped: r.skipped };
+}
+
 function read(rows: CellValue[][], extra: Partial<SheetGrid> = {}) {
   const { grid, match } = sheet(rows, extra);
-  return recordRows(grid, match);
+  return zipped(recordRows(grid, match));
 }
 
 describe("recordRows", () => {
@@ -132,7 +137,7 @@ describe("recordRows", () => {
   test("ragged rows are padded with null to the grid width; full rows are passed through as read", () => {
     const full: CellValue[] = [1, "阳光工作室", 2, 0, 2, "备注"];
     const { grid, match } = sheet([HEADER, full, [2, "星光工作室", 1]]);
-    const r = recordRows(grid, match);
+    const r = zipped(recordRows(grid, match));
     expect(r.rows[0].cells).toBe(full);
     expect(r.rows[1].cells).toEqual([2, "星光工作室", 1, null, null, null]);
     expect(grid.rows[2]).toEqual([2, "星光工作室", 1]); // the grid itself is not changed
@@ -160,7 +165,7 @@ describe("recordRows", () => {
   test("a sheet without a header yields no records", () => {
     const { grid, match } = sheet([[1, 2, 3], [4, 5, 6]]);
     expect(match.columns).toEqual([]);
-    expect(recordRows(grid, match)).toEqual({ rows: [], skipped: [] });
+    expect(zipped(recordRows(grid, match))).toEqual({ rows: [], skipped: [] });
   });
 
   test("a header with no records below it", () => {
@@ -171,7 +176,7 @@ describe("recordRows", () => {
   test("a manual mapping on a sheet without a header: every row from the top is a record", () => {
     const grid: SheetGrid = { name: "S", rows: [["阳光", 2, 0, 2], ["合计", 2, 0, 2]], origin: { row: 1, col: 1 } };
     const match = matchHeaders(grid, studio, { mapping: { studio: 1, provFirst: 2, provSecond: 3, trainings: 4 } });
-    const r = recordRows(grid, match);
+    const r = zipped(recordRows(grid, match));
     expect(r.rows.map((x) => x.row)).toEqual([1]);
     expect(r.skipped).toEqual([{ row: 2, reason: "total" }]);
   });
@@ -180,7 +185,7 @@ describe("recordRows", () => {
     const rows: CellValue[][] = [HEADER];
     for (let i = 0; i < 100_000; i++) rows.push(i % 1000 === 999 ? [null] : i % 5000 === 4998 ? ["小计", null, 1, 1, 1] : [i, `工作室${i}`, 1, 2, 3]);
     const { grid, match } = sheet(rows);
-    const r = recordRows(grid, match);
+    const r = zipped(recordRows(grid, match));
     expect(r.rows.length + r.skipped.length).toBe(100_000 - 1); // the last row is a trailing blank
     expect(r.skipped.filter((s) => s.reason === "total")).toHaveLength(20);
     // i = 99,998 (sheet row 100,000) is a 小计 row, so the last record is i = 99,997 on row 99,999.

@@ -547,10 +547,11 @@ const NO_ISSUES: Issue[] = [];
  */
 class SheetRecord implements RecordResult {
   declare hidden?: boolean;
-  #issues: Issue[] | null;
+  /** The record's extra issues (budget lines) until its criteria's issues are built; then all of them. */
+  #issues: Issue[];
   readonly #cells: CellValue[];
-  readonly #extra: Issue[];
-  readonly #build: IssueBuilder | null;
+  /** Null once the issues are built, or when there is nothing to build (every criterion met). */
+  #build: IssueBuilder | null;
 
   constructor(
     public row: number,
@@ -566,21 +567,25 @@ class SheetRecord implements RecordResult {
     this.met = o.met;
     this.total = o.total;
     this.#cells = cells;
-    this.#extra = extra;
-    // A record that met every criterion has only its extra issues: nothing to rebuild.
+    this.#issues = extra;
     this.#build = failed.length ? build : null;
-    this.#issues = failed.length ? null : extra;
   }
-  status: Status;
-  grade: string | null;
-  met: number | null;
-  total: number | null;
+  // Declared, not defined: the constructor's assignments create them, in one shape for every record.
+  declare status: Status;
+  declare grade: string | null;
+  declare met: number | null;
+  declare total: number | null;
 
   get issues(): Issue[] {
-    return (this.#issues ??= this.#build!(this.row, this.#cells, this.#extra));
+    if (this.#build) {
+      this.#issues = this.#build(this.row, this.#cells, this.#issues);
+      this.#build = null;
+    }
+    return this.#issues;
   }
   set issues(value: Issue[]) {
     this.#issues = value;
+    this.#build = null;
   }
   toJSON(): RecordResult {
     const { row, label, status, grade, met, total, failed, issues, hidden } = this;
@@ -613,7 +618,7 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   };
   if (match.columns.length === 0) return { ...base, records: [], groups: [], skipped: [], summary: summarize([]) };
 
-  const { rows, skipped } = recordRows(grid, match);
+  const { rows, cells: recordCells, hidden, skipped } = recordRows(grid, match);
   const colOf = new Int32Array(pack.fields.length).fill(-1);
   for (const c of match.columns) {
     const i = cp.fieldIndex.get(c.field);
@@ -629,7 +634,7 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   };
   const crits = applicable(cp, layout, { ...acc, value: () => null });
   const failSeverity = pack.outcome.kind === "grade" ? "warning" : null;
-  const records: RecordResult[] = [];
+  const records: RecordResult[] = new Array(rows.length);
   const lines: BudgetLine[] = [];
   const build: IssueBuilder = (row, rowCells, extra) => {
     cells = rowCells;
@@ -637,7 +642,7 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
     const found = judge(cp, crits, acc, row, failSeverity).issues;
     return extra.length ? [...found, ...extra] : found;
   };
-  const columns = new SheetColumns(rows.map((r) => r.cells), colOf, pack.fields);
+  const columns = new SheetColumns(recordCells, colOf, pack.fields);
   const flagged = (k: CompiledCriterion) => k.flag >= 0 && colOf[k.flag] >= 0;
   const labelField = pack.fields.findIndex((f) => f.role === "label");
   const needs = crits.flatMap((k): Need[] => (flagged(k) ? [{ kind: "yesno", field: k.flag }] : k.needs));
@@ -649,19 +654,19 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   const decided: Outcome = { status: "ok", grade: null, met: null, total: null };
   const failedLists = new Map<number, string[]>();
   for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
-    cells = r.cells;
-    sheetRow = r.row;
+    const row = rows[i];
+    cells = recordCells[i];
+    sheetRow = row;
     const v = verdictAt(crits, codes, i, failSeverity, scratch, failedLists);
     let extra = NO_ISSUES;
     if (pack.budget && pack.outcome.kind === "checks") {
-      const b = checkBudgetLine(cp, acc, r.row);
+      const b = checkBudgetLine(cp, acc, row);
       if (b.issues.length) extra = b.issues;
       lines.push(b.line);
     }
-    const rec = new SheetRecord(r.row, labels?.[i] ?? `第${r.row}行`, outcome(cp, v, extra, decided), v.failed, r.cells, extra, build);
-    if (r.hidden) rec.hidden = true;
-    records.push(rec);
+    const rec = new SheetRecord(row, labels?.[i] ?? `第${row}行`, outcome(cp, v, extra, decided), v.failed, cells, extra, build);
+    if (hidden.size > 0 && hidden.has(row)) rec.hidden = true;
+    records[i] = rec;
   }
 
   if (layout.count) {

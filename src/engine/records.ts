@@ -20,15 +20,21 @@
 import type { HeaderMatch } from "./headers";
 import type { CellValue, SheetGrid, Skipped } from "./types";
 
-export interface RecordRow {
-  /** 1-based sheet row. */
-  row: number;
+/**
+ * The records of a sheet as parallel lists (no object per record: a city sheet has 100,000 of
+ * them, and they are only a step on the way to the results).
+ */
+export interface RecordRows {
+  /** 1-based sheet row of each record. */
+  rows: number[];
   /**
-   * The whole row as read: cells[i] is the cell at sheet column grid.origin.col + i, padded with
-   * null to the grid's width. Shared with the grid when no padding was needed: do not modify.
+   * Each record's row as read: cells[k][i] is the cell at sheet column grid.origin.col + i, padded
+   * with null to the grid's width. Shared with the grid when no padding was needed: do not modify.
    */
-  cells: CellValue[];
-  hidden: boolean;
+  cells: CellValue[][];
+  /** The sheet rows among `rows` that are hidden. */
+  hidden: Set<number>;
+  skipped: Skipped[];
 }
 
 /** How many leading cells of a row may hold the word 合计 (序号 / 名称 columns, often merged). */
@@ -57,14 +63,16 @@ export function isTotalText(v: CellValue | undefined): boolean {
   return t.length <= TOTAL_MAX_LENGTH && TOTAL_WORD.test(t);
 }
 
-export function recordRows(grid: SheetGrid, match: HeaderMatch): { rows: RecordRow[]; skipped: Skipped[] } {
-  const rows: RecordRow[] = [];
+export function recordRows(grid: SheetGrid, match: HeaderMatch): RecordRows {
+  const rows: number[] = [];
+  const records: CellValue[][] = [];
   const skipped: Skipped[] = [];
+  const hiddenRows = new Set(grid.hiddenRows ?? []);
+  const hidden = new Set<number>();
   // Nothing is known about a sheet without a single matched column: no records to read.
-  if (!match.columns.length) return { rows, skipped };
+  if (!match.columns.length) return { rows, cells: records, hidden, skipped };
 
   const origin = grid.origin;
-  const hidden = new Set(grid.hiddenRows ?? []);
   const matched = [...new Set(match.columns.map((c) => c.col - origin.col))].filter((i) => i >= 0);
   const probe = new Set<number>();
   if (match.labelCol !== undefined && match.labelCol >= origin.col) probe.add(match.labelCol - origin.col);
@@ -106,12 +114,14 @@ export function recordRows(grid: SheetGrid, match: HeaderMatch): { rows: RecordR
       out = cells.slice();
       for (let i = cells.length; i < width; i++) out.push(null);
     }
-    rows.push({ row, cells: out, hidden: hidden.size > 0 && hidden.has(row) });
+    rows.push(row);
+    records.push(out);
+    if (hiddenRows.size > 0 && hiddenRows.has(row)) hidden.add(row);
     lastRecord = row;
   }
   // Blank rows after the last record are the end of the data, not gaps: drop them from the list.
   let keep = 0;
   for (const s of skipped) if (s.reason === "total" || s.row < lastRecord) skipped[keep++] = s;
   skipped.length = keep;
-  return { rows, skipped };
+  return { rows, cells: records, hidden, skipped };
 }
