@@ -2,6 +2,7 @@
  * How the command line says things in Chinese: status words, criterion names, terminal tables
  * (CJK characters take two columns), the per-sheet table and the inspect listing.
  */
+import { failedNames } from "../engine/output";
 import { getPack } from "../packs";
 import type { SheetSummary } from "../file/check";
 import type { SheetJson } from "./json";
@@ -32,10 +33,10 @@ export function pad(s: string, n: number): string {
   return t + " ".repeat(Math.max(0, n - width(t)));
 }
 
-/** Unmet criteria as an official reads them: the assessment's Chinese numerals as they are, other packs' ids by name. */
-export function failedNames(packId: string, ids: string[]): string[] {
+/** Unmet criteria as an official reads them, for a pack named by id. */
+export function failedNamesOf(packId: string, ids: readonly string[]): string[] {
   const pack = getPack(packId);
-  return ids.map((id) => (/^[一二三四五六七八九十]+$/.test(id) ? id : pack?.criteria.find((c) => c.id === id)?.name.zh ?? id));
+  return pack ? failedNames(pack, ids) : [...ids];
 }
 
 export function gradeText(grades: Record<string, number>): string {
@@ -65,7 +66,7 @@ export function sheetTable(e: SheetJson): string {
     const grade = graded ? pad(r.grade ?? "", 8) : "";
     const met = counted ? pad(r.met === null ? "" : `${r.met}/${r.total}`, 7) : "";
     // Without grades (budget lines) the row's own problems say what is wrong with it.
-    const what = graded ? failedNames(e.pack, r.failed).join("、") : r.issues.map((x) => x.message).join("；");
+    const what = graded ? failedNamesOf(e.pack, r.failed).join("、") : r.issues.map((x) => x.message).join("；");
     lines.push(`  ${pad(String(r.row), 6)}${pad(labels[i], nameWidth)}${grade}${met}${pad(STATUS_ZH[r.status], 8)}${what}`);
   });
   for (const g of e.groups) {

@@ -18,7 +18,7 @@ export interface RecordJson {
   grade: string | null;
   met: number | null;
   total: number | null;
-  failed: string[];
+  failed: readonly string[];
   hidden?: boolean;
   issues: IssueJson[];
 }

@@ -7,7 +7,7 @@
  */
 import type { OutValue, SheetPlan } from "../engine/host";
 import { writeWorkbook } from "../file/xlsx-write";
-import { failedNames, SEVERITY_ZH, STATUS_ZH } from "./format";
+import { failedNamesOf, SEVERITY_ZH, STATUS_ZH } from "./format";
 import { isError, type EntryJson, type IssueJson } from "./json";
 
 export const REPORT_SHEETS = ["汇总", "问题清单", "经费"] as const;
@@ -44,7 +44,7 @@ export function reportPlans(entries: EntryJson[]): SheetPlan[] {
     for (const r of e.records) {
       // The row's own problems (cells to fix, rule breaches); unmet standards are in 未达标项 already.
       const notes = r.issues.filter((i) => i.code !== "criterion-failed").map((i) => i.message);
-      summary.push([e.file, e.sheet, e.pack, r.row, r.label, r.grade, r.met, r.total, failedNames(e.pack, r.failed).join("、") || null, STATUS_ZH[r.status], r.hidden ? "是" : null, notes.join("；") || null]);
+      summary.push([e.file, e.sheet, e.pack, r.row, r.label, r.grade, r.met, r.total, failedNamesOf(e.pack, r.failed).join("、") || null, STATUS_ZH[r.status], r.hidden ? "是" : null, notes.join("；") || null]);
       for (const i of r.issues) issues.push(issueRow(e.file, e.sheet, r.label, i, r.row));
     }
     for (const p of e.problems) issues.push(issueRow(e.file, e.sheet, null, p, null));

@@ -265,7 +265,7 @@ function readIssue(pack: Pack, n: Note, acc: Access, row: number | null, source:
 interface Verdict {
   met: number;
   total: number;
-  failed: string[];
+  failed: readonly string[];
   /** Empty from verdictAt: building messages costs more than deciding. */
   issues: Issue[];
   /** Worst severity the issues have (or would have). */
@@ -278,42 +278,81 @@ interface Verdict {
 const MASK_BITS = 30;
 
 /**
- * A record's verdict from the column-wise codes (columns.ts): the same counting as judge, without
- * messages, written into `v` (one object reused for every record). Records that failed the same
- * criteria share one frozen `failed` list (`failedLists`, per sheet): a sheet has a few hundred
- * distinct lists, not one per record.
+ * Every record's verdict, criterion by criterion over the column-wise codes (columns.ts): the same
+ * counting as judge, without messages. Per record: standards met, which failed (a bit mask),
+ * the worst status a failure carries (0 ok, 1 warning, 2 error), and whether unusable evidence
+ * made one fail. Order does not matter: each is a count, a union or a maximum.
  */
-function verdictAt(crits: CompiledCriterion[], codes: Uint8Array[], i: number, failSeverity: "error" | "warning" | null, v: Verdict, failedLists: Map<number, string[]>): Verdict {
-  let met = 0;
-  let status: Status = "ok";
-  let dataProblems = false;
-  let mask = 0;
+interface SheetVerdicts {
+  met: Uint16Array;
+  mask: Int32Array;
+  status: Uint8Array;
+  unusable: Uint8Array;
+}
+
+function sheetVerdicts(crits: CompiledCriterion[], codes: Uint8Array[], n: number, failSeverity: "error" | "warning" | null): SheetVerdicts {
+  const v: SheetVerdicts = { met: new Uint16Array(n), mask: new Int32Array(n), status: new Uint8Array(n), unusable: new Uint8Array(n) };
+  const { met, mask, status, unusable } = v;
   for (let k = 0; k < crits.length; k++) {
-    const code = codes[k][i];
-    if ((code & 3) === YES) {
-      met++;
-      continue;
+    const col = codes[k];
+    const bit = k < MASK_BITS ? 1 << k : 0;
+    const failStatus = (failSeverity ?? crits[k].c.severity) === "error" ? 2 : 1;
+    for (let i = 0; i < n; i++) {
+      const code = col[i];
+      if ((code & 3) === YES) met[i]++;
+      else {
+        mask[i] |= bit;
+        if (code & UNUSABLE) {
+          unusable[i] = 1;
+          status[i] = 2;
+        } else if (status[i] < failStatus) status[i] = failStatus;
+      }
     }
-    if (k < MASK_BITS) mask |= 1 << k;
-    if (code & UNUSABLE) {
-      dataProblems = true;
-      status = "error";
-    } else if ((failSeverity ?? crits[k].c.severity) === "error") status = "error";
-    else if (status === "ok") status = "warning";
   }
-  let failed: string[] | undefined;
+  return v;
+}
+
+const STATUS_OF: readonly Status[] = ["ok", "warning", "error"];
+
+/**
+ * The shared `failed` lists of a sheet, by bit mask: an array indexed by the mask when the pack
+ * has few criteria (a Map lookup per record cost as much as deciding it), a Map otherwise.
+ */
+class FailedLists {
+  readonly #byIndex: (readonly string[] | undefined)[] | null;
+  readonly #byKey = new Map<number, readonly string[]>();
+  constructor(criteria: number) {
+    this.#byIndex = criteria <= 16 ? new Array(1 << criteria).fill(undefined) : null;
+  }
+  get(mask: number): readonly string[] | undefined {
+    return this.#byIndex ? this.#byIndex[mask] : this.#byKey.get(mask);
+  }
+  set(mask: number, list: readonly string[]): void {
+    if (this.#byIndex) this.#byIndex[mask] = list;
+    else this.#byKey.set(mask, list);
+  }
+}
+
+/**
+ * Record i's verdict from the sheet's verdicts, written into `v` (one object reused for every
+ * record). Records that failed the same criteria share one `failed` list (`failedLists`, per
+ * sheet; read-only by its type): a sheet has a few hundred distinct lists, not one per record.
+ */
+function verdictAt(crits: CompiledCriterion[], codes: Uint8Array[], sv: SheetVerdicts, i: number, v: Verdict, failedLists: FailedLists): Verdict {
+  const mask = sv.mask[i];
+  let failed: readonly string[] | undefined;
   if (crits.length > MASK_BITS) {
     // Too many criteria for a bit mask: this record gets its own list.
     failed = crits.filter((_, j) => (codes[j][i] & 3) !== YES).map((k) => k.c.id);
   } else if (!(failed = failedLists.get(mask))) {
-    failed = Object.freeze(crits.filter((_, k) => mask & (1 << k)).map((k) => k.c.id)) as string[];
+    failed = crits.filter((_, k) => mask & (1 << k)).map((k) => k.c.id);
     failedLists.set(mask, failed);
   }
-  v.met = met;
+  v.met = sv.met[i];
   v.total = crits.length;
   v.failed = failed;
-  v.status = status;
-  v.dataProblems = dataProblems;
+  v.status = STATUS_OF[sv.status[i]];
+  v.dataProblems = sv.unusable[i] === 1;
   return v;
 }
 
@@ -557,7 +596,7 @@ class SheetRecord implements RecordResult {
     public row: number,
     public label: string,
     o: Pick<RecordResult, "status" | "grade" | "met" | "total">,
-    public failed: string[],
+    public failed: readonly string[],
     cells: CellValue[],
     extra: Issue[],
     build: IssueBuilder,
@@ -652,12 +691,13 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   const codes = crits.map((k) => (flagged(k) ? columns.yesNoOf(k.flag) : k.columns(columns)));
   const scratch: Verdict = { met: 0, total: 0, failed: [], issues: [], status: "ok", dataProblems: false };
   const decided: Outcome = { status: "ok", grade: null, met: null, total: null };
-  const failedLists = new Map<number, string[]>();
+  const failedLists = new FailedLists(crits.length);
+  const verdicts = sheetVerdicts(crits, codes, rows.length, failSeverity);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     cells = recordCells[i];
     sheetRow = row;
-    const v = verdictAt(crits, codes, i, failSeverity, scratch, failedLists);
+    const v = verdictAt(crits, codes, verdicts, i, scratch, failedLists);
     let extra = NO_ISSUES;
     if (pack.budget && pack.outcome.kind === "checks") {
       const b = checkBudgetLine(cp, acc, row);

@@ -94,6 +94,11 @@ function note(lines: string[], empty: string): string {
   return out.length > NOTE_MAX ? `${out.slice(0, NOTE_MAX)}……` : out;
 }
 
+/** Criterion ids as officials read them: the assessment's numerals stay (四), others become their names. */
+export function failedNames(pack: Pack, ids: readonly string[]): string[] {
+  return ids.map((id) => (/^[一二三四五六七八九十]+$/.test(id) ? id : pack.criteria.find((c) => c.id === id)?.name.zh ?? id));
+}
+
 function criterionName(pack: Pack, id: string): string {
   const c = pack.criteria.find((x) => x.id === id);
   return c ? `${c.name.zh}（${c.source}）` : id;

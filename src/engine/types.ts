@@ -67,7 +67,7 @@ export interface RecordResult {
   met: number | null;
   total: number | null;
   /** Criteria not met, by their id (Chinese numerals for the assessment: "四"). */
-  failed: string[];
+  failed: readonly string[];
   issues: Issue[];
   /** Whether the row is hidden in the sheet (still evaluated). */
   hidden?: boolean;

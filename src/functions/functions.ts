@@ -14,13 +14,12 @@ import {
   budgetPack,
   criterionFor,
   eligibilityPack,
-  failedNames,
   readOrFail,
   recordFor,
 } from "./wrap";
 import { formulaError } from "./runtime";
 import { getWorkbookParams } from "./params";
-import { checkExpense, classifyExpense, dueDate, evaluateCriterion, readNumber, subsidyFor } from "../engine";
+import { checkExpense, classifyExpense, dueDate, evaluateCriterion, failedNames, readNumber, subsidyFor } from "../engine";
 
 /**
  * 工作室考核等级：优秀、合格或不合格（第十六条）。 Studio grade: 优秀, 合格 or 不合格 (excellent, qualified, unqualified).

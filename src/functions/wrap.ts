@@ -45,11 +45,6 @@ export function criterionFor(pack: Pack, n: CellValue): Criterion {
   return c;
 }
 
-/** Criterion ids as officials read them: numerals stay (四), others become their names. */
-export function failedNames(pack: Pack, ids: string[]): string[] {
-  return ids.map((id) => (NUMERALS.includes(id) ? id : pack.criteria.find((c) => c.id === id)?.name.zh ?? id));
-}
-
 /** A value, or the formula error whose tooltip says what was found and why it cannot be read. */
 export function readOrFail<T>(r: Read<T>): T {
   if (r.ok) return r.value;

@@ -76,7 +76,7 @@ const zh = {
   rowLabel: (row: number) => `第 ${row} 行`,
   hiddenRow: "隐藏行",
   metOf: (met: number, total: number) => `达标 ${met} / ${total}`,
-  failedList: (ids: string[]) => `未达标：${ids.join("、")}`,
+  failedList: (ids: readonly string[]) => `未达标：${ids.join("、")}`,
   noProblems: "无问题",
   cellAt: (cell: string) => `单元格 ${cell}`,
   textFound: (text: string) => (text === "" ? "内容：空白" : `内容：“${text}”`),
