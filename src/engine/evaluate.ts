@@ -279,40 +279,37 @@ const MASK_BITS = 30;
 
 /**
  * Every record's verdict, criterion by criterion over the column-wise codes (columns.ts): the same
- * counting as judge, without messages. Per record: standards met, which failed (a bit mask),
- * the worst status a failure carries (0 ok, 1 warning, 2 error), and whether unusable evidence
- * made one fail. Order does not matter: each is a count, a union or a maximum.
+ * counting as judge, without messages. Per record: standards met, which failed (a bit mask), and
+ * what the failures carry as bits — WARNED, ERRED, and UNUSABLE_EVIDENCE when blank or unreadable
+ * evidence made one fail (which is an error too). Order does not matter: counts and unions.
  */
 interface SheetVerdicts {
   met: Uint16Array;
   mask: Int32Array;
-  status: Uint8Array;
-  unusable: Uint8Array;
+  state: Uint8Array;
 }
+const WARNED = 1;
+const ERRED = 2;
+const UNUSABLE_EVIDENCE = 4;
 
 function sheetVerdicts(crits: CompiledCriterion[], codes: Uint8Array[], n: number, failSeverity: "error" | "warning" | null): SheetVerdicts {
-  const v: SheetVerdicts = { met: new Uint16Array(n), mask: new Int32Array(n), status: new Uint8Array(n), unusable: new Uint8Array(n) };
-  const { met, mask, status, unusable } = v;
+  const v: SheetVerdicts = { met: new Uint16Array(n), mask: new Int32Array(n), state: new Uint8Array(n) };
+  const { met, mask, state } = v;
   for (let k = 0; k < crits.length; k++) {
     const col = codes[k];
     const bit = k < MASK_BITS ? 1 << k : 0;
-    const failStatus = (failSeverity ?? crits[k].c.severity) === "error" ? 2 : 1;
+    const failed = (failSeverity ?? crits[k].c.severity) === "error" ? ERRED : WARNED;
     for (let i = 0; i < n; i++) {
       const code = col[i];
       if ((code & 3) === YES) met[i]++;
       else {
         mask[i] |= bit;
-        if (code & UNUSABLE) {
-          unusable[i] = 1;
-          status[i] = 2;
-        } else if (status[i] < failStatus) status[i] = failStatus;
+        state[i] |= code & UNUSABLE ? ERRED | UNUSABLE_EVIDENCE : failed;
       }
     }
   }
   return v;
 }
-
-const STATUS_OF: readonly Status[] = ["ok", "warning", "error"];
 
 /**
  * The shared `failed` lists of a sheet, by bit mask: an array indexed by the mask when the pack
@@ -351,8 +348,9 @@ function verdictAt(crits: CompiledCriterion[], codes: Uint8Array[], sv: SheetVer
   v.met = sv.met[i];
   v.total = crits.length;
   v.failed = failed;
-  v.status = STATUS_OF[sv.status[i]];
-  v.dataProblems = sv.unusable[i] === 1;
+  const state = sv.state[i];
+  v.status = state & ERRED ? "error" : state & WARNED ? "warning" : "ok";
+  v.dataProblems = (state & UNUSABLE_EVIDENCE) !== 0;
   return v;
 }
 
@@ -434,8 +432,7 @@ function worst(issues: Issue[]): Status {
   return s;
 }
 
-const RANK: Record<Status, number> = { ok: 0, warning: 1, error: 2 };
-const maxStatus = (a: Status, b: Status): Status => (RANK[a] >= RANK[b] ? a : b);
+const maxStatus = (a: Status, b: Status): Status => (a === "error" || b === "error" ? "error" : a === "warning" || b === "warning" ? "warning" : "ok");
 
 /** The grade of a met-count, and the status it carries. */
 function grade(cp: CompiledPack, met: number): { grade: string; status: Status } | null {
@@ -632,15 +629,6 @@ class SheetRecord implements RecordResult {
   }
 }
 
-function summarize(records: RecordResult[]): Summary {
-  const s: Summary = { records: records.length, ok: 0, warning: 0, error: 0, grades: {} };
-  for (const r of records) {
-    s[r.status]++;
-    if (r.grade) s.grades[r.grade] = (s.grades[r.grade] ?? 0) + 1;
-  }
-  return s;
-}
-
 /** Evaluates every record of a sheet. Never throws for what a sheet contains. */
 export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions = {}): SheetResult {
   const match: HeaderMatch = matchHeaders(grid, pack, { mapping: opts.mapping, headerRow: opts.headerRow });
@@ -655,7 +643,7 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
     problems: [...match.problems],
     interpretations: [],
   };
-  if (match.columns.length === 0) return { ...base, records: [], groups: [], skipped: [], summary: summarize([]) };
+  if (match.columns.length === 0) return { ...base, records: [], groups: [], skipped: [], summary: { records: 0, ok: 0, warning: 0, error: 0, grades: {} } };
 
   const { rows, cells: recordCells, hidden, skipped } = recordRows(grid, match);
   const colOf = new Int32Array(pack.fields.length).fill(-1);
@@ -692,6 +680,7 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   const scratch: Verdict = { met: 0, total: 0, failed: [], issues: [], status: "ok", dataProblems: false };
   const decided: Outcome = { status: "ok", grade: null, met: null, total: null };
   const failedLists = new FailedLists(crits.length);
+  const summary: Summary = { records: rows.length, ok: 0, warning: 0, error: 0, grades: {} };
   const verdicts = sheetVerdicts(crits, codes, rows.length, failSeverity);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
@@ -707,6 +696,8 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
     const rec = new SheetRecord(row, labels?.[i] ?? `第${row}行`, outcome(cp, v, extra, decided), v.failed, cells, extra, build);
     if (hidden.size > 0 && hidden.has(row)) rec.hidden = true;
     records[i] = rec;
+    summary[decided.status]++;
+    if (decided.grade) summary.grades[decided.grade] = (summary.grades[decided.grade] ?? 0) + 1;
   }
 
   if (layout.count) {
@@ -725,7 +716,7 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   if (pack.budget) for (const i of pack.interpretations) used.add(i.id);
   base.interpretations = pack.interpretations.filter((i) => used.has(i.id)).map((i) => ({ id: i.id, text: i.text, source: i.source }));
 
-  return { ...base, records, groups: pack.budget ? budgetGroups(cp, lines) : [], skipped, summary: summarize(records) };
+  return { ...base, records, groups: pack.budget ? budgetGroups(cp, lines) : [], skipped, summary };
 }
 
 /**
