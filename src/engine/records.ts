@@ -19,6 +19,7 @@
  */
 import type { HeaderMatch } from "./headers";
 import type { CellValue, SheetGrid, Skipped } from "./types";
+import { isInvisibleChar } from "./values";
 
 /**
  * The records of a sheet as parallel lists (no object per record: a city sheet has 100,000 of
@@ -51,8 +52,7 @@ function isBlank(v: CellValue | undefined): boolean {
   if (v === null || v === undefined) return true;
   if (typeof v !== "string") return false;
   // Most texts start with a visible character: decide without trimming (no new string per cell).
-  const c = v.length ? v.charCodeAt(0) : 32;
-  if (c > 32 && c !== 0xa0 && c !== 0x3000 && c !== 0xfeff && !(c >= 0x2000 && c <= 0x200b)) return false;
+  if (v.length && !isInvisibleChar(v.charCodeAt(0))) return false;
   return v.trim() === "";
 }
 

@@ -112,7 +112,7 @@ const ZERO_WIDTH = /[\u200b-\u200d\u2060\ufeff]/g;
 const BLANK = /^[\s\u200b-\u200d\u2060\ufeff]*$/;
 
 /** Whether a character is white space (JavaScript's \s) or zero-width: what trimming takes off. */
-function invisible(c: number): boolean {
+export function isInvisibleChar(c: number): boolean {
   return (
     c <= 0x20 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200d) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x2060 || c === 0x3000 || c === 0xfeff
   );
@@ -120,7 +120,7 @@ function invisible(c: number): boolean {
 
 /** Blank as the official sees it: empty, spaces (any width), or only invisible characters. */
 function isBlank(s: string): boolean {
-  return s.length === 0 || (invisible(s.charCodeAt(0)) && BLANK.test(s));
+  return s.length === 0 || (isInvisibleChar(s.charCodeAt(0)) && BLANK.test(s));
 }
 
 /** Full-width ASCII (Ａ１，．％) and the ideographic space become their half-width forms. */
@@ -599,7 +599,7 @@ export function readYear(v: CellValue): Read<number> {
 export function readText(v: CellValue): Read<string> {
   if (typeof v === "string") {
     // Most texts start and end with a visible character: nothing to trim, nothing to search.
-    if (v.length && !invisible(v.charCodeAt(0)) && !invisible(v.charCodeAt(v.length - 1))) return { ok: true, value: v };
+    if (v.length && !isInvisibleChar(v.charCodeAt(0)) && !isInvisibleChar(v.charCodeAt(v.length - 1))) return { ok: true, value: v };
     if (isBlank(v)) return MISSING;
     const t = v.trim();
     return { ok: true, value: t.length === v.length && !ZERO_WIDTH_EDGE.test(t) ? v : t.replace(ZERO_WIDTH_EDGES, "").trim() };
