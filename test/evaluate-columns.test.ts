@@ -8,7 +8,8 @@ import fc from "fast-check";
 import { evaluateRow, evaluateSheet } from "../src/engine";
 import { needsOf } from "../src/engine/columns";
 import { builtinPacks } from "../src/packs";
-import { parsePack, type Pack, type Test } from "../src/packs/schema";
+import type { Pack, Test } from "../src/packs/schema";
+import { pack } from "./support/mini-packs";
 import type { CellValue } from "../src/engine/types";
 
 /** What officials type, and what they should not: numbers in every form, 是/否 marks, dates, words, blanks, errors. */
@@ -26,7 +27,7 @@ type FieldJson = { id: string; label: string; labelEn: string; type: string };
 
 /** An eligibility-style pack (符合 / 不符合) over a label column and the given fields and tests. */
 function eligibilityPack(id: string, fields: FieldJson[], tests: { test: Test; severity: "error" | "warning" }[], required: string[]): Pack {
-  const parsed = parsePack({
+  return pack({
     id,
     name: { zh: "测试", en: "Test" },
     description: { zh: "测试用", en: "for tests" },
@@ -37,8 +38,6 @@ function eligibilityPack(id: string, fields: FieldJson[], tests: { test: Test; s
     outcome: { kind: "all", pass: "符合", passEn: "eligible", fail: "不符合", failEn: "not eligible" },
     layouts: [{ id: "all", label: { zh: "全部", en: "All" }, required }],
   });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  return parsed.pack;
 }
 
 /** The header a layout's sheet has: its label field, then every field its criteria read (and their 是/否 flags). */

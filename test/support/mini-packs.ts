@@ -5,7 +5,8 @@
  */
 import { parsePack, type Pack } from "../../src/packs/schema";
 
-function pack(json: unknown): Pack {
+/** A pack from JSON through the real schema; a test pack that does not parse fails loudly. */
+export function pack(json: unknown): Pack {
   const r = parsePack(json);
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
   return r.pack;
