@@ -1,7 +1,13 @@
 /**
- * Builds the add-in: ONE page (taskpane.html) that hosts the task pane, the custom functions and
- * the ribbon commands — the shared runtime of manifest.xml — plus functions.json, generated from the
- * JSDoc in src/functions/functions.ts.
+ * Builds two pages:
+ * - taskpane.html, the add-in: ONE page that hosts the task pane, the custom functions and the
+ *   ribbon commands — the shared runtime of manifest.xml — plus functions.json, generated from the
+ *   JSDoc in src/functions/functions.ts. It loads office.js from the Office CDN, as Microsoft
+ *   requires (the npm copy is no longer officially supported; local copies are for internal
+ *   deployments). The intranet build (`--env intranet`, or KJ_OFFICE_JS=local) copies the npm
+ *   copy next to the page and references that instead, for offices without internet.
+ * - index.html, the standalone web page: the same UI over a file, with no office.js and no request
+ *   to any other origin (office.js adds a telemetry frame on every load).
  *
  *   npx webpack --mode production      → dist/
  *   npx webpack serve --mode development (npm run dev-server; npm start adds certificates and help)
@@ -18,6 +24,8 @@ const HtmlWebpackPlugin = require("html-webpack-plugin");
 
 const DEV_ORIGIN = "https://localhost:3000";
 const PORT = 3000;
+/** Where Microsoft serves office.js (the "Referencing the Office JavaScript API library" page). */
+const OFFICE_CDN = "https://appsforoffice.microsoft.com/lib/1/hosted/office.js";
 const OFFICE_JS = path.join(path.dirname(require.resolve("@microsoft/office-js/package.json")), "dist");
 
 /**
@@ -52,6 +60,7 @@ function httpsOptions() {
 module.exports = (env = {}, argv = {}) => {
   const dev = argv.mode !== "production";
   const origin = process.env.KJ_ORIGIN;
+  const intranet = !!env.intranet || process.env.KJ_OFFICE_JS === "local";
   return {
     mode: dev ? "development" : "production",
     devtool: dev ? "source-map" : false,
@@ -59,6 +68,7 @@ module.exports = (env = {}, argv = {}) => {
       functions: "./src/functions/functions.ts",
       commands: "./src/commands/commands.ts",
       taskpane: "./src/taskpane/index.tsx",
+      page: "./src/taskpane/page.tsx",
     },
     output: {
       path: path.resolve(__dirname, env.outDir || "dist"),
@@ -95,7 +105,9 @@ module.exports = (env = {}, argv = {}) => {
         // Functions first: Excel waits for their associations before it calculates.
         chunks: ["functions", "commands", "taskpane"],
         chunksSortMode: "manual",
+        templateParameters: { officeJs: intranet ? "office-js/office.js" : OFFICE_CDN },
       }),
+      new HtmlWebpackPlugin({ filename: "index.html", template: "./src/taskpane/page.html", chunks: ["page"] }),
       new CopyWebpackPlugin({
         patterns: [
           { from: "assets/*", to: "assets/[name][ext]" },
@@ -104,13 +116,17 @@ module.exports = (env = {}, argv = {}) => {
             to: "manifest.xml",
             transform: (content) => (origin ? content.toString().split(DEV_ORIGIN).join(origin) : content),
           },
-          {
-            from: "**/*",
-            context: OFFICE_JS,
-            to: "office-js/[path][name][ext]",
-            globOptions: { ignore: OFFICE_JS_SKIP },
-            info: { minimized: true },
-          },
+          ...(intranet
+            ? [
+                {
+                  from: "**/*",
+                  context: OFFICE_JS,
+                  to: "office-js/[path][name][ext]",
+                  globOptions: { ignore: OFFICE_JS_SKIP },
+                  info: { minimized: true },
+                },
+              ]
+            : []),
         ],
       }),
     ],

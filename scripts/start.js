@@ -105,7 +105,7 @@ function instructions() {
     " 之后在“开始”选项卡点击“考核助手”，或在单元格输入 =KJ.ASSESS(...)。",
     " Then click 考核助手 on the Home tab, or type =KJ.ASSESS(...) in a cell.",
     "",
-    ` 不装加载项也可在浏览器中打开 ${ORIGIN}/taskpane.html 检查 .xlsx 文件 (standalone page).`,
+    ` 不装加载项也可在浏览器中打开 ${ORIGIN}/index.html 检查 .xlsx 文件 (standalone page).`,
     "",
     ` 如果浏览器或 Excel 提示证书不受信任，请把 CA 证书导入为受信任的根证书:`,
     `   ${ca}`,

@@ -1,9 +1,13 @@
 /**
- * The standalone page end to end, as a WPS user without add-in rights uses it: the production
- * build served over plain http, opened in headless Chromium (Debian's, through playwright-core;
- * office.js then reports no host), an example workbook chosen, 一键校验 pressed, the verdicts read
- * off the page, the report downloaded and read back. A screenshot of the pane after validation is
- * saved to test-output/taskpane.png for a person to look at (not committed).
+ * The web page end to end, as a WPS user without add-in rights uses it: the intranet build (this
+ * machine has no internet, so the add-in page must find office.js locally) served over plain http,
+ * opened in headless Chromium (Debian's, through playwright-core), an example workbook chosen,
+ * 一键校验 pressed, the verdicts read off the page, the report downloaded and read back.
+ *
+ * Every request the standalone page makes is recorded: the page promises that nothing leaves the
+ * browser, so a request to any other origin fails the test (requests to other origins are also
+ * aborted, so a failure never sends anything). Screenshots of every view at task-pane width
+ * (350 px) and desktop width (1366 px) go to test-output/ for a person to look at (not committed).
  */
 import * as fs from "fs";
 import * as http from "http";
@@ -11,9 +15,10 @@ import * as os from "os";
 import * as path from "path";
 import type { AddressInfo } from "net";
 import ExcelJS from "exceljs";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
 const ROOT = path.resolve(__dirname, "..");
+const SHOTS = path.join(ROOT, "test-output");
 const CHROMIUM = process.env.KJ_CHROMIUM ?? "/usr/bin/chromium";
 const available = fs.existsSync(CHROMIUM);
 if (!available) console.log(`standalone e2e skipped: no Chromium at ${CHROMIUM} (.ci/run installs it)`);
@@ -25,8 +30,23 @@ const webpack = require("webpack");
 const makeConfig = require("../webpack.config.js");
 
 const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".json": "application/json", ".png": "image/png", ".css": "text/css", ".xml": "text/xml" };
+const CDN = "https://appsforoffice.microsoft.com/lib/1/hosted/office.js";
 
-e2e("standalone page in a browser", () => {
+/** The office.js each build's add-in page references, read from the config (no second build). */
+function officeJsOf(env: object): string {
+  const config = makeConfig(env, { mode: "production" });
+  const page = config.plugins.find((p: { userOptions?: { filename?: string } }) => p.userOptions?.filename === "taskpane.html");
+  return page.userOptions.templateParameters.officeJs;
+}
+
+describe("which office.js the add-in page loads", () => {
+  test("the Office CDN by default, the local copy in the intranet build", () => {
+    expect(officeJsOf({})).toBe(CDN);
+    expect(officeJsOf({ intranet: true })).toBe("office-js/office.js");
+  });
+});
+
+e2e("the web page in a browser", () => {
   let out: string;
   let server: http.Server;
   let origin: string;
@@ -34,14 +54,14 @@ e2e("standalone page in a browser", () => {
 
   beforeAll(async () => {
     out = fs.mkdtempSync(path.join(os.tmpdir(), "kj-page-"));
-    const config = makeConfig({ outDir: out }, { mode: "production" });
+    const config = makeConfig({ outDir: out, intranet: true }, { mode: "production" });
     const stats = await new Promise<{ hasErrors(): boolean; toString(o: object): string }>((resolve, reject) =>
       webpack(config, (err: Error | null, s: never) => (err ? reject(err) : resolve(s))),
     );
     if (stats.hasErrors()) throw new Error(stats.toString({ all: false, errors: true }));
     server = http.createServer((req, res) => {
       const url = decodeURIComponent((req.url ?? "/").split("?")[0]);
-      const file = path.join(out, path.normalize(url === "/" ? "/taskpane.html" : url));
+      const file = path.join(out, path.normalize(url === "/" ? "/index.html" : url));
       if (!file.startsWith(out) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
         res.writeHead(404).end();
         return;
@@ -65,6 +85,7 @@ e2e("standalone page in a browser", () => {
       ],
       // playwright gives every launch a fresh, empty profile of its own.
     });
+    fs.mkdirSync(SHOTS, { recursive: true });
   }, 240_000);
 
   afterAll(async () => {
@@ -73,37 +94,77 @@ e2e("standalone page in a browser", () => {
     if (out) fs.rmSync(out, { recursive: true, force: true });
   });
 
-  test("choose an example, 一键校验, verdicts on the page, report downloaded and read back", async () => {
-    const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 420, height: 1100 }, acceptDownloads: true });
+  /** A context whose every request is recorded, and aborted when it is not for our server. */
+  async function recorded(width: number): Promise<{ context: BrowserContext; page: Page; requests: string[]; errors: string[] }> {
+    const context = await browser.newContext({ locale: "zh-CN", viewport: { width, height: 900 }, acceptDownloads: true });
+    const requests: string[] = [];
+    context.on("request", (r) => requests.push(r.url()));
+    await context.route(
+      (url) => url.origin !== origin,
+      (route) => route.abort(),
+    );
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
+    return { context, page, requests, errors };
+  }
+
+  const foreign = (requests: string[]) => requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith("blob:") && !u.startsWith("data:"));
+
+  async function shot(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  }
+
+  for (const width of [350, 1366]) {
+    test(`at ${width} px: choose an example, 一键校验, every view, report downloaded; no request leaves the page's origin`, async () => {
+      const { context, page, requests, errors } = await recorded(width);
+      await page.goto(`${origin}/index.html`);
+      await page.getByText("选择文件").first().waitFor({ timeout: 30_000 });
+      await shot(page, `page-${width}-start`);
+
+      await page.getByTestId("file-input").setInputFiles(path.join(ROOT, "examples", "考核-证据数量.xlsx"));
+      await page.getByText("工作室名称").first().waitFor({ timeout: 30_000 });
+      await shot(page, `page-${width}-match`);
+      await page.getByRole("button", { name: "一键校验" }).click();
+      // Results: the grade counts and the problem naming the unreadable cell.
+      await page.getByText("若干").first().waitFor({ timeout: 30_000 });
+      const text = await page.locator("body").innerText();
+      expect(text).toContain("优秀");
+      expect(text).toContain("合格");
+      expect(text).toContain("不合格");
+      expect(text).toContain("J8");
+      await shot(page, `page-${width}-results`);
+      for (const [tab, name] of [
+        ["规则", "rules"],
+        ["工作表操作", "sheets"],
+      ]) {
+        await page.getByRole("tab", { name: tab }).click();
+        await shot(page, `page-${width}-${name}`);
+      }
+
+      const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "下载校验报告" }).click()]);
+      const saved = path.join(out, `report-${width}.xlsx`);
+      await download.saveAs(saved);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(saved);
+      expect(wb.worksheets.map((w) => w.name)).toEqual(["汇总", "问题清单", "经费"]);
+      const values = wb.getWorksheet("汇总")!.getSheetValues().flat().filter((v) => typeof v === "string");
+      expect(values).toEqual(expect.arrayContaining(["海州区新海实验中学科技教育名师工作室", "优秀", "不合格"]));
+
+      expect(errors).toEqual([]);
+      expect(requests.length).toBeGreaterThan(3);
+      expect(requests.filter((u) => /office(\.debug)?\.js|office-js/.test(u))).toEqual([]);
+      expect(foreign(requests)).toEqual([]);
+      await context.close();
+    }, 180_000);
+  }
+
+  test("the add-in page outside Office loads office.js from its own server, then hands over to the web page", async () => {
+    const { context, page, requests } = await recorded(420);
     await page.goto(`${origin}/taskpane.html`);
+    await page.waitForURL(`${origin}/index.html`, { timeout: 30_000 });
     await page.getByText("选择文件").first().waitFor({ timeout: 30_000 });
-
-    await page.getByTestId("file-input").setInputFiles(path.join(ROOT, "examples", "考核-证据数量.xlsx"));
-    await page.getByText("工作室名称").first().waitFor({ timeout: 30_000 });
-    await page.getByRole("button", { name: "一键校验" }).click();
-    // Results: the grade counts and the problem naming the unreadable cell.
-    await page.getByText("若干").first().waitFor({ timeout: 30_000 });
-    const text = await page.locator("body").innerText();
-    expect(text).toContain("优秀");
-    expect(text).toContain("合格");
-    expect(text).toContain("不合格");
-    expect(text).toContain("J8");
-
-    fs.mkdirSync(path.join(ROOT, "test-output"), { recursive: true });
-    await page.screenshot({ path: path.join(ROOT, "test-output", "taskpane.png"), fullPage: true });
-
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "下载校验报告" }).click()]);
-    const saved = path.join(out, "report.xlsx");
-    await download.saveAs(saved);
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.readFile(saved);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(["汇总", "问题清单", "经费"]);
-    const values = wb.getWorksheet("汇总")!.getSheetValues().flat().filter((v) => typeof v === "string");
-    expect(values).toEqual(expect.arrayContaining(["海州区新海实验中学科技教育名师工作室", "优秀", "不合格"]));
-    expect(errors).toEqual([]);
+    expect(requests).toContain(`${origin}/office-js/office.js`);
     await context.close();
   }, 120_000);
 });

@@ -1,18 +1,17 @@
 /**
  * Entry of the task pane bundle. Inside Excel (Office.onReady reports the Excel host) the pane
  * works on the open workbook through Office.js; in a plain browser (onReady reports no host, or
- * office.js did not load at all) the same UI becomes the standalone page over an .xlsx file.
+ * office.js did not load at all) the browser goes to index.html, the standalone page, which
+ * loads no office.js.
  */
 import { createRoot } from "react-dom/client";
 import { FluentProvider, webLightTheme } from "@fluentui/react-components";
 import { builtinPacks } from "../packs";
 import { createExcelHost } from "../excel";
-import { fileDoor } from "../file/door";
 import { setWorkbookParams } from "../functions/params";
 import { onRibbonValidate } from "../commands/ribbon";
 import { App } from "./App";
 import { LangProvider } from "./i18n";
-import { Standalone } from "./Standalone";
 import { pickLang } from "./strings";
 
 function mount(): ReturnType<typeof createRoot> | null {
@@ -33,8 +32,7 @@ function startExcel(): void {
 }
 
 function startStandalone(): void {
-  const root = mount();
-  root?.render(<Standalone packs={builtinPacks()} door={fileDoor} initialLang={pickLang(navigator.language)} />);
+  location.replace("index.html");
 }
 
 if (typeof Office === "undefined" || typeof Office.onReady !== "function") startStandalone();
