@@ -318,7 +318,7 @@ describe("with the built-in packs and the engine's evaluation", () => {
 
   test("templates of the built-in packs: evidence columns with formats, 是/否 and category lists", () => {
     const t = templateSheet(assessment);
-    expect(t.rows[1]).toEqual(["工作室名称", "主持人", "考核年度", "国家级科技比赛获奖数", "全国专项赛事获奖数", "参加青少年科技活动项数", "省级一等奖数", "省级二等奖数", "帮扶薄弱学校数", "参加科普周/科普日/承办竞赛次数", "市级创新大赛获奖数", "科技辅导员培训场次", "新增骨干成员数", "单位配套经费（元）"]);
+    expect(t.rows[1]).toEqual(["工作室名称", "主持人", "考核年度", "挂牌日期", "国家级科技比赛获奖数", "全国专项赛事获奖数", "参加青少年科技活动项数", "省级一等奖数", "省级二等奖数", "帮扶薄弱学校数", "参加科普周/科普日/承办竞赛次数", "市级创新大赛获奖数", "科技辅导员培训场次", "新增骨干成员数", "单位配套经费（元）"]);
     expect(t.rows[1].every((h) => !String(h).startsWith("标准"))).toBe(true);
     const b = templateSheet(budget);
     expect(b.validations?.[0].list).toEqual(budget.budget!.categories.map((c) => c.name));

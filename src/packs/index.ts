@@ -7,21 +7,32 @@ import assessment from "./studio-assessment.json";
 import application from "./studio-application.json";
 import budget from "./studio-budget.json";
 import routine from "./teacher-routine.json";
+import roster from "./studio-roster.json";
 import { describePackProblems, parsePack, type Pack } from "./schema";
 
 export type { Pack } from "./schema";
 
 let cache: Pack[] | null = null;
 
+function load(json: unknown): Pack {
+  const r = parsePack(json);
+  if (!r.ok) throw new Error(describePackProblems(String((json as { id?: unknown }).id), r.errors));
+  return r.pack;
+}
+
 export function builtinPacks(): Pack[] {
-  if (!cache) {
-    cache = [assessment, application, budget, routine].map((json) => {
-      const r = parsePack(json);
-      if (!r.ok) throw new Error(describePackProblems(String((json as { id?: unknown }).id), r.errors));
-      return r.pack;
-    });
-  }
+  if (!cache) cache = [assessment, application, budget, routine].map(load);
   return cache;
+}
+
+let rosterCache: Pack | null = null;
+
+/**
+ * The roster of studios (挂牌日期, 主持人, 成员, 预算报告报送日期): not checked on its own — it has no
+ * rule — so it is not among the packs a sheet is checked with; the term ledger reads it.
+ */
+export function rosterPack(): Pack {
+  return (rosterCache ??= load(roster));
 }
 
 export function getPack(id: string): Pack | undefined {

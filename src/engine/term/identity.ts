@@ -42,7 +42,7 @@ export function parseStudioName(text: string): StudioName {
   const raw = toHalfWidth(text).trim();
   let school = "";
   // A bracketed school: 李明工作室（新海实验中学）.
-  const outside = raw.replace(BRACKETS, (all, inner: string) => {
+  const outside = raw.replace(BRACKETS, (_all, inner: string) => {
     if (!school && SCHOOL_END.test(strip(inner))) {
       school = strip(inner);
       return "";
