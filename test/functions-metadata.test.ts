@@ -126,3 +126,23 @@ describe("functions.json", () => {
     for (const a of associate) expect(source).toMatch(new RegExp(`export function ${a.functionName}\\(`));
   });
 });
+
+describe("help.html says what the metadata says", () => {
+  const help = fs.readFileSync(path.join(__dirname, "..", "assets", "help.html"), "utf8");
+  /** The Chinese cell of the help table's row whose example calls the function. */
+  const helpRow = (id: string) => {
+    const row = help.split("\n").find((l) => l.includes(`=KJ.${id}(`));
+    if (!row) throw new Error(`help.html has no row for ${id}`);
+    return row.replace(/<[^>]+>/g, "|");
+  };
+
+  it("=KJ.SUBSIDY: the same first argument (the term year the subsidy is for) and the same rule", () => {
+    // The metadata's Chinese description (before its English) is the help row's first sentence.
+    const zh = fn("SUBSIDY").description!.split(" The ")[0];
+    expect(helpRow("SUBSIDY")).toContain(zh);
+    expect(fn("SUBSIDY").parameters[0].description).toMatch(/^要拨付补助的是管理期第几年/);
+    expect(helpRow("SUBSIDY")).toContain("第一个参数是要拨付补助的是管理期第几年");
+    expect(fn("SUBSIDY").parameters[1].description).toMatch(/前一年度的考核等级/);
+    expect(helpRow("SUBSIDY")).toContain("第二个参数是前一年度的考核等级");
+  });
+});

@@ -3,7 +3,7 @@
  * passes, next year's subsidy and the budget report's due date. Used by the sheet evaluation and
  * directly by the custom functions.
  */
-import { cellText, readDate, readMoney, readText, toHalfWidth, type Read } from "./values";
+import { cellText, formatMoney, readDate, readMoney, readText, toHalfWidth, type Read } from "./values";
 import type { CellValue, ParamOverrides, Severity, Text2 } from "./types";
 import type { Amount, Budget, BudgetCategory, Pack } from "../packs/schema";
 
@@ -105,28 +105,116 @@ const TERM_YEAR = /^第?([0-9]{1,2}|[一二三四五六七八九十])(?:年|学�
 const CN_SMALL = "一二三四五六七八九十";
 
 /** Which year of the studio's term: 1, "2", "第3年", "第三年". */
-function termYearOf(v: CellValue): number | null {
-  if (typeof v === "number") return Number.isInteger(v) && v >= 1 && v < 100 ? v : null;
-  const s = readText(v);
-  if (!s.ok) return null;
-  const m = TERM_YEAR.exec(toHalfWidth(s.value).replace(SPACES, ""));
-  if (!m) return null;
-  const n = /\d/.test(m[1]) ? Number(m[1]) : CN_SMALL.indexOf(m[1]) + 1;
-  return n >= 1 ? n : null;
+export function readTermYear(v: CellValue): Read<number> {
+  let n: number | null = null;
+  if (typeof v === "number") n = Number.isInteger(v) && v >= 1 && v < 100 ? v : null;
+  else {
+    const s = readText(v);
+    if (!s.ok) return s.missing ? s : { ...s, reason: TERM_YEAR_REASON(s.text) };
+    const m = TERM_YEAR.exec(toHalfWidth(s.value).replace(SPACES, ""));
+    if (m) n = /\d/.test(m[1]) ? Number(m[1]) : CN_SMALL.indexOf(m[1]) + 1;
+  }
+  if (n !== null && n >= 1) return { ok: true, value: n };
+  const text = cellText(v);
+  return { ok: false, missing: text.trim() === "", text, reason: TERM_YEAR_REASON(text) };
+}
+const TERM_YEAR_REASON = (text: string): Text2 => ({ zh: `“${text}”不是管理期的第几年（应为1、2、3…）`, en: `"${text}" is not a year of the term (1, 2, 3 …)` });
+
+// ------------------------------------------------------------------ grades
+
+/** An annual assessment grade (第十六条): the three band labels. */
+export type GradeKind = "excellent" | "qualified" | "unqualified";
+
+/**
+ * Words that mean 不合格 wherever they sit in the text: the band label itself (考核不合格,
+ * 不合格（5条）), and what officials type for a failed year (差, ×). Checked before 合格, which
+ * every 不合格 contains.
+ */
+export const UNQUALIFIED_WORDS = ["不合格", "不及格", "不通过", "未通过", "差", "×", "✗", "✘", "✕", "✖", "unqualified", "fail"];
+/** 优秀 (第十六条: ≥ 9 standards) — 优秀（9条）, 考核优秀. */
+export const EXCELLENT_WORDS = ["优秀", "excellent"];
+/** 合格 (≥ 6 standards) — 合格（7条）, 考核合格. */
+export const QUALIFIED_WORDS = ["合格", "qualified", "pass"];
+/**
+ * Qualifiers that make a text not one of the three grades even though it holds a band label
+ * (基本合格, 待定, 未考核): a person must say which grade it is.
+ */
+const NOT_A_GRADE = ["基本", "待", "未考核", "未评", "暂", "?", "？"];
+
+const GRADE_NAMES: Record<GradeKind, string> = { excellent: "优秀", qualified: "合格", unqualified: "不合格" };
+/** The band label of a grade: 优秀 / 合格 / 不合格. */
+export const gradeLabel = (g: GradeKind): string => GRADE_NAMES[g];
+
+/**
+ * The one reader of an assessment grade, used wherever a grade decides something (the subsidy,
+ * budget limits, the term ledger): any text containing 不合格 or 差/× is 不合格; then 优秀, then
+ * 合格. Blank is missing; anything else (基本合格, 良好, a number) is unreadable — never assumed.
+ */
+export function readGrade(v: CellValue): Read<GradeKind> {
+  const r = readText(v);
+  if (!r.ok) return r;
+  const t = norm(r.value);
+  if (UNQUALIFIED_WORDS.some((w) => t.includes(w))) return { ok: true, value: "unqualified" };
+  if (!NOT_A_GRADE.some((w) => t.includes(w))) {
+    if (EXCELLENT_WORDS.some((w) => t.includes(w))) return { ok: true, value: "excellent" };
+    if (QUALIFIED_WORDS.some((w) => t.includes(w))) return { ok: true, value: "qualified" };
+  }
+  return {
+    ok: false,
+    missing: false,
+    text: r.value,
+    reason: { zh: `“${r.value}”不是考核等级（优秀、合格、不合格），需核实`, en: `"${r.value}" is not an assessment grade (优秀, 合格, 不合格); a person should check it` },
+  };
 }
 
-/** Next year's subsidy: the yearly amount in years 1..N unless the previous grade bars it (第二十二条). */
-export function subsidyFor(pack: Pack, termYear: CellValue, previousGrade: CellValue = null, params?: ParamOverrides): Read<number> {
+// ------------------------------------------------------------------ the subsidy rule
+
+/** What a studio receives in one year of its term, and why (第十九、二十二条). */
+export interface SubsidyDecision {
+  /** Which year of the term (1 = the year of the plaque). */
+  termYear: number;
+  /** Yuan; null when it cannot be decided without a person (the previous grade blank or unreadable) — never assumed. */
+  amount: number | null;
+  /** "ok" decided; "warning" needs a person (需核实). */
+  status: "ok" | "warning";
+  /** Why, in words an official can check against the article. */
+  reason: Text2;
+  /** The article the decision rests on. */
+  source: string;
+  /** The previous year's grade as read, when it was. */
+  previousGrade: GradeKind | null;
+}
+
+/**
+ * THE subsidy rule, in one place for every door (=KJ.SUBSIDY, budget groups, the term ledger):
+ * the yearly amount (第十九条: 1万元) in years 1..N of the term (N = 3), except in a year that follows
+ * a 不合格 (第二十二条: 次年不再拨付). Year 1 has no earlier assessment in the term. From year 2 the
+ * previous year's grade decides; blank or unreadable, the amount is not decided (null, 需核实).
+ * Fails only when the term year itself cannot be read.
+ */
+export function subsidyFor(pack: Pack, termYear: CellValue, previousGrade: CellValue = null, params?: ParamOverrides): Read<SubsidyDecision> {
   const b = budgetOf(pack);
-  const year = termYearOf(termYear);
-  if (year === null) {
-    const text = cellText(termYear);
-    return { ok: false, missing: text.trim() === "", text, reason: { zh: `“${text}”不是管理期的第几年（应为1、2、3…）`, en: `"${text}" is not a year of the term (1, 2, 3 …)` } };
+  const y = readTermYear(termYear);
+  if (!y.ok) return y;
+  const year = y.value;
+  const years = paramValue(pack, b.subsidyYears, params);
+  const yearly = paramValue(pack, b.subsidy, params);
+  const money = formatMoney(yearly);
+  const decided = (amount: number | null, status: "ok" | "warning", zh: string, en: string, source: string, previous: GradeKind | null = null): Read<SubsidyDecision> => ({
+    ok: true,
+    value: { termYear: year, amount, status, reason: { zh, en }, source, previousGrade: previous },
+  });
+  if (year > years) return decided(0, "ok", `管理期第${year}年：补助只连续安排${years}年`, `year ${year} of the term: the subsidy is paid for ${years} years only`, b.subsidySource);
+  if (year === 1) return decided(yearly, "ok", `管理期第1年：补助${money}`, `year 1 of the term: ${money}`, b.subsidySource);
+  const g = readGrade(previousGrade);
+  if (!g.ok) {
+    return g.missing
+      ? decided(null, "warning", `管理期第${year}年：上一年度考核等级未填写，无法确定是否拨付（不合格则次年不拨付）`, `year ${year}: last year's grade is blank, so whether the subsidy is paid cannot be decided (none after 不合格)`, b.noSubsidySource)
+      : decided(null, "warning", `管理期第${year}年：上一年度考核等级${g.reason.zh.replace(/，需核实$/, "")}，无法确定是否拨付`, `year ${year}: ${g.reason.en}; whether the subsidy is paid cannot be decided`, b.noSubsidySource);
   }
-  if (year > paramValue(pack, b.subsidyYears, params)) return { ok: true, value: 0 };
-  const g = readText(previousGrade);
-  if (g.ok && g.value === b.noSubsidyAfterGrade) return { ok: true, value: 0 };
-  return { ok: true, value: paramValue(pack, b.subsidy, params) };
+  if (g.value === "unqualified")
+    return decided(0, "ok", `管理期第${year}年：上一年度考核不合格，次年不再拨付补助资金`, `year ${year}: last year's grade was 不合格, so no subsidy this year`, b.noSubsidySource, g.value);
+  return decided(yearly, "ok", `管理期第${year}年：上一年度考核${gradeLabel(g.value)}，补助${money}`, `year ${year}: last year's grade ${gradeLabel(g.value)}, ${money}`, b.subsidySource, g.value);
 }
 
 /** The annual budget report is due a set number of days after the plaque (第二十条). */

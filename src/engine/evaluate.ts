@@ -4,7 +4,7 @@
  * three-valued: met, not met, or unknown (blank or unreadable evidence) — unknown is never met
  * and always reported with its cell.
  */
-import { budgetOf, classifyExpense, paramValue, purposeFits } from "./budget";
+import { budgetOf, classifyExpense, paramValue, purposeFits, subsidyFor } from "./budget";
 import { matchHeaderTexts, matchHeaders, type HeaderMatch } from "./headers";
 import { makeIssue } from "./issues";
 import { recordRows } from "./records";
@@ -492,6 +492,9 @@ interface BudgetLine {
   amount: number | null;
   matching: number | null;
   row: number;
+  /** The term year and previous grade cells with their addresses; undefined when the sheet has no such column. */
+  termYear?: { value: CellValue; cell: string | null };
+  previousGrade?: { value: CellValue; cell: string | null };
 }
 
 function checkBudgetLine(cp: CompiledPack, acc: Access, row: number): { issues: Issue[]; line: BudgetLine } {
@@ -543,34 +546,101 @@ function checkBudgetLine(cp: CompiledPack, acc: Access, row: number): { issues: 
     }
   }
   const m = matI >= 0 ? readMoney(acc.value(matI)) : null;
-  return { issues, line: { key, keyText: JSON.stringify(key), amount, matching: m && m.ok ? m.value : null, row } };
+  const line: BudgetLine = { key, keyText: JSON.stringify(key), amount, matching: m && m.ok ? m.value : null, row };
+  const termI = fi(b.fields.termYear);
+  const gradeI = fi(b.fields.previousGrade);
+  if (acc.has(termI)) line.termYear = { value: acc.value(termI), cell: acc.cell(termI) };
+  if (acc.has(gradeI)) line.previousGrade = { value: acc.value(gradeI), cell: acc.cell(gradeI) };
+  return { issues, line };
 }
 
 function groupName(key: Record<string, string | number>): string {
   return Object.values(key).filter((v) => v !== "").map(String).join(" ") || "（未填写工作室）";
 }
 
-function budgetGroups(cp: CompiledPack, lines: BudgetLine[]): GroupResult[] {
-  const b = budgetOf(cp.pack);
-  const subsidy = cp.param(b.subsidy);
+/** The first non-blank of a group's cells (the term year and previous grade are written on every line, or on the first). */
+function firstGiven(cells: ({ value: CellValue; cell: string | null } | undefined)[]): { value: CellValue; cell: string | null } | null {
+  for (const c of cells) if (c && cellText(c.value).trim() !== "") return c;
+  return null;
+}
+
+/**
+ * Spending per studio and year against that year's limit: the subsidy the studio receives that
+ * year (THE subsidy rule, budget.ts: 3 years, none after a 不合格) plus the host school's matching
+ * funds. A group without a year is not compared with a year's limit (its lines may span years):
+ * the sheet is asked for a year instead. Without term-year and grade columns the limit assumes
+ * the subsidy is paid, and the sheet says so (sheetNotes).
+ */
+function budgetGroups(cp: CompiledPack, lines: BudgetLine[], params: ParamOverrides | undefined): GroupResult[] {
+  const pack = cp.pack;
+  const b = budgetOf(pack);
+  const yearly = cp.param(b.subsidy);
   const warn = cp.param(b.warnRatio);
-  const groups = new Map<string, { key: Record<string, string | number>; spent: number; matching: number; rows: number[] }>();
+  const yearFields = b.groupBy.filter((g) => pack.fields[cp.fieldIndex.get(g)!].type === "year");
+  const groups = new Map<string, { key: Record<string, string | number>; spent: number; matching: number; rows: number[]; lines: BudgetLine[] }>();
   for (const l of lines) {
     let g = groups.get(l.keyText);
-    if (!g) groups.set(l.keyText, (g = { key: l.key, spent: 0, matching: 0, rows: [] }));
+    if (!g) groups.set(l.keyText, (g = { key: l.key, spent: 0, matching: 0, rows: [], lines: [] }));
     g.rows.push(l.row);
+    g.lines.push(l);
     if (l.amount !== null) g.spent += l.amount;
     if (l.matching !== null && l.matching > g.matching) g.matching = l.matching;
   }
   return [...groups.values()].map((g) => {
     const spent = Math.round(g.spent * 100) / 100;
-    const limit = subsidy + g.matching;
     const issues: Issue[] = [];
     const name = groupName(g.key);
-    if (spent > limit) issues.push(makeIssue("over-limit", { group: name, spent: formatMoney(spent), limit: formatMoney(limit) }, { source: b.subsidySource }));
-    else if (spent > warn * limit) issues.push(makeIssue("near-limit", { group: name, spent: formatMoney(spent), limit: formatMoney(limit), ratio: `${Math.round((spent / limit) * 100)}%` }, { source: b.subsidySource }));
+    let subsidy = yearly;
+    let basisZh = "";
+    let basisEn = "";
+    let source = b.subsidySource;
+    const term = firstGiven(g.lines.map((l) => l.termYear));
+    const hasTermColumn = g.lines.some((l) => l.termYear);
+    if (hasTermColumn) {
+      const grade = firstGiven(g.lines.map((l) => l.previousGrade));
+      const d = term ? subsidyFor(pack, term.value, grade?.value ?? null, params) : null;
+      if (!d || !d.ok) {
+        issues.push(makeIssue("subsidy-undecided", { group: name, reason: d && !d.ok ? d.reason.zh : "管理期第几年未填写", reasonEn: d && !d.ok ? d.reason.en : "the year of the term is blank" }, { cell: term?.cell ?? null, row: g.rows[0], text: term ? cellText(term.value) : "", source: b.subsidySource }));
+      } else if (d.value.amount === null) {
+        issues.push(makeIssue("subsidy-undecided", { group: name, reason: d.value.reason.zh, reasonEn: d.value.reason.en }, { cell: (grade ?? g.lines[0].previousGrade ?? term)!.cell, row: g.rows[0], text: grade ? cellText(grade.value) : "", source: d.value.source }));
+      } else {
+        subsidy = d.value.amount;
+        basisZh = `；${d.value.reason.zh}`;
+        basisEn = `; ${d.value.reason.en}`;
+        source = d.value.source;
+      }
+    }
+    const limit = subsidy + g.matching;
+    const basis = {
+      basis: `补助${formatMoney(subsidy)}＋配套经费${formatMoney(g.matching)}${basisZh}`,
+      basisEn: `subsidy ${formatMoney(subsidy)} + matching ${formatMoney(g.matching)}${basisEn}`,
+    };
+    if (yearFields.some((f) => g.key[f] === "")) {
+      issues.push(makeIssue("year-unknown", { group: name }, { row: g.rows[0], source: b.subsidySource }));
+    } else if (spent > limit) issues.push(makeIssue("over-limit", { group: name, spent: formatMoney(spent), limit: formatMoney(limit), ...basis }, { source }));
+    else if (spent > warn * limit) issues.push(makeIssue("near-limit", { group: name, spent: formatMoney(spent), limit: formatMoney(limit), ratio: `${Math.round((spent / limit) * 100)}%`, ...basis }, { source }));
     return { key: g.key, spent, limit, status: worst(issues), issues, rows: g.rows };
   });
+}
+
+/**
+ * What a budget sheet cannot tell, said once for the sheet: without a term-year column the
+ * limits assume the subsidy is paid that year — neither the 3-year term (第十九条) nor a 不合格
+ * the year before (第二十二条) was checked.
+ */
+function budgetSheetNotes(cp: CompiledPack, has: (f: number) => boolean, sheet: string, params: ParamOverrides | undefined): Issue[] {
+  const b = budgetOf(cp.pack);
+  const termI = b.fields.termYear ? cp.fieldIndex.get(b.fields.termYear) ?? -1 : -1;
+  if (termI < 0 || has(termI)) return [];
+  const f = cp.pack.fields[termI];
+  const gradeF = b.fields.previousGrade ? cp.pack.fields.find((x) => x.id === b.fields.previousGrade) : undefined;
+  return [
+    makeIssue(
+      "subsidy-unverified",
+      { sheet, subsidy: formatMoney(paramValue(cp.pack, b.subsidy, params)), years: paramValue(cp.pack, b.subsidyYears, params), term: f.label, termEn: f.labelEn, grade: gradeF?.label ?? "", gradeEn: gradeF?.labelEn ?? "" },
+      { source: `${b.subsidySource}、${b.noSubsidySource}` },
+    ),
+  ];
 }
 
 // ------------------------------------------------------------------ public API
@@ -722,7 +792,8 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   if (pack.budget) for (const i of pack.interpretations) used.add(i.id);
   base.interpretations = pack.interpretations.filter((i) => used.has(i.id)).map((i) => ({ id: i.id, text: i.text, source: i.source }));
 
-  return { ...base, records, groups: pack.budget ? budgetGroups(cp, lines) : [], skipped, summary };
+  if (pack.budget && pack.outcome.kind === "checks") base.problems.push(...budgetSheetNotes(cp, acc.has, grid.name, opts.params));
+  return { ...base, records, groups: pack.budget ? budgetGroups(cp, lines, opts.params) : [], skipped, summary };
 }
 
 /**

@@ -22,8 +22,11 @@ export const ISSUE_TEMPLATES = {
   "unknown-category": { severity: "warning", zh: "{where}“{text}”不是第二十一条列出的支出类别，需人工复核", en: '{whereEn}"{text}" is not a category of Article 21; a person should review it' },
   "amount-not-positive": { severity: "error", zh: "{where}金额“{text}”应为大于0的数", en: '{whereEn}amount "{text}" should be a positive number' },
   "purpose-mismatch": { severity: "warning", zh: "{where}课时费的用途“{text}”未写明送教、帮扶、讲学、讲座或培训", en: '{whereEn}lecture fee purpose "{text}" names no outreach, assistance, lecture or training' },
-  "over-limit": { severity: "error", zh: "{group}共支出{spent}，超过额度{limit}", en: "{group} spent {spent}, over the limit of {limit}" },
-  "near-limit": { severity: "warning", zh: "{group}共支出{spent}，已达额度{limit}的{ratio}", en: "{group} spent {spent}, {ratio} of the limit of {limit}" },
+  "over-limit": { severity: "error", zh: "{group}共支出{spent}，超过额度{limit}（{basis}）", en: "{group} spent {spent}, over the limit of {limit} ({basisEn})" },
+  "near-limit": { severity: "warning", zh: "{group}共支出{spent}，已达额度{limit}的{ratio}（{basis}）", en: "{group} spent {spent}, {ratio} of the limit of {limit} ({basisEn})" },
+  "year-unknown": { severity: "warning", zh: "{group}的支出没有年度，无法按年核对额度（不同年度不能合计）：请增加“年度”列或填写支出日期", en: "{group}: the expenses have no year, so they cannot be checked against a year's limit (years are not added together): add a 年度 column or the expense dates" },
+  "subsidy-undecided": { severity: "warning", zh: "{group}当年补助无法确定：{reason}；额度暂按补助全额计算，需核实", en: "{group}: this year's subsidy cannot be decided: {reasonEn}; the limit assumes the full subsidy — a person should check" },
+  "subsidy-unverified": { severity: "warning", zh: "工作表“{sheet}”没有“{term}”列：每年额度按补助{subsidy}加配套经费计算，未核对补助只安排{years}年（第十九条）和考核不合格次年不拨付（第二十二条）；请增加“{term}”和“{grade}”列", en: 'Sheet "{sheet}" has no "{termEn}" column: each year\'s limit assumes the {subsidy} subsidy plus matching funds; neither the {years}-year term (Art. 19) nor "no subsidy after 不合格" (Art. 22) was checked — add "{termEn}" and "{gradeEn}" columns' },
   "record-count": { severity: "warning", zh: "工作表“{sheet}”有{count}条{what}记录，规定约为{min}至{max}人", en: 'Sheet "{sheet}" has {count} {whatEn} records; expected about {min} to {max}' },
 } satisfies Record<string, Template>;
 

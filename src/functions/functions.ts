@@ -19,7 +19,7 @@ import {
 } from "./wrap";
 import { formulaError } from "./runtime";
 import { getWorkbookParams } from "./params";
-import { checkExpense, classifyExpense, dueDate, evaluateCriterion, failedNames, readNumber, subsidyFor } from "../engine";
+import { checkExpense, classifyExpense, dueDate, evaluateCriterion, failedNames, readGrade, readNumber, subsidyFor } from "../engine";
 
 /**
  * 工作室考核等级：优秀、合格或不合格（第十六条）。 Studio grade: 优秀, 合格 or 不合格 (excellent, qualified, unqualified).
@@ -108,15 +108,20 @@ export function budgetCheck(category: any, amount: any, purpose?: any): string {
 }
 
 /**
- * 工作室年度补助（元，第十九、二十二条）。 A studio's subsidy for a year of its term, in yuan.
+ * 管理期某一年应拨付的补助资金（元，第十九、二十二条）：第1–3年每年10000元；上一年度考核不合格的，该年为0；第4年起为0。 The subsidy paid in one year of a studio's term, in yuan: 10000 in years 1–3, 0 in a year after a 不合格 grade, 0 from year 4.
  * @customfunction SUBSIDY
- * @param termYear 周期内第几年（1–3）。 Year of the three-year term (1–3).
- * @param [previousGrade] 上一年度考核等级（优秀/合格/不合格）。 Last year's grade.
- * @returns 补助金额（元）。 The subsidy in yuan.
+ * @param termYear 要拨付补助的是管理期第几年（1、2、3 或“第二年”）。 The year of the three-year term the subsidy is for (1, 2, 3 or 第二年).
+ * @param [previousGrade] 前一年度的考核等级（第2、3年必填）：含“不合格”“差”“×”的文字均按不合格。 The grade of the year before (needed for years 2 and 3); any text containing 不合格, 差 or × counts as 不合格.
+ * @returns 补助金额（元）；上一年等级未填写或无法识别时为 #N/A / #VALUE! 并说明原因。 The subsidy in yuan; #N/A or #VALUE! with the reason when last year's grade is blank or unreadable.
  */
 export function subsidy(termYear: any, previousGrade?: any): number {
   const pack = budgetPack();
-  return readOrFail(subsidyFor(pack, cell(termYear), omitted(previousGrade) ? null : cell(previousGrade), getWorkbookParams(pack.id)));
+  const grade = omitted(previousGrade) ? null : cell(previousGrade);
+  const decision = readOrFail(subsidyFor(pack, cell(termYear), grade, getWorkbookParams(pack.id)));
+  if (decision.amount !== null) return decision.amount;
+  // Not decided: the previous grade is blank (#N/A, like a lookup with nothing to find) or not a grade (#VALUE!).
+  const g = readGrade(grade);
+  throw formulaError(!g.ok && g.missing ? "notAvailable" : "invalidValue", decision.reason.zh);
 }
 
 /**

@@ -147,6 +147,9 @@ export const budgetSchema = z.object({
     amount: z.string(),
     purpose: z.string().optional(),
     matching: z.string().optional(),
+    /** Which year of the term the line's year is (1–3), and the grade of the year before: they decide the year's subsidy. */
+    termYear: z.string().optional(),
+    previousGrade: z.string().optional(),
   }),
   /** Records are grouped by these fields (studio and year) to compare spending with the limit. */
   groupBy: z.array(z.string()).min(1),
@@ -156,8 +159,6 @@ export const budgetSchema = z.object({
   warnRatio: amountSchema,
   /** Years a studio receives the subsidy (第十九条: 3 consecutive years). */
   subsidyYears: amountSchema,
-  /** Grade after which next year's subsidy is 0 (第二十二条). */
-  noSubsidyAfterGrade: z.string().min(1),
   noSubsidySource: z.string().min(1),
   /** Days after the plaque the budget report is due (第二十条). */
   reportDueDays: amountSchema,
@@ -321,7 +322,7 @@ function referenceProblems(pack: Loose): PackProblem[] {
   if (typeof pack.budget === "object" && pack.budget !== null) {
     const b = pack.budget as Loose;
     const bf = (b.fields ?? {}) as Loose;
-    for (const k of ["category", "amount", "purpose", "matching"]) field(bf[k], `budget.fields.${k}`);
+    for (const k of ["category", "amount", "purpose", "matching", "termYear", "previousGrade"]) field(bf[k], `budget.fields.${k}`);
     (Array.isArray(b.groupBy) ? b.groupBy : []).forEach((g, i) => field(g, `budget.groupBy[${i}]`));
     for (const k of ["subsidy", "warnRatio", "subsidyYears", "reportDueDays"]) amount(b[k], `budget.${k}`);
   }

@@ -105,7 +105,6 @@ export const budgetPack: Pack = pack({
     subsidySource: "第十九条",
     warnRatio: 0.9,
     subsidyYears: 3,
-    noSubsidyAfterGrade: "不合格",
     noSubsidySource: "第二十二条",
     reportDueDays: 7,
     reportDueSource: "第二十条",

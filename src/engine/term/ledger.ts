@@ -446,7 +446,7 @@ export function buildLedger(sheets: LedgerSheet[], packs: LedgerPacks, opts: Led
       if (prev === null)
         return { value: null, note: { severity: "warning", message: { zh: `第${n - 1}年没有考核结果，第${n}年补助无法确定（需核实）`, en: `no grade for year ${n - 1}: the subsidy for year ${n} cannot be decided (to be confirmed)` }, source: b.noSubsidySource } };
       const r = subsidyFor(budget, n, prev, bParams);
-      return { value: r.ok ? r.value : null };
+      return { value: r.ok ? r.value.amount : null };
     };
     for (const row of rows) {
       const s = subsidyOf(row.termYear);
