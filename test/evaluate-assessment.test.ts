@@ -151,13 +151,15 @@ describe("typing habits, title rows, blank and total rows", () => {
     expect(r.problems[0].code).toBe("no-header");
   });
 
-  test("a missing evidence column is named as a problem and its standard is not met", () => {
+  test("a missing evidence column is named as a problem and its standard is unchecked: never met, the row 需核实 at best", () => {
     const headers = HEADERS.filter((_, i) => i !== 9);
     const row = AT_THRESHOLD.filter((_, i) => i !== 9);
     const r = evaluateSheet(sheet([row], headers), pack);
     expect(r.unmatched).toEqual(["trainings"]);
     expect(r.problems.find((p) => p.code === "column-missing")!.message.zh).toContain("科技辅导员培训场次");
-    expect(r.records[0].failed).toEqual(["八"]);
+    expect(r.problems.find((p) => p.code === "criterion-unchecked-sheet")!.message.zh).toContain("第十六条（八）");
+    expect(r.records[0]).toMatchObject({ met: 9, total: 10, failed: [], unchecked: ["八"], status: "warning" });
+    expect(r.records[0].issues.map((i) => i.code)).toEqual(["criterion-unchecked"]);
   });
 });
 
@@ -215,7 +217,7 @@ describe("records build their issues when first read", () => {
   test("JSON and Object.keys see a complete plain record; the issues can be replaced", () => {
     const res = evaluateSheet(sheet(rows), pack);
     const json = JSON.parse(JSON.stringify(res.records));
-    expect(Object.keys(json[0]).sort()).toEqual(["failed", "grade", "issues", "label", "met", "row", "status", "total"]);
+    expect(Object.keys(json[0]).sort()).toEqual(["failed", "grade", "issues", "label", "met", "row", "status", "total", "unchecked"]);
     expect(json[0].issues.length).toBeGreaterThan(0);
     expect(json[1].issues).toEqual([]);
     const rec = res.records[0];

@@ -112,17 +112,23 @@ describe("studio-application (第十一、十二条)", () => {
   });
 
   test("host: any one title; a provincial first prize within 5 years, with dates or years only", () => {
-    const headers = ["姓名", "申报日期", "拥护党的领导、遵纪守法", "专业技术职称", "市级学科带头人", "省赛一等奖获奖时间", "专业引领和组织协调能力"];
+    const headers = ["姓名", "申报日期", "拥护党的领导、遵纪守法", "专业技术职称", "市级学科带头人", "市级有突出贡献的优秀专家", "省赛一等奖获奖时间", "专业引领和组织协调能力"];
     const rows: CellValue[][] = [
-      ["张老师", "2024-09-01", "是", "中学一级教师", "否", "2019-09-01", "是"], // exactly 5 years back: within
-      ["李老师", "2024-09-01", "是", "初级", "是", "2019-08-31", "是"], // one day too early
-      ["王老师", 2024, "是", "副高级", "否", 2019, "是"], // years only: 2019 >= 2024 − 5
-      ["赵老师", 2024, "是", "初级", "否", 2021, "是"], // no title of any kind
+      ["张老师", "2024-09-01", "是", "中学一级教师", "否", "否", "2019-09-01", "是"], // exactly 5 years back: within
+      ["李老师", "2024-09-01", "是", "初级", "是", "否", "2019-08-31", "是"], // one day too early
+      ["王老师", 2024, "是", "副高级", "否", "否", 2019, "是"], // years only: 2019 >= 2024 − 5
+      ["赵老师", 2024, "是", "初级", "否", "否", 2021, "是"], // no title of any kind
     ];
     const r = evaluateSheet(grid("主持人", "主持人条件审核表", headers, rows), application);
     expect(r.records.map((x) => x.grade)).toEqual(["符合", "不符合", "符合", "不符合"]);
     expect(r.records[1].failed).toEqual(["host-prize"]);
     expect(r.records[3].failed).toEqual(["host-title"]);
+    // Without the expert column, 赵老师 might still be one: not 不符合 on a guess, but 需核实, and the sheet says which column would settle it.
+    const noExpert = evaluateSheet(grid("主持人", "主持人条件审核表", headers.filter((_, i) => i !== 5), rows.map((row) => row.filter((_, i) => i !== 5))), application);
+    expect(noExpert.records.map((x) => x.grade)).toEqual(["符合", "不符合", "符合", "需核实"]);
+    expect(noExpert.records[3]).toMatchObject({ status: "warning", failed: [], unchecked: ["host-title"] });
+    expect(noExpert.records[3].issues.map((i) => i.message.zh).join("")).toContain("市级有突出贡献的优秀专家");
+    expect(noExpert.problems.find((p) => p.code === "criterion-unchecked-sheet")!.message.zh).toContain("“市级有突出贡献的优秀专家”");
     expect(r.interpretations.map((i) => i.id)).toEqual(expect.arrayContaining(["host-any-title", "recent-years"]));
     const four = evaluateSheet(grid("主持人", "审核", headers, rows), application, { params: { recentYears: 4 } });
     expect(four.records[2].grade).toBe("不符合");

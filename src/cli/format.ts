@@ -66,7 +66,8 @@ export function sheetTable(e: SheetJson): string {
     const grade = graded ? pad(r.grade ?? "", 8) : "";
     const met = counted ? pad(r.met === null ? "" : `${r.met}/${r.total}`, 7) : "";
     // Without grades (budget lines) the row's own problems say what is wrong with it.
-    const what = graded ? failedNamesOf(e.pack, r.failed).join("、") : r.issues.map((x) => x.message).join("；");
+    const unchecked = r.unchecked?.length ? `无法检查：${failedNamesOf(e.pack, r.unchecked).join("、")}` : "";
+    const what = graded ? [failedNamesOf(e.pack, r.failed).join("、"), unchecked].filter(Boolean).join("；") : r.issues.map((x) => x.message).join("；");
     lines.push(`  ${pad(String(r.row), 6)}${pad(labels[i], nameWidth)}${grade}${met}${pad(STATUS_ZH[r.status], 8)}${what}`);
   });
   for (const g of e.groups) {
@@ -77,7 +78,8 @@ export function sheetTable(e: SheetJson): string {
   const problems = [
     ...e.problems,
     // With grades, unmet standards are in the table already; here go the cells to fix.
-    ...(graded ? e.records.flatMap((r) => r.issues.filter((i) => i.code !== "criterion-failed")) : []),
+    // A criterion no column could check is named once for the sheet (problems), not on every row.
+    ...(graded ? e.records.flatMap((r) => r.issues.filter((i) => i.code !== "criterion-failed" && i.code !== "criterion-unchecked")) : []),
     ...e.groups.flatMap((g) => g.issues),
   ];
   if (problems.length) {

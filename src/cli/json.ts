@@ -19,6 +19,8 @@ export interface RecordJson {
   met: number | null;
   total: number | null;
   failed: readonly string[];
+  /** Criteria that could not be checked: the sheet has no column for their evidence. */
+  unchecked: readonly string[];
   hidden?: boolean;
   issues: IssueJson[];
 }
@@ -61,6 +63,7 @@ export function sheetJson(file: string, r: SheetResult): SheetJson {
       met: x.met,
       total: x.total,
       failed: x.failed,
+      unchecked: x.unchecked ?? [],
       ...(x.hidden ? { hidden: true } : {}),
       issues: x.issues.map(issueJson),
     })),

@@ -9,7 +9,8 @@
  * bit 2 set when blank or unreadable evidence was met on the way — the same facts the
  * record-by-record walk gathers in `unknownSeen`, with the same short-circuits: a met anyOf or
  * atLeast forgets the unusable cells it passed, an allOf stops at its first failure, an if's
- * condition counts only when it is itself unknown.
+ * condition counts only when it is itself unknown and its branches disagree. Bit 3 is set when a
+ * column the test needs is absent from the sheet (the criterion could not be checked).
  */
 import { readText, addYears, yesNoOf } from "./values";
 import { NO, numericReader, OPS, readDateOrYear, UNKNOWN, YES } from "./readers";
@@ -18,7 +19,15 @@ import type { Field, Operand, Test } from "../packs/schema";
 
 /** Set in a code when the test met blank or unreadable evidence. */
 export const UNUSABLE = 4;
+/**
+ * Set in a code when the test needed a column the sheet does not have: the criterion could not
+ * be checked at all (never met; the record is 需核实 at best, never passed on it).
+ */
+export const ABSENT = 8;
+/** The evidence bits a code may carry besides its three-valued result. */
+const EVIDENCE = UNUSABLE | ABSENT;
 const UNKNOWN_UNUSABLE = UNKNOWN | UNUSABLE;
+const UNKNOWN_ABSENT = UNKNOWN | ABSENT;
 /** Which whole numbers a numeric column takes as they are: none, zero or more (counts), any (money). */
 const WHOLE_COUNT = 1;
 const WHOLE_ANY = 2;
@@ -118,6 +127,16 @@ export class SheetColumns {
     }
   }
 
+  /** Whether the sheet has a column for the field at all. */
+  has(f: number): boolean {
+    return f >= 0 && this.colOf[f] >= 0;
+  }
+
+  /** Every record unknown for want of a column. */
+  absent(): Uint8Array {
+    return new Uint8Array(this.n).fill(UNKNOWN_ABSENT);
+  }
+
   private value(f: number, i: number): CellValue {
     const c = this.colOf[f];
     return c >= 0 ? (this.cells[i][c] ?? null) : null;
@@ -204,8 +223,9 @@ export function compileColumnTest(t: Test, fieldIndex: Map<string, number>, para
       const op = OPS[t.cmp];
       const other = typeof t.value === "object" && "field" in t.value ? fieldIndex.get(t.value.field)! : -1;
       const fixed = other < 0 ? param(t.value) : Number.NaN;
-      if (other < 0) return (c) => compareWith(t.cmp, c.numbersOf(fi), fixed, c.n);
+      if (other < 0) return (c) => (c.has(fi) ? compareWith(t.cmp, c.numbersOf(fi), fixed, c.n) : c.absent());
       return (c) => {
+        if (!c.has(fi) || !c.has(other)) return c.absent();
         const a = c.numbersOf(fi);
         const b = c.numbersOf(other);
         const out = new Uint8Array(c.n);
@@ -215,12 +235,13 @@ export function compileColumnTest(t: Test, fieldIndex: Map<string, number>, para
     }
     if ("yes" in t) {
       const fi = fieldIndex.get(t.yes)!;
-      return (c) => c.yesNoOf(fi);
+      return (c) => (c.has(fi) ? c.yesNoOf(fi) : c.absent());
     }
     if ("textIn" in t) {
       const fi = fieldIndex.get(t.textIn)!;
       const words = t.values;
       return (c) => {
+        if (!c.has(fi)) return c.absent();
         const texts = c.textsOf(fi);
         const out = new Uint8Array(c.n);
         for (let i = 0; i < c.n; i++) {
@@ -235,6 +256,7 @@ export function compileColumnTest(t: Test, fieldIndex: Map<string, number>, para
       const oi = fieldIndex.get(t.of)!;
       const years = param(t.years);
       return (c) => {
+        if (!c.has(fi) || !c.has(oi)) return c.absent();
         const a = c.datesOf(fi);
         const b = c.datesOf(oi);
         const out = new Uint8Array(c.n);
@@ -261,7 +283,7 @@ export function compileColumnTest(t: Test, fieldIndex: Map<string, number>, para
           for (const part of codes) {
             const code = part[i];
             const v = code & 3;
-            unusable |= code & UNUSABLE;
+            unusable |= code & EVIDENCE;
             if (any && v === YES) {
               result = YES;
               unusable = 0; // met: what the other branches found does not matter
@@ -291,7 +313,7 @@ export function compileColumnTest(t: Test, fieldIndex: Map<string, number>, para
           let unusable = 0;
           for (const part of codes) {
             const code = part[i];
-            unusable |= code & UNUSABLE;
+            unusable |= code & EVIDENCE;
             if ((code & 3) === YES) yes++;
             else if ((code & 3) === UNKNOWN) unknown++;
           }
@@ -310,7 +332,12 @@ export function compileColumnTest(t: Test, fieldIndex: Map<string, number>, para
       const out = new Uint8Array(c.n);
       for (let i = 0; i < c.n; i++) {
         const v = k[i] & 3;
-        out[i] = v === UNKNOWN ? k[i] : v === YES ? yes[i] : no ? no[i] : YES;
+        if (v === UNKNOWN) {
+          // Both branches agree: what the condition would have said does not matter.
+          const a = yes[i] & 3;
+          const b = no ? no[i] & 3 : YES;
+          out[i] = a === b && a !== UNKNOWN ? (no ? no[i] : YES) : k[i];
+        } else out[i] = v === YES ? yes[i] : no ? no[i] : YES;
       }
       return out;
     };

@@ -10,7 +10,7 @@ import { makeIssue } from "./issues";
 import { recordRows } from "./records";
 import { cellText, formatMoney, readDate, readMoney, readText, readYear, readYesNo, serialToYMD, addYears, formatNumber, type Read } from "./values";
 import { NO, numericReader, OPS, readDateOrYear, UNKNOWN, YES, type Tri } from "./readers";
-import { compileColumnTest, needsOf, SheetColumns, UNUSABLE, type ColumnTest, type Need } from "./columns";
+import { ABSENT, compileColumnTest, needsOf, SheetColumns, UNUSABLE, type ColumnTest, type Need } from "./columns";
 import type { CellValue, EvaluateOptions, GroupResult, Issue, ParamOverrides, RecordResult, SheetGrid, SheetResult, Status, Summary, Text2 } from "./types";
 import type { Criterion, Layout, Operand, Pack, Test } from "../packs/schema";
 
@@ -27,6 +27,8 @@ interface Note {
   field: number;
   /** Set when the evidence could not be used (blank or unreadable). */
   read?: Read<unknown>;
+  /** Set when the sheet has no column for the field: the test could not be made at all. */
+  absent?: true;
   /** Built only when a message is wanted: most evaluations never show one. */
   detail?: () => Text2;
 }
@@ -35,6 +37,15 @@ interface Note {
 type Compiled = (acc: Access, notes: Note[] | null) => Tri;
 
 let unknownSeen = 0;
+/** Like unknownSeen, for evidence whose column the sheet lacks altogether. */
+let absentSeen = 0;
+
+/** The test needs a column the sheet does not have: unknown, and said so. */
+function absentField(notes: Note[] | null, field: number): Tri {
+  absentSeen++;
+  if (notes) notes.push({ field, absent: true });
+  return UNKNOWN;
+}
 
 interface CompiledCriterion {
   c: Criterion;
@@ -86,6 +97,8 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
       const fixed = other < 0 ? param(t.value) : NaN;
       const otherRead = other >= 0 ? numericReader(fields[other].type) : null;
       return (acc, notes) => {
+        if (!acc.has(fi)) return absentField(notes, fi);
+        if (other >= 0 && !acc.has(other)) return absentField(notes, other);
         const r = read(acc.value(fi));
         if (!r.ok) {
           unknownSeen++;
@@ -118,6 +131,7 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
       const fi = fieldIndex.get(t.yes)!;
       const f = fields[fi];
       return (acc, notes) => {
+        if (!acc.has(fi)) return absentField(notes, fi);
         const r = readYesNo(acc.value(fi));
         if (!r.ok) {
           unknownSeen++;
@@ -135,6 +149,7 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
       const f = fields[fi];
       const words = t.values;
       return (acc, notes) => {
+        if (!acc.has(fi)) return absentField(notes, fi);
         const r = readText(acc.value(fi));
         if (!r.ok) {
           unknownSeen++;
@@ -152,6 +167,8 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
       const years = param(t.years);
       const f = fields[fi];
       return (acc, notes) => {
+        if (!acc.has(fi)) return absentField(notes, fi);
+        if (!acc.has(oi)) return absentField(notes, oi);
         const award = readDateOrYear(acc.value(fi));
         if (!award.ok) {
           unknownSeen++;
@@ -181,11 +198,13 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
         let unknown = false;
         const mark = notes ? notes.length : 0;
         const seen = unknownSeen;
+        const seenAbsent = absentSeen;
         for (const p of parts) {
           const v = p(acc, notes);
           if (any && v === YES) {
             if (notes) notes.length = mark; // met: what the other branches found does not matter
             unknownSeen = seen;
+            absentSeen = seenAbsent;
             return YES;
           }
           if (!any && v === NO) return NO;
@@ -202,6 +221,7 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
         let unknown = 0;
         const mark = notes ? notes.length : 0;
         const seen = unknownSeen;
+        const seenAbsent = absentSeen;
         for (const p of parts) {
           const v = p(acc, notes);
           if (v === YES) yes++;
@@ -210,6 +230,7 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
         if (yes >= need) {
           if (notes) notes.length = mark;
           unknownSeen = seen;
+          absentSeen = seenAbsent;
           return YES;
         }
         return yes + unknown >= need ? UNKNOWN : NO;
@@ -220,9 +241,20 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
     const otherwise = t.else ? compileTest(t.else) : null;
     return (acc, notes) => {
       const seen = unknownSeen;
+      const seenAbsent = absentSeen;
       const c = cond(acc, null);
       unknownSeen = seen;
-      if (c === UNKNOWN) return cond(acc, notes);
+      absentSeen = seenAbsent;
+      if (c === UNKNOWN) {
+        // Both branches agree (15 lessons observed meet the bar whatever the years of teaching):
+        // the unknown condition does not matter.
+        const a = then(acc, null);
+        const b = otherwise ? otherwise(acc, null) : YES;
+        unknownSeen = seen;
+        absentSeen = seenAbsent;
+        if (a === b && a !== UNKNOWN) return otherwise ? otherwise(acc, notes) : YES;
+        return cond(acc, notes);
+      }
       return c === YES ? then(acc, notes) : otherwise ? otherwise(acc, notes) : YES;
     };
   };
@@ -246,15 +278,35 @@ function layoutOf(pack: Pack, id: string): Layout {
   return pack.layouts.find((l) => l.id === id) ?? pack.layouts[0];
 }
 
-/** Criteria that apply to a layout; one whose fields the sheet lacks entirely, and that the layout does not require, does not apply. */
-function applicable(cp: CompiledPack, layout: Layout, acc: Access): CompiledCriterion[] {
+/**
+ * Criteria that apply to a layout: the ones it lists, or all. A criterion whose columns the sheet
+ * lacks still applies — it is unknown on every record that needs them (never met, never dropped).
+ */
+function applicable(cp: CompiledPack, layout: Layout): CompiledCriterion[] {
   const listed = layout.criteria ? new Set(layout.criteria) : null;
-  const required = new Set(layout.required.map((f) => cp.fieldIndex.get(f)!));
-  return cp.criteria.filter((k) => {
-    if (listed && !listed.has(k.c.id)) return false;
-    if (k.flag >= 0 && acc.has(k.flag)) return true;
-    return k.fields.some((f) => acc.has(f) || required.has(f));
-  });
+  return listed ? cp.criteria.filter((k) => listed.has(k.c.id)) : cp.criteria;
+}
+
+/** The headers that would let a criterion be checked: its 是/否 column, or the evidence columns missing. */
+function wantedHeaders(pack: Pack, k: CompiledCriterion, missing: number[]): { zh: string; en: string } {
+  const names = [...new Set(missing)].map((f) => pack.fields[f]);
+  const flag = k.flag >= 0 ? pack.fields[k.flag] : null;
+  const zh = names.map((f) => `“${f.label}”`).join("");
+  const en = names.map((f) => `"${f.labelEn}"`).join(", ");
+  return flag && !names.includes(flag)
+    ? { zh: `${zh}（或一列“${flag.label}”）`, en: `${en} (or one column "${flag.labelEn}")` }
+    : { zh, en };
+}
+
+/** A record's issue for a criterion that could not be checked: which rule, which header is missing. */
+function uncheckedIssue(pack: Pack, k: CompiledCriterion, notes: Note[], row: number | null): Issue {
+  const missing = notes.filter((n) => n.absent).map((n) => n.field);
+  const h = wantedHeaders(pack, k, missing);
+  return makeIssue(
+    "criterion-unchecked",
+    { source: k.c.source, name: k.c.name.zh, nameEn: k.c.name.en, headers: h.zh, headersEn: h.en },
+    { row, field: pack.fields[missing[0] ?? k.firstField]?.id ?? null, source: k.c.source },
+  );
 }
 
 function readIssue(pack: Pack, n: Note, acc: Access, row: number | null, source: string | null): Issue {
@@ -269,6 +321,8 @@ interface Verdict {
   met: number;
   total: number;
   failed: readonly string[];
+  /** Criteria that could not be checked for want of a column: neither met nor failed. */
+  unchecked: readonly string[];
   /** Empty from verdictAt: building messages costs more than deciding. */
   issues: Issue[];
   /** Worst severity the issues have (or would have). */
@@ -276,6 +330,8 @@ interface Verdict {
   /** Some failed criterion's evidence was blank or unreadable. */
   dataProblems: boolean;
 }
+
+const NONE: readonly string[] = Object.freeze([]);
 
 /** Criteria a failed-list key can hold (bits of a small integer). */
 const MASK_BITS = 30;
@@ -289,25 +345,35 @@ const MASK_BITS = 30;
 interface SheetVerdicts {
   met: Uint16Array;
   mask: Int32Array;
+  /** Criteria that could not be checked (no column), as bits like `mask`. */
+  unchecked: Int32Array;
   state: Uint8Array;
 }
 const WARNED = 1;
 const ERRED = 2;
 const UNUSABLE_EVIDENCE = 4;
+const UNCHECKED = 8;
 
 function sheetVerdicts(crits: CompiledCriterion[], codes: Uint8Array[], n: number, failSeverity: "error" | "warning" | null): SheetVerdicts {
-  const v: SheetVerdicts = { met: new Uint16Array(n), mask: new Int32Array(n), state: new Uint8Array(n) };
-  const { met, mask, state } = v;
+  const v: SheetVerdicts = { met: new Uint16Array(n), mask: new Int32Array(n), unchecked: new Int32Array(n), state: new Uint8Array(n) };
+  const { met, mask, unchecked, state } = v;
   for (let k = 0; k < crits.length; k++) {
     const col = codes[k];
     const bit = k < MASK_BITS ? 1 << k : 0;
     const failed = (failSeverity ?? crits[k].c.severity) === "error" ? ERRED : WARNED;
     for (let i = 0; i < n; i++) {
       const code = col[i];
-      if ((code & 3) === YES) met[i]++;
-      else {
+      const tri = code & 3;
+      if (tri === YES) met[i]++;
+      else if (code & UNUSABLE) {
         mask[i] |= bit;
-        state[i] |= code & UNUSABLE ? ERRED | UNUSABLE_EVIDENCE : failed;
+        state[i] |= ERRED | UNUSABLE_EVIDENCE;
+      } else if (tri === UNKNOWN && code & ABSENT) {
+        unchecked[i] |= bit;
+        state[i] |= UNCHECKED;
+      } else {
+        mask[i] |= bit;
+        state[i] |= failed;
       }
     }
   }
@@ -339,21 +405,32 @@ class FailedLists {
  * record). Records that failed the same criteria share one `failed` list (`failedLists`, per
  * sheet; read-only by its type): a sheet has a few hundred distinct lists, not one per record.
  */
-function verdictAt(crits: CompiledCriterion[], codes: Uint8Array[], sv: SheetVerdicts, i: number, v: Verdict, failedLists: FailedLists): Verdict {
+function verdictAt(crits: CompiledCriterion[], codes: Uint8Array[], sv: SheetVerdicts, i: number, v: Verdict, failedLists: FailedLists, uncheckedLists: FailedLists): Verdict {
   const mask = sv.mask[i];
+  const umask = sv.unchecked[i];
   let failed: readonly string[] | undefined;
+  let unchecked: readonly string[] | undefined = NONE;
   if (crits.length > MASK_BITS) {
-    // Too many criteria for a bit mask: this record gets its own list.
-    failed = crits.filter((_, j) => (codes[j][i] & 3) !== YES).map((k) => k.c.id);
-  } else if (!(failed = failedLists.get(mask))) {
-    failed = crits.filter((_, k) => mask & (1 << k)).map((k) => k.c.id);
-    failedLists.set(mask, failed);
+    // Too many criteria for a bit mask: this record gets its own lists.
+    const isUnchecked = (j: number) => (codes[j][i] & (3 | UNUSABLE | ABSENT)) === (UNKNOWN | ABSENT);
+    failed = crits.filter((_, j) => (codes[j][i] & 3) !== YES && !isUnchecked(j)).map((k) => k.c.id);
+    unchecked = crits.filter((_, j) => isUnchecked(j)).map((k) => k.c.id);
+  } else {
+    if (!(failed = failedLists.get(mask))) {
+      failed = crits.filter((_, k) => mask & (1 << k)).map((k) => k.c.id);
+      failedLists.set(mask, failed);
+    }
+    if (umask && !(unchecked = uncheckedLists.get(umask))) {
+      unchecked = crits.filter((_, k) => umask & (1 << k)).map((k) => k.c.id);
+      uncheckedLists.set(umask, unchecked);
+    }
   }
   v.met = sv.met[i];
   v.total = crits.length;
   v.failed = failed;
+  v.unchecked = unchecked;
   const state = sv.state[i];
-  v.status = state & ERRED ? "error" : state & WARNED ? "warning" : "ok";
+  v.status = state & ERRED ? "error" : state & (WARNED | UNCHECKED) ? "warning" : "ok";
   v.dataProblems = (state & UNUSABLE_EVIDENCE) !== 0;
   return v;
 }
@@ -369,12 +446,14 @@ function judge(cp: CompiledPack, crits: CompiledCriterion[], acc: Access, row: n
   let status: Status = "ok";
   let dataProblems = false;
   const failed: string[] = [];
+  const unchecked: string[] = [];
   const issues: Issue[] = [];
   const notes: Note[] = [];
   const reported = new Set<number>();
   for (const k of crits) {
     notes.length = 0;
     unknownSeen = 0;
+    absentSeen = 0;
     let v: Tri;
     if (k.flag >= 0 && acc.has(k.flag)) {
       const r = readYesNo(acc.value(k.flag));
@@ -395,9 +474,16 @@ function judge(cp: CompiledPack, crits: CompiledCriterion[], acc: Access, row: n
       met++;
       continue;
     }
+    const unreadable = unknownSeen;
+    if (v === UNKNOWN && !unreadable && absentSeen) {
+      // No column to look at: not met, not failed either — the record waits for a person (需核实).
+      unchecked.push(k.c.id);
+      if (status === "ok") status = "warning";
+      issues.push(uncheckedIssue(pack, k, notes, row));
+      continue;
+    }
     failed.push(k.c.id);
     const severity = failSeverity ?? k.c.severity;
-    const unreadable = unknownSeen;
     if (unreadable) {
       dataProblems = true;
       status = "error";
@@ -424,7 +510,7 @@ function judge(cp: CompiledPack, crits: CompiledCriterion[], acc: Access, row: n
       );
     }
   }
-  return { met, total: crits.length, failed, issues, status, dataProblems };
+  return { met, total: crits.length, failed, unchecked, issues, status, dataProblems };
 }
 
 function worst(issues: Issue[]): Status {
@@ -454,14 +540,15 @@ function outcome(cp: CompiledPack, v: Verdict, extra: Issue[], into: Outcome = {
   const status = extra.length ? maxStatus(v.status, worst(extra)) : v.status;
   if (o.kind === "grade") {
     const g = grade(cp, v.met)!;
-    // Unusable evidence on a passing row still needs a person's eye.
-    into.status = maxStatus(g.status, v.dataProblems ? "warning" : "ok");
+    // Unusable evidence, or a standard that could not be checked, on a passing row still needs a person's eye.
+    into.status = maxStatus(g.status, v.dataProblems || v.unchecked.length ? "warning" : "ok");
     into.grade = g.grade;
     into.met = v.met;
     into.total = v.total;
   } else if (o.kind === "all") {
     into.status = status;
-    into.grade = status === "error" ? o.fail : o.pass;
+    // A record with a condition nobody could check is not eligible yet: neither pass nor fail.
+    into.grade = status === "error" ? o.fail : v.unchecked.length ? o.unknown : o.pass;
     into.met = v.met;
     into.total = v.total;
   } else {
@@ -670,6 +757,7 @@ class SheetRecord implements RecordResult {
     public label: string,
     o: Pick<RecordResult, "status" | "grade" | "met" | "total">,
     public failed: readonly string[],
+    public unchecked: readonly string[],
     cells: CellValue[],
     extra: Issue[],
     build: IssueBuilder,
@@ -680,7 +768,7 @@ class SheetRecord implements RecordResult {
     this.total = o.total;
     this.#cells = cells;
     this.#issues = extra;
-    this.#build = failed.length ? build : null;
+    this.#build = failed.length || unchecked.length ? build : null;
   }
   // Declared, not defined: the constructor's assignments create them, in one shape for every record.
   declare status: Status;
@@ -700,9 +788,33 @@ class SheetRecord implements RecordResult {
     this.#build = null;
   }
   toJSON(): RecordResult {
-    const { row, label, status, grade, met, total, failed, issues, hidden } = this;
-    return hidden ? { row, label, status, grade, met, total, failed, issues, hidden } : { row, label, status, grade, met, total, failed, issues };
+    const { row, label, status, grade, met, total, failed, unchecked, issues, hidden } = this;
+    const out: RecordResult = { row, label, status, grade, met, total, failed, unchecked, issues };
+    if (hidden) out.hidden = true;
+    return out;
   }
+}
+
+/**
+ * One sheet problem per criterion that needs a column the sheet lacks: which rule cannot be
+ * checked and which header would let it be. Its records are 需核实 at best on it.
+ */
+function uncheckedProblems(sheet: string, pack: Pack, crits: CompiledCriterion[], acc: Access): Issue[] {
+  const out: Issue[] = [];
+  for (const k of crits) {
+    if (k.flag >= 0 && acc.has(k.flag)) continue;
+    const missing = k.fields.filter((f) => !acc.has(f));
+    if (!missing.length) continue;
+    const h = wantedHeaders(pack, k, missing);
+    out.push(
+      makeIssue(
+        "criterion-unchecked-sheet",
+        { sheet, source: k.c.source, name: k.c.name.zh, nameEn: k.c.name.en, headers: h.zh, headersEn: h.en },
+        { field: pack.fields[missing[0]].id, source: k.c.source },
+      ),
+    );
+  }
+  return out;
 }
 
 /** Evaluates every record of a sheet. Never throws for what a sheet contains. */
@@ -735,7 +847,8 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
     cell: (f) => (f >= 0 && colOf[f] >= 0 ? letters[f] + sheetRow : null),
     has: (f) => f >= 0 && colOf[f] >= 0,
   };
-  const crits = applicable(cp, layout, { ...acc, value: () => null });
+  const crits = applicable(cp, layout);
+  base.problems.push(...uncheckedProblems(grid.name, pack, crits, acc));
   const failSeverity = pack.outcome.kind === "grade" ? "warning" : null;
   const records: RecordResult[] = new Array(rows.length);
   const lines: BudgetLine[] = [];
@@ -753,23 +866,24 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   columns.fill(needs);
   const labels = labelField >= 0 ? columns.textsOf(labelField) : null;
   const codes = crits.map((k) => (flagged(k) ? columns.yesNoOf(k.flag) : k.columns(columns)));
-  const scratch: Verdict = { met: 0, total: 0, failed: [], issues: [], status: "ok", dataProblems: false };
+  const scratch: Verdict = { met: 0, total: 0, failed: [], unchecked: [], issues: [], status: "ok", dataProblems: false };
   const decided: Outcome = { status: "ok", grade: null, met: null, total: null };
   const failedLists = new FailedLists(crits.length);
+  const uncheckedLists = new FailedLists(crits.length);
   const summary: Summary = { records: rows.length, ok: 0, warning: 0, error: 0, grades: {} };
   const verdicts = sheetVerdicts(crits, codes, rows.length, failSeverity);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     cells = recordCells[i];
     sheetRow = row;
-    const v = verdictAt(crits, codes, verdicts, i, scratch, failedLists);
+    const v = verdictAt(crits, codes, verdicts, i, scratch, failedLists, uncheckedLists);
     let extra = NO_ISSUES;
     if (pack.budget && pack.outcome.kind === "checks") {
       const b = checkBudgetLine(cp, acc, row);
       if (b.issues.length) extra = b.issues;
       lines.push(b.line);
     }
-    const rec = new SheetRecord(row, labels?.[i] ?? rowLabel(row), outcome(cp, v, extra, decided), v.failed, cells, extra, build);
+    const rec = new SheetRecord(row, labels?.[i] ?? rowLabel(row), outcome(cp, v, extra, decided), v.failed, v.unchecked, cells, extra, build);
     if (hidden.size > 0 && hidden.has(row)) rec.hidden = true;
     records[i] = rec;
     summary[decided.status]++;
@@ -819,10 +933,10 @@ export function evaluateRow(pack: Pack, headers: CellValue[] | null, values: Cel
     cell: () => null,
     has: (f) => f >= 0 && colOf[f] >= 0,
   };
-  const crits = applicable(cp, layout, acc);
+  const crits = applicable(cp, layout);
   const v = judge(cp, crits, acc, null, pack.outcome.kind === "grade" ? "warning" : null);
   const extra = pack.budget && pack.outcome.kind === "checks" ? checkBudgetLine(cp, acc, 0).issues : [];
-  return { row: 0, label: labelOf(cp, acc, 0), ...outcome(cp, v, extra), failed: v.failed, issues: [...v.issues, ...extra] };
+  return { row: 0, label: labelOf(cp, acc, 0), ...outcome(cp, v, extra), failed: v.failed, unchecked: v.unchecked, issues: [...v.issues, ...extra] };
 }
 
 /** One criterion on bare evidence, bound to the criterion's fields in the order its test names them. */

@@ -130,11 +130,18 @@ function worse(a: Status, b: Status): Status {
 
 const HIDDEN_NOTE = "此行在表中是隐藏的，已照常校验";
 
+/** 未达标项: the failed standards, then those that could not be checked for want of a column. */
+function unmetText(pack: Pack, rec: RecordResult): string {
+  const failed = rec.failed.join("、");
+  const unchecked = rec.unchecked?.length ? `无法检查：${failedNames(pack, rec.unchecked).join("、")}` : "";
+  return failed && unchecked ? `${failed}；${unchecked}` : failed || unchecked;
+}
+
 function recordValues(rec: RecordResult, pack: Pack, group: { issues: Issue[]; status: Status } | undefined): OutValue[] {
   const lines = [...(rec.hidden ? [HIDDEN_NOTE] : []), ...bySeverity([...rec.issues, ...(group?.issues ?? [])]).map((i) => issueLine(i, pack))];
   const status = group ? worse(rec.status, group.status) : rec.status;
   const empty = status === "ok" ? "无问题" : "";
-  if (pack.outcome.kind === "grade") return [rec.met, rec.grade, rec.failed.join("、") || null, note(lines, empty)];
+  if (pack.outcome.kind === "grade") return [rec.met, rec.grade, unmetText(pack, rec) || null, note(lines, empty)];
   const verdict = pack.outcome.kind === "all" && rec.grade ? rec.grade : STATUS_WORD[status];
   const unmet = rec.failed.map((id) => `未满足：${criterionName(pack, id)}`);
   return [verdict, note([...unmet, ...lines], empty)];

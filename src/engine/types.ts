@@ -68,6 +68,11 @@ export interface RecordResult {
   total: number | null;
   /** Criteria not met, by their id (Chinese numerals for the assessment: "四"). */
   failed: readonly string[];
+  /**
+   * Criteria that could not be checked because the sheet has no column for their evidence: not
+   * met (counted in `total`, not in `met`), not failed either; the record is 需核实 at best.
+   */
+  unchecked?: readonly string[];
   issues: Issue[];
   /** Whether the row is hidden in the sheet (still evaluated). */
   hidden?: boolean;

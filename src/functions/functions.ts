@@ -18,6 +18,7 @@ import {
   recordFor,
 } from "./wrap";
 import { formulaError } from "./runtime";
+import type { Pack } from "../packs/schema";
 import { getWorkbookParams } from "./params";
 import { checkExpense, classifyExpense, dueDate, evaluateCriterion, failedNames, readGrade, readNumber, subsidyFor } from "../engine";
 
@@ -30,9 +31,17 @@ import { checkExpense, classifyExpense, dueDate, evaluateCriterion, failedNames,
  * @returns 优秀 / 合格 / 不合格。 The grade.
  */
 export function assess(values: any[][], headers?: any[][], pack?: string): string {
-  const { result } = recordFor(values, headers, pack, "ASSESS");
+  const { pack: p, result } = recordFor(values, headers, pack, "ASSESS");
   if (result.grade === null) throw formulaError("notAvailable", "这个规则包不评等级");
-  return result.grade;
+  return result.grade + uncheckedNote(p, result.unchecked);
+}
+
+/**
+ * What a formula adds when some criterion could not be checked (its column is not among the
+ * headers): the grade stands on the others, and the cell says which were not looked at.
+ */
+function uncheckedNote(pack: Pack, unchecked: readonly string[] | undefined): string {
+  return unchecked?.length ? `（需核实：无法检查 ${failedNames(pack, unchecked).join("、")}）` : "";
 }
 
 /**
@@ -58,8 +67,8 @@ export function score(values: any[][], headers?: any[][], pack?: string): number
  * @returns 未达标项，用顿号分隔。 The failed standards, separated by 、.
  */
 export function failed(values: any[][], headers?: any[][], pack?: string): string {
-  const { result } = recordFor(values, headers, pack, "FAILED");
-  return result.failed.join("、");
+  const { pack: p, result } = recordFor(values, headers, pack, "FAILED");
+  return result.failed.join("、") + uncheckedNote(p, result.unchecked);
 }
 
 /**
@@ -157,8 +166,8 @@ export function eligible(values: any[][], headers: any[][]): string {
   if (omitted(headers)) throw formulaError("invalidValue", "请给出表头行（第二个参数），如 B$2:M$2");
   const pack = eligibilityPack();
   const { result } = recordFor(values, headers, pack.id, "ELIGIBLE");
-  if (!result.failed.length) return result.grade ?? "符合";
-  return `${result.grade ?? "不符合"}：${failedNames(pack, result.failed).join("；")}`;
+  if (!result.failed.length) return (result.grade ?? "符合") + uncheckedNote(pack, result.unchecked);
+  return `${result.grade ?? "不符合"}：${failedNames(pack, result.failed).join("；")}${uncheckedNote(pack, result.unchecked)}`;
 }
 
 /** Due dates show as dates where Excel supports formatted-number values; elsewhere the serial (format the cell as a date). */

@@ -123,7 +123,16 @@ export const outcomeSchema = z.discriminatedUnion("kind", [
   /** Count met criteria; the first band (highest min first) whose min is reached gives the grade. */
   z.object({ kind: z.literal("grade"), bands: z.array(gradeBandSchema).min(1) }),
   /** Every error-criterion must hold: pass / fail words. */
-  z.object({ kind: z.literal("all"), pass: z.string().min(1), passEn: z.string().min(1), fail: z.string().min(1), failEn: z.string().min(1) }),
+  z.object({
+    kind: z.literal("all"),
+    pass: z.string().min(1),
+    passEn: z.string().min(1),
+    fail: z.string().min(1),
+    failEn: z.string().min(1),
+    /** A record none of whose conditions failed but one of which could not be checked (its column is missing). */
+    unknown: z.string().min(1).default("需核实"),
+    unknownEn: z.string().min(1).default("To be verified"),
+  }),
   /** No per-record verdict beyond the checks (budget rows). */
   z.object({ kind: z.literal("checks") }),
 ]);
