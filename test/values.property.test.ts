@@ -55,7 +55,10 @@ describe("value readers under any input", () => {
   });
 
   test("text that is not a yes-word never reads as met", () => {
-    const yes = new Set(["是", "有", "√", "✓", "✔", "☑", "y", "yes", "true", "1", "对", "已", "达标", "满足", "符合", "合格"]);
+    const yes = new Set([
+      "是", "有", "√", "✓", "✔", "☑", "✅", "○", "◯", "〇", "y", "yes", "true", "1", "对", "已", "已完成", "完成", "达标", "已达标",
+      "达到", "已达到", "满足", "符合", "合格", "具备", "具有", "通过", "齐全", "良好", "是的", "有的",
+    ]);
     fc.assert(
       fc.property(fc.string(), (s) => {
         const r = readYesNo(s);

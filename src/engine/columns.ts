@@ -12,8 +12,8 @@
  * condition counts only when it is itself unknown and its branches disagree. Bit 3 is set when a
  * column the test needs is absent from the sheet (the criterion could not be checked).
  */
-import { readText, addYears, yesNoOf } from "./values";
-import { NO, numericReader, OPS, readDateOrYear, UNKNOWN, YES } from "./readers";
+import { readText, yesNoOf, type When } from "./values";
+import { NO, numericReader, OPS, readDateOrYear, recency, UNKNOWN, YES } from "./readers";
 import type { CellValue } from "./types";
 import type { Field, Operand, Test } from "../packs/schema";
 
@@ -39,7 +39,7 @@ export interface Need {
 }
 
 type NumberColumn = { v: Float64Array; ok: Uint8Array };
-type DateColumn = { serial: Float64Array; year: Float64Array; ok: Uint8Array };
+type DateColumn = { when: (When | null)[] };
 
 /**
  * One sheet's records, with each field's column read once per way of reading it. `fill` reads
@@ -114,14 +114,10 @@ export class SheetColumns {
       this.texts.set(f, c);
     }
     for (const f of want("date", this.dates)) {
-      const c: DateColumn = { serial: new Float64Array(this.n), year: new Float64Array(this.n), ok: new Uint8Array(this.n) };
+      const c: DateColumn = { when: new Array(this.n) };
       for (let i = 0; i < this.n; i++) {
         const r = readDateOrYear(this.value(f, i));
-        if (r.ok) {
-          c.serial[i] = r.value.serial ?? Number.NaN;
-          c.year[i] = r.value.year;
-          c.ok[i] = 1;
-        }
+        c.when[i] = r.ok ? r.value : null;
       }
       this.dates.set(f, c);
     }
@@ -261,10 +257,12 @@ export function compileColumnTest(t: Test, fieldIndex: Map<string, number>, para
         const b = c.datesOf(oi);
         const out = new Uint8Array(c.n);
         for (let i = 0; i < c.n; i++) {
-          if (!a.ok[i] || !b.ok[i]) out[i] = UNKNOWN_UNUSABLE;
+          const x = a.when[i];
+          const y = b.when[i];
+          if (x === null || y === null) out[i] = UNKNOWN_UNUSABLE;
           else {
-            const within = !Number.isNaN(a.serial[i]) && !Number.isNaN(b.serial[i]) ? a.serial[i] >= addYears(b.serial[i], -years) : a.year[i] >= b.year[i] - years;
-            out[i] = within ? YES : NO;
+            const r = recency(x, y, years);
+            out[i] = r.within && !r.after ? YES : NO;
           }
         }
         return out;

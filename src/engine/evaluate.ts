@@ -8,8 +8,8 @@ import { budgetOf, classifyExpense, paramValue, purposeFits, subsidyFor } from "
 import { matchHeaderTexts, matchHeaders, type HeaderMatch } from "./headers";
 import { makeIssue } from "./issues";
 import { recordRows } from "./records";
-import { cellText, formatMoney, readDate, readMoney, readText, readYear, readYesNo, serialToYMD, addYears, formatNumber, type Read } from "./values";
-import { NO, numericReader, OPS, readDateOrYear, UNKNOWN, YES, type Tri } from "./readers";
+import { cellText, formatMoney, readDate, readMoney, readText, readYear, readYesNo, serialToYMD, formatNumber, type Read } from "./values";
+import { NO, numericReader, OPS, PRECISION_WORDS, readDateOrYear, recency, UNKNOWN, YES, type Tri } from "./readers";
 import { ABSENT, compileColumnTest, needsOf, SheetColumns, UNUSABLE, type ColumnTest, type Need } from "./columns";
 import type { CellValue, EvaluateOptions, GroupResult, Issue, ParamOverrides, RecordResult, SheetGrid, SheetResult, Status, Summary, Text2 } from "./types";
 import type { Criterion, Layout, Operand, Pack, Test } from "../packs/schema";
@@ -166,6 +166,7 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
       const oi = fieldIndex.get(t.of)!;
       const years = param(t.years);
       const f = fields[fi];
+      const of = fields[oi];
       return (acc, notes) => {
         if (!acc.has(fi)) return absentField(notes, fi);
         if (!acc.has(oi)) return absentField(notes, oi);
@@ -181,13 +182,19 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
           if (notes) notes.push({ field: oi, read: app });
           return UNKNOWN;
         }
-        const a = award.value;
-        const b = app.value;
-        const within =
-          a.serial !== null && b.serial !== null ? a.serial >= addYears(b.serial, -years) : a.year >= b.year - years;
-        if (within) return YES;
+        const r = recency(award.value, app.value, years);
+        if (r.within && !r.after) return YES;
         const raw = acc.value(fi);
-        if (notes) notes.push({ field: fi, detail: () => ({ zh: `${f.label}“${cellText(raw)}”不在近${years}年内`, en: `${f.labelEn} "${cellText(raw)}" is not within the last ${years} years` }) });
+        const rawOf = acc.value(oi);
+        const how = PRECISION_WORDS[r.precision];
+        if (notes)
+          notes.push({
+            field: fi,
+            detail: () =>
+              r.after
+                ? { zh: `${f.label}“${cellText(raw)}”晚于${of.label}“${cellText(rawOf)}”，不计入（${how.zh}）`, en: `${f.labelEn} "${cellText(raw)}" is after ${of.labelEn} "${cellText(rawOf)}" and does not count (${how.en})` }
+                : { zh: `${f.label}“${cellText(raw)}”不在近${years}年内（${how.zh}：需不早于${r.from.zh}）`, en: `${f.labelEn} "${cellText(raw)}" is not within the last ${years} years (${how.en}: ${r.from.en} or later)` },
+          });
         return NO;
       };
     }

@@ -3,7 +3,7 @@
  * messages) and the column-by-column one (which only decides): one reader per field type, the
  * comparison operators, and the three-valued outcome of a test.
  */
-import { readCount, readDate, readMoney, readNumber, readYear, readYesNo, serialToYMD, yesNoOf, type Read } from "./values";
+import { addYears, formatDate, readCount, readDate, readMoney, readNumber, readWhen, readYear, readYesNo, yesNoOf, type Read, type When } from "./values";
 import type { CellValue } from "./types";
 import type { FieldType } from "../packs/schema";
 
@@ -58,12 +58,37 @@ export function numericReader(type: FieldType): (v: CellValue) => Read<number> {
   }
 }
 
-/** A date, or only a year when that is all the cell gives. */
-export function readDateOrYear(v: CellValue): Read<{ serial: number | null; year: number }> {
-  if (typeof v === "number" && Number.isInteger(v) && v >= 1900 && v <= 2200) return { ok: true, value: { serial: null, year: v } };
-  const d = readDate(v);
-  if (d.ok) return { ok: true, value: { serial: d.value, year: serialToYMD(d.value).y } };
-  const y = readYear(v);
-  if (y.ok) return { ok: true, value: { serial: null, year: y.value } };
-  return d.missing ? d : y;
+/** A date, a month, or only a year — as precisely as the cell gives it (see readWhen). */
+export function readDateOrYear(v: CellValue): Read<When> {
+  if (typeof v === "number" && Number.isInteger(v) && v >= 1900 && v <= 2200) return { ok: true, value: { serial: null, year: v, month: null } };
+  return readWhen(v);
 }
+
+export type Precision = "day" | "month" | "year";
+
+/**
+ * "Within the last N years" of a reference date, at the precision both cells share: by day when
+ * both name a day (2019-09-01 is within 5 years of 2024-09-01, 2019-08-31 is not), by month when
+ * both know the month (2018年8月 is not within 5 years of 2023-09-01), else by year. A date after
+ * the reference (an award dated after the application) is never counted.
+ */
+export function recency(a: When, b: When, years: number): { within: boolean; after: boolean; precision: Precision; from: { zh: string; en: string } } {
+  if (a.serial !== null && b.serial !== null) {
+    const from = addYears(b.serial, -years);
+    return { within: a.serial >= from, after: a.serial > b.serial, precision: "day", from: { zh: formatDate(from), en: formatDate(from) } };
+  }
+  if (a.month !== null && b.month !== null) {
+    const am = a.year * 12 + a.month;
+    const bm = b.year * 12 + b.month;
+    const y = b.year - years;
+    return { within: am >= bm - 12 * years, after: am > bm, precision: "month", from: { zh: `${y}年${b.month}月`, en: `${y}-${String(b.month).padStart(2, "0")}` } };
+  }
+  return { within: a.year >= b.year - years, after: a.year > b.year, precision: "year", from: { zh: `${b.year - years}年`, en: String(b.year - years) } };
+}
+
+/** How a recency comparison was made, for the message. */
+export const PRECISION_WORDS: Record<Precision, { zh: string; en: string }> = {
+  day: { zh: "按日比较", en: "compared by day" },
+  month: { zh: "按月比较", en: "compared by month" },
+  year: { zh: "按年份比较", en: "compared by year" },
+};

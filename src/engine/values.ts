@@ -15,8 +15,11 @@
  *   一百五 (150) and runs of digits such as 二三 (2 or 3) are unreadable, not guessed.
  * - 万 and 千 multiply (1.2万元 = 12000, 3千字 = 3000); one trailing unit (项, 场, 元, 字 …) is dropped.
  * - Digits separated by a space ("3 4") are not one number; thousands separators must group by three.
- * - readDate needs a day: "2024年9月" is unreadable as a date (no day is picked) but readYear reads it.
- *   An 8-digit 20240901 (text or number) is read as a date; 5-digit numbers are Excel serials.
+ * - readDate needs a day: "2024年9月" is unreadable as a date (no day is picked) but readYear reads it,
+ *   and readWhen reads it as a month (2022.6, 2022-6, 2022/6, 2022年6月, 22年6月 likewise).
+ *   An 8-digit 20240901 (text or number) is read as a date; 5-digit numbers are Excel serials;
+ *   a number below 10,000 is a year (2023) or a year.month (2023.5, 2023.05), never a serial;
+ *   2023.1 is refused (January, or October typed as 2023.10?).
  * - cellText shows numbers as Excel displays them (15 significant digits, so 0.1+0.2 shows as 0.3);
  *   formatNumber is exact (shortest text that reads back as the same double).
  * - A count whose float noise Excel would hide (2.9999999999999996 from a formula) reads as 3.
@@ -169,8 +172,19 @@ function displayNumber(n: number): string {
 
 // ---------------------------------------------------------------- yes / no
 
-const YES_WORDS = ["是", "有", "√", "✓", "✔", "☑", "✅", "y", "yes", "true", "1", "对", "已", "已完成", "完成", "达标", "满足", "符合", "合格"];
-const NO_WORDS = ["否", "无", "×", "✗", "✘", "✕", "✖", "☒", "❌", "n", "no", "false", "0", "错", "不是", "没有", "未", "未完成", "未达标", "不满足", "不符合", "不合格"];
+/**
+ * Every common way to mark met / not met (DOMAIN.md): the words, the ticks and crosses, the circle
+ * of a ○/× checklist (○ ◯ 〇). Matched whole, after width and case
+ * are normalised: 达到 is yes, 未达到 no, and a mark that is neither (待补充, 部分) is unreadable.
+ */
+const YES_WORDS = [
+  "是", "有", "√", "✓", "✔", "☑", "✅", "○", "◯", "〇", "y", "yes", "true", "1", "对", "已", "已完成", "完成", "达标", "已达标",
+  "达到", "已达到", "满足", "符合", "合格", "具备", "具有", "通过", "齐全", "良好", "是的", "有的",
+];
+const NO_WORDS = [
+  "否", "无", "×", "✗", "✘", "✕", "✖", "☒", "❌", "n", "no", "false", "0", "错", "不是", "没有", "未", "未完成", "没完成", "未达标",
+  "不达标", "未达到", "没达到", "达不到", "不满足", "不符合", "不合格", "不具备", "未通过", "不通过", "不齐全", "暂无",
+];
 const YES_NO = new Map<string, boolean>();
 for (const w of YES_WORDS) YES_NO.set(w, true);
 for (const w of NO_WORDS) YES_NO.set(w, false);
@@ -519,10 +533,21 @@ function notADay(v: string): Read<never> {
   return unreadable(v, K_DATE, { zh: `“${t}”不是存在的日期`, en: `"${t}" is not a real date` });
 }
 
-/** A date as typed, or an Excel serial; answers the serial (whole days). */
+/**
+ * A date as typed, or an Excel serial; answers the serial (whole days). A number below 10,000 is
+ * never a serial here: 2023 is a year and 2023.5 a year and month (serials of our era are
+ * above 36,000; 2023 read as a serial would be 1905-07-15).
+ */
 export function readDate(v: CellValue): Read<number> {
   if (typeof v === "number") {
-    if (Number.isFinite(v) && v >= 1 && v < MAX_SERIAL + 1) return okNumber(Math.floor(v));
+    if (Number.isFinite(v) && v >= 1 && v < 10000) {
+      const w = yearMonthNumber(v);
+      const t = displayNumber(v);
+      if (w.ok && w.value.month !== null) return unreadable(t, K_DATE, { zh: `“${t}”是年月（${w.value.year}年${w.value.month}月），没有具体日期`, en: `"${t}" is a year and month (${w.value.year}-${w.value.month}), not a day` });
+      if (w.ok) return unreadable(t, K_DATE, { zh: `“${t}”只有年份，没有具体日期`, en: `"${t}" is only a year, not a day` });
+      return unreadable(t, K_DATE);
+    }
+    if (Number.isFinite(v) && v >= 10000 && v < MAX_SERIAL + 1) return okNumber(Math.floor(v));
     const c = compactDate(v);
     return c === null ? unreadable(displayNumber(v), K_DATE) : okNumber(c);
   }
@@ -556,7 +581,80 @@ export function readDate(v: CellValue): Read<number> {
 
 const YEAR_TEXT = /^(\d{4})(?:年度|学年|年)?$/;
 const YEAR_CN = /^([零〇一二三四五六七八九]{4})(?:年度|学年|年)?$/;
-const YEAR_MONTH = /^(\d{4})(?:年(\d{1,2})月份?|[-/](\d{1,2}))$/;
+/** 2022年6月, 2022-6, 2022/6, 2022.6, 2022.06, 22年6月 (a two-digit year only with 年: 20xx). */
+const YEAR_MONTH = /^(\d{4}|\d{2}(?=年))(?:年(\d{1,2})月份?|[-/.](\d{1,2})月?)$/;
+
+/** A point in time as precisely as the cell gives it: a day (serial), a month, or only a year. */
+export interface When {
+  /** Excel serial when the cell names a day; null otherwise. */
+  serial: number | null;
+  year: number;
+  /** 1–12 when the month is known (always for a day); null for a year alone. */
+  month: number | null;
+}
+
+function when(year: number, month: number | null, serial: number | null = null): Read<When> {
+  return { ok: true, value: { serial, year, month } };
+}
+
+/**
+ * A year or year.month typed as a number in a date or year column: 2023 → the year, 2023.5 and
+ * 2023.05 → May 2023, 2023.12 → December. 2023.1 is refused: typed as 2023.10 it would be October,
+ * and the number cannot tell.
+ */
+function yearMonthNumber(v: number): Read<When> {
+  const t = displayNumber(v);
+  const m = /^(\d{4})(?:\.(\d{1,2}))?$/.exec(t);
+  if (!m) return unreadable(t, K_DATE);
+  const year = Number(m[1]);
+  if (year < MIN_YEAR || year > MAX_YEAR) return unreadable(t, K_DATE);
+  if (m[2] === undefined) return when(year, null);
+  if (m[2] === "1")
+    return unreadable(t, K_DATE, {
+      zh: `“${t}”可能是${year}年1月，也可能是${year}年10月（输成数字时末尾的0会丢失），请写成“${year}.01”或“${year}-10”`,
+      en: `"${t}" may be January or October ${year} (a number drops the trailing 0); write ${year}-01 or ${year}-10`,
+    });
+  const month = Number(m[2]);
+  return month >= 1 && month <= 12 ? when(year, month) : unreadable(t, K_DATE, { zh: `“${t}”中的月份${m[2]}不存在`, en: `"${t}" has no month ${m[2]}` });
+}
+
+/**
+ * A date, a month or a year, as officials type them in a date column: every full-date form of
+ * readDate; 2022.6, 2022.06, 2022-6, 2022/6, 2022年6月, 22年6月 (month precision); 2022, 2022年,
+ * 二〇二二年 (year); numbers 2023, 2023.5, 2023.05 (never Excel serials below 10,000).
+ */
+export function readWhen(v: CellValue): Read<When> {
+  if (typeof v === "number") {
+    if (Number.isFinite(v) && v > 0 && v < 10000) return yearMonthNumber(v);
+    const d = readDate(v);
+    if (!d.ok) return d;
+    const { y, m } = serialToYMD(d.value);
+    return when(y, m, d.value);
+  }
+  if (typeof v === "string") {
+    if (isBlank(v)) return MISSING;
+    if (v.length > DATE_TEXT_MAX) return unreadable(v, K_DATE);
+    const d = readDate(v);
+    if (d.ok) {
+      const { y, m } = serialToYMD(d.value);
+      return when(y, m, d.value);
+    }
+    const s = normalized(v).replace(SPACES, "");
+    const ym = YEAR_MONTH.exec(s);
+    if (ym) {
+      const year = ym[1].length === 2 ? 2000 + Number(ym[1]) : Number(ym[1]);
+      const month = Number(ym[2] ?? ym[3]);
+      if (month < 1 || month > 12) return unreadable(v, K_DATE, { zh: `“${shown(v)}”中的月份不存在`, en: `"${shown(v)}" has no such month` });
+      return year >= MIN_YEAR && year <= MAX_YEAR ? when(year, month) : unreadable(v, K_DATE);
+    }
+    const y = readYear(v);
+    if (y.ok) return when(y.value, null);
+    // A day that does not exist (2023年2月29日) keeps readDate's own reason.
+    return d.missing ? d : d.reason.zh.includes("不是存在的日期") ? d : unreadable(v, K_DATE);
+  }
+  const d = readDate(v);
+  return d.ok ? when(serialToYMD(d.value).y, serialToYMD(d.value).m, d.value) : d;
+}
 
 function yearRead(y: number, v: CellValue): Read<number> {
   return y >= MIN_YEAR && y <= MAX_YEAR ? okNumber(y) : unreadable(cellText(v), K_YEAR);
@@ -566,8 +664,11 @@ function yearRead(y: number, v: CellValue): Read<number> {
 export function readYear(v: CellValue): Read<number> {
   if (typeof v === "number") {
     if (Number.isInteger(v) && v >= MIN_YEAR && v <= MAX_YEAR) return okNumber(v);
-    // A small number that is not a plausible year is a typo, not a date serial (serials of our era are > 36,000).
-    if (!(v >= 10000)) return unreadable(displayNumber(v), K_YEAR);
+    // 2023.5 is May 2023; a small number that is not a plausible year is a typo, not a date serial (serials of our era are > 36,000).
+    if (!(v >= 10000)) {
+      const w = v > 0 ? yearMonthNumber(v) : null;
+      return w && w.ok ? okNumber(w.value.year) : unreadable(displayNumber(v), K_YEAR);
+    }
     const d = readDate(v);
     return d.ok ? yearRead(serialToYMD(d.value).y, v) : unreadable(displayNumber(v), K_YEAR);
   }
@@ -586,7 +687,8 @@ export function readYear(v: CellValue): Read<number> {
     const ym = YEAR_MONTH.exec(s);
     if (ym) {
       const month = Number(ym[2] ?? ym[3]);
-      return month >= 1 && month <= 12 ? yearRead(Number(ym[1]), v) : unreadable(v, K_YEAR);
+      const year = ym[1].length === 2 ? 2000 + Number(ym[1]) : Number(ym[1]);
+      return month >= 1 && month <= 12 ? yearRead(year, v) : unreadable(v, K_YEAR);
     }
     const d = readDate(v);
     return d.ok ? yearRead(serialToYMD(d.value).y, v) : unreadable(v, K_YEAR);
