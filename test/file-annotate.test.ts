@@ -15,6 +15,7 @@ import { getPack } from "../src/packs";
 import { FileWorkbookHost, toAnnotatedCopy } from "../src/file/host";
 import { readWorkbook, sheetGrid } from "../src/file/xlsx-read";
 import { buildXlsx } from "./support/xlsx-build";
+import { markerOfBytes } from "../src/file/marker";
 
 const EXAMPLE = path.resolve(__dirname, "..", "examples", "考核-证据数量.xlsx");
 const pack = getPack("studio-assessment")!;
@@ -70,12 +71,14 @@ describe("annotated copy of a real example workbook", () => {
     expect(before.flat().filter((v) => v !== null).length).toBeGreaterThan(50);
   });
 
-  test("only the edited sheet and styles.xml differ; every other part is byte-identical", () => {
+  test("only the edited sheet, styles.xml and our marker differ; every other part is byte-identical", () => {
     const a = unzipSync(bytes);
     const b = unzipSync(copy);
-    expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort());
+    expect(Object.keys(b).sort()).toEqual([...Object.keys(a), "docProps/custom.xml"].sort());
     const changed = Object.keys(a).filter((k) => Buffer.compare(Buffer.from(a[k]), Buffer.from(b[k])) !== 0);
-    expect(changed.sort()).toEqual(["xl/styles.xml", "xl/worksheets/sheet1.xml"]);
+    expect(changed.sort()).toEqual(["[Content_Types].xml", "_rels/.rels", "xl/styles.xml", "xl/worksheets/sheet1.xml"]);
+    expect(markerOfBytes(copy)).toBe("annotated-copy");
+    expect(markerOfBytes(bytes)).toBeNull();
   });
 
   test("a strict XML parser (exceljs) opens the copy and sees the fills on marked cells, each keeping its own number format", async () => {

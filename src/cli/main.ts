@@ -12,8 +12,9 @@ import { runTasks, type Task, type TaskResult } from "../file/node/pool";
 import type { SheetSummary } from "../file/check";
 import { errorLines, inspectLines, sheetTable } from "./format";
 import { isError, type EntryJson, type SheetJson } from "./json";
-import { readWorkbook } from "../file/xlsx-read";
-import { REPORT_SHEETS, writeReport } from "./report";
+import { writeReport } from "./report";
+import { reasonOf } from "../file/node/atomic";
+import { ourKindOfFile, reportBlocked, writeReportFile, WriteFailure } from "../file/node/outputs";
 
 export interface Io {
   out(s: string): void;
@@ -56,12 +57,16 @@ const LOCK_FILE = /^~\$/;
 
 /**
  * Files given, and the workbooks inside folders given (recursively, in name order), each once.
- * Inside folders, our own outputs are passed over — the --annotate folder and the --report file —
- * so that a second run into the same folder does not check the first run's results.
+ * Inside folders, our own outputs are passed over — the --annotate folder and the --report file,
+ * and any report or annotated copy of ours, known by its marker (never by its name) — so that a
+ * run into the same folder does not check an earlier run's results. A folder that cannot be
+ * read is reported and the walk goes on.
  */
-function collect(inputs: string[], outputs: string[]): { files: string[]; missing: string[] } {
+function collect(inputs: string[], outputs: string[]): { files: string[]; missing: string[]; unreadable: TaskResult[]; passed: string[] } {
   const files: string[] = [];
   const missing: string[] = [];
+  const unreadable: TaskResult[] = [];
+  const passed: string[] = [];
   const seen = new Set<string>();
   const real = (p: string) => {
     try {
@@ -79,11 +84,21 @@ function collect(inputs: string[], outputs: string[]): { files: string[]; missin
     }
   };
   const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    let list: fs.Dirent[];
+    try {
+      list = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      unreadable.push({ kind: "error", file: dir, error: { code: "unreadable-folder", message: `无法读取文件夹，其中的文件未检查（cannot read folder; its files were not checked）：${reasonOf(e)}` } });
+      return;
+    }
+    for (const e of list.sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(dir, e.name);
       if (ours.has(real(p))) continue;
       if (e.isDirectory()) walk(p);
-      else if (WORKBOOK.test(e.name)) add(p);
+      else if (WORKBOOK.test(e.name)) {
+        if (!LOCK_FILE.test(e.name) && ourKindOfFile(p)) passed.push(p);
+        else add(p);
+      }
     }
   };
   for (const input of inputs) {
@@ -97,7 +112,7 @@ function collect(inputs: string[], outputs: string[]): { files: string[]; missin
     if (st.isDirectory()) walk(input);
     else add(input);
   }
-  return { files, missing };
+  return { files, missing, unreadable, passed };
 }
 
 function lockFileError(file: string): TaskResult {
@@ -136,17 +151,16 @@ function annotatePath(dir: string, file: string, used: Set<string>): string {
   const base = path.basename(file).replace(/\.(xlsx|xlsm)$/i, "");
   const ext = /\.xlsm$/i.test(file) ? ".xlsm" : ".xlsx";
   let name = `${base}-校验${ext}`;
-  for (let n = 2; used.has(name) || fs.existsSync(path.join(dir, name)); n++) name = `${base}-校验-${n}${ext}`;
+  for (let n = 2; used.has(name) || taken(path.join(dir, name)); n++) name = `${base}-校验-${n}${ext}`;
   used.add(name);
   return path.join(dir, name);
 }
 
-/** An earlier report of ours (sheets 汇总, 问题清单, 经费 and nothing else), which a new run may replace. */
-function isOurReport(file: string): boolean {
+/** Anything at the name, a symbolic link to nowhere included (existsSync follows links and would miss it). */
+function taken(file: string): boolean {
   try {
-    if (!fs.statSync(file).isFile()) return false;
-    const r = readWorkbook(new Uint8Array(fs.readFileSync(file)));
-    return r.ok && r.workbook.sheets.map((s) => s.name).join("/") === REPORT_SHEETS.join("/");
+    fs.lstatSync(file);
+    return true;
   } catch {
     return false;
   }
@@ -203,14 +217,14 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   if (command === "inspect" && (opts.pack !== undefined || opts.sheet !== undefined || opts.report !== undefined || opts.annotate !== undefined)) {
     return bad("inspect 只接受 --json（inspect takes only --json）");
   }
-  if (opts.report !== undefined && (opts.report === "" || !WORKBOOK.test(opts.report))) return bad(`--report 需要一个 .xlsx 文件名（--report needs an .xlsx file name）：“${opts.report}”`);
+  // The report holds no macros: under an .xlsm name Excel would refuse to open it.
+  if (opts.report !== undefined && (opts.report === "" || !/\.xlsx$/i.test(opts.report))) return bad(`--report 需要一个 .xlsx 文件名（--report needs an .xlsx file name）：“${opts.report}”`);
 
   // Files on disk are never modified: the report replaces only an earlier report of ours.
   if (opts.report !== undefined && args.positionals.some((f) => sameFile(f, opts.report!))) return bad(`--report 不能写到正在检查的文件上（would overwrite an input）：${opts.report}`);
-  if (opts.report !== undefined && fs.existsSync(opts.report) && !isOurReport(opts.report)) {
-    return bad(`--report 的文件已存在，且不是 kj-assess 的汇总报告，不会覆盖（exists and is not a kj-assess report）：${opts.report}`);
-  }
-  const { files, missing } = collect(args.positionals, [opts.report, opts.annotate].filter((x): x is string => x !== undefined));
+  const blocked = opts.report !== undefined ? reportBlocked(opts.report) : null;
+  if (blocked) return bad(`--report 无法写到（cannot write the report to）${opts.report}：${blocked}`);
+  const { files, missing, unreadable: badFolders, passed } = collect(args.positionals, [opts.report, opts.annotate].filter((x): x is string => x !== undefined));
   if (opts.annotate !== undefined) {
     try {
       fs.mkdirSync(opts.annotate, { recursive: true });
@@ -237,6 +251,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   let k = 0;
   const results: TaskResult[] = [
     ...missing.map((f): TaskResult => ({ kind: "error", file: f, error: { code: "not-found", message: `找不到文件或文件夹（not found）：${f}` } })),
+    ...badFolders,
     ...files.map((f) => (isLock(f) ? lockFileError(f) : checked[k++])),
   ];
 
@@ -253,7 +268,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   }
 
   const entries: EntryJson[] = [];
-  const notes: string[] = [];
+  const notes: string[] = passed.map((f) => `已跳过 kj-assess 写出的文件（passed over: written by kj-assess）：${f}`);
   let failing = false;
   for (const r of results) {
     if (r.kind === "error") {
@@ -270,11 +285,12 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   let reportFailed = false;
   if (opts.report !== undefined) {
     try {
-      fs.writeFileSync(opts.report, await writeReport(entries));
+      writeReportFile(opts.report, await writeReport(entries));
       notes.push(`已写出汇总报告：${opts.report}`);
     } catch (e) {
       reportFailed = true;
-      notes.push(`无法写出汇总报告（cannot write the report）${opts.report}：${(e as Error).message}`);
+      const why = e instanceof WriteFailure ? e.reason : reasonOf(e);
+      notes.push(`无法写出汇总报告，原有文件未改动（cannot write the report; nothing was replaced）${opts.report}：${why}`);
     }
   }
 

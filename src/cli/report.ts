@@ -7,10 +7,11 @@
  */
 import type { OutValue, SheetPlan } from "../engine/host";
 import { writeWorkbook } from "../file/xlsx-write";
+import { markBytes } from "../file/marker";
 import { failedNamesOf, SEVERITY_ZH, STATUS_ZH } from "./format";
 import { isError, type EntryJson, type IssueJson } from "./json";
 
-export const REPORT_SHEETS = ["汇总", "问题清单", "经费"] as const;
+const REPORT_SHEETS = ["汇总", "问题清单", "经费"] as const;
 const SUMMARY_HEADERS = ["文件", "工作表", "规则包", "行", "名称", "等级/结论", "达标条数", "满分条数", "未达标项", "状态", "隐藏行", "说明"];
 const ISSUE_HEADERS = ["文件", "工作表", "单元格", "行", "名称", "级别", "代码", "问题", "单元格内容", "依据"];
 const GROUP_HEADERS = ["文件", "工作表", "工作室", "年度", "已支出（元）", "额度（元）", "支出比例", "状态", "说明"];
@@ -64,6 +65,7 @@ export function reportPlans(entries: EntryJson[]): SheetPlan[] {
   ];
 }
 
+/** The report workbook, marked as ours (a later run may replace it; a folder walk passes it over). */
 export async function writeReport(entries: EntryJson[]): Promise<Uint8Array> {
-  return writeWorkbook(reportPlans(entries));
+  return markBytes(await writeWorkbook(reportPlans(entries)), "report");
 }

@@ -1,19 +1,26 @@
 /**
  * The annotated copy, made by editing the submitted package in place of re-saving it: only the
- * edited sheets' XML, styles.xml and — when sheets are added — workbook.xml, its relationships
- * and [Content_Types].xml change; every other part (charts, pictures, pivot tables, macros, what
- * we do not even know of) is carried over byte for byte, so nothing is lost. We insert
- * inline-string cells (never formulas: text starting with = + - @ stays text) into the right
- * <row>s in column order, creating rows where missing, and colour problem cells with a copy of
- * the cell's own style plus a fill — its number format, font and borders stay. A package we
- * cannot edit with certainty is refused (`cannot-resave`), never half-edited. Browser-safe.
+ * edited sheets' XML, styles.xml, the marker (docProps/custom.xml, see marker.ts) and — when
+ * sheets are added — workbook.xml, its relationships and [Content_Types].xml change; every other
+ * part (charts, pictures, pivot tables, macros, what we do not even know of) is copied raw from
+ * the original zip, its stored name bytes included (zip-copy.ts), so nothing is lost or renamed.
+ * We insert inline-string cells (never formulas: text starting with = + - @ stays text) into the
+ * right <row>s in column order, creating rows where missing, and colour problem cells with a copy
+ * of the cell's own style plus a fill — its number format, font and borders stay. Each sheet is
+ * edited in one forward pass over its XML (comments, CDATA and processing instructions passed
+ * over as what they are), so time is linear in the sheet's size. A package we cannot edit with
+ * certainty is refused (`cannot-resave`), never half-edited; and the copy is read back and
+ * compared with the original (copyMismatch) before anyone sees it. Browser-safe.
  */
-import { unzipSync, zipSync, type Zippable } from "fflate";
 import { a1, colLetter, parseA1, parseRange, rangeA1 } from "../engine/address";
 import type { OutValue, ResultPlan, SheetPlan } from "../engine/host";
 import { MARK_FILL } from "../engine/output";
+import type { CellValue, Severity } from "../engine/types";
+import { customPart, editPackage, markPackage } from "./marker";
+import { attr, decodeXml, tags } from "./xml";
+import { readWorkbook, sheetGrid } from "./xlsx-read";
 import { resolveTarget } from "./zip";
-import type { Severity } from "../engine/types";
+import { rawEntries, ZipCopyError, type PackageEdit } from "./zip-copy";
 
 export type ResaveError = { error: { code: "cannot-resave"; message: string } };
 
@@ -23,7 +30,7 @@ const refuse = (why: string): never => {
 };
 
 const enc = new TextEncoder();
-const dec = new TextDecoder("utf-8");
+const dec = new TextDecoder("utf-8", { fatal: true });
 
 // ------------------------------------------------------------------ XML helpers
 
@@ -38,12 +45,6 @@ export function xmlText(s: string): string {
 }
 
 const xmlAttr = (s: string) => xmlText(s).replace(/"/g, "&quot;");
-
-/** Value of a whole-word attribute in a start tag. */
-function getAttr(tag: string, name: string): string | null {
-  const m = new RegExp(`[\\s]${name.replace(":", "\\:")}\\s*=\\s*(["'])(.*?)\\1`).exec(tag);
-  return m ? m[2] : null;
-}
 
 /** The start tag with `name` set to `value` (replaced, or added before the closing > or />). */
 function setAttr(tag: string, name: string, value: string): string {
@@ -106,70 +107,167 @@ function prefixOf(xml: string, name: string): string | null {
   return m ? m[1] ?? "" : null;
 }
 
+// ------------------------------------------------------------------ one-pass scanner
+
+interface Tok {
+  start: number;
+  end: number;
+  /** Local name. */
+  name: string;
+  /** Namespace prefix with its colon, or "". */
+  prefix: string;
+  kind: "open" | "close" | "empty";
+}
+
+/**
+ * Tags in document order. Comments, processing instructions and CDATA sections are passed over
+ * as what they are — a `<row>` inside a comment is not a row — and a `>` inside a quoted
+ * attribute value does not end the tag. `text` tells whether character data (CDATA included)
+ * came between the previous tag and this one.
+ */
+class Scanner {
+  pos = 0;
+  text = false;
+  constructor(readonly xml: string) {}
+
+  next(): Tok | null {
+    const xml = this.xml;
+    this.text = false;
+    for (;;) {
+      const i = xml.indexOf("<", this.pos);
+      if (i < 0) {
+        if (/\S/.test(xml.slice(this.pos))) this.text = true;
+        this.pos = xml.length;
+        return null;
+      }
+      if (i > this.pos && !this.text) {
+        for (let k = this.pos; k < i; k++) {
+          const c = xml.charCodeAt(k);
+          if (!(c === 32 || c === 9 || c === 10 || c === 13)) {
+            this.text = true;
+            break;
+          }
+        }
+      }
+      const c1 = xml.charCodeAt(i + 1);
+      if (c1 === 33 /* ! */) {
+        if (xml.startsWith("<!--", i)) this.pos = this.past(xml.indexOf("-->", i + 4), 3, "注释");
+        else if (xml.startsWith("<![CDATA[", i)) {
+          this.pos = this.past(xml.indexOf("]]>", i + 9), 3, "CDATA");
+          this.text = true;
+        } else refuse("XML 中有文档类型声明（DOCTYPE）");
+        continue;
+      }
+      if (c1 === 63 /* ? */) {
+        this.pos = this.past(xml.indexOf("?>", i + 2), 2, "处理指令");
+        continue;
+      }
+      let j = i + 1;
+      let q = 0;
+      for (; j < xml.length; j++) {
+        const c = xml.charCodeAt(j);
+        if (q) {
+          if (c === q) q = 0;
+        } else if (c === 34 || c === 39) q = c;
+        else if (c === 62) break;
+      }
+      if (j >= xml.length) refuse("XML 标记不完整");
+      const close = c1 === 47;
+      let s = close ? i + 2 : i + 1;
+      let e = s;
+      let colon = -1;
+      for (; e < j; e++) {
+        const c = xml.charCodeAt(e);
+        if (c === 32 || c === 9 || c === 10 || c === 13 || c === 47) break;
+        if (c === 58) colon = e;
+      }
+      const prefix = colon >= 0 ? xml.slice(s, colon + 1) : "";
+      if (colon >= 0) s = colon + 1;
+      this.pos = j + 1;
+      return { start: i, end: j + 1, name: xml.slice(s, e), prefix, kind: close ? "close" : xml.charCodeAt(j - 1) === 47 ? "empty" : "open" };
+    }
+  }
+
+  private past(at: number, len: number, what: string): number {
+    if (at < 0) refuse(`XML 中的${what}没有结束`);
+    return at + len;
+  }
+
+  /** Moves past the end of the element whose start tag was `open`; whether it held character data or any of `names`. */
+  skip(open: Tok, names: Set<string> = NONE): { end: number; holds: boolean } {
+    if (open.kind === "empty") return { end: open.end, holds: false };
+    let depth = 1;
+    let holds = false;
+    for (;;) {
+      const t = this.next() ?? refuse(`<${open.name}> 没有结束标记`);
+      if (this.text) holds = true;
+      if (t.kind === "open") depth++;
+      else if (t.kind === "close") depth--;
+      if (t.kind !== "close" && names.has(t.name)) holds = true;
+      if (depth === 0) {
+        if (t.name !== open.name || t.prefix !== open.prefix) refuse(`<${open.prefix}${open.name}> 的结束标记不匹配`);
+        return { end: t.end, holds };
+      }
+    }
+  }
+}
+
+const NONE = new Set<string>();
+/** A formula of any kind (a shared formula's child has only `<f t="shared" si="…"/>`) is content. */
+const CONTENT = new Set(["f"]);
+
 // ------------------------------------------------------------------ package
 
-type Files = Record<string, Uint8Array>;
-
-function keyOf(files: Files, path: string): string | null {
-  const clean = path.replace(/^\/+/, "");
-  if (files[clean]) return clean;
-  const lower = clean.toLowerCase();
-  return Object.keys(files).find((k) => k.replace(/\\/g, "/").replace(/^\/+/, "").toLowerCase() === lower) ?? null;
-}
-
-function text(files: Files, key: string): string {
-  const d = files[key];
-  // UTF-16 parts (a few writers) would need re-encoding on the way back; we do not edit those.
-  if (d.length >= 2 && (d[0] === 0 || d[1] === 0 || (d[0] === 0xff && d[1] === 0xfe) || (d[0] === 0xfe && d[1] === 0xff))) refuse(`${key} 不是 UTF-8 编码`);
-  return dec.decode(d);
-}
-
-function normalName(key: string): string {
-  return key.replace(/\\/g, "/").replace(/^\/+/, "");
+function text(pkg: PackageEdit, key: string): string {
+  const d = pkg.get(key) ?? refuse(`缺少部件 ${key}`);
+  // Parts in another encoding (UTF-16 from a few writers) would need re-encoding on the way back; we do not edit those.
+  try {
+    return dec.decode(d);
+  } catch {
+    return refuse(`${key} 不是 UTF-8 编码`);
+  }
 }
 
 function relsPathOf(part: string): string {
   return part.replace(/[^/]*$/, (f) => `_rels/${f}.rels`);
 }
 
-const decodeEntities = (s: string) => s.replace(/&(amp|lt|gt|quot|apos);/g, (_, n: string) => ({ amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" })[n]!);
+function relationships(pkg: PackageEdit, key: string, base: string): { id: string; type: string; target: string }[] {
+  if (!pkg.has(key)) return [];
+  const out: { id: string; type: string; target: string }[] = [];
+  for (const r of tags(text(pkg, key), "Relationship")) {
+    if (attr(r.tag, "TargetMode") === "External") continue;
+    out.push({ id: attr(r.tag, "Id") ?? "", type: attr(r.tag, "Type") ?? "", target: resolveTarget(base, decodeXml(attr(r.tag, "Target") ?? "")) });
+  }
+  return out;
+}
 
 interface SheetRef {
   name: string;
   key: string;
 }
 
-function workbookParts(files: Files): { wbKey: string; wb: string; sheets: SheetRef[]; relsKey: string | null } {
-  let wbPath = "xl/workbook.xml";
-  const rootRels = keyOf(files, "_rels/.rels");
-  if (rootRels) {
-    const xml = text(files, rootRels);
-    for (const r of elements(xml, prefixOf(xml, "Relationship") ?? "", "Relationship", 0, xml.length)) {
-      if ((getAttr(r.tag, "Type") ?? "").endsWith("/officeDocument")) wbPath = resolveTarget("", decodeEntities(getAttr(r.tag, "Target") ?? ""));
-    }
-  }
-  const wbKey = keyOf(files, wbPath) ?? refuse("缺少 workbook.xml");
-  const wb = text(files, wbKey);
-  // Paths are worked out with "/" (a few writers store "xl\\workbook.xml"); keyOf finds the stored spelling.
-  const wbName = normalName(wbKey);
-  const relsKey = keyOf(files, relsPathOf(wbName));
-  const rels = new Map<string, string>();
-  if (relsKey) {
-    const xml = text(files, relsKey);
-    for (const r of elements(xml, prefixOf(xml, "Relationship") ?? "", "Relationship", 0, xml.length)) {
-      rels.set(getAttr(r.tag, "Id") ?? "", resolveTarget(wbName, decodeEntities(getAttr(r.tag, "Target") ?? "")));
-    }
-  }
+/**
+ * The workbook part and its sheets, resolved exactly as our reader (xlsx-read.ts) resolves them —
+ * the relationship id under whatever prefix and quotes the writer used, the conventional part
+ * name only where no relationship gives one — so results go into the part that was checked.
+ */
+function workbookParts(pkg: PackageEdit): { wbKey: string; wb: string; sheets: SheetRef[]; relsKey: string; styles: string } {
+  const officeDoc = relationships(pkg, "_rels/.rels", "").find((r) => r.type.endsWith("/officeDocument"));
+  const wbKey = officeDoc?.target ?? "xl/workbook.xml";
+  if (!pkg.has(wbKey)) refuse("缺少 workbook.xml");
+  const wb = text(pkg, wbKey);
+  const relsKey = relsPathOf(wbKey);
+  const rels = relationships(pkg, relsKey, wbKey);
+  const byId = new Map(rels.map((r) => [r.id, r.target]));
   const sheets: SheetRef[] = [];
-  const p = prefixOf(wb, "sheet") ?? "";
-  for (const [i, s] of elements(wb, p, "sheet", 0, wb.length).entries()) {
-    const rid = /\s[\w]+:id\s*=\s*"([^"]*)"/.exec(s.tag)?.[1] ?? "";
-    // Without a usable relationship, the conventional part name (what our reader falls back to as well).
-    const target = rels.get(rid) ?? `xl/worksheets/sheet${i + 1}.xml`;
-    const key = keyOf(files, target);
-    if (key) sheets.push({ name: decodeEntities(getAttr(s.tag, "name") ?? ""), key });
+  for (const s of tags(wb, "sheet")) {
+    const name = decodeXml(attr(s.tag, "name") ?? `Sheet${sheets.length + 1}`);
+    const rid = attr(s.tag, "r:id") ?? /\s[\w.-]+:id\s*=\s*["']([^"']*)["']/.exec(s.tag)?.[1] ?? "";
+    sheets.push({ name, key: byId.get(rid) ?? `xl/worksheets/sheet${sheets.length + 1}.xml` });
   }
-  return { wbKey, wb, sheets, relsKey };
+  const styles = rels.find((r) => r.type.endsWith("/styles"))?.target ?? "xl/styles.xml";
+  return { wbKey, wb, sheets, relsKey, styles };
 }
 
 // ------------------------------------------------------------------ styles
@@ -282,107 +380,149 @@ function cellXml(p: string, ref: string, t: Target, style: number | null): strin
   return `<${p}c r="${ref}"${s} t="inlineStr"><${p}is><${p}t xml:space="preserve">${xmlText(String(v))}</${p}t></${p}is></${p}c>`;
 }
 
-/** A cell holds something when it has a value, inline text or a formula. */
-function cellHasContent(xml: string, el: El, p: string): boolean {
-  if (el.selfClosing) return false;
-  const inner = xml.slice(el.tagEnd, el.closeStart);
-  for (const name of ["v", "is", "f"]) {
-    for (const e of elements(inner, p, name, 0, inner.length)) {
-      if (!e.selfClosing && inner.slice(e.tagEnd, e.closeStart).trim() !== "") return true;
-    }
-  }
-  return false;
-}
+type Targets = Map<number, Map<number, Target>>;
 
-function editSheet(xml: string, sheetName: string, targets: Map<number, Map<number, Target>>, styles: () => Styles): string {
-  const p = prefixOf(xml, "sheetData") ?? refuse(`工作表“${sheetName}”没有 <sheetData>`);
-  const sd = elements(xml, p, "sheetData", 0, xml.length)[0];
-  if (sd.selfClosing) {
-    xml = `${xml.slice(0, sd.start)}<${p}sheetData></${p}sheetData>${xml.slice(sd.end)}`;
-    return editSheet(xml, sheetName, targets, styles);
-  }
-  const rows = elements(xml, p, "row", sd.tagEnd, sd.closeStart).map((el) => {
-    const r = Number(getAttr(el.tag, "r"));
-    if (!Number.isInteger(r) || r < 1) refuse(`工作表“${sheetName}”有未写行号的行`);
-    return { el, r };
-  });
-  const edits: { at: number; end: number; text: string; seq: number }[] = [];
-  const byRow = new Map(rows.map((x) => [x.r, x]));
-  const sortedTargets = [...targets.keys()].sort((a, b) => a - b);
+/**
+ * The sheet with our cells and marks, in one pass: rows and cells are copied as they are until a
+ * row we write into; new rows go in row order between the existing ones. Refused when the sheet
+ * cannot be edited with certainty: rows or cells without their address, out of order or repeated,
+ * prefixes that differ from <sheetData>'s, anything but rows in <sheetData>, or a cell of ours
+ * that already holds a value or a formula.
+ */
+function editSheet(xml: string, sheetName: string, targets: Targets, styles: () => Styles): string {
+  const rowsWanted = [...targets.keys()].sort((a, b) => a - b);
   let maxCol = 0;
-  let maxRow = 0;
   let minCol = Infinity;
-  for (const rowNo of sortedTargets) {
+  for (const r of rowsWanted) {
+    for (const c of targets.get(r)!.keys()) {
+      maxCol = Math.max(maxCol, c);
+      minCol = Math.min(minCol, c);
+    }
+  }
+  const out: string[] = [];
+  const sc = new Scanner(xml);
+  let copied = 0;
+  const emit = (upTo: number, add = "") => {
+    out.push(xml.slice(copied, upTo), add);
+    copied = upTo;
+  };
+  let w = 0;
+  let p = "";
+  const newCell = (rowNo: number, col: number, t: Target, base: number) => cellXml(p, a1(rowNo, col), t, t.look ? styles().xfFor(base, t.look) : null);
+  const newRow = (rowNo: number) => {
     const want = targets.get(rowNo)!;
-    const cols = [...want.keys()].sort((a, b) => a - b);
-    maxRow = Math.max(maxRow, rowNo);
-    maxCol = Math.max(maxCol, cols[cols.length - 1]);
-    minCol = Math.min(minCol, cols[0]);
-    const newCell = (col: number, t: Target, base: number) => cellXml(p, a1(rowNo, col), t, t.look ? styles().xfFor(base, t.look) : null);
-    const existing = byRow.get(rowNo);
-    if (!existing) {
-      const cells = cols.map((c) => newCell(c, want.get(c)!, 0)).join("");
-      const after = rows.find((x) => x.r > rowNo);
-      edits.push({ at: after ? after.el.start : sd.closeStart, end: after ? after.el.start : sd.closeStart, text: `<${p}row r="${rowNo}">${cells}</${p}row>`, seq: edits.length });
-      continue;
-    }
-    const { el } = existing;
-    // spans is an optional hint of the row's column range; ours may fall outside it.
-    const rowTag = dropAttr(el.tag, "spans");
-    if (el.selfClosing) {
-      edits.push({ at: el.start, end: el.end, text: `${rowTag.slice(0, -2)}>${cols.map((c) => newCell(c, want.get(c)!, 0)).join("")}</${p}row>`, seq: edits.length });
-      continue;
-    }
-    const cells = elements(xml, p, "c", el.tagEnd, el.closeStart).map((c) => {
-      const ref = getAttr(c.tag, "r");
-      const at = ref ? parseA1(ref) : null;
-      if (!at) refuse(`工作表“${sheetName}”第 ${rowNo} 行有未写地址的单元格`);
-      return { c, col: at!.col };
-    });
-    let rebuilt = "";
-    let cursor = el.tagEnd;
-    const pending = [...cols];
-    for (const { c, col } of cells) {
-      while (pending.length && pending[0] < col) {
-        const k = pending.shift()!;
-        rebuilt += newCell(k, want.get(k)!, 0);
+    const cells = [...want.keys()].sort((a, b) => a - b).map((c) => newCell(rowNo, c, want.get(c)!, 0));
+    return `<${p}row r="${rowNo}">${cells.join("")}</${p}row>`;
+  };
+  /** Rows of ours numbered below `limit` that the sheet does not have. */
+  const rowsBefore = (limit: number) => {
+    let s = "";
+    while (w < rowsWanted.length && rowsWanted[w] < limit) s += newRow(rowsWanted[w++]);
+    return s;
+  };
+  let sawData = false;
+  for (let t = sc.next(); t; t = sc.next()) {
+    if (t.kind === "close" || t.name !== "dimension" && t.name !== "sheetData") continue;
+    if (t.name === "dimension") {
+      const box = parseRange(attr(xml.slice(t.start, t.end), "ref") ?? "");
+      if (box && rowsWanted.length) {
+        const ref = rangeA1(Math.min(box.r1, rowsWanted[0]), Math.min(box.c1, minCol), Math.max(box.r2, rowsWanted[rowsWanted.length - 1]), Math.max(box.c2, maxCol));
+        emit(t.start, setAttr(xml.slice(t.start, t.end), "ref", ref));
+        copied = t.end;
       }
-      rebuilt += xml.slice(cursor, c.start);
-      cursor = c.end;
-      if (pending[0] === col) {
-        pending.shift();
-        const t = want.get(col)!;
-        const base = Number(getAttr(c.tag, "s") ?? 0);
-        if (t.value !== undefined) {
-          if (cellHasContent(xml, c, p)) refuse(`${a1(rowNo, col)} 已有内容，不能写入结果`);
-          // An empty cell of ours to fill: it keeps its own style (borders of a printed form).
-          const own = getAttr(c.tag, "s");
-          rebuilt += t.look ? newCell(col, t, base) : cellXml(p, a1(rowNo, col), t, own === null ? null : base);
-        } else {
-          // A mark only: the same cell, its own style plus our fill.
-          const tag = t.look ? setAttr(c.tag, "s", String(styles().xfFor(base, t.look))) : c.tag;
-          rebuilt += tag + xml.slice(c.tagEnd, c.end);
+      if (t.kind === "open") sc.skip(t);
+      continue;
+    }
+    if (sawData) refuse(`工作表“${sheetName}”有两个 <sheetData>`);
+    sawData = true;
+    p = t.prefix;
+    if (t.kind === "empty") {
+      emit(t.start, `<${p}sheetData>${rowsBefore(Infinity)}</${p}sheetData>`);
+      copied = t.end;
+      continue;
+    }
+    let last = 0;
+    for (;;) {
+      const r = sc.next() ?? refuse(`工作表“${sheetName}”的 <sheetData> 没有结束标记`);
+      if (sc.text) refuse(`工作表“${sheetName}”的 <sheetData> 中有文字`);
+      if (r.kind === "close") {
+        if (r.name !== "sheetData") refuse(`工作表“${sheetName}”的结构无法识别`);
+        emit(r.start, rowsBefore(Infinity));
+        break;
+      }
+      if (r.name !== "row" || r.prefix !== p) refuse(`工作表“${sheetName}”的 <sheetData> 中有 <${r.prefix}${r.name}>（无法确定行的位置）`);
+      const rowTag = xml.slice(r.start, r.end);
+      const rowNo = Number(attr(rowTag, "r"));
+      if (!Number.isInteger(rowNo) || rowNo < 1) refuse(`工作表“${sheetName}”有未写行号的行`);
+      if (rowNo <= last) refuse(`工作表“${sheetName}”的第 ${rowNo} 行重复或顺序颠倒`);
+      last = rowNo;
+      emit(r.start, rowsBefore(rowNo));
+      const want = w < rowsWanted.length && rowsWanted[w] === rowNo ? targets.get(rowsWanted[w++]) : undefined;
+      if (!want) {
+        sc.skip(r);
+        continue;
+      }
+      const cols = [...want.keys()].sort((a, b) => a - b);
+      // spans is an optional hint of the row's column range; ours may fall outside it.
+      const tag = dropAttr(rowTag, "spans");
+      if (r.kind === "empty") {
+        emit(r.start, `${tag.slice(0, -2)}>${cols.map((c) => newCell(rowNo, c, want.get(c)!, 0)).join("")}</${p}row>`);
+        copied = r.end;
+        continue;
+      }
+      emit(r.start, tag);
+      copied = r.end;
+      let k = 0;
+      let lastCol = 0;
+      for (;;) {
+        const c = sc.next() ?? refuse(`工作表“${sheetName}”第 ${rowNo} 行没有结束标记`);
+        if (sc.text) refuse(`工作表“${sheetName}”第 ${rowNo} 行中有文字`);
+        if (c.kind === "close") {
+          if (c.name !== "row" || c.prefix !== p) refuse(`工作表“${sheetName}”第 ${rowNo} 行的结束标记不匹配`);
+          let rest = "";
+          while (k < cols.length) rest += newCell(rowNo, cols[k], want.get(cols[k++])!, 0);
+          emit(c.start, rest);
+          break;
         }
-      } else rebuilt += xml.slice(c.start, c.end);
+        if (c.name !== "c" || c.prefix !== p) {
+          // Anything after the cells (extLst): ours go before it.
+          let rest = "";
+          while (k < cols.length) rest += newCell(rowNo, cols[k], want.get(cols[k++])!, 0);
+          emit(c.start, rest);
+          sc.skip(c);
+          continue;
+        }
+        const cTag = xml.slice(c.start, c.end);
+        const ref = attr(cTag, "r");
+        const at = ref ? parseA1(ref) : null;
+        if (!at || at.row !== rowNo) refuse(`工作表“${sheetName}”第 ${rowNo} 行有未写地址或地址不符的单元格`);
+        if (at!.col <= lastCol) refuse(`工作表“${sheetName}”的单元格 ${ref} 重复或顺序颠倒`);
+        lastCol = at!.col;
+        let before = "";
+        while (k < cols.length && cols[k] < lastCol) before += newCell(rowNo, cols[k], want.get(cols[k++])!, 0);
+        emit(c.start, before);
+        const { end, holds } = sc.skip(c, CONTENT);
+        if (k < cols.length && cols[k] === lastCol) {
+          const t = want.get(cols[k++])!;
+          const base = Number(attr(cTag, "s") ?? 0);
+          if (t.value !== undefined) {
+            if (holds) refuse(`${a1(rowNo, lastCol)} 已有内容，不能写入结果`);
+            // An empty cell of ours to fill: it keeps its own style (borders of a printed form).
+            const own = attr(cTag, "s");
+            emit(c.start, t.look ? newCell(rowNo, lastCol, t, base) : cellXml(p, a1(rowNo, lastCol), t, own === null ? null : base));
+            copied = end;
+          } else if (t.look) {
+            // A mark only: the same cell, its own style plus our fill.
+            emit(c.start, setAttr(cTag, "s", String(styles().xfFor(base, t.look))));
+            copied = c.end;
+          }
+        }
+      }
     }
-    // Cells after the last existing one go before anything else the row holds (extLst).
-    rebuilt += pending.map((k) => newCell(k, want.get(k)!, 0)).join("");
-    rebuilt += xml.slice(cursor, el.closeStart);
-    edits.push({ at: el.start, end: el.end, text: `${rowTag}${rebuilt}</${p}row>`, seq: edits.length });
   }
-  // Back to front; rows inserted at one place go in row order (the later one is inserted first).
-  edits.sort((a, b) => b.at - a.at || b.seq - a.seq);
-  for (const e of edits) xml = xml.slice(0, e.at) + e.text + xml.slice(e.end);
-  // The declared extent grows to cover what we wrote (readers like ours ignore it; Excel uses it as a hint).
-  const dim = elements(xml, p, "dimension", 0, xml.length)[0];
-  if (dim && maxRow > 0) {
-    const box = parseRange(getAttr(dim.tag, "ref") ?? "");
-    if (box) {
-      const ref = rangeA1(Math.min(box.r1, sortedTargets[0]), Math.min(box.c1, minCol), Math.max(box.r2, maxRow), Math.max(box.c2, maxCol));
-      xml = xml.slice(0, dim.start) + setAttr(dim.tag, "ref", ref) + xml.slice(dim.tagEnd);
-    }
-  }
-  return xml;
+  if (!sawData) refuse(`工作表“${sheetName}”没有 <sheetData>`);
+  emit(xml.length);
+  return out.join("");
 }
 
 function targetsOf(plans: ResultPlan[]): Map<number, Map<number, Target>> {
@@ -429,105 +569,223 @@ function newSheetXml(plan: SheetPlan, styles: () => Styles): string {
   return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">${cols}<sheetData>${rows}</sheetData></worksheet>`;
 }
 
-function addSheets(files: Files, parts: ReturnType<typeof workbookParts>, plans: SheetPlan[], styles: () => Styles): void {
+/** Where the root element of a part closes (its last end tag), found past comments and CDATA. */
+function closeOf(xml: string, name: string): { at: number; prefix: string } {
+  const sc = new Scanner(xml);
+  let found: { at: number; prefix: string } | null = null;
+  for (let t = sc.next(); t; t = sc.next()) if (t.kind === "close" && t.name === name) found = { at: t.start, prefix: t.prefix };
+  return found ?? refuse(`<${name}> 的结尾无法识别`);
+}
+
+function addSheets(pkg: PackageEdit, parts: ReturnType<typeof workbookParts>, plans: SheetPlan[], styles: () => Styles): void {
   if (!plans.length) return;
   const { wbKey, relsKey } = parts;
-  let wb = parts.wb;
+  const wb = parts.wb;
   if (/purl\.oclc\.org\/ooxml/.test(wb)) refuse("严格格式（Strict OOXML）的工作簿不能添加工作表");
-  if (!relsKey) refuse("缺少工作簿的关系部件");
-  const ctKey = keyOf(files, "[Content_Types].xml") ?? refuse("缺少 [Content_Types].xml");
-  let rels = text(files, relsKey!);
-  let ct = text(files, ctKey);
-  const wp = prefixOf(wb, "sheets") ?? refuse("workbook.xml 中没有 <sheets>");
-  const sheetsEl = elements(wb, wp, "sheets", 0, wb.length)[0];
-  if (sheetsEl.selfClosing) refuse("workbook.xml 的 <sheets> 为空");
-  const ids = elements(wb, wp, "sheet", sheetsEl.tagEnd, sheetsEl.closeStart).map((s) => Number(getAttr(s.tag, "sheetId")) || 0);
+  if (!pkg.has(relsKey)) refuse("缺少工作簿的关系部件");
+  if (!pkg.has("[Content_Types].xml")) refuse("缺少 [Content_Types].xml");
+  const rels = text(pkg, relsKey);
+  const ct = text(pkg, "[Content_Types].xml");
+  const sheetsEnd = closeOf(wb, "sheets");
+  const ids = [...tags(wb, "sheet")].map((s) => Number(attr(s.tag, "sheetId")) || 0);
   const names = new Set(parts.sheets.map((s) => s.name.toLowerCase()));
-  const rp = prefixOf(rels, "Relationships") ?? "";
-  const cp = prefixOf(ct, "Types") ?? "";
-  const dir = normalName(wbKey).replace(/[^/]*$/, "");
+  const relsEnd = closeOf(rels, "Relationships");
+  const ctEnd = closeOf(ct, "Types");
+  const dir = wbKey.replace(/[^/]*$/, "");
   let sheetId = Math.max(0, ...ids);
-  let add = "";
+  let addWb = "";
+  let addRels = "";
+  let addCt = "";
   for (const [i, plan] of plans.entries()) {
     let name = plan.name.slice(0, 31);
     for (let n = 2; names.has(name.toLowerCase()); n++) name = `${plan.name.slice(0, 31 - String(n).length - 2)}(${n})`;
     names.add(name.toLowerCase());
     // sheetN.xml, as Excel names them: some readers (exceljs among them) find sheets by that pattern.
     let n = 1;
-    while (keyOf(files, `${dir}worksheets/sheet${n}.xml`)) n++;
+    while (pkg.has(`${dir}worksheets/sheet${n}.xml`)) n++;
     const key = `${dir}worksheets/sheet${n}.xml`;
     let rid = `rIdKj${i + 1}`;
-    for (let k = 1; rels.includes(`Id="${rid}"`); k++) rid = `rIdKj${i + 1}_${k}`;
-    files[key] = enc.encode(newSheetXml(plan, styles));
-    const rels2 = rels.replace(new RegExp(`</${rp}Relationships>\\s*$`), `<${rp}Relationship Id="${rid}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${n}.xml"/></${rp}Relationships>`);
-    const ct2 = ct.replace(new RegExp(`</${cp}Types>\\s*$`), `<${cp}Override PartName="/${key}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></${cp}Types>`);
-    if (rels2 === rels || ct2 === ct) refuse("关系或内容类型部件的结尾无法识别");
-    rels = rels2;
-    ct = ct2;
-    add += `<${wp}sheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" name="${xmlAttr(name)}" sheetId="${++sheetId}" r:id="${rid}"/>`;
+    for (let k = 1; rels.includes(`"${rid}"`) || rels.includes(`'${rid}'`); k++) rid = `rIdKj${i + 1}_${k}`;
+    pkg.set(key, enc.encode(newSheetXml(plan, styles)));
+    addRels += `<${relsEnd.prefix}Relationship Id="${rid}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${n}.xml"/>`;
+    addCt += `<${ctEnd.prefix}Override PartName="/${key}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`;
+    addWb += `<${sheetsEnd.prefix}sheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" name="${xmlAttr(name)}" sheetId="${++sheetId}" r:id="${rid}"/>`;
   }
-  wb = wb.slice(0, sheetsEl.closeStart) + add + wb.slice(sheetsEl.closeStart);
-  files[wbKey] = enc.encode(wb);
-  files[relsKey!] = enc.encode(rels);
-  files[ctKey] = enc.encode(ct);
+  pkg.set(wbKey, enc.encode(wb.slice(0, sheetsEnd.at) + addWb + wb.slice(sheetsEnd.at)));
+  pkg.set(relsKey, enc.encode(rels.slice(0, relsEnd.at) + addRels + rels.slice(relsEnd.at)));
+  pkg.set("[Content_Types].xml", enc.encode(ct.slice(0, ctEnd.at) + addCt + ct.slice(ctEnd.at)));
 }
 
 // ------------------------------------------------------------------ entry point
 
+export interface CopyOptions {
+  /**
+   * Compare the copy with the original before returning it (default). The command line passes
+   * false and compares the bytes it read back from disk instead (copyMismatch), so each copy is
+   * compared once, as written.
+   */
+  verify?: boolean;
+}
+
 /**
  * A copy of `original` with the result columns, the marks, and any added sheets (results moved
- * aside, summary). `original` is never modified. Marked cells get a copy of their own style with
- * our fill — the copy replaces the cell's `s=`, so the cell looks as before plus the colour.
+ * aside, summary), marked as our annotated copy. `original` is never modified. Marked cells get a
+ * copy of their own style with our fill — the copy replaces the cell's `s=`, so the cell looks as
+ * before plus the colour.
  */
-export function toAnnotatedCopy(original: Uint8Array, plans: ResultPlan[], sheets: SheetPlan[] = []): Uint8Array | ResaveError {
+export function toAnnotatedCopy(original: Uint8Array, plans: ResultPlan[], sheets: SheetPlan[] = [], opts: CopyOptions = {}): Uint8Array | ResaveError {
   try {
-    const level = new Map<string, 0 | 6>();
-    let files: Files;
+    let pkg: PackageEdit;
     try {
-      files = unzipSync(original, {
-        filter: (f) => {
-          level.set(f.name, f.compression === 0 ? 0 : 6);
-          return true;
-        },
-      });
+      pkg = editPackage(original);
     } catch {
       return refusal("压缩包无法解开（damaged package）");
     }
-    const parts = workbookParts(files);
+    const parts = workbookParts(pkg);
     let styles: Styles | null = null;
-    let stylesKey: string | null = null;
     const getStyles = (): Styles => {
       if (styles) return styles;
-      stylesKey = (() => {
-        if (parts.relsKey) {
-          const xml = text(files, parts.relsKey);
-          for (const r of elements(xml, prefixOf(xml, "Relationship") ?? "", "Relationship", 0, xml.length)) {
-            if ((getAttr(r.tag, "Type") ?? "").endsWith("/styles")) return keyOf(files, resolveTarget(normalName(parts.wbKey), decodeEntities(getAttr(r.tag, "Target") ?? "")));
-          }
-        }
-        return keyOf(files, "xl/styles.xml");
-      })();
-      if (!stylesKey) refuse("工作簿没有样式部件（styles.xml）");
-      return (styles = new Styles(text(files, stylesKey!)));
+      if (!pkg.has(parts.styles)) refuse("工作簿没有样式部件（styles.xml）");
+      const xml = text(pkg, parts.styles);
+      // Our style scan does not skip comments: a style index counted wrong would colour the wrong look.
+      if (xml.includes("<!--") || xml.includes("<![CDATA[")) refuse("styles.xml 中有注释或 CDATA");
+      return (styles = new Styles(xml));
     };
     const bySheet = new Map<string, ResultPlan[]>();
     for (const plan of plans) bySheet.set(plan.sheet, [...(bySheet.get(plan.sheet) ?? []), plan]);
     for (const [name, group] of bySheet) {
-      const ref = parts.sheets.find((s) => s.name === name) ?? refuse(`工作簿中没有工作表“${name}”`);
-      files[ref.key] = enc.encode(editSheet(text(files, ref.key), name, targetsOf(group), getStyles));
+      const matches = parts.sheets.filter((s) => s.name === name);
+      if (matches.length === 0) refuse(`工作簿中没有工作表“${name}”`);
+      // Two sheets under one name: which one was checked cannot be told from the name.
+      if (matches.length > 1) refuse(`工作簿中有 ${matches.length} 张同名工作表“${name}”`);
+      if (parts.sheets.filter((s) => pkg.entry(s.key) === pkg.entry(matches[0].key)).length > 1) refuse(`工作表“${name}”的部件被多张工作表共用`);
+      if (!pkg.has(matches[0].key)) refuse(`工作表“${name}”的部件不存在`);
+      pkg.set(matches[0].key, enc.encode(editSheet(text(pkg, matches[0].key), name, targetsOf(group), getStyles)));
     }
-    addSheets(files, parts, sheets, getStyles);
+    addSheets(pkg, parts, sheets, getStyles);
     const st = styles as Styles | null;
-    if (st && st.changed && stylesKey) files[stylesKey] = enc.encode(st.toXml());
-    const zippable: Zippable = {};
-    for (const [name, data] of Object.entries(files)) zippable[name] = [data, { level: level.get(name) ?? 6 }];
-    return zipSync(zippable);
+    if (st && st.changed) pkg.set(parts.styles, enc.encode(st.toXml()));
+    markPackage(pkg, "annotated-copy");
+    const copy = pkg.toZip();
+    if (opts.verify !== false) {
+      const problem = copyMismatch(original, copy, plans, sheets);
+      if (problem) return refusal(problem);
+    }
+    return copy;
   } catch (e) {
-    if (e instanceof Refusal) return refusal(e.message);
+    if (e instanceof Refusal || e instanceof ZipCopyError) return refusal(e.message);
     return refusal(e instanceof Error ? e.message.slice(0, 200) : String(e));
   }
 }
 
 function refusal(detail: string): ResaveError {
   return { error: { code: "cannot-resave", message: `无法生成批注副本，原文件未改动（cannot write an annotated copy）：${detail}` } };
+}
+
+// ------------------------------------------------------------------ the copy, read back
+
+const same = (a: CellValue | undefined, b: CellValue | undefined) => {
+  const x = a ?? null;
+  const y = b ?? null;
+  return x instanceof Date || y instanceof Date ? x instanceof Date && y instanceof Date && x.getTime() === y.getTime() : x === y;
+};
+
+/** What the copy's reader should find where we wrote: the planned value (an empty text is no cell). */
+const planned = (v: OutValue | undefined): CellValue => (v === undefined || v === null || v === "" ? null : (v as CellValue));
+
+/**
+ * Why `copy` is not exactly `original` plus our cells and sheets, or null when it is: every
+ * original part present under the same stored name, the untouched ones byte for byte; every
+ * original sheet in its place with every cell the same, except the cells we planned, which hold
+ * our values and were empty before; the added sheets after them holding what was planned.
+ */
+export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: ResultPlan[], sheets: SheetPlan[] = []): string | null {
+  const bad = (why: string) => `副本与原文件核对不一致，已删除副本（the copy does not match the original; it was deleted）：${why}`;
+  let a, b;
+  try {
+    a = rawEntries(original);
+    b = rawEntries(copy);
+  } catch (e) {
+    return bad(`副本的压缩包无法读取：${(e as Error).message}`);
+  }
+  if (b.length < a.length) return bad(`副本少了 ${a.length - b.length} 个部件`);
+  const eq = (x: Uint8Array, y: Uint8Array) => x.length === y.length && x.every((v, i) => v === y[i]);
+  const changed = new Set<string>();
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (!eq(x.nameBytes, y.nameBytes)) return bad(`部件“${x.name}”的名称被改动`);
+    const raw = x.method === y.method && x.crc === y.crc && x.size === y.size && eq(original.subarray(x.dataStart, x.dataStart + x.compressedSize), copy.subarray(y.dataStart, y.dataStart + y.compressedSize));
+    if (!raw) changed.add(x.name.replace(/\\/g, "/").replace(/^\/+/, "").toLowerCase());
+  }
+  const ra = readWorkbook(original);
+  const rb = readWorkbook(copy);
+  if (!ra.ok || !rb.ok) return ra.ok ? bad(`副本无法读取：${!rb.ok ? rb.error.message : ""}`) : null;
+  const sa = ra.workbook.sheets;
+  const sbs = rb.workbook.sheets;
+  if (sbs.length !== sa.length + sheets.length) return bad(`工作表数目不符（原 ${sa.length} 张，副本 ${sbs.length} 张）`);
+  const targeted = new Map<string, Targets>();
+  for (const p of plans) targeted.set(p.sheet, targetsOf(plans.filter((q) => q.sheet === p.sheet)));
+  for (let i = 0; i < sa.length; i++) {
+    if (sa[i].name !== sbs[i].name) return bad(`第 ${i + 1} 张工作表的名称由“${sa[i].name}”变为“${sbs[i].name}”`);
+    const ga = sheetGrid(sa[i]);
+    const gb = sheetGrid(sbs[i]);
+    if (!ga.ok || !gb.ok) {
+      if (ga.ok !== gb.ok) return bad(`工作表“${sa[i].name}”${ga.ok ? "在副本中无法读取" : "在原文件中无法读取，在副本中却可以"}`);
+      continue;
+    }
+    const want = targeted.get(sa[i].name);
+    const cellAt = (g: typeof ga.grid, row: number, col: number) => g.rows[row - g.origin.row]?.[col - g.origin.col] ?? null;
+    const rowsA = ga.grid.rows.length + ga.grid.origin.row - 1;
+    const rowsB = gb.grid.rows.length + gb.grid.origin.row - 1;
+    for (let row = Math.min(ga.grid.origin.row, gb.grid.origin.row); row <= Math.max(rowsA, rowsB); row++) {
+      const ra2 = ga.grid.rows[row - ga.grid.origin.row];
+      const rb2 = gb.grid.rows[row - gb.grid.origin.row];
+      const cols = Math.max((ra2?.length ?? 0) + ga.grid.origin.col - 1, (rb2?.length ?? 0) + gb.grid.origin.col - 1);
+      const wantRow = want?.get(row);
+      for (let col = 1; col <= cols; col++) {
+        const x = cellAt(ga.grid, row, col);
+        const y = cellAt(gb.grid, row, col);
+        const t = wantRow?.get(col);
+        if (t && t.value !== undefined) {
+          if (x !== null) return bad(`${sa[i].name}!${a1(row, col)} 原有内容`);
+          if (!same(y, planned(t.value))) return bad(`${sa[i].name}!${a1(row, col)} 应为“${String(planned(t.value))}”，读回为“${String(y)}”`);
+        } else if (!same(x, y)) return bad(`${sa[i].name}!${a1(row, col)} 由“${String(x)}”变为“${String(y)}”`);
+      }
+    }
+    if (want) {
+      for (const [row, cols] of want) {
+        for (const [col, t] of cols) {
+          if (t.value !== undefined && !same(cellAt(gb.grid, row, col), planned(t.value))) return bad(`${sa[i].name}!${a1(row, col)} 缺少写入的结果`);
+        }
+      }
+    }
+  }
+  for (let k = 0; k < sheets.length; k++) {
+    const g = sheetGrid(sbs[sa.length + k]);
+    if (!g.ok) return bad(`添加的工作表“${sbs[sa.length + k].name}”无法读取`);
+    const rows = sheets[k].rows;
+    for (let r = 0; r < rows.length; r++) {
+      for (let c = 0; c < rows[r].length; c++) {
+        const y = g.grid.rows[r + 1 - g.grid.origin.row]?.[c + 1 - g.grid.origin.col] ?? null;
+        if (!same(y, planned(rows[r][c]))) return bad(`添加的工作表“${sbs[sa.length + k].name}”的 ${a1(r + 1, c + 1)} 与计划不符`);
+      }
+    }
+  }
+  // Parts that changed must be ones we edit: the sheets we wrote into, styles, the workbook's
+  // sheet list and relationships, content types and the marker. Anything else is a loss.
+  let allowed: Set<string>;
+  try {
+    const pkg = editPackage(copy);
+    const parts = workbookParts(pkg);
+    const names = new Set(plans.map((p) => p.sheet));
+    const keys = [...parts.sheets.filter((s) => names.has(s.name)).map((s) => s.key), parts.styles, parts.wbKey, parts.relsKey, "[Content_Types].xml", "_rels/.rels"];
+    const custom = customPart((n) => (pkg.has(n) ? text(pkg, n) : null));
+    if (custom) keys.push(custom);
+    allowed = new Set(keys.map((k) => k.replace(/\\/g, "/").replace(/^\/+/, "").toLowerCase()));
+  } catch (e) {
+    return bad((e as Error).message);
+  }
+  for (const k of changed) if (!allowed.has(k)) return bad(`部件“${k}”被改动`);
+  return null;
 }

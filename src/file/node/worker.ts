@@ -7,14 +7,23 @@ import { parentPort } from "worker_threads";
 import { builtinPacks, getPack } from "../../packs";
 import { sheetJson } from "../../cli/json";
 import { checkWorkbook, inspectWorkbook } from "../check";
-import { toAnnotatedCopy } from "../resave";
+import { copyMismatch, toAnnotatedCopy } from "../resave";
 import type { AnnotateOutcome, Task, TaskResult } from "./pool";
 import { useNodeInflate } from "./inflate";
+import { useNodeDeflate } from "./deflate";
+import { writeCopyFile, WriteFailure } from "./outputs";
+import { reasonOf } from "./atomic";
 
 useNodeInflate();
+useNodeDeflate();
 
 async function run(task: Task): Promise<TaskResult> {
-  const bytes = new Uint8Array(fs.readFileSync(task.path));
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(fs.readFileSync(task.path));
+  } catch (e) {
+    return { kind: "error", file: task.file, error: { code: "unreadable-file", message: `无法读取文件（cannot read file）：${reasonOf(e)}` } };
+  }
   if (task.kind === "inspect") {
     const r = inspectWorkbook(bytes, builtinPacks());
     return r.ok ? { kind: "inspect", file: task.file, sheets: r.sheets } : { kind: "error", file: task.file, error: r.error };
@@ -25,10 +34,17 @@ async function run(task: Task): Promise<TaskResult> {
   const entries = r.sheets.map((s) => sheetJson(task.file, s.result));
   let annotated: AnnotateOutcome | undefined;
   if (task.annotate) {
-    const out = toAnnotatedCopy(bytes, r.sheets.map((s) => s.plan!));
+    const plans = r.sheets.map((s) => s.plan!);
+    const out = toAnnotatedCopy(bytes, plans);
     if (out instanceof Uint8Array) {
-      fs.writeFileSync(task.annotate, out, { flag: "wx" });
-      annotated = { path: task.annotate };
+      // A copy that cannot be written is the output's failure, not the input's: its results stand.
+      try {
+        writeCopyFile(task.annotate, out, (back) => copyMismatch(bytes, back, plans));
+        annotated = { path: task.annotate };
+      } catch (e) {
+        const why = e instanceof WriteFailure ? e.reason : reasonOf(e);
+        annotated = { error: { code: "cannot-write", message: `无法写出批注副本，未留下不完整的文件（cannot write the annotated copy; nothing partial was left）${task.annotate}：${why}` } };
+      }
     } else annotated = out;
   }
   return { kind: "check", file: task.file, entries, annotated };

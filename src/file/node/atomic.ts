@@ -1,0 +1,155 @@
+/**
+ * Every file the command line writes goes through here, so that no official's file is lost,
+ * overwritten or left half-written: the bytes go to a temporary name in the destination's own
+ * folder, are flushed to disk (fsync), read back and compared, and only then take the final name
+ * — by a hard link when nothing may be there (the operating system refuses if a file appeared in
+ * the meantime), by a rename when an earlier output of ours is replaced (the permission to replace
+ * it is asked again just before the rename). A kill or a full disk at any moment leaves the old
+ * file or nothing under the final name, never a partial one. A failure says which write failed
+ * and why (WriteFailure); it is never the input's fault.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as crypto from "crypto";
+
+export class WriteFailure extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+export interface AtomicOptions {
+  /**
+   * Whether a file already at the final name may be replaced: absent means never (the write is
+   * refused); otherwise a test of that file, asked when the write starts and again just before
+   * the rename, so a file put there meanwhile is not overwritten either.
+   */
+  mayReplace?: (existing: string) => boolean;
+  /** A check of the bytes read back from disk (before they take the final name): a problem, or null. */
+  verify?: (written: Uint8Array) => string | null;
+}
+
+/** Operating-system error codes in words an official can act on. */
+const REASONS: Record<string, string> = {
+  ENOSPC: "磁盘空间不足（disk full）",
+  EDQUOT: "超出磁盘配额（disk quota exceeded）",
+  EACCES: "没有写入权限（permission denied）",
+  EPERM: "不允许写入（operation not permitted）",
+  EROFS: "磁盘只读（read-only file system）",
+  ENOENT: "文件夹不存在（folder does not exist）",
+  ENOTDIR: "路径中有一段不是文件夹（not a folder）",
+  EISDIR: "该位置是一个文件夹（is a folder）",
+  EEXIST: "该位置已有文件，不会覆盖（a file already exists there; not overwritten）",
+  ENAMETOOLONG: "文件名太长（name too long）",
+  EIO: "磁盘读写错误（I/O error）",
+  EBUSY: "文件正被占用（file busy）",
+};
+
+export function reasonOf(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code && REASONS[code]) return `${REASONS[code]}（${code}）`;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** What is at the final name: nothing, a file (through a symlink: the file it points to), or something we must not write over. */
+function destination(file: string): { target: string; exists: boolean } {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { target: file, exists: false };
+    throw new WriteFailure(file, reasonOf(e));
+  }
+  if (st.isSymbolicLink()) {
+    let real: string;
+    try {
+      real = fs.realpathSync(file);
+    } catch {
+      // Writing through it would create whatever it points at, somewhere the user did not name.
+      throw new WriteFailure(file, "该位置是指向不存在文件的符号链接，不会写入（dangling symbolic link; nothing written）");
+    }
+    const inner = destination(real);
+    return inner;
+  }
+  if (st.isDirectory()) throw new WriteFailure(file, REASONS.EISDIR);
+  if (!st.isFile()) throw new WriteFailure(file, "该位置不是普通文件（not a regular file）");
+  return { target: file, exists: true };
+}
+
+function mayGo(file: string, exists: boolean, opts: AtomicOptions): void {
+  if (!exists) return;
+  if (!opts.mayReplace) throw new WriteFailure(file, REASONS.EEXIST);
+  if (!opts.mayReplace(file)) throw new WriteFailure(file, "该位置已有文件，且不是 kj-assess 写出的，不会覆盖（exists and was not written by kj-assess; not overwritten）");
+}
+
+function writeAll(fd: number, data: Uint8Array): void {
+  for (let off = 0; off < data.length; ) off += fs.writeSync(fd, data, off, data.length - off);
+}
+
+/** Flushes the folder entry of a rename or link; some systems (Windows) cannot open folders, which is fine there. */
+function syncFolder(dir: string): void {
+  let fd: number | null = null;
+  try {
+    fd = fs.openSync(dir, "r");
+    fs.fsyncSync(fd);
+  } catch {
+    /* best effort */
+  } finally {
+    if (fd !== null) fs.closeSync(fd);
+  }
+}
+
+/** Link codes of file systems without hard links (FAT and exFAT on USB sticks, some network shares). */
+const NO_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EXDEV", "EMLINK"]);
+
+/** Writes `data` to `file` completely or not at all. Throws WriteFailure (nothing changed at `file`). */
+export function writeAtomic(file: string, data: Uint8Array, opts: AtomicOptions = {}): void {
+  const { target, exists } = destination(file);
+  mayGo(file, exists, opts);
+  const dir = path.dirname(target);
+  // Hidden and without a workbook extension: a folder walk never takes it for a workbook.
+  const tmp = path.join(dir, `.kj-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
+  let made = false;
+  try {
+    const fd = fs.openSync(tmp, "wx");
+    made = true;
+    try {
+      writeAll(fd, data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    const back = new Uint8Array(fs.readFileSync(tmp));
+    if (Buffer.compare(Buffer.from(back.buffer, back.byteOffset, back.byteLength), Buffer.from(data.buffer, data.byteOffset, data.byteLength)) !== 0) {
+      throw new WriteFailure(file, "写入后读回的内容与应写内容不一致（read back differs）");
+    }
+    const problem = opts.verify?.(back);
+    if (problem) throw new WriteFailure(file, problem);
+    // Asked again now: a file may have been put there while we worked.
+    const now = destination(file);
+    if (now.target !== target) throw new WriteFailure(file, "写入期间该位置被改动（the destination changed during the write）");
+    mayGo(file, now.exists, opts);
+    if (now.exists) fs.renameSync(tmp, target);
+    else {
+      try {
+        fs.linkSync(tmp, target);
+        fs.unlinkSync(tmp);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code ?? "";
+        if (!NO_LINKS.has(code)) throw e;
+        if (destination(file).exists) throw new WriteFailure(file, REASONS.EEXIST);
+        fs.renameSync(tmp, target);
+      }
+    }
+    made = false;
+    syncFolder(dir);
+  } catch (e) {
+    if (e instanceof WriteFailure) throw e;
+    throw new WriteFailure(file, reasonOf(e));
+  } finally {
+    if (made) fs.rmSync(tmp, { force: true });
+  }
+}
