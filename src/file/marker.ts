@@ -41,7 +41,7 @@ export function customPart(text: PartText): string | null {
 function markerIn(xml: string): OurKind | null {
   for (const p of tags(xml, "property")) {
     if (decodeXml(attr(p.tag, "name") ?? "") !== MARKER_PROPERTY || p.selfClosing) continue;
-    const m = /<(?:[\w.-]+:)?lpwstr>([^<]*)</.exec(xml.slice(p.end, xml.indexOf("property>", p.end)));
+    const m = /<(?:[\w.-]+:)?lpwstr(?:\s[^>]*)?>([^<]*)</.exec(xml.slice(p.end, xml.indexOf("property>", p.end)));
     const v = m ? decodeXml(m[1]) : "";
     return v === "report" || v === "annotated-copy" ? v : null;
   }

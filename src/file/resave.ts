@@ -20,7 +20,7 @@ import { customPart, editPackage, markPackage } from "./marker";
 import { attr, decodeXml, tags } from "./xml";
 import { readWorkbook, sheetGrid } from "./xlsx-read";
 import { resolveTarget } from "./zip";
-import { rawEntries, ZipCopyError, type PackageEdit } from "./zip-copy";
+import { rawEntries, ZipCopyError, type PackageEdit, type RawEntry } from "./zip-copy";
 
 export type ResaveError = { error: { code: "cannot-resave"; message: string } };
 
@@ -687,8 +687,12 @@ function refusal(detail: string): ResaveError {
 const same = (a: CellValue | undefined, b: CellValue | undefined) => {
   const x = a ?? null;
   const y = b ?? null;
-  return x instanceof Date || y instanceof Date ? x instanceof Date && y instanceof Date && x.getTime() === y.getTime() : x === y;
+  if (x === y) return true;
+  // Dates and error values are objects: equal when they hold the same.
+  return typeof x === "object" && typeof y === "object" && x !== null && y !== null && JSON.stringify(x) === JSON.stringify(y);
 };
+
+const show = (v: CellValue) => (typeof v === "object" && v !== null ? JSON.stringify(v) : String(v));
 
 /** What the copy's reader should find where we wrote: the planned value (an empty text is no cell). */
 const planned = (v: OutValue | undefined): CellValue => (v === undefined || v === null || v === "" ? null : (v as CellValue));
@@ -708,13 +712,16 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
   } catch (e) {
     return bad(`副本的压缩包无法读取：${(e as Error).message}`);
   }
-  if (b.length < a.length) return bad(`副本少了 ${a.length - b.length} 个部件`);
+  // Stored names compared as bytes (a GBK name decodes to the same replacement characters as another).
+  const key = (e: RawEntry) => String.fromCharCode(...e.nameBytes);
+  const inCopy = new Map(b.map((e) => [key(e), e]));
   const eq = (x: Uint8Array, y: Uint8Array) => x.length === y.length && x.every((v, i) => v === y[i]);
   const changed = new Set<string>();
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (!eq(x.nameBytes, y.nameBytes)) return bad(`部件“${x.name}”的名称被改动`);
+  const missing = a.filter((x) => !inCopy.has(key(x)));
+  if (missing.length) return bad(`副本少了 ${missing.length} 个部件（${missing.map((x) => x.name).join("、")}）`);
+  for (const x of a) {
+    const y = inCopy.get(key(x))!;
+    if ((x.flags & 0x800) !== (y.flags & 0x800)) return bad(`部件“${x.name}”的名称编码标记被改动`);
     const raw = x.method === y.method && x.crc === y.crc && x.size === y.size && eq(original.subarray(x.dataStart, x.dataStart + x.compressedSize), copy.subarray(y.dataStart, y.dataStart + y.compressedSize));
     if (!raw) changed.add(x.name.replace(/\\/g, "/").replace(/^\/+/, "").toLowerCase());
   }
@@ -749,8 +756,8 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
         const t = wantRow?.get(col);
         if (t && t.value !== undefined) {
           if (x !== null) return bad(`${sa[i].name}!${a1(row, col)} 原有内容`);
-          if (!same(y, planned(t.value))) return bad(`${sa[i].name}!${a1(row, col)} 应为“${String(planned(t.value))}”，读回为“${String(y)}”`);
-        } else if (!same(x, y)) return bad(`${sa[i].name}!${a1(row, col)} 由“${String(x)}”变为“${String(y)}”`);
+          if (!same(y, planned(t.value))) return bad(`${sa[i].name}!${a1(row, col)} 应为“${show(planned(t.value))}”，读回为“${show(y)}”`);
+        } else if (!same(x, y)) return bad(`${sa[i].name}!${a1(row, col)} 由“${show(x)}”变为“${show(y)}”`);
       }
     }
     if (want) {
