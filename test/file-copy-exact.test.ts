@@ -11,7 +11,7 @@ import type { CellValue } from "../src/engine/types";
 import { markerOfBytes } from "../src/file/marker";
 import { copyMismatch, toAnnotatedCopy } from "../src/file/resave";
 import { readWorkbook, sheetGrid } from "../src/file/xlsx-read";
-import { rawEntries, writeZip } from "../src/file/zip-copy";
+import { rawEntries, writeZip, type Part } from "../src/file/zip-copy";
 import { buildXlsx } from "./support/xlsx-build";
 
 const dec = new TextDecoder();
@@ -182,7 +182,7 @@ describe("the copy read back and compared with the original", () => {
   test("a part changed, a part missing, an official's cell changed, a result missing: each is named", () => {
     const entries = rawEntries(copy);
     const swap = (name: string, data: Uint8Array | null) =>
-      writeZip(copy, entries.flatMap((e) => (e.name !== name ? [{ raw: e }] : data ? [{ name: e.name, data, like: e }] : [])));
+      writeZip(copy, entries.flatMap((e): Part[] => (e.name !== name ? [{ raw: e }] : data ? [{ name: e.name, data, like: e }] : [])));
     expect(copyMismatch(bytes, swap("xl/media/image1.png", new Uint8Array([1, 2, 4])), plans)).toContain("xl/media/image1.png");
     expect(copyMismatch(bytes, swap("xl/media/image1.png", null), plans)).toContain("少了 1 个部件");
     const sheet = dec.decode(unzipSync(copy)["xl/worksheets/sheet1.xml"]);

@@ -1,7 +1,8 @@
 /**
  * kj-assess check|inspect <files or folders...>: the command-line door. Argument parsing, walking
  * folders, output — the rules themselves come from the engine, the reading from src/file.
- * Exit status: 0 no record is an error; 1 some record is; 2 a file could not be read (or checked)
+ * Exit status: 0 no record is an error; 1 some record is; 2 a file could not be read (or checked),
+ * an output (report, annotated copy) could not be written,
  * or the arguments are wrong — always after every other file was processed.
  */
 import * as fs from "fs";
@@ -270,6 +271,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   const entries: EntryJson[] = [];
   const notes: string[] = passed.map((f) => `已跳过 kj-assess 写出的文件（passed over: written by kj-assess）：${f}`);
   let failing = false;
+  let writeFailed = false;
   for (const r of results) {
     if (r.kind === "error") {
       entries.push({ file: r.file, error: r.error });
@@ -278,6 +280,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     if (r.kind !== "check") continue;
     entries.push(...r.entries);
     if (r.entries.some((e) => e.summary.error > 0)) failing = true;
+    // A copy that could not be written is a failed output, like a report that could not be.
+    if (r.annotated && "error" in r.annotated && r.annotated.error.code === "cannot-write") writeFailed = true;
     if (r.annotated) notes.push("path" in r.annotated ? `已写出批注副本：${r.annotated.path}` : `${r.file}：未生成批注副本：${r.annotated.error.message}`);
   }
   const unreadable = entries.some(isError);
@@ -304,5 +308,5 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     );
   }
   for (const n of notes) io.err(n + "\n");
-  return unreadable || reportFailed ? 2 : failing ? 1 : 0;
+  return unreadable || reportFailed || writeFailed ? 2 : failing ? 1 : 0;
 }

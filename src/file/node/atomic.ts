@@ -36,8 +36,9 @@ export interface AtomicOptions {
 const REASONS: Record<string, string> = {
   ENOSPC: "磁盘空间不足（disk full）",
   EDQUOT: "超出磁盘配额（disk quota exceeded）",
-  EACCES: "没有写入权限（permission denied）",
-  EPERM: "不允许写入（operation not permitted）",
+  EACCES: "没有权限（permission denied）",
+  EPERM: "操作不被允许（operation not permitted）",
+  EFBIG: "文件超过允许的大小（file too large）",
   EROFS: "磁盘只读（read-only file system）",
   ENOENT: "文件夹不存在（folder does not exist）",
   ENOTDIR: "路径中有一段不是文件夹（not a folder）",
