@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import ExcelJS from "exceljs";
-import { writeAtomic, WriteFailure } from "../src/file/node/atomic";
+import { AtomicFile, writeAtomic, WriteFailure } from "../src/file/node/atomic";
 import { ourKindOfFile, reportBlocked } from "../src/file/node/outputs";
 import { markBytes } from "../src/file/marker";
 
@@ -126,6 +126,22 @@ describe("writeAtomic", () => {
     const f = path.join(d, "c.xlsx");
     expect(failure(() => writeAtomic(f, bytes("x"), { verify: () => "副本与原文件核对不一致" })).reason).toContain("核对不一致");
     expect(fs.readdirSync(d)).toEqual([]);
+  });
+
+  test("written piece by piece (a streamed report): nothing under the name until commit; abort leaves nothing", () => {
+    const d = fresh();
+    const f = path.join(d, "r.xlsx");
+    const w = new AtomicFile(f);
+    w.write(bytes("第一段"));
+    expect(fs.existsSync(f)).toBe(false);
+    w.write(bytes("第二段"));
+    w.commit();
+    expect(fs.readFileSync(f, "utf8")).toBe("第一段第二段");
+    const again = new AtomicFile(f, { mayReplace: () => true });
+    again.write(bytes("不完整"));
+    again.abort();
+    expect(fs.readFileSync(f, "utf8")).toBe("第一段第二段");
+    expect(leftovers(d)).toEqual([]);
   });
 
   test("a folder in the way, a missing folder: named", () => {

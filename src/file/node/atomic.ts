@@ -106,51 +106,119 @@ function syncFolder(dir: string): void {
 /** Link codes of file systems without hard links (FAT and exFAT on USB sticks, some network shares). */
 const NO_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EXDEV", "EMLINK"]);
 
+/**
+ * A file being written under a temporary name, for outputs produced piece by piece (a report
+ * whose rows stream in as files finish): `write` appends, `commit` flushes, reads the file back
+ * (comparing a digest, not holding it all) and gives it the final name; `abort` removes it. After
+ * `commit` or `abort`, or when either throws, nothing of ours is left but the final file, if any.
+ */
+export class AtomicFile {
+  private readonly target: string;
+  private readonly tmp: string;
+  private fd: number | null;
+  private readonly hash = crypto.createHash("sha256");
+  private size = 0;
+
+  constructor(
+    readonly file: string,
+    private readonly opts: AtomicOptions = {},
+  ) {
+    const { target, exists } = destination(file);
+    mayGo(file, exists, opts);
+    this.target = target;
+    // Hidden and without a workbook extension: a folder walk never takes it for a workbook.
+    this.tmp = path.join(path.dirname(target), `.kj-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
+    try {
+      this.fd = fs.openSync(this.tmp, "wx");
+    } catch (e) {
+      throw new WriteFailure(file, reasonOf(e));
+    }
+  }
+
+  write(chunk: Uint8Array): void {
+    if (this.fd === null) throw new WriteFailure(this.file, "文件已关闭（already closed）");
+    try {
+      writeAll(this.fd, chunk);
+    } catch (e) {
+      this.abort();
+      throw new WriteFailure(this.file, reasonOf(e));
+    }
+    this.hash.update(chunk);
+    this.size += chunk.length;
+  }
+
+  /**
+   * Gives the written bytes the final name, after reading them back: compared by digest, and
+   * read whole only when opts.verify needs the bytes.
+   */
+  commit(): void {
+    const { file, opts, tmp, target } = this;
+    try {
+      if (this.fd === null) throw new WriteFailure(file, "文件已关闭（already closed）");
+      fs.fsyncSync(this.fd);
+      fs.closeSync(this.fd);
+      this.fd = null;
+      if (opts.verify) {
+        const back = new Uint8Array(fs.readFileSync(tmp));
+        if (back.length !== this.size || crypto.createHash("sha256").update(back).digest("hex") !== this.hash.digest("hex")) throw new WriteFailure(file, READ_BACK);
+        const problem = opts.verify(back);
+        if (problem) throw new WriteFailure(file, problem);
+      } else if (digestOf(tmp) !== this.hash.digest("hex")) throw new WriteFailure(file, READ_BACK);
+      // Asked again now: a file may have been put there while we worked.
+      const now = destination(file);
+      if (now.target !== target) throw new WriteFailure(file, "写入期间该位置被改动（the destination changed during the write）");
+      mayGo(file, now.exists, opts);
+      if (now.exists) fs.renameSync(tmp, target);
+      else {
+        try {
+          fs.linkSync(tmp, target);
+          fs.unlinkSync(tmp);
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code ?? "";
+          if (!NO_LINKS.has(code)) throw e;
+          if (destination(file).exists) throw new WriteFailure(file, REASONS.EEXIST);
+          fs.renameSync(tmp, target);
+        }
+      }
+      syncFolder(path.dirname(target));
+    } catch (e) {
+      this.abort();
+      if (e instanceof WriteFailure) throw e;
+      throw new WriteFailure(file, reasonOf(e));
+    }
+  }
+
+  abort(): void {
+    if (this.fd !== null) {
+      try {
+        fs.closeSync(this.fd);
+      } catch {
+        /* closing is all that is left to do */
+      }
+      this.fd = null;
+    }
+    fs.rmSync(this.tmp, { force: true });
+  }
+}
+
+const READ_BACK = "写入后读回的内容与应写内容不一致（read back differs）";
+
+/** SHA-256 of a file, read in pieces. */
+function digestOf(file: string): string {
+  const h = crypto.createHash("sha256");
+  const fd = fs.openSync(file, "r");
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+  } finally {
+    fs.closeSync(fd);
+  }
+  return h.digest("hex");
+}
+
 /** Writes `data` to `file` completely or not at all. Throws WriteFailure (nothing changed at `file`). */
 export function writeAtomic(file: string, data: Uint8Array, opts: AtomicOptions = {}): void {
-  const { target, exists } = destination(file);
-  mayGo(file, exists, opts);
-  const dir = path.dirname(target);
-  // Hidden and without a workbook extension: a folder walk never takes it for a workbook.
-  const tmp = path.join(dir, `.kj-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
-  let made = false;
-  try {
-    const fd = fs.openSync(tmp, "wx");
-    made = true;
-    try {
-      writeAll(fd, data);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    const back = new Uint8Array(fs.readFileSync(tmp));
-    if (Buffer.compare(Buffer.from(back.buffer, back.byteOffset, back.byteLength), Buffer.from(data.buffer, data.byteOffset, data.byteLength)) !== 0) {
-      throw new WriteFailure(file, "写入后读回的内容与应写内容不一致（read back differs）");
-    }
-    const problem = opts.verify?.(back);
-    if (problem) throw new WriteFailure(file, problem);
-    // Asked again now: a file may have been put there while we worked.
-    const now = destination(file);
-    if (now.target !== target) throw new WriteFailure(file, "写入期间该位置被改动（the destination changed during the write）");
-    mayGo(file, now.exists, opts);
-    if (now.exists) fs.renameSync(tmp, target);
-    else {
-      try {
-        fs.linkSync(tmp, target);
-        fs.unlinkSync(tmp);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code ?? "";
-        if (!NO_LINKS.has(code)) throw e;
-        if (destination(file).exists) throw new WriteFailure(file, REASONS.EEXIST);
-        fs.renameSync(tmp, target);
-      }
-    }
-    made = false;
-    syncFolder(dir);
-  } catch (e) {
-    if (e instanceof WriteFailure) throw e;
-    throw new WriteFailure(file, reasonOf(e));
-  } finally {
-    if (made) fs.rmSync(tmp, { force: true });
-  }
+  const f = new AtomicFile(file, opts);
+  f.write(data);
+  f.commit();
 }
