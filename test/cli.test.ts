@@ -87,6 +87,7 @@ describe("kj-assess check", () => {
       "考核-两行表头.xlsx/考核",
       "考核-证据数量.xlsx/2024年度考核",
       "考核-逐条是否.xlsx/逐条考核",
+      "README.md/undefined",
     ]);
   });
 
@@ -97,7 +98,7 @@ describe("kj-assess check", () => {
     expect(r.stdout).toContain("“若干”无法识别为个数〔第十六条（六）〕");
     expect(r.stdout).toContain("跳过 第 7 行（空行）、第 12 行（合计行）");
     expect(r.stdout).toMatch(/  8 +灌云县实验中学科技教育名师工作室 +合格 +8\/10 +需核实 +二、六\n/);
-    expect(r.stdout).toContain("合计：1 个文件，1 张工作表，8 条记录；通过 5，需核实 1，不通过 2");
+    expect(r.stdout).toContain("合计：1 个文件：1 个已检查；1 张工作表，8 条记录：通过 5，需核实 1，不通过 2");
   });
 
   test("exit 0 when no record is an error; text that looks like a formula stays text", async () => {
@@ -131,14 +132,92 @@ describe("kj-assess check", () => {
     const dir = path.join(tmp, "县区", "海州区");
     fs.mkdirSync(dir, { recursive: true });
     fs.copyFileSync(path.join(EXAMPLES, "教学常规.xlsx"), path.join(dir, "教学常规.xlsx"));
-    fs.writeFileSync(path.join(dir, "说明.txt"), "not a workbook, not picked up");
+    fs.writeFileSync(path.join(dir, "说明.txt"), "not a workbook, listed as not checked");
     const r = run(["check", path.join(tmp, "县区"), "--json"]);
     const doc = JSON.parse(r.stdout);
+    expect(doc.files.pop()).toEqual({ file: path.join(dir, "说明.txt"), skipped: { code: "not-a-workbook", message: "不是 Excel 工作簿（.txt 文件），未检查" } });
     expect(doc.files.map((f: { file: string; sheet: string }) => [path.relative(tmp, f.file), f.sheet])).toEqual([
       [path.join("县区", "海州区", "教学常规.xlsx"), "教师常规"],
       [path.join("县区", "海州区", "教学常规.xlsx"), "教研员"],
       [path.join("县区", "海州区", "教学常规.xlsx"), "外出考察"],
     ]);
+  });
+
+  test("every file in a folder is accounted for — checked, could not be checked (.xls, lock file) or not a workbook — in the table, the JSON, the report and the totals", async () => {
+    const dir = path.join(tmp, "全部交代");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(path.join(EXAMPLES, "考核-逐条是否.xlsx"), path.join(dir, "考核-逐条是否.xlsx"));
+    // An Excel 97-2003 file as it starts on disk (an OLE compound file), a lock file, a PDF, a CSV, Windows' thumbnail cache.
+    fs.writeFileSync(path.join(dir, "去年考核.xls"), Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(1024)]));
+    fs.writeFileSync(path.join(dir, "~$考核-逐条是否.xlsx"), Buffer.concat([Buffer.from([6]), Buffer.from("wangjg", "latin1"), Buffer.alloc(155, 0x20)]));
+    fs.writeFileSync(path.join(dir, "通知.pdf"), "%PDF-1.4");
+    fs.writeFileSync(path.join(dir, "名单.csv"), "姓名,听课次数\n陈老师,8\n");
+    fs.writeFileSync(path.join(dir, "Thumbs.db"), "x");
+    const report = path.join(tmp, "全部交代-报告.xlsx");
+    const r = run(["check", dir, "--json", "--report", report]);
+    expect(r.code).toBe(2);
+    const files = JSON.parse(r.stdout).files as { file: string; sheet?: string; error?: { code: string; message: string }; skipped?: { code: string; message: string } }[];
+    const byName = new Map(files.map((f) => [path.basename(f.file), f]));
+    expect([...byName.keys()].sort()).toEqual(["Thumbs.db", "~$考核-逐条是否.xlsx", "去年考核.xls", "名单.csv", "考核-逐条是否.xlsx", "通知.pdf"].sort());
+    expect(byName.get("去年考核.xls")!.error!.code).toBe("legacy-xls");
+    expect(byName.get("去年考核.xls")!.error!.message).toContain("另存为 .xlsx");
+    expect(byName.get("~$考核-逐条是否.xlsx")!.error!.message).toContain("临时锁定文件");
+    expect(byName.get("通知.pdf")!.skipped).toEqual({ code: "not-a-workbook", message: "不是 Excel 工作簿（.pdf 文件），未检查" });
+    expect(byName.get("名单.csv")!.skipped!.message).toContain("另存为 .xlsx");
+    expect(byName.get("Thumbs.db")!.skipped!.code).toBe("not-a-workbook");
+    expect(byName.get("考核-逐条是否.xlsx")!.sheet).toBe("逐条考核");
+
+    const text = run(["check", dir]);
+    expect(text.code).toBe(2);
+    for (const name of byName.keys()) expect(text.stdout).toContain(name);
+    expect(text.stdout).toContain("合计：6 个文件：1 个已检查，2 个无法检查（临时锁定文件 1 个、.xls 旧格式 1 个），3 个不是工作簿、未检查");
+    // Codes stay in --json: the table says what happened in words.
+    expect(text.stdout).not.toMatch(/legacy-xls|not-a-workbook/);
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(report);
+    const summary = wb.getWorksheet("汇总")!.getSheetValues() as unknown[][];
+    const statusOf = (name: string) => summary.filter((v) => v && String(v[1]).endsWith(name)).map((v) => v[10]);
+    expect(statusOf("去年考核.xls")).toEqual(["无法读取"]);
+    expect(statusOf("通知.pdf")).toEqual(["未检查"]);
+    expect(new Set(statusOf("考核-逐条是否.xlsx"))).not.toContain("未检查");
+
+    const inspect = run(["inspect", dir]);
+    expect(inspect.stdout).toContain("合计：6 个文件：1 个已打开，2 个无法读取（临时锁定文件 1 个、.xls 旧格式 1 个），3 个不是工作簿、未检查");
+  });
+
+  test("--pack takes the pack's Chinese name as well as its id; a pack that does not fit the sheet is refused with what is missing", () => {
+    const byName = run(["check", "examples/经费支出.xlsx", "--pack", "工作室经费使用", "--json"]);
+    const byId = run(["check", "examples/经费支出.xlsx", "--pack", "studio-budget", "--json"]);
+    expect(JSON.parse(byName.stdout)).toEqual(JSON.parse(byId.stdout));
+    expect(JSON.parse(byName.stdout).files[0].pack).toBe("studio-budget");
+    expect(JSON.parse(run(["check", "examples/经费支出.xlsx", "--pack", "经费", "--json"]).stdout).files[0].pack).toBe("studio-budget");
+
+    const forced = run(["check", "examples/经费支出.xlsx", "--pack", "名师工作室年度考核", "--json"]);
+    expect(forced.code).toBe(2);
+    const [entry] = JSON.parse(forced.stdout).files;
+    expect(entry.error.code).toBe("pack-does-not-fit");
+    expect(entry.error.message).toContain("与规则包“名师工作室年度考核”不相符：缺少");
+    expect(entry.error.message).toContain("省级一等奖");
+    expect(entry.error.message).toContain("去掉 --pack");
+    const table = run(["check", "examples/经费支出.xlsx", "--pack", "studio-assessment"]);
+    expect(table.stdout).not.toContain("不合格");
+    expect(table.stdout).toContain("不相符");
+  });
+
+  test("argument mistakes are told in Chinese, never in Node's English", () => {
+    for (const [args, said] of [
+      [["check", "examples", "--no-such-option"], "没有选项 --no-such-option"],
+      [["check", "examples", "--pack"], "--pack 后面要写规则包的名称"],
+      [["check", "examples", "--json=yes"], "--json 不带值"],
+      [["check", "examples", "--pack", "不存在的包"], "没有规则包“不存在的包”"],
+      [["check"], "请给出要检查的文件或文件夹"],
+    ] as const) {
+      const r = run([...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(said);
+      expect(r.stderr.split("用法")[0]).not.toMatch(/[A-Za-z]{3,} [A-Za-z]{3,}/);
+    }
   });
 
   test("an Excel lock file (~$…) in a folder is reported as what it is, a missing path as not found; the rest still checked, exit 2", () => {
@@ -159,7 +238,7 @@ describe("kj-assess check", () => {
     const text = run(["check", dir]);
     expect(text.code).toBe(2);
     expect(text.stdout).toContain("锁定文件");
-    expect(text.stdout).toContain("无法检查的文件 1 个");
+    expect(text.stdout).toContain("1 个无法检查（临时锁定文件 1 个）");
   });
 
   test("the report never lands on an input; a report that cannot be written is exit 2 with a message", () => {
@@ -188,7 +267,7 @@ describe("kj-assess check", () => {
     expect([first.code, second.code]).toEqual([1, 1]);
     // Named three times, checked once; neither the report nor the annotated copy is checked.
     for (const r of [first, second]) expect(JSON.parse(r.stdout).files.map((f: { file: string }) => path.basename(f.file))).toEqual(["考核-两行表头.xlsx"]);
-    expect(fs.readdirSync(path.join(dir, "批注")).sort()).toEqual(["考核-两行表头-校验-2.xlsx", "考核-两行表头-校验.xlsx"]);
+    expect(fs.readdirSync(path.join(dir, "批注")).sort()).toEqual(["考核-两行表头-已标注-2.xlsx", "考核-两行表头-已标注.xlsx"]);
 
     // A workbook of the official's own is never replaced by a report.
     const theirs = path.join(tmp, "我的名单.xlsx");
@@ -204,7 +283,7 @@ describe("kj-assess check", () => {
     const help = run(["check", "--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("kj-assess check <文件或文件夹...>");
-    expect(help.stdout).toContain("studio-budget（");
+    expect(help.stdout).toContain("工作室经费使用（studio-budget）");
     const none = run([]);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain("用法");
@@ -238,10 +317,10 @@ describe("kj-assess check", () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual(["汇总", "问题清单", "经费"]);
     const summary = wb.getWorksheet("汇总")!;
     expect((summary.getRow(1).values as unknown[]).slice(1)).toEqual(["文件", "工作表", "规则包", "行", "名称", "等级/结论", "达标条数", "满分条数", "未达标项", "状态", "隐藏行", "说明"]);
-    // One line per record of every example: routine 9+4+3, application 3+3+6, budget 14, assessments 7+8+10.
-    expect(summary.rowCount).toBe(1 + 16 + 12 + 14 + 7 + 8 + 10);
+    // One line per record of every example: routine 9+4+3, application 3+3+6, budget 14, assessments 7+8+10; README.md not checked.
+    expect(summary.rowCount).toBe(1 + 16 + 12 + 14 + 7 + 8 + 10 + 1);
     const line = (summary.getSheetValues() as unknown[][]).find((v) => v && String(v[1]).endsWith("考核-证据数量.xlsx") && v[4] === 8)!;
-    expect(line.slice(2)).toEqual(["2024年度考核", "studio-assessment", 8, "灌云县实验中学科技教育名师工作室", "合格", 8, 10, "二、六", "需核实", undefined, expect.stringContaining("若干")]);
+    expect(line.slice(2)).toEqual(["2024年度考核", "名师工作室年度考核", 8, "灌云县实验中学科技教育名师工作室", "合格", 8, 10, "二、六", "需核实", undefined, expect.stringContaining("若干")]);
     const routine = (summary.getSheetValues() as unknown[][]).find((v) => v && v[2] === "教师常规" && v[4] === 4)!;
     expect(routine[9]).toBe("每学期听课次数达标（教龄不足3年者15次，其他8次）");
     const issues = wb.getWorksheet("问题清单")!;
@@ -249,17 +328,22 @@ describe("kj-assess check", () => {
     expect(texts.some((t) => t.includes("“若干”无法识别为个数"))).toBe(true);
     expect(texts).toContain("第二十一条");
     const unreadable = (issues.getSheetValues() as unknown[][]).find((v) => v && v[3] === "J8")!;
-    expect(unreadable.slice(4)).toEqual([8, "灌云县实验中学科技教育名师工作室", "错误", "unreadable", expect.stringContaining("若干"), "若干", "第十六条（六）"]);
+    expect(unreadable.slice(4)).toEqual([8, "灌云县实验中学科技教育名师工作室", "错误", expect.stringContaining("若干"), "若干", "第十六条（六）"]);
     const money = wb.getWorksheet("经费")!;
     expect(money.rowCount).toBe(1 + 4);
     const moneyRows = money.getSheetValues() as unknown[][];
     const over = moneyRows.findIndex((v) => v && v[3] === "墟沟工作室");
     expect(moneyRows[over].slice(3, 9)).toEqual(["墟沟工作室", 2024, 23300, 10000, 2.33, "不通过"]);
     expect(money.getCell(`G${over}`).numFmt).toBe("0.0%");
+    // Every sheet of the report keeps its header in view and can be filtered.
+    for (const ws of wb.worksheets) {
+      expect(ws.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
+      expect(ws.autoFilter).toBeTruthy();
+    }
 
     const copies = fs.readdirSync(annotated).sort();
-    expect(copies).toContain("考核-证据数量-校验.xlsx");
-    const copy = readWorkbook(new Uint8Array(fs.readFileSync(path.join(annotated, "考核-证据数量-校验.xlsx"))));
+    expect(copies).toContain("考核-证据数量-已标注.xlsx");
+    const copy = readWorkbook(new Uint8Array(fs.readFileSync(path.join(annotated, "考核-证据数量-已标注.xlsx"))));
     if (!copy.ok) throw new Error(copy.error.message);
     const g = sheetGrid(copy.workbook.sheets[0]);
     if (!g.ok) throw new Error(g.error.message);
@@ -271,10 +355,10 @@ describe("kj-assess check", () => {
     expect(g.grid.rows[3][1]).toBe("连云区墟沟中学科技教育名师工作室");
 
     // A second run into the same folder never overwrites the first run's copies.
-    const firstCopy = sha(path.join(annotated, "考核-证据数量-校验.xlsx"));
+    const firstCopy = sha(path.join(annotated, "考核-证据数量-已标注.xlsx"));
     expect(run(["check", "examples/考核-证据数量.xlsx", "--annotate", annotated]).code).toBe(1);
-    expect(fs.existsSync(path.join(annotated, "考核-证据数量-校验-2.xlsx"))).toBe(true);
-    expect(sha(path.join(annotated, "考核-证据数量-校验.xlsx"))).toBe(firstCopy);
+    expect(fs.existsSync(path.join(annotated, "考核-证据数量-已标注-2.xlsx"))).toBe(true);
+    expect(sha(path.join(annotated, "考核-证据数量-已标注.xlsx"))).toBe(firstCopy);
     expect(inputs.map(sha)).toEqual(before);
   }, 120_000);
 });
@@ -291,17 +375,30 @@ describe("the progress line", () => {
     return out;
   }
 
-  test("silent for short runs, on a terminal and in a log", () => {
+  test("silent for runs under a second, on a terminal and in a log", () => {
     expect(runAt(true, [200, 500, 900])).toBe("");
-    expect(runAt(false, [1000, 3000, 4900])).toBe("");
+    expect(runAt(false, [200, 500, 900])).toBe("");
   });
 
   test("a terminal gets one line rewritten in place after the first second", () => {
-    expect(runAt(true, [500, 1500, 2500])).toBe("\r已处理 2/3 个文件…\r已处理 3/3 个文件…\n");
+    expect(runAt(true, [500, 1500, 2500])).toBe("\r已处理 2/3 个文件，用时 1 秒…\r已处理 3/3 个文件，用时 2 秒…\n");
   });
 
-  test("a log gets a line every five seconds and the last count", () => {
-    expect(runAt(false, [2000, 5000, 6000, 11000, 12000])).toBe("已处理 2/5 个文件…\n已处理 4/5 个文件…\n已处理 5/5 个文件…\n");
+  test("a log gets a line after the first second, then every five seconds, and the last count", () => {
+    expect(runAt(false, [2000, 5000, 6000, 11000, 12000])).toBe("已处理 1/5 个文件，用时 2 秒…\n已处理 4/5 个文件，用时 11 秒…\n已处理 5/5 个文件，用时 12 秒…\n");
+  });
+
+  test("one long file: the beat every second shows the run is alive before any file is done", () => {
+    let out = "";
+    let clock = 0;
+    const tick = progress({ out: () => undefined, err: (s) => (out += s), tty: true }, 1, () => clock);
+    for (const t of [1000, 2000, 3000]) {
+      clock = t;
+      tick(0);
+    }
+    clock = 3400;
+    tick(1);
+    expect(out).toBe("\r已处理 0/1 个文件，用时 1 秒…\r已处理 0/1 个文件，用时 2 秒…\r已处理 0/1 个文件，用时 3 秒…\r已处理 1/1 个文件，用时 3 秒…\n");
   });
 });
 
@@ -322,9 +419,10 @@ describe("kj-assess inspect", () => {
     fs.writeFileSync(bad, fs.readFileSync(path.join(EXAMPLES, "经费支出.xlsx")).subarray(0, 1500));
     const r = run(["inspect", "examples/经费支出.xlsx", bad]);
     expect(r.code).toBe(2);
-    expect(r.stdout).toMatch(/经费支出 +\d+ 行 × 7 列 +studio-budget（工作室经费使用），表头第 2 行/);
-    expect(r.stdout).toMatch(/损坏\.xlsx\n  ✗ .+（damaged）/);
-    expect(r.stdout).toContain("合计：2 个文件，能打开 1 个，无法读取 1 个");
+    expect(r.stdout).toMatch(/经费支出 +\d+ 行 × 7 列 +工作室经费使用，表头第 2 行/);
+    expect(r.stdout).toMatch(/损坏\.xlsx\n  ✗ 工作簿已损坏.+另存为 \.xlsx/);
+    expect(r.stdout).not.toContain("damaged");
+    expect(r.stdout).toContain("合计：2 个文件：1 个已打开，1 个无法读取（已损坏 1 个）");
   });
 
   const corpusTest = fs.existsSync(CORPUS) ? test : test.skip;

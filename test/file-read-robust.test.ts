@@ -24,7 +24,9 @@ function grids(r: ReadResult) {
 }
 function code(r: ReadResult): string {
   if (r.ok) return "ok";
-  expect(r.error.message).toMatch(/[\u4e00-\u9fff].*（[a-z .0-9-]+）/);
+  // Plain Chinese with the next step, no code or English in brackets (the code is r.error.code).
+  expect(r.error.message).toMatch(/^[^a-z]*[\u4e00-\u9fff].*；请/);
+  expect(r.error.message).not.toContain(r.error.code);
   return r.error.code;
 }
 const one = (xml: string) => buildXlsx({ sheets: [{ name: "S", xml }] });

@@ -5,7 +5,7 @@
 import { failedNames } from "../engine/output";
 import { getPack } from "../packs";
 import type { SheetSummary } from "../file/check";
-import type { SheetJson } from "./json";
+import type { SheetJson, SkippedJson } from "./json";
 
 export const STATUS_ZH: Record<string, string> = { ok: "通过", warning: "需核实", error: "不通过" };
 export const SEVERITY_ZH: Record<string, string> = { error: "错误", warning: "提醒" };
@@ -95,8 +95,40 @@ export function sheetTable(e: SheetJson): string {
   return lines.join("\n") + "\n";
 }
 
+/** The code stays in --json; a person reads the message. */
 export function errorLines(file: string, error: { code: string; message: string }): string {
-  return `\n${file}\n  ✗ ${error.message}（${error.code}）\n`;
+  return `\n${file}\n  ✗ ${error.message}\n`;
+}
+
+export function skippedLines(e: SkippedJson): string {
+  return `\n${e.file}\n  - ${e.skipped.message}\n`;
+}
+
+/** Why files could not be checked, counted by reason, for the totals line: "（.xls 旧格式 2 个、临时锁定文件 1 个）". */
+const REASON_ZH: Record<string, string> = {
+  "legacy-xls": ".xls 旧格式",
+  encrypted: "设了密码",
+  "not-a-workbook": "不是工作簿",
+  damaged: "已损坏",
+  "too-large": "过大",
+  timeout: "读取超时",
+  "out-of-memory": "内存不够",
+  "unreadable-file": "系统不让读取",
+  "not-found": "找不到",
+  "no-pack": "没有适用规则包的表",
+  "no-such-sheet": "没有指定的工作表",
+  "pack-does-not-fit": "与指定规则包不符",
+};
+
+export function whyNotChecked(failed: { file: string; error: { code: string; message: string } }[]): string {
+  if (!failed.length) return "";
+  const counts = new Map<string, number>();
+  for (const f of failed) {
+    const lock = /^~\$/.test(f.file.split(/[\\/]/).pop() ?? "");
+    const reason = lock ? "临时锁定文件" : (REASON_ZH[f.error.code] ?? "其他原因");
+    counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  }
+  return `（${[...counts].map(([r, n]) => `${r} ${n} 个`).join("、")}）`;
 }
 
 /** `inspect` for one file: its sheets with their size, header row and the pack that fits. */
@@ -108,7 +140,7 @@ export function inspectLines(file: string, sheets: SheetSummary[]): string {
     const fit = s.error
       ? `✗ ${s.error.message}`
       : s.pack
-        ? `${s.pack}（${pack?.name.zh ?? s.pack}），表头第 ${s.headerRow} 行`
+        ? `${pack?.name.zh ?? s.pack}，表头第 ${s.headerRow} 行`
         : "不符合任何规则包";
     lines.push(`  ${pad(s.name, nameWidth)}${pad(`${s.rows} 行 × ${s.cols} 列`, 18)}${s.state !== "visible" ? "（隐藏）" : ""}${fit}`);
   }

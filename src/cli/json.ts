@@ -43,7 +43,13 @@ export interface ErrorJson {
   error: { code: string; message: string };
 }
 
-export type EntryJson = SheetJson | ErrorJson;
+/** A file in a folder that is not a workbook: listed, so that every file is accounted for; not an error. */
+export interface SkippedJson {
+  file: string;
+  skipped: { code: string; message: string };
+}
+
+export type EntryJson = SheetJson | ErrorJson | SkippedJson;
 
 function issueJson(i: SheetResult["problems"][number]): IssueJson {
   return { cell: i.cell, severity: i.severity, code: i.code, message: i.message.zh, messageEn: i.message.en, source: i.source, text: i.text };
@@ -77,4 +83,8 @@ export function sheetJson(file: string, r: SheetResult): SheetJson {
 
 export function isError(e: EntryJson): e is ErrorJson {
   return "error" in e;
+}
+
+export function isSheet(e: EntryJson): e is SheetJson {
+  return "sheet" in e;
 }

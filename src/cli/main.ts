@@ -8,11 +8,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import { getPack, builtinPacks } from "../packs";
+import { builtinPacks, findPack } from "../packs";
+import { ANNOTATED_SUFFIX } from "../engine/output";
 import { runTasks, type Task, type TaskResult } from "../file/node/pool";
 import type { SheetSummary } from "../file/check";
-import { errorLines, inspectLines, sheetTable } from "./format";
-import { isError, type EntryJson, type SheetJson } from "./json";
+import { errorLines, inspectLines, sheetTable, skippedLines, whyNotChecked } from "./format";
+import { isError, isSheet, type EntryJson, type SkippedJson } from "./json";
 import { writeReport } from "./report";
 import { reasonOf } from "../file/node/atomic";
 import { ourKindOfFile, reportBlocked, writeReportFile, WriteFailure } from "../file/node/outputs";
@@ -30,24 +31,82 @@ const defaultIo: Io = {
   tty: process.stderr.isTTY,
 };
 
-const USAGE = `用法（usage）:
+const USAGE = `用法:
   kj-assess check <文件或文件夹...> [--pack <规则包>] [--sheet <工作表>] [--json] [--report <汇总.xlsx>] [--annotate <文件夹>]
   kj-assess inspect <文件或文件夹...> [--json]
 
-  check     逐行校验：等级/结论、未达标项、问题单元格（check every record）
-  inspect   列出每个文件的工作表、行列数、表头行和适用的规则包（list sheets and the pack that fits）
-  文件夹会逐层查找 .xlsx / .xlsm；Excel/WPS 的临时锁定文件（~$开头）按无法读取报告
-  --pack      指定规则包（默认按表头自动选择）        use this rule pack (default: detected)
-  --sheet     只检查这张工作表（默认所有适用的表）    only this sheet (default: every sheet a pack fits)
-  --json      输出 JSON                               JSON on stdout
-  --report    另存汇总报告：汇总、问题清单、经费      write a report workbook
-  --annotate  在此文件夹另存带校验结果的副本（原文件不改动）  write annotated copies there; inputs are never changed
+  check     逐行校验：等级/结论、未达标项、问题单元格
+  inspect   列出每个文件的工作表、行列数、表头行和适用的规则包
+  文件夹会逐层查找；每个文件都有交代：.xlsx/.xlsm 逐一检查，.xls 等无法检查的说明原因，
+  Excel/WPS 的临时锁定文件（~$开头）按无法读取报告，其他文件列为“未检查”
+  --pack      指定规则包，写名称或代号均可（默认按表头自动选择）
+  --sheet     只检查这张工作表（默认所有适用的表）
+  --json      输出 JSON
+  --report    另存汇总报告：汇总、问题清单、经费
+  --annotate  在此文件夹另存带校验结果的标注副本（原文件不改动）
 
-规则包（packs）: ${builtinPacks().map((p) => `${p.id}（${p.name.zh}）`).join("、")}
-退出码（exit）: 0 没有不通过的记录；1 有不通过的记录；2 有文件无法读取或参数有误（其余文件照常检查）
+规则包: ${builtinPacks().map((p) => `${p.name.zh}（${p.id}）`).join("、")}
+退出码: 0 没有不通过的记录；1 有不通过的记录；2 有文件无法读取或参数有误（其余文件照常检查）
 `;
 
+const STRING_OPTIONS = ["pack", "sheet", "report", "annotate"] as const;
+const BOOLEAN_OPTIONS = ["json", "help"] as const;
+
+interface Options {
+  pack?: string;
+  sheet?: string;
+  report?: string;
+  annotate?: string;
+  json: boolean;
+  help: boolean;
+}
+
+const OPTION_WHAT = { pack: "规则包的名称", sheet: "工作表的名称", report: "报告文件名（.xlsx）", annotate: "存放标注副本的文件夹" };
+
+/**
+ * The options after the command, with our own Chinese messages (util.parseArgs would answer in
+ * Node's English): an unknown option, an option without its value, a value given to a switch.
+ */
+export function parseOptions(args: string[]): { ok: true; options: Options; files: string[] } | { ok: false; message: string } {
+  const { tokens } = parseArgs({ args, allowPositionals: true, strict: false, tokens: true, options: { help: { type: "boolean", short: "h" } } });
+  const options: Options = { json: false, help: false };
+  const files: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.kind === "positional") {
+      files.push(t.value);
+      continue;
+    }
+    if (t.kind === "option-terminator") continue;
+    const name = t.name;
+    const shown = t.rawName;
+    if ((STRING_OPTIONS as readonly string[]).includes(name)) {
+      let value = t.value;
+      // parseArgs without a declared type leaves "--pack 经费" as a switch and a positional.
+      if (value === undefined && tokens[i + 1]?.kind === "positional") value = (tokens[++i] as { value: string }).value;
+      if (value === undefined) return { ok: false, message: `${shown} 后面要写${OPTION_WHAT[name as keyof typeof OPTION_WHAT]}` };
+      options[name as (typeof STRING_OPTIONS)[number]] = value;
+    } else if ((BOOLEAN_OPTIONS as readonly string[]).includes(name)) {
+      if (t.value !== undefined) return { ok: false, message: `${shown} 不带值，请去掉“=${t.value}”` };
+      options[name as (typeof BOOLEAN_OPTIONS)[number]] = true;
+    } else {
+      return { ok: false, message: `没有选项 ${shown}；可用的选项：${[...STRING_OPTIONS, ...BOOLEAN_OPTIONS].map((o) => `--${o}`).join(" ")}` };
+    }
+  }
+  return { ok: true, options, files };
+}
+
+/** Files the command line reads: .xlsx and .xlsm are checked, .xls and .xlsb go to the reader, which names them. */
 const WORKBOOK = /\.(xlsx|xlsm)$/i;
+const READ = /\.(xlsx|xlsm|xls|xlsb)$/i;
+
+/** Files in a folder that are not read, with the reason an official is told. */
+function skipReason(name: string): string {
+  const ext = /\.([^.]+)$/.exec(name)?.[1]?.toLowerCase();
+  if (ext === "csv" || ext === "et" || ext === "ett" || ext === "ods" || ext === "numbers")
+    return `.${ext} 表格不是 .xlsx 工作簿，未检查；如需检查，请在 Excel 或 WPS 中打开，另存为 .xlsx`;
+  return ext ? `不是 Excel 工作簿（.${ext} 文件），未检查` : "不是 Excel 工作簿（没有扩展名），未检查";
+}
 
 /**
  * Lock files (`~$名单.xlsx`) that Excel and WPS leave beside a workbook someone has open are picked
@@ -57,14 +116,16 @@ const WORKBOOK = /\.(xlsx|xlsm)$/i;
 const LOCK_FILE = /^~\$/;
 
 /**
- * Files given, and the workbooks inside folders given (recursively, in name order), each once.
+ * Files given, and the workbooks inside folders given (recursively, in name order), each once;
+ * every other file inside those folders is listed as skipped, so that each one is accounted for.
  * Inside folders, our own outputs are passed over — the --annotate folder and the --report file,
  * and any report or annotated copy of ours, known by its marker (never by its name) — so that a
  * run into the same folder does not check an earlier run's results. A folder that cannot be
  * read is reported and the walk goes on.
  */
-function collect(inputs: string[], outputs: string[]): { files: string[]; missing: string[]; unreadable: TaskResult[]; passed: string[] } {
+function collect(inputs: string[], outputs: string[]): { files: string[]; missing: string[]; unreadable: TaskResult[]; passed: string[]; skipped: string[] } {
   const files: string[] = [];
+  const skipped: string[] = [];
   const missing: string[] = [];
   const unreadable: TaskResult[] = [];
   const passed: string[] = [];
@@ -89,7 +150,7 @@ function collect(inputs: string[], outputs: string[]): { files: string[]; missin
     try {
       list = fs.readdirSync(dir, { withFileTypes: true });
     } catch (e) {
-      unreadable.push({ kind: "error", file: dir, error: { code: "unreadable-folder", message: `无法读取文件夹，其中的文件未检查（cannot read folder; its files were not checked）：${reasonOf(e)}` } });
+      unreadable.push({ kind: "error", file: dir, error: { code: "unreadable-folder", message: `无法读取文件夹，其中的文件未检查：${reasonOf(e)}；请检查文件夹权限` } });
       return;
     }
     for (const e of list.sort((a, b) => a.name.localeCompare(b.name))) {
@@ -99,7 +160,8 @@ function collect(inputs: string[], outputs: string[]): { files: string[]; missin
       else if (WORKBOOK.test(e.name)) {
         if (!LOCK_FILE.test(e.name) && ourKindOfFile(p)) passed.push(p);
         else add(p);
-      }
+      } else if (READ.test(e.name) || LOCK_FILE.test(e.name)) add(p);
+      else skipped.push(p);
     }
   };
   for (const input of inputs) {
@@ -113,7 +175,7 @@ function collect(inputs: string[], outputs: string[]): { files: string[]; missin
     if (st.isDirectory()) walk(input);
     else add(input);
   }
-  return { files, missing, unreadable, passed };
+  return { files, missing, unreadable, passed, skipped };
 }
 
 function lockFileError(file: string): TaskResult {
@@ -121,13 +183,15 @@ function lockFileError(file: string): TaskResult {
   return {
     kind: "error",
     file,
-    error: { code: "not-a-workbook", message: `这是 Excel/WPS 打开“${of}”时留下的临时锁定文件，不是工作簿；关闭该工作簿后再检查（lock file, not a workbook）` },
+    error: { code: "not-a-workbook", message: `这是 Excel/WPS 打开“${of}”时留下的临时锁定文件，不是工作簿；请关闭该工作簿，确认已保存后再检查` },
   };
 }
 
 /**
- * A progress line on stderr for long runs only: on a terminal, after the first second, one line
- * rewritten in place; elsewhere (a log file, a pipe), a line every five seconds and a last one.
+ * A progress line on stderr once a run has taken a second, whether that is many files or one
+ * large one (main calls it every second as well as when a file is done): on a terminal, one line
+ * rewritten in place; elsewhere (a log file, a pipe), a line after the first second, then one
+ * every five seconds and a last one.
  */
 export function progress(io: Io, total: number, now: () => number = Date.now): (done: number) => void {
   const started = now();
@@ -135,12 +199,12 @@ export function progress(io: Io, total: number, now: () => number = Date.now): (
   let last = started;
   return (done) => {
     const t = now();
-    const text = `已处理 ${done}/${total} 个文件…`;
+    if (t - started < 1000) return;
+    const text = `已处理 ${done}/${total} 个文件，用时 ${Math.floor((t - started) / 1000)} 秒…`;
     if (io.tty) {
-      if (t - started < 1000 && !shown) return;
       io.err(`\r${text}${done === total ? "\n" : ""}`);
       shown = true;
-    } else if (done === total ? shown : t - last >= 5000) {
+    } else if (done === total ? shown : !shown || t - last >= 5000) {
       io.err(text + "\n");
       shown = true;
       last = t;
@@ -151,8 +215,8 @@ export function progress(io: Io, total: number, now: () => number = Date.now): (
 function annotatePath(dir: string, file: string, used: Set<string>): string {
   const base = path.basename(file).replace(/\.(xlsx|xlsm)$/i, "");
   const ext = /\.xlsm$/i.test(file) ? ".xlsm" : ".xlsx";
-  let name = `${base}-校验${ext}`;
-  for (let n = 2; used.has(name) || taken(path.join(dir, name)); n++) name = `${base}-校验-${n}${ext}`;
+  let name = `${base}${ANNOTATED_SUFFIX}${ext}`;
+  for (let n = 2; used.has(name) || taken(path.join(dir, name)); n++) name = `${base}${ANNOTATED_SUFFIX}-${n}${ext}`;
   used.add(name);
   return path.join(dir, name);
 }
@@ -183,28 +247,16 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     return command ? 0 : 2;
   }
   if (command !== "check" && command !== "inspect") {
-    io.err(`未知命令“${command}”（unknown command）\n${USAGE}`);
+    io.err(`没有“${command}”这个命令，请用 check 或 inspect\n\n${USAGE}`);
     return 2;
   }
-  let args: ReturnType<typeof parseArgs>;
-  try {
-    args = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        pack: { type: "string" },
-        sheet: { type: "string" },
-        json: { type: "boolean", default: false },
-        report: { type: "string" },
-        annotate: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  } catch (e) {
-    io.err(`参数有误（bad arguments）：${(e as Error).message}\n${USAGE}`);
+  const parsed = parseOptions(rest);
+  if (!parsed.ok) {
+    io.err(`参数有误：${parsed.message}\n\n${USAGE}`);
     return 2;
   }
-  const opts = args.values as { pack?: string; sheet?: string; json: boolean; report?: string; annotate?: string; help: boolean };
+  const opts = parsed.options;
+  const inputs = parsed.files;
   if (opts.help) {
     io.out(USAGE);
     return 0;
@@ -213,24 +265,25 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     io.err(`${msg}\n`);
     return 2;
   };
-  if (args.positionals.length === 0) return bad(`请给出要检查的文件或文件夹（no files or folders given）\n${USAGE}`);
-  if (opts.pack !== undefined && !getPack(opts.pack)) return bad(`没有规则包“${opts.pack}”（unknown pack）；可用：${builtinPacks().map((p) => p.id).join("、")}`);
+  if (inputs.length === 0) return bad(`请给出要检查的文件或文件夹\n\n${USAGE}`);
+  const pack = opts.pack !== undefined ? findPack(opts.pack) : undefined;
+  if (opts.pack !== undefined && !pack) return bad(`没有规则包“${opts.pack}”；可用：${builtinPacks().map((p) => `${p.name.zh}（${p.id}）`).join("、")}`);
   if (command === "inspect" && (opts.pack !== undefined || opts.sheet !== undefined || opts.report !== undefined || opts.annotate !== undefined)) {
-    return bad("inspect 只接受 --json（inspect takes only --json）");
+    return bad("inspect 只接受 --json 一个选项");
   }
   // The report holds no macros: under an .xlsm name Excel would refuse to open it.
-  if (opts.report !== undefined && (opts.report === "" || !/\.xlsx$/i.test(opts.report))) return bad(`--report 需要一个 .xlsx 文件名（--report needs an .xlsx file name）：“${opts.report}”`);
+  if (opts.report !== undefined && (opts.report === "" || !/\.xlsx$/i.test(opts.report))) return bad(`--report 后面要写一个 .xlsx 文件名，而不是“${opts.report}”`);
 
   // Files on disk are never modified: the report replaces only an earlier report of ours.
-  if (opts.report !== undefined && args.positionals.some((f) => sameFile(f, opts.report!))) return bad(`--report 不能写到正在检查的文件上（would overwrite an input）：${opts.report}`);
+  if (opts.report !== undefined && inputs.some((f) => sameFile(f, opts.report!))) return bad(`--report 不能写到正在检查的文件上：${opts.report}；请换一个文件名`);
   const blocked = opts.report !== undefined ? reportBlocked(opts.report) : null;
-  if (blocked) return bad(`--report 无法写到（cannot write the report to）${opts.report}：${blocked}`);
-  const { files, missing, unreadable: badFolders, passed } = collect(args.positionals, [opts.report, opts.annotate].filter((x): x is string => x !== undefined));
+  if (blocked) return bad(`--report 无法写到 ${opts.report}：${blocked}；请换一个文件名`);
+  const { files, missing, unreadable: badFolders, passed, skipped } = collect(inputs, [opts.report, opts.annotate].filter((x): x is string => x !== undefined));
   if (opts.annotate !== undefined) {
     try {
       fs.mkdirSync(opts.annotate, { recursive: true });
     } catch (e) {
-      return bad(`无法创建批注副本文件夹（cannot create --annotate folder）${opts.annotate}：${(e as Error).message}`);
+      return bad(`无法创建存放标注副本的文件夹 ${opts.annotate}：${(e as Error).message}`);
     }
   }
 
@@ -242,34 +295,51 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       kind: command,
       file: f,
       path: path.resolve(f),
-      pack: opts.pack,
+      pack: pack?.id,
       sheet: opts.sheet,
       annotate: opts.annotate !== undefined ? annotatePath(opts.annotate, f, used) : undefined,
     }));
   const tick = progress(io, tasks.length);
-  const checked = await runTasks(tasks, { onProgress: (d) => tick(d) });
+  let done = 0;
+  const beat = setInterval(() => tick(done), 1000);
+  const checked = await runTasks(tasks, {
+    onProgress: (d) => {
+      done = d;
+      tick(d);
+    },
+  }).finally(() => clearInterval(beat));
   // Output in the order the files were found (runTasks answers in task order).
   let k = 0;
   const results: TaskResult[] = [
-    ...missing.map((f): TaskResult => ({ kind: "error", file: f, error: { code: "not-found", message: `找不到文件或文件夹（not found）：${f}` } })),
+    ...missing.map((f): TaskResult => ({ kind: "error", file: f, error: { code: "not-found", message: `找不到文件或文件夹：${f}；请检查路径是否写对` } })),
     ...badFolders,
     ...files.map((f) => (isLock(f) ? lockFileError(f) : checked[k++])),
   ];
+  const passedOver: SkippedJson[] = skipped.map((f) => ({ file: f, skipped: { code: "not-a-workbook", message: skipReason(path.basename(f)) } }));
+  /** Every file accounted for: checked, could not be checked (by reason), not a workbook. */
+  const accounted = (readable: number) => {
+    const failed = results.flatMap((r) => (r.kind === "error" ? [r] : []));
+    const parts = [`${readable} 个已${command === "inspect" ? "打开" : "检查"}`];
+    if (failed.length) parts.push(`${failed.length} 个无法${command === "inspect" ? "读取" : "检查"}${whyNotChecked(failed)}`);
+    if (passedOver.length) parts.push(`${passedOver.length} 个不是工作簿、未检查`);
+    if (passed.length) parts.push(`${passed.length} 个是 kj-assess 写出的报告或副本、已跳过`);
+    return `${results.length + passedOver.length + passed.length} 个文件：${parts.join("，")}`;
+  };
 
   if (command === "inspect") {
     type InspectJson = { file: string; error: { code: string; message: string } } | { file: string; sheets: SheetSummary[] };
     const out = results.map((r): InspectJson => (r.kind === "error" ? { file: r.file, error: r.error } : { file: r.file, sheets: r.kind === "inspect" ? r.sheets : [] }));
-    if (opts.json) io.out(JSON.stringify({ files: out }, null, 2) + "\n");
+    if (opts.json) io.out(JSON.stringify({ files: [...out, ...passedOver] }, null, 2) + "\n");
     else {
       for (const f of out) io.out("error" in f ? errorLines(f.file, f.error) : inspectLines(f.file, f.sheets));
-      const failed = out.filter((f) => "error" in f).length;
-      io.out(`\n合计：${out.length} 个文件，能打开 ${out.length - failed} 个，无法读取 ${failed} 个\n`);
+      for (const f of passedOver) io.out(skippedLines(f));
+      io.out(`\n合计：${accounted(out.filter((f) => !("error" in f)).length)}\n`);
     }
     return out.some((f) => "error" in f) ? 2 : 0;
   }
 
   const entries: EntryJson[] = [];
-  const notes: string[] = passed.map((f) => `已跳过 kj-assess 写出的文件（passed over: written by kj-assess）：${f}`);
+  const notes: string[] = passed.map((f) => `已跳过 kj-assess 写出的文件：${f}`);
   let failing = false;
   let writeFailed = false;
   for (const r of results) {
@@ -282,9 +352,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     if (r.entries.some((e) => e.summary.error > 0)) failing = true;
     // A copy that could not be written is a failed output, like a report that could not be.
     if (r.annotated && "error" in r.annotated && r.annotated.error.code === "cannot-write") writeFailed = true;
-    if (r.annotated) notes.push("path" in r.annotated ? `已写出批注副本：${r.annotated.path}` : `${r.file}：未生成批注副本：${r.annotated.error.message}`);
+    if (r.annotated) notes.push("path" in r.annotated ? `已写出标注副本：${r.annotated.path}` : `${r.file}：未生成标注副本：${r.annotated.error.message}`);
   }
   const unreadable = entries.some(isError);
+  entries.push(...passedOver);
 
   let reportFailed = false;
   if (opts.report !== undefined) {
@@ -294,17 +365,17 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     } catch (e) {
       reportFailed = true;
       const why = e instanceof WriteFailure ? e.reason : reasonOf(e);
-      notes.push(`无法写出汇总报告，原有文件未改动（cannot write the report; nothing was replaced）${opts.report}：${why}`);
+      notes.push(`无法写出汇总报告 ${opts.report}，原有文件未改动：${why}`);
     }
   }
 
   if (opts.json) io.out(JSON.stringify({ files: entries }, null, 2) + "\n");
   else {
-    for (const e of entries) io.out(isError(e) ? errorLines(e.file, e.error) : sheetTable(e));
-    const sheets = entries.filter((e): e is SheetJson => !isError(e));
+    for (const e of entries) io.out(isError(e) ? errorLines(e.file, e.error) : isSheet(e) ? sheetTable(e) : skippedLines(e));
+    const sheets = entries.filter(isSheet);
     const total = sheets.reduce((a, e) => ({ records: a.records + e.summary.records, ok: a.ok + e.summary.ok, warning: a.warning + e.summary.warning, error: a.error + e.summary.error }), { records: 0, ok: 0, warning: 0, error: 0 });
     io.out(
-      `\n合计：${results.length} 个文件，${sheets.length} 张工作表，${total.records} 条记录；通过 ${total.ok}，需核实 ${total.warning}，不通过 ${total.error}；无法检查的文件 ${entries.filter(isError).length} 个\n`,
+      `\n合计：${accounted(results.filter((r) => r.kind === "check").length)}；${sheets.length} 张工作表，${total.records} 条记录：通过 ${total.ok}，需核实 ${total.warning}，不通过 ${total.error}\n`,
     );
   }
   for (const n of notes) io.err(n + "\n");

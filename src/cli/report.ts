@@ -8,12 +8,13 @@
 import type { OutValue, SheetPlan } from "../engine/host";
 import { writeWorkbook } from "../file/xlsx-write";
 import { markBytes } from "../file/marker";
+import { getPack } from "../packs";
 import { failedNamesOf, SEVERITY_ZH, STATUS_ZH } from "./format";
-import { isError, type EntryJson, type IssueJson } from "./json";
+import { isError, isSheet, type EntryJson, type IssueJson } from "./json";
 
 const REPORT_SHEETS = ["汇总", "问题清单", "经费"] as const;
 const SUMMARY_HEADERS = ["文件", "工作表", "规则包", "行", "名称", "等级/结论", "达标条数", "满分条数", "未达标项", "状态", "隐藏行", "说明"];
-const ISSUE_HEADERS = ["文件", "工作表", "单元格", "行", "名称", "级别", "代码", "问题", "单元格内容", "依据"];
+const ISSUE_HEADERS = ["文件", "工作表", "单元格", "行", "名称", "级别", "问题", "单元格内容", "依据"];
 const GROUP_HEADERS = ["文件", "工作表", "工作室", "年度", "已支出（元）", "额度（元）", "支出比例", "状态", "说明"];
 
 function plan(name: string, headers: string[], rows: OutValue[][], widths: number[], numberFormats: SheetPlan["numberFormats"] = []): SheetPlan {
@@ -31,7 +32,6 @@ export function reportPlans(entries: EntryJson[]): SheetPlan[] {
     row,
     label,
     SEVERITY_ZH[i.severity],
-    i.code,
     i.message,
     i.text || null,
     i.source,
@@ -39,13 +39,18 @@ export function reportPlans(entries: EntryJson[]): SheetPlan[] {
   for (const e of entries) {
     if (isError(e)) {
       summary.push([e.file, null, null, null, null, null, null, null, null, "无法读取", null, e.error.message]);
-      issues.push([e.file, null, null, null, null, SEVERITY_ZH.error, e.error.code, e.error.message, null, null]);
+      issues.push([e.file, null, null, null, null, SEVERITY_ZH.error, e.error.message, null, null]);
       continue;
     }
+    if (!isSheet(e)) {
+      summary.push([e.file, null, null, null, null, null, null, null, null, "未检查", null, e.skipped.message]);
+      continue;
+    }
+    const packName = getPack(e.pack)?.name.zh ?? e.pack;
     for (const r of e.records) {
       // The row's own problems (cells to fix, rule breaches); unmet standards are in 未达标项 already.
       const notes = r.issues.filter((i) => i.code !== "criterion-failed").map((i) => i.message);
-      summary.push([e.file, e.sheet, e.pack, r.row, r.label, r.grade, r.met, r.total, failedNamesOf(e.pack, r.failed).join("、") || null, STATUS_ZH[r.status], r.hidden ? "是" : null, notes.join("；") || null]);
+      summary.push([e.file, e.sheet, packName, r.row, r.label, r.grade, r.met, r.total, failedNamesOf(e.pack, r.failed).join("、") || null, STATUS_ZH[r.status], r.hidden ? "是" : null, notes.join("；") || null]);
       for (const i of r.issues) issues.push(issueRow(e.file, e.sheet, r.label, i, r.row));
     }
     for (const p of e.problems) issues.push(issueRow(e.file, e.sheet, null, p, null));
@@ -57,7 +62,7 @@ export function reportPlans(entries: EntryJson[]): SheetPlan[] {
   const last = (n: number) => n + 1;
   return [
     plan(REPORT_SHEETS[0], SUMMARY_HEADERS, summary, [28, 14, 18, 6, 36, 10, 9, 9, 24, 9, 7, 60]),
-    plan(REPORT_SHEETS[1], ISSUE_HEADERS, issues, [28, 14, 8, 6, 30, 6, 18, 70, 16, 16]),
+    plan(REPORT_SHEETS[1], ISSUE_HEADERS, issues, [28, 14, 8, 6, 30, 6, 70, 16, 16]),
     plan(REPORT_SHEETS[2], GROUP_HEADERS, groups, [28, 14, 24, 8, 14, 12, 10, 8, 60], [
       { range: `E2:F${last(groups.length)}`, format: "#,##0.00" },
       { range: `G2:G${last(groups.length)}`, format: "0.0%" },

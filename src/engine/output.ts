@@ -375,3 +375,7 @@ export function templateSheet(pack: Pack, layoutId?: string): SheetPlan {
     numberFormats,
   };
 }
+
+/** How every door names what it writes beside a file: 名单.xlsx → 名单-已标注.xlsx, 名单-校验报告.xlsx. */
+export const ANNOTATED_SUFFIX = "-已标注";
+export const REPORT_SUFFIX = "-校验报告";

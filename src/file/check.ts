@@ -2,7 +2,8 @@
  * Checking a whole workbook file: read it, find the sheets that fit a pack, evaluate them. Pure
  * (bytes in, plain data out) so the command line's workers and the standalone page share it.
  */
-import { detectPacks, evaluateSheet, planResults } from "../engine";
+import { detectPacks, evaluateSheet, matchHeaders, planResults } from "../engine";
+import { DETECT_THRESHOLD } from "../engine/headers";
 import type { ResultPlan } from "../engine/host";
 import type { SheetResult } from "../engine/types";
 import type { Pack } from "../packs/schema";
@@ -46,6 +47,7 @@ export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptio
     return { ok: false, error: { code: "no-such-sheet", message: `工作簿中没有名为“${opts.sheet}”的工作表（有：${names}）` } };
   }
   const problems: string[] = [];
+  const misfits: string[] = [];
   for (const entry of chosen) {
     const g = sheetGrid(entry);
     if (!g.ok) {
@@ -53,27 +55,40 @@ export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptio
       continue;
     }
     let pack = opts.pack;
-    if (!pack) {
+    if (pack) {
+      // A pack forced on a sheet it does not fit would grade every row on missing columns: say what is missing instead.
+      const match = matchHeaders(g.grid, pack);
+      if (match.score < DETECT_THRESHOLD) {
+        misfits.push(misfit(entry.name, pack, match.unmatched));
+        continue;
+      }
+    } else {
       const best = detectPacks(g.grid, packs)[0];
       if (!best) continue;
       pack = best.pack;
     }
     const result = evaluateSheet(g.grid, pack);
-    // With a pack forced, a sheet it does not fit is still reported (no-header), when asked for by name.
-    if (opts.pack && result.columns.length === 0 && opts.sheet === undefined) continue;
     sheets.push(opts.plans ? { result, plan: planResults(g.grid, result, pack) } : { result });
   }
+  if (sheets.length === 0 && misfits.length) return { ok: false, error: { code: "pack-does-not-fit", message: `${misfits.join("；")}。请检查表头，或去掉 --pack 让程序按表头选择规则包` } };
   if (sheets.length === 0) {
     const detail = problems.length ? `；${problems.join("；")}` : "";
     return {
       ok: false,
       error: {
         code: problems.length ? "damaged" : "no-pack",
-        message: `没有找到符合任何规则包的工作表（no sheet matches a rule pack）${detail}`,
+        message: `没有找到符合任何规则包的工作表：表头里没有“工作室名称”“省级一等奖数”“支出金额”这类列名${detail}`,
       },
     };
   }
   return { ok: true, sheets };
+}
+
+function misfit(sheet: string, pack: Pack, unmatched: string[]): string {
+  const names = unmatched.map((id) => pack.fields.find((f) => f.id === id)?.label ?? id);
+  const shown = names.slice(0, 6).map((n) => `“${n}”`).join("");
+  const more = names.length > 6 ? `等 ${names.length} 列` : "";
+  return `工作表“${sheet}”与规则包“${pack.name.zh}”不相符${names.length ? `：缺少${shown}${more}` : ""}`;
 }
 
 export function inspectWorkbook(bytes: Uint8Array, packs: Pack[]): FileInspect {

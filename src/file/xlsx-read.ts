@@ -50,15 +50,29 @@ export class ReadFailure extends Error {
   }
 }
 
+/** What an official reads: what is wrong, then the next step; the code stays in --json. */
 export const MESSAGES: Record<ReadErrorCode, string> = {
-  encrypted: "工作簿设置了打开密码（已加密），无法读取；请另存为不加密的 .xlsx（encrypted workbook）",
-  "legacy-xls": "这是旧版 Excel 97-2003 文件（.xls），请在 Excel 或 WPS 中另存为 .xlsx（legacy .xls file）",
-  "not-a-workbook": "这不是 Excel 工作簿（not an .xlsx workbook）",
-  damaged: "工作簿已损坏，无法读取（damaged workbook）",
-  "too-large": "工作簿过大，超出可处理的范围（workbook too large）",
-  timeout: "读取超时（超过 10 秒），已停止（reading timed out）",
-  "out-of-memory": "读取所需内存超过上限，已停止（out of memory）",
+  encrypted: "工作簿设置了打开密码（已加密），无法读取",
+  "legacy-xls": "这是旧版 Excel 97-2003 文件（.xls），无法直接检查",
+  "not-a-workbook": "这不是 Excel 工作簿（.xlsx）",
+  damaged: "工作簿已损坏，无法读取",
+  "too-large": "工作簿过大，超出可处理的范围",
+  timeout: "读取超时（超过 10 秒），已停止",
+  "out-of-memory": "读取所需内存超过上限，已停止",
 };
+
+export const NEXT_STEP: Record<ReadErrorCode, string> = {
+  encrypted: "请在 Excel 或 WPS 中去掉密码，另存为 .xlsx 后再检查",
+  "legacy-xls": "请在 Excel 或 WPS 中打开，另存为 .xlsx 后再检查",
+  "not-a-workbook": "请确认选的是 Excel 工作簿；其他表格请在 Excel 或 WPS 中另存为 .xlsx",
+  damaged: "请在 Excel 或 WPS 中打开并修复，另存为 .xlsx 后再检查",
+  "too-large": "请删去不需要的工作表或行，或拆成几个文件",
+  timeout: "请删去不需要的内容，或拆成几个文件",
+  "out-of-memory": "请删去不需要的内容，或拆成几个文件",
+};
+
+/** The message for a code: what is wrong, the detail when there is one, the next step. */
+export const readMessage = (code: ReadErrorCode, detail?: string): string => `${MESSAGES[code]}${detail ? `：${detail}` : ""}；${NEXT_STEP[code]}`;
 
 export interface Limits {
   /** Inflated size of one XML part (a sheet, the shared strings). Keeps a decoded part well under JavaScript's string limit. */
@@ -80,7 +94,7 @@ export interface ReadOptions {
   limits?: Partial<Limits>;
 }
 
-const failure = (code: ReadErrorCode, detail?: string): ReadError => ({ code, message: detail ? `${MESSAGES[code]}：${detail}` : MESSAGES[code] });
+const failure = (code: ReadErrorCode, detail?: string): ReadError => ({ code, message: readMessage(code, detail) });
 const fail = (code: ReadErrorCode, detail?: string): ReadResult => ({ ok: false, error: failure(code, detail) });
 
 function startsWith(bytes: Uint8Array, sig: number[]): boolean {
@@ -479,9 +493,8 @@ export function readWorkbook(bytes: Uint8Array, opts: ReadOptions = {}): ReadRes
     if (!bytes || bytes.length === 0) return fail("not-a-workbook", "文件为空（0 字节）");
     if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) return fail(cfbKind(bytes));
     if (!isZip(bytes)) {
-      // Excel's lock file (~$name.xlsx) starts with the length of the user's name, then the name.
-      const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, "0")).join(" ");
-      return fail("not-a-workbook", `文件开头是 ${head}，不是 .xlsx 的压缩包格式`);
+      // Excel's lock file (~$name.xlsx) starts with the length of the user's name, then the name; a .csv is text.
+      return fail("not-a-workbook", "内容不是工作簿的格式，可能是别的文件改了扩展名");
     }
     let entries: ZipEntry[];
     try {

@@ -62,6 +62,12 @@ function addSheet(wb: ExcelJS.Workbook, plan: SheetPlan, long: string[][]): void
       cell.fill = { type: "pattern", pattern: "solid", fgColor: { argb: HEADER_FILL } };
     }
   }
+  // The header stays in view while scrolling, with a filter on it: the report is read by sorting and filtering.
+  const lastHeader = Math.max(0, ...(plan.headerRows ?? []));
+  if (lastHeader > 0 && plan.rows.length > lastHeader) {
+    ws.views = [{ state: "frozen", xSplit: 0, ySplit: lastHeader }];
+    ws.autoFilter = { from: { row: lastHeader, column: 1 }, to: { row: lastHeader, column: Math.max(1, plan.rows[lastHeader - 1]?.length ?? 1) } };
+  }
   plan.widths?.forEach((w, i) => {
     if (Number.isFinite(w) && w > 0) ws.getColumn(i + 1).width = w;
   });

@@ -38,3 +38,16 @@ export function rosterPack(): Pack {
 export function getPack(id: string): Pack | undefined {
   return builtinPacks().find((p) => p.id === id);
 }
+
+/**
+ * A pack as an official names it on the command line: its id, its Chinese or English name, or a
+ * part of the Chinese name that only one pack has (年度考核, 经费). Undefined when none or several fit.
+ */
+export function findPack(name: string): Pack | undefined {
+  const t = name.trim();
+  const lower = t.toLowerCase();
+  const exact = builtinPacks().find((p) => p.id === lower || p.name.zh === t || p.name.en.toLowerCase() === lower);
+  if (exact || t === "") return exact;
+  const part = builtinPacks().filter((p) => p.name.zh.includes(t));
+  return part.length === 1 ? part[0] : undefined;
+}

@@ -6,6 +6,7 @@
 import { useCallback, useRef, useState, type DragEvent } from "react";
 import { Body1, Button, Caption1, FluentProvider, makeStyles, MessageBar, MessageBarBody, Spinner, Subtitle2, tokens, webLightTheme } from "@fluentui/react-components";
 import type { WorkbookHost } from "../engine/host";
+import { ANNOTATED_SUFFIX, REPORT_SUFFIX } from "../engine/output";
 import type { SheetResult } from "../engine/types";
 import type { Pack } from "../packs/schema";
 import { App } from "./App";
@@ -106,11 +107,11 @@ function Downloads({ opened, checked, door }: { opened: Opened; checked: Checked
     <section className={st.downloads} aria-label={s.downloads}>
       <Subtitle2>{s.downloads}</Subtitle2>
       {none && <Caption1>{s.downloadNeedsResult}</Caption1>}
-      <Button disabled={none || busy} onClick={() => void run(() => door.report(opened.name, checked), `${baseName(opened.name)}-校验报告.xlsx`)}>
+      <Button disabled={none || busy} onClick={() => void run(() => door.report(opened.name, checked), `${baseName(opened.name)}${REPORT_SUFFIX}.xlsx`)}>
         {s.downloadReport}
       </Button>
       <Caption1>{s.downloadReportHint}</Caption1>
-      <Button disabled={none || busy} onClick={() => void run(() => door.annotated(opened.host), `${baseName(opened.name)}-已标注.xlsx`)}>
+      <Button disabled={none || busy} onClick={() => void run(() => door.annotated(opened.host), `${baseName(opened.name)}${ANNOTATED_SUFFIX}.xlsx`)}>
         {s.downloadAnnotated}
       </Button>
       <Caption1>{s.downloadAnnotatedHint}</Caption1>

@@ -32,7 +32,7 @@ parentPort!.on("message", (job: ReadJob) => {
     reply = run(job);
   } catch (e) {
     // readWorkbook never throws; this is the file system (removed, unreadable) or an engine bug.
-    reply = { ok: false, error: { code: "unreadable-file", message: `无法读取文件（cannot read file）：${e instanceof Error ? e.message : String(e)}` } };
+    reply = { ok: false, error: { code: "unreadable-file", message: `系统不允许读取这个文件：${e instanceof Error ? e.message : String(e)}` } };
   }
   parentPort!.postMessage(reply);
 });

@@ -14,7 +14,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Worker } from "worker_threads";
-import { LIMITS, MESSAGES, type ReadErrorCode } from "../xlsx-read";
+import { LIMITS, readMessage, type ReadErrorCode } from "../xlsx-read";
 
 /** The reader's codes, plus a file the operating system would not let us read (missing, a folder, no permission). */
 export type FileErrorCode = ReadErrorCode | "unreadable-file";
@@ -25,7 +25,7 @@ export interface FileError {
 
 export const fileError = (code: FileErrorCode, detail?: string): FileError => ({
   code,
-  message: code === "unreadable-file" ? `无法读取文件（cannot read file）${detail ? `：${detail}` : ""}` : detail ? `${MESSAGES[code]}：${detail}` : MESSAGES[code],
+  message: code === "unreadable-file" ? `系统不允许读取这个文件${detail ? `：${detail}` : ""}；请检查文件权限，或把它复制到别的文件夹再检查` : readMessage(code, detail),
 });
 
 /** Bigger files are refused before reading: the whole file is held in memory while it is read. */
@@ -41,7 +41,7 @@ export function sniff(file: string): FileError | null {
   let fd: number | null = null;
   try {
     const st = fs.statSync(file);
-    if (!st.isFile()) return fileError("unreadable-file", "不是文件（not a file）");
+    if (!st.isFile()) return fileError("unreadable-file", "这不是一个文件");
     if (st.size === 0) return fileError("not-a-workbook", "文件为空（0 字节）");
     if (st.size > MAX_FILE_BYTES) return fileError("too-large", `文件有 ${Math.round(st.size / 1048576)} MB`);
     fd = fs.openSync(file, "r");
@@ -49,7 +49,7 @@ export function sniff(file: string): FileError | null {
     const n = fs.readSync(fd, head, 0, 4, 0);
     if (n >= 2 && head[0] === 0x50 && head[1] === 0x4b) return null;
     if (n === 4 && head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) return null;
-    return fileError("not-a-workbook", `文件开头是 ${Array.from(head.subarray(0, n), (b) => b.toString(16).padStart(2, "0")).join(" ")}，不是 .xlsx 的压缩包格式`);
+    return fileError("not-a-workbook", "内容不是工作簿的格式，可能是别的文件改了扩展名");
   } catch (e) {
     return fileError("unreadable-file", (e as NodeJS.ErrnoException).code ?? (e as Error).message);
   } finally {
