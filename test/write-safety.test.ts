@@ -239,7 +239,7 @@ describe("kj-assess check: outputs", () => {
     expect(json.files).toHaveLength(1);
     expect(json.files[0].error).toBeUndefined();
     expect(json.files[0].summary.records).toBe(2);
-    expect(r.stderr).toContain("无法写出批注副本");
+    expect(r.stderr).toContain("无法写出标注副本");
     expect(r.stderr).toContain("无法写出汇总报告");
     expect(r.stderr).not.toContain("damaged");
     expect(fs.readdirSync(path.join(d, "out"))).toEqual([]);
@@ -251,13 +251,13 @@ describe("kj-assess check: outputs", () => {
     await submission(path.join(d, "b.xlsx"));
     const first = run(["check", d, "--json", "--annotate", d, "--report", path.join(d, "r.xlsx")]);
     expect(JSON.parse(first.stdout).files).toHaveLength(2);
-    expect(fs.readdirSync(d).sort()).toEqual(["a-校验.xlsx", "a.xlsx", "b-校验.xlsx", "b.xlsx", "r.xlsx"]);
+    expect(fs.readdirSync(d).sort()).toEqual(["a-已标注.xlsx", "a.xlsx", "b-已标注.xlsx", "b.xlsx", "r.xlsx"]);
     const second = run(["check", d, "--json", "--annotate", d]);
     expect(JSON.parse(second.stdout).files.map((f: { file: string }) => path.basename(f.file))).toEqual(["a.xlsx", "b.xlsx"]);
-    expect(second.stderr).toContain(`已跳过 kj-assess 写出的文件（passed over: written by kj-assess）：${path.join(d, "a-校验.xlsx")}`);
+    expect(second.stderr).toContain(`已跳过 kj-assess 写出的文件：${path.join(d, "a-已标注.xlsx")}`);
     expect(second.stderr).toContain(path.join(d, "r.xlsx"));
     // Named on the command line, a copy is checked (the official asked for it).
-    expect(JSON.parse(run(["check", path.join(d, "a-校验.xlsx"), "--json"]).stdout).files).toHaveLength(1);
+    expect(JSON.parse(run(["check", path.join(d, "a-已标注.xlsx"), "--json"]).stdout).files).toHaveLength(1);
   }, 120_000);
 
   test("a report's marker is what counts: the same workbook without it is an official's file", async () => {

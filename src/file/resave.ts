@@ -679,7 +679,7 @@ export function toAnnotatedCopy(original: Uint8Array, plans: ResultPlan[], sheet
 }
 
 function refusal(detail: string): ResaveError {
-  return { error: { code: "cannot-resave", message: `无法生成批注副本，原文件未改动（cannot write an annotated copy）：${detail}` } };
+  return { error: { code: "cannot-resave", message: `无法生成标注副本，原文件未改动：${detail}` } };
 }
 
 // ------------------------------------------------------------------ the copy, read back

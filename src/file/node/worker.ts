@@ -44,7 +44,7 @@ async function run(task: Task): Promise<TaskResult> {
         annotated = { path: task.annotate };
       } catch (e) {
         const why = e instanceof WriteFailure ? e.reason : reasonOf(e);
-        annotated = { error: { code: "cannot-write", message: `无法写出批注副本，未留下不完整的文件（cannot write the annotated copy; nothing partial was left）${task.annotate}：${why}` } };
+        annotated = { error: { code: "cannot-write", message: `无法写出标注副本 ${task.annotate}，未留下不完整的文件：${why}` } };
       }
     } else annotated = out;
   }
