@@ -216,3 +216,36 @@ describe("isTotalText", () => {
     expect(isTotalText({ error: "#N/A" })).toBe(false);
   });
 });
+
+describe("lines that are not records, wherever their word stands (issue 10)", () => {
+  test("running totals and averages in any column, signatures, contacts, legends and notes below the table: each skipped with its reason", () => {
+    const r = read([
+      ["2024年度考核汇总表"],
+      HEADER,
+      [1, "阳光工作室", 2, 0, 2, "注：补报材料已收"],
+      [2, "星光工作室", 0, 4, 3, null],
+      [null, null, "累计", 4, 5, null],
+      [null, null, null, "平均值", 2.5, null],
+      [3, "晨光工作室", 1, 1, 1, null],
+      ["填表人：王芳", null, "审核人：李明", null, "联系电话：0518-85800000", null],
+      ["注：1. 获奖数以证书为准；2. √表示达到，×表示未达到", null, null, null, null, null],
+      ["图例", "√ 达到", "× 未达到", null, null, null],
+      ["单位（盖章）", null, null, "2024年12月", null, null],
+    ]);
+    expect(r.rows.map((x) => x.row)).toEqual([3, 4, 7]);
+    // Row 9's note stands only in column A (序号, matched to no field): blank as far as records go, and after the last record.
+    expect(r.skipped).toEqual([
+      { row: 5, reason: "total" },
+      { row: 6, reason: "average", text: "平均值" },
+      { row: 8, reason: "footer", text: "填表人：王芳" },
+      { row: 10, reason: "footer", text: "图例" },
+      { row: 11, reason: "footer", text: "单位（盖章）" },
+    ]);
+  });
+
+  test("names that merely contain the words stay records: 平均分配工作室, 累计划 is not a word, 注意力工作室", () => {
+    const r = read([HEADER, [1, "平均分配工作室", 1, 1, 1, null], [2, "注意力工作室", 1, 1, 1, null], [3, "累计划工作室", 2, 2, 2, null]]);
+    expect(r.rows.map((x) => x.row)).toEqual([2, 3, 4]);
+    expect(r.skipped).toEqual([]);
+  });
+});

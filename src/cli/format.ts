@@ -3,6 +3,7 @@
  * (CJK characters take two columns), the per-sheet table and the inspect listing.
  */
 import { failedNames } from "../engine/output";
+import { SKIP_REASONS } from "../engine/records";
 import { getPack } from "../packs";
 import type { SheetSummary } from "../file/check";
 import type { SheetJson, SkippedJson } from "./json";
@@ -87,7 +88,7 @@ export function sheetTable(e: SheetJson): string {
     for (const p of problems) lines.push(`    ${p.severity === "error" ? "✗" : "!"} ${p.message}${p.source ? `〔${p.source}〕` : ""}`);
   }
   const grades = gradeText(e.summary.grades);
-  const shownSkips = e.skipped.slice(0, MAX_SKIPS_LISTED).map((s) => `第 ${s.row} 行（${s.reason === "blank" ? "空行" : "合计行"}）`);
+  const shownSkips = e.skipped.slice(0, MAX_SKIPS_LISTED).map((s) => `第 ${s.row} 行（${SKIP_REASONS[s.reason].zh}${s.text ? `“${s.text}”` : ""}）`);
   const moreSkips = e.skipped.length > MAX_SKIPS_LISTED ? `等 ${e.skipped.length} 行` : "";
   const skipped = e.skipped.length ? `；跳过 ${shownSkips.join("、")}${moreSkips}` : "";
   lines.push(`  小计：${grades ? grades + "；" : ""}通过 ${e.summary.ok}，需核实 ${e.summary.warning}，不通过 ${e.summary.error}${skipped}`);

@@ -1,5 +1,5 @@
 /** The command line's JSON document (issue 5): one entry per checked sheet, or per file that failed. */
-import type { SheetResult } from "../engine/types";
+import type { SheetResult, Skipped } from "../engine/types";
 
 export interface IssueJson {
   cell: string | null;
@@ -32,7 +32,7 @@ export interface SheetJson {
   headerRow: number;
   records: RecordJson[];
   groups: { key: Record<string, string | number>; spent: number; limit: number; status: "ok" | "warning" | "error"; issues: IssueJson[] }[];
-  skipped: { row: number; reason: "blank" | "total" }[];
+  skipped: Skipped[];
   summary: { records: number; ok: number; warning: number; error: number; grades: Record<string, number> };
   problems: IssueJson[];
   interpretations: { id: string; text: string; source: string | null }[];

@@ -146,7 +146,20 @@ export const CONFIDENCE = {
   /** One name contains the other: 0.6 + 0.2 × (shorter / longer). */
   containsBase: 0.6,
   containsSpan: 0.2,
+  /** The header carries the field's key terms: 0.7 + 0.15 × (share of the header the terms cover). */
+  termsBase: 0.7,
+  termsSpan: 0.15,
+  /** An abbreviation, the header's characters in order within a name (国赛获奖 ⊂ 国家级科技比赛获奖): 0.55 + 0.25 × (shorter / longer). */
+  abbrevBase: 0.55,
+  abbrevSpan: 0.25,
+  /** Character-pair (bigram) likeness of at least NGRAM_MIN: 0.45 + 0.35 × Dice coefficient. */
+  ngramBase: 0.45,
+  ngramSpan: 0.35,
 } as const;
+/** Bigram likeness below this says nothing (省级一等奖 and 省级二等奖 share half their pairs). */
+const NGRAM_MIN = 0.6;
+/** An abbreviation keeps at least this many characters (国赛 alone is too short to be sure of). */
+const ABBREV_MIN = 3;
 /** A contained name must cover at least this share of the longer one (a title row mentioning 工作室 is not a header). */
 const MIN_CONTAINS_RATIO = 0.25;
 
@@ -158,6 +171,8 @@ interface FieldNames {
   markers: string[];
   /** Label and synonyms without a leading enumerator, for containment: (一)国家级比赛获奖 → 国家级比赛获奖. */
   bodies: string[];
+  /** Key terms: every group must appear (any word of it). */
+  terms: string[][][];
   type: string;
   isLabel: boolean;
 }
@@ -184,6 +199,7 @@ function packIndex(pack: Pack): PackIndex {
       synonyms,
       markers: [...new Set((f.markers ?? []).map(normalizeHeader))].filter(Boolean),
       bodies: [...new Set([label, ...synonyms].map(bodyOf))].filter(Boolean),
+      terms: (f.terms ?? []).map((t) => t.split("+").map((g) => g.split("|").map(termForm).filter(Boolean)).filter((g) => g.length)),
       type: f.type,
       isLabel: f.role === "label",
     };
@@ -196,6 +212,70 @@ function packIndex(pack: Pack): PackIndex {
   };
   indexCache.set(pack, index);
   return index;
+}
+
+/** A term in the form headers are compared in (width, case, spaces), without dropping anything. */
+function termForm(t: string): string {
+  return t.normalize("NFKC").toLowerCase().replace(/[\s\u200b\u200c\u200d\ufeff]+/g, "");
+}
+
+/** 0.7–0.85 when the header carries every group of one of the field's term sets; 0 otherwise. */
+function termsScore(norm: string, f: FieldNames): number {
+  let best = 0;
+  for (const set of f.terms) {
+    let covered = 0;
+    let all = true;
+    for (const group of set) {
+      const hit = group.filter((w) => norm.includes(w)).sort((a, b) => b.length - a.length)[0];
+      if (!hit) {
+        all = false;
+        break;
+      }
+      covered += hit.length;
+    }
+    if (all && set.length) best = Math.max(best, CONFIDENCE.termsBase + CONFIDENCE.termsSpan * Math.min(1, covered / norm.length));
+  }
+  return best;
+}
+
+/**
+ * The header as an abbreviation of a name: its characters appear in the name in order, the first
+ * one first (省一等 in 省级一等奖, 国赛获奖 in 国家级科技比赛获奖), and it ends where the name
+ * ends or covers half of it.
+ */
+function abbrevScore(h: string, name: string): number {
+  if (h.length < ABBREV_MIN || h.length >= name.length || h[0] !== name[0]) return 0;
+  let j = 0;
+  for (let i = 0; i < name.length && j < h.length; i++) if (name[i] === h[j]) j++;
+  if (j < h.length) return 0;
+  const ratio = h.length / name.length;
+  if (h[h.length - 1] !== name[name.length - 1] && ratio < 0.5) return 0;
+  return CONFIDENCE.abbrevBase + CONFIDENCE.abbrevSpan * ratio;
+}
+
+function bigrams(s: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < s.length; i++) out.push(s.slice(i, i + 2));
+  return out;
+}
+
+/** Dice likeness of two names' character pairs, when at least NGRAM_MIN; 0 otherwise. */
+function ngramScore(a: string, b: string): number {
+  if (a.length < 3 || b.length < 3) return 0;
+  const x = bigrams(a);
+  const y = bigrams(b);
+  const pool = new Map<string, number>();
+  for (const g of y) pool.set(g, (pool.get(g) ?? 0) + 1);
+  let shared = 0;
+  for (const g of x) {
+    const n = pool.get(g) ?? 0;
+    if (n > 0) {
+      shared++;
+      pool.set(g, n - 1);
+    }
+  }
+  const dice = (2 * shared) / (x.length + y.length);
+  return dice >= NGRAM_MIN ? CONFIDENCE.ngramBase + CONFIDENCE.ngramSpan * dice : 0;
 }
 
 function containsScore(a: string, b: string): number {
@@ -224,7 +304,8 @@ function fieldConfidence(norm: string, f: FieldNames, exactOnly = false): number
     else if (f.synonyms.includes(body)) best = Math.max(best, CONFIDENCE.bodySynonym);
   }
   if (best >= CONFIDENCE.containsBase + CONFIDENCE.containsSpan) return best;
-  for (const name of f.bodies) best = Math.max(best, containsScore(body, name));
+  for (const name of f.bodies) best = Math.max(best, containsScore(body, name), abbrevScore(body, name), ngramScore(body, name));
+  best = Math.max(best, termsScore(body, f));
   return round3(best);
 }
 
@@ -398,17 +479,27 @@ interface Scored {
   confidence: number;
 }
 
-function scoreColumns(columns: HeaderColumn[], fields: FieldNames[]): Scored[] {
+/**
+ * Every column against every field. The column's values are evidence too: a 是/否 column is not a
+ * count, a column of counts is not 是/否 — a header that names a field whose type its values
+ * contradict counts TYPE_EVIDENCE of itself, so the assignment prefers the field they fit.
+ */
+function scoreColumns(columns: HeaderColumn[], fields: FieldNames[], samples: Map<number, CellValue[]> | null): Scored[] {
   const out: Scored[] = [];
   for (const column of columns) {
+    const values = samples?.get(column.col);
     for (const field of fields) {
       let best = 0;
       for (const cand of column.candidates) best = Math.max(best, round3(fieldConfidence(cand.norm, field, cand.exactOnly) * cand.weight));
+      if (best > 0 && values && values.some((v) => contradicts(field.type, v))) best = round3(best * TYPE_EVIDENCE);
       if (best > 0) out.push({ field, column, confidence: best });
     }
   }
   return out;
 }
+
+/** What a header's confidence keeps when the column's values contradict the field's type. */
+const TYPE_EVIDENCE = 0.9;
 
 /** Greedy by confidence; ties go to the field listed first in the pack, then the leftmost column. */
 function assign(scored: Scored[], takenFields: Set<string>, takenCols: Set<number>): Pick[] {
@@ -518,7 +609,7 @@ function fitLayout(layout: Layout, scored: Scored[], bestByCol: Map<number, numb
  */
 function bestLayout(pack: Pack, columns: HeaderColumn[], ctx: Context): LayoutFit {
   const index = packIndex(pack);
-  const scored = scoreColumns(columns, index.fields);
+  const scored = scoreColumns(columns, index.fields, ctx.samples);
   const bestByCol = new Map<number, number>();
   for (const x of scored) bestByCol.set(x.column.col, Math.max(bestByCol.get(x.column.col) ?? 0, x.confidence));
   let best: LayoutFit | null = null;

@@ -8,10 +8,15 @@
  * - Blank rows are reported only when a record comes after them (gaps inside the data). The blank
  *   rows after the last record — the rest of a sheet's used range, a gap before the 合计 row — are
  *   simply the end of the data and are not listed one by one.
- * - A total row is one whose label-column cell or one of its first TOTAL_LOOKAHEAD cells is a short
- *   text that is 合计 / 总计 / 小计 / 共计 once spaces and punctuation are gone, possibly with a
- *   short place before it or an amount after it (合 计, 总　计, 合计：, 全市合计, 本页小计, 合计12所);
- *   合计划 or 总计算机工作室 are names. It is skipped wherever it appears.
+ * - A total row is one with a cell, in any column, that is a short text 合计 / 总计 / 小计 / 共计 /
+ *   累计 once spaces and punctuation are gone, possibly with a short place before it or an amount
+ *   after it (合 计, 总　计, 合计：, 全市合计, 本页小计, 累计, 合计12所); 合计划 or 总计算机工作室
+ *   are names. An average row likewise (平均, 平均值, 均值, 全市平均). Either is skipped wherever
+ *   it appears — a ledger's running total is not a studio over its limit.
+ * - A footer line is one whose first non-blank cell starts with a signature, contact, legend or
+ *   note word (填表人, 审核人, 负责人, 联系电话, 联系人, 制表, 签字, 盖章, 注：, 说明：, 备注：,
+ *   图例, 填表说明 …): what offices write under the table. A record's own 备注 cell saying 注：
+ *   does not count — it is not the row's first cell.
  *
  * This runs over every row of a sheet (100,000 rows in a few milliseconds): one pass, no per-row
  * regular expression unless a cell holds the character 计, rows passed through without copying
@@ -38,13 +43,23 @@ export interface RecordRows {
   skipped: Skipped[];
 }
 
-/** How many leading cells of a row may hold the word 合计 (序号 / 名称 columns, often merged). */
-export const TOTAL_LOOKAHEAD = 3;
+
+/** Why a row below the header is not a record, in words for every door. */
+export const SKIP_REASONS: Record<Skipped["reason"], { zh: string; en: string }> = {
+  blank: { zh: "空行", en: "blank" },
+  total: { zh: "合计行", en: "total" },
+  average: { zh: "平均行", en: "average" },
+  footer: { zh: "表尾（签名、联系方式、说明）", en: "footer (signature, contact, note)" },
+};
 /**
  * The word, with up to four characters before it (全市合计, 本页小计) and after it only an amount
  * or a unit (合计金额, 合计12所, 合计元) — so 合计划 and 总计算机… are names, not totals.
  */
-const TOTAL_WORD = /^\p{Script=Han}{0,4}(?:合计|总计|小计|共计)(?:金额|数)?[\d.,]*[元项场次人所名个万]*$/u;
+const TOTAL_WORD = /^\p{Script=Han}{0,4}(?:合计|总计|小计|共计|累计)(?:金额|数|支出)?[\d.,]*[元项场次人所名个万]*$/u;
+/** 平均, 平均值, 均值, 全市平均, 平均数 — the same shape as a total. */
+const AVERAGE_WORD = /^\p{Script=Han}{0,4}(?:平均|均值)(?:值|数|分)?[\d.,]*[元项场次人所名个万]*$/u;
+/** The words a line under the table starts with: signatures, contacts, legends, notes. */
+const FOOTER_START = /^(?:填表人|填报人|审核人|审批人|复核人|负责人|经办人|制表人|制表|统计人|联系人|联系电话|联系方式|电话|签字|签名|盖章|单位盖章|单位（盖章）|单位\(盖章\)|填表日期|填报日期|制表日期|注[:：]|注\d|备注[:：]|说明[:：]|填表说明|图例|附注)/;
 /** Longer texts are sentences or names, not a total label. */
 const TOTAL_MAX_LENGTH = 12;
 
@@ -56,11 +71,32 @@ function isBlank(v: CellValue | undefined): boolean {
   return v.trim() === "";
 }
 
-/** 合计, 合 计, 总　计, 合计：, （合计）, 全市合计, 本页小计 — but not 合计划 or a long sentence. */
+const PUNCTUATION = /[\s\u3000:：,，.。()（）【】\[\]、\-—_*＊]/g;
+
+/** 合计, 合 计, 总　计, 合计：, （合计）, 全市合计, 本页小计, 累计 — but not 合计划 or a long sentence. */
 export function isTotalText(v: CellValue | undefined): boolean {
   if (typeof v !== "string" || v.indexOf("计") < 0 || v.length > TOTAL_MAX_LENGTH * 2) return false;
-  const t = v.replace(/[\s\u3000:：,，.。()（）【】\[\]、\-—_*＊]/g, "");
+  const t = v.replace(PUNCTUATION, "");
   return t.length <= TOTAL_MAX_LENGTH && TOTAL_WORD.test(t);
+}
+
+/** 平均, 平均值, 全市平均 — but not 平均分配 or a sentence. */
+export function isAverageText(v: CellValue | undefined): boolean {
+  if (typeof v !== "string" || v.indexOf("均") < 0 || v.length > TOTAL_MAX_LENGTH * 2) return false;
+  const t = v.replace(PUNCTUATION, "");
+  return t.length <= TOTAL_MAX_LENGTH && AVERAGE_WORD.test(t);
+}
+
+/** The row's first non-blank cell opens a signature, contact, legend or note line. */
+function footerText(cells: CellValue[]): string | null {
+  for (let i = 0; i < cells.length; i++) {
+    const v = cells[i];
+    if (isBlank(v)) continue;
+    if (typeof v !== "string") return null;
+    const t = v.trim().replace(/\s+/g, "");
+    return FOOTER_START.test(t) ? v.trim() : null;
+  }
+  return null;
 }
 
 export function recordRows(grid: SheetGrid, match: HeaderMatch): RecordRows {
@@ -74,10 +110,6 @@ export function recordRows(grid: SheetGrid, match: HeaderMatch): RecordRows {
 
   const origin = grid.origin;
   const matched = [...new Set(match.columns.map((c) => c.col - origin.col))].filter((i) => i >= 0);
-  const probe = new Set<number>();
-  if (match.labelCol !== undefined && match.labelCol >= origin.col) probe.add(match.labelCol - origin.col);
-  for (let i = 0; i < TOTAL_LOOKAHEAD; i++) probe.add(i);
-  const probes = [...probe];
 
   let width = 0;
   for (const r of grid.rows) if (r && r.length > width) width = r.length;
@@ -98,15 +130,22 @@ export function recordRows(grid: SheetGrid, match: HeaderMatch): RecordRows {
       skipped.push({ row, reason: "blank" });
       continue;
     }
-    let total = false;
-    for (let k = 0; k < probes.length; k++) {
-      if (isTotalText(cells[probes[k]])) {
-        total = true;
-        break;
-      }
+    let not: Skipped | null = null;
+    for (let k = 0; k < cells.length; k++) {
+      const v = cells[k];
+      // Only short texts holding 计 or 均 can be a total or an average: one look per cell.
+      if (typeof v !== "string" || v.length > TOTAL_MAX_LENGTH * 2) continue;
+      // The word of a total line is always one of a few; an average's or a footer's text is shown.
+      if (isTotalText(v)) not = { row, reason: "total" };
+      else if (isAverageText(v)) not = { row, reason: "average", text: v.trim() };
+      if (not) break;
     }
-    if (total) {
-      skipped.push({ row, reason: "total" });
+    if (!not) {
+      const footer = footerText(cells);
+      if (footer !== null) not = { row, reason: "footer", text: footer };
+    }
+    if (not) {
+      skipped.push(not);
       continue;
     }
     let out = cells;
@@ -121,7 +160,7 @@ export function recordRows(grid: SheetGrid, match: HeaderMatch): RecordRows {
   }
   // Blank rows after the last record are the end of the data, not gaps: drop them from the list.
   let keep = 0;
-  for (const s of skipped) if (s.reason === "total" || s.row < lastRecord) skipped[keep++] = s;
+  for (const s of skipped) if (s.reason !== "blank" || s.row < lastRecord) skipped[keep++] = s;
   skipped.length = keep;
   return { rows, cells: records, hidden, skipped };
 }

@@ -90,7 +90,10 @@ export interface GroupResult {
 
 export interface Skipped {
   row: number;
-  reason: "blank" | "total";
+  /** blank; a total (合计, 小计, 累计 …) or average line; a footer line (填表人, 联系电话, 注： …). */
+  reason: "blank" | "total" | "average" | "footer";
+  /** The words that made an average or footer row so (平均值, 填表人：张三), for the message. */
+  text?: string;
 }
 
 export interface ColumnMatch {

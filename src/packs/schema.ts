@@ -30,6 +30,12 @@ export const fieldSchema = z.object({
   synonyms: z.array(z.string().min(1)).default([]),
   /** A header that begins with one of these (after normalisation) is this field, e.g. "(四)", "标准四". */
   markers: z.array(z.string().min(1)).default([]),
+  /**
+   * The field's key terms, as the regulation words it: a header carrying every `+` group (any `|`
+   * word of each), wherever the words stand, units and brackets aside, names this field —
+   * "学校+类别|类型|性质" matches 学校类别 and 申报学校的办学性质. Weaker than a synonym.
+   */
+  terms: z.array(z.string().min(1)).default([]),
   type: fieldTypeSchema,
   /** Naming the record (studio, school, teacher): used for the record's label. */
   role: z.enum(["label"]).optional(),
