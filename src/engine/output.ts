@@ -70,7 +70,7 @@ function issueLine(issue: Issue, pack: Pack): string {
   if (issue.code === "criterion-failed") {
     const c = pack.criteria.find((x) => x.source === issue.source);
     const prefix = c ? `未达到${c.source}：${c.name.zh}（` : "";
-    if (c && msg.startsWith(prefix) && msg.endsWith("）")) return `${c.id}：${msg.slice(prefix.length, -1)}`;
+    if (c && msg.startsWith(prefix) && msg.endsWith("）")) return `${failedNames(pack, [c.id])[0]}：${msg.slice(prefix.length, -1)}`;
   }
   const cited = issue.source && !msg.includes(issue.source) ? `${msg}（${issue.source}）` : msg;
   return issue.cell && !cited.includes(issue.cell) ? `${issue.cell}：${cited}` : cited;
@@ -132,7 +132,7 @@ const HIDDEN_NOTE = "此行在表中是隐藏的，已照常校验";
 
 /** 未达标项: the failed standards, then those that could not be checked for want of a column. */
 function unmetText(pack: Pack, rec: RecordResult): string {
-  const failed = rec.failed.join("、");
+  const failed = failedNames(pack, rec.failed).join("、");
   const unchecked = rec.unchecked?.length ? `无法检查：${failedNames(pack, rec.unchecked).join("、")}` : "";
   return failed && unchecked ? `${failed}；${unchecked}` : failed || unchecked;
 }
@@ -257,7 +257,7 @@ export function summarySheet(results: SheetResult[], pack: Pack): SheetPlan {
         n++;
         rows.push(
           graded
-            ? [n, rec.label, rec.grade, rec.met, rec.failed.join("、") || null, r.sheet, rec.row]
+            ? [n, rec.label, rec.grade, rec.met, failedNames(pack, rec.failed).join("、") || null, r.sheet, rec.row]
             : [n, rec.label, rec.grade ?? STATUS_WORD[rec.status], rec.failed.map((id) => criterionName(pack, id)).join("；") || null, rec.issues.length, r.sheet, rec.row],
           );
       }

@@ -4,7 +4,7 @@
  */
 import { cellText, evaluateRow, matchHeaderTexts, type Read } from "../engine";
 import type { CellValue, RecordResult } from "../engine/types";
-import { builtinPacks, getPack } from "../packs";
+import { builtinPacks, findPack, getPack } from "../packs";
 import type { Criterion, Pack } from "../packs/schema";
 import { line, omitted, quote } from "./args";
 import { getWorkbookParams } from "./params";
@@ -23,9 +23,8 @@ export const eligibilityPack = (): Pack => builtin("studio-application");
 /** A pack named by id ("studio-assessment") or by its Chinese name (名师工作室年度考核). */
 export function packNamed(name: unknown, fallback: () => Pack): Pack {
   if (omitted(name) || name === "") return fallback();
-  const text = String(name).trim();
-  const p = builtinPacks().find((x) => x.id === text || x.name.zh === text || x.name.en.toLowerCase() === text.toLowerCase());
-  if (!p) throw formulaError("invalidValue", `没有规则包“${text}”，可用：${builtinPacks().map((x) => x.id).join("、")}`);
+  const p = findPack(String(name));
+  if (!p) throw formulaError("invalidValue", `没有规则包“${String(name).trim()}”，可用：${builtinPacks().map((x) => x.name.zh).join("、")}`);
   return p;
 }
 
@@ -58,7 +57,7 @@ export function readOrFail<T>(r: Read<T>): T {
  */
 export function recordFor(values: unknown, headers: unknown, pack: unknown, fn: string): { pack: Pack; result: RecordResult } {
   const p = packNamed(pack, assessmentPack);
-  const cells = line(values, "values（数据）");
+  const cells = line(values, "数据");
   let result: RecordResult;
   if (omitted(headers)) {
     const flags = p.criteria.filter((c) => c.flag).length;
@@ -67,10 +66,10 @@ export function recordFor(values: unknown, headers: unknown, pack: unknown, fn: 
     }
     result = evaluateRow(p, null, cells, { params: getWorkbookParams(p.id) });
   } else {
-    const heads = line(headers, "headers（表头）");
+    const heads = line(headers, "表头");
     if (heads.length !== cells.length) throw formulaError("invalidValue", `表头有 ${heads.length} 格，数据有 ${cells.length} 格，应一样多`);
     const m = matchHeaderTexts(heads.map(cellText), p);
-    if (!m.columns.length) throw formulaError("notAvailable", `表头中没有“${p.name.zh}”认得的列，请检查 headers 参数`);
+    if (!m.columns.length) throw formulaError("notAvailable", `表头中没有“${p.name.zh}”认得的列，请检查“表头”参数`);
     if (m.unmatched.length) {
       const labels = m.unmatched.map((f) => p.fields.find((x) => x.id === f)?.label ?? f);
       throw formulaError("invalidValue", `表头中缺少：${labels.join("、")}`);
