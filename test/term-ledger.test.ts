@@ -115,6 +115,10 @@ describe("budgets against the ledger's limit", () => {
     expect(note.source).toBe("第二十二条");
     expect(note.message.zh).toBe("第2年支出¥800.00，超过本年度额度¥0.00");
     expect(over.names).toEqual([expect.objectContaining({ name: "李明工作室", how: "partial" })]);
+    // The budget sheet's own check uses the ledger's limit: 0 in year 2, not 10,000.
+    const [group] = over.budgets[0].result.groups;
+    expect(group).toMatchObject({ key: { studio: "李明工作室", year: 2024 }, spent: 800, limit: 0, status: "error" });
+    expect(group.issues.map((i) => [i.code, i.source, i.message.zh])).toEqual([["over-limit", "第二十二条", "李明工作室 2024（管理期第2年）共支出¥800.00，超过额度¥0.00"]]);
   });
 
   test("year 4 has no subsidy; a late budget report is a warning with both dates", () => {

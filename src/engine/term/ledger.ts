@@ -15,6 +15,7 @@ import { evaluateSheet } from "../evaluate";
 import { recordRows } from "../records";
 import { budgetOf, paramValue, subsidyFor } from "../budget";
 import { a1 } from "../address";
+import { makeIssue } from "../issues";
 import { addYears, cellText, formatDate, formatMoney, readCount, readDate, readMoney, readText, readYear, serialToYMD } from "../values";
 import type { CellValue, ParamOverrides, SheetGrid, SheetResult, Status, Text2 } from "../types";
 import type { Pack } from "../../packs/schema";
@@ -527,6 +528,34 @@ export function buildLedger(sheets: LedgerSheet[], packs: LedgerPacks, opts: Led
       { id: "term-years", text: { zh: "挂牌当年的年度为管理期第1年，此后每年度加1；预算报告在挂牌及每个周年日后的规定天数内报送", en: "the plaque's calendar year is year 1 of the term, each later year adds one; the budget report is due the set number of days after the plaque and each anniversary" }, source: "第四条、第二十条" },
       ...budget.interpretations.map((i) => ({ id: i.id, text: i.text, source: i.source })),
     ],
-    budgets: facts.budgets.map(({ file, result }) => ({ file, result })),
+    budgets: facts.budgets.map(({ file, result }) => ({ file, result: withLedgerLimits(result, studios, (name) => ids.byName.get(name.trim())?.studio ?? null, budget, bParams) })),
   };
+}
+
+const LIMIT_CODES = new Set(["over-limit", "near-limit"]);
+
+/**
+ * A budget sheet's groups (studio × 年度) checked against the ledger's limit for that studio-year
+ * where the ledger knows it — 0 after a 不合格, 0 past the subsidy years — instead of the sheet's
+ * own subsidy + matching funds. Groups the ledger cannot place keep the sheet's own check.
+ */
+function withLedgerLimits(result: SheetResult, studios: StudioTerm[], studioOf: (name: string) => string | null, budget: Pack, params: ParamOverrides | undefined): SheetResult {
+  const b = budgetOf(budget);
+  const warn = paramValue(budget, b.warnRatio, params);
+  const groups = result.groups.map((g) => {
+    const name = typeof g.key.studio === "string" ? studioOf(g.key.studio) : null;
+    const st = name === null ? undefined : studios.find((s) => s.studio === name);
+    const row = st?.years.find((y) => y.year !== null && y.year === g.key.year);
+    if (!row || row.limit === null) return g;
+    const limit = row.limit;
+    const group = `${Object.values(g.key).filter((v) => v !== "").join(" ")}（管理期第${row.termYear}年）`;
+    const source = row.subsidy === 0 ? b.noSubsidySource : b.subsidySource;
+    const issues = g.issues.filter((i) => !LIMIT_CODES.has(i.code));
+    if (g.spent > limit) issues.push(makeIssue("over-limit", { group, spent: formatMoney(g.spent), limit: formatMoney(limit) }, { source }));
+    else if (limit > 0 && g.spent > warn * limit) issues.push(makeIssue("near-limit", { group, spent: formatMoney(g.spent), limit: formatMoney(limit), ratio: `${Math.round((g.spent / limit) * 100)}%` }, { source }));
+    let status: Status = "ok";
+    for (const i of issues) status = worst(status, i.severity);
+    return { ...g, limit, issues, status };
+  });
+  return { ...result, groups };
 }
