@@ -181,6 +181,68 @@ async function routine(): Promise<void> {
   await save(wb, "教学常规.xlsx");
 }
 
+/**
+ * A city's four studios over their three-year term, in one workbook: a roster (名册), the
+ * assessments of 2023, 2024 and 2025 (one sheet per year, the year in the sheet name, the studios'
+ * names written in full one year and short the next), and three years of spending. The ledger
+ * expected from it is in examples/README.md (工作室周期台账).
+ */
+async function term(): Promise<void> {
+  const wb = new ExcelJS.Workbook();
+  sheet(wb, "名册", "连云港市青少年科技教育名师工作室名册", [["工作室名称", "所在学校", "挂牌日期", "主持人", "成员", "预算报告报送日期"]], [
+    ["王建国工作室", "海州区新海实验中学", "2023-09-01", "王建国", 11, "2023-09-06"],
+    ["李敏工作室", "连云区墟沟中学", "2023年9月1日", "李敏", "10人", "2023-09-15"], // late: due 2023-09-08
+    ["张伟工作室", "赣榆区实验中学", "2023/9/1", "张伟", "赵一、钱二、孙三、李四、周五、吴六、郑七、王八", undefined],
+    ["刘洋工作室", "东海县白塔高级中学", new Date(Date.UTC(2023, 8, 1)), "刘洋", 9, "2023-09-07"],
+  ]).getCell("C6").numFmt = "yyyy-mm-dd";
+  const headers: Row = ["工作室名称", "主持人", "国家级科技比赛获奖数", "全国专项赛事获奖数", "参加青少年科技活动项数", "省级一等奖（项）", "省级二等奖（项）", "帮扶薄弱学校数", "参加科普周/科普日/承办竞赛次数", "市级创新大赛获奖数", "培训场次(场)", "新增骨干成员数", "单位配套经费（元）"];
+  // Evidence meeting all ten standards; `fail` zeroes the listed ones (by index into the ten).
+  const evidence = (fail: number[] = []): Row => {
+    const all = [1, 1, 1, 2, 0, 2, 1, 3, 2, 3, 5000];
+    const at = [0, 1, 2, 3, 5, 6, 7, 8, 9, 10]; // standard k → column of its evidence (四 reads first prizes)
+    for (const k of fail) all[at[k]] = 0;
+    return all;
+  };
+  const excellent = evidence(); // 10 → 优秀
+  const qualified = evidence([0, 1, 3]); // 7 → 合格
+  const failed = evidence([0, 1, 3, 4, 6, 8]); // 4 → 不合格
+  const year = (y: number, rows: Row[]) => sheet(wb, `${y}年度考核`, `${y}年度青少年科技教育名师工作室考核汇总表`, [headers], rows);
+  year(2023, [
+    ["海州区新海实验中学王建国科技教育名师工作室", "王建国", ...excellent],
+    ["连云区墟沟中学李敏科技教育名师工作室", "李敏", ...qualified],
+    ["赣榆区实验中学张伟科技教育名师工作室", "张伟", ...failed],
+    ["东海县白塔高级中学刘洋科技教育名师工作室", "刘洋", ...qualified],
+  ]);
+  year(2024, [
+    ["新海工作室", "王建国", ...excellent],
+    ["墟沟中学李敏工作室", "李敏", ...failed],
+    ["张伟工作室", "张伟", ...qualified],
+    // 白塔: no 2024 assessment was submitted
+  ]);
+  year(2025, [
+    ["海州区新海实验中学王建国科技教育名师工作室", "王建国", ...qualified],
+    ["李敏工作室", "李敏", ...qualified],
+    ["赣榆区实验中学张伟科技教育名师工作室", "张伟", ...failed],
+    ["白塔高级中学刘洋工作室", "刘洋", ...qualified],
+  ]);
+  sheet(wb, "经费支出", "2023—2025年度名师工作室经费支出明细表", [["工作室名称", "年度", "支出类别", "金额（元）", "用途说明", "单位配套经费（元）"]], [
+    ["新海工作室", 2023, "讲课费", 4000, "送教下乡", 2000],
+    ["新海工作室", 2023, "材料费", 3000, "机器人套件耗材", undefined],
+    ["新海工作室", 2024, "讲课费", 5000, "帮扶灌云县薄弱学校", 2000],
+    ["新海工作室", 2024, "交通费", 1200, "送教交通", undefined],
+    ["新海工作室", 2025, "版面费", 2600, "论文发表", 2000],
+    ["新海工作室", 2025, "讲课费", 6000, "送教下乡", undefined],
+    ["墟沟工作室", 2023, "讲课费", 6000, "科技辅导员培训", undefined],
+    ["墟沟工作室", 2024, "交通费", 2000, "外出调研", undefined],
+    ["墟沟工作室", 2025, "讲课费", 3000, "专家讲座", 2000], // 2024 不合格 → 2025 limit = matching only
+    ["赣榆工作室", 2023, "材料费", 4000, "教学材料", undefined],
+    ["赣榆工作室", 2024, "交通费", 1500, "帮扶东海县石榴中心小学", 1000], // 2023 不合格 → 2024 limit 1,000
+    ["白塔工作室", 2023, "图书资料费", 2000, "订阅期刊", undefined],
+    ["白塔工作室", 2025, "交通费", 800, "外出考察", undefined], // 2024 not assessed → 2025 limit unknown
+  ]);
+  await save(wb, "周期台账.xlsx");
+}
+
 async function main(): Promise<void> {
   await assessmentEvidence();
   await assessmentFlags();
@@ -188,6 +250,7 @@ async function main(): Promise<void> {
   await budget();
   await application();
   await routine();
+  await term();
   console.log(`examples written to ${OUT}`);
 }
 

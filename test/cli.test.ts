@@ -64,7 +64,7 @@ describe("kj-assess check", () => {
     expect(issue.message).toContain("若干");
     expect(entry.skipped).toEqual([{ row: 7, reason: "blank" }, { row: 12, reason: "total" }]);
     expect(entry.summary).toMatchObject({ records: 8, grades: { 优秀: 4, 合格: 2, 不合格: 2 } });
-    const budget = doc.files.find((f: { pack?: string }) => f.pack === "studio-budget");
+    const budget = doc.files.find((f: { pack?: string; file: string }) => f.pack === "studio-budget" && f.file.endsWith("经费支出.xlsx"));
     expect(budget.groups.map((g: { key: unknown; spent: number; limit: number; status: string }) => [g.key, g.spent, g.limit, g.status])).toEqual([
       [{ studio: "新海工作室", year: 2024 }, 11800, 12000, "warning"],
       [{ studio: "墟沟工作室", year: 2024 }, 23300, 10000, "error"],
@@ -77,6 +77,10 @@ describe("kj-assess check", () => {
     expect(doc.files.filter((f: { pack?: string }) => f.pack === "teacher-routine").map((f: { sheet: string }) => f.sheet)).toEqual(["教师常规", "教研员", "外出考察"]);
     // Every example file, every sheet a pack fits, in name order; nothing unreadable.
     expect(doc.files.map((f: { file: string; sheet: string }) => `${path.basename(f.file)}/${f.sheet}`)).toEqual([
+      "周期台账.xlsx/2023年度考核",
+      "周期台账.xlsx/2024年度考核",
+      "周期台账.xlsx/2025年度考核",
+      "周期台账.xlsx/经费支出",
       "教学常规.xlsx/教师常规",
       "教学常规.xlsx/教研员",
       "教学常规.xlsx/外出考察",
@@ -317,8 +321,9 @@ describe("kj-assess check", () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual(["汇总", "问题清单", "经费"]);
     const summary = wb.getWorksheet("汇总")!;
     expect((summary.getRow(1).values as unknown[]).slice(1)).toEqual(["文件", "工作表", "规则包", "行", "名称", "等级/结论", "达标条数", "满分条数", "未达标项", "状态", "隐藏行", "说明"]);
-    // One line per record of every example: routine 9+4+3, application 3+3+6, budget 14, assessments 7+8+10; README.md not checked.
-    expect(summary.rowCount).toBe(1 + 16 + 12 + 14 + 7 + 8 + 10 + 1);
+    // One line per record of every example: routine 9+4+3, application 3+3+6, budget 14, assessments 7+8+10,
+    // the term example's assessments 4+3+4 and expenses 13; README.md not checked.
+    expect(summary.rowCount).toBe(1 + 16 + 12 + 14 + 7 + 8 + 10 + 24 + 1);
     const line = (summary.getSheetValues() as unknown[][]).find((v) => v && String(v[1]).endsWith("考核-证据数量.xlsx") && v[4] === 8)!;
     expect(line.slice(2)).toEqual(["2024年度考核", "名师工作室年度考核", 8, "灌云县实验中学科技教育名师工作室", "合格", 8, 10, "二、六", "需核实", undefined, expect.stringContaining("若干")]);
     const routine = (summary.getSheetValues() as unknown[][]).find((v) => v && v[2] === "教师常规" && v[4] === 4)!;
@@ -330,9 +335,10 @@ describe("kj-assess check", () => {
     const unreadable = (issues.getSheetValues() as unknown[][]).find((v) => v && v[3] === "J8")!;
     expect(unreadable.slice(4)).toEqual([8, "灌云县实验中学科技教育名师工作室", "错误", expect.stringContaining("若干"), "若干", "第十六条（六）"]);
     const money = wb.getWorksheet("经费")!;
-    expect(money.rowCount).toBe(1 + 4);
+    // 经费支出.xlsx: 4 studio-years; 周期台账.xlsx: 10.
+    expect(money.rowCount).toBe(1 + 4 + 10);
     const moneyRows = money.getSheetValues() as unknown[][];
-    const over = moneyRows.findIndex((v) => v && v[3] === "墟沟工作室");
+    const over = moneyRows.findIndex((v) => v && v[3] === "墟沟工作室" && v[4] === 2024 && String(v[1]).endsWith("经费支出.xlsx"));
     expect(moneyRows[over].slice(3, 9)).toEqual(["墟沟工作室", 2024, 23300, 10000, 2.33, "不通过"]);
     expect(money.getCell(`G${over}`).numFmt).toBe("0.0%");
     // Every sheet of the report keeps its header in view and can be filtered.

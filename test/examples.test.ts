@@ -8,7 +8,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { detectPacks, evaluateSheet } from "../src/engine";
 import type { SheetResult } from "../src/engine/types";
-import { builtinPacks } from "../src/packs";
+import { builtinPacks, getPack, rosterPack } from "../src/packs";
+import { buildLedger } from "../src/engine/term/ledger";
+import { yearFlags } from "../src/engine/term/sheet";
 import { readWorkbook, sheetGrid } from "../src/file/xlsx-read";
 
 const EXAMPLES = path.resolve(__dirname, "..", "examples");
@@ -299,7 +301,55 @@ describe("examples/教学常规.xlsx (teacher-routine)", () => {
   });
 });
 
+describe("examples/周期台账.xlsx (the term ledger over roster, three years of assessments and spending)", () => {
+  const r = readWorkbook(new Uint8Array(fs.readFileSync(path.join(EXAMPLES, "周期台账.xlsx"))));
+  if (!r.ok) throw new Error(r.error.message);
+  const grids = r.workbook.sheets.map((e) => {
+    const g = sheetGrid(e);
+    if (!g.ok) throw new Error(g.error.message);
+    return { grid: g.grid };
+  });
+  const ledger = buildLedger(grids, { assessment: getPack("studio-assessment")!, budget: getPack("studio-budget")!, roster: rosterPack() });
+  /** [studio, term year, 年度, grade, met, subsidy, limit, spent, next subsidy, flags, status] — README's table. */
+  const lines = ledger.studios.flatMap((s) => s.years.map((y) => [s.studio, y.termYear, y.year, y.grade, y.met, y.subsidy, y.limit, y.spent, y.nextSubsidy, yearFlags(y).join("、"), y.status]));
+
+  test("every studio-year as in the README", () => {
+    expect(lines).toEqual([
+      ["东海县白塔高级中学刘洋工作室", 1, 2023, "合格", 7, 10000, 10000, 2000, 10000, "", "ok"],
+      ["东海县白塔高级中学刘洋工作室", 2, 2024, null, null, 10000, 10000, null, null, "", "warning"],
+      ["东海县白塔高级中学刘洋工作室", 3, 2025, "合格", 7, null, null, 800, 0, "期满", "warning"],
+      ["赣榆区实验中学张伟工作室", 1, 2023, "不合格", 4, 10000, 10000, 4000, 0, "", "error"],
+      ["赣榆区实验中学张伟工作室", 2, 2024, "合格", 7, 0, 1000, 1500, 10000, "超支", "error"],
+      ["赣榆区实验中学张伟工作室", 3, 2025, "不合格", 4, 10000, 10000, null, 0, "撤销风险、期满", "error"],
+      ["海州区新海实验中学王建国工作室", 1, 2023, "优秀", 10, 10000, 12000, 7000, 10000, "优先推荐", "ok"],
+      ["海州区新海实验中学王建国工作室", 2, 2024, "优秀", 10, 10000, 12000, 6200, 10000, "优先推荐", "ok"],
+      ["海州区新海实验中学王建国工作室", 3, 2025, "合格", 7, 10000, 12000, 8600, 0, "期满", "ok"],
+      ["连云区墟沟中学李敏工作室", 1, 2023, "合格", 7, 10000, 10000, 6000, 10000, "", "warning"],
+      ["连云区墟沟中学李敏工作室", 2, 2024, "不合格", 4, 10000, 10000, 2000, 0, "", "error"],
+      ["连云区墟沟中学李敏工作室", 3, 2025, "合格", 7, 0, 2000, 3000, 0, "期满、超支", "error"],
+    ]);
+  });
+
+  test("the short names are matched and listed for confirmation; the late report is named", () => {
+    expect(ledger.names.map((n) => [n.name, n.studio, n.how]).sort()).toEqual(
+      [
+        ["新海工作室", "海州区新海实验中学王建国工作室", "partial"],
+        ["墟沟中学李敏工作室", "连云区墟沟中学李敏工作室", "partial"],
+        ["李敏工作室", "连云区墟沟中学李敏工作室", "partial"],
+        ["墟沟工作室", "连云区墟沟中学李敏工作室", "partial"],
+        ["张伟工作室", "赣榆区实验中学张伟工作室", "partial"],
+        ["赣榆工作室", "赣榆区实验中学张伟工作室", "partial"],
+        ["白塔高级中学刘洋工作室", "东海县白塔高级中学刘洋工作室", "partial"],
+        ["白塔工作室", "东海县白塔高级中学刘洋工作室", "partial"],
+      ].sort(),
+    );
+    const li = ledger.studios.find((s) => s.studio === "连云区墟沟中学李敏工作室")!;
+    expect(li.years[0].notes.map((n) => n.message.zh)).toContain("预算报告2023-09-15报送，晚于截止日期2023-09-08");
+    expect(ledger.problems).toEqual([]);
+  });
+});
+
 test("every example workbook is covered here", () => {
   const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith(".xlsx")).sort();
-  expect(files).toEqual(["教学常规.xlsx", "申报资格.xlsx", "经费支出.xlsx", "考核-两行表头.xlsx", "考核-证据数量.xlsx", "考核-逐条是否.xlsx"].sort());
+  expect(files).toEqual(["教学常规.xlsx", "申报资格.xlsx", "经费支出.xlsx", "考核-两行表头.xlsx", "考核-证据数量.xlsx", "考核-逐条是否.xlsx", "周期台账.xlsx"].sort());
 });

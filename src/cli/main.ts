@@ -17,6 +17,7 @@ import { isError, isSheet, type EntryJson, type SkippedJson } from "./json";
 import { writeReport } from "./report";
 import { reasonOf } from "../file/node/atomic";
 import { ourKindOfFile, reportBlocked, writeReportFile, WriteFailure } from "../file/node/outputs";
+import { ledgerCommand, LEDGER_USAGE } from "./ledger";
 
 export interface Io {
   out(s: string): void;
@@ -45,6 +46,7 @@ const USAGE = `用法:
   --report    另存汇总报告：汇总、问题清单、经费
   --annotate  在此文件夹另存带校验结果的标注副本（原文件不改动）
 
+${LEDGER_USAGE}
 规则包: ${builtinPacks().map((p) => `${p.name.zh}（${p.id}）`).join("、")}
 退出码: 0 没有不通过的记录；1 有不通过的记录；2 有文件无法读取或参数有误（其余文件照常检查）
 `;
@@ -246,8 +248,9 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     (command ? io.out : io.err)(USAGE);
     return command ? 0 : 2;
   }
+  if (command === "ledger") return ledgerCommand(rest, io, collect);
   if (command !== "check" && command !== "inspect") {
-    io.err(`没有“${command}”这个命令，请用 check 或 inspect\n\n${USAGE}`);
+    io.err(`没有“${command}”这个命令，请用 check、inspect 或 ledger\n\n${USAGE}`);
     return 2;
   }
   const parsed = parseOptions(rest);

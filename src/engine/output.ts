@@ -24,7 +24,7 @@ export const TEMPLATE_ROWS = 500;
 export const ASSESSMENT_HEADERS = ["得分", "等级", "未达标项", "校验说明"] as const;
 export const CHECK_HEADERS = ["校验结果", "说明"] as const;
 
-const STATUS_WORD: Record<Status, string> = { ok: "通过", warning: "需核实", error: "不通过" };
+export const STATUS_WORD: Record<Status, string> = { ok: "通过", warning: "需核实", error: "不通过" };
 
 function isBlank(v: CellValue | undefined): boolean {
   return v === null || v === undefined || (typeof v === "string" && v.trim() === "");

@@ -19,7 +19,7 @@ import { makeIssue } from "../issues";
 import { addYears, cellText, formatDate, formatMoney, readCount, readDate, readMoney, readText, readYear, serialToYMD } from "../values";
 import type { CellValue, ParamOverrides, SheetGrid, SheetResult, Status, Text2 } from "../types";
 import type { Pack } from "../../packs/schema";
-import { resolveStudios, type Resolution } from "./identity";
+import { parseStudioName, resolveStudios, type Resolution } from "./identity";
 import { termYearOfYear } from "./term-year";
 import { readingText, revocationRisk, type TermReadings, DEFAULT_READINGS } from "./readings";
 
@@ -296,7 +296,7 @@ function readRoster(grid: SheetGrid, match: HeaderMatch, place: (row: number, co
     const y = readYear(cellAt(grid, row, col("year")));
     out.roster.push({
       // A school in its own column belongs to the name, so that 李明工作室 + 新海实验中学 is matched like the full name.
-      name: school && !name.includes(school) ? `${school}${name}` : name,
+      name: school && !parseStudioName(name).school ? `${school}${name}` : name,
       at: place(row, col("studio")),
       year: y.ok ? y.value : null,
       plaque,
@@ -392,6 +392,7 @@ export function buildLedger(sheets: LedgerSheet[], packs: LedgerPacks, opts: Led
     }
     const lastSeen = Math.max(0, ...seen.map((y) => termOf(y) ?? 0));
     const span = Math.max(years, lastSeen);
+    const lastAssessed = Math.max(0, ...grades.map((g) => termOf(g.year) ?? 0));
 
     const rows: LedgerYear[] = [];
     for (let n = 1; n <= span; n++) {
@@ -406,6 +407,8 @@ export function buildLedger(sheets: LedgerSheet[], packs: LedgerPacks, opts: Led
       for (const other of g.slice(1))
         if (other.grade !== grade!.grade)
           yn.push({ severity: "warning", message: { zh: `第${n}年有两个考核结果：${grade!.grade}（${where(grade!.at)}）与${other.grade}（${where(other.at)}），按前者计`, en: `year ${n} has two grades: ${grade!.grade} (${where(grade!.at)}) and ${other.grade} (${where(other.at)}); the first is used` }, source: null, at: other.at });
+      if (!grade && n < lastAssessed)
+        yn.push({ severity: "warning", message: { zh: `第${n}年没有考核结果（需核实）`, en: `no grade for year ${n} (to be confirmed)` }, source: "第十六条" });
       const matchingList = s.map((x) => x.matching).filter((m): m is number => m !== null);
       const matching = matchingList.length ? Math.max(...matchingList) : null;
       const spent = s.length ? Math.round(s.reduce((a, x) => a + x.amount, 0) * 100) / 100 : null;
