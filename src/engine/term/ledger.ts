@@ -13,7 +13,7 @@
 import { detectPacks, matchHeaders, type HeaderMatch } from "../headers";
 import { evaluateSheet } from "../evaluate";
 import { recordRows } from "../records";
-import { budgetOf, paramValue, subsidyFor } from "../budget";
+import { budgetOf, paramValue, readGrade, subsidyFor } from "../budget";
 import { a1 } from "../address";
 import { makeIssue } from "../issues";
 import { addYears, cellText, formatDate, formatMoney, readCount, readDate, readMoney, readText, readYear, serialToYMD } from "../values";
@@ -310,6 +310,12 @@ function readRoster(grid: SheetGrid, match: HeaderMatch, place: (row: number, co
 // ------------------------------------------------------------------------------------------------
 // The ledger
 
+/** Grades are read with the one grade reader (budget.ts), as the subsidy rule reads them. */
+function gradeIs(grade: string | null, kind: "excellent" | "unqualified"): boolean {
+  const g = readGrade(grade);
+  return g.ok && g.value === kind;
+}
+
 function worst(a: Status, b: LedgerNote["severity"] | Status): Status {
   const rank = { ok: 0, info: 0, warning: 1, error: 2 } as const;
   return rank[b] > rank[a] ? (b as Status) : a;
@@ -434,7 +440,7 @@ export function buildLedger(sheets: LedgerSheet[], packs: LedgerPacks, opts: Led
         members,
         newMembers: grade?.newMembers ?? null,
         newMembersMet: grade?.newMembers != null ? grade.newMembers >= newMin : null,
-        priority: grade?.grade === "优秀",
+        priority: gradeIs(grade?.grade ?? null, "excellent"),
         revocationRisk: false,
         termEnd: n === years,
         status: "ok",
@@ -535,30 +541,39 @@ export function buildLedger(sheets: LedgerSheet[], packs: LedgerPacks, opts: Led
   };
 }
 
-const LIMIT_CODES = new Set(["over-limit", "near-limit"]);
+/** What the sheet alone says about a year's limit; the ledger, knowing the studio-year, says it instead. */
+const LIMIT_CODES = new Set(["over-limit", "near-limit", "subsidy-undecided"]);
 
 /**
  * A budget sheet's groups (studio × 年度) checked against the ledger's limit for that studio-year
  * where the ledger knows it — 0 after a 不合格, 0 past the subsidy years — instead of the sheet's
- * own subsidy + matching funds. Groups the ledger cannot place keep the sheet's own check.
+ * own reading. Groups the ledger cannot place keep the sheet's own check; when it places all of
+ * them, the sheet's note that the term was not checked is answered and dropped.
  */
 function withLedgerLimits(result: SheetResult, studios: StudioTerm[], studioOf: (name: string) => string | null, budget: Pack, params: ParamOverrides | undefined): SheetResult {
   const b = budgetOf(budget);
   const warn = paramValue(budget, b.warnRatio, params);
+  let placed = 0;
   const groups = result.groups.map((g) => {
     const name = typeof g.key.studio === "string" ? studioOf(g.key.studio) : null;
     const st = name === null ? undefined : studios.find((s) => s.studio === name);
     const row = st?.years.find((y) => y.year !== null && y.year === g.key.year);
-    if (!row || row.limit === null) return g;
+    if (!row || row.limit === null || row.subsidy === null) return g;
+    placed++;
     const limit = row.limit;
     const group = `${Object.values(g.key).filter((v) => v !== "").join(" ")}（管理期第${row.termYear}年）`;
     const source = row.subsidy === 0 ? b.noSubsidySource : b.subsidySource;
+    const basis = {
+      basis: `周期台账：补助${formatMoney(row.subsidy)}＋配套经费${formatMoney(row.matching ?? 0)}`,
+      basisEn: `term ledger: subsidy ${formatMoney(row.subsidy)} + matching ${formatMoney(row.matching ?? 0)}`,
+    };
     const issues = g.issues.filter((i) => !LIMIT_CODES.has(i.code));
-    if (g.spent > limit) issues.push(makeIssue("over-limit", { group, spent: formatMoney(g.spent), limit: formatMoney(limit) }, { source }));
-    else if (limit > 0 && g.spent > warn * limit) issues.push(makeIssue("near-limit", { group, spent: formatMoney(g.spent), limit: formatMoney(limit), ratio: `${Math.round((g.spent / limit) * 100)}%` }, { source }));
+    if (g.spent > limit) issues.push(makeIssue("over-limit", { group, spent: formatMoney(g.spent), limit: formatMoney(limit), ...basis }, { source }));
+    else if (limit > 0 && g.spent > warn * limit) issues.push(makeIssue("near-limit", { group, spent: formatMoney(g.spent), limit: formatMoney(limit), ratio: `${Math.round((g.spent / limit) * 100)}%`, ...basis }, { source }));
     let status: Status = "ok";
     for (const i of issues) status = worst(status, i.severity);
     return { ...g, limit, issues, status };
   });
-  return { ...result, groups };
+  const problems = placed === result.groups.length ? result.problems.filter((p) => p.code !== "subsidy-unverified") : result.problems;
+  return { ...result, groups, problems };
 }

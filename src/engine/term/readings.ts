@@ -5,6 +5,7 @@
  * always shown as ours.
  */
 import type { Text2 } from "../types";
+import { readGrade } from "../budget";
 
 export type RevocationReading = "two-or-final" | "two" | "consecutive" | "off";
 
@@ -29,11 +30,12 @@ export function isRevocationReading(s: string): s is RevocationReading {
   return Object.prototype.hasOwnProperty.call(REVOCATION_CHOICES, s);
 }
 
-const FAILED = "不合格";
-
 /** Whether the grades so far (year 1 first; null = not assessed) put the studio at risk under the reading. */
 export function revocationRisk(grades: (string | null)[], termYears: number, reading: RevocationReading): boolean {
-  const failed = grades.map((g) => g === FAILED);
+  const failed = grades.map((g) => {
+    const r = readGrade(g);
+    return r.ok && r.value === "unqualified";
+  });
   const count = failed.filter(Boolean).length;
   switch (reading) {
     case "off":
