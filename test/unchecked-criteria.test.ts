@@ -35,6 +35,8 @@ const PASSING: Record<string, CellValue> = {
   height: 3,
   capacity: "20人",
   safety: "是",
+  siteSafety: "√",
+  fireCode: "符合",
   sanitary: "√",
   equipment: "有",
   appDate: "2024-09-01",

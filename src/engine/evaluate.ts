@@ -824,6 +824,37 @@ function uncheckedProblems(sheet: string, pack: Pack, crits: CompiledCriterion[]
   return out;
 }
 
+/**
+ * Fields the sheet has no column for but can be worked out from columns it has (新闻撰写用时 from
+ * 返校日期 and 新闻完成日期): each record gets the value appended as one more cell, and the field
+ * points there; a record whose dates cannot be read gets a blank, reported at the later date's
+ * cell. The sheet says what was worked out. Records are copied only when something is derived.
+ */
+function deriveFields(pack: Pack, fieldIndex: Map<string, number>, colOf: Int32Array, letters: string[], cells: CellValue[][], problems: Issue[], sheet: string): CellValue[][] {
+  let out = cells;
+  pack.fields.forEach((f, i) => {
+    if (!f.derive || colOf[i] >= 0) return;
+    const [from, to] = f.derive.daysBetween.map((id) => fieldIndex.get(id)!);
+    if (colOf[from] < 0 || colOf[to] < 0) return;
+    let width = 0;
+    for (const c of out) if (c.length > width) width = c.length;
+    out = out.map((c) => {
+      const a = readDate(c[colOf[from]] ?? null);
+      const b = readDate(c[colOf[to]] ?? null);
+      const row = c.length < width ? [...c, ...new Array<CellValue>(width - c.length).fill(null)] : c.slice();
+      row.push(a.ok && b.ok ? b.value - a.value : null);
+      return row;
+    });
+    colOf[i] = width;
+    letters[i] = letters[to];
+    const src = [pack.fields[from], pack.fields[to]];
+    problems.push(
+      makeIssue("derived-field", { sheet, label: f.label, labelEn: f.labelEn, from: src[0].label, fromEn: src[0].labelEn, to: src[1].label, toEn: src[1].labelEn }, { field: f.id, severity: "warning" }),
+    );
+  });
+  return out;
+}
+
 /** Evaluates every record of a sheet. Never throws for what a sheet contains. */
 export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions = {}): SheetResult {
   const match: HeaderMatch = matchHeaders(grid, pack, { mapping: opts.mapping, headerRow: opts.headerRow });
@@ -840,13 +871,15 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   };
   if (match.columns.length === 0) return { ...base, records: [], groups: [], skipped: [], summary: { records: 0, ok: 0, warning: 0, error: 0, grades: {} } };
 
-  const { rows, cells: recordCells, hidden, skipped } = recordRows(grid, match);
+  const read = recordRows(grid, match);
+  const { rows, hidden, skipped } = read;
   const colOf = new Int32Array(pack.fields.length).fill(-1);
   for (const c of match.columns) {
     const i = cp.fieldIndex.get(c.field);
     if (i !== undefined) colOf[i] = c.col - grid.origin.col;
   }
   const letters = pack.fields.map((_, i) => (colOf[i] >= 0 ? match.columns.find((c) => cp.fieldIndex.get(c.field) === i)!.letter : ""));
+  const recordCells = deriveFields(pack, cp.fieldIndex, colOf, letters, read.cells, base.problems, grid.name);
   let cells: CellValue[] = [];
   let sheetRow = 0;
   const acc: Access = {

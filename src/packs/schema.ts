@@ -37,6 +37,11 @@ export const fieldSchema = z.object({
    */
   terms: z.array(z.string().min(1)).default([]),
   type: fieldTypeSchema,
+  /**
+   * How the field is worked out when the sheet has no column for it but has the columns it comes
+   * from: days from one date to another (新闻撰写用时 from 返校日期 and 新闻完成日期).
+   */
+  derive: z.object({ daysBetween: z.tuple([z.string().min(1), z.string().min(1)]) }).strict().optional(),
   /** Naming the record (studio, school, teacher): used for the record's label. */
   role: z.enum(["label"]).optional(),
 });
@@ -308,6 +313,10 @@ function referenceProblems(pack: Loose): PackProblem[] {
     const r = str(ref);
     if (r !== undefined && !interps.has(r)) add(path, `引用了不存在的解释“${r}”`, `refers to interpretation "${r}", which the pack does not define`);
   };
+  list(pack.fields).forEach((f, i) => {
+    const d = (f.derive ?? {}) as Loose;
+    if (Array.isArray(d.daysBetween)) d.daysBetween.forEach((r, j) => field(r, `fields[${i}].derive.daysBetween[${j}]`));
+  });
   list(pack.criteria).forEach((c, i) => {
     walk(c.test, `criteria[${i}].test`);
     field(c.flag, `criteria[${i}].flag`);
