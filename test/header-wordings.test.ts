@@ -8,7 +8,6 @@ import { builtinPacks } from "../src/packs";
 import type { CellValue, SheetGrid } from "../src/engine/types";
 
 const packOf = (id: string) => builtinPacks().find((p) => p.id === id)!;
-const assessment = packOf("studio-assessment");
 const application = packOf("studio-application");
 const routine = packOf("teacher-routine");
 
