@@ -111,6 +111,8 @@ module.exports = (env = {}, argv = {}) => {
       new CopyWebpackPlugin({
         patterns: [
           { from: "assets/*", to: "assets/[name][ext]" },
+          // The web page's first screen offers them to try.
+          { from: "examples/*.xlsx", to: "examples/[name][ext]" },
           {
             from: "manifest.xml",
             to: "manifest.xml",

@@ -105,10 +105,11 @@ test("a file that is not a workbook is refused with the reason, in English", asy
   const bad = new File(["名称,金额\n"], "data.csv", { type: "text/csv" });
   fireEvent.change(screen.getByTestId("file-input"), { target: { files: [bad] } });
   const alert = await screen.findByRole("alert");
-  expect(alert.textContent).toBe('Cannot open "data.csv": not an .xlsx workbook');
+  // In plain words with the next step; the door's own message and code are not shown.
+  expect(alert.textContent).toBe('Cannot open "data.csv": this is not an Excel workbook. Choose an .xlsx file; save other spreadsheets as .xlsx first');
   // Switching language re-renders the message from both languages.
   fireEvent.click(screen.getByRole("button", { name: en.language }));
-  expect((await screen.findByRole("alert")).textContent).toBe("无法打开“data.csv”：这不是 Excel 工作簿");
+  expect((await screen.findByRole("alert")).textContent).toBe("无法打开“data.csv”：这不是 Excel 工作簿。请选择 .xlsx 文件；其他表格请先在 Excel 或 WPS 中另存为 .xlsx");
 });
 
 test("a file dropped on the page is opened", async () => {
@@ -117,4 +118,26 @@ test("a file dropped on the page is opened", async () => {
   fireEvent.drop(screen.getByTestId("drop-zone"), { dataTransfer: { files: [xlsx("拖入.xlsx")] } });
   await screen.findByText("当前文件：拖入.xlsx");
   expect(calls.open).toEqual(["拖入.xlsx"]);
+});
+
+test("a file that will not open after another: the error comes first, names the file still shown, and replaces the earlier one", async () => {
+  const { door: d } = door(workbook());
+  render(<Standalone packs={builtinPacks()} door={d} initialLang="zh" />);
+  fireEvent.change(screen.getByTestId("file-input"), { target: { files: [xlsx("2024考核.xlsx")] } });
+  await screen.findByText("当前文件：2024考核.xlsx");
+  // The keyboard focus is in the pane, on its heading, not lost with the file dialog.
+  await waitFor(() => expect(document.activeElement?.textContent).toBe(zh.appTitle));
+
+  const refused = (name: string) => screen.getAllByRole("alert").filter((a) => a.textContent?.includes(`无法打开“${name}”`));
+  fireEvent.change(screen.getByTestId("file-input"), { target: { files: [new File(["甲,乙"], "一.csv")] } });
+  await waitFor(() => expect(refused("一.csv")).toHaveLength(1));
+  expect(refused("一.csv")[0].textContent).toContain("仍显示原来的文件“2024考核.xlsx”");
+  // First in the pane, above its title: read before anything else.
+  const main = document.querySelector("main")!;
+  expect(main.firstElementChild!.contains(refused("一.csv")[0])).toBe(true);
+
+  fireEvent.change(screen.getByTestId("file-input"), { target: { files: [new File(["甲,乙"], "二.csv")] } });
+  await waitFor(() => expect(refused("二.csv")).toHaveLength(1));
+  expect(refused("一.csv")).toHaveLength(0);
+  expect(screen.getByText("当前文件：2024考核.xlsx")).toBeTruthy();
 });

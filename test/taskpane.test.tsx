@@ -139,18 +139,19 @@ describe("detect and column matching (zh)", () => {
     const first = screen.getByRole("combobox", { name: "省级一等奖数" }) as HTMLSelectElement;
     expect(first.value).toBe("5");
     expect(first.selectedOptions[0].textContent).toBe("E 列 · 省级一等奖（项）");
-    const trainings = document.querySelector('tr[data-field="trainings"]')!;
+    const trainings = document.querySelector('li[data-field="trainings"]')!;
     expect(within(trainings as HTMLElement).getByRole("combobox")).toHaveProperty("value", "10");
     // Every evidence field of the layout is listed, each with a confidence.
     for (const f of ["national", "special", "activities", "provFirst", "provSecond", "assisted", "popular", "cityAwards", "trainings", "newMembers", "funding"]) {
-      const tr = document.querySelector(`tr[data-field="${f}"]`) as HTMLElement;
+      const tr = document.querySelector(`li[data-field="${f}"]`) as HTMLElement;
       expect(tr).not.toBeNull();
-      expect(within(tr).getByText(/%$/)).toBeTruthy();
+      // Exact without a percentage ("完全一致 95%" would contradict itself), else the word and how sure.
+      expect(within(tr).getByText(/^(完全一致|[高中低] \d+%)$/)).toBeTruthy();
     }
     // The one-是/否-column-per-standard fields are not listed until asked for.
-    expect(document.querySelector('tr[data-field="std4"]')).toBeNull();
+    expect(document.querySelector('li[data-field="std4"]')).toBeNull();
     fireEvent.click(screen.getByLabelText(zh.showAllFields));
-    expect(document.querySelector('tr[data-field="std4"]')).not.toBeNull();
+    expect(document.querySelector('li[data-field="std4"]')).not.toBeNull();
   });
 
   test("when only the selected Excel table was read, the pane says so and how to check the whole sheet", async () => {
@@ -186,7 +187,7 @@ describe("detect and column matching (zh)", () => {
     await screen.findByText(zh.mappingSaved);
     const saved = host.savedSettings();
     expect(saved).toMatchObject({ pack: "studio-assessment", sheet: "考核", mapping: { newMembers: 11 }, headerRow: 2 });
-    const tr = document.querySelector('tr[data-field="newMembers"]') as HTMLElement;
+    const tr = document.querySelector('li[data-field="newMembers"]') as HTMLElement;
     expect(within(tr).getByText(zh.manual)).toBeTruthy();
 
     await validate();

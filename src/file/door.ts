@@ -4,6 +4,8 @@
  */
 import { sheetJson } from "../cli/json";
 import { writeReport } from "../cli/report";
+import { templateSheet } from "../engine/output";
+import { writeWorkbook } from "./xlsx-write";
 import type { WorkbookHost } from "../engine/host";
 import type { SheetResult, Text2 } from "../engine/types";
 import type { Pack } from "../packs/schema";
@@ -30,8 +32,16 @@ export const fileDoor = {
     return writeReport(checked.map((c) => sheetJson(file, c.result)));
   },
 
+  added(host: WorkbookHost): string[] {
+    return host instanceof FileWorkbookHost ? host.sheetPlans().map((p) => p.name) : [];
+  },
+
+  async template(pack: Pack): Promise<Uint8Array> {
+    return writeWorkbook([templateSheet(pack)]);
+  },
+
   async annotated(host: WorkbookHost): Promise<Uint8Array> {
-    if (!(host instanceof FileWorkbookHost)) throw new Error("只有打开的文件才能生成批注副本（annotated copies are made from opened files）");
+    if (!(host instanceof FileWorkbookHost)) throw new Error("只有打开的文件才能生成标注副本");
     const out = toAnnotatedCopy(host.original, host.resultPlans(), host.sheetPlans());
     if (out instanceof Uint8Array) return out;
     throw new Error(out.error.message);

@@ -3,7 +3,7 @@
  * four views (列匹配, 结果, 规则, 工作表操作). The same component runs inside Excel and on the
  * standalone page; only the WorkbookHost behind it differs.
  */
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import {
   Button,
   Caption1,
@@ -16,7 +16,6 @@ import {
   Select,
   Tab,
   TabList,
-  Title3,
   tokens,
 } from "@fluentui/react-components";
 import { MatchView } from "./MatchView";
@@ -32,6 +31,7 @@ const useStyles = makeStyles({
   header: { display: "flex", justifyContent: "space-between", alignItems: "center", gap: "8px", flexWrap: "wrap" },
   bar: { display: "flex", gap: "8px", alignItems: "flex-end", flexWrap: "wrap" },
   sheetName: { color: tokens.colorNeutralForeground2 },
+  title: { margin: 0, fontSize: tokens.fontSizeBase500, lineHeight: tokens.lineHeightBase500, fontWeight: tokens.fontWeightSemibold },
   view: { paddingTop: "4px" },
 });
 
@@ -51,29 +51,61 @@ export interface AppProps extends PaneOptions {
   footer?: (pane: Pane) => ReactNode;
   /** Extra content in the header (standalone page: language switch, another file). */
   headerExtra?: ReactNode;
+  /** An error of the page around the pane (a file that would not open): shown first, above everything. */
+  alert?: ReactNode;
+  /** Move the keyboard focus into the pane when it appears (the page, after a file was opened). */
+  focusOnOpen?: boolean;
 }
 
-export function App({ sheetPicker, footer, headerExtra, ...options }: AppProps) {
+export function App({ sheetPicker, footer, headerExtra, alert, focusOnOpen, ...options }: AppProps) {
   const st = useStyles();
   const { s, lang } = useStrings();
   const pane = usePane(options);
   const { state } = pane;
   const [view, setView] = useState<View>("match");
+  const heading = useRef<HTMLHeadingElement>(null);
+  const panel = useRef<HTMLDivElement>(null);
 
-  // Each completed validation opens the results.
+  // Each completed validation opens the results, and the keyboard focus goes there (not lost on a disabled button).
   useEffect(() => {
-    if (state.runs > 0) setView("results");
+    if (state.runs > 0) {
+      setView("results");
+      panel.current?.focus();
+    }
   }, [state.runs]);
+  useEffect(() => {
+    if (focusOnOpen) heading.current?.focus();
+  }, [focusOnOpen]);
+  // An error is read first: scrolled into view where the pane is longer than the window.
+  useEffect(() => {
+    if (state.notice?.intent === "error") heading.current?.scrollIntoView?.({ block: "start" });
+  }, [state.notice]);
 
   const busy = state.busy;
   const canValidate = !busy && !!state.sheet && !!pane.pack && state.sheetState === "ready";
 
   return (
     <main className={st.root} lang={lang === "zh" ? "zh-CN" : "en"}>
+      {alert}
       <header className={st.header}>
-        <Title3 as="h1">{s.appTitle}</Title3>
+        <h1 ref={heading} tabIndex={-1} className={st.title}>
+          {s.appTitle}
+        </h1>
         {headerExtra}
       </header>
+
+      {state.notice && (
+        <MessageBar intent={state.notice.intent} data-code={state.notice.code ?? undefined} role={state.notice.intent === "error" ? "alert" : "status"}>
+          <MessageBarBody>{state.notice.text[lang]}</MessageBarBody>
+          <MessageBarActions
+            containerAction={
+              <Button appearance="transparent" size="small" aria-label={s.dismiss} onClick={pane.dismissNotice}>
+                ×
+              </Button>
+            }
+          />
+        </MessageBar>
+      )}
 
       <div className={st.bar}>
         {sheetPicker && state.sheets.length > 0 ? (
@@ -107,19 +139,6 @@ export function App({ sheetPicker, footer, headerExtra, ...options }: AppProps) 
         </Field>
       )}
 
-      {state.notice && (
-        <MessageBar intent={state.notice.intent} data-code={state.notice.code ?? undefined} role={state.notice.intent === "error" ? "alert" : "status"}>
-          <MessageBarBody>{state.notice.text[lang]}</MessageBarBody>
-          <MessageBarActions
-            containerAction={
-              <Button appearance="transparent" size="small" aria-label={s.dismiss} onClick={pane.dismissNotice}>
-                ×
-              </Button>
-            }
-          />
-        </MessageBar>
-      )}
-
       <TabList selectedValue={view} onTabSelect={(_, d) => setView(d.value as View)} size="small">
         <Tab value="match">{s.tabMatch}</Tab>
         <Tab value="results">{s.tabResults}</Tab>
@@ -127,7 +146,7 @@ export function App({ sheetPicker, footer, headerExtra, ...options }: AppProps) 
         <Tab value="sheets">{s.tabSheets}</Tab>
       </TabList>
 
-      <div className={st.view} role="tabpanel">
+      <div className={st.view} role="tabpanel" ref={panel} tabIndex={-1}>
         {view === "match" && <MatchView pane={pane} />}
         {view === "results" && <ResultsView pane={pane} />}
         {view === "rules" && <RulesView pane={pane} />}

@@ -11,11 +11,28 @@ import type { Pane } from "./usePane";
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: "10px" },
   facts: { display: "flex", flexDirection: "column", gap: "2px", color: tokens.colorNeutralForeground2 },
-  table: { width: "100%", borderCollapse: "collapse", fontSize: tokens.fontSizeBase200 },
-  th: { textAlign: "left", fontWeight: tokens.fontWeightSemibold, padding: "4px", borderBottom: `1px solid ${tokens.colorNeutralStroke2}` },
-  td: { padding: "4px", verticalAlign: "middle", borderBottom: `1px solid ${tokens.colorNeutralStroke3}` },
-  fieldCell: { display: "flex", gap: "4px", alignItems: "center", flexWrap: "wrap" },
-  select: { minWidth: "0", maxWidth: "100%" },
+  // One field per line: at pane width the name and its badge above the full-width drop-down; wider,
+  // name, drop-down and badge side by side. No fixed widths: the pane is 320–450 px, a desktop far more.
+  fields: { listStyle: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column" },
+  field: {
+    display: "grid",
+    gridTemplateColumns: "minmax(0, 1fr) auto",
+    gridTemplateAreas: `"name confidence" "select select"`,
+    alignItems: "center",
+    columnGap: tokens.spacingHorizontalS,
+    rowGap: tokens.spacingVerticalXXS,
+    padding: `${tokens.spacingVerticalXS} 0`,
+    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke3}`,
+    fontSize: tokens.fontSizeBase200,
+    "@media (min-width: 640px)": {
+      gridTemplateColumns: "minmax(10em, 1fr) minmax(0, 2fr) minmax(6em, auto)",
+      gridTemplateAreas: `"name select confidence"`,
+    },
+  },
+  name: { gridArea: "name", display: "flex", gap: tokens.spacingHorizontalXS, alignItems: "center", flexWrap: "wrap", minWidth: 0, overflowWrap: "anywhere" },
+  confidence: { gridArea: "confidence", justifySelf: "end" },
+  badge: { whiteSpace: "nowrap", flexShrink: 0 },
+  select: { gridArea: "select", minWidth: 0 },
 });
 
 /** Select values besides column numbers: the field has no column (shown, not choosable), or back to the automatic guess. */
@@ -98,66 +115,57 @@ export function MatchView({ pane }: { pane: Pane }) {
       {pack && match && (
         <>
           <Caption1>{s.columnsHint}</Caption1>
-          <table className={st.table} aria-label={s.columnsTitle}>
-            <thead>
-              <tr>
-                <th className={st.th}>{s.fieldHeader}</th>
-                <th className={st.th}>{s.columnHeader}</th>
-                <th className={st.th}>{s.confidenceHeader}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {fields.map((f) => {
-                const m = byField.get(f.id);
-                const manual = state.mapping[f.id] !== undefined;
-                const value = m ? String(m.col) : NONE;
-                const label = fieldLabel(f, lang);
-                return (
-                  <tr key={f.id} data-field={f.id}>
-                    <td className={st.td}>
-                      <span className={st.fieldCell}>
-                        {label}
-                        {required.has(f.id) && (
-                          <Badge size="small" appearance="tint" color={m ? "informative" : "danger"}>
-                            {s.required}
-                          </Badge>
-                        )}
-                      </span>
-                    </td>
-                    <td className={st.td}>
-                      <Select
-                        className={st.select}
-                        size="small"
-                        value={value}
-                        disabled={busy}
-                        aria-label={label}
-                        onChange={(_, d) => d.value !== NONE && void pane.setMapping(f.id, d.value === AUTO ? null : Number(d.value))}
+          <ul className={st.fields} aria-label={s.columnsTitle}>
+            {fields.map((f) => {
+              const m = byField.get(f.id);
+              const manual = state.mapping[f.id] !== undefined;
+              const value = m ? String(m.col) : NONE;
+              const label = fieldLabel(f, lang);
+              return (
+                <li key={f.id} data-field={f.id} className={st.field}>
+                  <span className={st.name}>
+                    {label}
+                    {required.has(f.id) && (
+                      <Badge size="small" appearance="tint" color={m ? "informative" : "danger"} className={st.badge}>
+                        {s.required}
+                      </Badge>
+                    )}
+                  </span>
+                  <span className={st.confidence}>
+                    {m ? (
+                      <Badge
+                        appearance="outline"
+                        className={st.badge}
+                        color={m.manual || manual ? "brand" : m.confidence >= 0.75 ? "success" : m.confidence >= 0.5 ? "warning" : "danger"}
                       >
-                        {value === NONE && (
-                          <option value={NONE} disabled>
-                            {s.notMatched}
-                          </option>
-                        )}
-                        {manual && <option value={AUTO}>{s.autoMatch}</option>}
-                        {choices.map((c) => (
-                          <option key={c.col} value={String(c.col)}>
-                            {s.columnOption(c.letter, c.header)}
-                          </option>
-                        ))}
-                      </Select>
-                    </td>
-                    <td className={st.td}>
-                      {m ? (
-                        <Badge appearance="outline" color={m.manual || manual ? "brand" : m.confidence >= 0.75 ? "success" : m.confidence >= 0.5 ? "warning" : "danger"}>
-                          {m.manual || manual ? s.manual : `${s.confidence(m.confidence)} ${Math.round(m.confidence * 100)}%`}
-                        </Badge>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+                        {m.manual || manual ? s.manual : s.confidence(m.confidence)}
+                      </Badge>
+                    ) : null}
+                  </span>
+                  <Select
+                    className={st.select}
+                    size="small"
+                    value={value}
+                    disabled={busy}
+                    aria-label={label}
+                    onChange={(_, d) => d.value !== NONE && void pane.setMapping(f.id, d.value === AUTO ? null : Number(d.value))}
+                  >
+                    {value === NONE && (
+                      <option value={NONE} disabled>
+                        {s.notMatched}
+                      </option>
+                    )}
+                    {manual && <option value={AUTO}>{s.autoMatch}</option>}
+                    {choices.map((c) => (
+                      <option key={c.col} value={String(c.col)}>
+                        {s.columnOption(c.letter, c.header)}
+                      </option>
+                    ))}
+                  </Select>
+                </li>
+              );
+            })}
+          </ul>
           <Checkbox checked={all} onChange={(_, d) => setAll(!!d.checked)} label={s.showAllFields} />
         </>
       )}

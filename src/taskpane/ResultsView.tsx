@@ -20,7 +20,7 @@ import {
 import { MARK_FILL } from "../engine/output";
 import type { Issue, Status } from "../engine/types";
 import { BudgetBars, CountBars } from "./Charts";
-import { counts, gradeLabel, issuesFor, passesFilter, rowGroups, text, type Filter, type RowGroup } from "./model";
+import { counts, failedLabels, gradeLabel, issuesFor, passesFilter, rowGroups, text, type Filter, type RowGroup } from "./model";
 import { useStrings } from "./i18n";
 import type { Pane } from "./usePane";
 
@@ -80,7 +80,7 @@ function RowItem({ group, filter, pane }: { group: RowGroup; filter: Filter; pan
         )}
         {rec?.hidden && <Badge appearance="outline">{s.hiddenRow}</Badge>}
         {rec && rec.met !== null && rec.total !== null && <Caption1>{s.metOf(rec.met, rec.total)}</Caption1>}
-        {rec && rec.failed.length > 0 && <Caption1>{s.failedList(rec.failed)}</Caption1>}
+        {rec && rec.failed.length > 0 && <Caption1>{s.failedList(failedLabels(pane.pack!, rec.failed, lang))}</Caption1>}
       </div>
       {shown.length > 0 ? (
         <ul className={st.issues}>

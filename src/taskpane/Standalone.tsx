@@ -4,14 +4,14 @@
  * the report and the annotated copy are built here and offered as downloads; nothing is uploaded.
  */
 import { useCallback, useRef, useState, type DragEvent } from "react";
-import { Body1, Button, Caption1, FluentProvider, makeStyles, MessageBar, MessageBarBody, Spinner, Subtitle2, tokens, webLightTheme } from "@fluentui/react-components";
+import { Body1, Button, Caption1, FluentProvider, Link, makeStyles, MessageBar, MessageBarBody, Spinner, Subtitle2, tokens, webLightTheme } from "@fluentui/react-components";
 import type { WorkbookHost } from "../engine/host";
 import { ANNOTATED_SUFFIX, REPORT_SUFFIX } from "../engine/output";
 import type { SheetResult } from "../engine/types";
 import type { Pack } from "../packs/schema";
 import { App } from "./App";
-import { LangProvider, useStrings } from "./i18n";
-import { both, type Lang } from "./strings";
+import { LangProvider, PageProvider, useStrings } from "./i18n";
+import { both, type Lang, type Strings } from "./strings";
 import type { Text2 } from "../engine/types";
 
 /** A checked sheet, as the report needs it. */
@@ -28,13 +28,21 @@ export interface FileDoor {
   report(file: string, checked: Checked[]): Promise<Uint8Array>;
   /** The opened file with the results and colours written so far; the original bytes are untouched. */
   annotated(host: WorkbookHost): Promise<Uint8Array>;
+  /** Sheets added to the opened file so far (summary, template): the annotated copy is worth downloading for them too. */
+  added?(host: WorkbookHost): string[];
+  /** An empty submission workbook for a pack, with drop-downs and number formats. */
+  template?(pack: Pack): Promise<Uint8Array>;
 }
+
+/** Example workbooks copied next to the page by the build (webpack.config.js), one per kind of sheet. */
+const EXAMPLES = ["考核-证据数量.xlsx", "考核-逐条是否.xlsx", "申报资格.xlsx", "经费支出.xlsx", "教学常规.xlsx"];
 
 const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 const useStyles = makeStyles({
   page: { minHeight: "100%", display: "flex", flexDirection: "column" },
-  intro: { display: "flex", flexDirection: "column", gap: "12px", padding: "16px", maxWidth: "640px" },
+  intro: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM, padding: tokens.spacingHorizontalL, maxWidth: "48em" },
+  links: { display: "flex", flexWrap: "wrap", columnGap: tokens.spacingHorizontalM, rowGap: tokens.spacingVerticalXS },
   drop: {
     border: `2px dashed ${tokens.colorNeutralStroke1}`,
     borderRadius: tokens.borderRadiusLarge,
@@ -102,25 +110,61 @@ function Downloads({ opened, checked, door }: { opened: Opened; checked: Checked
       setBusy(false);
     }
   };
-  const none = checked.length === 0;
+  // What the copy holds: the results of the sheets checked, and any sheet added (summary, template).
+  const added = door.added?.(opened.host) ?? [];
+  const holds = [...(checked.length ? [s.downloadChecked(checked.length)] : []), ...added.map((n) => `“${n}”`)];
   return (
     <section className={st.downloads} aria-label={s.downloads}>
       <Subtitle2>{s.downloads}</Subtitle2>
-      {none && <Caption1>{s.downloadNeedsResult}</Caption1>}
-      <Button disabled={none || busy} onClick={() => void run(() => door.report(opened.name, checked), `${baseName(opened.name)}${REPORT_SUFFIX}.xlsx`)}>
+      {checked.length === 0 && <Caption1>{s.downloadNeedsResult}</Caption1>}
+      <Button disabled={checked.length === 0 || busy} onClick={() => void run(() => door.report(opened.name, checked), `${baseName(opened.name)}${REPORT_SUFFIX}.xlsx`)}>
         {s.downloadReport}
       </Button>
       <Caption1>{s.downloadReportHint}</Caption1>
-      <Button disabled={none || busy} onClick={() => void run(() => door.annotated(opened.host), `${baseName(opened.name)}${ANNOTATED_SUFFIX}.xlsx`)}>
+      <Button disabled={holds.length === 0 || busy} onClick={() => void run(() => door.annotated(opened.host), `${baseName(opened.name)}${ANNOTATED_SUFFIX}.xlsx`)}>
         {s.downloadAnnotated}
       </Button>
-      <Caption1>{s.downloadAnnotatedHint}</Caption1>
+      <Caption1>{holds.length ? s.downloadIncludes(holds) : s.downloadAnnotatedHint}</Caption1>
       {error && (
-        <MessageBar intent="error">
+        <MessageBar intent="error" role="alert">
           <MessageBarBody>{error[lang]}</MessageBarBody>
         </MessageBar>
       )}
     </section>
+  );
+}
+
+/** The first screen's help: what it checks, empty templates to start from, examples to try. */
+function Start({ packs, door }: { packs: Pack[]; door: FileDoor }) {
+  const st = useStyles();
+  const { s, lang } = useStrings();
+  const template = door.template;
+  return (
+    <>
+      <Body1>{s.standaloneWhat}</Body1>
+      {template && (
+        <section aria-label={s.templatesTitle}>
+          <Subtitle2 as="h2">{s.templatesTitle}</Subtitle2>
+          <div className={st.links}>
+            {packs.map((p) => (
+              <Link key={p.id} as="button" onClick={() => void template(p).then((b) => download(b, `${s.templateDownload(p.name[lang])}.xlsx`))}>
+                {s.templateDownload(p.name[lang])}
+              </Link>
+            ))}
+          </div>
+        </section>
+      )}
+      <section aria-label={s.examplesTitle}>
+        <Subtitle2 as="h2">{s.examplesTitle}</Subtitle2>
+        <div className={st.links}>
+          {EXAMPLES.map((f) => (
+            <Link key={f} href={`examples/${encodeURIComponent(f)}`} download={f}>
+              {f}
+            </Link>
+          ))}
+        </div>
+      </section>
+    </>
   );
 }
 
@@ -134,6 +178,8 @@ function Page({ packs, door, onLang }: { packs: Pack[]; door: FileDoor; onLang: 
   const [checked, setChecked] = useState<Checked[]>([]);
   const input = useRef<HTMLInputElement>(null);
   const counter = useRef(0);
+  const openedRef = useRef<Opened | null>(null);
+  openedRef.current = opened;
 
   const openFile = useCallback(
     async (file: File) => {
@@ -143,14 +189,17 @@ function Page({ packs, door, onLang }: { packs: Pack[]; door: FileDoor; onLang: 
         const bytes = await readBytes(file);
         const r = await door.open(bytes, file.name);
         if (!r.ok) {
-          setError(both((t, l) => t.fileError(file.name, r.message[l])));
+          // In plain words with the next step, never the reader's code; the file still shown is named.
+          const kept = openedRef.current?.name;
+          const why = (t: Strings) => t.fileErrors[r.code] ?? t.fileErrors.other;
+          setError(both((t) => (kept ? t.fileErrorKept(file.name, why(t), kept) : t.fileError(file.name, why(t)))));
           return;
         }
         setChecked([]);
         setOpened({ name: file.name, host: r.host, key: ++counter.current });
-      } catch (e) {
-        const detail = e instanceof Error ? e.message : String(e);
-        setError(both((t) => t.fileError(file.name, detail)));
+      } catch {
+        const kept = openedRef.current?.name;
+        setError(both((t) => (kept ? t.fileErrorKept(file.name, t.fileErrors.other, kept) : t.fileError(file.name, t.fileErrors.other))));
       } finally {
         setOpening(null);
       }
@@ -183,7 +232,7 @@ function Page({ packs, door, onLang }: { packs: Pack[]; door: FileDoor; onLang: 
       ref={input}
       className={st.hidden}
       type="file"
-      accept=".xlsx,.xlsm,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+      accept=".xlsx,.xlsm,.xls,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel"
       aria-label={s.chooseFile}
       data-testid="file-input"
       onChange={(e) => {
@@ -212,6 +261,7 @@ function Page({ packs, door, onLang }: { packs: Pack[]; door: FileDoor; onLang: 
             <Subtitle2 as="h1">{s.standaloneTitle}</Subtitle2>
             {langButton}
           </div>
+          {problem}
           <Body1>{s.standaloneIntro}</Body1>
           <div className={over ? `${st.drop} ${st.dropActive}` : st.drop} data-testid="drop-zone">
             {picker}
@@ -219,9 +269,10 @@ function Page({ packs, door, onLang }: { packs: Pack[]; door: FileDoor; onLang: 
               {s.chooseFile}
             </Button>
             <Caption1>{s.dropHere}</Caption1>
+            <Caption1>{s.standaloneXls}</Caption1>
             {opening && <Spinner size="tiny" label={s.opening(opening)} />}
           </div>
-          {problem}
+          <Start packs={packs} door={door} />
         </div>
       </div>
     );
@@ -234,6 +285,14 @@ function Page({ packs, door, onLang }: { packs: Pack[]; door: FileDoor; onLang: 
         host={opened.host}
         packs={packs}
         sheetPicker
+        page
+        focusOnOpen
+        alert={
+          <>
+            {problem}
+            {opening && <Spinner size="tiny" label={s.opening(opening)} />}
+          </>
+        }
         onValidated={onValidated}
         headerExtra={
           <div className={st.top}>
@@ -244,13 +303,7 @@ function Page({ packs, door, onLang }: { packs: Pack[]; door: FileDoor; onLang: 
             {langButton}
           </div>
         }
-        footer={() => (
-          <>
-            {opening && <Spinner size="tiny" label={s.opening(opening)} />}
-            {problem}
-            <Downloads opened={opened} checked={checked} door={door} />
-          </>
-        )}
+        footer={(pane) => <Downloads key={pane.state.sheets.length} opened={opened} checked={checked} door={door} />}
       />
     </div>
   );
@@ -261,7 +314,9 @@ export function Standalone({ packs, door, initialLang }: { packs: Pack[]; door: 
   return (
     <FluentProvider theme={webLightTheme} style={{ height: "100%" }}>
       <LangProvider value={lang}>
-        <Page packs={packs} door={door} onLang={() => setLang((l) => (l === "zh" ? "en" : "zh"))} />
+        <PageProvider value>
+          <Page packs={packs} door={door} onLang={() => setLang((l) => (l === "zh" ? "en" : "zh"))} />
+        </PageProvider>
       </LangProvider>
     </FluentProvider>
   );

@@ -107,6 +107,11 @@ export function text(t: Text2 | null | undefined, lang: Lang): string {
   return t ? t[lang] : "";
 }
 
+/** Unmet criteria as a person reads them: the assessment's numerals (四) stay, others by their name. */
+export function failedLabels(pack: Pack, ids: readonly string[], lang: Lang): string[] {
+  return ids.map((id) => (/^[一二三四五六七八九十]+$/.test(id) ? id : (pack.criteria.find((c) => c.id === id)?.name[lang] ?? id)));
+}
+
 /** A grade as the UI language says it (优秀 → Excellent). */
 export function gradeLabel(pack: Pack, grade: string | null, lang: Lang): string | null {
   if (grade === null || lang === "zh") return grade;

@@ -47,7 +47,8 @@ const zh = {
   headerNone: "没有找到表头：请为字段手动指定列，将从第一行起逐行读取。",
   required: "必填",
   manual: "手动指定",
-  confidence: (c: number): string => (c >= 0.95 ? "完全一致" : c >= 0.75 ? "高" : c >= 0.5 ? "中" : "低"),
+  /** Exact only when the header is the field's own (no percentage then: "完全一致 95%" would contradict itself). */
+  confidence: (c: number): string => (c >= 0.995 ? "完全一致" : `${c >= 0.75 ? "高" : c >= 0.5 ? "中" : "低"} ${Math.round(c * 100)}%`),
   showAllFields: "显示全部字段",
   missingRequired: (fields: string[]) => `以下必填列未找到：${fields.join("、")}。请在下拉框中指定对应的列，否则无法校验。`,
   columnOption: (letter: string, header: string) => (header ? `${letter} 列 · ${header}` : `${letter} 列`),
@@ -101,7 +102,7 @@ const zh = {
   criterionWarningOnly: "仅提示",
   gradeBands: (bands: string[]) => `评定等级：${bands.join("；")}`,
   withSource: (text: string, source: string | null | undefined) => (source ? `${text}（${source}）` : text),
-  gradeBand: (min: number, grade: string) => `达标 ≥ ${min} 项 → ${grade}`,
+  gradeBand: (min: number, grade: string) => (min > 0 ? `达标 ≥ ${min} 项 → ${grade}` : `其余 → ${grade}`),
   passRule: (pass: string, fail: string) => `全部条件满足 → ${pass}；否则 → ${fail}`,
   paramsTitle: "阈值",
   paramsHint: "修改只对本工作簿生效，保存在工作簿中，=KJ.* 公式也会使用新值。",
@@ -142,12 +143,26 @@ const zh = {
   unknownError: "发生了未知错误。",
   sheetGone: (sheet: string) => `工作表“${sheet}”已不存在，已重新读取当前工作表。`,
 
-  standaloneIntro: "选择或拖入一个 Excel 工作簿（.xlsx）。文件只在您的浏览器中处理，不会上传到任何地方。",
+  standaloneIntro: "选择或拖入一个 Excel 工作簿（.xlsx 或 .xlsm）。文件只在您的浏览器中处理，不会上传到任何地方，本页也不连接任何其他网站。",
+  standaloneWhat: "可以检查的工作簿：名师工作室年度考核、名师工作室申报资格、工作室经费使用、教科室教学常规检查。每张表一行一条记录（一个工作室、一笔支出或一位教师），表头写明列名，如“工作室名称”“省级一等奖数”“支出金额”。",
+  standaloneXls: "旧版 .xls 文件请先在 Excel 或 WPS 中另存为 .xlsx。",
+  templatesTitle: "空白模板（带下拉框和数字格式）",
+  examplesTitle: "示例工作簿",
+  fileErrorKept: (name: string, msg: string, kept: string) => `无法打开“${name}”：${msg}。仍显示原来的文件“${kept}”。`,
   chooseFile: "选择文件",
   dropHere: "或把文件拖到这里",
   opening: (name: string) => `正在打开“${name}”…`,
   openedFile: (name: string) => `当前文件：${name}`,
   fileError: (name: string, msg: string) => `无法打开“${name}”：${msg}`,
+  /** What an official is told when a file cannot be opened, with the next step; codes never shown. */
+  fileErrors: {
+    encrypted: "工作簿设置了打开密码。请在 Excel 或 WPS 中去掉密码，另存为 .xlsx 后再选择",
+    "legacy-xls": "这是旧版 Excel 97-2003 文件（.xls）。请在 Excel 或 WPS 中打开，另存为 .xlsx 后再选择",
+    "not-a-workbook": "这不是 Excel 工作簿。请选择 .xlsx 文件；其他表格请先在 Excel 或 WPS 中另存为 .xlsx",
+    damaged: "工作簿已损坏，无法读取。请在 Excel 或 WPS 中打开并修复，另存为 .xlsx 后再选择",
+    "too-large": "工作簿太大，网页无法处理。请删去不需要的工作表或行，或拆成几个文件",
+    other: "无法读取这个文件。请在 Excel 或 WPS 中打开，另存为 .xlsx 后再选择",
+  } as Record<string, string>,
   otherFile: "换一个文件",
   downloads: "下载",
   downloadReport: "下载校验报告",
@@ -155,12 +170,37 @@ const zh = {
   downloadAnnotated: "下载标注副本",
   downloadAnnotatedHint: "原文件的副本，加上结果列和颜色；原文件不变",
   downloadNeedsResult: "先按“一键校验”，再下载。",
+  downloadIncludes: (sheets: string[]) => `标注副本包括：${sheets.join("、")}`,
+  downloadChecked: (n: number) => `校验结果（${n} 张表）`,
+  templateDownload: (name: string) => `${name}模板`,
   downloadFailed: (msg: string) => `生成下载文件失败：${msg}`,
   language: "English",
   dismiss: "关闭",
 };
 
 export type Strings = typeof zh;
+
+/**
+ * The same UI in the web page, where there are no formulas, no workbook to save into and no Excel
+ * selection: results and settings go into the annotated copy the official downloads.
+ */
+const zhPage: Partial<Strings> = {
+  paramsHint: "修改只对当前文件生效；下载的报告和标注副本按新值生成。",
+  paramSaved: (label: string, v: number) => `“${label}”已设为 ${v}，结果已按新值重新计算。`,
+  mappingSaved: "列匹配已更改。",
+  packSaved: (name: string) => `已改用规则包“${name}”。`,
+  columnsHint: "每个字段对应表中的哪一列。识别不准时可在下拉框中改正。",
+  placementColumns: (range: string, marked: number) => `已校验。结果列（${range.replace(/^.*!/, "")}）和 ${n(marked)} 个问题单元格的颜色已加入标注副本，可在下方下载。`,
+  placementSheet: (sheet: string, marked: number, why?: string) =>
+    `${why ?? "数据右侧的结果列位置已有其他内容。"}为不覆盖您的数据，标注副本中的结果放在新工作表“${sheet}”，并标记了 ${n(marked)} 个问题单元格。`,
+  summaryHint: "在标注副本中新建一张可打印的汇总表：每个工作室一行（经费按工作室和年度），附数量统计。",
+  summaryDone: (sheet: string) => `汇总表“${sheet}”已加入标注副本，可在下方下载。`,
+  templateHint: "在标注副本中新建一张空白报送表：表头、是/否和经费类别下拉框、数字格式。",
+  templateDone: (sheet: string) => `模板工作表“${sheet}”已加入标注副本，可在下方下载。`,
+  clearHint: "从标注副本中去掉本工具加入的结果列、颜色和工作表；原文件不变。",
+  goToCell: (cell: string) => `在预览中显示单元格 ${cell}`,
+  fromTable: (name: string) => `只读取表格“${name}”（不含汇总行）。`,
+};
 
 const en: Strings = {
   appTitle: "KJ Assess",
@@ -199,7 +239,7 @@ const en: Strings = {
   headerNone: "No header found: assign the columns by hand; every row from the top is then read as a record.",
   required: "required",
   manual: "set by hand",
-  confidence: (c) => (c >= 0.95 ? "exact" : c >= 0.75 ? "high" : c >= 0.5 ? "medium" : "low"),
+  confidence: (c) => (c >= 0.995 ? "exact" : `${c >= 0.75 ? "high" : c >= 0.5 ? "medium" : "low"} ${Math.round(c * 100)}%`),
   showAllFields: "Show all fields",
   missingRequired: (fields) => `Required columns not found: ${fields.join(", ")}. Pick their columns from the drop-downs, or the sheet cannot be checked.`,
   columnOption: (letter, header) => (header ? `Column ${letter} · ${header}` : `Column ${letter}`),
@@ -253,7 +293,7 @@ const en: Strings = {
   criterionWarningOnly: "warning only",
   gradeBands: (bands) => `Grades: ${bands.join("; ")}`,
   withSource: (text, source) => (source ? `${text} (${source})` : text),
-  gradeBand: (min, grade) => `${min} or more met → ${grade}`,
+  gradeBand: (min, grade) => (min > 0 ? `${min} or more met → ${grade}` : `otherwise → ${grade}`),
   passRule: (pass, fail) => `All conditions met → ${pass}; otherwise → ${fail}`,
   paramsTitle: "Thresholds",
   paramsHint: "Changes apply to this workbook only, are saved in it, and the =KJ.* formulas use them too.",
@@ -294,12 +334,25 @@ const en: Strings = {
   unknownError: "An unknown error occurred.",
   sheetGone: (sheet) => `Sheet "${sheet}" no longer exists; the current sheet was read again.`,
 
-  standaloneIntro: "Choose or drop an Excel workbook (.xlsx). The file is processed in your browser only; nothing is uploaded.",
+  standaloneIntro: "Choose or drop an Excel workbook (.xlsx or .xlsm). The file is processed in your browser only; nothing is uploaded, and this page connects to no other site.",
+  standaloneWhat: "Workbooks it checks: studio annual assessments, studio applications, studio budgets, teaching-research routine checks. One row per record (a studio, an expense or a teacher) under a header row with column names such as 工作室名称, 省级一等奖数 or 支出金额.",
+  standaloneXls: "Save old .xls files as .xlsx in Excel or WPS first.",
+  templatesTitle: "Empty templates (with drop-downs and number formats)",
+  examplesTitle: "Example workbooks",
+  fileErrorKept: (name, msg, kept) => `Cannot open "${name}": ${msg}. Still showing "${kept}".`,
   chooseFile: "Choose file",
   dropHere: "or drop a file here",
   opening: (name) => `Opening "${name}"…`,
   openedFile: (name) => `File: ${name}`,
   fileError: (name, msg) => `Cannot open "${name}": ${msg}`,
+  fileErrors: {
+    encrypted: "the workbook has a password. Remove it in Excel or WPS, save as .xlsx and choose it again",
+    "legacy-xls": "this is an old Excel 97-2003 file (.xls). Open it in Excel or WPS, save as .xlsx and choose it again",
+    "not-a-workbook": "this is not an Excel workbook. Choose an .xlsx file; save other spreadsheets as .xlsx first",
+    damaged: "the workbook is damaged. Open and repair it in Excel or WPS, save as .xlsx and choose it again",
+    "too-large": "the workbook is too large for the page. Remove sheets or rows it does not need, or split it",
+    other: "the file cannot be read. Open it in Excel or WPS, save as .xlsx and choose it again",
+  },
   otherFile: "Open another file",
   downloads: "Downloads",
   downloadReport: "Download report",
@@ -307,12 +360,36 @@ const en: Strings = {
   downloadAnnotated: "Download annotated copy",
   downloadAnnotatedHint: "a copy of the file with result columns and colours; the original is unchanged",
   downloadNeedsResult: "Press “Check all” first, then download.",
+  downloadIncludes: (sheets) => `The annotated copy holds: ${sheets.join(", ")}`,
+  downloadChecked: (n) => `results (${n} sheet${n === 1 ? "" : "s"})`,
+  templateDownload: (name) => `${name} template`,
   downloadFailed: (msg) => `Could not build the download: ${msg}`,
   language: "中文",
   dismiss: "Dismiss",
 };
 
+const enPage: Partial<Strings> = {
+  paramsHint: "Changes apply to this file only; the report and the annotated copy you download use them.",
+  paramSaved: (label, v) => `"${label}" set to ${v}; results recalculated.`,
+  mappingSaved: "Column matching changed.",
+  packSaved: (name) => `Now using rule pack "${name}".`,
+  columnsHint: "Which column holds each field. Correct a wrong guess from the drop-down.",
+  placementColumns: (range, marked) => `Checked. The result columns (${range.replace(/^.*!/, "")}) and the colours of ${n(marked)} problem cells are in the annotated copy; download it below.`,
+  placementSheet: (sheet, marked, why) =>
+    `${why ? `${why} ` : "The result columns beside the data already hold other content. "}To keep your data intact, the annotated copy has the results on a new sheet "${sheet}"; ${n(marked)} problem cells marked.`,
+  summaryHint: "Adds a printable summary sheet to the annotated copy: one line per studio (budgets: per studio and year), with counts.",
+  summaryDone: (sheet) => `Summary sheet "${sheet}" added to the annotated copy; download it below.`,
+  templateHint: "Adds an empty submission sheet to the annotated copy: header row, yes/no and category drop-downs, number formats.",
+  templateDone: (sheet) => `Template sheet "${sheet}" added to the annotated copy; download it below.`,
+  clearHint: "Removes the result columns, colours and sheets this tool added to the annotated copy; the original file is unchanged.",
+  goToCell: (cell) => `Show cell ${cell} in the preview`,
+  fromTable: (name) => `Reading only the table "${name}" (without its totals row).`,
+};
+
 export const STRINGS: Record<Lang, Strings> = { zh, en };
+
+/** The string tables of the web page: the pane's, with the page's own wording where the doors differ. */
+export const PAGE_STRINGS: Record<Lang, Strings> = { zh: { ...zh, ...zhPage }, en: { ...en, ...enPage } };
 
 /** Chinese for any Chinese locale (zh, zh-CN, zh-TW, zh-Hans-HK …), English otherwise. */
 export function pickLang(tag: string | null | undefined): Lang {
@@ -320,6 +397,11 @@ export function pickLang(tag: string | null | undefined): Lang {
 }
 
 /** One message in both languages, from the same template (`lang` picks the data's own wording, e.g. a pack's name). */
-export function both(f: (s: Strings, lang: Lang) => string): Text2 {
-  return { zh: f(zh, "zh"), en: f(en, "en") };
+export function both(f: (s: Strings, lang: Lang) => string, tables: Record<Lang, Strings> = STRINGS): Text2 {
+  return { zh: f(tables.zh, "zh"), en: f(tables.en, "en") };
+}
+
+/** The same, in the web page's wording. */
+export function bothInPage(f: (s: Strings, lang: Lang) => string): Text2 {
+  return both(f, PAGE_STRINGS);
 }

@@ -11,7 +11,7 @@ import type { WorkbookHost, WorkbookSettings, WriteOutcome } from "../engine/hos
 import type { Mapping, ParamOverrides, SheetGrid, SheetResult, Text2 } from "../engine/types";
 import type { Pack } from "../packs/schema";
 import { errorMessage, fieldLabel, isEmptyGrid, withoutOwnResults, yieldToUI } from "./model";
-import { both, type Lang } from "./strings";
+import { both, bothInPage, type Lang, type Strings } from "./strings";
 
 export type HeaderMatch = ReturnType<typeof matchHeaders>;
 
@@ -60,6 +60,8 @@ export interface PaneOptions {
   applyParams?: (packId: string, overrides: ParamOverrides) => Promise<void>;
   /** Subscribes to the ribbon's 一键校验 button; returns an unsubscribe function. */
   onRibbonValidate?: (run: () => Promise<void>) => () => void;
+  /** The web page: messages in its wording (no formulas, results go to the annotated copy). */
+  page?: boolean;
   /** Told of every completed 一键校验 (the standalone page collects them for its report). */
   onValidated?: (v: { pack: Pack; result: SheetResult; outcome: WriteOutcome | null }) => void;
 }
@@ -92,7 +94,8 @@ function cleanParams(pack: Pack | undefined, params: ParamOverrides | undefined)
   return out;
 }
 
-export function usePane({ host, packs, applyParams, onRibbonValidate, onValidated }: PaneOptions) {
+export function usePane({ host, packs, applyParams, onRibbonValidate, onValidated, page }: PaneOptions) {
+  const say: (f: (s: Strings, lang: Lang) => string) => Text2 = page ? bothInPage : both;
   const [state, setState] = useState<PaneState>(initial);
   const stateRef = useRef(state);
   stateRef.current = state;
@@ -169,7 +172,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
             params: cleanParams(pack, saved.pack === pack?.id ? saved.params : undefined),
             match: null,
             sheetState: "empty",
-            notice: { intent: "warning", text: both((s) => s.emptySheet(sheet)), code: "empty-sheet" },
+            notice: { intent: "warning", text: say((s) => s.emptySheet(sheet)), code: "empty-sheet" },
           });
           return;
         }
@@ -190,7 +193,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
             params: {},
             match: null,
             sheetState: "no-header",
-            notice: { intent: "warning", text: both((s) => s.noHeader(sheet)), code: "no-header" },
+            notice: { intent: "warning", text: say((s) => s.noHeader(sheet)), code: "no-header" },
           });
           return;
         }
@@ -227,7 +230,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         patch({ packId: id, outcome: null, ...rematch(pack, { mapping: {}, headerRow: undefined, params }) });
         await save({ pack: id, sheet: s.sheet, mapping: {}, headerRow: undefined, params });
         await applyParams?.(id, params);
-        patch({ notice: { intent: "success", text: both((t, lang) => t.packSaved(pack.name[lang])) } });
+        patch({ notice: { intent: "success", text: say((t, lang) => t.packSaved(pack.name[lang])) } });
       }),
     [exclusive, packById, settings, patch, rematch, save, applyParams],
   );
@@ -245,7 +248,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         const headerRow = s.headerRow ?? s.match?.headerRow;
         patch(rematch(pack, { mapping, headerRow, params: s.params }));
         await save({ pack: pack.id, sheet: s.sheet, mapping, headerRow });
-        patch({ notice: { intent: "success", text: both((t) => t.mappingSaved) } });
+        patch({ notice: { intent: "success", text: say((t) => t.mappingSaved) } });
       }),
     [exclusive, packById, patch, rematch, save],
   );
@@ -264,7 +267,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         await save({ pack: pack.id, sheet: s.sheet ?? undefined, params });
         await applyParams?.(pack.id, params);
         const v = value ?? param.value;
-        patch({ notice: { intent: "success", text: both((t, lang) => t.paramSaved(param.label[lang], v)) } });
+        patch({ notice: { intent: "success", text: say((t, lang) => t.paramSaved(param.label[lang], v)) } });
       }),
     [exclusive, packById, patch, rematch, save, applyParams],
   );
@@ -278,7 +281,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         patch(rematch(pack, { mapping: s.mapping, headerRow: s.headerRow, params: {} }));
         await save({ pack: pack.id, sheet: s.sheet ?? undefined, params: {} });
         await applyParams?.(pack.id, {});
-        patch({ notice: { intent: "success", text: both((t) => t.paramsReset) } });
+        patch({ notice: { intent: "success", text: say((t) => t.paramsReset) } });
       }),
     [exclusive, packById, patch, rematch, save, applyParams],
   );
@@ -290,13 +293,13 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         const pack = packById(s.packId);
         const sheet = s.sheet ?? (await host.activeSheet());
         if (!pack) {
-          patch({ notice: { intent: "warning", text: both((t) => (s.sheetState === "no-header" ? t.noHeader(sheet) : t.needPack)), code: "no-pack" } });
+          patch({ notice: { intent: "warning", text: say((t) => (s.sheetState === "no-header" ? t.noHeader(sheet) : t.needPack)), code: "no-pack" } });
           return;
         }
         // Read again: the official may have edited the sheet since it was detected.
         const grid = withoutOwnResults(await host.readSheet(sheet, progress("read")));
         if (isEmptyGrid(grid)) {
-          patch({ grid, match: null, result: null, sheetState: "empty", notice: { intent: "warning", text: both((t) => t.emptySheet(sheet)), code: "empty-sheet" } });
+          patch({ grid, match: null, result: null, sheetState: "empty", notice: { intent: "warning", text: say((t) => t.emptySheet(sheet)), code: "empty-sheet" } });
           return;
         }
         patch({ grid, busy: { phase: "evaluate", done: 0, total: grid.rows.length } });
@@ -305,7 +308,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         const match = matchHeaders(grid, pack, { mapping: s.mapping, headerRow: s.headerRow });
         if (result.unmatched.length) {
           const labels = (lang: Lang) => result.unmatched.map((id) => pack.fields.find((x) => x.id === id)).map((f, i) => (f ? fieldLabel(f, lang) : result.unmatched[i]));
-          patch({ match, result: null, outcome: null, sheetState: "ready", notice: { intent: "error", text: both((t, lang) => t.cannotValidate(labels(lang))), code: "unmatched" } });
+          patch({ match, result: null, outcome: null, sheetState: "ready", notice: { intent: "error", text: say((t, lang) => t.cannotValidate(labels(lang))), code: "unmatched" } });
           return;
         }
         setState((x) => ({ ...x, match, result, stale: false, outcome: null, sheetState: "ready", runs: x.runs + 1, busy: { phase: "write", done: 0, total: result.records.length } }));
@@ -320,8 +323,8 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         onValidated?.({ pack, result, outcome });
         const notice: Notice =
           outcome.placement === "sheet"
-            ? { intent: "warning", text: both((t, lang) => t.placementSheet(outcome.sheet, outcome.marked, outcome.note?.[lang])), code: "placement-sheet" }
-            : { intent: "success", text: both((t) => t.placementColumns(outcome.range, outcome.marked)) };
+            ? { intent: "warning", text: say((t, lang) => t.placementSheet(outcome.sheet, outcome.marked, outcome.note?.[lang])), code: "placement-sheet" }
+            : { intent: "success", text: say((t) => t.placementColumns(outcome.range, outcome.marked)) };
         patch({ outcome, notice });
       }),
     [exclusive, packById, host, patch, progress, evaluate, onValidated],
@@ -339,13 +342,14 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
       exclusive("work", async () => {
         const r = currentResult();
         if (!r) {
-          patch({ notice: { intent: "warning", text: both((t) => t.needPack) } });
+          patch({ notice: { intent: "warning", text: say((t) => t.needPack) } });
           return;
         }
         const plan = summarySheet([r.result], r.pack);
         if (!withChart) delete plan.chart;
         const name = await host.writeSheet(plan);
-        patch({ notice: { intent: "success", text: both((t) => t.summaryDone(name)) } });
+        // The new sheet joins the sheet picker at once.
+        patch({ sheets: await host.listSheets(), notice: { intent: "success", text: say((t) => t.summaryDone(name)) } });
       }),
     [exclusive, currentResult, host, patch],
   );
@@ -355,11 +359,11 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
       exclusive("work", async () => {
         const pack = packById(stateRef.current.packId);
         if (!pack) {
-          patch({ notice: { intent: "warning", text: both((t) => t.needPack) } });
+          patch({ notice: { intent: "warning", text: say((t) => t.needPack) } });
           return;
         }
         const name = await host.writeSheet(templateSheet(pack, layoutId));
-        patch({ notice: { intent: "success", text: both((t) => t.templateDone(name)) } });
+        patch({ sheets: await host.listSheets(), notice: { intent: "success", text: say((t) => t.templateDone(name)) } });
       }),
     [exclusive, packById, host, patch],
   );
@@ -370,7 +374,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         const r = await host.clearResults();
         const nothing = r.cellsCleared === 0 && r.sheetsRemoved === 0;
         const kept = r.sheetsKept ?? [];
-        const text = both((t) => [nothing ? t.clearNothing : t.clearDone(r.cellsCleared, r.sheetsRemoved), kept.length ? t.clearKept(kept) : ""].filter(Boolean).join(" "));
+        const text = say((t) => [nothing ? t.clearNothing : t.clearDone(r.cellsCleared, r.sheetsRemoved), kept.length ? t.clearKept(kept) : ""].filter(Boolean).join(" "));
         patch({ outcome: null, notice: { intent: kept.length ? "warning" : nothing ? "info" : "success", text } });
       }),
     [exclusive, host, patch],
