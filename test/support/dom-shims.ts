@@ -1,5 +1,3 @@
-import { configure } from "@testing-library/react";
-
 /**
  * What Fluent UI v9 expects from a browser and jsdom lacks. Imported first by the task pane's
  * component tests (which run under `@jest-environment jsdom`).
@@ -32,6 +30,4 @@ configure({ asyncUtilTimeout: 15000 });
 
 if (!window.HTMLElement.prototype.scrollIntoView) window.HTMLElement.prototype.scrollIntoView = () => undefined;
 
-// The machine running the suite is shared and busy: a pane reading a sheet may take longer than
-// Testing Library's default second to show its answer, which is not a defect of the pane.
-configure({ asyncUtilTimeout: 10_000 });
+export {};
