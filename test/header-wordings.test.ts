@@ -95,3 +95,32 @@ describe("sheets written in those words get the regulation's verdicts", () => {
     expect(r.problems.map((p) => p.message.zh).join("")).toContain("已按“新闻完成日期”减“返校日期”的天数算出");
   });
 });
+
+describe("a field repeated per month is read as a group: every member checked", () => {
+  const header = ["姓名", "教龄（年）", "听课次数", "9月反思字数", "10月反思字数", "11月反思字数", "12月反思字数"];
+  const rows: CellValue[][] = [
+    ["甲老师", 10, 10, 900, "850字", 1000, 820],
+    ["乙老师", 10, 10, 900, 799, null, "待补充"],
+  ];
+  test("a 799-字 October, a blank November and a 待补充 December are each reported at their cell; one a month counts the months filled", () => {
+    const r = evaluateSheet(grid("教师常规检查", [header, ...rows]), routine);
+    const m = matchHeaders(grid("教师常规检查", [header, ...rows]), routine);
+    expect(m.groups).toEqual([{ field: "reflectionChars", members: ["D", "E", "F", "G"].map((letter, i) => ({ col: i + 4, letter, header: header[i + 3] })) }]);
+    expect(r.records[0]).toMatchObject({ grade: "达标", status: "ok", failed: [] });
+    const b = r.records[1];
+    expect(b.grade).toBe("未达标");
+    expect(b.failed).toEqual(["reflection-length", "reflection-count"]);
+    const at = (code: string) => b.issues.filter((i) => i.code === code).map((i) => i.cell);
+    expect(at("missing")).toEqual(["F3"]);
+    expect(at("unreadable")).toEqual(["G3"]);
+    expect(b.issues.find((i) => i.code === "unreadable")!.message.zh).toContain("12月反思字数");
+    const said = r.problems.map((p) => p.message.zh).join("\n");
+    expect(said).toContain("已按“9月反思字数”“10月反思字数”“11月反思字数”“12月反思字数”中已填写的列数算出");
+    expect(said).toContain("共4列算出");
+  });
+  test("a 799 in October alone fails the length rule, named at E", () => {
+    const r = evaluateSheet(grid("教师常规检查", [header, ["丙老师", 10, 10, 900, 799, 900, 900]]), routine);
+    expect(r.records[0].failed).toEqual(["reflection-length"]);
+    expect(r.records[0].issues.find((i) => i.code === "criterion-failed")!.cell).toBe("E2");
+  });
+});

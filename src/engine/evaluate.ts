@@ -8,7 +8,9 @@ import { budgetOf, classifyExpense, paramValue, purposeFits, subsidyFor } from "
 import { matchHeaderTexts, matchHeaders, type HeaderMatch } from "./headers";
 import { makeIssue } from "./issues";
 import { recordRows } from "./records";
-import { cellText, formatMoney, readDate, readMoney, readText, readYear, readYesNo, serialToYMD, formatNumber, type Read } from "./values";
+import { groupedPack, memberId } from "./groups";
+import { colLetter } from "./address";
+import { cellText, yesNoOf, formatMoney, readDate, readMoney, readText, readYear, readYesNo, serialToYMD, formatNumber, type Read } from "./values";
 import { NO, numericReader, OPS, PRECISION_WORDS, readDateOrYear, recency, UNKNOWN, YES, type Tri } from "./readers";
 import { ABSENT, compileColumnTest, needsOf, SheetColumns, UNUSABLE, type ColumnTest, type Need } from "./columns";
 import type { CellValue, EvaluateOptions, GroupResult, Issue, ParamOverrides, RecordResult, SheetGrid, SheetResult, Status, Summary, Text2 } from "./types";
@@ -501,7 +503,9 @@ function judge(cp: CompiledPack, crits: CompiledCriterion[], acc: Access, row: n
       reported.add(n.field);
       issues.push(readIssue(pack, n, acc, row, k.c.source));
     }
-    if (unreadable === 0) {
+    // Beside the unusable cells, what did fail is said too (a 799-字 October next to a blank November).
+    const found = notes.some((n) => n.detail);
+    if (unreadable === 0 || found) {
       const details = notes.filter((n) => n.detail).map((n) => ({ field: n.field, text: n.detail!() }));
       const detail = details.length
         ? { zh: details.map((d) => d.text.zh).join("；"), en: details.map((d) => d.text.en).join("; ") }
@@ -832,25 +836,47 @@ function uncheckedProblems(sheet: string, pack: Pack, crits: CompiledCriterion[]
  */
 function deriveFields(pack: Pack, fieldIndex: Map<string, number>, colOf: Int32Array, letters: string[], cells: CellValue[][], problems: Issue[], sheet: string): CellValue[][] {
   let out = cells;
-  pack.fields.forEach((f, i) => {
-    if (!f.derive || colOf[i] >= 0) return;
-    const [from, to] = f.derive.daysBetween.map((id) => fieldIndex.get(id)!);
-    if (colOf[from] < 0 || colOf[to] < 0) return;
+  const append = (i: number, value: (c: CellValue[]) => CellValue, blame: number) => {
     let width = 0;
     for (const c of out) if (c.length > width) width = c.length;
     out = out.map((c) => {
-      const a = readDate(c[colOf[from]] ?? null);
-      const b = readDate(c[colOf[to]] ?? null);
       const row = c.length < width ? [...c, ...new Array<CellValue>(width - c.length).fill(null)] : c.slice();
-      row.push(a.ok && b.ok ? b.value - a.value : null);
+      row.push(value(c));
       return row;
     });
     colOf[i] = width;
-    letters[i] = letters[to];
-    const src = [pack.fields[from], pack.fields[to]];
-    problems.push(
-      makeIssue("derived-field", { sheet, label: f.label, labelEn: f.labelEn, from: src[0].label, fromEn: src[0].labelEn, to: src[1].label, toEn: src[1].labelEn }, { field: f.id, severity: "warning" }),
-    );
+    letters[i] = letters[blame];
+  };
+  pack.fields.forEach((f, i) => {
+    const d = f.derive;
+    if (!d || colOf[i] >= 0) return;
+    const issue = (code: "derived-field" | "derived-count" | "derived-size", params: Record<string, string | number>) =>
+      problems.push(makeIssue(code, { sheet, label: f.label, labelEn: f.labelEn, ...params }, { field: f.id, severity: "warning" }));
+    if ("daysBetween" in d) {
+      const [from, to] = d.daysBetween.map((id) => fieldIndex.get(id)!);
+      if (colOf[from] < 0 || colOf[to] < 0) return;
+      append(i, (c) => {
+        const a = readDate(c[colOf[from]] ?? null);
+        const b = readDate(c[colOf[to]] ?? null);
+        return a.ok && b.ok ? b.value - a.value : null;
+      }, to);
+      const [x, y] = [pack.fields[from], pack.fields[to]];
+      issue("derived-field", { from: x.label, fromEn: x.labelEn, to: y.label, toEn: y.labelEn });
+      return;
+    }
+    // A repeated field's group: the field and its members (groups.ts), all with columns.
+    const source = "filledOf" in d ? d.filledOf : d.groupSize;
+    const members = [fieldIndex.get(source)!];
+    for (let j = 1; fieldIndex.has(memberId(source, j)); j++) members.push(fieldIndex.get(memberId(source, j))!);
+    if (members.length < 2 || members.some((m) => colOf[m] < 0)) return;
+    const names = members.map((m) => `“${pack.fields[m].label}”`).join("");
+    if ("filledOf" in d) {
+      append(i, (c) => members.filter((m) => yesNoOf(c[colOf[m]] ?? null) !== "blank").length, members[0]);
+      issue("derived-count", { group: names, groupEn: names });
+    } else {
+      append(i, () => members.length, members[0]);
+      issue("derived-size", { group: names, groupEn: names, n: members.length });
+    }
   });
   return out;
 }
@@ -858,7 +884,9 @@ function deriveFields(pack: Pack, fieldIndex: Map<string, number>, colOf: Int32A
 /** Evaluates every record of a sheet. Never throws for what a sheet contains. */
 export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions = {}): SheetResult {
   const match: HeaderMatch = matchHeaders(grid, pack, { mapping: opts.mapping, headerRow: opts.headerRow });
-  const cp = compilePack(pack, opts.params);
+  // A field repeated per month or item is evaluated member by member (groups.ts).
+  const evalPack = match.groups ? groupedPack(pack, match.groups) : pack;
+  const cp = compilePack(evalPack, opts.params);
   const layout = layoutOf(pack, match.layout);
   const base: Omit<SheetResult, "records" | "groups" | "skipped" | "summary"> = {
     sheet: grid.name,
@@ -871,15 +899,18 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   };
   if (match.columns.length === 0) return { ...base, records: [], groups: [], skipped: [], summary: { records: 0, ok: 0, warning: 0, error: 0, grades: {} } };
 
-  const read = recordRows(grid, match);
+  const memberColumns = (match.groups ?? []).flatMap((g) =>
+    g.members.slice(1).map((m, j) => ({ field: memberId(g.field, j + 1), col: m.col, letter: m.letter, header: m.header, confidence: 1 })),
+  );
+  const read = recordRows(grid, memberColumns.length ? { ...match, columns: [...match.columns, ...memberColumns] } : match);
   const { rows, hidden, skipped } = read;
-  const colOf = new Int32Array(pack.fields.length).fill(-1);
-  for (const c of match.columns) {
+  const colOf = new Int32Array(evalPack.fields.length).fill(-1);
+  for (const c of [...match.columns, ...memberColumns]) {
     const i = cp.fieldIndex.get(c.field);
     if (i !== undefined) colOf[i] = c.col - grid.origin.col;
   }
-  const letters = pack.fields.map((_, i) => (colOf[i] >= 0 ? match.columns.find((c) => cp.fieldIndex.get(c.field) === i)!.letter : ""));
-  const recordCells = deriveFields(pack, cp.fieldIndex, colOf, letters, read.cells, base.problems, grid.name);
+  const letters = evalPack.fields.map((_, i) => (colOf[i] >= 0 ? colLetter(colOf[i] + grid.origin.col) : ""));
+  const recordCells = deriveFields(evalPack, cp.fieldIndex, colOf, letters, read.cells, base.problems, grid.name);
   let cells: CellValue[] = [];
   let sheetRow = 0;
   const acc: Access = {
@@ -888,7 +919,7 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
     has: (f) => f >= 0 && colOf[f] >= 0,
   };
   const crits = applicable(cp, layout);
-  base.problems.push(...uncheckedProblems(grid.name, pack, crits, acc));
+  base.problems.push(...uncheckedProblems(grid.name, evalPack, crits, acc));
   const failSeverity = pack.outcome.kind === "grade" ? "warning" : null;
   const records: RecordResult[] = new Array(rows.length);
   const lines: BudgetLine[] = [];
@@ -898,7 +929,7 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
     const found = judge(cp, crits, acc, row, failSeverity).issues;
     return extra.length ? [...found, ...extra] : found;
   };
-  const columns = new SheetColumns(recordCells, colOf, pack.fields);
+  const columns = new SheetColumns(recordCells, colOf, evalPack.fields);
   const flagged = (k: CompiledCriterion) => k.flag >= 0 && colOf[k.flag] >= 0;
   const labelField = cp.labelField;
   const needs = crits.flatMap((k): Need[] => (flagged(k) ? [{ kind: "yesno", field: k.flag }] : k.needs));

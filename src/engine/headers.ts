@@ -328,6 +328,8 @@ interface HeaderColumn {
   /** What the official sees: `工作室名称`, or `省级竞赛获奖（项）/一等奖` for a two-row header. */
   text: string;
   candidates: Candidate[];
+  /** Set on the columns of a repeated group (9月反思字数 … 12月反思字数): every member's column, the first carries the names. */
+  group?: number[];
 }
 
 /** Longer texts are notes or instructions, not column names. */
@@ -360,7 +362,50 @@ function singleRowColumns(grid: SheetGrid, r: number): HeaderColumn[] {
     const norm = text ? normalizeHeader(text) : "";
     if (norm) out.push({ col: grid.origin.col + c, text, candidates: [{ norm, weight: 1 }] });
   }
-  return out;
+  return groupRepeats(out);
+}
+
+const ORDINAL = "(\\d{1,2}|[一二三四五六七八九十]{1,3})";
+/** 9月反思字数, 9月份反思字数, 第1篇反思字数, 第2次…; 反思字数（9月）. */
+const REPEAT_FORMS = [
+  new RegExp(`^${ORDINAL}月份?(.{2,})$`),
+  new RegExp(`^第${ORDINAL}(?:篇|次|周|个月|月|项)(.{2,})$`),
+  new RegExp(`^(.{2,}?)\\(${ORDINAL}月份?\\)$`),
+];
+
+/** The name a repeated column shares with its siblings, without its month or item number; null when it has none. */
+function repeatStem(text: string): string | null {
+  const t = text.normalize("NFKC").replace(/[\s\u200b]+/g, "").replace(/[（【]/g, "(").replace(/[）】]/g, ")");
+  for (const [i, re] of REPEAT_FORMS.entries()) {
+    const m = re.exec(t);
+    if (m) return normalizeHeader(i === 2 ? m[1] : m[2]) || null;
+  }
+  return null;
+}
+
+/**
+ * A field repeated per month or per item (9月反思字数 | 10月反思字数 | 11月反思字数) is one group:
+ * its first column carries the shared name, the others follow it and are matched through it.
+ * Two or more columns with the same stem make a group; a lone 9月反思字数 is an ordinary header.
+ */
+function groupRepeats(columns: HeaderColumn[]): HeaderColumn[] {
+  const byStem = new Map<string, HeaderColumn[]>();
+  for (const c of columns) {
+    const stem = repeatStem(c.text);
+    if (!stem) continue;
+    const list = byStem.get(stem);
+    if (list) list.push(c);
+    else byStem.set(stem, [c]);
+  }
+  for (const [stem, members] of byStem) {
+    if (members.length < 2) continue;
+    const cols = members.map((m) => m.col);
+    members.forEach((m, i) => {
+      m.group = cols;
+      m.candidates = i === 0 ? [{ norm: stem, weight: 1 }] : [];
+    });
+  }
+  return columns;
 }
 
 /** Horizontal merges in the group row: grid-relative column → the merge's first column. */
@@ -828,6 +873,11 @@ export interface HeaderMatch {
   headers?: { col: number; text: string }[];
   /** 1-based column of the pack's label field (role "label"), when matched: totals are looked for there. */
   labelCol?: number;
+  /**
+   * Fields read from a group of repeated columns (9月反思字数 … 12月反思字数): every member's column
+   * and header, first to last; `columns` lists the first.
+   */
+  groups?: { field: string; members: { col: number; letter: string; header: string }[] }[];
 }
 
 export interface MatchOptions {
@@ -938,6 +988,14 @@ function matchWith(scan: Scan, pack: Pack, opts: MatchOptions): HeaderMatch {
     problems.push(makeIssue("column-missing", { sheet: grid.name, label: label.zh, labelEn: label.en, found: found.zh, foundEn: found.en }, { field: id }));
   }
 
+  const byCol = new Map(h.columns.map((c) => [c.col, c]));
+  const groups: NonNullable<HeaderMatch["groups"]> = [];
+  for (const p of fit.picks) {
+    const g = byCol.get(p.col)?.group;
+    if (!g || p.manual || g[0] !== p.col) continue;
+    groups.push({ field: p.field, members: g.map((col) => ({ col, letter: colLetter(col), header: byCol.get(col)?.text ?? "" })) });
+  }
+
   const labelField = pack.fields.find((f) => f.role === "label");
   const labelCol = labelField ? columns.find((c) => c.field === labelField.id)?.col : undefined;
   const result: HeaderMatch = {
@@ -951,6 +1009,7 @@ function matchWith(scan: Scan, pack: Pack, opts: MatchOptions): HeaderMatch {
     headers: guess.headers,
   };
   if (labelCol !== undefined) result.labelCol = labelCol;
+  if (groups.length) result.groups = groups;
   return result;
 }
 

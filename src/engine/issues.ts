@@ -20,6 +20,8 @@ export const ISSUE_TEMPLATES = {
   "criterion-unchecked": { severity: "warning", zh: "无法检查{source}：{name}——表中没有{headers}列，此条按未满足计、本行需核实", en: "{source} could not be checked: {nameEn} — the sheet has no {headersEn} column; counted as not met, the row needs checking" },
   "criterion-unchecked-sheet": { severity: "warning", zh: "工作表“{sheet}”没有{headers}列：{source}（{name}）无法检查，各行此条按未满足计、最多判为需核实；加上此列即可检查", en: 'Sheet "{sheet}" has no {headersEn} column: {source} ({nameEn}) cannot be checked; each row counts it as not met and needs checking at best — add the column to check it' },
   "derived-field": { severity: "warning", zh: "工作表“{sheet}”没有“{label}”列，已按“{to}”减“{from}”的天数算出", en: 'Sheet "{sheet}" has no "{labelEn}" column; it was worked out as the days from "{fromEn}" to "{toEn}"' },
+  "derived-count": { severity: "warning", zh: "工作表“{sheet}”没有“{label}”列，已按{group}中已填写的列数算出", en: 'Sheet "{sheet}" has no "{labelEn}" column; it was counted as the filled columns of {groupEn}' },
+  "derived-size": { severity: "warning", zh: "工作表“{sheet}”没有“{label}”列，已按{group}共{n}列算出", en: 'Sheet "{sheet}" has no "{labelEn}" column; it was taken as the {n} columns of {groupEn}' },
   "criterion-failed": { severity: "error", zh: "未达到{source}：{name}（{detail}）", en: "{source} not met: {nameEn} ({detailEn})" },
   "forbidden-category": { severity: "error", zh: "{where}“{text}”不在经费使用范围：{reason}", en: '{whereEn}"{text}" is outside the permitted scope: {reasonEn}' },
   "unknown-category": { severity: "warning", zh: "{where}“{text}”不是第二十一条列出的支出类别，需人工复核", en: '{whereEn}"{text}" is not a category of Article 21; a person should review it' },

@@ -41,7 +41,15 @@ export const fieldSchema = z.object({
    * How the field is worked out when the sheet has no column for it but has the columns it comes
    * from: days from one date to another (新闻撰写用时 from 返校日期 and 新闻完成日期).
    */
-  derive: z.object({ daysBetween: z.tuple([z.string().min(1), z.string().min(1)]) }).strict().optional(),
+  derive: z
+    .union([
+      z.object({ daysBetween: z.tuple([z.string().min(1), z.string().min(1)]) }).strict(),
+      /** How many columns of a repeated field's group are filled (学月反思篇数 from 9月…12月反思字数). */
+      z.object({ filledOf: z.string().min(1) }).strict(),
+      /** How many columns a repeated field's group has (学期月数: one reflection a month). */
+      z.object({ groupSize: z.string().min(1) }).strict(),
+    ])
+    .optional(),
   /** Naming the record (studio, school, teacher): used for the record's label. */
   role: z.enum(["label"]).optional(),
 });
@@ -316,6 +324,8 @@ function referenceProblems(pack: Loose): PackProblem[] {
   list(pack.fields).forEach((f, i) => {
     const d = (f.derive ?? {}) as Loose;
     if (Array.isArray(d.daysBetween)) d.daysBetween.forEach((r, j) => field(r, `fields[${i}].derive.daysBetween[${j}]`));
+    field(d.filledOf, `fields[${i}].derive.filledOf`);
+    field(d.groupSize, `fields[${i}].derive.groupSize`);
   });
   list(pack.criteria).forEach((c, i) => {
     walk(c.test, `criteria[${i}].test`);
