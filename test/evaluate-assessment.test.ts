@@ -111,9 +111,10 @@ describe("unreadable and blank evidence never passes", () => {
     expect(r.failed).toContain("四");
     const issue = r.issues.find((i) => i.cell === "E3")!;
     expect(issue.code).toMatch(/^(missing|unreadable)$/);
-    expect(issue.severity).toBe("error");
     expect(issue.text).toBe(v === null ? "" : typeof v === "object" ? "#N/A" : v);
-    expect(r.status).not.toBe("ok");
+    // Nine standards met: still 优秀, but 需核实; the cell is a 提醒, never a 错误 on a row that is not 不通过.
+    expect(r.status).toBe("warning");
+    expect(issue.severity).toBe("warning");
   });
 
   test("a row with every cell unreadable is 不合格, never a pass", () => {
@@ -223,5 +224,29 @@ describe("records build their issues when first read", () => {
     const rec = res.records[0];
     rec.issues = [];
     expect(rec.issues).toEqual([]);
+  });
+});
+
+describe("issue severity agrees with the record's status (one vocabulary, verdicts.ts)", () => {
+  test("an unreadable cell on a 不合格 row is a 错误, and so is every unmet standard", () => {
+    const row = [...AT_THRESHOLD].map((v, i) => (i >= 3 ? 0 : v));
+    row[4] = "若干";
+    const r = one(row);
+    expect(r.grade).toBe("不合格");
+    expect(r.status).toBe("error");
+    expect(r.issues.find((i) => i.cell === "E3")).toMatchObject({ code: "unreadable", severity: "error" });
+    expect(r.issues.filter((i) => i.code === "criterion-failed").every((i) => i.severity === "error")).toBe(true);
+  });
+
+  test("on a 合格 row the unmet standards are 提醒", () => {
+    const row = [...AT_THRESHOLD];
+    row[3] = 0;
+    row[8] = 0;
+    row[11] = 0;
+    const r = one(row);
+    expect(r.grade).toBe("合格");
+    expect(r.status).toBe("ok");
+    expect(r.issues.length).toBeGreaterThan(0);
+    expect(r.issues.every((i) => i.severity === "warning")).toBe(true);
   });
 });

@@ -80,9 +80,10 @@ describe("examples/考核-证据数量.xlsx (studio-assessment, evidence counts)
     ]);
   });
 
+  // A cell on a row that still passes is a 提醒 (the row is 需核实); on a 不合格 row it is a 错误.
   test("若干 is reported where it is, with the text found; the blank 十 too", () => {
     expect(cellProblems(r)).toEqual([
-      ["J8", "unreadable", "error"],
+      ["J8", "unreadable", "warning"],
       ["N10", "missing", "error"],
     ]);
     const unreadable = r.records.find((x) => x.row === 8)!.issues.find((i) => i.code === "unreadable")!;
@@ -124,8 +125,8 @@ describe("examples/考核-逐条是否.xlsx (studio-assessment, one 是/否 colu
 
   test("a blank standard and 待定 are reported, never taken as met", () => {
     expect(cellProblems(r)).toEqual([
-      ["G7", "missing", "error"],
-      ["H8", "unreadable", "error"],
+      ["G7", "missing", "warning"],
+      ["H8", "unreadable", "warning"],
     ]);
     expect(r.skipped).toEqual([
       { row: 9, reason: "blank" },
@@ -158,7 +159,7 @@ describe("examples/考核-两行表头.xlsx (studio-assessment, two-row header)"
 
   test("a cached #N/A is unreadable, a blank is missing; blank and 合计 rows skipped", () => {
     expect(cellProblems(r)).toEqual([
-      ["L9", "unreadable", "error"],
+      ["L9", "unreadable", "warning"],
       ["L11", "missing", "error"],
     ]);
     expect(r.records.find((x) => x.row === 9)!.issues.find((i) => i.code === "unreadable")!.message.zh).toContain("#N/A");

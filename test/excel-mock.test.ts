@@ -8,7 +8,7 @@
  */
 import { OfficeMockObject } from "office-addin-mock";
 import { createExcelHost } from "../src/excel";
-import { MARK_FILL } from "../src/engine/output";
+import { MARK_FILL } from "../src/engine/verdicts";
 import type { ResultPlan } from "../src/engine/host";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

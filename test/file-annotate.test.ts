@@ -9,7 +9,7 @@ import ExcelJS from "exceljs";
 import { strToU8, unzipSync } from "fflate";
 import { evaluateSheet, planResults } from "../src/engine";
 import type { ResultPlan, WorkbookHost } from "../src/engine/host";
-import { MARK_FILL } from "../src/engine/output";
+import { MARK_FILL } from "../src/engine/verdicts";
 import type { CellValue } from "../src/engine/types";
 import { getPack } from "../src/packs";
 import { FileWorkbookHost, toAnnotatedCopy } from "../src/file/host";

@@ -149,7 +149,7 @@ describe("planResults", () => {
     expect(p.rows[0].values).toEqual(["不符合", "未满足：场地面积不少于50平方米（第十一条（二））；未满足：安全、消防符合要求（第十一条（二））"]);
   });
 
-  test("budget: status words, and a group's over-spend shown on the row it points at", () => {
+  test("budget: status words; a group's over-spend is a 提醒 on the row it points at, the line's verdict its own", () => {
     const grid: SheetGrid = {
       name: "支出",
       origin: { row: 1, col: 1 },
@@ -169,8 +169,8 @@ describe("planResults", () => {
     );
     expect(p.headers).toEqual(["校验结果", "说明"]);
     expect(p.rows[0].values).toEqual(["通过", "无问题"]);
-    expect(p.rows[1].values).toEqual(["不通过", "C3：“礼品”不在经费使用范围（第二十一条）；D3：海州区创客工作室 2024 年支出 11,000.00 元，超过限额 10,000.00 元（第十九条）"]);
-    expect(p.marks).toEqual(expect.arrayContaining([{ address: "C3", severity: "error" }, { address: "D3", severity: "error" }]));
+    expect(p.rows[1].values).toEqual(["不通过", "C3：“礼品”不在经费使用范围（第二十一条）；提醒：D3：海州区创客工作室 2024 年支出 11,000.00 元，超过限额 10,000.00 元（第十九条）"]);
+    expect(p.marks).toEqual(expect.arrayContaining([{ address: "C3", severity: "error" }, { address: "D3", severity: "warning" }]));
   });
 });
 
@@ -292,10 +292,11 @@ describe("with the built-in packs and the engine's evaluation", () => {
     expect(text).toContain("八：科技辅导员培训场次为“1场”，需≥2");
     expect(text).not.toContain("未达到");
     expect(p.rows[2].values[3]).toBe("此行在表中是隐藏的，已照常校验");
-    expect(p.marks).toContainEqual({ address: "L4", severity: "warning" });
+    // Row 4 is 不合格: the standards it misses are why, so their cells are 错误 (the 不通过 colour).
+    expect(p.marks).toContainEqual({ address: "L4", severity: "error" });
   });
 
-  test("budget: an over-spent studio-year shows on every one of its expense rows, with the article", () => {
+  test("budget: an over-spent studio-year is a 提醒 on every one of its expense rows, with the article; each line's verdict is its own", () => {
     const g: SheetGrid = {
       name: "支出",
       origin: { row: 1, col: 1 },
@@ -308,8 +309,8 @@ describe("with the built-in packs and the engine's evaluation", () => {
     };
     const r = evaluateSheet(g, budget);
     const p = planResults(g, r, budget);
-    expect(p.rows.map((x) => x.values[0])).toEqual(["不通过", "不通过", "通过"]);
-    expect(p.rows[0].values[1]).toMatch(/海州区创客工作室 2024.*超过额度.*（第十九条）/);
+    expect(p.rows.map((x) => x.values[0])).toEqual(["通过", "通过", "通过"]);
+    expect(p.rows[0].values[1]).toMatch(/^提醒：海州区创客工作室 2024.*超过额度.*（第十九条）$/);
     expect(p.rows[1].values[1]).toBe(p.rows[0].values[1]);
     expect(p.rows[2].values[1]).toBe("无问题");
     const s = summarySheet([r], budget);

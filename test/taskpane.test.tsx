@@ -318,20 +318,36 @@ describe("一键校验 and results (zh)", () => {
     await waitFor(() => expect(host.callsTo("selectCell")[1]).toEqual(["考核", "J4"]));
   });
 
-  test("filters narrow the list to rows with errors or with warnings", async () => {
-    const host = new MemoryHost({ 考核: assessmentRows() });
+  test("filters are by record status, 不通过 and 需核实, and a row's problems agree with its status", async () => {
+    const rows = assessmentRows();
+    // 灌云 stays 合格 but its 省级一等奖 cannot be read: 需核实.
+    rows[3][4] = "待定";
+    const host = new MemoryHost({ 考核: rows });
     renderPane(host);
     await detected(/推荐规则包/);
     await validate();
     fireEvent.click(screen.getByRole("button", { name: zh.filterErrors }));
+    expect(zh.filterErrors).toBe("不通过");
     expect(listedRows()).toEqual([5]);
     expect(row(5).querySelectorAll('[data-severity="warning"]')).toHaveLength(0);
-    expect(row(5).querySelectorAll('[data-severity="error"]').length).toBe(2);
+    expect(row(5).querySelectorAll('[data-severity="error"]').length).toBeGreaterThan(2);
     fireEvent.click(screen.getByRole("button", { name: zh.filterWarnings }));
-    expect(listedRows()).toEqual([4, 5]);
-    expect(row(5).querySelectorAll('[data-severity="error"]')).toHaveLength(0);
+    expect(zh.filterWarnings).toBe("需核实");
+    expect(listedRows()).toEqual([4]);
+    expect(row(4).querySelectorAll('[data-severity="error"]')).toHaveLength(0);
+    expect(within(row(4)).getByText("合格")).toBeTruthy();
     fireEvent.click(screen.getByRole("button", { name: zh.filterAll }));
     expect(listedRows()).toEqual([3, 4, 5]);
+  });
+
+  test("a 合格 row with unmet standards is not listed under 需核实 (its problems are 提醒 of a passing row)", async () => {
+    const host = new MemoryHost({ 考核: assessmentRows() });
+    renderPane(host);
+    await detected(/推荐规则包/);
+    await validate();
+    expect(row(4).querySelectorAll('[data-severity="warning"]').length).toBeGreaterThan(0);
+    fireEvent.click(screen.getByRole("button", { name: zh.filterWarnings }));
+    expect(screen.getByText(zh.filterEmpty)).toBeTruthy();
   });
 
   test("budget: each studio's spending against its limit, and the totals' problems", async () => {

@@ -4,12 +4,14 @@
  */
 import { failedNames } from "../engine/output";
 import { SKIP_REASONS } from "../engine/records";
+import { severityWord, statusWord } from "../engine/verdicts";
 import { getPack } from "../packs";
 import type { SheetSummary } from "../file/check";
 import type { SheetJson, SkippedJson } from "./json";
 
-export const STATUS_ZH: Record<string, string> = { ok: "通过", warning: "需核实", error: "不通过" };
-export const SEVERITY_ZH: Record<string, string> = { error: "错误", warning: "提醒" };
+/** The engine's one vocabulary (verdicts.ts), in Chinese. */
+export const STATUS_ZH: Record<string, string> = { ok: statusWord("ok"), warning: statusWord("warning"), error: statusWord("error") };
+export const SEVERITY_ZH: Record<string, string> = { error: severityWord("error"), warning: severityWord("warning") };
 
 /** Grades in the order an official reads them, best first; others follow in the order met. */
 const GRADE_ORDER = ["优秀", "合格", "不合格", "符合", "不符合", "达标", "未达标"];
@@ -91,7 +93,7 @@ export function sheetTable(e: SheetJson): string {
   const shownSkips = e.skipped.slice(0, MAX_SKIPS_LISTED).map((s) => `第 ${s.row} 行（${SKIP_REASONS[s.reason].zh}${s.text ? `“${s.text}”` : ""}）`);
   const moreSkips = e.skipped.length > MAX_SKIPS_LISTED ? `等 ${e.skipped.length} 行` : "";
   const skipped = e.skipped.length ? `；跳过 ${shownSkips.join("、")}${moreSkips}` : "";
-  lines.push(`  小计：${grades ? grades + "；" : ""}通过 ${e.summary.ok}，需核实 ${e.summary.warning}，不通过 ${e.summary.error}${skipped}`);
+  lines.push(`  小计：${grades ? grades + "；" : ""}${STATUS_ZH.ok} ${e.summary.ok}，${STATUS_ZH.warning} ${e.summary.warning}，${STATUS_ZH.error} ${e.summary.error}${skipped}`);
   for (const i of e.interpretations) lines.push(`  说明：${i.text}${i.source ? `〔${i.source}〕` : ""}`);
   return lines.join("\n") + "\n";
 }

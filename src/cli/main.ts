@@ -12,7 +12,7 @@ import { builtinPacks, findPack } from "../packs";
 import { ANNOTATED_SUFFIX } from "../engine/output";
 import { runTasks, type Task, type TaskResult } from "../file/node/pool";
 import type { SheetSummary } from "../file/check";
-import { errorLines, inspectLines, sheetTable, skippedLines, whyNotChecked } from "./format";
+import { errorLines, inspectLines, sheetTable, skippedLines, STATUS_ZH, whyNotChecked } from "./format";
 import { isError, isSheet, type EntryJson, type SkippedJson } from "./json";
 import { writeReport } from "./report";
 import { reasonOf } from "../file/node/atomic";
@@ -378,7 +378,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     const sheets = entries.filter(isSheet);
     const total = sheets.reduce((a, e) => ({ records: a.records + e.summary.records, ok: a.ok + e.summary.ok, warning: a.warning + e.summary.warning, error: a.error + e.summary.error }), { records: 0, ok: 0, warning: 0, error: 0 });
     io.out(
-      `\n合计：${accounted(results.filter((r) => r.kind === "check").length)}；${sheets.length} 张工作表，${total.records} 条记录：通过 ${total.ok}，需核实 ${total.warning}，不通过 ${total.error}\n`,
+      `\n合计：${accounted(results.filter((r) => r.kind === "check").length)}；${sheets.length} 张工作表，${total.records} 条记录：${STATUS_ZH.ok} ${total.ok}，${STATUS_ZH.warning} ${total.warning}，${STATUS_ZH.error} ${total.error}\n`,
     );
   }
   for (const n of notes) io.err(n + "\n");

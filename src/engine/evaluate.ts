@@ -13,6 +13,7 @@ import { colLetter } from "./address";
 import { cellText, yesNoOf, formatMoney, readDate, readMoney, readText, readYear, readYesNo, serialToYMD, formatNumber, type Read } from "./values";
 import { NO, numericReader, OPS, PRECISION_WORDS, readDateOrYear, recency, UNKNOWN, YES, type Tri } from "./readers";
 import { ABSENT, compileColumnTest, needsOf, SheetColumns, UNUSABLE, type ColumnTest, type Need } from "./columns";
+import { settleIssues } from "./verdicts";
 import type { CellValue, EvaluateOptions, GroupResult, Issue, ParamOverrides, RecordResult, SheetGrid, SheetResult, Status, Summary, Text2 } from "./types";
 import type { Criterion, Layout, Operand, Pack, Test } from "../packs/schema";
 
@@ -744,7 +745,7 @@ function budgetSheetNotes(cp: CompiledPack, has: (f: number) => boolean, sheet: 
 // ------------------------------------------------------------------ public API
 
 /** Builds one record's issues on demand: the sheet's compiled pack and cell access, re-pointed at the record's row. */
-type IssueBuilder = (row: number, cells: CellValue[], extra: Issue[]) => Issue[];
+type IssueBuilder = (row: number, cells: CellValue[], extra: Issue[], status: Status) => Issue[];
 
 const NO_ISSUES: Issue[] = [];
 
@@ -789,7 +790,7 @@ class SheetRecord implements RecordResult {
 
   get issues(): Issue[] {
     if (this.#build) {
-      this.#issues = this.#build(this.row, this.#cells, this.#issues);
+      this.#issues = this.#build(this.row, this.#cells, this.#issues, this.status);
       this.#build = null;
     }
     return this.#issues;
@@ -923,11 +924,12 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   const failSeverity = pack.outcome.kind === "grade" ? "warning" : null;
   const records: RecordResult[] = new Array(rows.length);
   const lines: BudgetLine[] = [];
-  const build: IssueBuilder = (row, rowCells, extra) => {
+  // A graded record's unmet standards are 错误 only when they make it 不合格 (see verdicts.ts).
+  const build: IssueBuilder = (row, rowCells, extra, status) => {
     cells = rowCells;
     sheetRow = row;
-    const found = judge(cp, crits, acc, row, failSeverity).issues;
-    return extra.length ? [...found, ...extra] : found;
+    const found = judge(cp, crits, acc, row, failSeverity && status === "error" ? "error" : failSeverity).issues;
+    return settleIssues(extra.length ? [...found, ...extra] : found, status);
   };
   const columns = new SheetColumns(recordCells, colOf, evalPack.fields);
   const flagged = (k: CompiledCriterion) => k.flag >= 0 && colOf[k.flag] >= 0;
@@ -1005,9 +1007,12 @@ export function evaluateRow(pack: Pack, headers: CellValue[] | null, values: Cel
     has: (f) => f >= 0 && colOf[f] >= 0,
   };
   const crits = applicable(cp, layout);
-  const v = judge(cp, crits, acc, null, pack.outcome.kind === "grade" ? "warning" : null);
+  const graded = pack.outcome.kind === "grade";
+  let v = judge(cp, crits, acc, null, graded ? "warning" : null);
   const extra = pack.budget && pack.outcome.kind === "checks" ? checkBudgetLine(cp, acc, 0).issues : [];
-  return { row: 0, label: labelOf(cp, acc, 0), ...outcome(cp, v, extra), failed: v.failed, unchecked: v.unchecked, issues: [...v.issues, ...extra] };
+  const o = outcome(cp, v, extra);
+  if (graded && o.status === "error") v = judge(cp, crits, acc, null, "error");
+  return { row: 0, label: labelOf(cp, acc, 0), ...o, failed: v.failed, unchecked: v.unchecked, issues: settleIssues([...v.issues, ...extra], o.status) };
 }
 
 /** One criterion on bare evidence, bound to the criterion's fields in the order its test names them. */

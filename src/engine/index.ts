@@ -9,3 +9,4 @@ export * from "./records";
 export * from "./evaluate";
 export * from "./budget";
 export * from "./output";
+export * from "./verdicts";

@@ -7,14 +7,12 @@ import type { OutValue, ResultPlan, SheetPlan } from "./host";
 import type { CellValue, GroupResult, Issue, RecordResult, Severity, SheetGrid, SheetResult, Status } from "./types";
 import type { Field, Pack, Test } from "../packs/schema";
 import { parseRange, rangeA1 } from "./address";
+import { groupRemindersByRow, severityWord, statusWord } from "./verdicts";
 
 /** Excel treats text that starts with these as a formula (=, +, -) or an implicit-intersection formula (@). */
 export function needsTextGuard(s: string): boolean {
   return /^[=+\-@]/.test(s);
 }
-
-/** Fill colours of marked cells, the same in every door and in the task pane's legend (Excel's "Bad" and "Neutral" styles). */
-export const MARK_FILL: Record<Severity, string> = { error: "#FFC7CE", warning: "#FFEB9C" };
 
 /** Longest 校验说明 we write into one cell: a reason, not a report (the task pane lists every problem). */
 const NOTE_MAX = 300;
@@ -23,8 +21,6 @@ export const TEMPLATE_ROWS = 500;
 
 export const ASSESSMENT_HEADERS = ["得分", "等级", "未达标项", "校验说明"] as const;
 export const CHECK_HEADERS = ["校验结果", "说明"] as const;
-
-export const STATUS_WORD: Record<Status, string> = { ok: "通过", warning: "需核实", error: "不通过" };
 
 function isBlank(v: CellValue | undefined): boolean {
   return v === null || v === undefined || (typeof v === "string" && v.trim() === "");
@@ -104,31 +100,8 @@ function criterionName(pack: Pack, id: string): string {
   return c ? `${c.name.zh}（${c.source}）` : id;
 }
 
-/**
- * Problems of budget groups (a studio's spending in a year over its limit) belong on every row of
- * that group: the official filtering for 不通过 must find each expense that makes up the over-spend.
- */
-function groupIssuesByRow(groups: GroupResult[]): Map<number, { issues: Issue[]; status: Status }> {
-  const byRow = new Map<number, { issues: Issue[]; status: Status }>();
-  for (const g of groups) {
-    if (!g.issues.length) continue;
-    const rows = g.rows ?? g.issues.map((i) => i.row).filter((r): r is number => r !== null);
-    for (const r of rows) {
-      const e = byRow.get(r) ?? { issues: [], status: "ok" };
-      e.issues.push(...g.issues);
-      e.status = worse(e.status, g.status);
-      byRow.set(r, e);
-    }
-  }
-  return byRow;
-}
-
-const RANK: Record<Status, number> = { ok: 0, warning: 1, error: 2 };
-function worse(a: Status, b: Status): Status {
-  return RANK[b] > RANK[a] ? b : a;
-}
-
 const HIDDEN_NOTE = "此行在表中是隐藏的，已照常校验";
+const severityPrefix = `${severityWord("warning")}：`;
 
 /** 未达标项: the failed standards, then those that could not be checked for want of a column. */
 function unmetText(pack: Pack, rec: RecordResult): string {
@@ -137,12 +110,17 @@ function unmetText(pack: Pack, rec: RecordResult): string {
   return failed && unchecked ? `${failed}；${unchecked}` : failed || unchecked;
 }
 
-function recordValues(rec: RecordResult, pack: Pack, group: { issues: Issue[]; status: Status } | undefined): OutValue[] {
-  const lines = [...(rec.hidden ? [HIDDEN_NOTE] : []), ...bySeverity([...rec.issues, ...(group?.issues ?? [])]).map((i) => issueLine(i, pack))];
-  const status = group ? worse(rec.status, group.status) : rec.status;
-  const empty = status === "ok" ? "无问题" : "";
+/**
+ * A record's result cells. Its verdict is its own status; a budget group's over-spend comes after
+ * the line's own problems as a 提醒 naming the group (the group's verdict is on the summary).
+ */
+function recordValues(rec: RecordResult, pack: Pack, reminders: Issue[] | undefined): OutValue[] {
+  const group = (reminders ?? []).map((i) => `${severityPrefix}${issueLine(i, pack)}`);
+  const lines = [...(rec.hidden ? [HIDDEN_NOTE] : []), ...bySeverity(rec.issues).map((i) => issueLine(i, pack)), ...group];
+  const status = rec.status;
+  const empty = status === "ok" && !group.length ? "无问题" : "";
   if (pack.outcome.kind === "grade") return [rec.met, rec.grade, unmetText(pack, rec) || null, note(lines, empty)];
-  const verdict = pack.outcome.kind === "all" && rec.grade ? rec.grade : STATUS_WORD[status];
+  const verdict = pack.outcome.kind === "all" && rec.grade ? rec.grade : statusWord(status);
   const unmet = rec.failed.map((id) => `未满足：${criterionName(pack, id)}`);
   return [verdict, note([...unmet, ...lines], empty)];
 }
@@ -153,7 +131,7 @@ function recordValues(rec: RecordResult, pack: Pack, group: { issues: Issue[]; s
  */
 export function planResults(grid: SheetGrid, result: SheetResult, pack: Pack): ResultPlan {
   const headers: string[] = pack.outcome.kind === "grade" ? [...ASSESSMENT_HEADERS] : [...CHECK_HEADERS];
-  const byRow = groupIssuesByRow(result.groups);
+  const byRow = groupRemindersByRow(result.groups);
   const rows = result.records.map((rec) => ({ row: rec.row, values: recordValues(rec, pack, byRow.get(rec.row)) }));
 
   const marks = new Map<string, Severity>();
@@ -163,7 +141,8 @@ export function planResults(grid: SheetGrid, result: SheetResult, pack: Pack): R
     if (marks.get(cell) !== "error") marks.set(cell, i.severity);
   };
   for (const r of result.records) r.issues.forEach(mark);
-  for (const g of result.groups) g.issues.forEach(mark);
+  // A group's problem marks its cells as the 提醒 its lines carry, never against a line's own verdict.
+  for (const list of byRow.values()) list.forEach(mark);
   result.problems.forEach(mark);
 
   return {
@@ -237,7 +216,7 @@ export function summarySheet(results: SheetResult[], pack: Pack): SheetPlan {
         g.spent,
         g.limit,
         g.limit > 0 ? g.spent / g.limit : null,
-        STATUS_WORD[g.status],
+        statusWord(g.status),
         note(g.issues.map((i) => issueLine(i, pack)), ""),
       ]);
     if (!groups.length) rows.push(["（没有可汇总的经费记录）"]);
@@ -258,7 +237,7 @@ export function summarySheet(results: SheetResult[], pack: Pack): SheetPlan {
         rows.push(
           graded
             ? [n, rec.label, rec.grade, rec.met, failedNames(pack, rec.failed).join("、") || null, r.sheet, rec.row]
-            : [n, rec.label, rec.grade ?? STATUS_WORD[rec.status], rec.failed.map((id) => criterionName(pack, id)).join("；") || null, rec.issues.length, r.sheet, rec.row],
+            : [n, rec.label, rec.grade ?? statusWord(rec.status), rec.failed.map((id) => criterionName(pack, id)).join("；") || null, rec.issues.length, r.sheet, rec.row],
           );
       }
     if (!n) rows.push(["", "（没有记录）"]);
@@ -281,7 +260,7 @@ export function summarySheet(results: SheetResult[], pack: Pack): SheetPlan {
     rows.push(["结果", "数量"]);
   } else {
     const statuses = pack.budget ? results.flatMap((r) => r.groups.map((g) => g.status)) : results.flatMap((r) => r.records.map((x) => x.status));
-    for (const s of ["ok", "warning", "error"] as Status[]) counts.push([STATUS_WORD[s], statuses.filter((x) => x === s).length]);
+    for (const s of ["ok", "warning", "error"] as Status[]) counts.push([statusWord(s), statuses.filter((x) => x === s).length]);
     rows.push([pack.budget ? "经费状态（按工作室年度）" : "状态", "数量"]);
   }
   for (const [k, v] of counts) rows.push([k, v]);

@@ -7,7 +7,8 @@
  */
 import type { OutValue, Progress, ResultPlan, SheetPlan, WriteOutcome } from "../engine/host";
 import type { Severity } from "../engine/types";
-import { MARK_FILL, safeSheetName } from "../engine/output";
+import { safeSheetName } from "../engine/output";
+import { MARK_FILL } from "../engine/verdicts";
 import { boxA1, cellCount, colLetter, decodeRuns, encodeRuns, packCells, parseBox, parseBoxes, within, type Box } from "./a1";
 import { ADDRESS_CHARS, CHUNK_BYTES, CHUNK_CELLS, hasExcelApi, jsonBytes, MAX_LEDGER_CHARS } from "./limits";
 import { planOutsideSheet, sheetProtected } from "./errors";

@@ -14,7 +14,7 @@
  */
 import { a1, colLetter, parseA1, parseRange, rangeA1 } from "../engine/address";
 import type { OutValue, ResultPlan, SheetPlan } from "../engine/host";
-import { MARK_FILL } from "../engine/output";
+import { MARK_FILL } from "../engine/verdicts";
 import type { CellValue, Severity } from "../engine/types";
 import { customPart, editPackage, markPackage } from "./marker";
 import { attr, decodeXml, tags } from "./xml";

@@ -20,7 +20,7 @@ import {
 import { formulaError } from "./runtime";
 import type { Pack } from "../packs/schema";
 import { getWorkbookParams } from "./params";
-import { checkExpense, classifyExpense, dueDate, evaluateCriterion, failedNames, readGrade, readNumber, subsidyFor } from "../engine";
+import { checkExpense, classifyExpense, dueDate, evaluateCriterion, failedNames, readGrade, readNumber, SEVERITY_STATUS, statusWord, subsidyFor } from "../engine";
 
 /**
  * 工作室考核等级：优秀、合格或不合格（第十六条）。 Studio grade: 优秀, 合格 or 不合格 (excellent, qualified, unqualified).
@@ -112,8 +112,8 @@ export function category(text: any): string {
 export function budgetCheck(category: any, amount: any, purpose?: any): string {
   const pack = budgetPack();
   const out = checkExpense(pack, cell(category), cell(amount), omitted(purpose) ? null : cell(purpose));
-  if (out.ok) return "通过";
-  return `${out.severity === "error" ? "不通过" : "需核实"}：${out.message.zh}`;
+  if (out.ok) return statusWord("ok");
+  return `${statusWord(SEVERITY_STATUS[out.severity])}：${out.message.zh}`;
 }
 
 /**

@@ -4,14 +4,12 @@
  */
 import { makeStyles, tokens } from "@fluentui/react-components";
 import type { GroupResult, Status } from "../engine/types";
+import { STATUS_FILL } from "../engine/verdicts";
 import type { Count } from "./model";
 import { useStrings } from "./i18n";
 
-export const STATUS_COLOR: Record<Status, string> = {
-  ok: tokens.colorPaletteGreenBackground3,
-  warning: tokens.colorPaletteMarigoldBackground3,
-  error: tokens.colorPaletteRedBackground3,
-};
+/** The one colour per status, the same the annotated copy fills cells with. */
+export const STATUS_COLOR: Record<Status, string> = STATUS_FILL;
 
 const useStyles = makeStyles({
   chart: { display: "grid", gridTemplateColumns: "max-content 1fr max-content", columnGap: "8px", rowGap: "4px", alignItems: "center" },

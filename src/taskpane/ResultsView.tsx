@@ -17,7 +17,7 @@ import {
   ToggleButton,
   tokens,
 } from "@fluentui/react-components";
-import { MARK_FILL } from "../engine/output";
+import { MARK_FILL } from "../engine/verdicts";
 import type { Issue, Status } from "../engine/types";
 import { BudgetBars, CountBars } from "./Charts";
 import { counts, failedLabels, gradeLabel, issuesFor, passesFilter, rowGroups, text, type Filter, type RowGroup } from "./model";
@@ -62,11 +62,12 @@ function IssueItem({ issue, onSelect }: { issue: Issue; onSelect: (cell: string)
   );
 }
 
-function RowItem({ group, filter, pane }: { group: RowGroup; filter: Filter; pane: Pane }) {
+function RowItem({ group, pane }: { group: RowGroup; pane: Pane }) {
   const st = useStyles();
   const { s, lang } = useStrings();
   const rec = group.record;
-  const shown = issuesFor(group.issues, filter);
+  // A row a filter shows is shown with all its problems: its status is what the filter chose.
+  const shown = group.issues;
   const verdict = rec ? gradeLabel(pane.pack!, rec.grade, lang) ?? { ok: s.statusOk, warning: s.statusWarning, error: s.statusError }[rec.status] : null;
   return (
     <li className={st.row} data-row={group.row}>
@@ -210,7 +211,7 @@ export function ResultsView({ pane }: { pane: Pane }) {
         ) : (
           <ul className={st.list} data-testid="row-list">
             {visible.slice(0, limit).map((g) => (
-              <RowItem key={g.row} group={g} filter={filter} pane={pane} />
+              <RowItem key={g.row} group={g} pane={pane} />
             ))}
           </ul>
         )}

@@ -6,6 +6,7 @@
 import type { CellValue, Issue, RecordResult, SheetGrid, SheetResult, Status, Text2 } from "../engine/types";
 import type { Field, Pack } from "../packs/schema";
 import { ASSESSMENT_HEADERS, CHECK_HEADERS, templateFields } from "../engine/output";
+import { groupRemindersByRow, SEVERITY_STATUS } from "../engine/verdicts";
 import { both, type Lang } from "./strings";
 
 export function colLetter(col: number): string {
@@ -141,33 +142,27 @@ export interface RowGroup {
 }
 
 /**
- * One entry per record (in sheet order) with its own issues and those of budget totals that
- * point into the row; totals' issues without a row are returned apart.
+ * One entry per record (in sheet order) with its own issues and, for budget lines, the 提醒 of
+ * their studio-year's over-spend (groupRemindersByRow: the line's status stays its own); totals'
+ * issues are returned apart, to be shown on the group.
  */
 export function rowGroups(result: SheetResult): { rows: RowGroup[]; loose: Issue[] } {
   const byRow = new Map<number, RowGroup>();
-  for (const rec of result.records) byRow.set(rec.row, { row: rec.row, record: rec, issues: [...rec.issues] });
-  const loose: Issue[] = [];
-  for (const g of result.groups)
-    for (const i of g.issues) {
-      if (i.row === null) {
-        loose.push(i);
-        continue;
-      }
-      const entry = byRow.get(i.row) ?? { row: i.row, record: null, issues: [] };
-      if (!entry.issues.some((x) => x.code === i.code && x.cell === i.cell)) entry.issues.push(i);
-      byRow.set(i.row, entry);
-    }
+  const reminders = groupRemindersByRow(result.groups);
+  for (const rec of result.records) byRow.set(rec.row, { row: rec.row, record: rec, issues: [...rec.issues, ...(reminders.get(rec.row) ?? [])] });
+  const loose = result.groups.flatMap((g) => g.issues);
   return { rows: [...byRow.values()].sort((a, b) => a.row - b.row), loose };
 }
 
+/** Filters are by record status (不通过 / 需核实), the same words as the copy's verdict column and the report. */
 export function passesFilter(g: RowGroup, filter: Filter): boolean {
   if (filter === "all") return true;
-  return g.issues.some((i) => i.severity === filter) || (filter === "error" && g.record?.status === "error");
+  return g.record?.status === filter;
 }
 
+/** Sheet-level and totals problems under a status filter: those whose severity stands for that status. */
 export function issuesFor(issues: Issue[], filter: Filter): Issue[] {
-  return filter === "all" ? issues : issues.filter((i) => i.severity === filter);
+  return filter === "all" ? issues : issues.filter((i) => SEVERITY_STATUS[i.severity] === filter);
 }
 
 export interface Count {

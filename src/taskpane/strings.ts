@@ -5,6 +5,7 @@
  * leaves a stale sentence behind.
  */
 import type { Text2 } from "../engine/types";
+import { SEVERITY_WORDS, STATUS_WORDS } from "../engine/verdicts";
 
 export type Lang = "zh" | "en";
 
@@ -58,9 +59,9 @@ const zh = {
   noResults: "还没有校验结果。检查列匹配无误后，按“一键校验”。",
   recordsChecked: (count: number) => `共校验 ${n(count)} 条记录`,
   skipped: (blank: number, total: number) => `跳过 ${n(blank + total)} 行（空行 ${n(blank)}，合计行 ${n(total)}）`,
-  statusOk: "通过",
-  statusWarning: "需核实",
-  statusError: "不通过",
+  statusOk: STATUS_WORDS.ok.zh,
+  statusWarning: STATUS_WORDS.warning.zh,
+  statusError: STATUS_WORDS.error.zh,
   gradesTitle: "等级分布",
   statusTitle: "校验结果分布",
   chartLabel: (what: string) => `${what}（条形图）`,
@@ -70,8 +71,8 @@ const zh = {
   budgetNoLimit: (spent: number) => `${n(spent)} 元（无限额）`,
   problemsTitle: "逐行结果与问题",
   filterAll: "全部",
-  filterErrors: "错误",
-  filterWarnings: "警告",
+  filterErrors: STATUS_WORDS.error.zh,
+  filterWarnings: STATUS_WORDS.warning.zh,
   filterLabel: "筛选",
   filterEmpty: "没有符合筛选条件的行。",
   rowLabel: (row: number) => `第 ${row} 行`,
@@ -87,8 +88,8 @@ const zh = {
   groupProblems: "经费汇总问题",
   showMore: (count: number) => `再显示 ${n(count)} 行`,
   legendTitle: "表中颜色：",
-  legendError: "错误",
-  legendWarning: "警告",
+  legendError: `${SEVERITY_WORDS.error.zh}（${STATUS_WORDS.error.zh}）`,
+  legendWarning: `${SEVERITY_WORDS.warning.zh}（${STATUS_WORDS.warning.zh}）`,
   interpretationsApplied: "本次校验采用的解释（可在“规则”中查看）：",
   placementColumns: (range: string, marked: number) => `结果已写入 ${range}，标记了 ${n(marked)} 个问题单元格。`,
   placementSheet: (sheet: string, marked: number, why?: string) =>
@@ -249,9 +250,9 @@ const en: Strings = {
   noResults: "No results yet. Check the column matching, then press “Check all”.",
   recordsChecked: (count) => `${n(count)} records checked`,
   skipped: (blank, total) => `${n(blank + total)} rows skipped (${n(blank)} blank, ${n(total)} total rows)`,
-  statusOk: "Passed",
-  statusWarning: "To verify",
-  statusError: "Failed",
+  statusOk: STATUS_WORDS.ok.en,
+  statusWarning: STATUS_WORDS.warning.en,
+  statusError: STATUS_WORDS.error.en,
   gradesTitle: "Grades",
   statusTitle: "Results",
   chartLabel: (what) => `${what} (bar chart)`,
@@ -261,8 +262,8 @@ const en: Strings = {
   budgetNoLimit: (spent) => `${n(spent)} yuan (no limit)`,
   problemsTitle: "Rows and problems",
   filterAll: "All",
-  filterErrors: "Errors",
-  filterWarnings: "Warnings",
+  filterErrors: STATUS_WORDS.error.en,
+  filterWarnings: STATUS_WORDS.warning.en,
   filterLabel: "Filter",
   filterEmpty: "No rows match the filter.",
   rowLabel: (row) => `Row ${row}`,
@@ -278,8 +279,8 @@ const en: Strings = {
   groupProblems: "Budget totals",
   showMore: (count) => `Show ${n(count)} more rows`,
   legendTitle: "Colours in the sheet:",
-  legendError: "error",
-  legendWarning: "warning",
+  legendError: `${SEVERITY_WORDS.error.en} (${STATUS_WORDS.error.en})`,
+  legendWarning: `${SEVERITY_WORDS.warning.en} (${STATUS_WORDS.warning.en})`,
   interpretationsApplied: "Interpretations applied in this check (see Rules):",
   placementColumns: (range, marked) => `Results written to ${range}; ${n(marked)} problem cells marked.`,
   placementSheet: (sheet, marked, why) =>

@@ -5,7 +5,7 @@
  */
 import type { OutValue, SheetPlan } from "../host";
 import { rangeA1 } from "../address";
-import { STATUS_WORD } from "../output";
+import { statusWord } from "../verdicts";
 import type { Ledger, LedgerYear, StudioTerm } from "./ledger";
 import type { Resolution } from "./identity";
 
@@ -75,7 +75,7 @@ export function ledgerRows(st: StudioTerm): OutValue[][] {
     y.members,
     y.newMembers,
     yearFlags(y).join("、") || null,
-    STATUS_WORD[y.status],
+    statusWord(y.status),
     yearNotes(y) || null,
   ]);
 }
@@ -92,7 +92,7 @@ export function ledgerSheet(ledger: Ledger): SheetPlan {
   for (const st of ledger.studios) {
     rows.push(...ledgerRows(st));
     const end = st.notes.map((n) => (n.source ? `${n.message.zh}（${n.source}）` : n.message.zh)).join("；");
-    if (end) rows.push([null, null, "全期", null, null, st.totals.met, st.totals.subsidy, null, null, st.totals.spent, null, null, null, null, null, [st.termEnded ? "期满" : "", st.revocationRisk ? "撤销风险" : ""].filter(Boolean).join("、") || null, STATUS_WORD[st.status], end]);
+    if (end) rows.push([null, null, "全期", null, null, st.totals.met, st.totals.subsidy, null, null, st.totals.spent, null, null, null, null, null, [st.termEnded ? "期满" : "", st.revocationRisk ? "撤销风险" : ""].filter(Boolean).join("、") || null, statusWord(st.status), end]);
   }
   if (!ledger.studios.length) rows.push(["（没有找到工作室的考核、经费或名册记录）"]);
   const last = rows.length;
