@@ -5,6 +5,7 @@
  * knows *how* to write it into its kind of workbook.
  */
 import type { CellValue, SheetGrid, Severity, Text2 } from "./types";
+import type { CheckRecord } from "./record";
 
 /** A cell value we write. Strings are always written as text, never as formulas. */
 export type OutValue = string | number | null;
@@ -85,6 +86,11 @@ export interface WorkbookHost {
   /** Creates (or replaces one the add-in made earlier) a sheet. Returns the name used. */
   writeSheet(plan: SheetPlan): Promise<string>;
   selectCell(sheet: string, address: string): Promise<void>;
+  /**
+   * Keeps the record of a check in the workbook: appended to the list beside the settings and as
+   * lines of the 校验记录 sheet (record.ts). Not part of what 清除结果 removes.
+   */
+  recordCheck?(r: CheckRecord): Promise<void>;
   loadSettings(): Promise<WorkbookSettings>;
   saveSettings(s: WorkbookSettings): Promise<void>;
   /** Subscribes to active-sheet changes; returns an unsubscribe function. */

@@ -10,3 +10,4 @@ export * from "./evaluate";
 export * from "./budget";
 export * from "./output";
 export * from "./verdicts";
+export * from "./record";

@@ -7,10 +7,12 @@
  */
 import type { Progress, ResultPlan, SheetPlan, WorkbookHost, WorkbookSettings, WriteOutcome } from "../engine/host";
 import type { SheetGrid } from "../engine/types";
+import type { CheckRecord } from "../engine/record";
 import { excelFailed, isHostError, sheetNotFound } from "./errors";
 import { readUsedRange } from "./read";
 import { readSettings, writeSettings } from "./settings";
 import { clearResults, writeResults, writeSheet } from "./write";
+import { recordCheck } from "./record";
 
 /** Runs one Excel batch; Office.js failures come out as HostErrors naming the sheet. */
 async function run<T>(sheet: string | undefined, batch: (ctx: Excel.RequestContext) => Promise<T>): Promise<T> {
@@ -50,6 +52,8 @@ export function createExcelHost(): WorkbookHost {
     clearResults: () => run(undefined, (ctx) => clearResults(ctx)),
 
     writeSheet: (plan: SheetPlan) => run(plan.name, (ctx) => writeSheet(ctx, plan)),
+
+    recordCheck: (r: CheckRecord) => run(undefined, (ctx) => recordCheck(ctx, r)),
 
     selectCell: (sheet: string, address: string) =>
       run(sheet, async (ctx) => {

@@ -4,6 +4,7 @@
  */
 import { emptyLedger, LEDGER_KEY, parseLedger, type Ledger } from "./ledger";
 import type { WorkbookSettings } from "../engine/host";
+import { parseRecords, RECORDS_KEY, type CheckRecord } from "../engine/record";
 
 export const SETTINGS_KEY = "kj-assess:settings";
 
@@ -48,5 +49,18 @@ export function readSettings(): WorkbookSettings {
 
 export async function writeSettings(s: WorkbookSettings): Promise<void> {
   store().set(SETTINGS_KEY, JSON.parse(JSON.stringify(s)));
+  await save();
+}
+
+export function readRecords(): CheckRecord[] {
+  try {
+    return parseRecords(store().get(RECORDS_KEY));
+  } catch {
+    return [];
+  }
+}
+
+export async function writeRecords(list: CheckRecord[]): Promise<void> {
+  store().set(RECORDS_KEY, list);
   await save();
 }

@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { detectPacks, evaluateSheet, matchHeaders } from "../engine";
 import { planResults, summarySheet, templateSheet } from "../engine/output";
+import { checkedSheet, checkRecord } from "../engine/record";
 import type { WorkbookHost, WorkbookSettings, WriteOutcome } from "../engine/host";
 import type { Mapping, ParamOverrides, SheetGrid, SheetResult, Text2 } from "../engine/types";
 import type { Pack } from "../packs/schema";
@@ -321,6 +322,8 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
           throw e;
         }
         onValidated?.({ pack, result, outcome });
+        // The record of this check, in the workbook (settings and the 校验记录 sheet), whatever door.
+        await host.recordCheck?.(checkRecord(host.kind === "excel" ? "excel" : "page", [checkedSheet(result, pack, s.params)]));
         const notice: Notice =
           outcome.placement === "sheet"
             ? { intent: "warning", text: say((t, lang) => t.placementSheet(outcome.sheet, outcome.marked, outcome.note?.[lang])), code: "placement-sheet" }

@@ -7,6 +7,7 @@
  */
 import type { OutValue, Progress, ResultPlan, SheetPlan, WorkbookHost, WorkbookSettings, WriteOutcome } from "../../src/engine/host";
 import type { CellValue, SheetGrid, Severity } from "../../src/engine/types";
+import { RECORD_HEADERS, RECORD_SHEET, recordLines, type CheckRecord } from "../../src/engine/record";
 
 interface MemorySheet {
   cells: CellValue[][];
@@ -266,6 +267,17 @@ export class MemoryHost implements WorkbookHost {
   async saveSettings(s: WorkbookSettings): Promise<void> {
     this.log("saveSettings", s);
     this.settings = clone(s);
+  }
+
+  /** Check records, as the add-in keeps them in settings; their lines also go to the 校验记录 sheet (not ours to clear). */
+  records: CheckRecord[] = [];
+
+  async recordCheck(r: CheckRecord): Promise<void> {
+    this.log("recordCheck", r);
+    this.records.push(clone(r));
+    if (!this.sheets.has(RECORD_SHEET)) this.sheets.set(RECORD_SHEET, { cells: [[...RECORD_HEADERS]], protected: false, hiddenRows: [], merges: [] });
+    const cells = this.sheets.get(RECORD_SHEET)!.cells;
+    for (const line of recordLines(r)) cells.push(line.map((v) => v ?? null));
   }
 
   savedSettings(): WorkbookSettings {
