@@ -10,6 +10,8 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { builtinPacks, findPack } from "../packs";
 import { ANNOTATED_SUFFIX } from "../engine/output";
+import { parseRulesJson, parseSetArg, type Overrides } from "../engine/overrides";
+import type { CheckRecord } from "../engine/record";
 import { runTasks, type Task, type TaskResult } from "../file/node/pool";
 import type { SheetSummary } from "../file/check";
 import { errorLines, inspectLines, sheetTable, skippedLines, STATUS_ZH, whyNotChecked } from "./format";
@@ -33,7 +35,7 @@ const defaultIo: Io = {
 };
 
 const USAGE = `用法:
-  kj-assess check <文件或文件夹...> [--pack <规则包>] [--sheet <工作表>] [--json] [--report <汇总.xlsx>] [--annotate <文件夹>]
+  kj-assess check <文件或文件夹...> [--pack <规则包>] [--sheet <工作表>] [--set 名称=数值]... [--rules <规则.json>] [--json] [--report <汇总.xlsx>] [--annotate <文件夹>]
   kj-assess inspect <文件或文件夹...> [--json]
 
   check     逐行校验：等级/结论、未达标项、问题单元格
@@ -45,13 +47,15 @@ const USAGE = `用法:
   --json      输出 JSON
   --report    另存汇总报告：汇总、问题清单、经费
   --annotate  在此文件夹另存带校验结果的标注副本（原文件不改动）
+  --set       调整阈值，可重复：--set 标准一=0 --set 优秀=8（也可写参数名 excellentMin=8），记入校验记录
+  --rules     从 JSON 文件读取阈值：{"优秀": 8} 或 {"studio-assessment": {"excellentMin": 8}}，记入校验记录
 
 ${LEDGER_USAGE}
 规则包: ${builtinPacks().map((p) => `${p.name.zh}（${p.id}）`).join("、")}
 退出码: 0 没有不通过的记录；1 有不通过的记录；2 有文件无法读取或参数有误（其余文件照常检查）
 `;
 
-const STRING_OPTIONS = ["pack", "sheet", "report", "annotate"] as const;
+const STRING_OPTIONS = ["pack", "sheet", "report", "annotate", "rules"] as const;
 const BOOLEAN_OPTIONS = ["json", "help"] as const;
 
 interface Options {
@@ -59,11 +63,14 @@ interface Options {
   sheet?: string;
   report?: string;
   annotate?: string;
+  rules?: string;
+  /** Every --set 名称=数值, in order. */
+  set: string[];
   json: boolean;
   help: boolean;
 }
 
-const OPTION_WHAT = { pack: "规则包的名称", sheet: "工作表的名称", report: "报告文件名（.xlsx）", annotate: "存放标注副本的文件夹" };
+const OPTION_WHAT = { pack: "规则包的名称", sheet: "工作表的名称", report: "报告文件名（.xlsx）", annotate: "存放标注副本的文件夹", rules: "阈值文件名（.json）", set: "“名称=数值”，如 优秀=8" };
 
 /**
  * The options after the command, with our own Chinese messages (util.parseArgs would answer in
@@ -71,7 +78,7 @@ const OPTION_WHAT = { pack: "规则包的名称", sheet: "工作表的名称", r
  */
 export function parseOptions(args: string[]): { ok: true; options: Options; files: string[] } | { ok: false; message: string } {
   const { tokens } = parseArgs({ args, allowPositionals: true, strict: false, tokens: true, options: { help: { type: "boolean", short: "h" } } });
-  const options: Options = { json: false, help: false };
+  const options: Options = { json: false, help: false, set: [] };
   const files: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
@@ -82,7 +89,13 @@ export function parseOptions(args: string[]): { ok: true; options: Options; file
     if (t.kind === "option-terminator") continue;
     const name = t.name;
     const shown = t.rawName;
-    if ((STRING_OPTIONS as readonly string[]).includes(name)) {
+    if (name === "set") {
+      // Repeatable: each one a threshold.
+      let value = t.value;
+      if (value === undefined && tokens[i + 1]?.kind === "positional") value = (tokens[++i] as { value: string }).value;
+      if (value === undefined) return { ok: false, message: `${shown} 后面要写${OPTION_WHAT.set}` };
+      options.set.push(value);
+    } else if ((STRING_OPTIONS as readonly string[]).includes(name)) {
       let value = t.value;
       // parseArgs without a declared type leaves "--pack 经费" as a switch and a positional.
       if (value === undefined && tokens[i + 1]?.kind === "positional") value = (tokens[++i] as { value: string }).value;
@@ -92,7 +105,7 @@ export function parseOptions(args: string[]): { ok: true; options: Options; file
       if (t.value !== undefined) return { ok: false, message: `${shown} 不带值，请去掉“=${t.value}”` };
       options[name as (typeof BOOLEAN_OPTIONS)[number]] = true;
     } else {
-      return { ok: false, message: `没有选项 ${shown}；可用的选项：${[...STRING_OPTIONS, ...BOOLEAN_OPTIONS].map((o) => `--${o}`).join(" ")}` };
+      return { ok: false, message: `没有选项 ${shown}；可用的选项：${[...STRING_OPTIONS, ...BOOLEAN_OPTIONS].map((o) => `--${o}`).join(" ")} --set` };
     }
   }
   return { ok: true, options, files };
@@ -271,7 +284,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   if (inputs.length === 0) return bad(`请给出要检查的文件或文件夹\n\n${USAGE}`);
   const pack = opts.pack !== undefined ? findPack(opts.pack) : undefined;
   if (opts.pack !== undefined && !pack) return bad(`没有规则包“${opts.pack}”；可用：${builtinPacks().map((p) => `${p.name.zh}（${p.id}）`).join("、")}`);
-  if (command === "inspect" && (opts.pack !== undefined || opts.sheet !== undefined || opts.report !== undefined || opts.annotate !== undefined)) {
+  if (command === "inspect" && (opts.pack !== undefined || opts.sheet !== undefined || opts.report !== undefined || opts.annotate !== undefined || opts.set.length > 0 || opts.rules !== undefined)) {
     return bad("inspect 只接受 --json 一个选项");
   }
   // The report holds no macros: under an .xlsm name Excel would refuse to open it.
@@ -292,6 +305,23 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
 
   const used = new Set<string>();
   const isLock = (f: string) => LOCK_FILE.test(path.basename(f));
+  // Thresholds for this run, by name (标准一, 优秀) or id: recorded in each file's check record as changed.
+  const params: Overrides = {};
+  const packsInPlay = opts.pack !== undefined ? [pack!] : builtinPacks();
+  if (opts.rules !== undefined) {
+    let json: unknown;
+    try {
+      json = JSON.parse(fs.readFileSync(opts.rules, "utf8").replace(/^\uFEFF/, ""));
+    } catch (e) {
+      return bad(`--rules 文件无法读取或不是 JSON（cannot read the rules file）${opts.rules}：${(e as Error).message}`);
+    }
+    const errors = parseRulesJson(params, packsInPlay, json);
+    if (errors.length) return bad(`--rules ${opts.rules}：${errors.join("；")}`);
+  }
+  for (const a of opts.set) {
+    const e = parseSetArg(params, packsInPlay, a);
+    if (e) return bad(`--set ${a}：${e}`);
+  }
   const tasks: Task[] = files
     .filter((f) => !isLock(f))
     .map((f) => ({
@@ -301,6 +331,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       pack: pack?.id,
       sheet: opts.sheet,
       annotate: opts.annotate !== undefined ? annotatePath(opts.annotate, f, used) : undefined,
+      params,
     }));
   const tick = progress(io, tasks.length);
   let done = 0;
@@ -342,6 +373,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   }
 
   const entries: EntryJson[] = [];
+  const records: CheckRecord[] = [];
   const notes: string[] = passed.map((f) => `已跳过 kj-assess 写出的文件：${f}`);
   let failing = false;
   let writeFailed = false;
@@ -352,6 +384,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     }
     if (r.kind !== "check") continue;
     entries.push(...r.entries);
+    if (r.record) records.push(r.record);
     if (r.entries.some((e) => e.summary.error > 0)) failing = true;
     // A copy that could not be written is a failed output, like a report that could not be.
     if (r.annotated && "error" in r.annotated && r.annotated.error.code === "cannot-write") writeFailed = true;
@@ -363,7 +396,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   let reportFailed = false;
   if (opts.report !== undefined) {
     try {
-      writeReportFile(opts.report, await writeReport(entries));
+      writeReportFile(opts.report, await writeReport(entries, records));
       notes.push(`已写出汇总报告：${opts.report}`);
     } catch (e) {
       reportFailed = true;

@@ -6,6 +6,7 @@
  * name starting with = never becomes a formula). The standalone page offers the same report.
  */
 import type { OutValue, SheetPlan } from "../engine/host";
+import { recordSheet, type CheckRecord } from "../engine/record";
 import { writeWorkbook } from "../file/xlsx-write";
 import { markBytes } from "../file/marker";
 import { getPack } from "../packs";
@@ -21,7 +22,8 @@ function plan(name: string, headers: string[], rows: OutValue[][], widths: numbe
   return { name, rows: [headers, ...rows], widths, headerRows: [1], numberFormats: rows.length ? numberFormats : [] };
 }
 
-export function reportPlans(entries: EntryJson[]): SheetPlan[] {
+/** The report's sheets; with the check records, a 校验记录 sheet (the same lines as the workbook's own) goes last. */
+export function reportPlans(entries: EntryJson[], records: CheckRecord[] = []): SheetPlan[] {
   const summary: OutValue[][] = [];
   const issues: OutValue[][] = [];
   const groups: OutValue[][] = [];
@@ -67,10 +69,11 @@ export function reportPlans(entries: EntryJson[]): SheetPlan[] {
       { range: `E2:F${last(groups.length)}`, format: "#,##0.00" },
       { range: `G2:G${last(groups.length)}`, format: "0.0%" },
     ]),
+    ...(records.length ? [recordSheet(records)] : []),
   ];
 }
 
 /** The report workbook, marked as ours (a later run may replace it; a folder walk passes it over). */
-export async function writeReport(entries: EntryJson[]): Promise<Uint8Array> {
-  return markBytes(await writeWorkbook(reportPlans(entries)), "report");
+export async function writeReport(entries: EntryJson[], records: CheckRecord[] = []): Promise<Uint8Array> {
+  return markBytes(await writeWorkbook(reportPlans(entries, records)), "report");
 }

@@ -11,3 +11,4 @@ export * from "./budget";
 export * from "./output";
 export * from "./verdicts";
 export * from "./record";
+export * from "./overrides";

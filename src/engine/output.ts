@@ -155,6 +155,19 @@ export function planResults(grid: SheetGrid, result: SheetResult, pack: Pack): R
   };
 }
 
+/** The grid with the cells of these A1 areas blank: results we wrote earlier, read as what they are — not the official's data. */
+export function blankAreas(grid: SheetGrid, areas: string[]): SheetGrid {
+  const boxes = areas.map((a) => parseRange(a)).filter((b): b is NonNullable<typeof b> => b !== null);
+  if (!boxes.length) return grid;
+  const rows = grid.rows.map((cells, i) => {
+    const row = grid.origin.row + i;
+    const hit = boxes.filter((b) => row >= b.r1 && row <= b.r2);
+    if (!hit.length) return cells;
+    return cells.map((v, j) => (hit.some((b) => grid.origin.col + j >= b.c1 && grid.origin.col + j <= b.c2) ? null : v));
+  });
+  return { ...grid, rows };
+}
+
 /** Sheet names: at most 31 characters, none of []:*?/\ (Excel's rules, and WPS's). */
 export function safeSheetName(name: string): string {
   const clean = name.replace(/[[\]:*?/\\]/g, "").replace(/^'+|'+$/g, "").trim();

@@ -9,7 +9,26 @@
  * still be cleared.
  */
 
+import type { WorkbookSettings } from "../engine/host";
+
 export const LEDGER_KEY = "kj-assess:written";
+/** The pane's choices (pack, mapping, thresholds). Kept beside the ledger; the file door reads both from the file. */
+export const SETTINGS_KEY = "kj-assess:settings";
+
+/** Stored settings read defensively: only the expected keys with the expected types. */
+export function parseSettings(raw: unknown): WorkbookSettings {
+  if (typeof raw !== "object" || raw === null) return {};
+  const s = raw as Record<string, unknown>;
+  const numbers = (v: unknown): Record<string, number> | undefined =>
+    typeof v === "object" && v !== null ? Object.fromEntries(Object.entries(v).filter((e): e is [string, number] => typeof e[1] === "number" && Number.isFinite(e[1]))) : undefined;
+  return {
+    pack: typeof s.pack === "string" ? s.pack : undefined,
+    mapping: numbers(s.mapping),
+    params: numbers(s.params),
+    headerRow: typeof s.headerRow === "number" ? s.headerRow : undefined,
+    sheet: typeof s.sheet === "string" ? s.sheet : undefined,
+  };
+}
 
 export interface LedgerSheet {
   /** Worksheet id (stable across renames) and the name it had when we wrote. */

@@ -2,11 +2,10 @@
  * Document settings: the add-in's private key/value store inside the workbook. Changes live in
  * memory until saveAsync, so every change here is saved at once.
  */
-import { emptyLedger, LEDGER_KEY, parseLedger, type Ledger } from "./ledger";
+import { emptyLedger, LEDGER_KEY, parseLedger, parseSettings, SETTINGS_KEY, type Ledger } from "./ledger";
 import type { WorkbookSettings } from "../engine/host";
 import { parseRecords, RECORDS_KEY, type CheckRecord } from "../engine/record";
 
-export const SETTINGS_KEY = "kj-assess:settings";
 
 function store(): Office.Settings {
   return Office.context.document.settings;
@@ -33,18 +32,7 @@ export async function writeLedger(l: Ledger): Promise<void> {
 }
 
 export function readSettings(): WorkbookSettings {
-  const raw = store().get(SETTINGS_KEY) as unknown;
-  if (typeof raw !== "object" || raw === null) return {};
-  const s = raw as Record<string, unknown>;
-  const numbers = (v: unknown): Record<string, number> | undefined =>
-    typeof v === "object" && v !== null ? Object.fromEntries(Object.entries(v).filter((e): e is [string, number] => typeof e[1] === "number" && Number.isFinite(e[1]))) : undefined;
-  return {
-    pack: typeof s.pack === "string" ? s.pack : undefined,
-    mapping: numbers(s.mapping),
-    params: numbers(s.params),
-    headerRow: typeof s.headerRow === "number" ? s.headerRow : undefined,
-    sheet: typeof s.sheet === "string" ? s.sheet : undefined,
-  };
+  return parseSettings(store().get(SETTINGS_KEY));
 }
 
 export async function writeSettings(s: WorkbookSettings): Promise<void> {

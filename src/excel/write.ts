@@ -326,7 +326,8 @@ export async function writeResults(ctx: Excel.RequestContext, plan: ResultPlan, 
   if (sheet.protection.protected) throw sheetProtected(plan.sheet);
 
   const ledger = readLedger();
-  const prev = ledger.sheets.find((s) => s.id === sheet.id);
+  // Entries written by the file door (an annotated copy) name the sheet instead of its id.
+  const prev = ledger.sheets.find((s) => s.id === sheet.id) ?? ledger.sheets.find((s) => s.id === sheet.name);
   const ours = prev?.area ? parseBox(prev.area) : null;
   const first = (x: Excel.Range | Excel.RangeAreas | null) => (x && !x.isNullObject ? (parseBoxes(x.address)[0] ?? null) : null);
   const foreignCell = used && !used.isNullObject && !parseBoxes(used.address).every((b) => ours !== null && within(b, ours)) ? first(used) : null;
@@ -354,10 +355,10 @@ export async function writeResults(ctx: Excel.RequestContext, plan: ResultPlan, 
   await batch.flush();
   await removeCreated(
     ctx,
-    ledger.created.filter((c) => c.source === sheet.id),
+    ledger.created.filter((c) => c.source === sheet.id || c.source === sheet.name),
   );
   // A previous result sheet the user has since added to is theirs now: kept, and forgotten.
-  const next: Ledger = { v: 1, sheets: ledger.sheets.filter((s) => s !== prev), created: ledger.created.filter((c) => c.source !== sheet.id) };
+  const next: Ledger = { v: 1, sheets: ledger.sheets.filter((s) => s !== prev), created: ledger.created.filter((c) => c.source !== sheet.id && c.source !== sheet.name) };
 
   // 3. The fills the marks will cover.
   const runs = markRuns(plan);

@@ -2,8 +2,13 @@
  * Checking a whole workbook file: read it, find the sheets that fit a pack, evaluate them. Pure
  * (bytes in, plain data out) so the command line's workers and the standalone page share it.
  */
-import { detectPacks, evaluateSheet, matchHeaders, planResults } from "../engine";
+import { blankAreas, detectPacks, evaluateSheet, matchHeaders, planResults } from "../engine";
 import { DETECT_THRESHOLD } from "../engine/headers";
+import { checkedSheet, parseRecords, RECORDS_KEY, type CheckedSheet, type CheckRecord } from "../engine/record";
+import type { ParamOverrides } from "../engine/types";
+import type { WorkbookSettings } from "../engine/host";
+import { LEDGER_KEY, parseLedger, parseSettings, SETTINGS_KEY, type Ledger } from "../excel/ledger";
+import { addinSettingsOf } from "./addin-part";
 import type { ResultPlan } from "../engine/host";
 import type { SheetResult } from "../engine/types";
 import type { Pack } from "../packs/schema";
@@ -16,14 +21,25 @@ export interface CheckOptions {
   sheet?: string;
   /** Also compute what an annotated copy would write. */
   plans?: boolean;
+  /** Thresholds set for this run (--set, --rules), per pack id: over the workbook's own saved ones. */
+  params?: Record<string, ParamOverrides>;
 }
 
 export interface SheetCheck {
   result: SheetResult;
   plan?: ResultPlan;
+  /** This sheet's part of the check record: pack, version, thresholds and readings in force, columns, counts. */
+  checked: CheckedSheet;
 }
 
-export type FileCheck = { ok: true; sheets: SheetCheck[] } | { ok: false; error: { code: string; message: string } };
+/** What the add-in keeps in the workbook (settings part): read by every door. */
+export interface Stored {
+  settings: WorkbookSettings;
+  ledger: Ledger;
+  records: CheckRecord[];
+}
+
+export type FileCheck = { ok: true; sheets: SheetCheck[]; stored: Stored } | { ok: false; error: { code: string; message: string } };
 
 export interface SheetSummary {
   name: string;
@@ -48,12 +64,17 @@ export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptio
   }
   const problems: string[] = [];
   const misfits: string[] = [];
+  const raw = addinSettingsOf(bytes);
+  const stored: Stored = { settings: parseSettings(raw[SETTINGS_KEY]), ledger: parseLedger(raw[LEDGER_KEY]), records: parseRecords(raw[RECORDS_KEY]) };
+  const saved = stored.settings;
   for (const entry of chosen) {
-    const g = sheetGrid(entry);
-    if (!g.ok) {
-      problems.push(`工作表“${entry.name}”：${g.error.message}`);
+    const read = sheetGrid(entry);
+    if (!read.ok) {
+      problems.push(`工作表“${entry.name}”：${read.error.message}`);
       continue;
     }
+    // Results an earlier check wrote (in any door) are ours, not data: read as blank, replaced by the copy.
+    const g = { grid: blankAreas(read.grid, stored.ledger.sheets.filter((e) => e.id === entry.name || e.name === entry.name).flatMap((e) => (e.area ? [e.area] : []))) };
     let pack = opts.pack;
     if (pack) {
       // A pack forced on a sheet it does not fit would grade every row on missing columns: say what is missing instead.
@@ -67,8 +88,13 @@ export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptio
       if (!best) continue;
       pack = best.pack;
     }
-    const result = evaluateSheet(g.grid, pack);
-    sheets.push(opts.plans ? { result, plan: planResults(g.grid, result, pack) } : { result });
+    // The workbook's own choices (saved by the pane in any door) apply, and this run's settings over them.
+    const mine = saved.pack === pack.id;
+    const params = { ...(mine ? saved.params : {}), ...(opts.params?.[pack.id] ?? {}) };
+    const here = mine && saved.sheet === entry.name;
+    const result = evaluateSheet(g.grid, pack, { params, mapping: here ? saved.mapping : undefined, headerRow: here ? saved.headerRow : undefined });
+    const checked = checkedSheet(result, pack, params);
+    sheets.push(opts.plans ? { result, plan: planResults(g.grid, result, pack), checked } : { result, checked });
   }
   if (sheets.length === 0 && misfits.length) return { ok: false, error: { code: "pack-does-not-fit", message: `${misfits.join("；")}。请检查表头，或去掉 --pack 让程序按表头选择规则包` } };
   if (sheets.length === 0) {
@@ -81,7 +107,7 @@ export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptio
       },
     };
   }
-  return { ok: true, sheets };
+  return { ok: true, sheets, stored };
 }
 
 function misfit(sheet: string, pack: Pack, unmatched: string[]): string {

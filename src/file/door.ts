@@ -9,7 +9,7 @@ import { writeWorkbook } from "./xlsx-write";
 import type { WorkbookHost } from "../engine/host";
 import type { SheetResult, Text2 } from "../engine/types";
 import type { Pack } from "../packs/schema";
-import { toAnnotatedCopy } from "./resave";
+import { annotatedCopy } from "./copy";
 import { FileWorkbookHost, HostError } from "./host";
 
 export interface Checked {
@@ -28,8 +28,12 @@ export const fileDoor = {
     }
   },
 
-  async report(file: string, checked: Checked[]): Promise<Uint8Array> {
-    return writeReport(checked.map((c) => sheetJson(file, c.result)));
+  /** The report, with the records of the checks made on this file (its 校验记录 lines). */
+  async report(file: string, checked: Checked[], host?: WorkbookHost): Promise<Uint8Array> {
+    return writeReport(
+      checked.map((c) => sheetJson(file, c.result)),
+      host instanceof FileWorkbookHost ? host.recordsMade() : [],
+    );
   },
 
   added(host: WorkbookHost): string[] {
@@ -42,8 +46,14 @@ export const fileDoor = {
 
   async annotated(host: WorkbookHost): Promise<Uint8Array> {
     if (!(host instanceof FileWorkbookHost)) throw new Error("只有打开的文件才能生成标注副本");
-    const out = toAnnotatedCopy(host.original, host.resultPlans(), host.sheetPlans());
-    if (out instanceof Uint8Array) return out;
+    const out = annotatedCopy(host.original, {
+      plans: host.resultPlans(),
+      sheets: host.sheetPlans(),
+      replaced: host.replacedEntries(),
+      records: host.recordsMade(),
+      addin: host.addinValues(),
+    });
+    if ("copy" in out) return out.copy;
     throw new Error(out.error.message);
   },
 };

@@ -20,6 +20,7 @@ import { customPart, editPackage, markPackage } from "./marker";
 import { attr, decodeXml, tags } from "./xml";
 import { readWorkbook, sheetGrid } from "./xlsx-read";
 import { resolveTarget } from "./zip";
+import { isAddinPart } from "./addin-part";
 import { rawEntries, ZipCopyError, type PackageEdit, type RawEntry } from "./zip-copy";
 
 export type ResaveError = { error: { code: "cannot-resave"; message: string } };
@@ -252,7 +253,7 @@ interface SheetRef {
  * the relationship id under whatever prefix and quotes the writer used, the conventional part
  * name only where no relationship gives one — so results go into the part that was checked.
  */
-function workbookParts(pkg: PackageEdit): { wbKey: string; wb: string; sheets: SheetRef[]; relsKey: string; styles: string } {
+export function workbookParts(pkg: PackageEdit): { wbKey: string; wb: string; sheets: SheetRef[]; relsKey: string; styles: string } {
   const officeDoc = relationships(pkg, "_rels/.rels", "").find((r) => r.type.endsWith("/officeDocument"));
   const wbKey = officeDoc?.target ?? "xl/workbook.xml";
   if (!pkg.has(wbKey)) refuse("缺少 workbook.xml");
@@ -789,6 +790,8 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
     const keys = [...parts.sheets.filter((s) => names.has(s.name)).map((s) => s.key), parts.styles, parts.wbKey, parts.relsKey, "[Content_Types].xml", "_rels/.rels"];
     const custom = customPart((n) => (pkg.has(n) ? text(pkg, n) : null));
     if (custom) keys.push(custom);
+    // The add-in's settings part (settings, ledger, check records: addin-part.ts) and the task pane part that refers to it.
+    for (const e of pkg.entries) if (isAddinPart(e.name)) keys.push(e.name);
     allowed = new Set(keys.map((k) => k.replace(/\\/g, "/").replace(/^\/+/, "").toLowerCase()));
   } catch (e) {
     return bad((e as Error).message);

@@ -25,7 +25,7 @@ export interface FileDoor {
   /** Opens an .xlsx in memory, or says why not (encrypted, legacy .xls, not a workbook, damaged …). */
   open(bytes: Uint8Array, name: string): Promise<{ ok: true; host: WorkbookHost } | { ok: false; code: string; message: Text2 }>;
   /** The report workbook (汇总 / 问题清单 / 经费) of the sheets checked so far. */
-  report(file: string, checked: Checked[]): Promise<Uint8Array>;
+  report(file: string, checked: Checked[], host?: WorkbookHost): Promise<Uint8Array>;
   /** The opened file with the results and colours written so far; the original bytes are untouched. */
   annotated(host: WorkbookHost): Promise<Uint8Array>;
   /** Sheets added to the opened file so far (summary, template): the annotated copy is worth downloading for them too. */
@@ -117,7 +117,7 @@ function Downloads({ opened, checked, door }: { opened: Opened; checked: Checked
     <section className={st.downloads} aria-label={s.downloads}>
       <Subtitle2>{s.downloads}</Subtitle2>
       {checked.length === 0 && <Caption1>{s.downloadNeedsResult}</Caption1>}
-      <Button disabled={checked.length === 0 || busy} onClick={() => void run(() => door.report(opened.name, checked), `${baseName(opened.name)}${REPORT_SUFFIX}.xlsx`)}>
+      <Button disabled={checked.length === 0 || busy} onClick={() => void run(() => door.report(opened.name, checked, opened.host), `${baseName(opened.name)}${REPORT_SUFFIX}.xlsx`)}>
         {s.downloadReport}
       </Button>
       <Caption1>{s.downloadReportHint}</Caption1>

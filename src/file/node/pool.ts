@@ -6,6 +6,7 @@
 import * as os from "os";
 import type { EntryJson, SheetJson } from "../../cli/json";
 import type { SheetSummary } from "../check";
+import type { CheckRecord } from "../../engine/record";
 import { runInWorkers } from "./workers";
 
 export interface Task {
@@ -18,12 +19,14 @@ export interface Task {
   sheet?: string;
   /** Where to write the annotated copy, when asked for. */
   annotate?: string;
+  /** Thresholds set on the command line (--set, --rules), per pack id. */
+  params?: Record<string, Record<string, number>>;
 }
 
 export type AnnotateOutcome = { path: string } | { error: { code: string; message: string } };
 
 export type TaskResult =
-  | { kind: "check"; file: string; entries: SheetJson[]; annotated?: AnnotateOutcome }
+  | { kind: "check"; file: string; entries: SheetJson[]; annotated?: AnnotateOutcome; record?: CheckRecord }
   | { kind: "inspect"; file: string; sheets: SheetSummary[] }
   | { kind: "error"; file: string; error: { code: string; message: string } };
 

@@ -7,7 +7,12 @@ import { parentPort } from "worker_threads";
 import { builtinPacks, getPack } from "../../packs";
 import { sheetJson } from "../../cli/json";
 import { checkWorkbook, inspectWorkbook } from "../check";
-import { copyMismatch, toAnnotatedCopy } from "../resave";
+import * as path from "path";
+import { copyMismatch } from "../resave";
+import { annotatedCopy } from "../copy";
+import { ledgerEntry } from "../host";
+import { appendRecord, checkRecord, RECORDS_KEY } from "../../engine/record";
+import { LEDGER_KEY, SETTINGS_KEY, type LedgerSheet } from "../../excel/ledger";
 import type { AnnotateOutcome, Task, TaskResult } from "./pool";
 import { useNodeInflate } from "./inflate";
 import { useNodeDeflate } from "./deflate";
@@ -29,18 +34,36 @@ async function run(task: Task): Promise<TaskResult> {
     return r.ok ? { kind: "inspect", file: task.file, sheets: r.sheets } : { kind: "error", file: task.file, error: r.error };
   }
   const pack = task.pack ? getPack(task.pack) : undefined;
-  const r = checkWorkbook(bytes, builtinPacks(), { pack, sheet: task.sheet, plans: !!task.annotate });
+  const r = checkWorkbook(bytes, builtinPacks(), { pack, sheet: task.sheet, plans: !!task.annotate, params: task.params });
   if (!r.ok) return { kind: "error", file: task.file, error: r.error };
   const entries = r.sheets.map((s) => sheetJson(task.file, s.result));
+  const record = checkRecord("cli", r.sheets.map((s) => s.checked), new Date(), path.basename(task.file));
   let annotated: AnnotateOutcome | undefined;
   if (task.annotate) {
     const plans = r.sheets.map((s) => s.plan!);
-    // Compared with the original once, as read back from disk (below), not also in memory.
-    const out = toAnnotatedCopy(bytes, plans, [], { verify: false });
-    if (out instanceof Uint8Array) {
+    const names = new Set(plans.map((p) => p.sheet));
+    const isChecked = (e: LedgerSheet) => names.has(e.id) || names.has(e.name);
+    const ledger = [...r.stored.ledger.sheets.filter((e) => !isChecked(e)), ...plans.map(ledgerEntry)];
+    // Compared with the original (without our earlier results) once, as read back from disk (below), not also in memory.
+    const out = annotatedCopy(
+      bytes,
+      {
+        plans,
+        sheets: [],
+        replaced: r.stored.ledger.sheets.filter(isChecked),
+        records: [record],
+        addin: {
+          [SETTINGS_KEY]: Object.keys(r.stored.settings).length ? r.stored.settings : undefined,
+          [RECORDS_KEY]: appendRecord(r.stored.records, record),
+          [LEDGER_KEY]: { v: 1, sheets: ledger, created: r.stored.ledger.created },
+        },
+      },
+      { verify: false },
+    );
+    if ("copy" in out) {
       // A copy that cannot be written is the output's failure, not the input's: its results stand.
       try {
-        writeCopyFile(task.annotate, out, (back) => copyMismatch(bytes, back, plans));
+        writeCopyFile(task.annotate, out.copy, (back) => copyMismatch(out.base, back, out.plans, out.sheets));
         annotated = { path: task.annotate };
       } catch (e) {
         const why = e instanceof WriteFailure ? e.reason : reasonOf(e);
@@ -48,7 +71,7 @@ async function run(task: Task): Promise<TaskResult> {
       }
     } else annotated = out;
   }
-  return { kind: "check", file: task.file, entries, annotated };
+  return { kind: "check", file: task.file, entries, annotated, record };
 }
 
 parentPort!.on("message", (task: Task) => {
