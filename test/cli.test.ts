@@ -319,7 +319,7 @@ describe("kj-assess check", () => {
 
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(report);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(["汇总", "问题清单", "经费"]);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(["汇总", "问题清单", "经费", "校验记录"]);
     const summary = wb.getWorksheet("汇总")!;
     expect((summary.getRow(1).values as unknown[]).slice(1)).toEqual(["文件", "工作表", "规则包", "行", "名称", "等级/结论", "达标条数", "满分条数", "未达标项", "状态", "隐藏行", "说明"]);
     // One line per record of every example: routine 9+4+3, application 3+3+6, budget 14, assessments 7+8+10,
