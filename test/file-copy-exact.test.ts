@@ -298,3 +298,39 @@ test("property: every original part and cell identical, only our cells and sheet
     { numRuns: 150 },
   );
 }, 120_000);
+
+describe("the marker of our copies and reports", () => {
+  const CUSTOM_REL = '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties" Target="docProps/custom.xml"/>';
+  const withCustom = (custom: string) => {
+    const base = buildXlsx({ sheets: [{ name: "表", xml: `<row r="1">${inline("A1", "名称")}</row>` }] });
+    const files = unzipSync(base);
+    const rels = dec.decode(files["_rels/.rels"]).replace("</Relationships>", `${CUSTOM_REL}</Relationships>`);
+    const parts = rawEntries(base).map((raw): Part => (raw.name === "_rels/.rels" ? { name: raw.name, data: strToU8(rels), like: raw } : { raw }));
+    return writeZip(base, [...parts, { name: "docProps/custom.xml", data: strToU8(custom) }]);
+  };
+  const VT = 'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"';
+
+  test.each([
+    ["WPS's own property kept beside ours", `<?xml version="1.0"?><Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" ${VT}><property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="KSOProductBuildVer"><vt:lpwstr>2052-11.1.0</vt:lpwstr></property></Properties>`],
+    ["an empty self-closing root", `<?xml version="1.0"?>\n<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" ${VT}/>\n`],
+    ["a prefixed root", `<?xml version="1.0"?><op:Properties xmlns:op="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" ${VT}></op:Properties>`],
+  ])("a package with docProps/custom.xml already: %s", (_label, custom) => {
+    const bytes = withCustom(custom);
+    expect(markerOfBytes(bytes)).toBeNull();
+    const out = copyOf(bytes, [plan("表", [{ row: 2, values: ["通过"] }])]);
+    expect(markerOfBytes(out)).toBe("annotated-copy");
+    const after = dec.decode(unzipSync(out)["docProps/custom.xml"]);
+    if (custom.includes("KSOProductBuildVer")) expect(after).toContain('pid="2" name="KSOProductBuildVer"><vt:lpwstr>2052-11.1.0</vt:lpwstr>');
+    expect(after).toMatch(/pid="(\d+)" name="kj-assess"/);
+    expect(Object.keys(unzipSync(out)).filter((k) => k.startsWith("docProps/"))).toEqual(["docProps/custom.xml"]);
+    // A copy of a copy keeps the one marker.
+    const again = copyOf(out, []);
+    expect(dec.decode(unzipSync(again)["docProps/custom.xml"]).match(/kj-assess/g)).toHaveLength(1);
+  });
+
+  test("a marker with another value is not ours, and cannot be turned into ours", () => {
+    const bytes = withCustom(`<?xml version="1.0"?><Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" ${VT}><property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="kj-assess"><vt:lpwstr>something</vt:lpwstr></property></Properties>`);
+    expect(markerOfBytes(bytes)).toBeNull();
+    expect(refusal(bytes, [plan("表", [{ row: 2, values: ["通过"] }])])).toContain("kj-assess");
+  });
+});

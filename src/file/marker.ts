@@ -90,14 +90,21 @@ export function markPackage(pkg: PackageEdit, kind: OurKind): void {
     for (const p of tags(xml, "property")) {
       if (decodeXml(attr(p.tag, "name") ?? "") === MARKER_PROPERTY) fail(`${existing} 已有另一个 ${MARKER_PROPERTY} 属性`);
     }
-    const close = rootClose(xml, "Properties");
-    if (close < 0) fail(`${existing} 的结尾无法识别`);
     let pid = 1;
     for (const p of tags(xml, "property")) pid = Math.max(pid, Number(attr(p.tag, "pid")) || 0);
-    // Our element carries no prefix: it lands in the root's default namespace only if the root has one.
     const root = tags(xml, "Properties").next();
-    const prefix = root.done ? "" : /^<([\w.-]+:)?/.exec(root.value.tag)![1] ?? "";
+    if (root.done) fail(`${existing} 的结构无法识别`);
+    // Our element takes the root's prefix, so it lands in the root's namespace.
+    const prefix = /^<([\w.-]+:)?/.exec(root.value.tag)![1] ?? "";
     const el = property(pid + 1, kind).replace(/^<property/, `<${prefix}property`).replace(/<\/property>$/, `</${prefix}property>`);
+    if (root.value.selfClosing) {
+      // <Properties …/> with no property yet (some writers leave it so).
+      const open = root.value.tag.replace(/\s*\/>$/, ">");
+      pkg.set(existing, enc.encode(`${xml.slice(0, root.value.start)}${open}${el}</${prefix}Properties>${xml.slice(root.value.end)}`));
+      return;
+    }
+    const close = rootClose(xml, "Properties");
+    if (close < 0) fail(`${existing} 的结尾无法识别`);
     pkg.set(existing, enc.encode(xml.slice(0, close) + el + xml.slice(close)));
     return;
   }
