@@ -183,8 +183,10 @@ function collect(inputs: string[], outputs: string[]): { files: string[]; missin
     let st: fs.Stats;
     try {
       st = fs.statSync(input);
-    } catch {
-      missing.push(input);
+    } catch (e) {
+      // Missing is one thing; there but not ours to read (a protected folder on a USB stick) another.
+      if ((e as NodeJS.ErrnoException).code === "ENOENT" || (e as NodeJS.ErrnoException).code === "ENOTDIR") missing.push(input);
+      else unreadable.push({ kind: "error", file: input, error: { code: "unreadable-file", message: `无法读取（cannot read）：${reasonOf(e)}` } });
       continue;
     }
     if (st.isDirectory()) walk(input);
