@@ -124,3 +124,16 @@ describe("a field repeated per month is read as a group: every member checked", 
     expect(r.records[0].issues.find((i) => i.code === "criterion-failed")!.cell).toBe("E2");
   });
 });
+
+describe("a row that carries several layouts of a pack", () => {
+  test("one row per application with the school's site data and the host's data side by side: both are checked", () => {
+    const header = ["学校名称", "学校类别", "工作室面积（平方米）", "室内高度（米）", "可容纳人数", "安全、采光、通风、消防达标", "有公共卫生设施", "配有设备和教材", "申报日期", "主持人", "拥护党的领导、遵纪守法", "专业技术职称", "市级学科带头人", "市级有突出贡献的优秀专家", "省赛一等奖获奖时间", "专业引领和组织协调能力"];
+    const rows: CellValue[][] = [
+      ["新海实验中学", "初级中学", 80, 3, 20, "是", "是", "是", "2024-09-01", "王老师", "是", "高级教师", "否", "否", "2021年5月", "是"],
+      ["海州实验小学", "小学", 80, 3, 20, "是", "是", "是", "2024-09-01", "李老师", "是", "初级", "否", "否", "2017年5月", "是"],
+    ];
+    const r = evaluateSheet(grid("申报汇总", [header, ...rows]), application);
+    expect(r.records[0]).toMatchObject({ grade: "符合", met: 11, total: 11 });
+    expect(r.records[1]).toMatchObject({ grade: "不符合", failed: ["host-title", "host-prize"] });
+  });
+});

@@ -289,12 +289,21 @@ function layoutOf(pack: Pack, id: string): Layout {
 }
 
 /**
- * Criteria that apply to a layout: the ones it lists, or all. A criterion whose columns the sheet
- * lacks still applies — it is unknown on every record that needs them (never met, never dropped).
+ * Criteria that apply to a layout: the ones it lists, or all; and those of any other layout whose
+ * required columns the sheet has too. A criterion whose columns the sheet lacks still applies — it
+ * is unknown on every record that needs them (never met, never dropped).
  */
-function applicable(cp: CompiledPack, layout: Layout): CompiledCriterion[] {
-  const listed = layout.criteria ? new Set(layout.criteria) : null;
-  return listed ? cp.criteria.filter((k) => listed.has(k.c.id)) : cp.criteria;
+function applicable(cp: CompiledPack, layout: Layout, has: (field: number) => boolean): CompiledCriterion[] {
+  if (!layout.criteria) return cp.criteria;
+  // A row may carry more than one layout (the school's site data and the host's data side by side):
+  // every layout whose required columns are all there adds its criteria, and the verdict is over all.
+  const listed = new Set(layout.criteria);
+  for (const other of cp.pack.layouts) {
+    if (other === layout || !other.required.every((f) => has(cp.fieldIndex.get(f) ?? -1))) continue;
+    if (!other.criteria) return cp.criteria;
+    for (const id of other.criteria) listed.add(id);
+  }
+  return cp.criteria.filter((k) => listed.has(k.c.id));
 }
 
 /** The headers that would let a criterion be checked: its 是/否 column, or the evidence columns missing. */
@@ -919,7 +928,7 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
     cell: (f) => (f >= 0 && colOf[f] >= 0 ? letters[f] + sheetRow : null),
     has: (f) => f >= 0 && colOf[f] >= 0,
   };
-  const crits = applicable(cp, layout);
+  const crits = applicable(cp, layout, acc.has);
   base.problems.push(...uncheckedProblems(grid.name, evalPack, crits, acc));
   const failSeverity = pack.outcome.kind === "grade" ? "warning" : null;
   const records: RecordResult[] = new Array(rows.length);
@@ -1006,7 +1015,7 @@ export function evaluateRow(pack: Pack, headers: CellValue[] | null, values: Cel
     cell: () => null,
     has: (f) => f >= 0 && colOf[f] >= 0,
   };
-  const crits = applicable(cp, layout);
+  const crits = applicable(cp, layout, acc.has);
   const graded = pack.outcome.kind === "grade";
   let v = judge(cp, crits, acc, null, graded ? "warning" : null);
   const extra = pack.budget && pack.outcome.kind === "checks" ? checkBudgetLine(cp, acc, 0).issues : [];
