@@ -86,7 +86,7 @@ e2e("the web page in a browser", () => {
       // playwright gives every launch a fresh, empty profile of its own.
     });
     fs.mkdirSync(SHOTS, { recursive: true });
-  }, 240_000);
+  }, 600_000);
 
   afterAll(async () => {
     await browser?.close();

@@ -144,7 +144,8 @@ export function RulesView({ pane }: { pane: Pane }) {
                 <li key={c.id} className={st.item} data-criterion={c.id}>
                   <span className={st.head}>
                     <Body1>
-                      {c.id}　{c.name[lang]}
+                      {/^[一二三四五六七八九十]+$/.test(c.id) ? `${c.id}　` : ""}
+                      {c.name[lang]}
                     </Body1>
                     <Caption1 className={st.meta}>{c.source}</Caption1>
                     {c.severity === "warning" && (
