@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { strToU8, unzipSync } from "fflate";
 import type { ResultPlan } from "../src/engine/host";
 import type { CellValue } from "../src/engine/types";
-import { markerOfBytes } from "../src/file/marker";
+import { markerOfBytes, markerParts } from "../src/file/marker";
 import { copyMismatch, toAnnotatedCopy } from "../src/file/resave";
 import { readWorkbook, sheetGrid } from "../src/file/xlsx-read";
 import { rawEntries, writeZip, type Part } from "../src/file/zip-copy";
@@ -333,4 +333,16 @@ describe("the marker of our copies and reports", () => {
     expect(markerOfBytes(bytes)).toBeNull();
     expect(refusal(bytes, [plan("表", [{ row: 2, values: ["通过"] }])])).toContain("kj-assess");
   });
+});
+
+test("the marker's parts for a package written from scratch are what markerOf reads", () => {
+  const m = markerParts("report");
+  const base = buildXlsx({ sheets: [{ name: "汇总", xml: `<row r="1">${inline("A1", "文件")}</row>` }] });
+  const files = unzipSync(base);
+  const rels = dec.decode(files["_rels/.rels"]).replace("</Relationships>", `${m.relationship}</Relationships>`);
+  const ct = dec.decode(files["[Content_Types].xml"]).replace("</Types>", `${m.override}</Types>`);
+  const parts = rawEntries(base).map((raw): Part => (raw.name === "_rels/.rels" ? { name: raw.name, data: strToU8(rels), like: raw } : raw.name === "[Content_Types].xml" ? { name: raw.name, data: strToU8(ct), like: raw } : { raw }));
+  const marked = writeZip(base, [...parts, { name: m.name, data: strToU8(m.xml) }]);
+  expect(markerOfBytes(marked)).toBe("report");
+  expect(readWorkbook(marked).ok).toBe(true);
 });

@@ -110,7 +110,7 @@ export function markPackage(pkg: PackageEdit, kind: OurKind): void {
   }
   let name = "docProps/custom.xml";
   for (let n = 2; pkg.has(name); n++) name = `docProps/custom${n}.xml`;
-  pkg.set(name, enc.encode(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="${CUSTOM_NS}" xmlns:vt="${VT_NS}">${property(2, kind)}</Properties>`));
+  pkg.set(name, enc.encode(markerParts(kind).xml));
   const rels = text("_rels/.rels") ?? fail("缺少 _rels/.rels");
   let id = "rIdKj";
   for (let n = 2; new RegExp(`Id\\s*=\\s*["']${id}["']`).test(rels); n++) id = `rIdKj${n}`;
@@ -123,6 +123,20 @@ export function markPackage(pkg: PackageEdit, kind: OurKind): void {
   if (cc < 0) fail("[Content_Types].xml 的结尾无法识别");
   const cp = /<([\w.-]+:)?Types[\s>]/.exec(ct)?.[1] ?? "";
   pkg.set("[Content_Types].xml", enc.encode(`${ct.slice(0, cc)}<${cp}Override PartName="/${name}" ContentType="${CUSTOM_CT}"/>${ct.slice(cc)}`));
+}
+
+/**
+ * For a package written from scratch (a report streamed part by part): the custom-properties part
+ * carrying the marker, and the relationship and content-type entries that point at it.
+ */
+export function markerParts(kind: OurKind): { name: string; xml: string; relationship: string; override: string } {
+  const name = "docProps/custom.xml";
+  return {
+    name,
+    xml: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns="${CUSTOM_NS}" xmlns:vt="${VT_NS}">${property(2, kind)}</Properties>`,
+    relationship: `<Relationship Id="rIdKj" Type="${CUSTOM_REL}" Target="/${name}"/>`,
+    override: `<Override PartName="/${name}" ContentType="${CUSTOM_CT}"/>`,
+  };
 }
 
 function fail(why: string): never {
