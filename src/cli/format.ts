@@ -16,24 +16,45 @@ export const SEVERITY_ZH: Record<string, string> = { error: severityWord("error"
 /** Grades in the order an official reads them, best first; others follow in the order met. */
 const GRADE_ORDER = ["优秀", "合格", "不合格", "符合", "不符合", "达标", "未达标"];
 
-const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/;
+/** Columns a UTF-16 code unit takes: CJK characters and full-width forms take two (surrogates count with their pair's first half). */
+function unitWidth(c: number): number {
+  if (c < 0x1100) return 1;
+  if (c <= 0x115f) return 2;
+  if (c < 0x2e80) return 1;
+  if (c <= 0xa4cf) return 2;
+  if (c >= 0xac00 && c <= 0xd7a3) return 2;
+  if (c >= 0xdc00 && c <= 0xdfff) return 0; // the second half of a surrogate pair: its character counted once
+  if (c >= 0xf900 && c <= 0xfaff) return 2;
+  if (c >= 0xfe30 && c <= 0xfe4f) return 2;
+  if (c >= 0xff00 && c <= 0xff60) return 2;
+  if (c >= 0xffe0 && c <= 0xffe6) return 2;
+  return 1;
+}
 
-/** Width on a terminal: CJK characters and full-width forms take two columns. */
+/** Width on a terminal: CJK characters and full-width forms take two columns. Character-code ranges, one pass. */
 export function width(s: string): number {
   let w = 0;
-  for (const ch of s) w += WIDE.test(ch) ? 2 : 1;
+  for (let i = 0; i < s.length; i++) w += unitWidth(s.charCodeAt(i));
   return w;
 }
 
-/** Pads to n columns, cutting with … so one column's text never runs into the next. */
+/** Pads to n columns, cutting with … so one column's text never runs into the next. One pass over the text, however long. */
 export function pad(s: string, n: number): string {
-  let t = s;
-  if (width(t) > n - 1) {
-    const chars = [...t];
-    while (chars.length > 1 && width(chars.join("")) > n - 2) chars.pop();
-    t = chars.join("") + "…";
+  let w = 0;
+  let cut = -1;
+  for (let i = 0; i < s.length; i++) {
+    const u = unitWidth(s.charCodeAt(i));
+    if (cut < 0 && w + u > n - 2) cut = i;
+    w += u;
+    if (w > n - 1) {
+      // Too wide: keep what fits in n - 2 columns (at least one character) and add the ellipsis.
+      let end = Math.max(cut, 1);
+      if (end < s.length && s.charCodeAt(end) >= 0xdc00 && s.charCodeAt(end) <= 0xdfff) end++; // never split a pair
+      const t = s.slice(0, end) + "…";
+      return t + " ".repeat(Math.max(0, n - width(t)));
+    }
   }
-  return t + " ".repeat(Math.max(0, n - width(t)));
+  return s + " ".repeat(Math.max(0, n - w));
 }
 
 /** Unmet criteria as an official reads them, for a pack named by id. */
@@ -61,9 +82,13 @@ export function sheetTable(e: SheetJson): string {
   const graded = e.records.some((r) => r.grade !== null);
   const counted = e.records.some((r) => r.met !== null);
   const labels = e.records.map((r) => r.label + (r.hidden ? "（隐藏行）" : ""));
-  const nameWidth = Math.min(46, Math.max(10, ...labels.map(width)) + 2);
+  let widest = 10;
+  for (const l of labels) widest = Math.max(widest, Math.min(width(l), 46)); // a loop: a spread overflows the stack past ~120,000 records
+  const nameWidth = Math.min(46, widest + 2);
+  // Row numbers past 99,999 would be cut by a fixed column: as wide as the last row needs.
+  const rowWidth = Math.max(6, String(e.records.length ? e.records[e.records.length - 1].row : 0).length + 2);
   if (e.records.length) {
-    lines.push(`  ${pad("行", 6)}${pad("名称", nameWidth)}${graded ? pad("结论", 8) : ""}${counted ? pad("达标", 7) : ""}${pad("状态", 8)}${graded ? "未达标项" : "问题"}`);
+    lines.push(`  ${pad("行", rowWidth)}${pad("名称", nameWidth)}${graded ? pad("结论", 8) : ""}${counted ? pad("达标", 7) : ""}${pad("状态", 8)}${graded ? "未达标项" : "问题"}`);
   }
   e.records.forEach((r, i) => {
     const grade = graded ? pad(r.grade ?? "", 8) : "";
@@ -71,7 +96,7 @@ export function sheetTable(e: SheetJson): string {
     // Without grades (budget lines) the row's own problems say what is wrong with it.
     const unchecked = r.unchecked?.length ? `无法检查：${failedNamesOf(e.pack, r.unchecked).join("、")}` : "";
     const what = graded ? [failedNamesOf(e.pack, r.failed).join("、"), unchecked].filter(Boolean).join("；") : r.issues.map((x) => x.message).join("；");
-    lines.push(`  ${pad(String(r.row), 6)}${pad(labels[i], nameWidth)}${grade}${met}${pad(STATUS_ZH[r.status], 8)}${what}`);
+    lines.push(`  ${pad(String(r.row), rowWidth)}${pad(labels[i], nameWidth)}${grade}${met}${pad(STATUS_ZH[r.status], 8)}${what}`);
   });
   for (const g of e.groups) {
     const key = [g.key.studio, g.key.year].filter((x) => x !== undefined && x !== "").join(" ");
@@ -137,7 +162,9 @@ export function whyNotChecked(failed: { file: string; error: { code: string; mes
 /** `inspect` for one file: its sheets with their size, header row and the pack that fits. */
 export function inspectLines(file: string, sheets: SheetSummary[]): string {
   const lines = [`\n${file}`];
-  const nameWidth = Math.min(32, Math.max(8, ...sheets.map((s) => width(s.name))) + 2);
+  let widest = 8;
+  for (const s of sheets) widest = Math.max(widest, Math.min(width(s.name), 32));
+  const nameWidth = Math.min(32, widest + 2);
   for (const s of sheets) {
     const pack = s.pack ? getPack(s.pack) : undefined;
     const fit = s.error

@@ -46,8 +46,42 @@ export interface IssuePosition {
   severity?: Severity;
 }
 
-function fill(template: string, params: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (_, k: string) => (k in params ? String(params[k]) : ""));
+/**
+ * A template split once into its literal text and the parameter names between them
+ * (`"{where}“{label}”未填写"` → texts ["", "“", "”未填写"], keys ["where", "label"]): a message is
+ * then a few concatenations, not a regular-expression pass — a city sheet makes hundreds of
+ * thousands of them.
+ */
+interface Compiled {
+  texts: string[];
+  keys: string[];
+}
+
+function compile(template: string): Compiled {
+  const texts: string[] = [];
+  const keys: string[] = [];
+  let last = 0;
+  for (const m of template.matchAll(/\{(\w+)\}/g)) {
+    texts.push(template.slice(last, m.index));
+    keys.push(m[1]);
+    last = m.index + m[0].length;
+  }
+  texts.push(template.slice(last));
+  return { texts, keys };
+}
+
+const COMPILED = new Map<string, { zh: Compiled; en: Compiled }>(
+  Object.entries(ISSUE_TEMPLATES as Record<string, Template>).map(([code, t]) => [code, { zh: compile(t.zh), en: compile(t.en) }]),
+);
+
+function fill(t: Compiled, params: Record<string, string | number>, where: string): string {
+  let s = t.texts[0];
+  for (let i = 0; i < t.keys.length; i++) {
+    const k = t.keys[i];
+    const v = params[k];
+    s += (v !== undefined ? String(v) : k === "where" || k === "whereEn" ? where : "") + t.texts[i + 1];
+  }
+  return s;
 }
 
 /**
@@ -56,9 +90,9 @@ function fill(template: string, params: Record<string, string | number>): string
  */
 export function makeIssue(code: IssueCode, params: Record<string, string | number>, pos: IssuePosition = {}): Issue {
   const t: Template = ISSUE_TEMPLATES[code];
+  const c = COMPILED.get(code)!;
   const where = pos.cell ? `${pos.cell} ` : "";
-  const p = { where, whereEn: where, ...params };
-  const message: Text2 = { zh: fill(t.zh, p), en: fill(t.en, p) };
+  const message: Text2 = { zh: fill(c.zh, params, where), en: fill(c.en, params, where) };
   return {
     code,
     severity: pos.severity ?? t.severity,

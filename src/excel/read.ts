@@ -152,7 +152,7 @@ export async function readUsedRange(ctx: Excel.RequestContext, name: string, onP
     }
     const firstRow = origin.row + at;
     if (chunk.rowHidden === true) for (let i = 0; i < n; i++) hiddenRows.push(firstRow + i);
-    else if (chunk.rowHidden !== false) hiddenRows.push(...(await hiddenRowsOf(ctx, sheet, chunk, firstRow, n, origin.col)));
+    else if (chunk.rowHidden !== false) for (const r of await hiddenRowsOf(ctx, sheet, chunk, firstRow, n, origin.col)) hiddenRows.push(r);
     // Size the next chunk from what this one weighed, with a quarter to spare for heavier rows,
     // and let the estimate fall only by half at a time so one light chunk cannot cause a huge one.
     const measured = Math.ceil(((jsonBytes(values) + jsonBytes(types)) / n) * 1.25);

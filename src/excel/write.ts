@@ -486,7 +486,8 @@ export async function writeSheet(ctx: Excel.RequestContext, plan: SheetPlan): Pr
   const sheet = ws.add(name);
   sheet.load("id,name");
   await ctx.sync();
-  const width = Math.max(1, ...plan.rows.map((r) => r.length));
+  let width = 1;
+  for (const r of plan.rows) if (r.length > width) width = r.length; // a loop: a spread overflows the stack past ~120,000 rows
   const block = plan.rows.map((r) => Array.from({ length: width }, (_, j) => cellOut(r[j])));
   const area: Box = { r1: 1, c1: 1, r2: Math.max(1, block.length), c2: width };
   await writeLedger({ ...ledger, created: [...created, { id: sheet.id, name: sheet.name, area: boxA1(area), cells: block.length ? cellCount(area) : 0, source: null, base }] });

@@ -43,7 +43,8 @@ function matrix(v: unknown): unknown[][] {
 export function line(range: unknown, what: string): CellValue[] {
   const m = matrix(range);
   const rows = m.length;
-  const cols = rows ? Math.max(...m.map((r) => r.length)) : 0;
+  let cols = 0;
+  for (const r of m) if (r.length > cols) cols = r.length; // a loop: a spread overflows the stack on a whole-column range
   if (!rows || !cols) throw formulaError("invalidValue", `${what}是空的：应为一行或一列单元格`);
   if (rows === 1) return m[0].map(cell);
   if (cols === 1) return m.map((r) => cell(r[0]));

@@ -79,7 +79,8 @@ function mergeBoxes(grid: SheetGrid): { r1: number; c1: number; r2: number; c2: 
  * single column merged down through both rows) lends its text to every cell it covers.
  */
 export function columnChoices(grid: SheetGrid, headerRows: number[]): ColumnChoice[] {
-  const width = Math.max(0, ...grid.rows.map((r) => r.length));
+  let width = 0;
+  for (const r of grid.rows) if (r.length > width) width = r.length; // a loop: a spread overflows the stack past ~120,000 rows
   const merges = mergeBoxes(grid);
   const at = (row: number, col: number): string => {
     const box = merges.find((b) => row >= b.r1 && row <= b.r2 && col >= b.c1 && col <= b.c2);
