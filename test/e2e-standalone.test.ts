@@ -111,7 +111,10 @@ e2e("the web page in a browser", () => {
 
   const foreign = (requests: string[]) => requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith("blob:") && !u.startsWith("data:"));
 
+  /** Saves the view for a person to look at, after checking that nothing spills out sideways. */
   async function shot(page: Page, name: string): Promise<void> {
+    const spill = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect({ view: name, spill }).toEqual({ view: name, spill: 0 });
     await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
   }
 
@@ -133,6 +136,8 @@ e2e("the web page in a browser", () => {
       expect(text).toContain("合格");
       expect(text).toContain("不合格");
       expect(text).toContain("J8");
+      // A desktop gets a results table, the pane's width a card per row.
+      expect(await page.getByTestId(width >= 900 ? "row-table" : "row-list").count()).toBe(1);
       await shot(page, `page-${width}-results`);
       for (const [tab, name] of [
         ["规则", "rules"],

@@ -3,7 +3,7 @@
  * every row's verdict with its problems — each naming the cell, the text found and the rule; a
  * click selects the cell in the workbook. Filters narrow the list to errors or warnings.
  */
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import {
   Badge,
   Body1,
@@ -38,10 +38,91 @@ const useStyles = makeStyles({
   rowHead: { display: "flex", gap: "6px", flexWrap: "wrap", alignItems: "center" },
   issues: { listStyle: "none", margin: "4px 0 0 0", padding: 0, display: "flex", flexDirection: "column", gap: "4px" },
   issue: { display: "flex", flexDirection: "column", gap: "1px", paddingLeft: "8px", borderLeft: "3px solid transparent" },
+  table: { width: "100%", borderCollapse: "collapse", fontSize: tokens.fontSizeBase200 },
+  th: { textAlign: "start", fontWeight: tokens.fontWeightSemibold, padding: tokens.spacingHorizontalXS, borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke1}`, whiteSpace: "nowrap" },
+  td: { padding: tokens.spacingHorizontalXS, verticalAlign: "top", borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke3}` },
+  nowrap: { whiteSpace: "nowrap" },
   issueMeta: { display: "flex", gap: "8px", flexWrap: "wrap", color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },
 });
 
 const BADGE: Record<Status, "success" | "warning" | "danger"> = { ok: "success", warning: "warning", error: "danger" };
+
+/** Wide enough for a results table (the web page on a desktop); the task pane (320–450 px) keeps cards. */
+const WIDE = "(min-width: 900px)";
+
+function useWide(): boolean {
+  const query = typeof window !== "undefined" && window.matchMedia ? window.matchMedia(WIDE) : null;
+  const [wide, setWide] = useState(!!query?.matches);
+  useEffect(() => {
+    if (!query) return;
+    const on = () => setWide(query.matches);
+    query.addEventListener?.("change", on);
+    return () => query.removeEventListener?.("change", on);
+  }, [query]);
+  return wide;
+}
+
+/** The rows as a table, one line per record: what a desktop has the width for. */
+function RowTable({ rows, pane }: { rows: RowGroup[]; pane: Pane }) {
+  const st = useStyles();
+  const { s, lang } = useStrings();
+  return (
+    <table className={st.table} data-testid="row-table">
+      <thead>
+        <tr>
+          <th className={st.th}>{s.tableRow}</th>
+          <th className={st.th}>{s.tableName}</th>
+          <th className={st.th}>{s.tableVerdict}</th>
+          <th className={st.th}>{s.tableMet}</th>
+          <th className={st.th}>{s.tableFailed}</th>
+          <th className={st.th}>{s.tableProblems}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((g) => {
+          const rec = g.record;
+          const verdict = rec ? gradeLabel(pane.pack!, rec.grade, lang) ?? { ok: s.statusOk, warning: s.statusWarning, error: s.statusError }[rec.status] : null;
+          return (
+            <tr key={g.row} data-row={g.row}>
+              <td className={st.td}>{g.row}</td>
+              <td className={st.td}>
+                {rec?.label}
+                {rec?.hidden && (
+                  <>
+                    {" "}
+                    <Badge appearance="outline" size="small">
+                      {s.hiddenRow}
+                    </Badge>
+                  </>
+                )}
+              </td>
+              <td className={st.td}>
+                {rec && (
+                  <Badge appearance="filled" color={BADGE[rec.status]} data-verdict={rec.grade ?? rec.status} className={st.nowrap}>
+                    {verdict}
+                  </Badge>
+                )}
+              </td>
+              <td className={`${st.td} ${st.nowrap}`}>{rec && rec.met !== null && rec.total !== null ? `${rec.met} / ${rec.total}` : ""}</td>
+              <td className={st.td}>{rec ? failedLabels(pane.pack!, rec.failed, lang).join("、") : ""}</td>
+              <td className={st.td}>
+                {g.issues.length ? (
+                  <ul className={st.issues}>
+                    {g.issues.map((i, k) => (
+                      <IssueItem key={`${i.code}-${i.cell}-${k}`} issue={i} onSelect={(c) => void pane.selectCell(c)} />
+                    ))}
+                  </ul>
+                ) : (
+                  <Caption1>{s.noProblems}</Caption1>
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
 
 function IssueItem({ issue, onSelect }: { issue: Issue; onSelect: (cell: string) => void }) {
   const st = useStyles();
@@ -104,6 +185,7 @@ export function ResultsView({ pane }: { pane: Pane }) {
   const { result, stale } = pane.state;
   const pack = pane.pack;
   const groups = useMemo(() => (result ? rowGroups(result) : null), [result]);
+  const wide = useWide();
 
   if (!result || !pack || result.pack !== pack.id || !groups) return <Body1>{s.noResults}</Body1>;
 
@@ -208,6 +290,8 @@ export function ResultsView({ pane }: { pane: Pane }) {
 
         {visible.length === 0 ? (
           <Caption1>{s.filterEmpty}</Caption1>
+        ) : wide ? (
+          <RowTable rows={visible.slice(0, limit)} pane={pane} />
         ) : (
           <ul className={st.list} data-testid="row-list">
             {visible.slice(0, limit).map((g) => (
