@@ -616,3 +616,29 @@ describe("English", () => {
     expect(alert.textContent).toContain('Sheet "考核" is protected');
   });
 });
+
+describe("the page checks the whole workbook (zh)", () => {
+  test("every sheet that fits a pack is checked and recorded in one check; a sheet that fits nothing is named", async () => {
+    const host = new MemoryHost({ 考核: assessmentRows(), 经费: BUDGET_ROWS, 封面: [["2024年度工作室材料"], ["报送单位：市科协"]] });
+    const validated: string[] = [];
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <LangProvider value="zh">
+          <App host={host} packs={builtinPacks()} page onValidated={(v) => validated.push(`${v.result.sheet}:${v.pack.id}`)} />
+        </LangProvider>
+      </FluentProvider>,
+    );
+    await screen.findByText(/推荐规则包/, {}, { timeout: 10_000 });
+    const button = screen.getByRole("button", { name: zh.validate });
+    await waitFor(() => expect((button as HTMLButtonElement).disabled).toBe(false), { timeout: 10_000 });
+    fireEvent.click(button);
+    await waitFor(() => expect(host.records).toHaveLength(1), { timeout: 20_000 });
+    expect(validated).toEqual(["考核:studio-assessment", "经费:studio-budget"]);
+    expect(host.records[0].sheets.map((s) => [s.sheet, s.pack])).toEqual([
+      ["考核", "studio-assessment"],
+      ["经费", "studio-budget"],
+    ]);
+    expect(host.callsTo("writeResults").map((c) => (c[0] as ResultPlan).sheet)).toEqual(["考核", "经费"]);
+    expect(await screen.findByText(/另已校验工作表：“经费”。不符合任何规则包、未校验的工作表：“封面”。/, {}, { timeout: 10_000 })).toBeTruthy();
+  }, 60_000);
+});

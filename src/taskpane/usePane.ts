@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { detectPacks, evaluateSheet, matchHeaders } from "../engine";
 import { planResults, summarySheet, templateSheet } from "../engine/output";
-import { checkedSheet, checkRecord } from "../engine/record";
+import { checkedSheet, checkRecord, RECORD_SHEET } from "../engine/record";
 import type { WorkbookHost, WorkbookSettings, WriteOutcome } from "../engine/host";
 import type { Mapping, ParamOverrides, SheetGrid, SheetResult, Text2 } from "../engine/types";
 import type { Pack } from "../packs/schema";
@@ -322,15 +322,46 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
           throw e;
         }
         onValidated?.({ pack, result, outcome });
+        const checked = [checkedSheet(result, pack, s.params)];
+        // The page checks the whole workbook, like the command line: every other sheet that fits a
+        // pack (its own saved choices where it has them), so its report and copy cover them all.
+        const others: string[] = [];
+        const unfit: string[] = [];
+        if (page) {
+          const saved = await settings();
+          for (const name of await host.listSheets()) {
+            if (name === sheet || name === RECORD_SHEET) continue;
+            const g = withoutOwnResults(await host.readSheet(name));
+            if (isEmptyGrid(g)) continue;
+            const best = detectPacks(g, packs)[0];
+            if (!best) {
+              unfit.push(name);
+              continue;
+            }
+            const here = saved.sheet === name && saved.pack === best.pack.id;
+            const params = cleanParams(best.pack, saved.pack === best.pack.id ? saved.params : undefined);
+            const r = evaluateSheet(g, best.pack, { params, mapping: here ? saved.mapping : undefined, headerRow: here ? saved.headerRow : undefined });
+            if (r.unmatched.length) {
+              unfit.push(name);
+              continue;
+            }
+            const o = await host.writeResults(planResults(g, r, best.pack));
+            onValidated?.({ pack: best.pack, result: r, outcome: o });
+            checked.push(checkedSheet(r, best.pack, params));
+            others.push(name);
+          }
+        }
         // The record of this check, in the workbook (settings and the 校验记录 sheet), whatever door.
-        await host.recordCheck?.(checkRecord(host.kind === "excel" ? "excel" : "page", [checkedSheet(result, pack, s.params)]));
+        await host.recordCheck?.(checkRecord(host.kind === "excel" ? "excel" : "page", checked));
+        const also = others.length || unfit.length ? say((t) => t.otherSheets(others, unfit)) : null;
         const notice: Notice =
           outcome.placement === "sheet"
             ? { intent: "warning", text: say((t, lang) => t.placementSheet(outcome.sheet, outcome.marked, outcome.note?.[lang])), code: "placement-sheet" }
             : { intent: "success", text: say((t) => t.placementColumns(outcome.range, outcome.marked)) };
+        if (also) notice.text = { zh: `${notice.text.zh}${also.zh}`, en: `${notice.text.en} ${also.en}` };
         patch({ outcome, notice });
       }),
-    [exclusive, packById, host, patch, progress, evaluate, onValidated],
+    [exclusive, packById, host, patch, progress, evaluate, onValidated, page, settings, packs],
   );
 
   const currentResult = useCallback((): { pack: Pack; result: SheetResult } | null => {
