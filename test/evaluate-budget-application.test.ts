@@ -101,9 +101,9 @@ describe("studio-application (第十一、十二条)", () => {
   test("school site: thresholds at and around", () => {
     const headers = ["学校名称", "学校类型", "工作室面积（平方米）", "室内高度（米）", "可容纳人数", "安全、采光、通风、消防达标", "有公共卫生设施", "配有设备和教材"];
     const rows: CellValue[][] = [
-      ["新海实验中学", "初级中学", 50, 2.7, 10, "是", "是", "是"],
-      ["某小学", "小学", "49.5平方米", "2.8米", "30人", "是", "否", "√"],
-      ["某培训机构", "培训机构", 80, 3, 20, "是", "是", "是"],
+      ["海州区新海实验中学", "初级中学", 50, 2.7, 10, "是", "是", "是"],
+      ["灌云县某小学", "小学", "49.5平方米", "2.8米", "30人", "是", "否", "√"],
+      ["赣榆区某培训机构", "培训机构", 80, 3, 20, "是", "是", "是"],
     ];
     const r = evaluateSheet(grid("学校", "工作室申报汇总", headers, rows), application);
     expect(r.records.map((x) => x.grade)).toEqual(["符合", "不符合", "不符合"]);
@@ -112,12 +112,13 @@ describe("studio-application (第十一、十二条)", () => {
   });
 
   test("host: any one title; a provincial first prize within 5 years, with dates or years only", () => {
-    const headers = ["姓名", "申报日期", "拥护党的领导、遵纪守法", "专业技术职称", "市级学科带头人", "市级有突出贡献的优秀专家", "省赛一等奖获奖时间", "专业引领和组织协调能力"];
+    const headers = ["姓名", "申报日期", "拥护党的领导、遵纪守法", "专业技术职称", "市级学科带头人", "市级有突出贡献的优秀专家", "省赛一等奖获奖时间", "专业引领和组织协调能力", "获奖等级", "指导教师排名", "获奖赛事"];
+    const prize = ["一等奖", "第一指导教师", "江苏省青少年科技创新大赛"];
     const rows: CellValue[][] = [
-      ["张老师", "2024-09-01", "是", "中学一级教师", "否", "否", "2019-09-01", "是"], // exactly 5 years back: within
-      ["李老师", "2024-09-01", "是", "初级", "是", "否", "2019-08-31", "是"], // one day too early
-      ["王老师", 2024, "是", "副高级", "否", "否", 2019, "是"], // years only: 2019 >= 2024 − 5
-      ["赵老师", 2024, "是", "初级", "否", "否", 2021, "是"], // no title of any kind
+      ["张老师", "2024-09-01", "是", "中学一级教师", "否", "否", "2019-09-01", "是", ...prize], // exactly 5 years back: within
+      ["李老师", "2024-09-01", "是", "初级", "是", "否", "2019-08-31", "是", ...prize], // one day too early
+      ["王老师", 2024, "是", "副高级", "否", "否", 2019, "是", ...prize], // years only: 2019 >= 2024 − 5
+      ["赵老师", 2024, "是", "初级", "否", "否", 2021, "是", ...prize], // no title of any kind
     ];
     const r = evaluateSheet(grid("主持人", "主持人条件审核表", headers, rows), application);
     expect(r.records.map((x) => x.grade)).toEqual(["符合", "不符合", "符合", "不符合"]);
@@ -135,8 +136,8 @@ describe("studio-application (第十一、十二条)", () => {
   });
 
   test("members: fewer than 8 is a warning on the sheet, not an error", () => {
-    const headers = ["姓名", "申报日期", "骨干教师级别", "县级二等奖以上获奖时间", "团队合作精神"];
-    const rows: CellValue[][] = Array.from({ length: 5 }, (_, i) => [`成员${i + 1}`, 2024, "区级骨干教师", 2022, "是"]);
+    const headers = ["姓名", "申报日期", "骨干教师级别", "县级二等奖以上获奖时间", "获奖等级", "指导教师排名", "获奖赛事", "团队合作精神"];
+    const rows: CellValue[][] = Array.from({ length: 5 }, (_, i) => [`成员${i + 1}`, 2024, "区级骨干教师", 2022, "二等奖", "第一指导教师", "区青少年机器人竞赛", "是"]);
     const r = evaluateSheet(grid("成员", "成员名单", headers, rows), application);
     expect(r.records.every((x) => x.grade === "符合")).toBe(true);
     const p = r.problems.find((x) => x.code === "record-count")!;

@@ -7,6 +7,7 @@
 import fc from "fast-check";
 import { evaluateRow, evaluateSheet } from "../src/engine";
 import { needsOf } from "../src/engine/columns";
+import { resolveTest } from "../src/engine/interpretations";
 import { builtinPacks } from "../src/packs";
 import type { Pack, Test } from "../src/packs/schema";
 import { pack } from "./support/mini-packs";
@@ -50,7 +51,7 @@ function headerFor(pack: Pack, layoutId: string): string[] {
   const index = new Map(pack.fields.map((f, i) => [f.id, i]));
   for (const c of pack.criteria) {
     if (layout.criteria && !layout.criteria.includes(c.id)) continue;
-    for (const n of needsOf(c.test, index)) ids.add(pack.fields[n.field].id);
+    for (const n of needsOf(resolveTest(pack, c.test), index)) ids.add(pack.fields[n.field].id);
     if (c.flag && layout.required.includes(c.flag)) ids.add(c.flag);
   }
   return [...ids].map((id) => pack.fields.find((f) => f.id === id)!.label);

@@ -198,6 +198,7 @@ describe("examples/经费支出.xlsx (studio-budget)", () => {
     expect(cellProblems(r)).toEqual([
       ["D7", "forbidden-category", "error"],
       ["D8", "forbidden-category", "error"],
+      ["F8", "forbidden-purpose", "error"],
       ["F9", "purpose-mismatch", "warning"],
       ["D12", "unknown-category", "warning"],
       ["E13", "unreadable", "error"],
@@ -249,7 +250,7 @@ describe("examples/申报资格.xlsx (studio-application)", () => {
       [5, "赵丽", "符合", []],
       [6, "孙强", "不符合", ["D6"]],
       [7, "周敏", "不符合", ["C7"]],
-      [8, "吴刚", "不符合", ["E8"]],
+      [8, "吴刚", "不符合", ["H8"]],
     ]);
   });
 

@@ -109,8 +109,8 @@ describe("=KJ.NUM and =KJ.ELIGIBLE", () => {
   });
   test("eligibility names every failed condition", () => {
     const heads = [["学校名称", "学校类型", "工作室面积（平方米）", "室内高度（米）", "可容纳人数", "安全、采光、通风、消防达标", "有公共卫生设施", "配有设备和教材"]];
-    expect(eligible([["新海实验中学", "初级中学", 60, 3, 30, "是", "是", "是"]], heads)).toBe("符合");
-    expect(eligible([["某小学", "小学", 45, 2.5, 30, "是", "否", "是"]], heads)).toBe("不符合：工作室面积不低于50平方米；室内高度不低于2.7米；有可使用的公共卫生设施");
+    expect(eligible([["海州区新海实验中学", "初级中学", 60, 3, 30, "是", "是", "是"]], heads)).toBe("符合");
+    expect(eligible([["东海县某小学", "小学", 45, 2.5, 30, "是", "否", "是"]], heads)).toBe("不符合：工作室面积不低于50平方米；室内高度不低于2.7米；有可使用的公共卫生设施");
     expect(formulaFails(() => eligible([["x"]], null as never)).message).toContain("表头");
   });
 });

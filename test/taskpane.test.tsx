@@ -252,7 +252,7 @@ describe("detect and column matching (zh)", () => {
     expect((screen.getByRole("combobox", { name: "新增骨干成员数" }) as HTMLSelectElement).value).toBe("11");
     expect(screen.queryByText(/以下必填列未找到/)).toBeNull();
     // The saved thresholds reach the formulas as soon as the pane opens.
-    expect(applyParams).toHaveBeenCalledWith("studio-assessment", { qualifiedMin: 8 });
+    expect(applyParams).toHaveBeenCalledWith("studio-assessment", { qualifiedMin: 8 }, {});
     await validate();
     expect(within(row(4)).getByText("不合格")).toBeTruthy();
   });
@@ -415,7 +415,7 @@ describe("rules view (zh)", () => {
     fireEvent.keyDown(input, { key: "Enter" });
     await screen.findByText(/已设为 8，已保存到本工作簿/);
     expect(host.savedSettings()).toMatchObject({ pack: "studio-assessment", params: { qualifiedMin: 8 } });
-    expect(applyParams).toHaveBeenLastCalledWith("studio-assessment", { qualifiedMin: 8 });
+    expect(applyParams).toHaveBeenLastCalledWith("studio-assessment", { qualifiedMin: 8 }, {});
     expect(within(param).getByText(zh.paramChanged)).toBeTruthy();
     expect(screen.getByText(/评定等级：达标 ≥ 9 项 → 优秀.*达标 ≥ 8 项 → 合格/)).toBeTruthy();
 
@@ -427,7 +427,7 @@ describe("rules view (zh)", () => {
     fireEvent.click(screen.getByRole("button", { name: zh.resetParams }));
     await screen.findByText(zh.paramsReset);
     expect(host.savedSettings().params).toEqual({});
-    expect(applyParams).toHaveBeenLastCalledWith("studio-assessment", {});
+    expect(applyParams).toHaveBeenLastCalledWith("studio-assessment", {}, {});
   });
 });
 
@@ -598,7 +598,7 @@ describe("English", () => {
     fireEvent.change(input, { target: { value: "8" } });
     fireEvent.blur(input);
     await screen.findByText(/set to 8, saved in this workbook/);
-    expect(applyParams).toHaveBeenLastCalledWith("studio-assessment", { qualifiedMin: 8 });
+    expect(applyParams).toHaveBeenLastCalledWith("studio-assessment", { qualifiedMin: 8 }, {});
     openTab(en.tabResults);
     fireEvent.click(screen.getByRole("button", { name: en.filterAll }));
     expect(within(row(4)).getByText("Unqualified")).toBeTruthy();

@@ -5,7 +5,7 @@
  * checked. A criterion decided by the columns that remain (one branch of "any one of" still met)
  * is a real verdict, so the values below make the removed column the one that carries it.
  */
-import { evaluateSheet } from "../src/engine";
+import { evaluateSheet, resolveTest } from "../src/engine";
 import { needsOf } from "../src/engine/columns";
 import { builtinPacks } from "../src/packs";
 import type { Pack } from "../src/packs/schema";
@@ -49,6 +49,10 @@ const PASSING: Record<string, CellValue> = {
   backbone: "市级骨干教师",
   countySecondDate: "2021-06-01",
   teamSpirit: "是",
+  region: "海州区",
+  prizeLevel: "一等奖",
+  prizeRole: "第一指导教师",
+  prizeContest: "江苏省青少年科技创新大赛",
   // teacher-routine
   seniority: 10,
   observed: 10,
@@ -87,7 +91,7 @@ function fieldsOf(pack: Pack, layoutId: string): string[] {
     if (layout.criteria && !layout.criteria.includes(c.id)) continue;
     // A layout of 是/否 columns states the criterion in its flag; the evidence is another layout's.
     if (c.flag && layout.required.includes(c.flag)) ids.add(c.flag);
-    else for (const n of needsOf(c.test, index)) ids.add(pack.fields[n.field].id);
+    else for (const n of needsOf(resolveTest(pack, c.test), index)) ids.add(pack.fields[n.field].id);
   }
   return [...ids];
 }
@@ -117,7 +121,7 @@ describe("a missing column never lets a record pass on the rule that needs it", 
 
           const r = evaluateSheet(sheetOf(pack, layout.id, ids.filter((id) => id !== removed), values), pack);
           expect(r.records).toHaveLength(2);
-          const needing = criteria.filter((c) => c.flag === removed || needsOf(c.test, index).some((n) => pack.fields[n.field].id === removed));
+          const needing = criteria.filter((c) => c.flag === removed || needsOf(resolveTest(pack, c.test), index).some((n) => pack.fields[n.field].id === removed));
           for (const rec of r.records) {
             // Nothing rests on what was not looked at: the record is not passed.
             expect(rec.status).not.toBe("ok");

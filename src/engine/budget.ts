@@ -4,12 +4,14 @@
  * directly by the custom functions.
  */
 import { cellText, formatMoney, readDate, readMoney, readText, toHalfWidth, type Read } from "./values";
-import type { CellValue, ParamOverrides, Severity, Text2 } from "./types";
-import type { Amount, Budget, BudgetCategory, Pack } from "../packs/schema";
+import { readingOf } from "./interpretations";
+import type { CellValue, ParamOverrides, Readings, Severity, Text2 } from "./types";
+import type { Amount, Budget, BudgetCategory, ForbiddenRule, Pack } from "../packs/schema";
 
 export type Classification =
   | { kind: "allowed"; category: string; entry: BudgetCategory }
-  | { kind: "forbidden" | "unknown" | "missing"; message: Text2; text: string };
+  | { kind: "forbidden"; message: Text2; text: string; rule: ForbiddenRule }
+  | { kind: "unknown" | "missing"; message: Text2; text: string };
 
 const SPACES = /[\s\u3000]+/g;
 
@@ -32,8 +34,29 @@ export function paramValue(pack: Pack, a: Amount, params?: ParamOverrides): numb
 }
 
 /**
- * Exact names and synonyms first; then forbidden words, which win over a partial match
- * (设备购置费 contains 设备 but buying is not renting); then partial matches; else unknown.
+ * Whether a text holds a forbidden rule's words — one word of every group (购置/购买 with 设备/打印机)
+ * — once the longer words that merely contain one are taken out: 福利院 is not 福利, 研学旅游 is not
+ * 旅游, 招待所 is not 招待. Taken out as a separator, so the words on either side do not join.
+ */
+export function forbiddenHit(rule: ForbiddenRule, normalized: string): boolean {
+  let t = normalized;
+  for (const u of rule.unless) t = t.split(norm(u)).join("|");
+  return rule.words.every((group) => group.some((w) => t.includes(norm(w))));
+}
+
+/** The first forbidden rule a text falls under, or null. */
+export function forbiddenIn(pack: Pack, text: CellValue): ForbiddenRule | null {
+  const r = readText(text);
+  if (!r.ok) return null;
+  const t = norm(r.value);
+  return budgetOf(pack).forbidden.find((f) => forbiddenHit(f, t)) ?? null;
+}
+
+/**
+ * The category an expense word belongs to (第二十一条): exact names and synonyms first; then the
+ * forbidden rules, which win over a partial match (设备购置费 contains 设备 but buying is not
+ * renting); then the longest key term the text contains (图书资料购置费 → 资料订购费, 材料购置费 →
+ * 教学资源费); else unknown, for a person to review — never passed.
  */
 export function classifyExpense(pack: Pack, text: CellValue): Classification {
   if (typeof text !== "string") return classifyUncached(pack, text);
@@ -60,12 +83,12 @@ function classifyUncached(pack: Pack, text: CellValue): Classification {
   }
   const t = norm(r.value);
   for (const c of b.categories) if (norm(c.name) === t || c.synonyms.some((s) => norm(s) === t)) return { kind: "allowed", category: c.name, entry: c };
-  for (const f of b.forbidden) {
-    if (t.includes(norm(f.word))) return { kind: "forbidden", text: r.value, message: { zh: `不在经费使用范围：${f.reason.zh}`, en: `outside the permitted scope: ${f.reason.en}` } };
-  }
+  const rule = b.forbidden.find((f) => forbiddenHit(f, t));
+  if (rule) return { kind: "forbidden", text: r.value, rule, message: { zh: `不在经费使用范围：${rule.reason.zh}`, en: `outside the permitted scope: ${rule.reason.en}` } };
+  // Key terms inside the longer words the forbidden rules excuse (研学旅游交通费) still count.
   let best: { c: BudgetCategory; len: number } | null = null;
   for (const c of b.categories) {
-    for (const name of [c.name, ...c.synonyms]) {
+    for (const name of [c.name, ...c.synonyms, ...c.terms]) {
       const n = norm(name);
       if (n.length >= 2 && t.includes(n) && (!best || n.length > best.len)) best = { c, len: n.length };
     }
@@ -85,20 +108,69 @@ export function purposeFits(entry: BudgetCategory, purpose: CellValue): boolean 
   return entry.purposeWords.some((w) => t.includes(norm(w)));
 }
 
+/** How a forbidden rule counts under the readings in force: 不通过, or 需核实 when the official chose to have a person decide items the text does not name. */
+export function forbiddenSeverity(pack: Pack, rule: ForbiddenRule, readings?: Readings): Severity {
+  return rule.interpretation && readingOf(pack, rule.interpretation, readings) === "review" ? "warning" : "error";
+}
+
+/** One finding about an expense's category and purpose, with the cell it is about. */
+export interface SpendingFinding {
+  code: "missing" | "forbidden-category" | "forbidden-purpose" | "unknown-category" | "purpose-mismatch";
+  on: "category" | "purpose";
+  severity: Severity;
+  text: string;
+  /** Why, without the cell: for messages and formulas. */
+  reason: Text2;
+  source: string;
+}
+
+/**
+ * What an expense's category and purpose say together (第二十一条): the category must be an allowed
+ * one, and neither the category nor the purpose may describe forbidden spending (材料费 for
+ * 购买3D打印机, 餐费 for 招待来宾); a lecture fee's purpose must name 送教/帮扶/讲学…. The sheet and
+ * =KJ.BUDGETCHECK both use it.
+ */
+export function spendingFindings(pack: Pack, category: CellValue, purpose: CellValue, readings?: Readings): { category: string | null; findings: SpendingFinding[] } {
+  const b = budgetOf(pack);
+  const out: SpendingFinding[] = [];
+  const c = classifyExpense(pack, category);
+  if (c.kind === "missing") out.push({ code: "missing", on: "category", severity: "error", text: "", reason: c.message, source: b.source });
+  else if (c.kind === "forbidden") out.push({ code: "forbidden-category", on: "category", severity: forbiddenSeverity(pack, c.rule, readings), text: c.text, reason: c.rule.reason, source: c.rule.source });
+  else if (c.kind === "unknown") out.push({ code: "unknown-category", on: "category", severity: "warning", text: c.text, reason: c.message, source: b.source });
+  const p = readText(purpose);
+  const rule = p.ok ? forbiddenIn(pack, p.value) : null;
+  if (rule && p.ok && !(c.kind === "forbidden" && c.rule === rule))
+    out.push({ code: "forbidden-purpose", on: "purpose", severity: forbiddenSeverity(pack, rule, readings), text: p.value, reason: rule.reason, source: rule.source });
+  if (c.kind === "allowed" && c.entry.purposeWords && !purposeFits(c.entry, purpose)) {
+    const words = c.entry.purposeWords.join("、");
+    const text = cellText(purpose);
+    out.push({ code: "purpose-mismatch", on: "purpose", severity: "warning", text, source: c.entry.source, reason: { zh: `${c.category}应用于${words}，用途“${text}”未写明`, en: `${c.category} is for ${words}; the purpose "${text}" names none` } });
+  }
+  return { category: c.kind === "allowed" ? c.category : null, findings: out };
+}
+
 export type ExpenseCheck = { ok: true; category: string } | { ok: false; severity: Severity; message: Text2 };
 
-/** One expense line: allowed category, positive amount, fitting purpose. */
-export function checkExpense(pack: Pack, category: CellValue, amount: CellValue, purpose: CellValue = null): ExpenseCheck {
-  const c = classifyExpense(pack, category);
-  if (c.kind !== "allowed") return { ok: false, severity: c.kind === "unknown" ? "warning" : "error", message: c.message };
+/** One expense line: allowed category and purpose, positive amount. Every problem is in the message, the worst decides the severity. */
+export function checkExpense(pack: Pack, category: CellValue, amount: CellValue, purpose: CellValue = null, readings?: Readings): ExpenseCheck {
+  const { category: name, findings } = spendingFindings(pack, category, purpose, readings);
+  const messages: { severity: Severity; message: Text2 }[] = findings.map((f) => ({
+    severity: f.severity,
+    message:
+      f.code === "forbidden-category"
+        ? { zh: `“${f.text}”不在经费使用范围：${f.reason.zh}`, en: `"${f.text}" is outside the permitted scope: ${f.reason.en}` }
+        : f.code === "forbidden-purpose"
+          ? { zh: `用途“${f.text}”不在经费使用范围：${f.reason.zh}`, en: `the purpose "${f.text}" is outside the permitted scope: ${f.reason.en}` }
+          : f.reason,
+  }));
   const a = readMoney(amount);
-  if (!a.ok) return { ok: false, severity: "error", message: a.missing ? { zh: "金额未填写", en: "the amount is blank" } : a.reason };
-  if (a.value <= 0) return { ok: false, severity: "error", message: { zh: `金额“${cellText(amount)}”应为大于0的数`, en: `amount "${cellText(amount)}" should be a positive number` } };
-  if (!purposeFits(c.entry, purpose)) {
-    const words = c.entry.purposeWords!.join("、");
-    return { ok: false, severity: "warning", message: { zh: `${c.category}应用于${words}，用途“${cellText(purpose)}”未写明`, en: `${c.category} is for ${words}; the purpose "${cellText(purpose)}" names none` } };
-  }
-  return { ok: true, category: c.category };
+  if (!a.ok) messages.push({ severity: "error", message: a.missing ? { zh: "金额未填写", en: "the amount is blank" } : a.reason });
+  else if (a.value <= 0) messages.push({ severity: "error", message: { zh: `金额“${cellText(amount)}”应为大于0的数`, en: `amount "${cellText(amount)}" should be a positive number` } });
+  if (!messages.length) return { ok: true, category: name! };
+  const severity: Severity = messages.some((m) => m.severity === "error") ? "error" : "warning";
+  // The failures first: a reader sees why it does not pass before what else to check.
+  const ordered = [...messages.filter((m) => m.severity === "error"), ...messages.filter((m) => m.severity !== "error")];
+  return { ok: false, severity, message: { zh: ordered.map((m) => m.message.zh).join("；"), en: ordered.map((m) => m.message.en).join("; ") } };
 }
 
 const TERM_YEAR = /^第?([0-9]{1,2}|[一二三四五六七八九十])(?:年|学年|年度)?$/;

@@ -13,9 +13,9 @@
  * column the test needs is absent from the sheet (the criterion could not be checked).
  */
 import { readText, yesNoOf, type When } from "./values";
-import { NO, numericReader, OPS, readDateOrYear, recency, UNKNOWN, YES } from "./readers";
+import { NO, numericReader, OPS, readDateOrYear, recency, UNKNOWN, vocabJudge, YES } from "./readers";
 import type { CellValue } from "./types";
-import type { Field, Operand, Test } from "../packs/schema";
+import type { Field, Operand, PlainTest } from "../packs/schema";
 
 /** Set in a code when the test met blank or unreadable evidence. */
 export const UNUSABLE = 4;
@@ -161,13 +161,14 @@ export class SheetColumns {
 }
 
 /** The columns a test reads, and how: what SheetColumns.fill should read before the test runs. */
-export function needsOf(t: Test, fieldIndex: Map<string, number>, out: Need[] = []): Need[] {
+export function needsOf(t: PlainTest, fieldIndex: Map<string, number>, out: Need[] = []): Need[] {
   const f = (id: string) => fieldIndex.get(id)!;
   if ("cmp" in t) {
     out.push({ kind: "number", field: f(t.field) });
     if (typeof t.value === "object" && "field" in t.value) out.push({ kind: "number", field: f(t.value.field) });
   } else if ("yes" in t) out.push({ kind: "yesno", field: f(t.yes) });
   else if ("textIn" in t) out.push({ kind: "text", field: f(t.textIn) });
+  else if ("vocab" in t) out.push({ kind: "text", field: f(t.vocab) });
   else if ("withinYears" in t) out.push({ kind: "date", field: f(t.withinYears) }, { kind: "date", field: f(t.of) });
   else if ("anyOf" in t) t.anyOf.forEach((s) => needsOf(s, fieldIndex, out));
   else if ("allOf" in t) t.allOf.forEach((s) => needsOf(s, fieldIndex, out));
@@ -212,8 +213,8 @@ function compareWith(op: string, col: { v: Float64Array; ok: Uint8Array }, bound
 }
 
 /** Compiles a pack's test into a column-wise one, with the same field indexes and thresholds as the record-wise one. */
-export function compileColumnTest(t: Test, fieldIndex: Map<string, number>, param: (a: Operand | number) => number): ColumnTest {
-  const compile = (t: Test): ColumnTest => {
+export function compileColumnTest(t: PlainTest, fieldIndex: Map<string, number>, param: (a: Operand | number) => number): ColumnTest {
+  const compile = (t: PlainTest): ColumnTest => {
     if ("cmp" in t) {
       const fi = fieldIndex.get(t.field)!;
       const op = OPS[t.cmp];
@@ -247,6 +248,21 @@ export function compileColumnTest(t: Test, fieldIndex: Map<string, number>, para
         return out;
       };
     }
+    if ("vocab" in t) {
+      const fi = fieldIndex.get(t.vocab)!;
+      const judge = vocabJudge(t);
+      return (c) => {
+        if (!c.has(fi)) return c.absent();
+        const texts = c.textsOf(fi);
+        const out = new Uint8Array(c.n);
+        for (let i = 0; i < c.n; i++) {
+          const s = texts[i];
+          // A word neither list knows: like a missing column, the record waits for a person (需核实).
+          out[i] = s === null ? UNKNOWN_UNUSABLE : ((v) => (v === UNKNOWN ? UNKNOWN_ABSENT : v))(judge(s).tri);
+        }
+        return out;
+      };
+    }
     if ("withinYears" in t) {
       const fi = fieldIndex.get(t.withinYears)!;
       const oi = fieldIndex.get(t.of)!;
@@ -261,7 +277,7 @@ export function compileColumnTest(t: Test, fieldIndex: Map<string, number>, para
           const y = b.when[i];
           if (x === null || y === null) out[i] = UNKNOWN_UNUSABLE;
           else {
-            const r = recency(x, y, years);
+            const r = recency(x, y, years, t.by);
             out[i] = r.within && !r.after ? YES : NO;
           }
         }
@@ -270,7 +286,7 @@ export function compileColumnTest(t: Test, fieldIndex: Map<string, number>, para
     }
     if ("anyOf" in t || "allOf" in t) {
       const any = "anyOf" in t;
-      const parts = (any ? (t as { anyOf: Test[] }).anyOf : (t as { allOf: Test[] }).allOf).map(compile);
+      const parts = (any ? (t as { anyOf: PlainTest[] }).anyOf : (t as { allOf: PlainTest[] }).allOf).map(compile);
       return (c) => {
         const codes = parts.map((p) => p(c));
         const out = new Uint8Array(c.n);

@@ -4,18 +4,19 @@
  * three-valued: met, not met, or unknown (blank or unreadable evidence) — unknown is never met
  * and always reported with its cell.
  */
-import { budgetOf, classifyExpense, paramValue, purposeFits, subsidyFor } from "./budget";
+import { budgetOf, paramValue, spendingFindings, subsidyFor } from "./budget";
 import { matchHeaderTexts, matchHeaders, type HeaderMatch } from "./headers";
 import { makeIssue } from "./issues";
 import { recordRows } from "./records";
 import { groupedPack, memberId } from "./groups";
 import { colLetter } from "./address";
 import { cellText, yesNoOf, formatMoney, readDate, readMoney, readText, readYear, readYesNo, serialToYMD, formatNumber, type Read } from "./values";
-import { NO, numericReader, OPS, PRECISION_WORDS, readDateOrYear, recency, UNKNOWN, YES, type Tri } from "./readers";
+import { NO, numericReader, OPS, PRECISION_WORDS, readDateOrYear, recency, UNKNOWN, vocabJudge, YES, type Tri } from "./readers";
 import { ABSENT, compileColumnTest, needsOf, SheetColumns, UNUSABLE, type ColumnTest, type Need } from "./columns";
 import { settleIssues } from "./verdicts";
-import type { CellValue, EvaluateOptions, GroupResult, Issue, ParamOverrides, RecordResult, SheetGrid, SheetResult, Status, Summary, Text2 } from "./types";
-import type { Criterion, Layout, Operand, Pack, Test } from "../packs/schema";
+import { applied, readingOf, readingsIn, resolveTest } from "./interpretations";
+import type { CellValue, EvaluateOptions, GroupResult, Issue, ParamOverrides, Readings, RecordResult, SheetGrid, SheetResult, Status, Summary, Text2 } from "./types";
+import type { Criterion, Layout, Operand, Pack, PlainTest } from "../packs/schema";
 
 /** How one record's cells are reached: the value and the address of field i. */
 interface Access {
@@ -32,6 +33,8 @@ interface Note {
   read?: Read<unknown>;
   /** Set when the sheet has no column for the field: the test could not be made at all. */
   absent?: true;
+  /** Set when the text is readable but neither list of a vocabulary knows it: for a person to check. */
+  review?: () => Text2;
   /** Built only when a message is wanted: most evaluations never show one. */
   detail?: () => Text2;
 }
@@ -72,14 +75,16 @@ interface CompiledPack {
   bands: { min: number; grade: string; status: Status }[];
   /** The field that names a record (role "label"), or -1. */
   labelField: number;
+  /** The readings it was compiled for (budget rules ask them as they go). */
+  readings: Readings | undefined;
 }
 
 const OP_ZH: Record<string, string> = { ">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "!=": "≠" };
 
 const compiledPacks = new WeakMap<Pack, Map<string, CompiledPack>>();
 
-function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
-  const key = params ? JSON.stringify(params) : "";
+function compilePack(pack: Pack, params?: ParamOverrides, readings?: Readings): CompiledPack {
+  const key = params || readings ? JSON.stringify([params ?? {}, readings ?? {}]) : "";
   let perPack = compiledPacks.get(pack);
   if (!perPack) compiledPacks.set(pack, (perPack = new Map()));
   const hit = perPack.get(key);
@@ -90,7 +95,7 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
   const param = (a: Operand | number): number =>
     typeof a === "object" && "field" in a ? NaN : paramValue(pack, a, params);
 
-  const compileTest = (t: Test): Compiled => {
+  const compileTest = (t: PlainTest): Compiled => {
     if ("cmp" in t) {
       const fi = fieldIndex.get(t.field)!;
       const f = fields[fi];
@@ -164,6 +169,34 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
         return NO;
       };
     }
+    if ("vocab" in t) {
+      const fi = fieldIndex.get(t.vocab)!;
+      const f = fields[fi];
+      const judgeText = vocabJudge(t);
+      return (acc, notes) => {
+        if (!acc.has(fi)) return absentField(notes, fi);
+        const r = readText(acc.value(fi));
+        if (!r.ok) {
+          unknownSeen++;
+          if (notes) notes.push({ field: fi, read: r });
+          return UNKNOWN;
+        }
+        const v = judgeText(r.value);
+        if (v.tri === YES) return YES;
+        if (v.tri === NO) {
+          if (notes) notes.push({ field: fi, detail: () => ({ zh: `${f.label}“${r.value}”（${v.word}）不符合`, en: `${f.labelEn} "${r.value}" (${v.word}) does not qualify` }) });
+          return NO;
+        }
+        // Neither list knows the word: counted like a missing column (unchecked, 需核实), with the text named.
+        absentSeen++;
+        if (notes)
+          notes.push({
+            field: fi,
+            review: () => ({ zh: `${f.label}“${r.value}”不在可判定的词表中（符合的如：${t.pass.slice(0, 4).join("、")}）`, en: `${f.labelEn} "${r.value}" is in neither list (qualifying e.g.: ${t.pass.slice(0, 4).join(", ")})` }),
+          });
+        return UNKNOWN;
+      };
+    }
     if ("withinYears" in t) {
       const fi = fieldIndex.get(t.withinYears)!;
       const oi = fieldIndex.get(t.of)!;
@@ -185,7 +218,7 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
           if (notes) notes.push({ field: oi, read: app });
           return UNKNOWN;
         }
-        const r = recency(award.value, app.value, years);
+        const r = recency(award.value, app.value, years, t.by);
         if (r.within && !r.after) return YES;
         const raw = acc.value(fi);
         const rawOf = acc.value(oi);
@@ -203,7 +236,7 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
     }
     if ("anyOf" in t || "allOf" in t) {
       const any = "anyOf" in t;
-      const parts = (any ? (t as { anyOf: Test[] }).anyOf : (t as { allOf: Test[] }).allOf).map(compileTest);
+      const parts = (any ? (t as { anyOf: PlainTest[] }).anyOf : (t as { allOf: PlainTest[] }).allOf).map(compileTest);
       return (acc, notes) => {
         let unknown = false;
         const mark = notes ? notes.length : 0;
@@ -270,16 +303,17 @@ function compilePack(pack: Pack, params?: ParamOverrides): CompiledPack {
   };
 
   const criteria = pack.criteria.map((c): CompiledCriterion => {
-    const needs = needsOf(c.test, fieldIndex);
+    const test = resolveTest(pack, c.test, readings);
+    const needs = needsOf(test, fieldIndex);
     const idx = [...new Set(needs.map((n) => n.field))];
-    return { c, test: compileTest(c.test), columns: compileColumnTest(c.test, fieldIndex, param), needs, flag: c.flag ? fieldIndex.get(c.flag)! : -1, fields: idx, firstField: idx[0] ?? -1 };
+    return { c, test: compileTest(test), columns: compileColumnTest(test, fieldIndex, param), needs, flag: c.flag ? fieldIndex.get(c.flag)! : -1, fields: idx, firstField: idx[0] ?? -1 };
   });
   const bands =
     pack.outcome.kind === "grade"
       ? pack.outcome.bands.map((b) => ({ min: param(b.min), grade: b.grade, status: b.status })).sort((a, b) => b.min - a.min)
       : [];
   const labelField = pack.fields.findIndex((f) => f.role === "label");
-  const out: CompiledPack = { pack, fieldIndex, criteria, byId: new Map(criteria.map((c) => [c.c.id, c])), param, bands, labelField };
+  const out: CompiledPack = { pack, fieldIndex, criteria, byId: new Map(criteria.map((c) => [c.c.id, c])), param, bands, labelField, readings };
   perPack.set(key, out);
   return out;
 }
@@ -317,8 +351,18 @@ function wantedHeaders(pack: Pack, k: CompiledCriterion, missing: number[]): { z
     : { zh, en };
 }
 
-/** A record's issue for a criterion that could not be checked: which rule, which header is missing. */
-function uncheckedIssue(pack: Pack, k: CompiledCriterion, notes: Note[], row: number | null): Issue {
+/** A record's issue for a criterion that could not be checked: which rule, which header is missing — or which text no list knows. */
+function uncheckedIssue(pack: Pack, k: CompiledCriterion, notes: Note[], row: number | null, acc: Access): Issue {
+  const review = notes.find((n) => n.review);
+  if (review && !notes.some((n) => n.absent)) {
+    const f = pack.fields[review.field];
+    const d = review.review!();
+    return makeIssue(
+      "criterion-review",
+      { source: k.c.source, name: k.c.name.zh, nameEn: k.c.name.en, detail: d.zh, detailEn: d.en },
+      { cell: acc.cell(review.field), row, field: f.id, text: cellText(acc.value(review.field)), source: k.c.source },
+    );
+  }
   const missing = notes.filter((n) => n.absent).map((n) => n.field);
   const h = wantedHeaders(pack, k, missing);
   return makeIssue(
@@ -498,7 +542,7 @@ function judge(cp: CompiledPack, crits: CompiledCriterion[], acc: Access, row: n
       // No column to look at: not met, not failed either — the record waits for a person (需核实).
       unchecked.push(k.c.id);
       if (status === "ok") status = "warning";
-      issues.push(uncheckedIssue(pack, k, notes, row));
+      issues.push(uncheckedIssue(pack, k, notes, row, acc));
       continue;
     }
     failed.push(k.c.id);
@@ -614,13 +658,17 @@ function checkBudgetLine(cp: CompiledPack, acc: Access, row: number): { issues: 
   const amtI = fi(b.fields.amount);
   const purI = fi(b.fields.purpose);
   const matI = fi(b.fields.matching);
-  const catCell = acc.cell(catI);
-  const cls = classifyExpense(pack, acc.value(catI));
   const catField = pack.fields[catI];
-  if (cls.kind === "missing") issues.push(makeIssue("missing", { label: catField.label, labelEn: catField.labelEn }, { cell: catCell, row, field: catField.id, text: "", source: b.source }));
-  else if (cls.kind === "forbidden")
-    issues.push(makeIssue("forbidden-category", { text: cls.text, reason: cls.message.zh.replace(/^不在经费使用范围：/, ""), reasonEn: cls.message.en.replace(/^outside the permitted scope: /, "") }, { cell: catCell, row, field: catField.id, text: cls.text, source: b.source }));
-  else if (cls.kind === "unknown") issues.push(makeIssue("unknown-category", { text: cls.text }, { cell: catCell, row, field: catField.id, text: cls.text, source: b.source }));
+  const { findings } = spendingFindings(pack, acc.value(catI), purI >= 0 ? acc.value(purI) : null, cp.readings);
+  for (const f of findings) {
+    // A purpose finding sits on the purpose cell; without a purpose column, on the category's.
+    const on = f.on === "purpose" && purI >= 0 ? purI : catI;
+    const pos = { cell: acc.cell(on), row, field: pack.fields[on].id, text: f.text, source: f.source, severity: f.severity };
+    if (f.code === "missing") issues.push(makeIssue("missing", { label: catField.label, labelEn: catField.labelEn }, { ...pos, source: b.source }));
+    else if (f.code === "unknown-category") issues.push(makeIssue("unknown-category", { text: f.text }, pos));
+    else if (f.code === "purpose-mismatch") issues.push(makeIssue("purpose-mismatch", { text: f.text }, pos));
+    else issues.push(makeIssue(f.code, { text: f.text, reason: f.reason.zh, reasonEn: f.reason.en }, pos));
+  }
 
   const amtField = pack.fields[amtI];
   const amtCell = acc.cell(amtI);
@@ -629,11 +677,6 @@ function checkBudgetLine(cp: CompiledPack, acc: Access, row: number): { issues: 
   if (!amt.ok) issues.push(readIssue(pack, { field: amtI, read: amt }, acc, row, b.source));
   else if (amt.value <= 0) issues.push(makeIssue("amount-not-positive", { text: cellText(acc.value(amtI)) }, { cell: amtCell, row, field: amtField.id, text: cellText(acc.value(amtI)), source: b.source }));
   else amount = amt.value;
-
-  if (cls.kind === "allowed" && cls.entry.purposeWords && !purposeFits(cls.entry, purI >= 0 ? acc.value(purI) : null)) {
-    const text = purI >= 0 ? cellText(acc.value(purI)) : "";
-    issues.push(makeIssue("purpose-mismatch", { text }, { cell: purI >= 0 ? acc.cell(purI) : catCell, row, field: purI >= 0 ? pack.fields[purI].id : catField.id, text, source: cls.entry.source }));
-  }
 
   const key: Record<string, string | number> = {};
   for (const g of b.groupBy) {
@@ -679,8 +722,10 @@ function firstGiven(cells: ({ value: CellValue; cell: string | null } | undefine
  * the sheet is asked for a year instead. Without term-year and grade columns the limit assumes
  * the subsidy is paid, and the sheet says so (sheetNotes).
  */
-function budgetGroups(cp: CompiledPack, lines: BudgetLine[], params: ParamOverrides | undefined): GroupResult[] {
+function budgetGroups(cp: CompiledPack, lines: BudgetLine[], params: ParamOverrides | undefined, readings: Readings | undefined): GroupResult[] {
   const pack = cp.pack;
+  // 第十九条 names both the subsidy and the school's matching funds; whether the year's limit adds them is a reading.
+  const withMatching = readingOf(pack, "limit-includes-matching", readings) !== "subsidy-only";
   const b = budgetOf(pack);
   const yearly = cp.param(b.subsidy);
   const warn = cp.param(b.warnRatio);
@@ -718,10 +763,11 @@ function budgetGroups(cp: CompiledPack, lines: BudgetLine[], params: ParamOverri
         source = d.value.source;
       }
     }
-    const limit = subsidy + g.matching;
+    const matching = withMatching ? g.matching : 0;
+    const limit = subsidy + matching;
     const basis = {
-      basis: `补助${formatMoney(subsidy)}＋配套经费${formatMoney(g.matching)}${basisZh}`,
-      basisEn: `subsidy ${formatMoney(subsidy)} + matching ${formatMoney(g.matching)}${basisEn}`,
+      basis: `补助${formatMoney(subsidy)}${withMatching ? `＋配套经费${formatMoney(matching)}` : "（不含配套经费）"}${basisZh}`,
+      basisEn: `subsidy ${formatMoney(subsidy)}${withMatching ? ` + matching ${formatMoney(matching)}` : " (matching funds not counted)"}${basisEn}`,
     };
     if (yearFields.some((f) => g.key[f] === "")) {
       issues.push(makeIssue("year-unknown", { group: name }, { row: g.rows[0], source: b.subsidySource }));
@@ -896,7 +942,7 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   const match: HeaderMatch = matchHeaders(grid, pack, { mapping: opts.mapping, headerRow: opts.headerRow });
   // A field repeated per month or item is evaluated member by member (groups.ts).
   const evalPack = match.groups ? groupedPack(pack, match.groups) : pack;
-  const cp = compilePack(evalPack, opts.params);
+  const cp = compilePack(evalPack, opts.params, opts.readings);
   const layout = layoutOf(pack, match.layout);
   const base: Omit<SheetResult, "records" | "groups" | "skipped" | "summary"> = {
     sheet: grid.name,
@@ -929,7 +975,6 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
     has: (f) => f >= 0 && colOf[f] >= 0,
   };
   const crits = applicable(cp, layout, acc.has);
-  base.problems.push(...uncheckedProblems(grid.name, evalPack, crits, acc));
   const failSeverity = pack.outcome.kind === "grade" ? "warning" : null;
   const records: RecordResult[] = new Array(rows.length);
   const lines: BudgetLine[] = [];
@@ -954,6 +999,11 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   const uncheckedLists = new FailedLists(crits.length);
   const summary: Summary = { records: rows.length, ok: 0, warning: 0, error: 0, grades: {} };
   const verdicts = sheetVerdicts(crits, codes, rows.length, failSeverity);
+  // A missing column is said for the sheet when some record could not be decided without it (an
+  // anyOf whose other branch decided every record — the school's name naming its county — needs no word).
+  let uncheckedAny = rows.length ? 0 : -1;
+  for (let i = 0; i < rows.length; i++) uncheckedAny |= verdicts.unchecked[i];
+  base.problems.push(...uncheckedProblems(grid.name, evalPack, crits.filter((_, k) => k >= MASK_BITS || uncheckedAny & (1 << k)), acc));
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     cells = recordCells[i];
@@ -983,21 +1033,24 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   }
 
   const used = new Set<string>();
-  for (const k of crits) if (k.c.interpretation) used.add(k.c.interpretation);
+  for (const k of crits) {
+    if (k.c.interpretation) used.add(k.c.interpretation);
+    readingsIn(k.c.test, used);
+  }
   for (const p of pack.params) if (p.interpretation) used.add(p.interpretation);
   if (pack.budget) for (const i of pack.interpretations) used.add(i.id);
-  base.interpretations = pack.interpretations.filter((i) => used.has(i.id)).map((i) => ({ id: i.id, text: i.text, source: i.source }));
+  base.interpretations = pack.interpretations.filter((i) => used.has(i.id)).map((i) => applied(i, pack, opts.readings));
 
   if (pack.budget && pack.outcome.kind === "checks") base.problems.push(...budgetSheetNotes(cp, acc.has, grid.name, opts.params));
-  return { ...base, records, groups: pack.budget ? budgetGroups(cp, lines, opts.params) : [], skipped, summary };
+  return { ...base, records, groups: pack.budget ? budgetGroups(cp, lines, opts.params, opts.readings) : [], skipped, summary };
 }
 
 /**
  * One record outside a sheet (custom functions). With `headers` null, `values` are the
  * criteria's 是/否 flags in order; otherwise headers name the columns of `values`.
  */
-export function evaluateRow(pack: Pack, headers: CellValue[] | null, values: CellValue[], opts: { params?: ParamOverrides } = {}): RecordResult {
-  const cp = compilePack(pack, opts.params);
+export function evaluateRow(pack: Pack, headers: CellValue[] | null, values: CellValue[], opts: { params?: ParamOverrides; readings?: Readings } = {}): RecordResult {
+  const cp = compilePack(pack, opts.params, opts.readings);
   const colOf = new Int32Array(pack.fields.length).fill(-1);
   let layout: Layout;
   if (headers === null) {
@@ -1025,8 +1078,8 @@ export function evaluateRow(pack: Pack, headers: CellValue[] | null, values: Cel
 }
 
 /** One criterion on bare evidence, bound to the criterion's fields in the order its test names them. */
-export function evaluateCriterion(pack: Pack, criterionId: string, evidence: CellValue[], opts: { params?: ParamOverrides } = {}): { met: boolean | null; issues: Issue[] } {
-  const cp = compilePack(pack, opts.params);
+export function evaluateCriterion(pack: Pack, criterionId: string, evidence: CellValue[], opts: { params?: ParamOverrides; readings?: Readings } = {}): { met: boolean | null; issues: Issue[] } {
+  const cp = compilePack(pack, opts.params, opts.readings);
   const k = cp.byId.get(criterionId);
   if (!k) return { met: null, issues: [] };
   const colOf = new Map(k.fields.map((f, i) => [f, i]));

@@ -43,6 +43,8 @@ export function groupedPack(pack: Pack, groups: FieldGroup[]): Pack {
     if ("cmp" in t) return typeof t.value === "object" && "field" in t.value ? t : each(t.field, (id) => ({ ...t, field: id }));
     if ("yes" in t) return each(t.yes, (id) => ({ yes: id }));
     if ("textIn" in t) return each(t.textIn, (id) => ({ ...t, textIn: id }));
+    if ("vocab" in t) return each(t.vocab, (id) => ({ ...t, vocab: id }));
+    if ("reading" in t) return { reading: t.reading, cases: Object.fromEntries(Object.entries(t.cases).map(([k, c]) => [k, rewrite(c)])) };
     if ("withinYears" in t) return each(t.withinYears, (id) => ({ ...t, withinYears: id }));
     if ("anyOf" in t) return { anyOf: t.anyOf.map(rewrite) };
     if ("allOf" in t) return { allOf: t.allOf.map(rewrite) };

@@ -62,6 +62,8 @@ export interface WorkbookSettings {
   pack?: string;
   mapping?: Record<string, number>;
   params?: Record<string, number>;
+  /** Readings chosen where the regulation leaves room: interpretation id → option id. */
+  readings?: Record<string, string>;
   headerRow?: number;
   /** The sheet the pack, mapping and header row were chosen for (a workbook may hold several kinds of sheet). */
   sheet?: string;

@@ -8,6 +8,8 @@ export * from "./headers";
 export * from "./records";
 export * from "./evaluate";
 export * from "./budget";
+export * from "./interpretations";
+export * from "./consequences";
 export * from "./output";
 export * from "./verdicts";
 export * from "./record";

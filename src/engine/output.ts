@@ -295,6 +295,8 @@ function testFields(t: Test, out: Set<string>): void {
   if ("cmp" in t) out.add(t.field);
   else if ("yes" in t) out.add(t.yes);
   else if ("textIn" in t) out.add(t.textIn);
+  else if ("vocab" in t) out.add(t.vocab);
+  else if ("reading" in t) Object.values(t.cases).forEach((s) => testFields(s, out));
   else if ("withinYears" in t) (out.add(t.withinYears), out.add(t.of));
   else if ("anyOf" in t) t.anyOf.forEach((s) => testFields(s, out));
   else if ("allOf" in t) t.allOf.forEach((s) => testFields(s, out));

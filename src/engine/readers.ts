@@ -3,9 +3,9 @@
  * messages) and the column-by-column one (which only decides): one reader per field type, the
  * comparison operators, and the three-valued outcome of a test.
  */
-import { addYears, formatDate, readCount, readDate, readMoney, readNumber, readWhen, readYear, readYesNo, yesNoOf, type Read, type When } from "./values";
+import { addYears, toHalfWidth, formatDate, readCount, readDate, readMoney, readNumber, readWhen, readYear, readYesNo, yesNoOf, type Read, type When } from "./values";
 import type { CellValue } from "./types";
-import type { FieldType } from "../packs/schema";
+import type { FieldType, VocabTest } from "../packs/schema";
 
 export type Tri = 0 | 1 | 2; // not met, met, unknown
 export const NO: Tri = 0;
@@ -72,7 +72,12 @@ export type Precision = "day" | "month" | "year";
  * both know the month (2018年8月 is not within 5 years of 2023-09-01), else by year. A date after
  * the reference (an award dated after the application) is never counted.
  */
-export function recency(a: When, b: When, years: number): { within: boolean; after: boolean; precision: Precision; from: { zh: string; en: string } } {
+export function recency(a: When, b: When, years: number, by: "date" | "calendarYear" = "date"): { within: boolean; after: boolean; precision: Precision; from: { zh: string; en: string } } {
+  if (by === "calendarYear") {
+    // The N calendar years up to and including the reference's (2020–2024 for 2024 and 5).
+    const from = b.year - (years - 1);
+    return { within: a.year >= from, after: recency(a, b, 0).after, precision: "year", from: { zh: `${from}年`, en: String(from) } };
+  }
   if (a.serial !== null && b.serial !== null) {
     const from = addYears(b.serial, -years);
     return { within: a.serial >= from, after: a.serial > b.serial, precision: "day", from: { zh: formatDate(from), en: formatDate(from) } };
@@ -92,3 +97,34 @@ export const PRECISION_WORDS: Record<Precision, { zh: string; en: string }> = {
   month: { zh: "按月比较", en: "compared by month" },
   year: { zh: "按年份比较", en: "compared by year" },
 };
+
+/** What a vocabulary says of a text: NO with the word that fails it, YES with the word that passes it, or UNKNOWN (for a person). */
+export interface VocabVerdict {
+  tri: Tri;
+  word: string | null;
+}
+
+const vocabNorm = (s: string): string => toHalfWidth(s).replace(/[\s\u3000]+/g, "").toLowerCase();
+
+/**
+ * A vocabulary test's judge (see VocabTest): the no-list first, then the yes-list, after the
+ * ignore words are taken out as separators. Titles repeat down a column: each distinct text is
+ * judged once.
+ */
+export function vocabJudge(t: VocabTest): (text: string) => VocabVerdict {
+  const no = t.fail.map((w) => ({ w, n: vocabNorm(w) }));
+  const yes = t.pass.map((w) => ({ w, n: vocabNorm(w) }));
+  const ignore = (t.ignore ?? []).map(vocabNorm);
+  const seen = new Map<string, VocabVerdict>();
+  return (text) => {
+    let v = seen.get(text);
+    if (v) return v;
+    let s = vocabNorm(text);
+    for (const i of ignore) s = s.split(i).join("|");
+    const bad = no.find((x) => s.includes(x.n));
+    const good = bad ? undefined : yes.find((x) => s.includes(x.n));
+    v = bad ? { tri: NO, word: bad.w } : good ? { tri: YES, word: good.w } : { tri: UNKNOWN, word: null };
+    if (seen.size < 10_000) seen.set(text, v);
+    return v;
+  };
+}

@@ -130,8 +130,8 @@ export interface SheetResult {
   /** Sheet-level problems (no header, required column missing, …). */
   problems: Issue[];
   summary: Summary;
-  /** Interpretations the evaluation applied, so the UI can say so. */
-  interpretations: { id: string; text: Text2; source: string | null }[];
+  /** Interpretations the evaluation applied, with the reading in force, so every door can say so. */
+  interpretations: { id: string; text: Text2; source: string | null; reading?: string; changed?: boolean; invented?: boolean }[];
 }
 
 /** Field id → 1-based sheet column; overrides the guessed header matching. */
@@ -140,9 +140,14 @@ export type Mapping = Record<string, number>;
 /** Parameter id → value; thresholds an official changed for this workbook. */
 export type ParamOverrides = Record<string, number>;
 
+/** Interpretation id → option id; readings an official chose for this workbook (engine/interpretations.ts). */
+export type Readings = Record<string, string>;
+
 export interface EvaluateOptions {
   mapping?: Mapping;
   params?: ParamOverrides;
+  /** Readings chosen where the regulation leaves room; the pack's defaults otherwise. */
+  readings?: Readings;
   /** 1-based header row, when the user fixed it; otherwise it is found. */
   headerRow?: number;
 }

@@ -19,7 +19,7 @@ import {
 } from "./wrap";
 import { formulaError } from "./runtime";
 import type { Pack } from "../packs/schema";
-import { getWorkbookParams } from "./params";
+import { getWorkbookParams, getWorkbookReadings } from "./params";
 import { checkExpense, classifyExpense, dueDate, evaluateCriterion, failedNames, readGrade, readNumber, SEVERITY_STATUS, statusWord, subsidyFor } from "../engine";
 
 /**
@@ -84,7 +84,7 @@ export function standard(n: any, evidence1: any, evidence2?: any): boolean {
   const criterion = criterionFor(pack, cell(n));
   const evidence = [cell(evidence1)];
   if (!omitted(evidence2)) evidence.push(cell(evidence2));
-  const out = evaluateCriterion(pack, criterion.id, evidence, { params: getWorkbookParams(pack.id) });
+  const out = evaluateCriterion(pack, criterion.id, evidence, { params: getWorkbookParams(pack.id), readings: getWorkbookReadings(pack.id) });
   if (out.met === null) throw formulaError("invalidValue", out.issues[0]?.message.zh ?? `标准${criterion.id}的证据无法识别`);
   return out.met;
 }
@@ -111,7 +111,7 @@ export function category(text: any): string {
  */
 export function budgetCheck(category: any, amount: any, purpose?: any): string {
   const pack = budgetPack();
-  const out = checkExpense(pack, cell(category), cell(amount), omitted(purpose) ? null : cell(purpose));
+  const out = checkExpense(pack, cell(category), cell(amount), omitted(purpose) ? null : cell(purpose), getWorkbookReadings(pack.id));
   if (out.ok) return statusWord("ok");
   return `${statusWord(SEVERITY_STATUS[out.severity])}：${out.message.zh}`;
 }

@@ -7,11 +7,12 @@
  * `getWorkbookParams` on every call. Formulas do not recalculate on their own when a threshold
  * changes (their inputs did not change), so a change asks Excel for a full recalculation.
  */
-import type { ParamOverrides } from "../engine/types";
+import type { ParamOverrides, Readings } from "../engine/types";
 
 const store = new Map<string, ParamOverrides>();
+const readingStore = new Map<string, Readings>();
 
-function same(a: ParamOverrides | undefined, b: ParamOverrides): boolean {
+function same<T>(a: Record<string, T> | undefined, b: Record<string, T>): boolean {
   const ak = Object.keys(a ?? {});
   return ak.length === Object.keys(b).length && ak.every((k) => a![k] === b[k]);
 }
@@ -21,17 +22,26 @@ export function getWorkbookParams(packId: string): ParamOverrides {
   return store.get(packId) ?? {};
 }
 
+/** The readings chosen for a pack where the regulation leaves room ({} when the defaults apply). Must not be mutated. */
+export function getWorkbookReadings(packId: string): Readings {
+  return readingStore.get(packId) ?? {};
+}
+
 /**
- * Replaces the overrides for a pack (pass {} to return to the pack's defaults) and, when they
- * differ from what was in force, recalculates the workbook so every =KJ.* formula applies them.
- * Resolves once Excel has been asked to recalculate (at once outside Excel).
+ * Replaces the overrides and readings for a pack (pass {} to return to the pack's defaults) and,
+ * when they differ from what was in force, recalculates the workbook so every =KJ.* formula
+ * applies them. Resolves once Excel has been asked to recalculate (at once outside Excel).
  */
-export async function setWorkbookParams(packId: string, overrides: ParamOverrides): Promise<void> {
+export async function setWorkbookParams(packId: string, overrides: ParamOverrides, readings: Readings = {}): Promise<void> {
   const clean: ParamOverrides = {};
   for (const [k, v] of Object.entries(overrides)) if (typeof v === "number" && Number.isFinite(v)) clean[k] = v;
-  if (same(store.get(packId), clean)) return;
+  const cleanReadings: Readings = {};
+  for (const [k, v] of Object.entries(readings)) if (typeof v === "string") cleanReadings[k] = v;
+  if (same(store.get(packId), clean) && same(readingStore.get(packId), cleanReadings)) return;
   if (Object.keys(clean).length) store.set(packId, Object.freeze(clean));
   else store.delete(packId);
+  if (Object.keys(cleanReadings).length) readingStore.set(packId, Object.freeze(cleanReadings));
+  else readingStore.delete(packId);
   await recalculate();
 }
 

@@ -7,7 +7,7 @@ import type { CellValue, RecordResult } from "../engine/types";
 import { builtinPacks, findPack, getPack } from "../packs";
 import type { Criterion, Pack } from "../packs/schema";
 import { line, omitted, quote } from "./args";
-import { getWorkbookParams } from "./params";
+import { getWorkbookParams, getWorkbookReadings } from "./params";
 import { formulaError } from "./runtime";
 
 function builtin(id: string): Pack {
@@ -64,7 +64,7 @@ export function recordFor(values: unknown, headers: unknown, pack: unknown, fn: 
     if (!flags || cells.length !== flags) {
       throw formulaError("invalidValue", `${fn} 需要 ${flags} 个是/否单元格（每条标准一个），收到 ${cells.length} 个；原始数据请同时给出表头行`);
     }
-    result = evaluateRow(p, null, cells, { params: getWorkbookParams(p.id) });
+    result = evaluateRow(p, null, cells, { params: getWorkbookParams(p.id), readings: getWorkbookReadings(p.id) });
   } else {
     const heads = line(headers, "表头");
     if (heads.length !== cells.length) throw formulaError("invalidValue", `表头有 ${heads.length} 格，数据有 ${cells.length} 格，应一样多`);
@@ -74,7 +74,7 @@ export function recordFor(values: unknown, headers: unknown, pack: unknown, fn: 
       const labels = m.unmatched.map((f) => p.fields.find((x) => x.id === f)?.label ?? f);
       throw formulaError("invalidValue", `表头中缺少：${labels.join("、")}`);
     }
-    result = evaluateRow(p, heads, cells, { params: getWorkbookParams(p.id) });
+    result = evaluateRow(p, heads, cells, { params: getWorkbookParams(p.id), readings: getWorkbookReadings(p.id) });
   }
   const bad = result.issues.find((i) => i.code === "unreadable");
   if (bad) throw formulaError("invalidValue", bad.message.zh);

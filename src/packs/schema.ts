@@ -75,29 +75,80 @@ export type Amount = z.infer<typeof amountSchema>;
 export const operandSchema = z.union([amountSchema, z.object({ field: z.string().min(1) }).strict()]);
 export type Operand = z.infer<typeof operandSchema>;
 
-export type Test =
+/** The test forms, over X: the extra form a test may take (a reading node in a pack, nothing once resolved). */
+type TestOf<X> =
   | { cmp: ">=" | ">" | "<=" | "<" | "=" | "!="; field: string; value: Operand }
   | { yes: string }
   | { textIn: string; values: string[] }
-  | { withinYears: string; of: string; years: Amount }
-  | { anyOf: Test[] }
-  | { allOf: Test[] }
-  | { atLeast: Amount; of: Test[] }
-  | { if: Test; then: Test; else?: Test };
+  | VocabTest
+  | { withinYears: string; of: string; years: Amount; by?: "date" | "calendarYear" }
+  | { anyOf: TestOf<X>[] }
+  | { allOf: TestOf<X>[] }
+  | { atLeast: Amount; of: TestOf<X>[] }
+  | { if: TestOf<X>; then: TestOf<X>; else?: TestOf<X> }
+  | X;
 
-/** The small declarative test language: comparisons, yes-words, text lists, recency, any/all/count, if. */
+/**
+ * A text checked against explicit lists (titles, levels, roles, contests): a word of `fail` fails
+ * (checked first: 小学一级教师 before 一级教师, 非骨干 before 骨干), a word of `pass` passes, anything
+ * else is for a person to check (需核实) — never passed. `ignore` words are taken out first
+ * (城市, 市区: not 市级). Compared without spaces, in half width, in lower case.
+ */
+export interface VocabTest {
+  vocab: string;
+  pass: string[];
+  fail: string[];
+  ignore?: string[];
+}
+
+/**
+ * A test that depends on how an ambiguous text is read: the case of the reading an official chose
+ * for the interpretation `reading` (its first option by default). Resolved before a pack is
+ * compiled (engine/interpretations.ts), so the evaluation never sees one.
+ */
+export interface ReadingTest {
+  reading: string;
+  cases: Record<string, Test>;
+}
+
+export type Test = TestOf<ReadingTest>;
+/** A test with every reading resolved: what the evaluation compiles. */
+export type PlainTest = TestOf<never>;
+
+/** The small declarative test language: comparisons, yes-words, text lists, recency, any/all/count, if, readings. */
 export const testSchema: z.ZodType<Test> = z.lazy(() =>
   z.union([
     z.object({ cmp: z.enum([">=", ">", "<=", "<", "=", "!="]), field: z.string().min(1), value: operandSchema }).strict(),
     z.object({ yes: z.string().min(1) }).strict(),
     z.object({ textIn: z.string().min(1), values: z.array(z.string().min(1)).min(1) }).strict(),
-    z.object({ withinYears: z.string().min(1), of: z.string().min(1), years: amountSchema }).strict(),
+    z.object({ vocab: z.string().min(1), pass: z.array(z.string().min(1)).min(1), fail: z.array(z.string().min(1)), ignore: z.array(z.string().min(1)).optional() }).strict(),
+    /** `by` "date" (default): with full dates, within N years of the other date; "calendarYear": the N calendar years up to and including the other's. */
+    z.object({ withinYears: z.string().min(1), of: z.string().min(1), years: amountSchema, by: z.enum(["date", "calendarYear"]).optional() }).strict(),
     z.object({ anyOf: z.array(testSchema).min(1) }).strict(),
     z.object({ allOf: z.array(testSchema).min(1) }).strict(),
     z.object({ atLeast: amountSchema, of: z.array(testSchema).min(1) }).strict(),
     z.object({ if: testSchema, then: testSchema, else: testSchema.optional() }).strict(),
+    z.object({ reading: z.string().min(1), cases: z.record(z.string(), testSchema) }).strict(),
   ]),
 );
+
+/**
+ * A place where the regulation leaves room for reading: what the text says, the reading the pack
+ * applies, and the readings an official may choose instead (规则 tab; recorded with the check as
+ * interpretation id → option id, next to the thresholds).
+ */
+export const interpretationSchema = z.object({
+  id,
+  /** The reading applied by default, in words an official can follow. */
+  text: text2,
+  source: z.string().nullable(),
+  /** What the regulation itself says there, quoted. */
+  says: z.string().optional(),
+  /** The readings one may choose, the default first; empty when the reading is fixed or only its numbers (thresholds) change. */
+  options: z.array(z.object({ id, label: text2 })).default([]),
+  /** The pack supplies a number or a rule the text does not give (the 90 % warning, 2000 字, 8–12 members): shown as the tool's, not the regulation's. */
+  invented: z.boolean().default(false),
+});
 
 export const criterionSchema = z.object({
   /** Short id shown to officials: "四" for 第十六条（四）, "host-title" elsewhere. */
@@ -133,9 +184,10 @@ export const gradeBandSchema = z.object({
   grade: z.string().min(1),
   gradeEn: z.string().min(1),
   status: z.enum(["ok", "warning", "error"]),
-  /** What the grade means for the studio (第二十二条: no subsidy next year). */
-  consequence: text2.optional(),
+  /** The article the grade comes from (第十六条). */
   source: z.string().optional(),
+  /** What the grade means for the studio, each with its article (第十七、十八、二十二条): shown wherever the grade is. */
+  consequences: z.array(z.object({ text: text2, source: z.string().min(1) })).default([]),
 });
 
 export const outcomeSchema = z.discriminatedUnion("kind", [
@@ -163,11 +215,28 @@ export const budgetCategorySchema = z.object({
   source: z.string().min(1),
   /** Rows of this category whose purpose mentions none of these words get a warning (课时费: 送教/帮扶/讲学…). */
   purposeWords: z.array(z.string().min(1)).optional(),
+  /** Key terms: a longer word containing one (the longest wins) is this category — 材料购置费 → 教学资源费. */
+  terms: z.array(z.string().min(2)).default([]),
+});
+
+/**
+ * Spending outside 第二十一条's scope, as words: the rule matches a category or purpose text that
+ * holds one word of every group ([[购置, 购买], [设备, 打印机]] is buying equipment), after the
+ * longer words in `unless` are taken out (福利院 is not 福利).
+ */
+export const forbiddenRuleSchema = z.object({
+  id,
+  words: z.array(z.array(z.string().min(1)).min(1)).min(1),
+  unless: z.array(z.string().min(1)).default([]),
+  reason: text2,
+  source: z.string().min(1),
+  /** The interpretation this rule rests on, when the text does not name the item (慰问, 烟酒, 旅游). */
+  interpretation: z.string().optional(),
 });
 
 export const budgetSchema = z.object({
   categories: z.array(budgetCategorySchema).min(1),
-  forbidden: z.array(z.object({ word: z.string().min(1), reason: text2 })).default([]),
+  forbidden: z.array(forbiddenRuleSchema).default([]),
   source: z.string().min(1),
   /** Which fields carry what. */
   fields: z.object({
@@ -203,7 +272,7 @@ export const packSchema = z.object({
   recordIs: text2,
   fields: z.array(fieldSchema).min(1),
   params: z.array(paramSchema).default([]),
-  interpretations: z.array(z.object({ id, text: text2, source: z.string().nullable() })).default([]),
+  interpretations: z.array(interpretationSchema).default([]),
   layouts: z.array(layoutSchema).min(1),
   criteria: z.array(criterionSchema).default([]),
   outcome: outcomeSchema,
@@ -220,7 +289,9 @@ export type Layout = z.infer<typeof layoutSchema>;
 export type Outcome = z.infer<typeof outcomeSchema>;
 export type GradeBand = z.infer<typeof gradeBandSchema>;
 export type Budget = z.infer<typeof budgetSchema>;
+export type Interpretation = z.infer<typeof interpretationSchema>;
 export type BudgetCategory = z.infer<typeof budgetCategorySchema>;
+export type ForbiddenRule = z.infer<typeof forbiddenRuleSchema>;
 
 export interface PackProblem {
   /** Where in the pack, e.g. "criteria[3].test.field". */
@@ -236,7 +307,7 @@ function pathText(path: readonly PropertyKey[]): string {
   return out || "(整个规则包)";
 }
 
-const TEST_FORMS = "cmp、yes、textIn、withinYears、anyOf、allOf、atLeast、if";
+const TEST_FORMS = "cmp、yes、textIn、vocab、withinYears、anyOf、allOf、atLeast、if、reading";
 
 /**
  * A test that fits none of the forms fails as one opaque "invalid union". Officials need the
@@ -312,10 +383,24 @@ function referenceProblems(pack: Loose): PackProblem[] {
     }
     if ("yes" in o) field(o.yes, `${path}.yes`);
     if ("textIn" in o) field(o.textIn, `${path}.textIn`);
+    if ("vocab" in o) field(o.vocab, `${path}.vocab`);
     if ("withinYears" in o) (field(o.withinYears, `${path}.withinYears`), field(o.of, `${path}.of`), amount(o.years, `${path}.years`));
     for (const k of ["anyOf", "allOf", "of"]) if (Array.isArray(o[k])) (o[k] as unknown[]).forEach((s, i) => walk(s, `${path}.${k}[${i}]`));
     if ("atLeast" in o) amount(o.atLeast, `${path}.atLeast`);
     for (const k of ["if", "then", "else"]) if (k in o) walk(o[k], `${path}.${k}`);
+    if ("reading" in o) {
+      const r = str(o.reading);
+      const it = list(pack.interpretations).find((x) => x.id === r);
+      if (r !== undefined && !it) add(`${path}.reading`, `引用了不存在的解释“${r}”`, `refers to interpretation "${r}", which the pack does not define`);
+      const cases = typeof o.cases === "object" && o.cases !== null ? (o.cases as Loose) : {};
+      const options = it ? list(it.options).map((x) => str(x.id)) : [];
+      if (it && !options.length) add(`${path}.reading`, `解释“${r}”没有可选的理解（options）`, `interpretation "${r}" has no options to choose from`);
+      for (const op of options) if (op && !(op in cases)) add(`${path}.cases`, `缺少解释“${r}”的理解“${op}”`, `no case for option "${op}" of interpretation "${r}"`);
+      for (const [k, v] of Object.entries(cases)) {
+        if (it && !options.includes(k)) add(`${path}.cases.${k}`, `解释“${r}”没有理解“${k}”`, `interpretation "${r}" has no option "${k}"`);
+        walk(v, `${path}.cases.${k}`);
+      }
+    }
   };
   const interp = (ref: unknown, path: string) => {
     const r = str(ref);
@@ -358,6 +443,7 @@ function referenceProblems(pack: Loose): PackProblem[] {
     const bf = (b.fields ?? {}) as Loose;
     for (const k of ["category", "amount", "purpose", "matching", "termYear", "previousGrade"]) field(bf[k], `budget.fields.${k}`);
     (Array.isArray(b.groupBy) ? b.groupBy : []).forEach((g, i) => field(g, `budget.groupBy[${i}]`));
+    list(b.forbidden).forEach((f, i) => interp(f.interpretation, `budget.forbidden[${i}].interpretation`));
     for (const k of ["subsidy", "warnRatio", "subsidyYears", "reportDueDays"]) amount(b[k], `budget.${k}`);
   }
   return problems;

@@ -4,10 +4,11 @@
  * the interpretations the pack applies where the regulation is silent — marked as such.
  */
 import { useEffect, useState } from "react";
-import { Badge, Body1, Button, Caption1, Field, Input, makeStyles, Subtitle2, tokens } from "@fluentui/react-components";
-import type { Param } from "../packs/schema";
+import { Badge, Body1, Button, Caption1, Field, Input, makeStyles, Radio, RadioGroup, Subtitle2, tokens } from "@fluentui/react-components";
+import type { Interpretation, Param } from "../packs/schema";
 import { useStrings } from "./i18n";
 import type { Pane } from "./usePane";
+import { consequenceText } from "../engine/consequences";
 
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: "12px" },
@@ -67,6 +68,11 @@ function ParamEditor({ param, value, pane }: { param: Param; value: number; pane
                 {s.interpretation}
               </Badge>
             )}
+            {interp?.invented && (
+              <Badge size="small" appearance="tint" color="severe" title={s.inventedHint}>
+                {s.invented}
+              </Badge>
+            )}
           </span>
         }
         validationMessage={error ?? undefined}
@@ -85,6 +91,41 @@ function ParamEditor({ param, value, pane }: { param: Param; value: number; pane
         />
       </Field>
       {interp && <Caption1 className={st.meta}>{interp.text[lang]}</Caption1>}
+    </li>
+  );
+}
+
+/** One interpretation: what the text says, the reading applied, and — where the pack offers them — the readings one may choose instead. */
+function InterpretationEditor({ it, pane }: { it: Interpretation; pane: Pane }) {
+  const st = useStyles();
+  const { s, lang } = useStrings();
+  const chosen = pane.state.readings[it.id] ?? it.options[0]?.id;
+  return (
+    <li className={st.item} data-interpretation={it.id}>
+      <span className={st.head}>
+        <Body1>{it.text[lang]}</Body1>
+        {it.invented && (
+          <Badge size="small" appearance="tint" color="severe" title={s.inventedHint}>
+            {s.invented}
+          </Badge>
+        )}
+        {pane.state.readings[it.id] !== undefined && (
+          <Badge size="small" appearance="tint" color="warning">
+            {s.readingChanged}
+          </Badge>
+        )}
+      </span>
+      {it.says && <Caption1 className={st.meta}>{s.textSays(it.says)}</Caption1>}
+      {it.source && <Caption1 className={st.meta}>{it.source}</Caption1>}
+      {it.options.length > 1 && (
+        <Field label={s.readingLabel}>
+          <RadioGroup value={chosen} disabled={!!pane.state.busy} onChange={(_, d) => void pane.setReading(it.id, d.value)}>
+            {it.options.map((o, i) => (
+              <Radio key={o.id} value={o.id} label={i === 0 ? `${o.label[lang]}${s.readingDefault}` : o.label[lang]} />
+            ))}
+          </RadioGroup>
+        </Field>
+      )}
     </li>
   );
 }
@@ -114,6 +155,14 @@ export function RulesView({ pane }: { pane: Pane }) {
             )}
           </Caption1>
         )}
+        {o.kind === "grade" &&
+          o.bands
+            .filter((b) => b.consequences.length)
+            .map((b) => (
+              <Caption1 key={b.grade} data-consequence={b.grade}>
+                {s.consequenceOf(lang === "zh" ? b.grade : b.gradeEn, consequenceText(pack, b.grade, lang))}
+              </Caption1>
+            ))}
         {o.kind === "all" && <Caption1>{lang === "zh" ? s.passRule(o.pass, o.fail) : s.passRule(o.passEn, o.failEn)}</Caption1>}
       </section>
 
@@ -126,7 +175,7 @@ export function RulesView({ pane }: { pane: Pane }) {
               <ParamEditor key={p.id} param={p} value={params[p.id] ?? p.value} pane={pane} />
             ))}
           </ul>
-          {Object.keys(params).length > 0 && (
+          {Object.keys(params).length + Object.keys(pane.state.readings).length > 0 && (
             <Button size="small" disabled={!!pane.state.busy} onClick={() => void pane.resetParams()}>
               {s.resetParams}
             </Button>
@@ -170,12 +219,10 @@ export function RulesView({ pane }: { pane: Pane }) {
       {pack.interpretations.length > 0 && (
         <section className={st.section} aria-label={s.interpretationsTitle}>
           <Subtitle2>{s.interpretationsTitle}</Subtitle2>
+          <Caption1>{s.interpretationsHint}</Caption1>
           <ul className={st.list}>
             {pack.interpretations.map((i) => (
-              <li key={i.id} className={st.item} data-interpretation={i.id}>
-                <Body1>{i.text[lang]}</Body1>
-                {i.source && <Caption1 className={st.meta}>{i.source}</Caption1>}
-              </li>
+              <InterpretationEditor key={i.id} it={i} pane={pane} />
             ))}
           </ul>
         </section>

@@ -9,7 +9,7 @@ import { detectPacks, evaluateSheet, matchHeaders } from "../engine";
 import { planResults, summarySheet, templateSheet } from "../engine/output";
 import { checkedSheet, checkRecord, RECORD_SHEET } from "../engine/record";
 import type { WorkbookHost, WorkbookSettings, WriteOutcome } from "../engine/host";
-import type { Mapping, ParamOverrides, SheetGrid, SheetResult, Text2 } from "../engine/types";
+import type { Mapping, ParamOverrides, Readings, SheetGrid, SheetResult, Text2 } from "../engine/types";
 import type { Pack } from "../packs/schema";
 import { errorMessage, fieldLabel, isEmptyGrid, withoutOwnResults, yieldToUI } from "./model";
 import { both, bothInPage, type Lang, type Strings } from "./strings";
@@ -41,6 +41,8 @@ export interface PaneState {
   mapping: Mapping;
   headerRow?: number;
   params: ParamOverrides;
+  /** Readings the official chose where the regulation leaves room (interpretation id → option id); defaults left out. */
+  readings: Readings;
   match: HeaderMatch | null;
   result: SheetResult | null;
   /** The result was recomputed after a settings change; the sheet still holds the old one. */
@@ -57,8 +59,8 @@ export interface PaneState {
 export interface PaneOptions {
   host: WorkbookHost;
   packs: Pack[];
-  /** Pushes changed thresholds to the custom functions (src/functions/params.ts). */
-  applyParams?: (packId: string, overrides: ParamOverrides) => Promise<void>;
+  /** Pushes changed thresholds and readings to the custom functions (src/functions/params.ts). */
+  applyParams?: (packId: string, overrides: ParamOverrides, readings?: Readings) => Promise<void>;
   /** Subscribes to the ribbon's 一键校验 button; returns an unsubscribe function. */
   onRibbonValidate?: (run: () => Promise<void>) => () => void;
   /** The web page: messages in its wording (no formulas, results go to the annotated copy). */
@@ -75,6 +77,7 @@ const initial: PaneState = {
   packId: null,
   mapping: {},
   params: {},
+  readings: {},
   match: null,
   result: null,
   stale: false,
@@ -91,6 +94,17 @@ function cleanParams(pack: Pack | undefined, params: ParamOverrides | undefined)
   for (const p of pack.params) {
     const v = params[p.id];
     if (typeof v === "number" && Number.isFinite(v) && v !== p.value) out[p.id] = v;
+  }
+  return out;
+}
+
+/** The saved readings that name an interpretation of the pack and one of its options, other than the default. */
+function cleanReadings(pack: Pack | undefined, readings: Readings | undefined): Readings {
+  const out: Readings = {};
+  if (!pack || !readings) return out;
+  for (const i of pack.interpretations) {
+    const v = readings[i.id];
+    if (typeof v === "string" && i.options.some((o) => o.id === v) && v !== i.options[0].id) out[i.id] = v;
   }
   return out;
 }
@@ -149,8 +163,8 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
   const progress = useCallback((phase: Phase) => (p: { done: number; total: number }) => patch({ busy: { phase, done: p.done, total: p.total } }), [patch]);
 
   const evaluate = useCallback(
-    (grid: SheetGrid, pack: Pack, s: Pick<PaneState, "mapping" | "params" | "headerRow">) =>
-      evaluateSheet(grid, pack, { mapping: s.mapping, params: s.params, headerRow: s.headerRow }),
+    (grid: SheetGrid, pack: Pack, s: Pick<PaneState, "mapping" | "params" | "headerRow" | "readings">) =>
+      evaluateSheet(grid, pack, { mapping: s.mapping, params: s.params, readings: s.readings, headerRow: s.headerRow }),
     [],
   );
 
@@ -171,6 +185,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
             mapping: {},
             headerRow: undefined,
             params: cleanParams(pack, saved.pack === pack?.id ? saved.params : undefined),
+            readings: cleanReadings(pack, saved.pack === pack?.id ? saved.readings : undefined),
             match: null,
             sheetState: "empty",
             notice: { intent: "warning", text: say((s) => s.emptySheet(sheet)), code: "empty-sheet" },
@@ -192,6 +207,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
             mapping: {},
             headerRow: undefined,
             params: {},
+            readings: {},
             match: null,
             sheetState: "no-header",
             notice: { intent: "warning", text: say((s) => s.noHeader(sheet)), code: "no-header" },
@@ -201,8 +217,9 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         const mapping = useSaved ? { ...(saved.mapping ?? {}) } : {};
         const headerRow = useSaved ? saved.headerRow : undefined;
         const params = cleanParams(pack, saved.pack === pack.id ? saved.params : undefined);
+        const readings = cleanReadings(pack, saved.pack === pack.id ? saved.readings : undefined);
         const match = matchHeaders(grid, pack, { mapping, headerRow });
-        patch({ grid, candidates, packId: pack.id, mapping, headerRow, params, match, sheetState: "ready" });
+        patch({ grid, candidates, packId: pack.id, mapping, headerRow, params, readings, match, sheetState: "ready" });
       }),
     [exclusive, settings, host, patch, progress, packById, packs],
   );
@@ -210,8 +227,9 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
 
   /** After a change of pack, mapping or thresholds: new match, and the shown result recomputed (the sheet's is now stale). */
   const rematch = useCallback(
-    (pack: Pack, next: Pick<PaneState, "mapping" | "params" | "headerRow">): Partial<PaneState> => {
+    (pack: Pack, change: Pick<PaneState, "mapping" | "params" | "headerRow"> & { readings?: Readings }): Partial<PaneState> => {
       const s = stateRef.current;
+      const next = { readings: s.readings, ...change };
       if (!s.grid || s.sheetState === "empty") return { ...next };
       const match = matchHeaders(s.grid, pack, { mapping: next.mapping, headerRow: next.headerRow });
       const result = s.result && s.result.pack === pack.id ? evaluate(s.grid, pack, next) : null;
@@ -228,9 +246,10 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         if (!pack || !s.sheet) return;
         const saved = await settings();
         const params = cleanParams(pack, saved.pack === pack.id ? saved.params : undefined);
-        patch({ packId: id, outcome: null, ...rematch(pack, { mapping: {}, headerRow: undefined, params }) });
-        await save({ pack: id, sheet: s.sheet, mapping: {}, headerRow: undefined, params });
-        await applyParams?.(id, params);
+        const readings = cleanReadings(pack, saved.pack === pack.id ? saved.readings : undefined);
+        patch({ packId: id, outcome: null, ...rematch(pack, { mapping: {}, headerRow: undefined, params, readings }) });
+        await save({ pack: id, sheet: s.sheet, mapping: {}, headerRow: undefined, params, readings });
+        await applyParams?.(id, params, readings);
         patch({ notice: { intent: "success", text: say((t, lang) => t.packSaved(pack.name[lang])) } });
       }),
     [exclusive, packById, settings, patch, rematch, save, applyParams],
@@ -266,9 +285,29 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         else params[id] = value;
         patch(rematch(pack, { mapping: s.mapping, headerRow: s.headerRow, params }));
         await save({ pack: pack.id, sheet: s.sheet ?? undefined, params });
-        await applyParams?.(pack.id, params);
+        await applyParams?.(pack.id, params, s.readings);
         const v = value ?? param.value;
         patch({ notice: { intent: "success", text: say((t, lang) => t.paramSaved(param.label[lang], v)) } });
+      }),
+    [exclusive, packById, patch, rematch, save, applyParams],
+  );
+
+  /** `option` null returns the interpretation to the pack's default reading. */
+  const setReading = useCallback(
+    (id: string, option: string | null) =>
+      exclusive("work", async () => {
+        const s = stateRef.current;
+        const pack = packById(s.packId);
+        const it = pack?.interpretations.find((i) => i.id === id);
+        const chosen = it?.options.find((o) => o.id === (option ?? it.options[0]?.id));
+        if (!pack || !it || !chosen) return;
+        const readings = { ...s.readings };
+        if (chosen === it.options[0]) delete readings[id];
+        else readings[id] = chosen.id;
+        patch(rematch(pack, { mapping: s.mapping, headerRow: s.headerRow, params: s.params, readings }));
+        await save({ pack: pack.id, sheet: s.sheet ?? undefined, readings });
+        await applyParams?.(pack.id, s.params, readings);
+        patch({ notice: { intent: "success", text: say((t, lang) => t.readingSaved(chosen.label[lang])) } });
       }),
     [exclusive, packById, patch, rematch, save, applyParams],
   );
@@ -279,9 +318,9 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         const s = stateRef.current;
         const pack = packById(s.packId);
         if (!pack) return;
-        patch(rematch(pack, { mapping: s.mapping, headerRow: s.headerRow, params: {} }));
-        await save({ pack: pack.id, sheet: s.sheet ?? undefined, params: {} });
-        await applyParams?.(pack.id, {});
+        patch(rematch(pack, { mapping: s.mapping, headerRow: s.headerRow, params: {}, readings: {} }));
+        await save({ pack: pack.id, sheet: s.sheet ?? undefined, params: {}, readings: {} });
+        await applyParams?.(pack.id, {}, {});
         patch({ notice: { intent: "success", text: say((t) => t.paramsReset) } });
       }),
     [exclusive, packById, patch, rematch, save, applyParams],
@@ -436,7 +475,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
     void (async () => {
       try {
         const saved = await settings();
-        if (alive && saved.pack && applyParams) await applyParams(saved.pack, cleanParams(packById(saved.pack), saved.params));
+        if (alive && saved.pack && applyParams) await applyParams(saved.pack, cleanParams(packById(saved.pack), saved.params), cleanReadings(packById(saved.pack), saved.readings));
       } catch (e) {
         const { code, message } = errorMessage(e);
         patch({ notice: { intent: "error", text: message, code } });
@@ -470,6 +509,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
     setMapping,
     setParam,
     resetParams,
+    setReading,
     validate,
     writeSummary,
     insertTemplate,

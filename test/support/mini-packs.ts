@@ -97,7 +97,7 @@ export const budgetPack: Pack = pack({
       { name: "交通费", nameEn: "Travel", synonyms: ["车费"], source: "第二十一条" },
       { name: "资料订购费", nameEn: "Subscriptions", synonyms: ["图书资料费"], source: "第二十一条" },
     ],
-    forbidden: [{ word: "礼品", reason: t2("不在经费使用范围") }],
+    forbidden: [{ id: "gifts", words: [["礼品"]], reason: t2("不在经费使用范围"), source: "第二十一条" }],
     source: "第二十一条",
     fields: { category: "category", amount: "amount", purpose: "purpose" },
     groupBy: ["studio", "year"],
