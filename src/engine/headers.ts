@@ -173,6 +173,10 @@ interface FieldNames {
   bodies: string[];
   /** Key terms: every group must appear (any word of it). */
   terms: string[][][];
+  /** Character-pair counts of each body, for the likeness measure (built once per pack). */
+  grams: Map<string, number>[];
+  /** Confidence of a normal form already scored against this field (headers repeat across rows and packs). */
+  memo: Map<string, number>;
   type: string;
   isLabel: boolean;
 }
@@ -200,6 +204,8 @@ function packIndex(pack: Pack): PackIndex {
       markers: [...new Set((f.markers ?? []).map(normalizeHeader))].filter(Boolean),
       bodies: [...new Set([label, ...synonyms].map(bodyOf))].filter(Boolean),
       terms: (f.terms ?? []).map((t) => t.split("+").map((g) => g.split("|").map(termForm).filter(Boolean)).filter((g) => g.length)),
+      grams: [...new Set([label, ...synonyms].map(bodyOf))].filter(Boolean).map(gramCounts),
+      memo: new Map<string, number>(),
       type: f.type,
       isLabel: f.role === "label",
     };
@@ -226,12 +232,13 @@ function termsScore(norm: string, f: FieldNames): number {
     let covered = 0;
     let all = true;
     for (const group of set) {
-      const hit = group.filter((w) => norm.includes(w)).sort((a, b) => b.length - a.length)[0];
+      let hit = 0;
+      for (const w of group) if (w.length > hit && norm.includes(w)) hit = w.length;
       if (!hit) {
         all = false;
         break;
       }
-      covered += hit.length;
+      covered += hit;
     }
     if (all && set.length) best = Math.max(best, CONFIDENCE.termsBase + CONFIDENCE.termsSpan * Math.min(1, covered / norm.length));
   }
@@ -253,28 +260,33 @@ function abbrevScore(h: string, name: string): number {
   return CONFIDENCE.abbrevBase + CONFIDENCE.abbrevSpan * ratio;
 }
 
-function bigrams(s: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i + 1 < s.length; i++) out.push(s.slice(i, i + 2));
+function gramCounts(s: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (let i = 0; i + 1 < s.length; i++) {
+    const g = s.slice(i, i + 2);
+    out.set(g, (out.get(g) ?? 0) + 1);
+  }
   return out;
 }
 
-/** Dice likeness of two names' character pairs, when at least NGRAM_MIN; 0 otherwise. */
-function ngramScore(a: string, b: string): number {
+/** Dice likeness of a header's character pairs with a name's (counted once per pack), when at least NGRAM_MIN; 0 otherwise. */
+function ngramScore(a: string, b: string, pool: Map<string, number>): number {
   if (a.length < 3 || b.length < 3) return 0;
-  const x = bigrams(a);
-  const y = bigrams(b);
-  const pool = new Map<string, number>();
-  for (const g of y) pool.set(g, (pool.get(g) ?? 0) + 1);
+  const x = a.length - 1;
+  const y = b.length - 1;
+  // Names of very different lengths cannot share enough pairs: no need to count.
+  if ((2 * Math.min(x, y)) / (x + y) < NGRAM_MIN) return 0;
+  const used = new Map<string, number>();
   let shared = 0;
-  for (const g of x) {
-    const n = pool.get(g) ?? 0;
+  for (let i = 0; i < x; i++) {
+    const g = a.slice(i, i + 2);
+    const n = (pool.get(g) ?? 0) - (used.get(g) ?? 0);
     if (n > 0) {
       shared++;
-      pool.set(g, n - 1);
+      used.set(g, (used.get(g) ?? 0) + 1);
     }
   }
-  const dice = (2 * shared) / (x.length + y.length);
+  const dice = (2 * shared) / (x + y);
   return dice >= NGRAM_MIN ? CONFIDENCE.ngramBase + CONFIDENCE.ngramSpan * dice : 0;
 }
 
@@ -304,12 +316,21 @@ function fieldConfidence(norm: string, f: FieldNames, exactOnly = false): number
     else if (f.synonyms.includes(body)) best = Math.max(best, CONFIDENCE.bodySynonym);
   }
   if (best >= CONFIDENCE.containsBase + CONFIDENCE.containsSpan) return best;
-  for (const name of f.bodies) best = Math.max(best, containsScore(body, name), abbrevScore(body, name), ngramScore(body, name));
-  best = Math.max(best, termsScore(body, f));
-  return round3(best);
+  const key = body;
+  const known = f.memo.get(key);
+  let loose = known ?? 0;
+  if (known === undefined) {
+    f.bodies.forEach((name, i) => (loose = Math.max(loose, containsScore(body, name), abbrevScore(body, name), ngramScore(body, name, f.grams[i]))));
+    loose = Math.max(loose, termsScore(body, f));
+    if (f.memo.size >= MEMO_SIZE) f.memo.clear();
+    f.memo.set(key, loose);
+  }
+  return round3(Math.max(best, loose));
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
+/** Normal forms remembered per field (bounded: a sheet of notes has many distinct texts). */
+const MEMO_SIZE = 5000;
 
 // ------------------------------------------------------------------------------------------------
 // Header candidates: what one column of a header row (or two rows) may be called
