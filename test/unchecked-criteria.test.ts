@@ -62,6 +62,7 @@ const PASSING: Record<string, CellValue> = {
   weeklyObserved: 3,
   planChecks: "2人次",
   reportChars: 2100,
+  crossProvince: "是",
   newsDays: 10,
   // studio-budget
   date: "2024-03-05",
@@ -74,6 +75,8 @@ for (let i = 1; i <= 10; i++) PASSING[`std${i}`] = "是";
 
 /** When this column is removed, these values make it the one the criterion rests on. */
 const CARRIES: Record<string, Record<string, CellValue>> = {
+  // An in-province trip needs no report: without the column, a short report cannot be passed.
+  crossProvince: { crossProvince: "否", reportChars: 1500 },
   subjectLeader: { title: "初级", subjectLeader: "是" },
   expert: { title: "初级", expert: "是" },
   provFirst: { provFirst: 2, provSecond: 0 },

@@ -155,6 +155,8 @@ export const criterionSchema = z.object({
   id: z.string().min(1),
   name: text2,
   source: z.string().min(1),
+  /** The words of the regulation (or the plan) the criterion checks, quoted. */
+  quote: z.string().optional(),
   test: testSchema,
   /** A 是/否 column that states the criterion directly (the one-column-per-standard layout). */
   flag: z.string().optional(),
