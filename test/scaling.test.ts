@@ -1,0 +1,83 @@
+/**
+ * Costs that grow with the sheet, not faster: each output of the command line (the table, the
+ * JSON, the report) over a real .xlsx of 5,000 and of 20,000 rows. Four times
+ * the rows must cost less than six times as much — a quadratic step (a string spliced per row, a
+ * list searched per record) costs sixteen times. Cost is CPU time (every thread of this process),
+ * the best of two runs, so a busy machine's waiting does not count. Not a timer: no absolute
+ * figure is asserted.
+ */
+import { checkWorkbook } from "../src/file/check";
+import { builtinPacks } from "../src/packs";
+import { sheetJson } from "../src/cli/json";
+import { sheetTable } from "../src/cli/format";
+import { writeReport } from "../src/cli/report";
+import { buildXlsx } from "./support/xlsx-build";
+
+const HEADERS = ["工作室名称", "国家级科技比赛获奖数", "全国专项赛事获奖数", "参加青少年科技活动项数", "省级一等奖（项）", "省级二等奖（项）", "帮扶薄弱学校数", "参加科普周/科普日/承办竞赛次数", "市级创新大赛获奖数", "培训场次(场)", "新增骨干成员 数", "单位配套经费（元）"];
+
+const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+const cell = (ref: string, v: string | number | null) => (v === null ? "" : typeof v === "number" ? `<c r="${ref}"><v>${v}</v></c>` : `<c r="${ref}" t="inlineStr"><is><t>${esc(v)}</t></is></c>`);
+
+/** An assessment sheet typed as offices type it: numbers, 3项, full-width digits, 二, blanks and a few unreadable cells. */
+function workbook(rows: number): Uint8Array {
+  const out: string[] = [`<row r="1">${cell("A1", "2024年度考核汇总表")}</row>`, `<row r="2">${HEADERS.map((h, j) => cell(`${String.fromCharCode(65 + j)}2`, h)).join("")}</row>`];
+  for (let i = 0; i < rows; i++) {
+    const r = i + 3;
+    const forms = (n: number, k: number): string | number | null => [n, `${n}项`, String.fromCharCode(0xff10 + n), "二", null, "若干", n + 1][(i * 7 + k * 3) % 7];
+    const values: (string | number | null)[] = [`工作室${i + 1}`, ...Array.from({ length: 10 }, (_, k) => forms((i + k) % 4, k)), i % 2 ? "¥5,000.00" : "是"];
+    out.push(`<row r="${r}">${values.map((v, j) => cell(`${String.fromCharCode(65 + j)}${r}`, v)).join("")}</row>`);
+  }
+  return buildXlsx({ sheets: [{ name: "考核", xml: out.join("") }] });
+}
+
+async function cpuMs(fn: () => unknown): Promise<number> {
+  let best = Infinity;
+  for (let k = 0; k < 2; k++) {
+    const t = process.cpuUsage();
+    await fn();
+    const d = process.cpuUsage(t);
+    best = Math.min(best, (d.user + d.system) / 1000);
+  }
+  return best;
+}
+
+const SMALL = 5_000;
+const LARGE = 20_000;
+const books = { small: workbook(SMALL), large: workbook(LARGE) };
+const checked = (bytes: Uint8Array) => {
+  const r = checkWorkbook(bytes, builtinPacks());
+  if (!r.ok) throw new Error(r.error.message);
+  return r.sheets;
+};
+
+/** Each output's cost at both sizes, the check included (reading and verdicts are linear; bench:cli times them apart). */
+async function ratio(output: (bytes: Uint8Array) => () => unknown): Promise<number> {
+  const small = await cpuMs(output(books.small));
+  const large = await cpuMs(output(books.large));
+  return large / small;
+}
+
+// Each run checks afresh: a record explains itself once, when first read, and that is the output's work.
+test("the table: 4× the rows cost under 6×", async () => {
+  const r = await ratio((bytes) => () => {
+    const [s] = checked(bytes);
+    return sheetTable(sheetJson("f.xlsx", s.result)).length;
+  });
+  expect(r).toBeLessThan(6);
+}, 600_000);
+
+test("the JSON: 4× the rows cost under 6×", async () => {
+  const r = await ratio((bytes) => () => {
+    const [s] = checked(bytes);
+    return JSON.stringify({ files: [sheetJson("f.xlsx", s.result)] }).length;
+  });
+  expect(r).toBeLessThan(6);
+}, 600_000);
+
+test("the report: 4× the rows cost under 6×", async () => {
+  const r = await ratio((bytes) => async () => {
+    const [s] = checked(bytes);
+    return (await writeReport([sheetJson("f.xlsx", s.result)])).length;
+  });
+  expect(r).toBeLessThan(6);
+}, 600_000);
