@@ -321,14 +321,14 @@ describe("kj-assess check", () => {
     await wb.xlsx.readFile(report);
     expect(wb.worksheets.map((w) => w.name)).toEqual(["汇总", "问题清单", "经费", "校验记录"]);
     const summary = wb.getWorksheet("汇总")!;
-    expect((summary.getRow(1).values as unknown[]).slice(1)).toEqual(["文件", "工作表", "规则包", "行", "名称", "等级/结论", "达标条数", "满分条数", "未达标项", "状态", "隐藏行", "说明"]);
+    expect((summary.getRow(1).values as unknown[]).slice(1)).toEqual(["文件", "工作表", "规则包", "行", "名称", "等级/结论", "后果", "达标条数", "满分条数", "未达标项", "状态", "隐藏行", "说明"]);
     // One line per record of every example: routine 9+4+3, application 3+3+6, budget 14, assessments 7+8+10,
     // the term example's assessments 4+3+4 and expenses 13; README.md not checked.
     expect(summary.rowCount).toBe(1 + 16 + 12 + 14 + 7 + 8 + 10 + 24 + 1);
     const line = (summary.getSheetValues() as unknown[][]).find((v) => v && String(v[1]).endsWith("考核-证据数量.xlsx") && v[4] === 8)!;
-    expect(line.slice(2)).toEqual(["2024年度考核", "名师工作室年度考核", 8, "灌云县实验中学科技教育名师工作室", "合格", 8, 10, "二、六", "需核实", undefined, expect.stringContaining("若干")]);
+    expect(line.slice(2)).toEqual(["2024年度考核", "名师工作室年度考核", 8, "灌云县实验中学科技教育名师工作室", "合格", "作为推荐下一年度工作室经费预算的重要依据（第十七条）", 8, 10, "二、六", "需核实", undefined, expect.stringContaining("若干")]);
     const routine = (summary.getSheetValues() as unknown[][]).find((v) => v && v[2] === "教师常规" && v[4] === 4)!;
-    expect(routine[9]).toBe("每学期听课次数达标（教龄不足3年者15次，其他8次）");
+    expect(routine[10]).toBe("每学期听课次数达标（教龄不足3年者15次，其他8次）");
     const issues = wb.getWorksheet("问题清单")!;
     const texts = issues.getSheetValues().flat().filter((v) => typeof v === "string") as string[];
     expect(texts.some((t) => t.includes("“若干”无法识别为个数"))).toBe(true);

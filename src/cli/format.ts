@@ -98,6 +98,10 @@ export function sheetTable(e: SheetJson): string {
     const what = graded ? [failedNamesOf(e.pack, r.failed).join("、"), unchecked].filter(Boolean).join("；") : r.issues.map((x) => x.message).join("；");
     lines.push(`  ${pad(String(r.row), rowWidth)}${pad(labels[i], nameWidth)}${grade}${met}${pad(STATUS_ZH[r.status], 8)}${what}`);
   });
+  // What each grade shown means for the studio (第十七、十八、二十二条).
+  const consequences = new Map<string, string>();
+  for (const r of e.records) if (r.grade && r.consequence) consequences.set(r.grade, r.consequence);
+  for (const [grade, c] of consequences) lines.push(`  后果：${grade} → ${c}`);
   for (const g of e.groups) {
     const key = [g.key.studio, g.key.year].filter((x) => x !== undefined && x !== "").join(" ");
     const share = g.limit > 0 ? `（${Math.round((g.spent / g.limit) * 100)}%）` : "";

@@ -1,5 +1,7 @@
 /** The command line's JSON document (issue 5): one entry per checked sheet, or per file that failed. */
 import type { SheetResult, Skipped } from "../engine/types";
+import { consequenceText } from "../engine/consequences";
+import { getPack } from "../packs";
 
 export interface IssueJson {
   cell: string | null;
@@ -16,6 +18,8 @@ export interface RecordJson {
   label: string;
   status: "ok" | "warning" | "error";
   grade: string | null;
+  /** What the grade means for the studio, with the articles (第十七、十八、二十二条); null where the grade has none. */
+  consequence: string | null;
   met: number | null;
   total: number | null;
   failed: readonly string[];
@@ -55,6 +59,11 @@ function issueJson(i: SheetResult["problems"][number]): IssueJson {
   return { cell: i.cell, severity: i.severity, code: i.code, message: i.message.zh, messageEn: i.message.en, source: i.source, text: i.text };
 }
 
+function consequenceOf(packId: string, grade: string | null): string | null {
+  const pack = getPack(packId);
+  return (pack && consequenceText(pack, grade)) || null;
+}
+
 export function sheetJson(file: string, r: SheetResult): SheetJson {
   return {
     file,
@@ -66,6 +75,7 @@ export function sheetJson(file: string, r: SheetResult): SheetJson {
       label: x.label,
       status: x.status,
       grade: x.grade,
+      consequence: consequenceOf(r.pack, x.grade),
       met: x.met,
       total: x.total,
       failed: x.failed,

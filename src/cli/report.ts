@@ -14,7 +14,7 @@ import { failedNamesOf, SEVERITY_ZH, STATUS_ZH } from "./format";
 import { isError, isSheet, type EntryJson, type IssueJson } from "./json";
 
 const REPORT_SHEETS = ["汇总", "问题清单", "经费"] as const;
-const SUMMARY_HEADERS = ["文件", "工作表", "规则包", "行", "名称", "等级/结论", "达标条数", "满分条数", "未达标项", "状态", "隐藏行", "说明"];
+const SUMMARY_HEADERS = ["文件", "工作表", "规则包", "行", "名称", "等级/结论", "后果", "达标条数", "满分条数", "未达标项", "状态", "隐藏行", "说明"];
 const ISSUE_HEADERS = ["文件", "工作表", "单元格", "行", "名称", "级别", "问题", "单元格内容", "依据"];
 const GROUP_HEADERS = ["文件", "工作表", "工作室", "年度", "已支出（元）", "额度（元）", "支出比例", "状态", "说明"];
 
@@ -52,7 +52,7 @@ export function reportPlans(entries: EntryJson[], records: CheckRecord[] = []): 
     for (const r of e.records) {
       // The row's own problems (cells to fix, rule breaches); unmet standards are in 未达标项 already.
       const notes = r.issues.filter((i) => i.code !== "criterion-failed").map((i) => i.message);
-      summary.push([e.file, e.sheet, packName, r.row, r.label, r.grade, r.met, r.total, failedNamesOf(e.pack, r.failed).join("、") || null, STATUS_ZH[r.status], r.hidden ? "是" : null, notes.join("；") || null]);
+      summary.push([e.file, e.sheet, packName, r.row, r.label, r.grade, r.consequence, r.met, r.total, failedNamesOf(e.pack, r.failed).join("、") || null, STATUS_ZH[r.status], r.hidden ? "是" : null, notes.join("；") || null]);
       for (const i of r.issues) issues.push(issueRow(e.file, e.sheet, r.label, i, r.row));
     }
     for (const p of e.problems) issues.push(issueRow(e.file, e.sheet, null, p, null));
@@ -63,7 +63,7 @@ export function reportPlans(entries: EntryJson[], records: CheckRecord[] = []): 
   }
   const last = (n: number) => n + 1;
   return [
-    plan(REPORT_SHEETS[0], SUMMARY_HEADERS, summary, [28, 14, 18, 6, 36, 10, 9, 9, 24, 9, 7, 60]),
+    plan(REPORT_SHEETS[0], SUMMARY_HEADERS, summary, [28, 14, 18, 6, 36, 10, 40, 9, 9, 24, 9, 7, 60]),
     plan(REPORT_SHEETS[1], ISSUE_HEADERS, issues, [28, 14, 8, 6, 30, 6, 70, 16, 16]),
     plan(REPORT_SHEETS[2], GROUP_HEADERS, groups, [28, 14, 24, 8, 14, 12, 10, 8, 60], [
       { range: `E2:F${last(groups.length)}`, format: "#,##0.00" },
