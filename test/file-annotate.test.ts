@@ -234,7 +234,7 @@ describe("FileWorkbookHost with the annotated copy", () => {
   });
 
   test("a sheet that cannot be read throws an error carrying its code", async () => {
-    const host = new FileWorkbookHost(buildXlsx({ sheets: [{ name: "坏", xml: '<row r="1"><c r="1A"><v>1</v></c></row>' }] }));
+    const host = new FileWorkbookHost(buildXlsx({ sheets: [{ name: "坏", xml: '<worksheet><sheetData><row r="1"><c r="A1"><v>1' }] }));
     await expect(host.readSheet("坏")).rejects.toMatchObject({ code: "damaged", text: { zh: expect.stringContaining("坏") } });
     await expect(host.readSheet("没有")).rejects.toMatchObject({ code: "no-such-sheet" });
   });

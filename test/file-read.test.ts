@@ -54,8 +54,9 @@ describe("cell values", () => {
     const g = grid(book);
     expect(g.rows[0]).toEqual(["工作室名称", "海州区 新海实验中学", "A & B <c>", "内联文字"]);
     expect(g.rows[1]).toEqual([12.5, -300, true, false, { error: "#N/A" }]);
-    // a formula without a cached value, and a shared-string index past the table, read as blank — never as 0
-    expect(g.rows[2]).toEqual([25, { error: "#DIV/0!" }, "是"]);
+    // a formula without a cached value reads as blank — never as 0; a shared-string index past the
+    // table is not blank but unreadable, saying which index the file pointed at
+    expect(g.rows[2]).toEqual([25, { error: "#DIV/0!" }, "是", null, { error: expect.stringContaining("共享字符串编号“99”不存在") }]);
     expect(g.origin).toEqual({ row: 1, col: 1 });
   });
 });
@@ -139,10 +140,13 @@ describe("sheet shape", () => {
     expect(normal.ok).toBe(true);
   });
 
-  test("cells without r attributes follow their neighbours; a bad address is damage, not a crash", () => {
+  test("cells without r attributes follow their neighbours; a bad address costs that cell, reported, not the sheet", () => {
     expect(grid(buildXlsx({ sheets: [{ name: "S", xml: "<row><c><v>1</v></c><c><v>2</v></c></row><row><c><v>3</v></c></row>" }] })).rows).toEqual([[1, 2], [3]]);
-    const r = sheetGrid(open(buildXlsx({ sheets: [{ name: "S", xml: '<row r="1"><c r="1A"><v>1</v></c></row>' }] })).sheets[0]);
-    expect(r.ok ? "ok" : r.error.code).toBe("damaged");
+    for (const bad of ["1A", "XFD1048577", "", "A-1"]) {
+      const g = grid(buildXlsx({ sheets: [{ name: "S", xml: `<row r="1"><c r="A1"><v>1</v></c><c r="${bad}"><v>2</v></c><c r="C1"><v>3</v></c></row><row r="2"><c r="A2"><v>4</v></c></row>` }] }));
+      expect([bad, g.rows]).toEqual([bad, [[1, null, 3], [4]]]);
+      expect(g.unplaced).toEqual([{ ref: bad, row: 1 }]);
+    }
   });
 });
 
@@ -204,7 +208,7 @@ describe("files that are not readable workbooks", () => {
 
 describe("reading files in worker threads", () => {
   let dir: string;
-  const good = buildXlsx({ shared: ["<t>名称</t>"], sheets: [{ name: "甲", xml: '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="e"><v>#N/A</v></c></row><row r="2" hidden="1"><c r="A2"><v>5</v></c></row>' }, { name: "乙", xml: '<row r="1"><c r="1A"><v>1</v></c></row>' }] });
+  const good = buildXlsx({ shared: ["<t>名称</t>"], sheets: [{ name: "甲", xml: '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="e"><v>#N/A</v></c></row><row r="2" hidden="1"><c r="A2"><v>5</v></c></row>' }, { name: "乙", xml: '<worksheet><sheetData><row r="1"><c r="A1"><v>1' }] });
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "kj-read-"));
     fs.writeFileSync(path.join(dir, "good.xlsx"), good);
@@ -253,14 +257,17 @@ describe("reading files in worker threads", () => {
     expect(bad).toMatchObject({ error: { code: "not-a-workbook" } });
   });
 
-  test("a file that overruns its time is stopped with `timeout`; one that overruns its memory with `out-of-memory`; the next file still reads", async () => {
-    // 1 ms cannot even start a worker: the clock stops it, as it would a hanging parse.
-    const slow = await readFileSafe(path.join(dir, "good.xlsx"), { timeoutMs: 1 });
-    expect(slow).toMatchObject({ ok: false, error: { code: "timeout" } });
-    // 4 MB of heap cannot hold the reader: the engine kills the worker, not the process.
-    const big = await readFileSafe(path.join(dir, "good.xlsx"), { maxMemoryMb: 4, timeoutMs: 20_000 });
-    expect(big).toMatchObject({ ok: false, error: { code: "out-of-memory" } });
-    const after = await readFileSafe(path.join(dir, "good.xlsx"));
+  test("a file that overruns its CPU time is stopped with `timeout`; one that overruns its memory with `out-of-memory`; the next file still reads", async () => {
+    // 60,000 rows: a few hundred ms of CPU to read, and far more than 150 MB resident
+    const rows = Array.from({ length: 60_000 }, (_, i) => `<row r="${i + 1}"><c r="A${i + 1}" t="inlineStr"><is><t>第${i}行的文字</t></is></c><c r="B${i + 1}"><v>${i}.5</v></c></row>`).join("");
+    fs.writeFileSync(path.join(dir, "big.xlsx"), buildXlsx({ sheets: [{ name: "大", xml: rows }] }));
+    // 50 ms of CPU time cannot read it: the watchdog stops the process reading it
+    const slow = await readFileSafe(path.join(dir, "big.xlsx"), { timeoutMs: 50 });
+    expect(slow).toMatchObject({ ok: false, error: { code: "timeout", message: expect.stringContaining("CPU") } });
+    // 150 MB of resident memory cannot hold the process reading it (the whole process is measured, not the heap)
+    const big = await readFileSafe(path.join(dir, "big.xlsx"), { maxMemoryMb: 150 });
+    expect(big).toMatchObject({ ok: false, error: { code: "out-of-memory", message: expect.stringContaining("150 MB") } });
+    const after = await readFileSafe(path.join(dir, "big.xlsx"));
     expect(after.ok).toBe(true);
   }, 60_000);
 });

@@ -38,8 +38,23 @@ export function width(s: string): number {
   return w;
 }
 
-/** Pads to n columns, cutting with … so one column's text never runs into the next. One pass over the text, however long. */
-export function pad(s: string, n: number): string {
+/**
+ * Text from a workbook made safe to print: a control character (an escape sequence could clear
+ * the screen, recolour it or retitle the window) is shown as its Unicode control picture (ESC as
+ * ␛), C1 controls and bidirectional overrides as �. `keepLines` leaves our own line breaks alone.
+ */
+export function terminalSafe(s: string, keepLines = false): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (ch) => {
+    const c = ch.charCodeAt(0);
+    if (c === 10 && keepLines) return ch;
+    return c < 0x20 ? String.fromCharCode(0x2400 + c) : c === 0x7f ? "\u2421" : "\ufffd";
+  });
+}
+
+/** Pads to n columns, cutting with … so one column's text never runs into the next. One pass over the text, however long; control characters shown safely. */
+export function pad(text: string, n: number): string {
+  const s = terminalSafe(text);
   let w = 0;
   let cut = -1;
   for (let i = 0; i < s.length; i++) {
@@ -124,21 +139,22 @@ export function sheetTable(e: SheetJson): string {
   const skipped = e.skipped.length ? `；跳过 ${shownSkips.join("、")}${moreSkips}` : "";
   lines.push(`  小计：${grades ? grades + "；" : ""}${STATUS_ZH.ok} ${e.summary.ok}，${STATUS_ZH.warning} ${e.summary.warning}，${STATUS_ZH.error} ${e.summary.error}${skipped}`);
   for (const i of e.interpretations) lines.push(`  说明：${i.text}${i.source ? `〔${i.source}〕` : ""}`);
-  return lines.join("\n") + "\n";
+  return terminalSafe(lines.join("\n") + "\n", true);
 }
 
 /** The code stays in --json; a person reads the message. */
 export function errorLines(file: string, error: { code: string; message: string }): string {
-  return `\n${file}\n  ✗ ${error.message}\n`;
+  return terminalSafe(`\n${file}\n  ✗ ${error.message}\n`, true);
 }
 
 export function skippedLines(e: SkippedJson): string {
-  return `\n${e.file}\n  - ${e.skipped.message}\n`;
+  return terminalSafe(`\n${e.file}\n  - ${e.skipped.message}\n`, true);
 }
 
 /** Why files could not be checked, counted by reason, for the totals line: "（.xls 旧格式 2 个、临时锁定文件 1 个）". */
 const REASON_ZH: Record<string, string> = {
   "legacy-xls": ".xls 旧格式",
+  xlsb: ".xlsb 二进制格式",
   encrypted: "设了密码",
   "not-a-workbook": "不是工作簿",
   damaged: "已损坏",
@@ -179,5 +195,5 @@ export function inspectLines(file: string, sheets: SheetSummary[]): string {
     lines.push(`  ${pad(s.name, nameWidth)}${pad(`${s.rows} 行 × ${s.cols} 列`, 18)}${s.state !== "visible" ? "（隐藏）" : ""}${fit}`);
   }
   if (!sheets.length) lines.push("  （没有工作表）");
-  return lines.join("\n") + "\n";
+  return terminalSafe(lines.join("\n") + "\n", true);
 }

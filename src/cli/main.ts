@@ -14,7 +14,7 @@ import { parseRulesJson, parseSetArg, type Overrides } from "../engine/overrides
 import type { CheckRecord } from "../engine/record";
 import { runTasks, type Task, type TaskResult } from "../file/node/pool";
 import type { SheetSummary } from "../file/check";
-import { errorLines, inspectLines, sheetTable, skippedLines, STATUS_ZH, whyNotChecked } from "./format";
+import { errorLines, inspectLines, sheetTable, skippedLines, STATUS_ZH, terminalSafe, whyNotChecked } from "./format";
 import { isError, isSheet, type EntryJson, type SkippedJson } from "./json";
 import { writeReport } from "./report";
 import { reasonOf } from "../file/node/atomic";
@@ -280,7 +280,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     return 0;
   }
   const bad = (msg: string) => {
-    io.err(`${msg}\n`);
+    io.err(`${terminalSafe(msg)}\n`);
     return 2;
   };
   if (inputs.length === 0) return bad(`请给出要检查的文件或文件夹\n\n${USAGE}`);
@@ -416,6 +416,6 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       `\n合计：${accounted(results.filter((r) => r.kind === "check").length)}；${sheets.length} 张工作表，${total.records} 条记录：${STATUS_ZH.ok} ${total.ok}，${STATUS_ZH.warning} ${total.warning}，${STATUS_ZH.error} ${total.error}\n`,
     );
   }
-  for (const n of notes) io.err(n + "\n");
+  for (const n of notes) io.err(terminalSafe(n) + "\n");
   return unreadable || reportFailed || writeFailed ? 2 : failing ? 1 : 0;
 }

@@ -18,6 +18,13 @@ import { applied, readingOf, readingsIn, resolveTest } from "./interpretations";
 import type { CellValue, EvaluateOptions, GroupResult, Issue, ParamOverrides, Readings, RecordResult, SheetGrid, SheetResult, Status, Summary, Text2 } from "./types";
 import type { Criterion, Layout, Operand, Pack, PlainTest } from "../packs/schema";
 
+/** Cells the reader had to skip (a damaged address): each one said, so the loss is never silent. */
+function unplacedIssues(grid: SheetGrid): Issue[] {
+  return (grid.unplaced ?? []).map((u) =>
+    makeIssue("cell-unplaced", { sheet: grid.name, ref: u.ref, near: u.row ? `第${u.row}行` : "", nearEn: u.row ? ` row ${u.row}` : "" }, { row: u.row, text: u.ref }),
+  );
+}
+
 /** How one record's cells are reached: the value and the address of field i. */
 interface Access {
   value(field: number): CellValue;
@@ -950,7 +957,7 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
     headerRow: match.headerRow,
     columns: match.columns,
     unmatched: match.unmatched,
-    problems: [...match.problems],
+    problems: [...match.problems, ...unplacedIssues(grid)],
     interpretations: [],
   };
   if (match.columns.length === 0) return { ...base, records: [], groups: [], skipped: [], summary: { records: 0, ok: 0, warning: 0, error: 0, grades: {} } };

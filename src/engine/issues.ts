@@ -34,6 +34,7 @@ export const ISSUE_TEMPLATES = {
   "year-unknown": { severity: "warning", zh: "{group}的支出没有年度，无法按年核对额度（不同年度不能合计）：请增加“年度”列或填写支出日期", en: "{group}: the expenses have no year, so they cannot be checked against a year's limit (years are not added together): add a 年度 column or the expense dates" },
   "subsidy-undecided": { severity: "warning", zh: "{group}当年补助无法确定：{reason}；额度暂按补助全额计算，需核实", en: "{group}: this year's subsidy cannot be decided: {reasonEn}; the limit assumes the full subsidy — a person should check" },
   "subsidy-unverified": { severity: "warning", zh: "工作表“{sheet}”没有“{term}”列：每年额度按补助{subsidy}加配套经费计算，未核对补助只安排{years}年（第十九条）和考核不合格次年不拨付（第二十二条）；请增加“{term}”和“{grade}”列", en: 'Sheet "{sheet}" has no "{termEn}" column: each year\'s limit assumes the {subsidy} subsidy plus matching funds; neither the {years}-year term (Art. 19) nor "no subsidy after 不合格" (Art. 22) was checked — add "{termEn}" and "{gradeEn}" columns' },
+  "cell-unplaced": { severity: "warning", zh: "工作表“{sheet}”{near}有一个单元格的地址“{ref}”无效，已跳过该单元格，其余照常读取", en: 'Sheet "{sheet}"{nearEn}: a cell with the invalid address "{ref}" was skipped; the rest was read' },
   "record-count": { severity: "warning", zh: "工作表“{sheet}”有{count}条{what}记录，规定约为{min}至{max}人", en: 'Sheet "{sheet}" has {count} {whatEn} records; expected about {min} to {max}' },
 } satisfies Record<string, Template>;
 

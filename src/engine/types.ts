@@ -23,6 +23,11 @@ export interface SheetGrid {
   hiddenRows?: number[];
   /** Merged areas in A1 form, e.g. "A1:K1". */
   merges?: string[];
+  /**
+   * Cells a file reader could not place (a damaged address such as r="1A", or a damaged row
+   * number): skipped, and reported as a sheet problem so the loss is never silent.
+   */
+  unplaced?: { ref: string; row: number | null }[];
   /** Set when only an Excel table of the sheet was read (the selection was inside it): its name. */
   table?: string;
 }

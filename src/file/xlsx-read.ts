@@ -17,10 +17,10 @@
  */
 import { a1 } from "../engine/address";
 import type { CellValue, SheetGrid } from "../engine/types";
-import { attr, closingTag, decodeXml, localName, tags, textOf } from "./xml";
-import { isZip, listZip, normalizeName, readEntry, resolveTarget, ZipError, type ZipEntry } from "./zip";
+import { attr, closingTag, decodeXml, tags } from "./xml";
+import { InflateBudget, isZip, listZip, normalizeName, readPart, resolveTarget, shortPart, streamPart, ZipError, type ZipEntry } from "./zip";
 
-export type ReadErrorCode = "encrypted" | "legacy-xls" | "not-a-workbook" | "damaged" | "too-large" | "timeout" | "out-of-memory";
+export type ReadErrorCode = "encrypted" | "legacy-xls" | "xlsb" | "not-a-workbook" | "damaged" | "too-large" | "timeout" | "out-of-memory";
 
 export interface ReadError {
   code: ReadErrorCode;
@@ -53,17 +53,19 @@ export class ReadFailure extends Error {
 /** What an official reads: what is wrong, then the next step; the code stays in --json. */
 export const MESSAGES: Record<ReadErrorCode, string> = {
   encrypted: "工作簿设置了打开密码（已加密），无法读取",
-  "legacy-xls": "这是旧版 Excel 97-2003 文件（.xls），无法直接检查",
+  "legacy-xls": "这是旧版 Excel 文件（.xls），无法直接检查",
+  xlsb: "这是 Excel 二进制工作簿（.xlsb），无法直接检查",
   "not-a-workbook": "这不是 Excel 工作簿（.xlsx）",
   damaged: "工作簿已损坏，无法读取",
   "too-large": "工作簿过大，超出可处理的范围",
-  timeout: "读取超时（超过 10 秒），已停止",
+  timeout: "读取用时超过上限，已停止",
   "out-of-memory": "读取所需内存超过上限，已停止",
 };
 
 export const NEXT_STEP: Record<ReadErrorCode, string> = {
   encrypted: "请在 Excel 或 WPS 中去掉密码，另存为 .xlsx 后再检查",
   "legacy-xls": "请在 Excel 或 WPS 中打开，另存为 .xlsx 后再检查",
+  xlsb: "请在 Excel 中打开，另存为 .xlsx 后再检查",
   "not-a-workbook": "请确认选的是 Excel 工作簿；其他表格请在 Excel 或 WPS 中另存为 .xlsx",
   damaged: "请在 Excel 或 WPS 中打开并修复，另存为 .xlsx 后再检查",
   "too-large": "请删去不需要的工作表或行，或拆成几个文件",
@@ -75,16 +77,28 @@ export const NEXT_STEP: Record<ReadErrorCode, string> = {
 export const readMessage = (code: ReadErrorCode, detail?: string): string => `${MESSAGES[code]}${detail ? `：${detail}` : ""}；${NEXT_STEP[code]}`;
 
 export interface Limits {
-  /** Inflated size of one XML part (a sheet, the shared strings). Keeps a decoded part well under JavaScript's string limit. */
+  /** Inflated size of one small XML part read whole (relationships, workbook.xml, styles). */
   partBytes: number;
-  /** Inflated size of all sheets and shared strings together, checked from the declared sizes before anything is read. */
+  /** Inflated size of all parts one read may inflate together: checked from the declared sizes before anything is read, then counted as parts are inflated. */
   inflatedBytes: number;
-  /** Grid budget per sheet: rows plus the length of every row (the slots a dense SheetGrid holds). */
+  /** Inflated size of the shared strings (scanned in pieces, but every string is kept). */
+  sharedStringBytes: number;
+  /** Grid budget per sheet: rows plus the length of every row (the slots a dense SheetGrid holds); also caps the number of shared strings. */
   gridSlots: number;
+  /**
+   * Text budget per sheet, in characters, counting a shared string once per cell that uses it:
+   * one long string named by thousands of cells (POI's poc-shared-strings.xlsx: 1 MB × 12,000)
+   * would cost every later step gigabytes, though the file is 100 KB.
+   */
+  textChars: number;
 }
 
-/** Caps that keep a hostile file from taking the machine (a 100,000 × 50 sheet uses half the grid budget). */
-export const LIMITS: Limits = { partBytes: 300 * 1024 * 1024, inflatedBytes: 1024 * 1024 * 1024, gridSlots: 10_000_000 };
+/**
+ * Caps that keep a hostile file from taking the machine. Sheets are scanned in pieces, so no
+ * sheet part has a size limit of its own: a 1,000,000 × 16 sheet (500 MB of XML) uses 17 million
+ * of the 40 million grid slots.
+ */
+export const LIMITS: Limits = { partBytes: 100 * 1024 * 1024, inflatedBytes: 2048 * 1024 * 1024, sharedStringBytes: 512 * 1024 * 1024, gridSlots: 40_000_000, textChars: 256 * 1024 * 1024 };
 
 /** Excel's own sheet bounds; a cell address beyond them is damage, not data. */
 const MAX_ROWS = 1_048_576;
@@ -97,51 +111,83 @@ export interface ReadOptions {
 const failure = (code: ReadErrorCode, detail?: string): ReadError => ({ code, message: readMessage(code, detail) });
 const fail = (code: ReadErrorCode, detail?: string): ReadResult => ({ ok: false, error: failure(code, detail) });
 
-function startsWith(bytes: Uint8Array, sig: number[]): boolean {
-  if (bytes.length < sig.length) return false;
-  for (let i = 0; i < sig.length; i++) if (bytes[i] !== sig[i]) return false;
+/** Whether the bytes at `at` spell `text` in UTF-16LE (how an OLE directory stores stream names). */
+function utf16At(bytes: Uint8Array, at: number, text: string): boolean {
+  for (let k = 0; k < text.length; k++) if (bytes[at + 2 * k] !== text.charCodeAt(k) || bytes[at + 2 * k + 1] !== 0) return false;
   return true;
 }
 
 /**
- * An OLE compound file holds either an encrypted OOXML package (Excel's "password to open":
- * streams named EncryptionInfo and EncryptedPackage) or a legacy .xls (a Workbook/Book stream).
- * The directory stores names in UTF-16LE; we look for the stream name rather than walk the FAT.
+ * An OLE compound file holds an encrypted OOXML package (Excel's "password to open": a stream
+ * named EncryptedPackage), a legacy .xls (a "Workbook" stream: Excel 97-2003, BIFF8; a "Book"
+ * stream: Excel 5.0/95, BIFF5), or another program's document. The directory stores names in
+ * UTF-16LE; we look for the stream names rather than walk the FAT.
  */
-function cfbKind(bytes: Uint8Array): "encrypted" | "legacy-xls" {
-  const needle = "EncryptedPackage";
-  const limit = Math.min(bytes.length, 16 * 1024 * 1024) - needle.length * 2;
-  outer: for (let i = 0; i <= limit; i++) {
-    if (bytes[i] !== 0x45) continue;
-    for (let k = 0; k < needle.length; k++) {
-      if (bytes[i + 2 * k] !== needle.charCodeAt(k) || bytes[i + 2 * k + 1] !== 0) continue outer;
-    }
-    return "encrypted";
+function oleKind(bytes: Uint8Array): ReadError {
+  const limit = Math.min(bytes.length, 16 * 1024 * 1024) - 32;
+  let book = false;
+  let workbook = false;
+  for (let i = 0; i <= limit; i++) {
+    const b = bytes[i];
+    if (b === 0x45 && utf16At(bytes, i, "EncryptedPackage")) return failure("encrypted");
+    if (b === 0x57 && !workbook && utf16At(bytes, i, "Workbook")) workbook = true;
+    if (b === 0x42 && !book && utf16At(bytes, i, "Book\u0000")) book = true;
+    if (b === 0x57 && utf16At(bytes, i, "WordDocument")) return failure("not-a-workbook", "这是 Word 97-2003 文档（.doc）");
   }
-  return "legacy-xls";
+  if (workbook) return failure("legacy-xls", "Excel 97-2003 工作簿（BIFF8）");
+  if (book) return failure("legacy-xls", "Excel 5.0/95 工作簿（BIFF5）");
+  return failure("legacy-xls", "Office 97-2003 复合文档");
+}
+
+/** Excel 2.x–4.0 files are a bare BIFF stream: a BOF record (09 00 / 09 02 / 09 04) with its length. */
+const BIFF_BOF: Record<number, string> = { 0x00: "Excel 2.x 工作表（BIFF2）", 0x02: "Excel 3.0 工作表（BIFF3）", 0x04: "Excel 4.0 工作表（BIFF4）", 0x08: "Excel 5.0 工作表（BIFF5）" };
+
+/**
+ * What the first bytes say a file is: "zip" (an .xlsx, or something posing as one), "ole" (an
+ * encrypted workbook or a legacy .xls; oleKind tells which), or the error that refuses it — every
+ * generation of .xls named as such, the XML Spreadsheet 2003 format too, and anything else as not
+ * a workbook (including the `~$…` lock files Excel leaves, which start with the user's name).
+ * Needs only the first few kilobytes, so the command line asks it before starting a worker.
+ */
+export function sniffBytes(head: Uint8Array): "zip" | "ole" | ReadError {
+  if (!head || head.length === 0) return failure("not-a-workbook", "文件为空（0 字节）");
+  if (isZip(head)) return "zip";
+  const ole = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+  if (head.length >= 8 && ole.every((b, i) => head[i] === b)) return "ole";
+  if (head.length >= 4 && head[0] === 0x09 && head[1] in BIFF_BOF && head[3] === 0 && [4, 6, 8, 16].includes(head[2])) return failure("legacy-xls", BIFF_BOF[head[1]]);
+  const text = utf8.decode(head.subarray(0, 4096));
+  if (/^\uFEFF?\s*<\?xml/.test(text) && text.includes("urn:schemas-microsoft-com:office:spreadsheet")) return failure("legacy-xls", "Excel 2003 XML 电子表格");
+  if (/^\uFEFF?\s*<(!DOCTYPE html|html|table)/i.test(text) && /urn:schemas-microsoft-com:office:excel|<table/i.test(text)) return failure("legacy-xls", "网页格式（HTML）保存的 .xls");
+  // Excel's lock file (~$name.xlsx) starts with the length of the user's name, then the name; a .csv is text.
+  return failure("not-a-workbook", "内容不是工作簿的格式，可能是别的文件改了扩展名");
 }
 
 // ------------------------------------------------------------------ package parts
 
 const utf8 = new TextDecoder("utf-8");
-const utf16le = new TextDecoder("utf-16le");
-const utf16be = new TextDecoder("utf-16be");
 
-/** XML parts are UTF-8, but a few writers emit UTF-16 (with or without a byte-order mark). */
-function decodeText(data: Uint8Array): string {
-  if (data.length >= 2) {
-    if (data[0] === 0xff && data[1] === 0xfe) return utf16le.decode(data.subarray(2));
-    if (data[0] === 0xfe && data[1] === 0xff) return utf16be.decode(data.subarray(2));
-    if (data[0] === 0x3c && data[1] === 0x00) return utf16le.decode(data);
-    if (data[0] === 0x00 && data[1] === 0x3c) return utf16be.decode(data);
+/** XML parts are UTF-8, but a few writers emit UTF-16 (with or without a byte-order mark): the decoder for a part's first bytes. */
+function decoderFor(head: Uint8Array): { decoder: TextDecoder; skip: number } {
+  if (head.length >= 2) {
+    if (head[0] === 0xff && head[1] === 0xfe) return { decoder: new TextDecoder("utf-16le"), skip: 2 };
+    if (head[0] === 0xfe && head[1] === 0xff) return { decoder: new TextDecoder("utf-16be"), skip: 2 };
+    if (head[0] === 0x3c && head[1] === 0x00) return { decoder: new TextDecoder("utf-16le"), skip: 0 };
+    if (head[0] === 0x00 && head[1] === 0x3c) return { decoder: new TextDecoder("utf-16be"), skip: 0 };
   }
-  return utf8.decode(data);
+  return { decoder: new TextDecoder("utf-8"), skip: 0 };
+}
+
+/** Something that reads a part's text piece by piece: `feed` returns how much of `xml` it consumed (the rest comes back with more text). */
+interface Scanner {
+  feed(xml: string, final: boolean): number;
 }
 
 /** The parts of one package, found by name the way Excel finds them (case-insensitive, either slash). */
 class Package {
   private readonly byName = new Map<string, ZipEntry>();
+  readonly budget: InflateBudget;
   constructor(private readonly bytes: Uint8Array, entries: ZipEntry[], private readonly limits: Limits) {
+    this.budget = new InflateBudget(limits.inflatedBytes);
     for (const e of entries) {
       const key = normalizeName(e.name);
       // Two parts under one name (differing only in case or slashes, or plainly repeated): readers
@@ -157,17 +203,56 @@ class Package {
     for (const k of this.byName.keys()) if (k.startsWith(prefix)) return true;
     return false;
   }
-  /** A part's text, or null when the package has no such part. Throws ReadFailure when it is too big or broken. */
+  /** A small part's whole text (relationships, the workbook, styles), or null when the package has no such part. Throws ReadFailure when it is too big or broken. */
   text(path: string): string | null {
     const e = this.entry(path);
     if (!e) return null;
     if (e.size > this.limits.partBytes) throw new ReadFailure("too-large", `“${e.name}”解压后约 ${Math.round(e.size / 1048576)} MB，超过上限 ${Math.round(this.limits.partBytes / 1048576)} MB`);
     try {
-      return decodeText(readEntry(this.bytes, e));
+      const { data, truncated } = readPart(this.bytes, e, this.budget);
+      if (truncated) throw shortPart(e);
+      const { decoder, skip } = decoderFor(data);
+      return decoder.decode(data.subarray(skip));
     } catch (err) {
       if (err instanceof ZipError) throw new ReadFailure(err.kind, err.message);
       throw err;
     }
+  }
+  /**
+   * A part's text handed to `scanner` in pieces (never one string for the whole part): a piece the
+   * scanner cannot finish (an element cut in two) comes back with the next, and the next feed waits
+   * until the leftover has doubled, so one huge element is rescanned a logarithmic number of times.
+   * False when the package has no such part.
+   */
+  scan(path: string, scanner: Scanner): boolean {
+    const e = this.entry(path);
+    if (!e) return false;
+    let dec: TextDecoder | null = null;
+    let buf = "";
+    let need = 0;
+    const push = (text: string, final: boolean) => {
+      buf = buf ? buf + text : text;
+      if (!final && buf.length < need) return;
+      const used = scanner.feed(buf, final);
+      buf = used >= buf.length ? "" : buf.slice(used);
+      need = buf.length * 2;
+    };
+    try {
+      const truncated = streamPart(this.bytes, e, (piece) => {
+        if (!dec) {
+          const d = decoderFor(piece);
+          dec = d.decoder;
+          piece = piece.subarray(d.skip);
+        }
+        push(dec.decode(piece, { stream: true }), false);
+      }, this.budget);
+      if (truncated) throw shortPart(e);
+      push(dec ? (dec as TextDecoder).decode() : "", true);
+    } catch (err) {
+      if (err instanceof ZipError) throw new ReadFailure(err.kind, err.message);
+      throw err;
+    }
+    return true;
   }
 }
 
@@ -181,21 +266,48 @@ function relationships(xml: string | null, base: string): { id: string; type: st
   return out;
 }
 
-function sharedStrings(xml: string | null): string[] {
-  if (!xml) return [];
-  const out: string[] = [];
-  for (const si of tags(xml, "si")) {
-    if (si.selfClosing) {
-      out.push("");
-      continue;
+/**
+ * The shared strings, one pass: each <si> is its <t> runs up to its own end tag, or up to the next
+ * <si> when a file nests or never closes them (each element is consumed once — linear). Their
+ * number is budgeted: more strings than the grid budget has cells could never all be used.
+ */
+class SharedStrings implements Scanner {
+  readonly list: string[] = [];
+  constructor(private readonly max: number) {}
+  feed(xml: string, final: boolean): number {
+    let p = 0;
+    for (;;) {
+      const lt = xml.indexOf("<", p);
+      if (lt < 0) return xml.length;
+      const gt = skipSpecial(xml, lt, final);
+      if (gt === NEED) return lt;
+      if (gt >= 0) {
+        p = gt;
+        continue;
+      }
+      const close = xml.indexOf(">", lt);
+      if (close < 0) return final ? xml.length : lt;
+      scanName(xml, lt);
+      if (nameEnd - nameStart !== 2 || !xml.startsWith("si", nameStart)) {
+        p = close + 1;
+        continue;
+      }
+      if (xml.charCodeAt(close - 1) === 47) {
+        this.add("");
+        p = close + 1;
+        continue;
+      }
+      const next = runText(xml, close + 1, "si", final);
+      if (next === NEED) return lt;
+      this.add(runOut);
+      p = next;
     }
-    const end = closingTag(xml, si.end, "si");
-    if (end < 0) break;
-    out.push(textOf(xml.slice(si.end, end)));
   }
-  return out;
+  private add(s: string): void {
+    if (this.list.length >= this.max) throw new ReadFailure("too-large", `共享字符串超过 ${this.max.toLocaleString("en-US")} 条`);
+    this.list.push(s);
+  }
 }
-
 const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
 
 /** Indexes of cell styles whose number format shows a date (needed to convert 1904-system serials). */
@@ -222,6 +334,136 @@ function dateStyleIndexes(xml: string | null): Set<number> {
 // ------------------------------------------------------------------ sheet XML
 
 const ERRORS = new Set(["#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#BUSY!", "#CONNECT!"]);
+
+/** A scan position meaning "the text ends inside this construct: come back with more". */
+const NEED = -2;
+
+/**
+ * For a comment, CDATA section, declaration or processing instruction starting at `lt`: the position
+ * after it (a cut-off one runs to the end of the final piece), NEED when it may be cut off, -1 for
+ * an ordinary tag. CDATA outside text is skipped whole, so markup inside it never makes a cell.
+ */
+function skipSpecial(xml: string, lt: number, final: boolean): number {
+  const c = xml.charCodeAt(lt + 1);
+  if (c !== 33 /* ! */ && c !== 63 /* ? */) return -1;
+  if (!final && xml.length - lt < 9) return NEED;
+  const end = c === 63 ? "?>" : xml.startsWith("<!--", lt) ? "-->" : xml.startsWith("<![CDATA[", lt) ? "]]>" : ">";
+  const e = xml.indexOf(end, lt + 2);
+  if (e < 0) return final ? xml.length : NEED;
+  return e + end.length;
+}
+
+/** Where the element name of the tag at `lt` starts (after any prefix) and ends; set by scanName. */
+let nameStart = 0;
+let nameEnd = 0;
+function scanName(xml: string, lt: number): void {
+  let j = lt + 1;
+  nameStart = j;
+  for (;;) {
+    const c = xml.charCodeAt(j);
+    if (!(c > 32) || c === 47 /* / */ || c === 62 /* > */) break;
+    if (c === 58 /* : */) nameStart = j + 1;
+    j++;
+  }
+  nameEnd = j;
+}
+/** The scanned name is `name`. */
+const nameIs = (xml: string, name: string) => nameEnd - nameStart === name.length && xml.startsWith(name, nameStart);
+
+/** Text set by readText: character data with entities decoded and CDATA sections taken as they are. */
+let textOut = "";
+/**
+ * An element's text from `p` up to the next tag (its end tag, or a stray start tag where a file
+ * never closed it), CDATA read as text. Returns where that tag starts, or NEED. Without `keep`
+ * the text is only stepped over (a formula: we want its cached result, not its text).
+ */
+function readText(xml: string, p: number, final: boolean, keep = true): number {
+  let out = "";
+  for (;;) {
+    const lt = xml.indexOf("<", p);
+    if (lt < 0) {
+      if (!final) return NEED;
+      textOut = keep ? out + decodeXml(xml.slice(p)) : "";
+      return xml.length;
+    }
+    if (lt > p && keep) out += decodeXml(xml.slice(p, lt));
+    if (!final && xml.length - lt < 9) return NEED;
+    if (!xml.startsWith("<![CDATA[", lt)) {
+      textOut = out;
+      return lt;
+    }
+    const e = xml.indexOf("]]>", lt + 9);
+    if (e < 0) {
+      if (!final) return NEED;
+      textOut = out + xml.slice(lt + 9);
+      return xml.length;
+    }
+    if (keep) out += xml.slice(lt + 9, e);
+    p = e + 3;
+  }
+}
+
+/** Text set by runText: a string's <t> runs joined, phonetic guides (<rPh>) left out. */
+let runOut = "";
+/**
+ * A shared string (<si>) or inline string (<is>) from `p`: its <t> runs up to its end tag (returns
+ * the position after it), or — where a file nests or never closes one — up to the start of the
+ * next string, cell or row (returns where that starts, not consuming it). Each tag is visited
+ * once, so unclosed strings cost their own length, not the rest of the part. NEED when cut off.
+ */
+function runText(xml: string, p: number, end: "si" | "is", final: boolean): number {
+  let out = "";
+  let phonetic = false;
+  for (;;) {
+    const lt = xml.indexOf("<", p);
+    if (lt < 0) {
+      if (!final) return NEED;
+      runOut = out;
+      return xml.length;
+    }
+    const sp = skipSpecial(xml, lt, final);
+    if (sp === NEED) return NEED;
+    if (sp >= 0) {
+      p = sp;
+      continue;
+    }
+    const gt = xml.indexOf(">", lt);
+    if (gt < 0) {
+      if (!final) return NEED;
+      runOut = out;
+      return xml.length;
+    }
+    const closing = xml.charCodeAt(lt + 1) === 47;
+    scanName(xml, closing ? lt + 1 : lt);
+    if (closing) {
+      if (nameIs(xml, end)) {
+        runOut = out;
+        return gt + 1;
+      }
+      if (nameIs(xml, "rPh")) phonetic = false;
+      else if (end === "is" && (nameIs(xml, "c") || nameIs(xml, "row") || nameIs(xml, "sheetData"))) {
+        runOut = out;
+        return lt;
+      }
+      p = gt + 1;
+      continue;
+    }
+    if (nameIs(xml, end) || (end === "is" && (nameIs(xml, "c") || nameIs(xml, "row")))) {
+      runOut = out;
+      return lt;
+    }
+    const selfClosing = xml.charCodeAt(gt - 1) === 47;
+    if (nameIs(xml, "rPh") && !selfClosing) phonetic = true;
+    else if (nameIs(xml, "t") && !selfClosing) {
+      const q = readText(xml, gt + 1, final);
+      if (q === NEED) return NEED;
+      if (!phonetic) out += textOut;
+      p = q;
+      continue;
+    }
+    p = gt + 1;
+  }
+}
 
 /** Attributes of the current <row> or <c> tag, read by readAttrs without building objects per cell. */
 let attrR = -1;
@@ -266,31 +508,14 @@ function readAttrs(xml: string, from: number, to: number): void {
   }
 }
 
-/** Where the element name of the tag at `lt` starts (after any prefix) and ends; set by scanName. */
-let nameStart = 0;
-let nameEnd = 0;
-function scanName(xml: string, lt: number): void {
-  let j = lt + 1;
-  nameStart = j;
-  for (;;) {
-    const c = xml.charCodeAt(j);
-    if (!(c > 32) || c === 47 /* / */ || c === 62 /* > */) break;
-    if (c === 58 /* : */) nameStart = j + 1;
-    j++;
-  }
-  nameEnd = j;
-}
-/** The scanned name is the one-letter name with this char code. */
-const nameIs1 = (xml: string, code: number) => nameEnd - nameStart === 1 && xml.charCodeAt(nameStart) === code;
-
-/** Row and column of an A1 reference in xml[from, to), or 0 for parts that are absent or out of range. */
+/** Row and column of an A1 reference in s[from, to): 0 for a part that is absent, -1 for a row that is not a number or beyond Excel's bounds. */
 let refRow = 0;
 let refCol = 0;
-function readRef(xml: string, from: number, to: number): void {
+function readRef(s: string, from: number, to: number): void {
   let col = 0;
   let i = from;
   for (; i < to; i++) {
-    const c = xml.charCodeAt(i);
+    const c = s.charCodeAt(i);
     if (c >= 65 && c <= 90) col = col * 26 + c - 64;
     else if (c >= 97 && c <= 122) col = col * 26 + c - 96;
     else if (c !== 36 /* $ */) break;
@@ -298,45 +523,45 @@ function readRef(xml: string, from: number, to: number): void {
   }
   let row = 0;
   for (; i < to; i++) {
-    const c = xml.charCodeAt(i);
-    if (c < 48 || c > 57) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57 || row > MAX_ROWS) {
       row = -1;
       break;
     }
     row = row * 10 + c - 48;
-    if (row > MAX_ROWS) break;
   }
   refCol = col;
-  refRow = row;
+  refRow = row > MAX_ROWS ? -1 : row;
 }
 
 function numberCell(v: string): CellValue {
   const n = Number(v);
-  return v.trim() !== "" && Number.isFinite(n) ? n : v === "" ? null : decodeXml(v);
+  return v.trim() !== "" && Number.isFinite(n) ? n : v === "" ? null : v;
 }
 
 function typedValue(t: string | null, v: string, strings: string[]): CellValue {
   switch (t) {
     case "s": {
       const i = Number(v);
-      return Number.isInteger(i) && i >= 0 && i < strings.length ? strings[i] : null;
+      if (v.trim() !== "" && Number.isInteger(i) && i >= 0 && i < strings.length) return strings[i];
+      // Not blank: the file points at a string it does not have, so the cell is unreadable.
+      return { error: `#REF!（共享字符串编号“${v.trim().slice(0, 20)}”不存在，文件共有 ${strings.length} 条）` };
     }
     case "str":
     case "inlineStr":
-      return decodeXml(v);
+      return v;
     case "b": {
       const b = v.trim();
       return b === "1" || b === "true";
     }
     case "e": {
-      const e = decodeXml(v).trim();
+      const e = v.trim();
       return { error: ERRORS.has(e) ? e : e || "#VALUE!" };
     }
     case "d": {
       // ISO 8601 date cells (written by a few tools): the 1900-system serial the engine reads.
-      const text = decodeXml(v);
-      const ms = Date.parse(/T|:|Z$/.test(text) || text.length > 10 ? text : `${text}T00:00:00Z`);
-      if (!Number.isFinite(ms)) return text;
+      const ms = Date.parse(/T|:|Z$/.test(v) || v.length > 10 ? v : `${v}T00:00:00Z`);
+      if (!Number.isFinite(ms)) return v;
       const days = (ms - Date.UTC(1899, 11, 30)) / 86_400_000;
       // Excel's serials count a 29 February 1900 that never was: earlier days are one lower.
       return days < 61 ? days - 1 : days;
@@ -346,139 +571,262 @@ function typedValue(t: string | null, v: string, strings: string[]): CellValue {
   }
 }
 
-function parseSheet(name: string, xml: string, strings: string[], date1904: boolean, dateStyles: Set<number>, limits: Limits): SheetGrid {
-  const rows: CellValue[][] = [];
-  const hiddenRows: number[] = [];
-  let slots = 0;
-  const start = xml.indexOf("sheetData");
-  let end = xml.lastIndexOf("sheetData>");
-  if (end < start) end = xml.length;
-  let p = start < 0 ? xml.length : start;
-  let rowNo = 0;
-  let colNo = 0;
-  while (p < end) {
-    const lt = xml.indexOf("<", p);
-    if (lt < 0 || lt >= end) break;
-    const c1 = xml.charCodeAt(lt + 1);
-    if (c1 === 33 /* ! */ && xml.startsWith("<!--", lt)) {
-      const e = xml.indexOf("-->", lt);
-      p = e < 0 ? end : e + 3;
-      continue;
-    }
-    const gt = xml.indexOf(">", lt);
-    if (gt < 0) break;
-    if (c1 === 47 /* / */ || c1 === 63 /* ? */ || c1 === 33) {
-      p = gt + 1;
-      continue;
-    }
-    scanName(xml, lt);
-    if (nameEnd - nameStart === 3 && xml.startsWith("row", nameStart)) {
-      readAttrs(xml, nameEnd, gt);
-      if (attrR >= 0) {
-        const r = xml.slice(attrR, attrREnd);
-        rowNo = Number(r);
-        if (!Number.isInteger(rowNo) || rowNo < 1 || rowNo > MAX_ROWS) throw new ReadFailure("damaged", `工作表“${name}”的行号“${r.slice(0, 20)}”无效`);
-      } else rowNo++;
-      colNo = 0;
-      if (attrHidden) hiddenRows.push(rowNo);
-      p = gt + 1;
-      continue;
-    }
-    if (!nameIs1(xml, 99 /* c */)) {
-      p = gt + 1;
-      continue;
-    }
-    readAttrs(xml, nameEnd, gt);
-    let row = rowNo || 1;
-    let col = colNo + 1;
-    if (attrR >= 0) {
-      readRef(xml, attrR, attrREnd);
-      if (refCol < 1 || refCol > MAX_COLS || refRow > MAX_ROWS || refRow < 0) throw new ReadFailure("damaged", `工作表“${name}”的单元格地址“${xml.slice(attrR, Math.min(attrREnd, attrR + 20))}”无效`);
-      col = refCol;
-      if (refRow > 0) row = refRow;
-    }
-    if (col > MAX_COLS) throw new ReadFailure("damaged", `工作表“${name}”第 ${row} 行的单元格超出第 ${MAX_COLS} 列`);
-    colNo = col;
-    const t = attrT;
-    const s = attrS;
-    let value: CellValue = null;
-    p = gt + 1;
-    if (xml.charCodeAt(gt - 1) !== 47 /* not <c/> */) {
-      // Children: <f> (skipped: we want the cached result), <v>, <is>, <extLst>; then </c>.
-      let v: string | null = null;
-      let inline: string | null = null;
-      // The common shape first: <v>…</v></c> with no prefix.
-      if (xml.charCodeAt(p) === 60 && xml.charCodeAt(p + 1) === 118 && xml.charCodeAt(p + 2) === 62) {
-        const ve = xml.indexOf("<", p + 3);
-        if (ve > 0) {
-          v = xml.slice(p + 3, ve);
-          p = ve;
-        }
+/** Rows from the top of a sheet in which merged areas are kept apart (the engine looks for headers in the first 20). */
+const MERGE_ZONE = 64;
+
+/**
+ * Merged areas as the engine may use them: areas wholly below the data and single cells dropped;
+ * in the top MERGE_ZONE rows an area that overlaps one kept before is dropped too (Excel repairs
+ * overlapping merges the same way), so the areas covering any header row add up to at most one
+ * row's width. Overlap is tested per row with a Fenwick tree over columns: O(log width) per test,
+ * and each column of a zone row is marked at most once — linear in the merges listed.
+ */
+function keepMerges(refs: string[], lastRow: number): string[] {
+  const out: string[] = [];
+  const zone: (Int32Array | undefined)[] = [];
+  const sum = (t: Int32Array, c: number) => {
+    let n = 0;
+    for (let i = c; i > 0; i -= i & -i) n += t[i];
+    return n;
+  };
+  for (const ref of refs) {
+    const m = /^\$?([A-Za-z]{1,3})\$?(\d{1,7}):\$?([A-Za-z]{1,3})\$?(\d{1,7})$/.exec(ref);
+    if (!m) continue;
+    readRef(m[1], 0, m[1].length);
+    const c1a = refCol;
+    readRef(m[3], 0, m[3].length);
+    const c2a = refCol;
+    const r1 = Math.min(Number(m[2]), Number(m[4]));
+    const r2 = Math.max(Number(m[2]), Number(m[4]));
+    const c1 = Math.min(c1a, c2a);
+    const c2 = Math.max(c1a, c2a);
+    if (c1 < 1 || c2 > MAX_COLS || r1 < 1 || r2 > MAX_ROWS || r1 > lastRow || (r1 === r2 && c1 === c2)) continue;
+    if (r1 <= MERGE_ZONE) {
+      const top = Math.min(r2, MERGE_ZONE);
+      let clash = false;
+      for (let r = r1; r <= top && !clash; r++) {
+        const t = zone[r];
+        if (t && sum(t, c2) - sum(t, c1 - 1) > 0) clash = true;
       }
-      if (v !== null && xml.startsWith("</v></c>", p)) p += 8;
-      else for (;;) {
-        const q = xml.indexOf("<", p);
-        if (q < 0) throw new ReadFailure("damaged", `工作表“${name}”的单元格 ${a1(row, col)} 不完整`);
-        const qgt = xml.indexOf(">", q);
-        if (qgt < 0) throw new ReadFailure("damaged", `工作表“${name}”的单元格 ${a1(row, col)} 不完整`);
-        const closing = xml.charCodeAt(q + 1) === 47;
-        scanName(xml, closing ? q + 1 : q);
-        p = qgt + 1;
-        if (closing) {
-          if (nameIs1(xml, 99 /* c */)) break;
+      if (clash) continue;
+      for (let r = r1; r <= top; r++) {
+        const t = (zone[r] ??= new Int32Array(MAX_COLS + 1));
+        for (let c = c1; c <= c2; c++) for (let i = c; i <= MAX_COLS; i += i & -i) t[i]++;
+      }
+    }
+    out.push(ref);
+  }
+  return out;
+}
+
+/**
+ * One sheet's cells, scanned piece by piece (Package.scan): rows and cells as they come, the
+ * phase (before, inside, after <sheetData>) carried between pieces. A cell whose address is
+ * damaged costs that cell only: it is skipped and listed in the grid's `unplaced`.
+ */
+class SheetScanner implements Scanner {
+  private readonly rows: CellValue[][] = [];
+  private readonly hiddenRows: number[] = [];
+  private readonly mergeRefs: string[] = [];
+  private readonly unplaced: { ref: string; row: number | null }[] = [];
+  private slots = 0;
+  private chars = 0;
+  private rowNo = 0;
+  private colNo = 0;
+  /** 0 before <sheetData>, 1 inside, 2 after. */
+  private phase = 0;
+  constructor(
+    private readonly name: string,
+    private readonly strings: string[],
+    private readonly date1904: boolean,
+    private readonly dateStyles: Set<number>,
+    private readonly limits: Limits,
+  ) {}
+
+  feed(xml: string, final: boolean): number {
+    let p = 0;
+    for (;;) {
+      const lt = xml.indexOf("<", p);
+      if (lt < 0) return xml.length;
+      const sp = skipSpecial(xml, lt, final);
+      if (sp === NEED) return lt;
+      if (sp >= 0) {
+        p = sp;
+        continue;
+      }
+      const gt = xml.indexOf(">", lt);
+      if (gt < 0) return final ? xml.length : lt;
+      if (xml.charCodeAt(lt + 1) === 47) {
+        scanName(xml, lt + 1);
+        if (this.phase === 1 && nameIs(xml, "sheetData")) this.phase = 2;
+        p = gt + 1;
+        continue;
+      }
+      scanName(xml, lt);
+      if (this.phase === 1) {
+        if (nameIs(xml, "c")) {
+          const next = this.cell(xml, gt, final);
+          if (next === NEED) return lt;
+          p = next;
           continue;
         }
-        const child = xml.slice(nameStart, nameEnd);
-        if (xml.charCodeAt(qgt - 1) === 47) continue;
-        if (child === "v") {
-          const ve = xml.indexOf("<", p);
-          if (ve < 0) continue;
-          v = xml.slice(p, ve);
-          p = ve;
-        } else if (child === "is") {
-          const ie = closingTag(xml, p, "is");
-          if (ie < 0) continue;
-          inline = textOf(xml.slice(p, ie));
-          p = ie;
-        } else if (child === "f") {
-          const fe = xml.indexOf("<", p);
-          if (fe >= 0) p = fe;
-        } else if (child === "row" || child === "c") {
-          // A cell that never closes: stop before the next element rather than swallow it.
+        if (nameIs(xml, "row")) this.row(xml, gt);
+      } else if (this.phase === 0) {
+        if (nameIs(xml, "sheetData")) this.phase = xml.charCodeAt(gt - 1) === 47 ? 2 : 1;
+      } else if (nameIs(xml, "mergeCell")) {
+        const ref = attr(xml.slice(lt, gt + 1), "ref");
+        if (ref) this.mergeRefs.push(ref);
+      }
+      p = gt + 1;
+    }
+  }
+
+  private row(xml: string, gt: number): void {
+    readAttrs(xml, nameEnd, gt);
+    const prev = this.rowNo;
+    this.rowNo++;
+    if (attrR >= 0) {
+      const r = xml.slice(attrR, attrREnd);
+      const n = Number(r);
+      if (Number.isInteger(n) && n >= 1 && n <= MAX_ROWS) this.rowNo = n;
+      // A damaged row number: the row is taken as the one after the last (its cells' own addresses still place them).
+      else this.unplaced.push({ ref: `<row r="${r.slice(0, 20)}">`, row: prev + 1 });
+    }
+    this.colNo = 0;
+    if (attrHidden) this.hiddenRows.push(this.rowNo);
+  }
+
+  /** The cell whose start tag ends at gt: its value placed in the grid; returns where scanning goes on, or NEED. */
+  private cell(xml: string, gt: number, final: boolean): number {
+    readAttrs(xml, nameEnd, gt);
+    let row = this.rowNo || 1;
+    let col = this.colNo + 1;
+    let bad: string | null = null;
+    if (attrR >= 0) {
+      readRef(xml, attrR, attrREnd);
+      if (refCol < 1 || refCol > MAX_COLS || refRow < 0) bad = xml.slice(attrR, Math.min(attrREnd, attrR + 20));
+      else {
+        col = refCol;
+        if (refRow > 0) row = refRow;
+      }
+    }
+    if (col > MAX_COLS) bad = `${this.colNo + 1}`;
+    const t = attrT;
+    const s = attrS;
+    let p = gt + 1;
+    let v: string | null = null;
+    let inline: string | null = null;
+    // The common shape first: <v>text</v></c>, no prefix, nothing to decode.
+    let fast = false;
+    if (xml.charCodeAt(p) === 60 && xml.charCodeAt(p + 1) === 118 && xml.charCodeAt(p + 2) === 62) {
+      const ve = xml.indexOf("<", p + 3);
+      if (ve > 0 && xml.startsWith("</v></c>", ve)) {
+        v = xml.slice(p + 3, ve);
+        if (v.indexOf("&") >= 0 || v.indexOf("_x") >= 0) v = decodeXml(v);
+        p = ve + 8;
+        fast = true;
+      }
+    }
+    if (!fast && xml.charCodeAt(gt - 1) !== 47 /* not <c/> */) {
+      // Children: <f> (skipped: we want the cached result), <v>, <is>, <extLst>; then </c>.
+      for (;;) {
+        const q = xml.indexOf("<", p);
+        if (q < 0) {
+          if (!final) return NEED;
+          throw new ReadFailure("damaged", `工作表“${this.name}”的单元格 ${a1(row, Math.min(col, MAX_COLS))} 不完整`);
+        }
+        const sp = skipSpecial(xml, q, final);
+        if (sp === NEED) return NEED;
+        if (sp >= 0) {
+          p = sp;
+          continue;
+        }
+        const qgt = xml.indexOf(">", q);
+        if (qgt < 0) {
+          if (!final) return NEED;
+          throw new ReadFailure("damaged", `工作表“${this.name}”的单元格 ${a1(row, Math.min(col, MAX_COLS))} 不完整`);
+        }
+        const closing = xml.charCodeAt(q + 1) === 47;
+        scanName(xml, closing ? q + 1 : q);
+        if (closing) {
+          if (nameIs(xml, "c")) {
+            p = qgt + 1;
+            break;
+          }
+          // The row or the sheet data ends inside an unclosed cell: the cell ends here.
+          if (nameIs(xml, "row") || nameIs(xml, "sheetData")) {
+            p = q;
+            break;
+          }
+          p = qgt + 1;
+          continue;
+        }
+        // A cell that never closes: stop before the next cell or row rather than swallow it.
+        if (nameIs(xml, "c") || nameIs(xml, "row")) {
           p = q;
           break;
         }
-      }
-      if (inline !== null && (t === "inlineStr" || v === null)) value = inline;
-      else if (v !== null) {
-        value = typedValue(t, v, strings);
-        // The 1904 system counts from 1904-01-01; the engine reads 1900-system serials.
-        if (date1904 && typeof value === "number" && t !== "d" && dateStyles.has(s)) value += 1462;
+        p = qgt + 1;
+        if (xml.charCodeAt(qgt - 1) === 47) continue;
+        if (nameIs(xml, "v") || nameIs(xml, "f")) {
+          const isV = nameEnd - nameStart === 1 && xml.charCodeAt(nameStart) === 118;
+          const e = readText(xml, p, final, isV);
+          if (e === NEED) return NEED;
+          if (isV) v = textOut;
+          p = e;
+        } else if (nameIs(xml, "is")) {
+          const e = runText(xml, p, "is", final);
+          if (e === NEED) return NEED;
+          inline = runOut;
+          p = e;
+        }
       }
     }
-    if (value === null) continue;
+    if (bad !== null) {
+      this.colNo++;
+      this.unplaced.push({ ref: bad, row: this.rowNo || null });
+      return p;
+    }
+    this.colNo = col;
+    let value: CellValue = null;
+    if (inline !== null && (t === "inlineStr" || v === null)) value = inline;
+    else if (v !== null) {
+      value = typedValue(t, v, this.strings);
+      // The 1904 system counts from 1904-01-01; the engine reads 1900-system serials.
+      if (this.date1904 && typeof value === "number" && t !== "d" && this.dateStyles.has(s)) value += 1462;
+    }
+    if (value !== null) this.put(row, col, value);
+    return p;
+  }
+
+  private put(row: number, col: number, value: CellValue): void {
+    if (typeof value === "string" && (this.chars += value.length) > this.limits.textChars) {
+      throw new ReadFailure("too-large", `工作表“${this.name}”到 ${a1(row, col)} 为止的文字已超过 ${this.limits.textChars.toLocaleString("en-US")} 个字符（同一长文字被大量单元格重复引用）`);
+    }
+    const rows = this.rows;
     let arr = rows[row - 1];
     if (!arr) {
       arr = rows[row - 1] = [];
-      slots++;
+      this.slots++;
     }
     if (col > arr.length) {
-      slots += col - arr.length;
-      if (slots + rows.length > limits.gridSlots) {
-        throw new ReadFailure("too-large", `工作表“${name}”在 ${a1(row, col)} 仍有数据，按实际范围需要超过 ${limits.gridSlots.toLocaleString("en-US")} 个单元格（sheet data spans too many cells）`);
+      this.slots += col - arr.length;
+      if (this.slots + rows.length > this.limits.gridSlots) {
+        throw new ReadFailure("too-large", `工作表“${this.name}”在 ${a1(row, col)} 仍有数据，按实际范围需要超过 ${this.limits.gridSlots.toLocaleString("en-US")} 个单元格`);
       }
       while (arr.length < col - 1) arr.push(null);
       arr.push(value);
     } else arr[col - 1] = value;
   }
-  const dense: CellValue[][] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) dense[i] = rows[i] ?? [];
-  const merges: string[] = [];
-  for (const m of tags(xml, "mergeCell", Math.max(0, end))) {
-    const ref = attr(m.tag, "ref");
-    if (ref) merges.push(ref);
+
+  grid(): SheetGrid {
+    const rows = this.rows;
+    const dense: CellValue[][] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) dense[i] = rows[i] ?? [];
+    const grid: SheetGrid = { name: this.name, rows: dense, origin: { row: 1, col: 1 }, hiddenRows: this.hiddenRows, merges: keepMerges(this.mergeRefs, rows.length) };
+    if (this.unplaced.length) grid.unplaced = this.unplaced;
+    return grid;
   }
-  return { name, rows: dense, origin: { row: 1, col: 1 }, hiddenRows, merges };
 }
 
 // ------------------------------------------------------------------ workbook
@@ -490,21 +838,21 @@ function parseSheet(name: string, xml: string, strings: string[], date1904: bool
 export function readWorkbook(bytes: Uint8Array, opts: ReadOptions = {}): ReadResult {
   const limits: Limits = { ...LIMITS, ...opts.limits };
   try {
-    if (!bytes || bytes.length === 0) return fail("not-a-workbook", "文件为空（0 字节）");
-    if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) return fail(cfbKind(bytes));
-    if (!isZip(bytes)) {
-      // Excel's lock file (~$name.xlsx) starts with the length of the user's name, then the name; a .csv is text.
-      return fail("not-a-workbook", "内容不是工作簿的格式，可能是别的文件改了扩展名");
-    }
+    const kind = sniffBytes(bytes);
+    if (kind !== "zip") return kind === "ole" ? { ok: false, error: oleKind(bytes) } : { ok: false, error: kind };
     let entries: ZipEntry[];
     try {
       entries = listZip(bytes);
     } catch (e) {
       return fail(e instanceof ZipError ? e.kind : "damaged", e instanceof Error ? e.message : undefined);
     }
+    // The zip's own password flag (not Excel's "password to open", which is an OLE file): nothing in it can be read.
+    const locked = entries.find((e) => e.flags & 1);
+    if (locked) return fail("encrypted", `压缩包中的“${locked.name}”设置了压缩包密码`);
     const pkg = new Package(bytes, entries, limits);
     const officeDoc = relationships(pkg.text("_rels/.rels"), "").find((r) => r.type.endsWith("/officeDocument"));
     const wbPath = officeDoc?.target ?? "xl/workbook.xml";
+    if (/\.bin$/i.test(wbPath) || (!officeDoc && pkg.entry("xl/workbook.bin"))) return fail("xlsb");
     const wb = pkg.text(wbPath);
     if (wb === null) {
       if (pkg.has("word/") || pkg.has("ppt/")) return fail("not-a-workbook", "这是 Word 或 PowerPoint 文件");
@@ -521,6 +869,7 @@ export function readWorkbook(bytes: Uint8Array, opts: ReadOptions = {}): ReadRes
     const ssPath = rels.find((r) => r.type.endsWith("/sharedStrings"))?.target ?? "xl/sharedStrings.xml";
     const stylesPath = rels.find((r) => r.type.endsWith("/styles"))?.target ?? "xl/styles.xml";
 
+    // Sheets are listed from workbook.xml alone; none is read until its grid is asked for.
     const found: { name: string; state: SheetEntry["state"]; target: string }[] = [];
     for (const s of tags(wb, "sheet")) {
       const name = decodeXml(attr(s.tag, "name") ?? `Sheet${found.length + 1}`);
@@ -532,12 +881,25 @@ export function readWorkbook(bytes: Uint8Array, opts: ReadOptions = {}): ReadRes
     if (found.length === 0) return fail("damaged", "工作簿中没有工作表");
 
     // What reading every sheet would inflate, from the declared sizes: refuse a bomb before inflating any of it.
+    const targets = new Set(found.map((f) => normalizeName(f.target)));
     let declared = pkg.entry(ssPath)?.size ?? 0;
-    for (const f of found) declared += pkg.entry(f.target)?.size ?? 0;
+    for (const t of targets) declared += pkg.entry(t)?.size ?? 0;
     if (declared > limits.inflatedBytes) return fail("too-large", `工作表解压后共约 ${Math.round(declared / 1048576)} MB，超过上限 ${Math.round(limits.inflatedBytes / 1048576)} MB`);
 
     let strings: string[] | null = null;
     let dateStyles: Set<number> | null = null;
+    const loadStrings = (): string[] => {
+      if (strings) return strings;
+      const e = pkg.entry(ssPath);
+      if (e && e.size > limits.sharedStringBytes) {
+        throw new ReadFailure("too-large", `共享字符串“${e.name}”解压后约 ${Math.round(e.size / 1048576)} MB，超过上限 ${Math.round(limits.sharedStringBytes / 1048576)} MB`);
+      }
+      const sst = new SharedStrings(limits.gridSlots);
+      pkg.scan(ssPath, sst);
+      return (strings = sst.list);
+    };
+    // Several sheets naming one part (a damaged or hostile workbook.xml) are scanned once.
+    const scanned = new Map<string, SheetGrid>();
     const sheets: SheetEntry[] = found.map(({ name, state, target }) => {
       let cached: SheetGrid | null = null;
       return {
@@ -545,14 +907,15 @@ export function readWorkbook(bytes: Uint8Array, opts: ReadOptions = {}): ReadRes
         state,
         grid: () => {
           if (cached) return cached;
-          const xml = pkg.text(target);
-          // Chart sheets and dialog sheets have no cells: an empty grid, not an error.
-          if (xml === null || localName(xml, Math.max(0, xml.indexOf("<", xml.indexOf("?>") + 1))).name === "chartsheet") {
-            return (cached = { name, rows: [], origin: { row: 1, col: 1 }, hiddenRows: [], merges: [] });
-          }
-          strings ??= sharedStrings(pkg.text(ssPath));
-          if (date1904) dateStyles ??= dateStyleIndexes(pkg.text(stylesPath));
-          return (cached = parseSheet(name, xml, strings, date1904, dateStyles ?? new Set(), limits));
+          const key = normalizeName(target);
+          const seen = scanned.get(key);
+          if (seen) return (cached = { ...seen, name });
+          const sc = new SheetScanner(name, pkg.entry(target) ? loadStrings() : [], date1904, date1904 ? (dateStyles ??= dateStyleIndexes(pkg.text(stylesPath))) : new Set(), limits);
+          // A missing part, a chart sheet or a dialog sheet has no cells: an empty grid, not an error.
+          pkg.scan(target, sc);
+          cached = sc.grid();
+          scanned.set(key, cached);
+          return cached;
         },
       };
     });

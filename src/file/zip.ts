@@ -7,7 +7,7 @@
  * declares is checked against our limits before anything is inflated. Zip64 sizes and offsets
  * are read. Browser-safe: no node built-ins.
  */
-import { inflateSync } from "fflate";
+import { Inflate as InflateStream } from "fflate";
 
 export interface ZipEntry {
   /** Name as stored (may use "\\" or a leading "/" — see normalizeName). */
@@ -22,7 +22,7 @@ export interface ZipEntry {
 
 /** A broken container; `encrypted` when the zip itself (not Excel) holds password-protected entries. */
 export class ZipError extends Error {
-  constructor(readonly kind: "damaged" | "encrypted", message: string) {
+  constructor(readonly kind: "damaged" | "encrypted" | "too-large", message: string) {
     super(message);
   }
 }
@@ -115,38 +115,166 @@ export function listZip(bytes: Uint8Array): ZipEntry[] {
   return out;
 }
 
-/** Raw deflate data → at most `size` bytes (the entry's declared size). */
-export type Inflate = (data: Uint8Array, size: number) => Uint8Array;
+/**
+ * Deflate cannot expand data more than about 1032 : 1; a part declaring more than its compressed
+ * bytes could ever hold is lying about its size, and is refused before anything is inflated.
+ */
+const MAX_RATIO = 1032;
+
+/** Raw deflate data → at most `size` bytes, and whether the stream held more than that. */
+export type Inflate = (data: Uint8Array, size: number) => { data: Uint8Array; truncated: boolean };
 
 /**
- * fflate never grows a buffer it is given: data beyond the declared size is cut off (some writers
- * declare a part a few bytes short; Excel opens those, and so do we). Works in every runtime.
+ * Some writers declare a part a few bytes short (Excel opens those, and so do we): a stream that
+ * ends within this much past its declared size is taken whole. One that goes on is abandoned there
+ * and the part is reported as damaged — never inflated to its end.
  */
-export const fflateInflate: Inflate = (data, size) => inflateSync(data, { out: new Uint8Array(size) });
-let inflate: Inflate = fflateInflate;
+const SLACK = 64 * 1024;
+
+/**
+ * fflate's streaming inflater fed a little at a time (doubling from 1 KB to 64 KB of compressed
+ * data per push, so a bomb costs at most ~64 MB of work past the cap), abandoned as soon as the
+ * output passes `size` + SLACK. `onChunk` receives the output in order, at most `size` + SLACK bytes
+ * in all. Returns whether the stream held more than that.
+ */
+function inflateStream(data: Uint8Array, size: number, onChunk: (chunk: Uint8Array) => void): boolean {
+  const cap = size + SLACK;
+  let got = 0;
+  let over = false;
+  const inf = new InflateStream((chunk) => {
+    if (over) return;
+    if (got + chunk.length > cap) {
+      onChunk(chunk.subarray(0, cap - got));
+      got = cap;
+      over = true;
+      return;
+    }
+    got += chunk.length;
+    onChunk(chunk);
+  });
+  let step = 1024;
+  for (let i = 0; i < data.length && !over; i += step, step = Math.min(step * 2, 65536)) {
+    inf.push(data.subarray(i, i + step), i + step >= data.length);
+  }
+  return over;
+}
+
+/** fflate, capped and abandoned past the cap (see inflateStream). Works in every runtime. */
+export const fflateInflate: Inflate = (data, size) => {
+  const parts: Uint8Array[] = [];
+  let n = 0;
+  const over = inflateStream(data, size, (c) => {
+    parts.push(c.slice());
+    n += c.length;
+  });
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) out.set(p, at), (at += p.length);
+  return { data: over ? out.subarray(0, size) : out, truncated: over };
+};
+let inflate: Inflate | null = null;
 
 /**
  * Replaces the inflater for this thread. Node's workers install zlib (about three times faster
- * than fflate on sheet XML; see node/inflate.ts); the browser keeps fflate.
+ * than fflate on sheet XML; see node/inflate.ts); the browser keeps fflate's streaming inflater.
  */
 export function setInflate(fn: Inflate): void {
   inflate = fn;
 }
 
-/** One entry's bytes, at most its declared size. Throws ZipError when the entry cannot be read. */
-export function readEntry(bytes: Uint8Array, e: ZipEntry): Uint8Array {
+/**
+ * What one read of a package may inflate in all, shared by its parts: a workbook whose parts each
+ * stay under their own limit but add up to more (thousands of sheets over one part) is stopped here.
+ */
+export class InflateBudget {
+  constructor(public left: number) {}
+  charge(e: ZipEntry, n: number): void {
+    this.left -= n;
+    if (this.left < 0) throw new ZipError("too-large", `解压“${e.name}”时超过了本文件的解压总量上限`);
+  }
+}
+
+/** Where an entry's compressed data lies, after checking what it declares against the bytes really there. */
+function entryData(bytes: Uint8Array, e: ZipEntry): Uint8Array {
   if (e.flags & 1) throw new ZipError("encrypted", `压缩包中的“${e.name}”设置了密码`);
   const h = e.offset;
   if (h + 30 > bytes.length || u32(bytes, h) !== 0x04034b50) throw new ZipError("damaged", `压缩包中的“${e.name}”位置无效`);
   const start = h + 30 + u16(bytes, h + 26) + u16(bytes, h + 28);
   const end = start + e.compressedSize;
   if (end > bytes.length) throw new ZipError("damaged", `压缩包中的“${e.name}”不完整`);
-  const data = bytes.subarray(start, end);
-  if (e.method === 0) return data;
-  if (e.method !== 8) throw new ZipError("damaged", `压缩包中的“${e.name}”使用了不支持的压缩方式（${e.method}）`);
+  if (e.method === 0 && e.size !== e.compressedSize) throw new ZipError("damaged", `压缩包中的“${e.name}”声明的大小（${e.size} 字节）与实际数据（${e.compressedSize} 字节）不符`);
+  if (e.method === 8 && e.size > e.compressedSize * MAX_RATIO + SLACK) {
+    throw new ZipError("damaged", `压缩包中的“${e.name}”声明解压后有 ${e.size} 字节，而它的 ${e.compressedSize} 字节压缩数据最多能解出约 ${e.compressedSize * MAX_RATIO} 字节`);
+  }
+  if (e.method !== 0 && e.method !== 8) throw new ZipError("damaged", `压缩包中的“${e.name}”使用了不支持的压缩方式（${e.method}）`);
+  return bytes.subarray(start, end);
+}
+
+/** A part larger than it declares: damaged, naming the part (its data past the declared size is never read). */
+export function shortPart(e: ZipEntry): ZipError {
+  return new ZipError("damaged", `压缩包中的“${e.name}”声明的大小（${e.size} 字节）小于实际内容，部件不完整`);
+}
+
+/**
+ * One entry's bytes — at most its declared size plus a small slack — and whether the entry held
+ * more (then `data` is cut at the declared size). Throws ZipError when the entry cannot be read.
+ */
+export function readPart(bytes: Uint8Array, e: ZipEntry, budget?: InflateBudget): { data: Uint8Array; truncated: boolean } {
+  const data = entryData(bytes, e);
+  if (e.method === 0) {
+    budget?.charge(e, data.length);
+    return { data, truncated: false };
+  }
+  budget?.charge(e, e.size);
   try {
-    return e.size === 0 ? new Uint8Array(0) : inflate(data, e.size);
+    return (inflate ?? fflateInflate)(data, e.size);
   } catch {
     throw new ZipError("damaged", `压缩包中的“${e.name}”无法解压`);
   }
+}
+
+/** One entry's bytes, at most its declared size (what readPart gives, without saying whether it was cut). */
+export function readEntry(bytes: Uint8Array, e: ZipEntry): Uint8Array {
+  return readPart(bytes, e).data;
+}
+
+/**
+ * One entry's bytes handed over in pieces of about `chunk` bytes, in order, so a large part is
+ * never held whole: in the browser it is inflated in pieces (fflate's stream); where a native
+ * inflater is installed (Node) it is inflated into one buffer outside the JavaScript heap and
+ * handed over in slices. Returns whether the entry held more than it declares.
+ */
+export function streamPart(bytes: Uint8Array, e: ZipEntry, onChunk: (piece: Uint8Array) => void, budget?: InflateBudget, chunk = 4 << 20): boolean {
+  if (e.method === 0 || inflate) {
+    const { data, truncated } = readPart(bytes, e, budget);
+    for (let i = 0; i < data.length; i += chunk) onChunk(data.subarray(i, Math.min(data.length, i + chunk)));
+    return truncated;
+  }
+  const data = entryData(bytes, e);
+  budget?.charge(e, e.size);
+  let pending: Uint8Array[] = [];
+  let n = 0;
+  const flush = () => {
+    if (!n) return;
+    const out = pending.length === 1 ? pending[0] : new Uint8Array(n);
+    if (pending.length > 1) for (let i = 0, at = 0; i < pending.length; at += pending[i].length, i++) out.set(pending[i], at);
+    pending = [];
+    n = 0;
+    onChunk(out);
+  };
+  let over: boolean;
+  let inConsumer = false;
+  try {
+    over = inflateStream(data, e.size, (c) => {
+      pending.push(c.slice());
+      n += c.length;
+      if (n >= chunk) (inConsumer = true), flush(), (inConsumer = false);
+    });
+  } catch (err) {
+    // The consumer's own failures (a budget, a damaged sheet) pass through as they are.
+    if (inConsumer || err instanceof ZipError) throw err;
+    throw new ZipError("damaged", `压缩包中的“${e.name}”无法解压`);
+  }
+  flush();
+  return over;
 }

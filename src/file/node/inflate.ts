@@ -1,8 +1,8 @@
 /**
  * Node's zlib for the reader's inflating: native, faster than fflate on sheet XML. The output is
- * capped at the entry's declared size; when a part inflates to more than it declares (some
- * writers declare a few bytes short), zlib stops and we take fflate's answer for that part — the
- * data cut at the declared size — so both runtimes read the same bytes.
+ * capped at the entry's declared size, and zlib stops there (it does not run the stream to its
+ * end); when a part holds more than it declares we take fflate's capped answer for that part — the
+ * same slack and the same verdict as in the browser — so both runtimes read the same bytes.
  */
 import * as zlib from "zlib";
 import { fflateInflate, setInflate } from "../zip";
@@ -10,8 +10,8 @@ import { fflateInflate, setInflate } from "../zip";
 export function useNodeInflate(): void {
   setInflate((data, size) => {
     try {
-      const out = zlib.inflateRawSync(data, { maxOutputLength: size });
-      return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+      const out = zlib.inflateRawSync(data, { maxOutputLength: Math.max(1, size) });
+      return { data: new Uint8Array(out.buffer, out.byteOffset, out.byteLength), truncated: false };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") return fflateInflate(data, size);
       throw e;

@@ -1,6 +1,6 @@
 /**
  * The command line's batch: checking or inspecting many files on all cores, each file under a
- * time and memory limit (10 s, 1 GB by default) — the pool and its limits are workers.ts; the
+ * CPU-time and resident-memory limit scaled with its size — the pool and its limits are workers.ts; the
  * work one worker does per file is worker.ts.
  */
 import * as os from "os";

@@ -1,6 +1,6 @@
 /**
  * Reading workbook files from disk without letting one file take the process down. Each file is
- * parsed in a worker thread with a heap limit (1 GB) and a clock (10 s): a file that overruns is
+ * parsed in a worker process under a CPU-time and a resident-memory limit (workers.ts): a file that overruns is
  * stopped and reported as `timeout` or `out-of-memory`, and the next file goes on. Plainly
  * non-workbook files (empty, a lock file, text) are refused by their first bytes before any
  * worker sees them. The pool itself, and how a worker runs compiled or under ts-jest, is in
@@ -18,9 +18,9 @@ export type SheetInfo = { name: string; state: string; rows: number; cols: numbe
 export type FileInfo = { file: string; sheets: SheetInfo[] } | { file: string; error: FileError };
 
 export interface ReadLimits {
-  /** Per file, from the moment its worker gets it. */
+  /** CPU time per file, ms (default scaled with the file's size: workers.ts limitsFor). */
   timeoutMs?: number;
-  /** Old-generation heap of each worker. */
+  /** Resident memory of the process reading one file, MB (default scaled with the file's size). */
   maxMemoryMb?: number;
 }
 

@@ -1,13 +1,14 @@
 /**
- * The reading worker behind read-file.ts: one file at a time, parsed here so a file that hangs
- * or eats memory can be stopped (the parent terminates this thread) without taking the caller
- * down. What it posts back is plain data (structured-clonable): no functions, no class instances.
+ * The reading worker behind read-file.ts: one file at a time, parsed in this child process so a
+ * file that hangs or eats memory is stopped (child.ts's watchdog kills the process at its limit)
+ * without taking the caller down. What it posts back is plain data (structured-clonable): no
+ * functions, no class instances.
  */
 import * as fs from "fs";
-import { parentPort } from "worker_threads";
 import { readWorkbook, sheetGrid } from "../xlsx-read";
 import type { ReadJob, WorkerReply } from "./read-file";
 import { useNodeInflate } from "./inflate";
+import { serve } from "./child";
 
 useNodeInflate();
 
@@ -26,13 +27,11 @@ function run(job: ReadJob): WorkerReply {
   return { ok: true, date1904: r.workbook.date1904, sheets };
 }
 
-parentPort!.on("message", (job: ReadJob) => {
-  let reply: WorkerReply;
+serve((job: ReadJob): WorkerReply => {
   try {
-    reply = run(job);
+    return run(job);
   } catch (e) {
     // readWorkbook never throws; this is the file system (removed, unreadable) or an engine bug.
-    reply = { ok: false, error: { code: "unreadable-file", message: `系统不允许读取这个文件：${e instanceof Error ? e.message : String(e)}` } };
+    return { ok: false, error: { code: "unreadable-file", message: `系统不允许读取这个文件：${e instanceof Error ? e.message : String(e)}` } };
   }
-  parentPort!.postMessage(reply);
 });

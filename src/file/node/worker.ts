@@ -1,9 +1,9 @@
 /**
- * One worker of the command line's pool: reads and checks one file at a time, so a file that
- * hangs or eats memory can be stopped (terminated by the pool) without taking the run with it.
+ * One worker process of the command line's pool: reads and checks one file at a time, so a file
+ * that hangs or eats memory is stopped (child.ts's watchdog kills the process at its limit)
+ * without taking the run with it.
  */
 import * as fs from "fs";
-import { parentPort } from "worker_threads";
 import { builtinPacks, getPack } from "../../packs";
 import { sheetJson } from "../../cli/json";
 import { checkWorkbook, inspectWorkbook } from "../check";
@@ -18,6 +18,7 @@ import { useNodeInflate } from "./inflate";
 import { useNodeDeflate } from "./deflate";
 import { writeCopyFile, WriteFailure } from "./outputs";
 import { reasonOf } from "./atomic";
+import { serve } from "./child";
 
 useNodeInflate();
 useNodeDeflate();
@@ -74,14 +75,12 @@ async function run(task: Task): Promise<TaskResult> {
   return { kind: "check", file: task.file, entries, annotated, record };
 }
 
-parentPort!.on("message", (task: Task) => {
-  run(task).then(
-    (result) => parentPort!.postMessage(result),
-    (e: unknown) =>
-      parentPort!.postMessage({
-        kind: "error",
-        file: task.file,
-        error: { code: "damaged", message: `读取失败（read failed）：${e instanceof Error ? e.message : String(e)}` },
-      } satisfies TaskResult),
-  );
-});
+serve((task: Task) =>
+  run(task).catch(
+    (e: unknown): TaskResult => ({
+      kind: "error",
+      file: task.file,
+      error: { code: "damaged", message: `读取失败（read failed）：${e instanceof Error ? e.message : String(e)}` },
+    }),
+  ),
+);

@@ -1,20 +1,23 @@
 /**
- * The one pool of worker threads behind every batch of files (read-file.ts for reading and
- * inspecting, pool.ts for the command line's checks): a few workers, one file each at a time,
- * each file under a clock and each worker under a heap limit. A worker that overruns its time,
- * runs out of heap or dies is terminated and replaced; only its file fails, with `timeout` or
- * `out-of-memory`, and the batch goes on. Files that are plainly not workbooks are refused by
- * their first bytes (sniff) before any worker sees them.
+ * The one pool of worker processes behind every batch of files (read-file.ts for reading and
+ * inspecting, pool.ts for the command line's checks): a few child processes, one file each at a
+ * time, each file under real limits — CPU time (not wall-clock time: a busy machine does not make
+ * a file fail) and resident memory (everything the process holds, not only the JavaScript heap) —
+ * both scaled with the file's size (limitsFor). A watchdog thread inside each child (child.ts)
+ * measures the process and kills it the moment a limit is passed, saying which on stderr; the
+ * pool then answers that file with `timeout` or `out-of-memory`, starts a fresh child, and the
+ * batch goes on. Files that are plainly not workbooks are refused by their first bytes (sniff)
+ * before any child sees them.
  *
- * Which script a worker runs: after `tsc -p tsconfig.node.json` the compiled `<name>.js` sits
+ * Which script a child runs: after `tsc -p tsconfig.node.json` the compiled `<name>.js` sits
  * beside this module (lib/file/node/) and runs as is. Under ts-jest or `node scripts/run-ts.js`
  * there is only `<name>.ts`; worker-boot.js (plain JS, kept in src/) then installs a require hook
  * that transpiles with the project's own typescript before loading it. Nothing is copied.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { Worker } from "worker_threads";
-import { LIMITS, readMessage, type ReadErrorCode } from "../xlsx-read";
+import { fork, type ChildProcess } from "child_process";
+import { readMessage, sniffBytes, type ReadErrorCode } from "../xlsx-read";
 
 /** The reader's codes, plus a file the operating system would not let us read (missing, a folder, no permission). */
 export type FileErrorCode = ReadErrorCode | "unreadable-file";
@@ -29,27 +32,25 @@ export const fileError = (code: FileErrorCode, detail?: string): FileError => ({
 });
 
 /** Bigger files are refused before reading: the whole file is held in memory while it is read. */
-export const MAX_FILE_BYTES = LIMITS.inflatedBytes;
+export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
 
 /**
- * The first bytes decide whether a worker is worth starting: `PK` is a zip (an .xlsx or
- * something posing as one), `D0 CF 11 E0` an OLE file (encrypted workbook or legacy .xls; the
- * reader tells which). Anything else — including a 0-byte file and the `~$…xlsx` lock files
- * Excel leaves beside open workbooks — is not a workbook.
+ * The first bytes decide whether a worker is worth starting (sniffBytes, the reader's own test):
+ * a zip (an .xlsx or something posing as one) or an OLE file (encrypted workbook or legacy .xls;
+ * the reader tells which) goes to a worker; a bare-BIFF or XML-2003 .xls, a 0-byte file, the
+ * `~$…xlsx` lock files Excel leaves beside open workbooks and anything else is answered here.
  */
 export function sniff(file: string): FileError | null {
   let fd: number | null = null;
   try {
     const st = fs.statSync(file);
     if (!st.isFile()) return fileError("unreadable-file", "这不是一个文件");
-    if (st.size === 0) return fileError("not-a-workbook", "文件为空（0 字节）");
     if (st.size > MAX_FILE_BYTES) return fileError("too-large", `文件有 ${Math.round(st.size / 1048576)} MB`);
     fd = fs.openSync(file, "r");
-    const head = Buffer.alloc(4);
-    const n = fs.readSync(fd, head, 0, 4, 0);
-    if (n >= 2 && head[0] === 0x50 && head[1] === 0x4b) return null;
-    if (n === 4 && head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) return null;
-    return fileError("not-a-workbook", "内容不是工作簿的格式，可能是别的文件改了扩展名");
+    const head = Buffer.alloc(Math.min(4096, st.size));
+    const n = fs.readSync(fd, head, 0, head.length, 0);
+    const kind = sniffBytes(new Uint8Array(head.buffer, head.byteOffset, n));
+    return kind === "zip" || kind === "ole" ? null : kind;
   } catch (e) {
     return fileError("unreadable-file", (e as NodeJS.ErrnoException).code ?? (e as Error).message);
   } finally {
@@ -63,79 +64,165 @@ function workerScript(name: string): { file: string; argv: string[] } {
   return { file: path.join(__dirname, "worker-boot.js"), argv: [path.join(__dirname, `${name}.ts`)] };
 }
 
+/** What one file may use: CPU time and resident memory of the process reading it. */
+export interface FileLimits {
+  cpuMs: number;
+  memoryMb: number;
+}
+
+/**
+ * The limits for a file of `bytes`: 10 s of CPU time plus 1 s per MB, and 1 GB of resident memory
+ * plus 24 times the file's size (an .xlsx inflates ~7–10×, and the grid built from it costs about
+ * as much again), at most 6 GB. A 100,000-row workbook (8 MB) gets 18 s and 1.2 GB; a
+ * 1,000,000-row one (76 MB) 86 s and 2.8 GB. The README quotes these.
+ */
+export function limitsFor(bytes: number): FileLimits {
+  const mb = bytes / 1048576;
+  return { cpuMs: Math.round(10_000 + 1_000 * mb), memoryMb: Math.min(6144, Math.round(1024 + 24 * mb)) };
+}
+
+/** The JavaScript heap a child may grow to; resident memory per file is held by the watchdog, below this. */
+const CHILD_HEAP_MB = 6144;
+
 export interface PoolOptions<R> {
   /** Worker module beside this one, without extension ("read-worker", "worker"). */
   script: string;
   concurrency: number;
-  /** Per file, from the moment its worker gets it. Default 10 s. */
+  /** CPU time per file, in ms. Default: limitsFor(the file's size). */
   timeoutMs?: number;
-  /** Old-generation heap of each worker. Default 1 GB. */
+  /** Resident memory of the process per file, in MB. Default: limitsFor(the file's size). */
   maxMemoryMb?: number;
-  /** The path each job reads, for the first-bytes check. */
+  /** The path each job reads, for the first-bytes check and the file's size. */
   pathOf: (i: number) => string;
-  /** The answer for a job that never got one from its worker (refused by sniff, timed out, out of memory, worker died). */
+  /** The answer for a job that never got one from its worker (refused by sniff, over a limit, worker died). */
   failed: (i: number, error: FileError) => R;
   /** After each job, with how long it took (ms from its worker getting it; 0 when refused by its first bytes). */
   onProgress?: (done: number, total: number, i: number, ms: number) => void;
 }
 
-/** Runs each job in a worker (the job is posted as is; the worker posts one reply). Replies in input order. */
+/** @internal What the pool sends a child: the job and the limits it runs under. */
+export interface Envelope<J> {
+  job: J;
+  limits: FileLimits;
+}
+
+/** How a child that was killed by its watchdog says why (child.ts writes it; the last one counts). */
+const VERDICT = /KJ-LIMIT (timeout|out-of-memory) (\d+)/g;
+
+function overLimit(stderr: string, limits: FileLimits): FileError | null {
+  let last: RegExpExecArray | null = null;
+  for (let m; (m = VERDICT.exec(stderr)); ) last = m;
+  if (!last) return /heap out of memory|Allocation failed/i.test(stderr) ? fileError("out-of-memory", `进程内存超过上限 ${limits.memoryMb} MB`) : null;
+  if (last[1] === "timeout") return fileError("timeout", `CPU 时间超过上限 ${(limits.cpuMs / 1000).toFixed(0)} 秒`);
+  return fileError("out-of-memory", `进程内存达到 ${last[2]} MB，超过上限 ${limits.memoryMb} MB`);
+}
+
+/** Runs each job in a child process (the job is posted as is; the child posts one reply). Replies in input order. */
 export async function runInWorkers<J, R>(jobs: J[], opts: PoolOptions<R>): Promise<R[]> {
-  const timeoutMs = opts.timeoutMs ?? 10_000;
-  const maxMemoryMb = opts.maxMemoryMb ?? 1024;
   const concurrency = Math.max(1, Math.min(opts.concurrency, jobs.length || 1));
   const script = workerScript(opts.script);
   const replies: R[] = new Array(jobs.length);
   let next = 0;
   let done = 0;
 
-  const spawn = () => new Worker(script.file, { argv: script.argv, resourceLimits: { maxOldGenerationSizeMb: maxMemoryMb } });
+  /** A child process, once it has loaded its modules and said so (or died trying). */
+  const spawn = async (): Promise<ChildProcess> => {
+    const child = fork(script.file, script.argv, {
+      execArgv: [`--max-old-space-size=${CHILD_HEAP_MB}`],
+      serialization: "advanced",
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+    });
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        child.removeListener("message", done);
+        child.removeListener("exit", done);
+        resolve();
+      };
+      child.once("message", done);
+      child.once("exit", done);
+    });
+    return child;
+  };
 
-  function one(w: Worker, i: number): Promise<{ reply: R; dead: boolean }> {
+  function one(child: ChildProcess, i: number, limits: FileLimits): Promise<{ reply: R; dead: boolean }> {
     return new Promise((resolve) => {
       let settled = false;
+      let stderr = "";
+      const onErr = (d: Buffer) => {
+        // Only the tail matters (the watchdog's verdict, V8's out-of-memory line).
+        stderr = (stderr + d.toString("utf8")).slice(-4096);
+      };
       const finish = (reply: R, dead: boolean) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
-        w.removeAllListeners("message");
-        w.removeAllListeners("error");
-        w.removeAllListeners("exit");
+        clearTimeout(wall);
+        child.removeListener("message", onMessage);
+        child.removeListener("exit", onExit);
+        child.removeListener("error", onExit);
+        child.stderr?.removeListener("data", onErr);
         resolve({ reply, dead });
       };
-      const timer = setTimeout(() => finish(opts.failed(i, fileError("timeout")), true), timeoutMs);
-      w.once("message", (reply: R) => finish(reply, false));
-      w.once("error", (e: Error & { code?: string }) => {
-        const oom = e.code === "ERR_WORKER_OUT_OF_MEMORY" || /out of memory|heap/i.test(e.message);
-        finish(opts.failed(i, oom ? fileError("out-of-memory") : fileError("damaged", e.message.slice(0, 200))), true);
-      });
-      // A worker that exits without answering was stopped by the engine (heap limit): the file is the cause.
-      w.once("exit", () => finish(opts.failed(i, fileError("out-of-memory")), true));
-      w.postMessage(jobs[i]);
+      const onMessage = (reply: R) => finish(reply, false);
+      // The child is gone (killed by its watchdog, V8 out of memory, crashed): the file is the cause.
+      // Its last words on stderr may still be in the pipe: read them to the end (or 200 ms) first.
+      const onExit = () => {
+        const decide = () => finish(opts.failed(i, overLimit(stderr, limits) ?? fileError("out-of-memory", "读取进程意外退出")), true);
+        const err = child.stderr;
+        if (!err || err.readableEnded) return decide();
+        const t = setTimeout(decide, 200);
+        err.once("end", () => (clearTimeout(t), decide()));
+      };
+      // A backstop on wall-clock time, far past the CPU limit: a child starved of CPU is not the file's fault, a hung one is.
+      const wall = setTimeout(() => {
+        child.kill("SIGKILL");
+        finish(opts.failed(i, fileError("timeout", `超过 ${Math.round((limits.cpuMs * 5 + 30_000) / 1000)} 秒仍未读完`)), true);
+      }, limits.cpuMs * 5 + 30_000);
+      child.stderr?.on("data", onErr);
+      child.on("message", onMessage);
+      child.once("exit", onExit);
+      child.once("error", onExit);
+      child.send({ job: jobs[i], limits } satisfies Envelope<J>);
     });
   }
 
   async function lane(): Promise<void> {
-    let worker: Worker | null = null;
+    let child: ChildProcess | null = null;
     while (next < jobs.length) {
       const i = next++;
-      const refused = sniff(opts.pathOf(i));
+      const file = opts.pathOf(i);
+      const refused = sniff(file);
+      if (!refused) child ??= await spawn();
       const started = Date.now();
       if (refused) replies[i] = opts.failed(i, refused);
       else {
-        worker ??= spawn();
-        const { reply, dead } = await one(worker, i);
+        const scaled = limitsFor(fileSize(file));
+        const limits = { cpuMs: opts.timeoutMs ?? scaled.cpuMs, memoryMb: opts.maxMemoryMb ?? scaled.memoryMb };
+        const { reply, dead } = await one(child!, i, limits);
         if (dead) {
-          await worker.terminate().catch(() => undefined);
-          worker = null;
+          child!.kill("SIGKILL");
+          child = null;
         }
         replies[i] = reply;
       }
       opts.onProgress?.(++done, jobs.length, i, refused ? 0 : Date.now() - started);
     }
-    if (worker) await worker.terminate();
+    if (child) {
+      const c = child;
+      await new Promise<void>((resolve) => {
+        c.once("exit", () => resolve());
+        c.disconnect();
+      });
+    }
   }
 
   await Promise.all(Array.from({ length: concurrency }, lane));
   return replies;
+}
+
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
 }

@@ -1,0 +1,59 @@
+/**
+ * The inside of a worker process (workers.ts): serves one job at a time from the pool and keeps
+ * the process within the limits the pool sent with the job. A watchdog thread measures the whole
+ * process every 20 ms — CPU time used since the job began (user + system, all threads: what
+ * `process.cpuUsage()` reports) and resident memory (`process.memoryUsage.rss()`: everything the
+ * process holds, buffers outside the JavaScript heap included) — and the moment either passes its
+ * limit it writes the verdict to stderr and kills the process. The main thread may be stuck in a
+ * loop or an allocation; the watchdog is its own thread, so it still runs.
+ */
+import { Worker } from "worker_threads";
+import type { Envelope } from "./workers";
+
+/** Shared with the watchdog: [job running (0/1), CPU limit µs, RSS limit bytes, CPU µs at job start]. */
+const state = new Float64Array(new SharedArrayBuffer(4 * 8));
+
+const WATCHDOG = `
+const { workerData } = require("worker_threads");
+const fs = require("fs");
+const s = new Float64Array(workerData);
+const stop = (what, n) => {
+  try { fs.writeSync(2, "\\nKJ-LIMIT " + what + " " + n + "\\n"); } catch {}
+  process.kill(process.pid, "SIGKILL");
+};
+setInterval(() => {
+  if (!s[0]) return;
+  const u = process.cpuUsage();
+  const cpu = u.user + u.system - s[3];
+  if (cpu > s[1]) stop("timeout", Math.round(cpu / 1000));
+  const rss = process.memoryUsage.rss();
+  if (rss > s[2]) stop("out-of-memory", Math.round(rss / 1048576));
+}, 20);
+`;
+
+/** Runs `handle` for every job the pool sends, replying with its answer, under the job's limits. */
+export function serve<J, R>(handle: (job: J) => R | Promise<R>): void {
+  const watchdog = new Worker(WATCHDOG, { eval: true, workerData: state.buffer });
+  watchdog.unref();
+  // Modules loaded: the pool starts a file's clock from here, so a slow start is not the file's.
+  process.send!({ ready: true });
+  process.on("message", (m: Envelope<J>) => {
+    const u = process.cpuUsage();
+    state[1] = m.limits.cpuMs * 1000;
+    state[2] = m.limits.memoryMb * 1048576;
+    state[3] = u.user + u.system;
+    state[0] = 1;
+    Promise.resolve()
+      .then(() => handle(m.job))
+      .then(
+        (reply) => {
+          state[0] = 0;
+          process.send!(reply);
+        },
+        (e: unknown) => {
+          state[0] = 0;
+          throw e;
+        },
+      );
+  });
+}
