@@ -69,6 +69,9 @@ module.exports = (env = {}, argv = {}) => {
       commands: "./src/commands/commands.ts",
       taskpane: "./src/taskpane/index.tsx",
       page: "./src/taskpane/page.tsx",
+      // The page's reading worker (src/file/door.ts starts it as page-worker.js): self-contained,
+      // with its own webpack runtime and no chunk shared with the pages.
+      "page-worker": { import: "./src/file/page-worker.ts", runtime: false },
     },
     output: {
       path: path.resolve(__dirname, env.outDir || "dist"),
@@ -94,7 +97,7 @@ module.exports = (env = {}, argv = {}) => {
       // One webpack runtime for the three bundles: a module (e.g. src/functions/params.ts) then
       // exists once on the page, so the task pane and the formulas share its state.
       runtimeChunk: "single",
-      splitChunks: { chunks: "all" },
+      splitChunks: { chunks: (chunk) => chunk.name !== "page-worker" },
     },
     performance: { hints: false },
     plugins: [

@@ -16,6 +16,7 @@ import * as path from "path";
 import type { AddressInfo } from "net";
 import ExcelJS from "exceljs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { HOSTILE } from "./support/hostile";
 
 const ROOT = path.resolve(__dirname, "..");
 const SHOTS = path.join(ROOT, "test-output");
@@ -173,4 +174,63 @@ e2e("the web page in a browser", () => {
     expect(requests).toContain(`${origin}/office-js/office.js`);
     await context.close();
   }, 120_000);
+
+  /**
+   * Starts a probe on the page's own thread: a timer every 20 ms that records the longest gap
+   * between its ticks — how long the page could not answer a click.
+   */
+  async function probe(page: Page): Promise<void> {
+    await page.evaluate(() => {
+      const w = window as unknown as { kjGap: number; kjLast: number };
+      w.kjGap = 0;
+      w.kjLast = performance.now();
+      setInterval(() => {
+        const now = performance.now();
+        w.kjGap = Math.max(w.kjGap, now - w.kjLast);
+        w.kjLast = now;
+      }, 20);
+    });
+  }
+  const longestGap = (page: Page) => page.evaluate(() => (window as unknown as { kjGap: number }).kjGap);
+
+  test("hostile workbooks are read in the page's worker: the page answers clicks throughout, each file ends in its coded message or the pane, 取消 stops a long read", async () => {
+    const { context, page, errors } = await recorded(1000);
+    await page.goto(`${origin}/index.html`);
+    await page.getByText("选择文件").first().waitFor({ timeout: 30_000 });
+    await probe(page);
+    const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    // The worst three of test/read-hostile.test.ts, larger than there.
+    const cases: [string, number, RegExp][] = [
+      ["declared-short-of-real", 16, /工作簿已损坏/],
+      ["full-width-merges", 20_000, /一键校验|没有|工作表/],
+      ["unclosed-inline-strings", 20_000, /一键校验|没有|工作表/],
+    ];
+    let lang = "English";
+    for (const [id, n, shown] of cases) {
+      const bytes = HOSTILE[id].make(n);
+      await page.getByTestId("file-input").setInputFiles({ name: `${id}.xlsx`, mimeType: XLSX, buffer: Buffer.from(bytes) });
+      // A click while the file is read is answered: the page's words change language.
+      await page.getByRole("button", { name: lang }).first().click({ timeout: 5_000 });
+      lang = lang === "English" ? "中文" : "English";
+      await page.getByRole("button", { name: lang }).first().waitFor({ timeout: 5_000 });
+      await page.getByTestId("cancel-opening").waitFor({ state: "detached", timeout: 60_000 });
+      if (lang === "中文") {
+        await page.getByRole("button", { name: lang }).first().click();
+        lang = "English";
+      }
+      await page.getByText(shown).first().waitFor({ timeout: 30_000 });
+      // Never more than a second when the page could not answer (reading is in the worker).
+      expect({ id, gap: await longestGap(page) }).toEqual({ id, gap: expect.any(Number) });
+      expect(await longestGap(page)).toBeLessThan(1000);
+    }
+    await shot(page, "page-hostile");
+
+    // 150 MB of sheet XML takes the worker a while: 取消 stops it, and the page says so.
+    await page.getByTestId("file-input").setInputFiles({ name: "big.xlsx", mimeType: XLSX, buffer: Buffer.from(HOSTILE["empty-rows"].make(150)) });
+    await page.getByTestId("cancel-opening").click({ timeout: 10_000 });
+    await page.getByText("已取消读取").first().waitFor({ timeout: 10_000 });
+    expect(await longestGap(page)).toBeLessThan(1000);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 240_000);
 });

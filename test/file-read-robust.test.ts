@@ -233,11 +233,13 @@ const corpus = (p: string) => new Uint8Array(fs.readFileSync(path.join(CORPUS, p
     expect(code(readWorkbook(corpus("poi/test-data/spreadsheet/duplicate-filename-case-insensitive.xlsx")))).toBe("damaged");
   });
 
-  test("SheetJS large_strings (57 MB of sheet XML, 170,000 long string formulas) reads in well under 10 s", () => {
-    const t = Date.now();
+  test("SheetJS large_strings (57 MB of sheet XML, 170,000 long string formulas) reads in well under 10 s of CPU time", () => {
+    // CPU time, not the clock: on a shared machine the clock measures the neighbours too.
+    const t = process.cpuUsage();
     const gs = grids(readWorkbook(corpus("sheetjs/large_strings.xlsx")));
     expect(gs[0].rows.length).toBe(9999);
-    expect(Date.now() - t).toBeLessThan(5000);
+    const d = process.cpuUsage(t);
+    expect((d.user + d.system) / 1000).toBeLessThan(5000);
   });
 
   test("openpyxl null_archive and POI invalid.xlsx: a zip that is no workbook → not-a-workbook", () => {

@@ -41,9 +41,12 @@ export class FileWorkbookHost implements WorkbookHost {
   private records: CheckRecord[];
   private readonly newRecords: CheckRecord[] = [];
 
-  /** Throws a HostError (encrypted, legacy-xls, not-a-workbook, damaged, too-large) when the bytes are not a readable workbook. */
-  constructor(readonly original: Uint8Array, readonly name = "workbook.xlsx") {
-    const r = readWorkbook(original);
+  /**
+   * Throws a HostError (encrypted, legacy-xls, not-a-workbook, damaged, too-large) when the bytes are not a readable workbook.
+   * `read`: the workbook already read (the web page reads in a worker); otherwise the bytes are read here.
+   */
+  constructor(readonly original: Uint8Array, readonly name = "workbook.xlsx", read?: Workbook) {
+    const r = read ? { ok: true as const, workbook: read } : readWorkbook(original);
     if (!r.ok) throw new HostError(r.error.code, { zh: r.error.message, en: r.error.message.replace(/^.*（(.*)）.*$/, "$1") });
     this.workbook = r.workbook;
     // Where the add-in keeps its settings, ledger and records (document settings): Excel's and ours are the same.

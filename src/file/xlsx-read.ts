@@ -45,7 +45,8 @@ export type ReadResult = { ok: true; workbook: Workbook } | { ok: false; error: 
 
 /** An error that carries one of our codes, for the places deep in parsing that must stop. */
 export class ReadFailure extends Error {
-  constructor(readonly code: ReadErrorCode, message: string) {
+  /** `formatted`: the message is already the whole message (what the page's reading worker sent back), not a detail. */
+  constructor(readonly code: ReadErrorCode, message: string, readonly formatted = false) {
     super(message);
   }
 }
@@ -165,16 +166,75 @@ export function sniffBytes(head: Uint8Array): "zip" | "ole" | ReadError {
 // ------------------------------------------------------------------ package parts
 
 const utf8 = new TextDecoder("utf-8");
-
-/** XML parts are UTF-8, but a few writers emit UTF-16 (with or without a byte-order mark): the decoder for a part's first bytes. */
-function decoderFor(head: Uint8Array): { decoder: TextDecoder; skip: number } {
+/** XML parts are UTF-8, but a few writers emit UTF-16 (with or without a byte-order mark): the encoding by a part's first bytes. */
+function encodingOf(head: Uint8Array): { encoding: "utf-8" | "utf-16le" | "utf-16be"; skip: number } {
   if (head.length >= 2) {
-    if (head[0] === 0xff && head[1] === 0xfe) return { decoder: new TextDecoder("utf-16le"), skip: 2 };
-    if (head[0] === 0xfe && head[1] === 0xff) return { decoder: new TextDecoder("utf-16be"), skip: 2 };
-    if (head[0] === 0x3c && head[1] === 0x00) return { decoder: new TextDecoder("utf-16le"), skip: 0 };
-    if (head[0] === 0x00 && head[1] === 0x3c) return { decoder: new TextDecoder("utf-16be"), skip: 0 };
+    if (head[0] === 0xff && head[1] === 0xfe) return { encoding: "utf-16le", skip: 2 };
+    if (head[0] === 0xfe && head[1] === 0xff) return { encoding: "utf-16be", skip: 2 };
+    if (head[0] === 0x3c && head[1] === 0x00) return { encoding: "utf-16le", skip: 0 };
+    if (head[0] === 0x00 && head[1] === 0x3c) return { encoding: "utf-16be", skip: 0 };
   }
-  return { decoder: new TextDecoder("utf-8"), skip: 0 };
+  return { encoding: "utf-8", skip: 0 };
+}
+
+function decoderFor(head: Uint8Array): { decoder: TextDecoder; skip: number } {
+  const { encoding, skip } = encodingOf(head);
+  return { decoder: new TextDecoder(encoding), skip };
+}
+
+/**
+ * Decodes a part piece by piece. Each piece is cut at a character boundary and decoded whole —
+ * TextDecoder's own streaming mode is several times slower in Node — and the few bytes of a
+ * character cut in two wait for the next piece.
+ */
+class PieceDecoder {
+  private decoder: TextDecoder | null = null;
+  private wide = false;
+  private bigEndian = false;
+  private tail: Uint8Array | null = null;
+  decode(piece: Uint8Array): string {
+    if (!this.decoder) {
+      const { encoding, skip } = encodingOf(piece);
+      this.decoder = new TextDecoder(encoding);
+      this.wide = encoding !== "utf-8";
+      this.bigEndian = encoding === "utf-16be";
+      piece = piece.subarray(skip);
+    }
+    if (this.tail) {
+      const joined = new Uint8Array(this.tail.length + piece.length);
+      joined.set(this.tail);
+      joined.set(piece, this.tail.length);
+      piece = joined;
+      this.tail = null;
+    }
+    const cut = this.boundary(piece);
+    if (cut < piece.length) this.tail = piece.slice(cut);
+    return this.decoder.decode(piece.subarray(0, cut));
+  }
+  /** What is left at the end (an incomplete character decodes as U+FFFD, as a whole decode would). */
+  end(): string {
+    const t = this.tail;
+    this.tail = null;
+    return t && this.decoder ? this.decoder.decode(t) : "";
+  }
+  /** Where the last whole character of `b` ends. */
+  private boundary(b: Uint8Array): number {
+    const n = b.length;
+    if (this.wide) {
+      let cut = n - (n % 2);
+      // A high surrogate last: its pair is in the next piece.
+      const hi = cut >= 2 ? (this.bigEndian ? b[cut - 2] : b[cut - 1]) : 0;
+      if (hi >= 0xd8 && hi <= 0xdb) cut -= 2;
+      return cut;
+    }
+    // UTF-8: step back over continuation bytes to the last lead byte; cut before it unless its character is complete.
+    let i = n - 1;
+    while (i >= 0 && i > n - 4 && (b[i] & 0xc0) === 0x80) i--;
+    if (i < 0) return n;
+    const lead = b[i];
+    const len = lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+    return i + len <= n ? n : i;
+  }
 }
 
 /** Something that reads a part's text piece by piece: `feed` returns how much of `xml` it consumed (the rest comes back with more text). */
@@ -227,7 +287,7 @@ class Package {
   scan(path: string, scanner: Scanner): boolean {
     const e = this.entry(path);
     if (!e) return false;
-    let dec: TextDecoder | null = null;
+    const dec = new PieceDecoder();
     let buf = "";
     let need = 0;
     const push = (text: string, final: boolean) => {
@@ -238,16 +298,9 @@ class Package {
       need = buf.length * 2;
     };
     try {
-      const truncated = streamPart(this.bytes, e, (piece) => {
-        if (!dec) {
-          const d = decoderFor(piece);
-          dec = d.decoder;
-          piece = piece.subarray(d.skip);
-        }
-        push(dec.decode(piece, { stream: true }), false);
-      }, this.budget);
+      const truncated = streamPart(this.bytes, e, (piece) => push(dec.decode(piece), false), this.budget);
       if (truncated) throw shortPart(e);
-      push(dec ? (dec as TextDecoder).decode() : "", true);
+      push(dec.end(), true);
     } catch (err) {
       if (err instanceof ZipError) throw new ReadFailure(err.kind, err.message);
       throw err;
@@ -931,9 +984,42 @@ export function sheetGrid(entry: SheetEntry): { ok: true; grid: SheetGrid } | { 
   try {
     return { ok: true, grid: entry.grid() };
   } catch (e) {
-    if (e instanceof ReadFailure) return { ok: false, error: failure(e.code, e.message) };
+    if (e instanceof ReadFailure) return { ok: false, error: e.formatted ? { code: e.code, message: e.message } : failure(e.code, e.message) };
     // Out of memory in a browser tab or a string past JavaScript's length limit: the sheet is too big, not broken.
     if (e instanceof RangeError) return { ok: false, error: failure("too-large", `工作表“${entry.name}”：${e.message}`) };
     return { ok: false, error: failure("damaged", `工作表“${entry.name}”：${e instanceof Error ? e.message.slice(0, 200) : String(e)}`) };
   }
+}
+
+/** A workbook as the page's reading worker sends it back: every sheet read, or its own error. Plain data. */
+export type ReadBack =
+  | { ok: true; date1904: boolean; sheets: Array<{ name: string; state: SheetEntry["state"]; grid?: SheetGrid; error?: ReadError }> }
+  | { ok: false; error: ReadError };
+
+/** Every sheet of a workbook read now (the page's worker does this off the main thread). */
+export function readAll(bytes: Uint8Array, onSheet?: (done: number, total: number) => void): ReadBack {
+  const r = readWorkbook(bytes);
+  if (!r.ok) return r;
+  const total = r.workbook.sheets.length;
+  const sheets = r.workbook.sheets.map((entry, i) => {
+    const g = sheetGrid(entry);
+    onSheet?.(i + 1, total);
+    return g.ok ? { name: entry.name, state: entry.state, grid: g.grid } : { name: entry.name, state: entry.state, error: g.error };
+  });
+  return { ok: true, date1904: r.workbook.date1904, sheets };
+}
+
+/** A Workbook over what readAll gave back: each sheet's grid, or its error as it was. */
+export function workbookOf(read: Extract<ReadBack, { ok: true }>): Workbook {
+  return {
+    date1904: read.date1904,
+    sheets: read.sheets.map((s) => ({
+      name: s.name,
+      state: s.state,
+      grid: () => {
+        if (s.grid) return s.grid;
+        throw new ReadFailure(s.error!.code, s.error!.message, true);
+      },
+    })),
+  };
 }

@@ -22,8 +22,15 @@ export interface Checked {
 
 /** What the page needs from the file layer (src/file); injected so tests can stand in for it. */
 export interface FileDoor {
-  /** Opens an .xlsx in memory, or says why not (encrypted, legacy .xls, not a workbook, damaged …). */
-  open(bytes: Uint8Array, name: string): Promise<{ ok: true; host: WorkbookHost } | { ok: false; code: string; message: Text2 }>;
+  /**
+   * Opens an .xlsx in memory, or says why not (encrypted, legacy .xls, not a workbook, damaged,
+   * too long to read …). Reading reports sheets done; aborting `signal` stops it ("cancelled").
+   */
+  open(
+    bytes: Uint8Array,
+    name: string,
+    opts?: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal },
+  ): Promise<{ ok: true; host: WorkbookHost } | { ok: false; code: string; message: Text2 }>;
   /** The report workbook (汇总 / 问题清单 / 经费) of the sheets checked so far. */
   report(file: string, checked: Checked[], host?: WorkbookHost): Promise<Uint8Array>;
   /** The opened file with the results and colours written so far; the original bytes are untouched. */
@@ -173,6 +180,8 @@ function Page({ packs, door, onLang }: { packs: Pack[]; door: FileDoor; onLang: 
   const { s, lang } = useStrings();
   const [opened, setOpened] = useState<Opened | null>(null);
   const [opening, setOpening] = useState<string | null>(null);
+  const [openProgress, setOpenProgress] = useState<{ done: number; total: number } | null>(null);
+  const cancel = useRef<AbortController | null>(null);
   const [error, setError] = useState<Text2 | null>(null);
   const [over, setOver] = useState(false);
   const [checked, setChecked] = useState<Checked[]>([]);
@@ -183,11 +192,16 @@ function Page({ packs, door, onLang }: { packs: Pack[]; door: FileDoor; onLang: 
 
   const openFile = useCallback(
     async (file: File) => {
+      cancel.current?.abort();
+      const abort = new AbortController();
+      cancel.current = abort;
       setOpening(file.name);
+      setOpenProgress(null);
       setError(null);
       try {
         const bytes = await readBytes(file);
-        const r = await door.open(bytes, file.name);
+        const r = await door.open(bytes, file.name, { signal: abort.signal, onProgress: (done, total) => setOpenProgress({ done, total }) });
+        if (abort.signal.aborted && cancel.current !== abort) return;
         if (!r.ok) {
           // In plain words with the next step, never the reader's code; the file still shown is named.
           const kept = openedRef.current?.name;
@@ -201,10 +215,22 @@ function Page({ packs, door, onLang }: { packs: Pack[]; door: FileDoor; onLang: 
         const kept = openedRef.current?.name;
         setError(both((t) => (kept ? t.fileErrorKept(file.name, t.fileErrors.other, kept) : t.fileError(file.name, t.fileErrors.other))));
       } finally {
-        setOpening(null);
+        if (cancel.current === abort) {
+          cancel.current = null;
+          setOpening(null);
+        }
       }
     },
     [door],
+  );
+
+  const openingLine = opening && (
+    <div className={st.top}>
+      <Spinner size="tiny" label={openProgress ? s.openingSheets(opening, openProgress.done, openProgress.total) : s.opening(opening)} />
+      <Button size="small" data-testid="cancel-opening" onClick={() => cancel.current?.abort()}>
+        {s.cancelOpening}
+      </Button>
+    </div>
   );
 
   const onValidated = useCallback((v: Checked & { outcome: unknown }) => {
@@ -270,7 +296,7 @@ function Page({ packs, door, onLang }: { packs: Pack[]; door: FileDoor; onLang: 
             </Button>
             <Caption1>{s.dropHere}</Caption1>
             <Caption1>{s.standaloneXls}</Caption1>
-            {opening && <Spinner size="tiny" label={s.opening(opening)} />}
+            {openingLine}
           </div>
           <Start packs={packs} door={door} />
         </div>
@@ -290,7 +316,7 @@ function Page({ packs, door, onLang }: { packs: Pack[]; door: FileDoor; onLang: 
         alert={
           <>
             {problem}
-            {opening && <Spinner size="tiny" label={s.opening(opening)} />}
+            {openingLine}
           </>
         }
         onValidated={onValidated}

@@ -79,11 +79,23 @@ function mergeBoxes(grid: SheetGrid): { r1: number; c1: number; r2: number; c2: 
  * single column merged down through both rows) lends its text to every cell it covers.
  */
 export function columnChoices(grid: SheetGrid, headerRows: number[]): ColumnChoice[] {
+  // Linear in the cells and the merges (a hostile file may list 50,000 full-width merges):
+  // which columns hold data in one pass, and for each header row which merge covers each column.
   let width = 0;
-  for (const r of grid.rows) if (r.length > width) width = r.length; // a loop: a spread overflows the stack past ~120,000 rows
-  const merges = mergeBoxes(grid);
-  const at = (row: number, col: number): string => {
-    const box = merges.find((b) => row >= b.r1 && row <= b.r2 && col >= b.c1 && col <= b.c2);
+  for (const r of grid.rows) if (r.length > width) width = r.length;
+  const hasData = new Uint8Array(width);
+  for (const r of grid.rows) for (let j = 0; j < r.length; j++) if (!hasData[j] && !isBlank(r[j])) hasData[j] = 1;
+  const covered = headerRows.map(() => new Map<number, { r1: number; c1: number }>());
+  for (const b of mergeBoxes(grid)) {
+    headerRows.forEach((row, k) => {
+      if (row < b.r1 || row > b.r2) return;
+      const seen = covered[k];
+      const last = Math.min(b.c2, grid.origin.col + width - 1);
+      for (let c = Math.max(b.c1, grid.origin.col); c <= last && seen.size < width; c++) if (!seen.has(c)) seen.set(c, b);
+    });
+  }
+  const at = (k: number, row: number, col: number): string => {
+    const box = covered[k].get(col);
     const [r, c] = box ? [box.r1, box.c1] : [row, col];
     return cellString(grid.rows[r - grid.origin.row]?.[c - grid.origin.col]);
   };
@@ -91,12 +103,11 @@ export function columnChoices(grid: SheetGrid, headerRows: number[]): ColumnChoi
   for (let j = 0; j < width; j++) {
     const col = grid.origin.col + j;
     const parts: string[] = [];
-    for (const r of headerRows) {
-      const t = at(r, col);
+    headerRows.forEach((r, k) => {
+      const t = at(k, r, col);
       if (t && !parts.includes(t)) parts.push(t);
-    }
-    const hasData = grid.rows.some((r) => !isBlank(r[j]));
-    if (parts.length || hasData) out.push({ col, letter: colLetter(col), header: parts.join(" / ") });
+    });
+    if (parts.length || hasData[j]) out.push({ col, letter: colLetter(col), header: parts.join(" / ") });
   }
   return out;
 }

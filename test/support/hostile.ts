@@ -106,6 +106,11 @@ export interface HostileCase {
   sizes: [number, number];
   /** The code reading (and checking) must end in: a read error code, or "ok" when the workbook is read. */
   code: string;
+  /**
+   * False where the work is real checking, not reading: n sheets are n sheets to check (about a
+   * millisecond each), however few bytes name them — linear, but not within a second per MB.
+   */
+  perMb?: false;
 }
 
 /** The cases the issue lists, each built at any size. */
@@ -139,6 +144,12 @@ export const HOSTILE: Record<string, HostileCase> = {
     code: "damaged",
     make: (n) => zipParts(bookParts({ sheets: [] }).concat({ name: "xl/worksheets/sheet1.xml", data: strToU8(sheetXml(HEADER + rows(n, 3))), declared: 0 })),
   },
+  "empty-rows": {
+    title: "a sheet of n MB of empty rows, declared as it is",
+    sizes: [4, 16],
+    code: "no-pack",
+    make: (n) => zipParts(bookParts({ sheets: [withTail(`<?xml version="1.0"?><worksheet ${NS}><sheetData>`, repeatBytes("<row/>", n << 20), "</sheetData></worksheet>")] })),
+  },
   "full-width-merges": {
     title: "n full-width merged ranges over n rows, one value in column XFD",
     sizes: [4000, 16000],
@@ -171,6 +182,7 @@ export const HOSTILE: Record<string, HostileCase> = {
     title: "n sheets, every one naming the same part",
     sizes: [1000, 4000],
     code: "ok",
+    perMb: false,
     make: (n) => zipParts(bookParts({ sheets: [sheetXml(HEADER + rows(3, 2))], names: Array.from({ length: n }, (_, i) => `表${i + 1}`), targets: Array.from({ length: n }, () => "worksheets/sheet1.xml") })),
   },
   "many-shared-strings": {

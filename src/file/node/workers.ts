@@ -18,6 +18,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { fork, type ChildProcess } from "child_process";
 import { readMessage, sniffBytes, type ReadErrorCode } from "../xlsx-read";
+import { limitsFor, type FileLimits } from "../limits";
 
 /** The reader's codes, plus a file the operating system would not let us read (missing, a folder, no permission). */
 export type FileErrorCode = ReadErrorCode | "unreadable-file";
@@ -64,22 +65,7 @@ function workerScript(name: string): { file: string; argv: string[] } {
   return { file: path.join(__dirname, "worker-boot.js"), argv: [path.join(__dirname, `${name}.ts`)] };
 }
 
-/** What one file may use: CPU time and resident memory of the process reading it. */
-export interface FileLimits {
-  cpuMs: number;
-  memoryMb: number;
-}
-
-/**
- * The limits for a file of `bytes`: 10 s of CPU time plus 1 s per MB, and 1 GB of resident memory
- * plus 24 times the file's size (an .xlsx inflates ~7–10×, and the grid built from it costs about
- * as much again), at most 6 GB. A 100,000-row workbook (8 MB) gets 18 s and 1.2 GB; a
- * 1,000,000-row one (76 MB) 86 s and 2.8 GB. The README quotes these.
- */
-export function limitsFor(bytes: number): FileLimits {
-  const mb = bytes / 1048576;
-  return { cpuMs: Math.round(10_000 + 1_000 * mb), memoryMb: Math.min(6144, Math.round(1024 + 24 * mb)) };
-}
+export { limitsFor, type FileLimits } from "../limits";
 
 /** The JavaScript heap a child may grow to; resident memory per file is held by the watchdog, below this. */
 const CHILD_HEAP_MB = 6144;
