@@ -12,6 +12,7 @@ import { checkWorkbook } from "../src/file/check";
 import { readWorkbook, sheetGrid, sniffBytes, type ReadResult } from "../src/file/xlsx-read";
 import { evaluateSheet } from "../src/engine";
 import { builtinPacks } from "../src/packs";
+import { inspectLines, pad, terminalSafe } from "../src/cli/format";
 import { bookParts, HOSTILE, sheetXml, zipParts } from "./support/hostile";
 
 const packs = builtinPacks();
@@ -154,5 +155,30 @@ describe("honest outcomes", () => {
     const p = result.problems.find((x) => x.code === "cell-unplaced");
     expect(p?.message.zh).toContain("XFD1048577");
     expect(p?.message.zh).toContain("第3行");
+  });
+});
+
+describe("what reaches a terminal", () => {
+  test("escape sequences in a cell or a sheet name (_x001B_, &#27;) reach the table as visible symbols, never raw", () => {
+    const xml = '<row r="1"><c r="A1" t="inlineStr"><is><t>_x001B_[2J清屏&#27;]0;标题&#7;</t></is></c></row>';
+    const text = grid(zipParts(bookParts({ sheets: [sheetXml(xml)] }))).rows[0][0] as string;
+    expect(text).toBe("\u001b[2J清屏\u001b]0;标题\u0007");
+    const shown = pad(text, 40) + inspectLines("a\u001b[31m.xlsx", [{ name: text, state: "visible", rows: 1, cols: 1, headerRow: null, pack: null }]);
+    // eslint-disable-next-line no-control-regex
+    expect(shown).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(shown).toContain("␛[2J清屏");
+    expect(terminalSafe("a\u202Eb\nc", true)).toBe("a\uFFFDb\nc");
+  });
+
+  test("a 32,767-character label and a 100,000-character sheet name cost their length, not its square", () => {
+    const table = (n: number) => () => {
+      pad("长".repeat(n), 46);
+      inspectLines("f.xlsx", [{ name: "表".repeat(n), state: "visible", rows: 1, cols: 1, headerRow: null, pack: null }]);
+    };
+    for (let i = 0; i < 50; i++) table(25_000)(); // warm up
+    const ca = cpu(() => { for (let i = 0; i < 50; i++) table(25_000)(); });
+    const cb = cpu(() => { for (let i = 0; i < 50; i++) table(100_000)(); });
+    expect(cb / Math.max(ca, FLOOR)).toBeLessThan(8);
+    expect(pad("长".repeat(32_767), 10)).toBe("长长长长… ");
   });
 });
