@@ -19,7 +19,8 @@ import { writeWorkbook } from "../file/xlsx-write";
 import { markBytes } from "../file/marker";
 import { reportBlocked, writeReportFile } from "../file/node/outputs";
 import { reasonOf } from "../file/node/atomic";
-import { pad, STATUS_ZH, width } from "./format";
+import { pad, width } from "./format";
+import { statusWord } from "../engine/verdicts";
 import type { Io } from "./main";
 
 export const LEDGER_USAGE = `  kj-assess ledger <文件或文件夹...> [--mapping <名称对照>] [--revocation <读法>] [--json] [--report <台账.xlsx>]
@@ -45,11 +46,11 @@ export function ledgerText(ledger: Ledger): string {
   for (const st of ledger.studios) {
     const also = st.names.filter((n) => n !== st.studio);
     lines.push(`\n${st.studio}${also.length ? `（又写作：${also.join("、")}）` : ""}`);
-    lines.push(`  挂牌日期 ${st.plaqueDate === null ? "未知" : formatDate(st.plaqueDate)}${st.host ? `；主持人 ${st.host}` : ""}；状态 ${STATUS_ZH[st.status]}`);
+    lines.push(`  挂牌日期 ${st.plaqueDate === null ? "未知" : formatDate(st.plaqueDate)}${st.host ? `；主持人 ${st.host}` : ""}；状态 ${statusWord(st.status)}`);
     lines.push("  " + cols.map(([h, w]) => pad(h, w)).join(""));
     for (const y of st.years) {
       const report = y.reportDue === null ? "" : `${date(y.reportDue)}前${y.reported === null ? "" : y.onTime ? "，已按时" : `，${date(y.reported)}逾期`}`;
-      const cells = [`第${y.termYear}年`, y.year === null ? "" : String(y.year), y.grade ?? "（缺）", y.met === null ? "" : `${y.met}/${y.total}`, money(y.subsidy), money(y.limit), y.spent === null ? "" : money(y.spent), money(y.nextSubsidy), report, yearFlags(y).join("、"), STATUS_ZH[y.status]];
+      const cells = [`第${y.termYear}年`, y.year === null ? "" : String(y.year), y.grade ?? "（缺）", y.met === null ? "" : `${y.met}/${y.total}`, money(y.subsidy), money(y.limit), y.spent === null ? "" : money(y.spent), money(y.nextSubsidy), report, yearFlags(y).join("、"), statusWord(y.status)];
       lines.push("  " + cells.map((c, i) => pad(c, cols[i][1])).join(""));
     }
     const notes = [...st.years.flatMap((y) => y.notes.filter((n) => n.severity !== "info" || n.source === "第二十二条" || n.source === "第十八条").map((n) => ({ n, y: y.termYear }))), ...st.notes.map((n) => ({ n, y: 0 }))];

@@ -67,6 +67,10 @@ export interface WorkbookSettings {
   headerRow?: number;
   /** The sheet the pack, mapping and header row were chosen for (a workbook may hold several kinds of sheet). */
   sheet?: string;
+  /** The term ledger: written studio name → the studio a person confirmed it is. */
+  studioNames?: Record<string, string>;
+  /** The term ledger: the reading of 第十七条 for 撤销风险 (engine/term/readings.ts). */
+  revocation?: string;
 }
 
 export interface Progress {

@@ -27,6 +27,11 @@ export function parseSettings(raw: unknown): WorkbookSettings {
     params: numbers(s.params),
     headerRow: typeof s.headerRow === "number" ? s.headerRow : undefined,
     sheet: typeof s.sheet === "string" ? s.sheet : undefined,
+    studioNames:
+      typeof s.studioNames === "object" && s.studioNames !== null
+        ? Object.fromEntries(Object.entries(s.studioNames).filter((e): e is [string, string] => typeof e[1] === "string"))
+        : undefined,
+    revocation: typeof s.revocation === "string" ? s.revocation : undefined,
   };
 }
 

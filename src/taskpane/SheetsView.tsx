@@ -21,6 +21,9 @@ export function SheetsView({ pane }: { pane: Pane }) {
   const busy = !!pane.state.busy;
   const layouts = pack?.layouts ?? [];
   const chosenLayout = layouts.some((l) => l.id === layout) ? layout : undefined;
+  const ledger = pane.state.ledger;
+  const [reading, setReading] = useState<string>("two-or-final");
+  const shownReading = ledger?.readings.find((r) => r.id === "revocation")?.choice ?? reading;
 
   return (
     <div className={st.root}>
@@ -31,6 +34,61 @@ export function SheetsView({ pane }: { pane: Pane }) {
         <Button appearance="primary" disabled={busy || !pack || pane.state.sheetState !== "ready"} onClick={() => void pane.writeSummary(withChart)}>
           {s.summaryButton}
         </Button>
+      </section>
+
+      <section className={st.section} data-testid="ledger-section">
+        <Subtitle2>{s.ledgerButton}</Subtitle2>
+        <Caption1>{s.ledgerHint}</Caption1>
+        <Field label={s.ledgerReading}>
+          <Select
+            value={shownReading}
+            aria-label={s.ledgerReading}
+            onChange={(_, d) => {
+              setReading(d.value);
+              void pane.setRevocation(d.value);
+            }}
+          >
+            {Object.entries(s.ledgerReadings).map(([id, label]) => (
+              <option key={id} value={id}>
+                {label}
+              </option>
+            ))}
+          </Select>
+        </Field>
+        <Button appearance="primary" disabled={busy} onClick={() => void pane.writeLedger(withChart)}>
+          {s.ledgerButton}
+        </Button>
+        {ledger && ledger.names.length > 0 && (
+          <>
+            <Subtitle2>{s.ledgerNamesTitle}</Subtitle2>
+            <Caption1>{s.ledgerNamesHint}</Caption1>
+            <table data-testid="ledger-names">
+              <thead>
+                <tr>
+                  <th>{s.ledgerNameHeader}</th>
+                  <th>{s.ledgerStudioHeader}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {ledger.names.map((r) => (
+                  <tr key={r.name}>
+                    <td>{r.name}</td>
+                    <td>
+                      <Select defaultValue="" aria-label={r.name} onChange={(_, d) => void pane.setStudioName(r.name, d.value || null)}>
+                        <option value="">{`${r.studio ?? ""}${s.ledgerGuess(s.ledgerHow[r.how] ?? "")}`}</option>
+                        {ledger.studios.map((st) => (
+                          <option key={st.studio} value={st.studio}>
+                            {st.studio}
+                          </option>
+                        ))}
+                      </Select>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
       </section>
 
       <section className={st.section}>

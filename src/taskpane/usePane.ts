@@ -13,6 +13,10 @@ import type { Mapping, ParamOverrides, Readings, SheetGrid, SheetResult, Text2 }
 import type { Pack } from "../packs/schema";
 import { errorMessage, fieldLabel, isEmptyGrid, withoutOwnResults, yieldToUI } from "./model";
 import { both, bothInPage, type Lang, type Strings } from "./strings";
+import { buildLedger, type Ledger } from "../engine/term/ledger";
+import { isRevocationReading } from "../engine/term/readings";
+import { ledgerSheet } from "../engine/term/sheet";
+import { rosterPack } from "../packs";
 
 export type HeaderMatch = ReturnType<typeof matchHeaders>;
 
@@ -54,6 +58,8 @@ export interface PaneState {
   runs: number;
   /** Sheet-level state: "empty" and "no-header" block validation with a message. */
   sheetState: "loading" | "ready" | "empty" | "no-header";
+  /** The last term ledger made (生成台账): its names to confirm are shown under the button. */
+  ledger: Ledger | null;
 }
 
 export interface PaneOptions {
@@ -86,6 +92,7 @@ const initial: PaneState = {
   notice: null,
   runs: 0,
   sheetState: "loading",
+  ledger: null,
 };
 
 function cleanParams(pack: Pack | undefined, params: ParamOverrides | undefined): ParamOverrides {
@@ -427,6 +434,63 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
     [exclusive, currentResult, host, patch],
   );
 
+  /**
+   * 生成台账: every sheet of the workbook read (our own result columns left out), the term ledger
+   * built by the engine — the same as the command line's `ledger` and the page's — and written as
+   * a new printable sheet.
+   */
+  const writeLedger = useCallback(
+    (withChart: boolean) =>
+      exclusive("read", async () => {
+        const saved = await settings();
+        const names = await host.listSheets();
+        const sheets = [];
+        for (const name of names) {
+          sheets.push({ grid: withoutOwnResults(await host.readSheet(name, progress("read"))) });
+          await yieldToUI();
+        }
+        const assessment = packs.find((p) => p.id === "studio-assessment");
+        const budget = packs.find((p) => p.id === "studio-budget");
+        if (!assessment || !budget) return;
+        const ledger = buildLedger(sheets, { assessment, budget, roster: rosterPack() }, {
+          mapping: saved.studioNames,
+          params: saved.pack && saved.params ? { [saved.pack]: saved.params } : undefined,
+          readings: saved.revocation && isRevocationReading(saved.revocation) ? { revocation: saved.revocation } : undefined,
+        });
+        if (!ledger.studios.length) {
+          patch({ ledger, notice: { intent: "warning", text: both((t) => t.ledgerNone) } });
+          return;
+        }
+        const plan = ledgerSheet(ledger);
+        if (!withChart) delete plan.chart;
+        const name = await host.writeSheet(plan);
+        patch({ ledger, notice: { intent: ledger.names.length ? "warning" : "success", text: both((t) => t.ledgerDone(name, ledger.studios.length, ledger.names.length)) } });
+      }),
+    [exclusive, settings, host, progress, packs, patch],
+  );
+
+  /** A person's answer for a written name (null: back to the guess); used the next time the ledger is made. */
+  const setStudioName = useCallback(
+    (name: string, studio: string | null) =>
+      exclusive("work", async () => {
+        const names = { ...((await settings()).studioNames ?? {}) };
+        if (studio === null) delete names[name];
+        else names[name] = studio;
+        await save({ studioNames: Object.keys(names).length ? names : undefined });
+        patch({ notice: { intent: "success", text: both((t) => t.ledgerNamesSaved) } });
+      }),
+    [exclusive, settings, save, patch],
+  );
+
+  const setRevocation = useCallback(
+    (reading: string) =>
+      exclusive("work", async () => {
+        if (!isRevocationReading(reading)) return;
+        await save({ revocation: reading === "two-or-final" ? undefined : reading });
+      }),
+    [exclusive, save],
+  );
+
   const insertTemplate = useCallback(
     (layoutId?: string) =>
       exclusive("work", async () => {
@@ -512,6 +576,9 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
     setReading,
     validate,
     writeSummary,
+    writeLedger,
+    setStudioName,
+    setRevocation,
     insertTemplate,
     clearResults,
     selectCell,

@@ -116,7 +116,7 @@ export interface Ledger {
   /** Problems not about one studio-year: records left out and why. */
   problems: LedgerNote[];
   /** The readings applied, as the UI must say them. */
-  readings: { id: string; text: Text2; source: string | null }[];
+  readings: { id: string; text: Text2; source: string | null; choice?: string }[];
   /** The budget sheets' results, with every group checked against the ledger's limit where known. */
   budgets: { file?: string; result: SheetResult }[];
 }
@@ -132,6 +132,8 @@ export interface LedgerOptions {
 }
 
 const ARTICLE_TERM = "第四条";
+/** The title of the ledger sheet (sheet.ts writes it in A1). */
+export const LEDGER_TITLE = "工作室周期台账";
 const ARTICLE_PRIORITY = "第十八条";
 
 // ------------------------------------------------------------------------------------------------
@@ -227,6 +229,8 @@ function yearOrSheet(grid: SheetGrid, row: number, col: number | undefined, fall
 function readSheets(sheets: LedgerSheet[], packs: LedgerPacks, opts: LedgerOptions): Classified {
   const out: Classified = { grades: [], spends: [], roster: [], budgets: [], sources: [], problems: [] };
   for (const { file, grid } of sheets) {
+    // A ledger we wrote earlier (its title in A1) is not a roster, however much its headers look like one.
+    if (grid.rows[0]?.[0] === LEDGER_TITLE) continue;
     const best = detectPacks(grid, [packs.assessment, packs.budget])[0];
     const place = (row: number, col: number | undefined): Place => ({ ...(file !== undefined ? { file } : {}), sheet: grid.name, cell: col ? a1(row, col) : `第${row}行` });
     if (best) {
@@ -533,7 +537,7 @@ export function buildLedger(sheets: LedgerSheet[], packs: LedgerPacks, opts: Led
     sources: facts.sources,
     problems,
     readings: [
-      { id: "revocation", text: readingText(readings.revocation), source: "第十七条" },
+      { id: "revocation", text: readingText(readings.revocation), source: "第十七条", choice: readings.revocation },
       { id: "term-years", text: { zh: "挂牌当年的年度为管理期第1年，此后每年度加1；预算报告在挂牌及每个周年日后的规定天数内报送", en: "the plaque's calendar year is year 1 of the term, each later year adds one; the budget report is due the set number of days after the plaque and each anniversary" }, source: "第四条、第二十条" },
       ...budget.interpretations.map((i) => ({ id: i.id, text: i.text, source: i.source })),
     ],

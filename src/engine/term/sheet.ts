@@ -6,10 +6,10 @@
 import type { OutValue, SheetPlan } from "../host";
 import { rangeA1 } from "../address";
 import { statusWord } from "../verdicts";
-import type { Ledger, LedgerYear, StudioTerm } from "./ledger";
+import { LEDGER_TITLE, type Ledger, type LedgerYear, type StudioTerm } from "./ledger";
 import type { Resolution } from "./identity";
 
-export const LEDGER_SHEET = "工作室周期台账";
+export const LEDGER_SHEET = LEDGER_TITLE;
 
 export const LEDGER_HEADERS = [
   "工作室",
