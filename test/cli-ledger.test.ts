@@ -7,6 +7,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { readWorkbook, sheetGrid } from "../src/file/xlsx-read";
+import { buildLedger } from "../src/engine/term/ledger";
+import { ledgerSheet } from "../src/engine/term/sheet";
+import { getPack, rosterPack } from "../src/packs";
 
 const ROOT = path.resolve(__dirname, "..");
 const BIN = path.join(ROOT, "bin", "kj-assess.js");
@@ -68,6 +71,25 @@ describe("kj-assess ledger", () => {
     const g = sheetGrid(wb.workbook.sheets[0]);
     if (!g.ok) throw new Error(g.error.message);
     expect(g.grid.rows.some((row) => row[0] === "赣榆区实验中学张伟工作室" && row[4] === "不合格")).toBe(true);
+    // The same sheet the pane and the page write (term-doors.test.tsx): the engine's plan, cell for cell.
+    const src = readWorkbook(new Uint8Array(fs.readFileSync(path.join(ROOT, EXAMPLE))));
+    if (!src.ok) throw new Error(src.error.message);
+    const sheets = src.workbook.sheets.map((e) => {
+      const s = sheetGrid(e);
+      if (!s.ok) throw new Error(s.error.message);
+      return { grid: s.grid };
+    });
+    const plan = ledgerSheet(buildLedger(sheets, { assessment: getPack("studio-assessment")!, budget: getPack("studio-budget")!, roster: rosterPack() }, { readings: { revocation: "consecutive" } }));
+    const norm = (rows: unknown[][]) => {
+      const out = Array.from(rows, (r) => {
+        const v = Array.from(r ?? [], (x) => (x === undefined || x === null || x === "" ? null : x));
+        while (v.length && v[v.length - 1] === null) v.pop();
+        return v;
+      });
+      while (out.length && out[out.length - 1].length === 0) out.pop();
+      return out;
+    };
+    expect(norm(g.grid.rows)).toEqual(norm(plan.rows));
     expect(fs.readFileSync(path.join(ROOT, EXAMPLE)).equals(before)).toBe(true);
     // A second run may replace its own ledger, never another workbook.
     expect(run(["ledger", EXAMPLE, "--report", out]).code).toBe(1);

@@ -49,9 +49,9 @@ const CJK = /[\u4e00-\u9fff]/;
 const LATIN_WORDS = /[A-Za-z]{3,}.*\s+[A-Za-z]{2,}/;
 
 describe("functions.json", () => {
-  it("declares exactly the ten KJ functions, named as officials type them", () => {
+  it("declares exactly the eleven KJ functions, named as officials type them", () => {
     expect(metadata.functions.map((f) => f.id).sort()).toEqual(
-      ["ASSESS", "BUDGETCHECK", "CATEGORY", "DUEDATE", "ELIGIBLE", "FAILED", "NUM", "SCORE", "STANDARD", "SUBSIDY"].sort(),
+      ["ASSESS", "BUDGETCHECK", "CATEGORY", "DUEDATE", "ELIGIBLE", "FAILED", "NUM", "SCORE", "STANDARD", "SUBSIDY", "TERMYEAR"].sort(),
     );
     for (const f of metadata.functions) expect(f.name).toBe(f.id);
   });
@@ -81,9 +81,14 @@ describe("functions.json", () => {
       ["amount", "any", false],
       ["purpose", "any", true],
     ]);
+    // The previous grade: one cell, or the term's grades as a range (year 1 first).
     expect(shape("SUBSIDY")).toEqual([
       ["termYear", "any", false],
-      ["previousGrade", "any", true],
+      ["previousGrade", "matrix", true],
+    ]);
+    expect(shape("TERMYEAR")).toEqual([
+      ["plaqueDate", "any", false],
+      ["date", "any", false],
     ]);
     expect(shape("DUEDATE")).toEqual([["plaqueDate", "any", false]]);
     expect(shape("NUM")).toEqual([["text", "any", false]]);
@@ -99,6 +104,7 @@ describe("functions.json", () => {
       CATEGORY: "string",
       BUDGETCHECK: "string",
       SUBSIDY: "number",
+      TERMYEAR: "number",
       DUEDATE: "any",
       NUM: "number",
       ELIGIBLE: "string",

@@ -87,11 +87,11 @@ describe("budget formulas", () => {
     expect(budgetCheck("餐费", -5, null)).toMatch(/^不通过：/);
   });
   test("=KJ.SUBSIDY and =KJ.DUEDATE", () => {
-    expect(subsidy(1, null)).toBe(10000);
-    expect(subsidy(2, "不合格")).toBe(0);
-    expect(subsidy("第三年", "优秀")).toBe(10000);
-    expect(subsidy(4, null)).toBe(0);
-    expect(formulaFails(() => subsidy("明年", null)).code).toBe("#VALUE!");
+    expect(subsidy(1)).toBe(10000);
+    expect(subsidy(2, [["不合格"]])).toBe(0);
+    expect(subsidy("第三年", [["优秀"]])).toBe(10000);
+    expect(subsidy(4)).toBe(0);
+    expect(formulaFails(() => subsidy("明年")).code).toBe("#VALUE!");
     expect(dueDateOf(45536)).toBe(45543); // 2024-09-01 → 2024-09-08, as a serial outside Excel 1.16
     expect(dueDateOf("2024年9月1日")).toBe(45543);
     expect(formulaFails(() => dueDateOf("下周")).code).toBe("#VALUE!");

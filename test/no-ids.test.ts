@@ -164,7 +164,7 @@ describe("no id or code in what a person reads", () => {
     call(() => category("不知道"));
     call(() => budgetCheck("设备购置费", 100, null));
     call(() => budgetCheck("课时费", "-1", "聚餐"));
-    call(() => subsidy("第五年", null));
+    call(() => subsidy("第五年"));
     call(() => dueDateOf("明天"));
     call(() => num("很多"));
     expect(answers.length).toBeGreaterThan(10);

@@ -79,22 +79,22 @@ describe("the subsidy rule", () => {
 
 describe("=KJ.SUBSIDY", () => {
   test("pays and stops as the rule says", () => {
-    expect(subsidy(1, null)).toBe(10000);
-    expect(subsidy(2, "合格")).toBe(10000);
-    expect(subsidy(2, "考核不合格")).toBe(0);
-    expect(subsidy(3, "不合格（5条）")).toBe(0);
-    expect(subsidy(2, "差")).toBe(0);
-    expect(subsidy(2, "×")).toBe(0);
-    expect(subsidy(4, "优秀")).toBe(0);
+    expect(subsidy(1)).toBe(10000);
+    expect(subsidy(2, [["合格"]])).toBe(10000);
+    expect(subsidy(2, [["考核不合格"]])).toBe(0);
+    expect(subsidy(3, [["不合格（5条）"]])).toBe(0);
+    expect(subsidy(2, [["差"]])).toBe(0);
+    expect(subsidy(2, [["×"]])).toBe(0);
+    expect(subsidy(4, [["优秀"]])).toBe(0);
   });
   test("a blank previous grade is #N/A with the reason, never 10000", () => {
-    const e = formulaFails(() => subsidy(2, null));
+    const e = formulaFails(() => subsidy(2));
     expect(e.code).toBe("#N/A");
     expect(e.message).toContain("上一年度考核等级未填写");
-    expect(formulaFails(() => subsidy(2, "")).code).toBe("#N/A");
+    expect(formulaFails(() => subsidy(2, [[""]])).code).toBe("#N/A");
   });
   test("a previous grade that is no grade is #VALUE! naming the text", () => {
-    const e = formulaFails(() => subsidy(3, "良好"));
+    const e = formulaFails(() => subsidy(3, [["良好"]]));
     expect(e.code).toBe("#VALUE!");
     expect(e.message).toContain("良好");
   });

@@ -8,7 +8,7 @@
  * appends the CustomFunctions.associate calls to this file at build time.
  */
 import "./runtime"; // first: makes CustomFunctions.associate safe before the appended calls run
-import { cell, omitted } from "./args";
+import { cell, line, omitted } from "./args";
 import {
   assessmentPack,
   budgetPack,
@@ -20,7 +20,9 @@ import {
 import { formulaError } from "./runtime";
 import type { Pack } from "../packs/schema";
 import { getWorkbookParams, getWorkbookReadings } from "./params";
-import { checkExpense, classifyExpense, dueDate, evaluateCriterion, failedNames, readGrade, readNumber, SEVERITY_STATUS, statusWord, subsidyFor } from "../engine";
+import { checkExpense, classifyExpense, dueDate, evaluateCriterion, failedNames, readGrade, readNumber, readTermYear, SEVERITY_STATUS, statusWord, subsidyFor } from "../engine";
+import { termYear } from "../engine/term/term-year";
+import type { CellValue } from "../engine/types";
 
 /**
  * 工作室考核等级：优秀、合格或不合格（第十六条）。 Studio grade: 优秀, 合格 or 不合格 (excellent, qualified, unqualified).
@@ -120,17 +122,38 @@ export function budgetCheck(category: any, amount: any, purpose?: any): string {
  * 管理期某一年应拨付的补助资金（元，第十九、二十二条）：第1–3年每年10000元；上一年度考核不合格的，该年为0；第4年起为0。 The subsidy paid in one year of a studio's term, in yuan: 10000 in years 1–3, 0 in a year after a 不合格 grade, 0 from year 4.
  * @customfunction SUBSIDY
  * @param termYear 要拨付补助的是管理期第几年（1、2、3 或“第二年”）。 The year of the three-year term the subsidy is for (1, 2, 3 or 第二年).
- * @param [previousGrade] 前一年度的考核等级（第2、3年必填）：含“不合格”“差”“×”的文字均按不合格。 The grade of the year before (needed for years 2 and 3); any text containing 不合格, 差 or × counts as 不合格.
+ * @param [previousGrade] 前一年度的考核等级（第2、3年必填），或管理期各年等级所在的一行/一列（按第1年、第2年…排列，取前一年的）：含“不合格”“差”“×”的文字均按不合格。 The grade of the year before (needed for years 2 and 3), or a row or column of the term's grades from year 1 on (the year before is taken); any text containing 不合格, 差 or × counts as 不合格.
  * @returns 补助金额（元）；上一年等级未填写或无法识别时为 #N/A / #VALUE! 并说明原因。 The subsidy in yuan; #N/A or #VALUE! with the reason when last year's grade is blank or unreadable.
  */
-export function subsidy(termYear: any, previousGrade?: any): number {
+export function subsidy(termYear: any, previousGrade?: any[][]): number {
   const pack = budgetPack();
-  const grade = omitted(previousGrade) ? null : cell(previousGrade);
+  const grade = previousGradeOf(termYear, previousGrade);
   const decision = readOrFail(subsidyFor(pack, cell(termYear), grade, getWorkbookParams(pack.id)));
   if (decision.amount !== null) return decision.amount;
   // Not decided: the previous grade is blank (#N/A, like a lookup with nothing to find) or not a grade (#VALUE!).
   const g = readGrade(grade);
   throw formulaError(!g.ok && g.missing ? "notAvailable" : "invalidValue", decision.reason.zh);
+}
+
+/** One grade cell, or the term's grades (year 1 first) from which the year before `termYear` is taken. */
+function previousGradeOf(termYear: unknown, grades: unknown): CellValue {
+  if (omitted(grades)) return null;
+  const list = line(grades, "previousGrade（上一年度等级）");
+  if (list.length === 1) return list[0];
+  const y = readTermYear(cell(termYear));
+  // An unreadable term year is refused by the subsidy rule itself, with its message.
+  return y.ok && y.value >= 2 ? (list[y.value - 2] ?? null) : null;
+}
+
+/**
+ * 某一日期是工作室管理期的第几年（第四条：管理周期3年），按挂牌周年计算。 Which year of the studio's term a date falls in, counted from the plaque's anniversaries.
+ * @customfunction TERMYEAR
+ * @param plaqueDate 挂牌（授牌）日期，如 2023-09-01、2023年9月1日 或日期单元格。 The plaque date, as a date cell or text.
+ * @param date 要判断的日期，如支出日期或考核日期。 The date to place, e.g. an expense or assessment date.
+ * @returns 第几年（1、2、3…）；早于挂牌日期时为 #VALUE! 并说明原因。 The year of the term (1, 2, 3 …); #VALUE! with the reason for a date before the plaque.
+ */
+export function termYearOf(plaqueDate: any, date: any): number {
+  return readOrFail(termYear(cell(plaqueDate), cell(date)));
 }
 
 /**
