@@ -431,6 +431,33 @@ describe("rules view (zh)", () => {
   });
 });
 
+describe("thresholds as officials say them (zh)", () => {
+  test("the 90 % warning is shown and typed as a percentage, kept as a share; the lowest band reads 其余", async () => {
+    const host = new MemoryHost({ 经费: BUDGET_ROWS });
+    const { applyParams } = renderPane(host);
+    await detected("推荐规则包：工作室经费使用");
+    openTab(zh.tabRules);
+    const param = document.querySelector('[data-param="warnRatio"]') as HTMLElement;
+    const input = within(param).getByRole("textbox") as HTMLInputElement;
+    expect(input.value).toBe("90");
+    expect(within(param).getByText("%")).toBeTruthy();
+    expect(within(param).getByText(/默认 90 · 允许 0–100/)).toBeTruthy();
+    fireEvent.change(input, { target: { value: "85" } });
+    fireEvent.keyDown(input, { key: "Enter" });
+    await screen.findByText("“支出达到额度的比例时提醒”已设为 85 %，已保存到本工作簿，公式也会使用新值。");
+    expect(host.savedSettings().params).toEqual({ warnRatio: 0.85 });
+    expect(applyParams).toHaveBeenLastCalledWith("studio-budget", { warnRatio: 0.85 });
+    fireEvent.change(input, { target: { value: "0.9" } });
+    fireEvent.blur(input);
+    await screen.findByText("“支出达到额度的比例时提醒”已设为 0.9 %，已保存到本工作簿，公式也会使用新值。");
+  });
+
+  test("a grade band from 0 reads as the rest, not 达标 ≥ 0 项", () => {
+    expect(zh.gradeBand(0, "不合格")).toBe("其余 → 不合格");
+    expect(zh.gradeBand(6, "合格")).toBe("达标 ≥ 6 项 → 合格");
+  });
+});
+
 describe("sheet actions (zh)", () => {
   test("summary sheet with or without a chart, template, and clearing exactly what was written", async () => {
     const host = new MemoryHost({ 考核: assessmentRows() });

@@ -32,18 +32,23 @@ export function parseThreshold(raw: string): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
+/** A share kept as 0.9 in the pack is typed and read as 90 (%), as an official says it. */
+export const shown = (param: Param, v: number): number => (param.unit === "%" ? Math.round(v * 1e6) / 1e4 : v);
+const stored = (param: Param, v: number): number => (param.unit === "%" ? v / 100 : v);
+
 function ParamEditor({ param, value, pane }: { param: Param; value: number; pane: Pane }) {
   const st = useStyles();
   const { s, lang } = useStrings();
-  const [draft, setDraft] = useState(String(value));
+  const [draft, setDraft] = useState(String(shown(param, value)));
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => setDraft(String(value)), [value]);
+  useEffect(() => setDraft(String(shown(param, value))), [param, value]);
   const interp = param.interpretation ? pane.pack?.interpretations.find((i) => i.id === param.interpretation) : undefined;
-  const range = s.paramRange(param.min, param.max);
+  const range = s.paramRange(param.min === undefined ? undefined : shown(param, param.min), param.max === undefined ? undefined : shown(param, param.max));
   const label = param.label[lang];
 
   const commit = () => {
-    const v = parseThreshold(draft);
+    const typed = parseThreshold(draft);
+    const v = typed === null ? null : stored(param, typed);
     if (v === null || (param.min !== undefined && v < param.min) || (param.max !== undefined && v > param.max)) {
       setError(s.paramInvalid(label, draft, range));
       return;
@@ -77,7 +82,7 @@ function ParamEditor({ param, value, pane }: { param: Param; value: number; pane
         }
         validationMessage={error ?? undefined}
         validationState={error ? "error" : "none"}
-        hint={[s.paramDefault(param.value), range, param.source].filter(Boolean).join(" · ")}
+        hint={[s.paramDefault(shown(param, param.value)), range, param.source].filter(Boolean).join(" · ")}
       >
         <Input
           className={st.input}

@@ -120,7 +120,7 @@ const zh = {
     min !== undefined && max !== undefined ? `允许 ${min}–${max}` : min !== undefined ? `不小于 ${min}` : max !== undefined ? `不大于 ${max}` : "",
   paramInvalid: (label: string, text: string, range: string) => `“${label}”不能设为“${text}”：请输入数字${range ? `（${range}）` : ""}。`,
   paramChanged: "已改动",
-  paramSaved: (label: string, v: number) => `“${label}”已设为 ${v}，已保存到本工作簿，公式也会使用新值。`,
+  paramSaved: (label: string, v: number | string) => `“${label}”已设为 ${v}，已保存到本工作簿，公式也会使用新值。`,
   paramsReset: "已恢复全部默认阈值。",
   resetParams: "全部恢复默认",
   interpretation: "解释",
@@ -223,7 +223,7 @@ export type Strings = typeof zh;
  */
 const zhPage: Partial<Strings> = {
   paramsHint: "修改只对当前文件生效；下载的报告和标注副本按新值生成。",
-  paramSaved: (label: string, v: number) => `“${label}”已设为 ${v}，结果已按新值重新计算。`,
+  paramSaved: (label: string, v: number | string) => `“${label}”已设为 ${v}，结果已按新值重新计算。`,
   mappingSaved: "列匹配已更改。",
   packSaved: (name: string) => `已改用规则包“${name}”。`,
   columnsHint: "每个字段对应表中的哪一列。识别不准时可在下拉框中改正。",

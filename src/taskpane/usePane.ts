@@ -293,7 +293,9 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         patch(rematch(pack, { mapping: s.mapping, headerRow: s.headerRow, params }));
         await save({ pack: pack.id, sheet: s.sheet ?? undefined, params });
         await applyParams?.(pack.id, params, s.readings);
-        const v = value ?? param.value;
+        const raw = value ?? param.value;
+        // A share is said as an official says it: 85 %, not 0.85.
+        const v = param.unit === "%" ? `${Math.round(raw * 1e6) / 1e4} %` : raw;
         patch({ notice: { intent: "success", text: say((t, lang) => t.paramSaved(param.label[lang], v)) } });
       }),
     [exclusive, packById, patch, rematch, save, applyParams],
