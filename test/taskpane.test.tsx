@@ -446,7 +446,7 @@ describe("thresholds as officials say them (zh)", () => {
     fireEvent.keyDown(input, { key: "Enter" });
     await screen.findByText("“支出达到额度的比例时提醒”已设为 85 %，已保存到本工作簿，公式也会使用新值。");
     expect(host.savedSettings().params).toEqual({ warnRatio: 0.85 });
-    expect(applyParams).toHaveBeenLastCalledWith("studio-budget", { warnRatio: 0.85 });
+    expect(applyParams).toHaveBeenLastCalledWith("studio-budget", { warnRatio: 0.85 }, {});
     fireEvent.change(input, { target: { value: "0.9" } });
     fireEvent.blur(input);
     await screen.findByText("“支出达到额度的比例时提醒”已设为 0.9 %，已保存到本工作簿，公式也会使用新值。");
