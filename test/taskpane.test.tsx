@@ -491,7 +491,8 @@ describe("sheet actions (zh)", () => {
     expect(host.cell("考核", "M2")).toBeNull();
     expect(host.cell("考核", "N3")).toBeNull();
     expect(host.cell("考核", "A3")).toBe("海州区创客工作室");
-    expect(host.sheetNames()).toEqual(["考核"]);
+    // The record of the check is not a result: 清除结果 leaves 校验记录.
+    expect(host.sheetNames()).toEqual(["考核", "校验记录"]);
   });
 });
 
