@@ -7,7 +7,7 @@
  * Browser-safe: fflate by default; Node's workers install zlib (node/deflate.ts).
  */
 import { deflateSync } from "fflate";
-import { normalizeName } from "./zip";
+import { centralDirectory, normalizeName } from "./zip";
 
 export class ZipCopyError extends Error {}
 
@@ -66,25 +66,12 @@ function concat(parts: Uint8Array[]): Uint8Array {
 /** Every entry of the central directory with what a raw copy needs. Throws ZipCopyError. */
 export function rawEntries(bytes: Uint8Array): RawEntry[] {
   const len = bytes.length;
-  let eocd = -1;
-  for (let i = len - 22, min = Math.max(0, len - 22 - 65535); i >= min; i--) {
-    if (bytes[i] === 0x50 && bytes[i + 1] === 0x4b && bytes[i + 2] === 5 && bytes[i + 3] === 6) {
-      eocd = i;
-      break;
-    }
+  let count: number, dir: number;
+  try {
+    ({ count, dir } = centralDirectory(bytes));
+  } catch (e) {
+    throw new ZipCopyError(e instanceof Error ? e.message : String(e));
   }
-  if (eocd < 0) throw new ZipCopyError("压缩包目录缺失");
-  let count = u16(bytes, eocd + 10);
-  let dir = u32(bytes, eocd + 16);
-  const loc = eocd - 20;
-  if (loc >= 0 && u32(bytes, loc) === 0x07064b50) {
-    const z = u64(bytes, loc + 8);
-    if (z + 56 <= len && u32(bytes, z) === 0x06064b50) {
-      count = u64(bytes, z + 32);
-      dir = u64(bytes, z + 48);
-    }
-  }
-  if (dir > len || count * 46 > len - dir) throw new ZipCopyError("压缩包目录不完整");
   const out: RawEntry[] = [];
   let p = dir;
   for (let n = 0; n < count; n++) {

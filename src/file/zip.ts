@@ -59,8 +59,11 @@ export function isZip(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5) && (bytes[3] === 4 || bytes[3] === 6);
 }
 
-/** Every entry of the central directory. Throws ZipError when the directory is missing or implausible. */
-export function listZip(bytes: Uint8Array): ZipEntry[] {
+/**
+ * Where the central directory is and how many entries it claims (Zip64 followed). Throws ZipError
+ * when it is missing or claims more than the file can hold. Shared by reading and by raw copying.
+ */
+export function centralDirectory(bytes: Uint8Array): { count: number; dir: number } {
   const len = bytes.length;
   let eocd = -1;
   for (let i = len - 22, min = Math.max(0, len - 22 - 65535); i >= min; i--) {
@@ -83,6 +86,13 @@ export function listZip(bytes: Uint8Array): ZipEntry[] {
   }
   // Each directory entry takes at least 46 bytes: a count the file cannot hold is a lie, not a loop to run.
   if (dir > len || count * 46 > len - dir) throw new ZipError("damaged", "压缩包目录不完整");
+  return { count, dir };
+}
+
+/** Every entry of the central directory. Throws ZipError when the directory is missing or implausible. */
+export function listZip(bytes: Uint8Array): ZipEntry[] {
+  const len = bytes.length;
+  const { count, dir } = centralDirectory(bytes);
   const out: ZipEntry[] = [];
   let p = dir;
   for (let n = 0; n < count; n++) {
