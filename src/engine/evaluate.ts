@@ -53,6 +53,13 @@ let unknownSeen = 0;
 /** Like unknownSeen, for evidence whose column the sheet lacks altogether. */
 let absentSeen = 0;
 
+/** The test's evidence cannot be read: unknown, and the cell reported. */
+function unreadableField(notes: Note[] | null, field: number, read: Note["read"]): Tri {
+  unknownSeen++;
+  if (notes) notes.push({ field, read });
+  return UNKNOWN;
+}
+
 /** The test needs a column the sheet does not have: unknown, and said so. */
 function absentField(notes: Note[] | null, field: number): Tri {
   absentSeen++;
@@ -115,19 +122,11 @@ function compilePack(pack: Pack, params?: ParamOverrides, readings?: Readings): 
         if (!acc.has(fi)) return absentField(notes, fi);
         if (other >= 0 && !acc.has(other)) return absentField(notes, other);
         const r = read(acc.value(fi));
-        if (!r.ok) {
-          unknownSeen++;
-          if (notes) notes.push({ field: fi, read: r });
-          return UNKNOWN;
-        }
+        if (!r.ok) return unreadableField(notes, fi, r);
         let bound = fixed;
         if (otherRead) {
           const o = otherRead(acc.value(other));
-          if (!o.ok) {
-            unknownSeen++;
-          if (notes) notes.push({ field: other, read: o });
-            return UNKNOWN;
-          }
+          if (!o.ok) return unreadableField(notes, other, o);
           bound = o.value;
         }
         if (op(r.value, bound)) return YES;
@@ -148,11 +147,7 @@ function compilePack(pack: Pack, params?: ParamOverrides, readings?: Readings): 
       return (acc, notes) => {
         if (!acc.has(fi)) return absentField(notes, fi);
         const r = readYesNo(acc.value(fi));
-        if (!r.ok) {
-          unknownSeen++;
-          if (notes) notes.push({ field: fi, read: r });
-          return UNKNOWN;
-        }
+        if (!r.ok) return unreadableField(notes, fi, r);
         if (r.value) return YES;
         const raw = acc.value(fi);
         if (notes) notes.push({ field: fi, detail: () => ({ zh: `${f.label}为“${cellText(raw)}”`, en: `${f.labelEn} is "${cellText(raw)}"` }) });
@@ -166,11 +161,7 @@ function compilePack(pack: Pack, params?: ParamOverrides, readings?: Readings): 
       return (acc, notes) => {
         if (!acc.has(fi)) return absentField(notes, fi);
         const r = readText(acc.value(fi));
-        if (!r.ok) {
-          unknownSeen++;
-          if (notes) notes.push({ field: fi, read: r });
-          return UNKNOWN;
-        }
+        if (!r.ok) return unreadableField(notes, fi, r);
         if (words.some((w) => r.value.includes(w))) return YES;
         if (notes) notes.push({ field: fi, detail: () => ({ zh: `${f.label}“${r.value}”不属于：${words.join("、")}`, en: `${f.labelEn} "${r.value}" is none of: ${words.join(", ")}` }) });
         return NO;
@@ -183,11 +174,7 @@ function compilePack(pack: Pack, params?: ParamOverrides, readings?: Readings): 
       return (acc, notes) => {
         if (!acc.has(fi)) return absentField(notes, fi);
         const r = readText(acc.value(fi));
-        if (!r.ok) {
-          unknownSeen++;
-          if (notes) notes.push({ field: fi, read: r });
-          return UNKNOWN;
-        }
+        if (!r.ok) return unreadableField(notes, fi, r);
         const v = judgeText(r.value);
         if (v.tri === YES) return YES;
         if (v.tri === NO) {
@@ -214,17 +201,9 @@ function compilePack(pack: Pack, params?: ParamOverrides, readings?: Readings): 
         if (!acc.has(fi)) return absentField(notes, fi);
         if (!acc.has(oi)) return absentField(notes, oi);
         const award = readDateOrYear(acc.value(fi));
-        if (!award.ok) {
-          unknownSeen++;
-          if (notes) notes.push({ field: fi, read: award });
-          return UNKNOWN;
-        }
+        if (!award.ok) return unreadableField(notes, fi, award);
         const app = readDateOrYear(acc.value(oi));
-        if (!app.ok) {
-          unknownSeen++;
-          if (notes) notes.push({ field: oi, read: app });
-          return UNKNOWN;
-        }
+        if (!app.ok) return unreadableField(notes, oi, app);
         const r = recency(award.value, app.value, years, t.by);
         if (r.within && !r.after) return YES;
         const raw = acc.value(fi);
