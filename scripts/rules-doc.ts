@@ -71,7 +71,7 @@ function packSection(pack: Pack): string[] {
   }
   if (pack.params.length) {
     out.push("### 阈值（可在“规则”中修改）", "", "| 编号 | 阈值 | 默认 | 出处 | 解释 |", "|---|---|---|---|---|");
-    for (const p of pack.params) out.push(`| ${p.id} | ${cell(p.label.zh)} | ${p.value}${p.unit ?? ""} | ${cell(p.source)} | ${p.interpretation ?? ""} |`);
+    for (const p of pack.params) out.push(`| ${p.id} | ${cell(p.label.zh)} | ${p.unit === "%" ? Math.round(p.value * 1e6) / 1e4 : p.value}${p.unit ?? ""} | ${cell(p.source)} | ${p.interpretation ?? ""} |`);
     out.push("");
   }
   if (pack.interpretations.length) {

@@ -76,12 +76,13 @@ describe("kj-assess check", () => {
     expect(Object.keys(budget.summary)).toEqual(expect.arrayContaining(["records", "ok", "warning", "error", "grades"]));
     expect(doc.files.filter((f: { pack?: string }) => f.pack === "studio-application").map((f: { sheet: string }) => f.sheet)).toEqual(["学校", "主持人", "成员"]);
     expect(doc.files.filter((f: { pack?: string }) => f.pack === "teacher-routine").map((f: { sheet: string }) => f.sheet)).toEqual(["教师常规", "教研员", "外出考察"]);
-    // Every example file, every sheet a pack fits, in name order; nothing unreadable.
+    // Every example file, every sheet a pack fits, in name order, then the sheets that fit none (named, not checked); nothing unreadable.
     expect(doc.files.map((f: { file: string; sheet: string }) => `${path.basename(f.file)}/${f.sheet}`)).toEqual([
       "周期台账.xlsx/2023年度考核",
       "周期台账.xlsx/2024年度考核",
       "周期台账.xlsx/2025年度考核",
       "周期台账.xlsx/经费支出",
+      "周期台账.xlsx/名册",
       "教学常规.xlsx/教师常规",
       "教学常规.xlsx/教研员",
       "教学常规.xlsx/外出考察",
@@ -182,13 +183,30 @@ describe("kj-assess check", () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(report);
     const summary = wb.getWorksheet("汇总")!.getSheetValues() as unknown[][];
-    const statusOf = (name: string) => summary.filter((v) => v && String(v[1]).endsWith(name)).map((v) => v[10]);
+    const statusOf = (name: string) => summary.filter((v) => v && String(v[1]).endsWith(name)).map((v) => v[11]);
     expect(statusOf("去年考核.xls")).toEqual(["无法读取"]);
     expect(statusOf("通知.pdf")).toEqual(["未检查"]);
     expect(new Set(statusOf("考核-逐条是否.xlsx"))).not.toContain("未检查");
 
     const inspect = run(["inspect", dir]);
     expect(inspect.stdout).toContain("合计：6 个文件：1 个已打开，2 个无法读取（临时锁定文件 1 个、.xls 旧格式 1 个），3 个不是工作簿、未检查");
+  });
+
+  test("a sheet of a checked workbook that fits no rule pack is named as not checked (table, JSON, report), never dropped", async () => {
+    const report = path.join(tmp, "名册未检查.xlsx");
+    const json = run(["check", "examples/周期台账.xlsx", "--json"]);
+    const doc = JSON.parse(json.stdout) as { files: { sheet?: string; summary?: unknown; skipped?: { code: string; message: string } | unknown[] }[] };
+    const leftOut = doc.files.filter((f) => !f.summary && f.sheet !== undefined);
+    expect(leftOut.map((f) => [f.sheet, (f.skipped as { code: string }).code])).toEqual([["名册", "sheet-not-checked"]]);
+    expect(doc.files.filter((f) => f.summary).map((f) => f.sheet)).toEqual(["2023年度考核", "2024年度考核", "2025年度考核", "经费支出"]);
+
+    const text = run(["check", "examples/周期台账.xlsx", "--report", report]);
+    expect(text.stdout).toContain("工作表“名册”的表头不符合任何规则包，未检查");
+    expect(text.stdout).toMatch(/4 张工作表（另有 1 张未检查）/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(report);
+    const rows = (wb.getWorksheet("汇总")!.getSheetValues() as unknown[][]).filter((v) => v && v[2] === "名册");
+    expect(rows.map((v) => [v[11], v[13]])).toEqual([["未检查", "工作表“名册”的表头不符合任何规则包，未检查"]]);
   });
 
   test("--pack takes the pack's Chinese name as well as its id; a pack that does not fit the sheet is refused with what is missing", () => {
@@ -323,8 +341,8 @@ describe("kj-assess check", () => {
     const summary = wb.getWorksheet("汇总")!;
     expect((summary.getRow(1).values as unknown[]).slice(1)).toEqual(["文件", "工作表", "规则包", "行", "名称", "等级/结论", "后果", "达标条数", "满分条数", "未达标项", "状态", "隐藏行", "说明"]);
     // One line per record of every example: routine 9+4+3, application 3+3+6, budget 14, assessments 7+8+10,
-    // the term example's assessments 4+3+4 and expenses 13; README.md not checked.
-    expect(summary.rowCount).toBe(1 + 16 + 12 + 14 + 7 + 8 + 10 + 24 + 1);
+    // the term example's assessments 4+3+4 and expenses 13; README.md not checked; the term example's roster sheet not checked.
+    expect(summary.rowCount).toBe(1 + 16 + 12 + 14 + 7 + 8 + 10 + 24 + 1 + 1);
     const line = (summary.getSheetValues() as unknown[][]).find((v) => v && String(v[1]).endsWith("考核-证据数量.xlsx") && v[4] === 8)!;
     expect(line.slice(2)).toEqual(["2024年度考核", "名师工作室年度考核", 8, "灌云县实验中学科技教育名师工作室", "合格", "作为推荐下一年度工作室经费预算的重要依据（第十七条）", 8, 10, "二、六", "需核实", undefined, expect.stringContaining("若干")]);
     const routine = (summary.getSheetValues() as unknown[][]).find((v) => v && v[2] === "教师常规" && v[4] === 4)!;

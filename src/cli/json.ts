@@ -47,9 +47,13 @@ export interface ErrorJson {
   error: { code: string; message: string };
 }
 
-/** A file in a folder that is not a workbook: listed, so that every file is accounted for; not an error. */
+/**
+ * A file in a folder that is not a workbook, or a sheet of a checked workbook that fits no rule
+ * pack: listed, so that every file and sheet is accounted for; not an error.
+ */
 export interface SkippedJson {
   file: string;
+  sheet?: string;
   skipped: { code: string; message: string };
 }
 
@@ -96,5 +100,5 @@ export function isError(e: EntryJson): e is ErrorJson {
 }
 
 export function isSheet(e: EntryJson): e is SheetJson {
-  return "sheet" in e;
+  return "summary" in e;
 }

@@ -386,6 +386,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     }
     if (r.kind !== "check") continue;
     entries.push(...r.entries);
+    // Sheets of a checked workbook that were not checked are named, like files that were not.
+    for (const l of r.leftOut ?? []) entries.push({ file: r.file, sheet: l.sheet, skipped: { code: "sheet-not-checked", message: l.message } });
     if (r.record) records.push(r.record);
     if (r.entries.some((e) => e.summary.error > 0)) failing = true;
     // A copy that could not be written is a failed output, like a report that could not be.
@@ -411,9 +413,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   else {
     for (const e of entries) io.out(isError(e) ? errorLines(e.file, e.error) : isSheet(e) ? sheetTable(e) : skippedLines(e));
     const sheets = entries.filter(isSheet);
+    const leftOutCount = entries.filter((e) => !isError(e) && !isSheet(e) && e.sheet !== undefined).length;
     const total = sheets.reduce((a, e) => ({ records: a.records + e.summary.records, ok: a.ok + e.summary.ok, warning: a.warning + e.summary.warning, error: a.error + e.summary.error }), { records: 0, ok: 0, warning: 0, error: 0 });
     io.out(
-      `\n合计：${accounted(results.filter((r) => r.kind === "check").length)}；${sheets.length} 张工作表，${total.records} 条记录：${STATUS_ZH.ok} ${total.ok}，${STATUS_ZH.warning} ${total.warning}，${STATUS_ZH.error} ${total.error}\n`,
+      `\n合计：${accounted(results.filter((r) => r.kind === "check").length)}；${sheets.length} 张工作表${leftOutCount ? `（另有 ${leftOutCount} 张未检查）` : ""}，${total.records} 条记录：${STATUS_ZH.ok} ${total.ok}，${STATUS_ZH.warning} ${total.warning}，${STATUS_ZH.error} ${total.error}\n`,
     );
   }
   for (const n of notes) io.err(terminalSafe(n) + "\n");

@@ -40,12 +40,12 @@ export function reportPlans(entries: EntryJson[], records: CheckRecord[] = []): 
   ];
   for (const e of entries) {
     if (isError(e)) {
-      summary.push([e.file, null, null, null, null, null, null, null, null, "无法读取", null, e.error.message]);
+      summary.push([e.file, null, null, null, null, null, null, null, null, null, "无法读取", null, e.error.message]);
       issues.push([e.file, null, null, null, null, SEVERITY_ZH.error, e.error.message, null, null]);
       continue;
     }
     if (!isSheet(e)) {
-      summary.push([e.file, null, null, null, null, null, null, null, null, "未检查", null, e.skipped.message]);
+      summary.push([e.file, e.sheet ?? null, null, null, null, null, null, null, null, null, "未检查", null, e.skipped.message]);
       continue;
     }
     const packName = getPack(e.pack)?.name.zh ?? e.pack;

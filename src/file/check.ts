@@ -39,7 +39,13 @@ export interface Stored {
   records: CheckRecord[];
 }
 
-export type FileCheck = { ok: true; sheets: SheetCheck[]; stored: Stored } | { ok: false; error: { code: string; message: string } };
+/** A sheet of the workbook that was not checked, and why — named, never dropped silently. */
+export interface LeftOut {
+  sheet: string;
+  message: string;
+}
+
+export type FileCheck = { ok: true; sheets: SheetCheck[]; leftOut: LeftOut[]; stored: Stored } | { ok: false; error: { code: string; message: string } };
 
 export interface SheetSummary {
   name: string;
@@ -64,6 +70,7 @@ export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptio
   }
   const problems: string[] = [];
   const misfits: string[] = [];
+  const leftOut: LeftOut[] = [];
   const raw = addinSettingsOf(bytes);
   const stored: Stored = { settings: parseSettings(raw[SETTINGS_KEY]), ledger: parseLedger(raw[LEDGER_KEY]), records: parseRecords(raw[RECORDS_KEY]) };
   const saved = stored.settings;
@@ -71,6 +78,7 @@ export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptio
     const read = sheetGrid(entry);
     if (!read.ok) {
       problems.push(`工作表“${entry.name}”：${read.error.message}`);
+      leftOut.push({ sheet: entry.name, message: `工作表“${entry.name}”无法读取，未检查：${read.error.message}` });
       continue;
     }
     // Results an earlier check wrote (in any door) are ours, not data: read as blank, replaced by the copy.
@@ -81,11 +89,15 @@ export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptio
       const match = matchHeaders(g.grid, pack);
       if (match.score < DETECT_THRESHOLD) {
         misfits.push(misfit(entry.name, pack, match.unmatched));
+        leftOut.push({ sheet: entry.name, message: `${misfit(entry.name, pack, match.unmatched)}，未检查` });
         continue;
       }
     } else {
       const best = detectPacks(g.grid, packs)[0];
-      if (!best) continue;
+      if (!best) {
+        leftOut.push({ sheet: entry.name, message: `工作表“${entry.name}”的表头不符合任何规则包，未检查` });
+        continue;
+      }
       pack = best.pack;
     }
     // The workbook's own choices (saved by the pane in any door) apply, and this run's settings over them.
@@ -107,7 +119,7 @@ export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptio
       },
     };
   }
-  return { ok: true, sheets, stored };
+  return { ok: true, sheets, leftOut, stored };
 }
 
 function misfit(sheet: string, pack: Pack, unmatched: string[]): string {

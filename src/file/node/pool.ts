@@ -5,7 +5,7 @@
  */
 import * as os from "os";
 import type { EntryJson, SheetJson } from "../../cli/json";
-import type { SheetSummary } from "../check";
+import type { LeftOut, SheetSummary } from "../check";
 import type { CheckRecord } from "../../engine/record";
 import { runInWorkers } from "./workers";
 
@@ -26,7 +26,7 @@ export interface Task {
 export type AnnotateOutcome = { path: string } | { error: { code: string; message: string } };
 
 export type TaskResult =
-  | { kind: "check"; file: string; entries: SheetJson[]; annotated?: AnnotateOutcome; record?: CheckRecord }
+  | { kind: "check"; file: string; entries: SheetJson[]; leftOut?: LeftOut[]; annotated?: AnnotateOutcome; record?: CheckRecord }
   | { kind: "inspect"; file: string; sheets: SheetSummary[] }
   | { kind: "error"; file: string; error: { code: string; message: string } };
 

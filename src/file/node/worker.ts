@@ -72,7 +72,7 @@ async function run(task: Task): Promise<TaskResult> {
       }
     } else annotated = out;
   }
-  return { kind: "check", file: task.file, entries, annotated, record };
+  return { kind: "check", file: task.file, entries, leftOut: r.leftOut, annotated, record };
 }
 
 serve((task: Task) =>
