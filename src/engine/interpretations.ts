@@ -16,6 +16,17 @@ export function readingOf(pack: Pack, id: string, readings?: Readings): string {
   return chosen !== undefined && it.options.some((o) => o.id === chosen) ? chosen : it.options[0].id;
 }
 
+/** The saved readings that name an interpretation of the pack and one of its options other than the default: what every door applies and records as changed. */
+export function chosenReadings(pack: Pack | undefined, readings: Readings | undefined): Readings {
+  const out: Readings = {};
+  if (!pack || !readings) return out;
+  for (const i of pack.interpretations) {
+    const v = readings[i.id];
+    if (typeof v === "string" && i.options.some((o) => o.id === v) && v !== i.options[0].id) out[i.id] = v;
+  }
+  return out;
+}
+
 /** A test with each reading node replaced by the case of the chosen reading. */
 export function resolveTest(pack: Pack, t: Test, readings?: Readings): PlainTest {
   const r = (x: Test): PlainTest => resolveTest(pack, x, readings);

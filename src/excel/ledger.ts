@@ -21,16 +21,17 @@ export function parseSettings(raw: unknown): WorkbookSettings {
   const s = raw as Record<string, unknown>;
   const numbers = (v: unknown): Record<string, number> | undefined =>
     typeof v === "object" && v !== null ? Object.fromEntries(Object.entries(v).filter((e): e is [string, number] => typeof e[1] === "number" && Number.isFinite(e[1]))) : undefined;
+  const strings = (v: unknown): Record<string, string> | undefined =>
+    typeof v === "object" && v !== null ? Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === "string")) : undefined;
   return {
     pack: typeof s.pack === "string" ? s.pack : undefined,
     mapping: numbers(s.mapping),
     params: numbers(s.params),
+    // Without this the readings chosen in 规则 were lost whenever the settings were read back.
+    readings: strings(s.readings),
     headerRow: typeof s.headerRow === "number" ? s.headerRow : undefined,
     sheet: typeof s.sheet === "string" ? s.sheet : undefined,
-    studioNames:
-      typeof s.studioNames === "object" && s.studioNames !== null
-        ? Object.fromEntries(Object.entries(s.studioNames).filter((e): e is [string, string] => typeof e[1] === "string"))
-        : undefined,
+    studioNames: strings(s.studioNames),
     revocation: typeof s.revocation === "string" ? s.revocation : undefined,
   };
 }

@@ -3,6 +3,7 @@
  * (bytes in, plain data out) so the command line's workers and the standalone page share it.
  */
 import { blankAreas, detectPacks, evaluateSheet, matchHeaders, planResults } from "../engine";
+import { chosenReadings } from "../engine/interpretations";
 import { DETECT_THRESHOLD } from "../engine/headers";
 import { checkedSheet, parseRecords, RECORDS_KEY, type CheckedSheet, type CheckRecord } from "../engine/record";
 import type { ParamOverrides } from "../engine/types";
@@ -104,8 +105,10 @@ export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptio
     const mine = saved.pack === pack.id;
     const params = { ...(mine ? saved.params : {}), ...(opts.params?.[pack.id] ?? {}) };
     const here = mine && saved.sheet === entry.name;
-    const result = evaluateSheet(g.grid, pack, { params, mapping: here ? saved.mapping : undefined, headerRow: here ? saved.headerRow : undefined });
-    const checked = checkedSheet(result, pack, params);
+    // Readings the pane saved for this pack apply too, so every door gives the same verdicts and records them.
+    const readings = chosenReadings(pack, mine ? saved.readings : undefined);
+    const result = evaluateSheet(g.grid, pack, { params, readings, mapping: here ? saved.mapping : undefined, headerRow: here ? saved.headerRow : undefined });
+    const checked = checkedSheet(result, pack, params, readings);
     sheets.push(opts.plans ? { result, plan: planResults(g.grid, result, pack), checked } : { result, checked });
   }
   if (sheets.length === 0 && misfits.length) return { ok: false, error: { code: "pack-does-not-fit", message: `${misfits.join("；")}。请检查表头，或去掉 --pack 让程序按表头选择规则包` } };

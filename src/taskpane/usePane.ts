@@ -15,6 +15,7 @@ import { errorMessage, fieldLabel, isEmptyGrid, withoutOwnResults, yieldToUI } f
 import { both, bothInPage, type Lang, type Strings } from "./strings";
 import { buildLedger, type Ledger } from "../engine/term/ledger";
 import { isRevocationReading } from "../engine/term/readings";
+import { chosenReadings } from "../engine/interpretations";
 import { ledgerSheet } from "../engine/term/sheet";
 import { rosterPack } from "../packs";
 
@@ -105,17 +106,6 @@ function cleanParams(pack: Pack | undefined, params: ParamOverrides | undefined)
   return out;
 }
 
-/** The saved readings that name an interpretation of the pack and one of its options, other than the default. */
-function cleanReadings(pack: Pack | undefined, readings: Readings | undefined): Readings {
-  const out: Readings = {};
-  if (!pack || !readings) return out;
-  for (const i of pack.interpretations) {
-    const v = readings[i.id];
-    if (typeof v === "string" && i.options.some((o) => o.id === v) && v !== i.options[0].id) out[i.id] = v;
-  }
-  return out;
-}
-
 export function usePane({ host, packs, applyParams, onRibbonValidate, onValidated, page }: PaneOptions) {
   const say: (f: (s: Strings, lang: Lang) => string) => Text2 = page ? bothInPage : both;
   const [state, setState] = useState<PaneState>(initial);
@@ -192,7 +182,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
             mapping: {},
             headerRow: undefined,
             params: cleanParams(pack, saved.pack === pack?.id ? saved.params : undefined),
-            readings: cleanReadings(pack, saved.pack === pack?.id ? saved.readings : undefined),
+            readings: chosenReadings(pack, saved.pack === pack?.id ? saved.readings : undefined),
             match: null,
             sheetState: "empty",
             notice: { intent: "warning", text: say((s) => s.emptySheet(sheet)), code: "empty-sheet" },
@@ -224,7 +214,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         const mapping = useSaved ? { ...(saved.mapping ?? {}) } : {};
         const headerRow = useSaved ? saved.headerRow : undefined;
         const params = cleanParams(pack, saved.pack === pack.id ? saved.params : undefined);
-        const readings = cleanReadings(pack, saved.pack === pack.id ? saved.readings : undefined);
+        const readings = chosenReadings(pack, saved.pack === pack.id ? saved.readings : undefined);
         const match = matchHeaders(grid, pack, { mapping, headerRow });
         patch({ grid, candidates, packId: pack.id, mapping, headerRow, params, readings, match, sheetState: "ready" });
       }),
@@ -253,7 +243,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         if (!pack || !s.sheet) return;
         const saved = await settings();
         const params = cleanParams(pack, saved.pack === pack.id ? saved.params : undefined);
-        const readings = cleanReadings(pack, saved.pack === pack.id ? saved.readings : undefined);
+        const readings = chosenReadings(pack, saved.pack === pack.id ? saved.readings : undefined);
         patch({ packId: id, outcome: null, ...rematch(pack, { mapping: {}, headerRow: undefined, params, readings }) });
         await save({ pack: id, sheet: s.sheet, mapping: {}, headerRow: undefined, params, readings });
         await applyParams?.(id, params, readings);
@@ -370,7 +360,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
           throw e;
         }
         onValidated?.({ pack, result, outcome });
-        const checked = [checkedSheet(result, pack, s.params)];
+        const checked = [checkedSheet(result, pack, s.params, s.readings)];
         // The page checks the whole workbook, like the command line: every other sheet that fits a
         // pack (its own saved choices where it has them), so its report and copy cover them all.
         const others: string[] = [];
@@ -388,14 +378,15 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
             }
             const here = saved.sheet === name && saved.pack === best.pack.id;
             const params = cleanParams(best.pack, saved.pack === best.pack.id ? saved.params : undefined);
-            const r = evaluateSheet(g, best.pack, { params, mapping: here ? saved.mapping : undefined, headerRow: here ? saved.headerRow : undefined });
+            const readings = chosenReadings(best.pack, saved.pack === best.pack.id ? saved.readings : undefined);
+            const r = evaluateSheet(g, best.pack, { params, readings, mapping: here ? saved.mapping : undefined, headerRow: here ? saved.headerRow : undefined });
             if (r.unmatched.length) {
               unfit.push(name);
               continue;
             }
             const o = await host.writeResults(planResults(g, r, best.pack));
             onValidated?.({ pack: best.pack, result: r, outcome: o });
-            checked.push(checkedSheet(r, best.pack, params));
+            checked.push(checkedSheet(r, best.pack, params, readings));
             others.push(name);
           }
         }
@@ -541,7 +532,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
     void (async () => {
       try {
         const saved = await settings();
-        if (alive && saved.pack && applyParams) await applyParams(saved.pack, cleanParams(packById(saved.pack), saved.params), cleanReadings(packById(saved.pack), saved.readings));
+        if (alive && saved.pack && applyParams) await applyParams(saved.pack, cleanParams(packById(saved.pack), saved.params), chosenReadings(packById(saved.pack), saved.readings));
       } catch (e) {
         const { code, message } = errorMessage(e);
         patch({ notice: { intent: "error", text: message, code } });
