@@ -4,8 +4,9 @@
  */
 import { blankAreas, detectPacks, evaluateSheet, matchHeaders, planResults } from "../engine";
 import { chosenReadings } from "../engine/interpretations";
+import { LEDGER_SHEET } from "../engine/term/sheet";
 import { DETECT_THRESHOLD } from "../engine/headers";
-import { checkedSheet, parseRecords, RECORDS_KEY, type CheckedSheet, type CheckRecord } from "../engine/record";
+import { checkedSheet, parseRecords, RECORD_SHEET, RECORDS_KEY, type CheckedSheet, type CheckRecord } from "../engine/record";
 import type { ParamOverrides } from "../engine/types";
 import type { WorkbookSettings } from "../engine/host";
 import { LEDGER_KEY, parseLedger, parseSettings, SETTINGS_KEY, type Ledger } from "../excel/ledger";
@@ -60,6 +61,8 @@ export interface SheetSummary {
 
 export type FileInspect = { ok: true; sheets: SheetSummary[] } | { ok: false; error: { code: string; message: string } };
 
+const OUR_SHEETS = new Set([RECORD_SHEET, LEDGER_SHEET]);
+
 export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptions = {}): FileCheck {
   const r = readWorkbook(bytes);
   if (!r.ok) return { ok: false, error: r.error };
@@ -96,7 +99,8 @@ export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptio
     } else {
       const best = detectPacks(g.grid, packs)[0];
       if (!best) {
-        leftOut.push({ sheet: entry.name, message: `工作表“${entry.name}”的表头不符合任何规则包，未检查` });
+        // Sheets we wrote ourselves (校验记录, 周期台账) are not an official's data: nothing to say about them.
+        if (!OUR_SHEETS.has(entry.name)) leftOut.push({ sheet: entry.name, message: `工作表“${entry.name}”的表头不符合任何规则包，未检查` });
         continue;
       }
       pack = best.pack;
