@@ -6,7 +6,7 @@
  * reads the settings, the ledger and the check records from here and writes them back into
  * annotated copies, so Excel, the page and the command line read each other's. Browser-safe.
  */
-import { attr, decodeXml, escapeXml, localName, tags } from "./xml";
+import { attr, decodeAttr, EMPTY_RELS, escapeAttr, rootClose, rootPrefix, tags, withOverride, withRelationship } from "./xml";
 import { listZip, normalizeName, readEntry, resolveTarget } from "./zip";
 import { ZipCopyError, type PackageEdit } from "./zip-copy";
 
@@ -53,11 +53,11 @@ function propertiesOf(xml: string): Record<string, unknown> {
     const name = attr(p.tag, "name");
     const value = attr(p.tag, "value");
     if (name === null || value === null) continue;
-    const raw = decodeXml(value);
+    const raw = decodeAttr(value);
     try {
-      out[decodeXml(name)] = JSON.parse(raw);
+      out[decodeAttr(name)] = JSON.parse(raw);
     } catch {
-      out[decodeXml(name)] = raw;
+      out[decodeAttr(name)] = raw;
     }
   }
   return out;
@@ -81,36 +81,22 @@ export function addinSettingsOf(bytes: Uint8Array): Record<string, unknown> {
   }
 }
 
-const property = (p: string, key: string, value: unknown) => `<${p}property name="${escapeXml(key)}" value="${escapeXml(JSON.stringify(value))}"/>`;
+const property = (p: string, key: string, value: unknown) => `<${p}property name="${escapeAttr(key)}" value="${escapeAttr(JSON.stringify(value))}"/>`;
 
 function fail(why: string): never {
   throw new ZipCopyError(why);
 }
 
-/** Closing tag of the part's root element (the last end tag), or -1. */
-function rootClose(xml: string, root: string): number {
-  const i = xml.lastIndexOf("</");
-  return i >= 0 && localName(xml, i + 1).name === root ? i : -1;
-}
-
 function addOverride(pkg: PackageEdit, text: PartText, part: string, type: string): void {
   const ct = text("[Content_Types].xml") ?? fail("缺少 [Content_Types].xml");
-  const cc = rootClose(ct, "Types");
-  if (cc < 0) fail("[Content_Types].xml 的结尾无法识别");
-  const cp = /<([\w.-]+:)?Types[\s>]/.exec(ct)?.[1] ?? "";
-  pkg.set("[Content_Types].xml", enc.encode(`${ct.slice(0, cc)}<${cp}Override PartName="/${part}" ContentType="${type}"/>${ct.slice(cc)}`));
+  pkg.set("[Content_Types].xml", enc.encode(withOverride(ct, part, type) ?? fail("[Content_Types].xml 的结尾无法识别")));
 }
 
 /** Adds a relationship to a rels part (created when missing); returns its id. */
 function addRel(pkg: PackageEdit, text: PartText, relsName: string, type: string, target: string): string {
-  const rels = text(relsName) ?? `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>`;
-  let id = "rIdKjAddin";
-  for (let n = 2; new RegExp(`Id\\s*=\\s*["']${id}["']`).test(rels); n++) id = `rIdKjAddin${n}`;
-  const rc = rootClose(rels, "Relationships");
-  if (rc < 0) fail(`${relsName} 的结尾无法识别`);
-  const rp = /<([\w.-]+:)?Relationships[\s>]/.exec(rels)?.[1] ?? "";
-  pkg.set(relsName, enc.encode(`${rels.slice(0, rc)}<${rp}Relationship Id="${id}" Type="${type}" Target="${target}"/>${rels.slice(rc)}`));
-  return id;
+  const r = withRelationship(text(relsName) ?? EMPTY_RELS, "rIdKjAddin", type, target) ?? fail(`${relsName} 的结尾无法识别`);
+  pkg.set(relsName, enc.encode(r.xml));
+  return r.id;
 }
 
 /**
@@ -128,8 +114,8 @@ export function setAddinSettings(pkg: PackageEdit, values: Record<string, unknow
   const part = ourPart(names, text);
   if (part) {
     let xml = text(part)!;
-    const p = /<([\w.-]+:)?webextension[\s>]/.exec(xml)?.[1] ?? "";
-    const kept = [...tags(xml, "property")].filter((t) => !(decodeXml(attr(t.tag, "name") ?? "") in values)).map((t) => t.tag);
+    const p = rootPrefix(xml, "webextension");
+    const kept = [...tags(xml, "property")].filter((t) => !(decodeAttr(attr(t.tag, "name") ?? "") in values)).map((t) => t.tag);
     const props = [...kept, ...Object.entries(values).filter(([, v]) => v !== undefined).map(([k, v]) => property(p, k, v))].join("");
     const open = tags(xml, "properties").next();
     if (!open.done) {
@@ -154,7 +140,7 @@ export function setAddinSettings(pkg: PackageEdit, values: Record<string, unknow
   // The task pane part the root relationships name, or a new one.
   const root = text("_rels/.rels") ?? fail("缺少 _rels/.rels");
   let panes: string | null = null;
-  for (const r of tags(root, "Relationship")) if (attr(r.tag, "Type") === TP_REL) panes = resolveTarget("", decodeXml(attr(r.tag, "Target") ?? ""));
+  for (const r of tags(root, "Relationship")) if (attr(r.tag, "Type") === TP_REL) panes = resolveTarget("", decodeAttr(attr(r.tag, "Target") ?? ""));
   if (panes && !pkg.has(panes)) fail(`任务窗格部件 ${panes} 不存在`);
   let n = 1;
   while (pkg.has(`xl/webextensions/webextension${n}.xml`)) n++;
@@ -178,7 +164,7 @@ export function setAddinSettings(pkg: PackageEdit, values: Record<string, unknow
   const tp = text(panes)!;
   const close = rootClose(tp, "taskpanes");
   if (close < 0) fail(`${panes} 的结尾无法识别`);
-  const pp = /<([\w.-]+:)?taskpanes[\s>]/.exec(tp)?.[1] ?? "";
+  const pp = rootPrefix(tp, "taskpanes");
   // Hidden (visibility 0): the settings travel with the file without opening a pane nobody asked for.
   const pane = `<${pp}taskpane dockstate="right" visibility="0" width="350" row="1"><${pp}webextensionref xmlns:r="${R_NS}" r:id="${rid}"/></${pp}taskpane>`;
   pkg.set(panes, enc.encode(tp.slice(0, close) + pane + tp.slice(close)));

@@ -6,7 +6,7 @@
  * Excel and WPS show it under File › Properties › Custom and keep it when the file is saved.
  * Browser-safe.
  */
-import { decodeXml, attr, tags, localName } from "./xml";
+import { attr, decodeXml, escapeAttr, rootClose, rootPrefix, tags, withOverride, withRelationship } from "./xml";
 import { inflateSync } from "fflate";
 import { readEntry, resolveTarget } from "./zip";
 import { PackageEdit, ZipCopyError } from "./zip-copy";
@@ -72,13 +72,7 @@ export function utf8Text(pkg: PackageEdit, name: string): string | null {
 }
 
 const property = (pid: number, kind: OurKind) =>
-  `<property fmtid="${FMTID}" pid="${pid}" name="${MARKER_PROPERTY}"><vt:lpwstr xmlns:vt="${VT_NS}">${kind}</vt:lpwstr></property>`;
-
-/** Closing tag of the part's root element (the last end tag), or -1. */
-function rootClose(xml: string, root: string): number {
-  const i = xml.lastIndexOf("</");
-  return i >= 0 && localName(xml, i + 1).name === root ? i : -1;
-}
+  `<property fmtid="${FMTID}" pid="${pid}" name="${escapeAttr(MARKER_PROPERTY)}"><vt:lpwstr xmlns:vt="${VT_NS}">${kind}</vt:lpwstr></property>`;
 
 /** Marks the package as ours (edits or adds docProps/custom.xml). Throws ZipCopyError when that cannot be done with certainty. */
 export function markPackage(pkg: PackageEdit, kind: OurKind): void {
@@ -95,7 +89,7 @@ export function markPackage(pkg: PackageEdit, kind: OurKind): void {
     const root = tags(xml, "Properties").next();
     if (root.done) fail(`${existing} 的结构无法识别`);
     // Our element takes the root's prefix, so it lands in the root's namespace.
-    const prefix = /^<([\w.-]+:)?/.exec(root.value.tag)![1] ?? "";
+    const prefix = rootPrefix(root.value.tag, "Properties");
     const el = property(pid + 1, kind).replace(/^<property/, `<${prefix}property`).replace(/<\/property>$/, `</${prefix}property>`);
     if (root.value.selfClosing) {
       // <Properties …/> with no property yet (some writers leave it so).
@@ -112,17 +106,9 @@ export function markPackage(pkg: PackageEdit, kind: OurKind): void {
   for (let n = 2; pkg.has(name); n++) name = `docProps/custom${n}.xml`;
   pkg.set(name, enc.encode(markerParts(kind).xml));
   const rels = text("_rels/.rels") ?? fail("缺少 _rels/.rels");
-  let id = "rIdKj";
-  for (let n = 2; new RegExp(`Id\\s*=\\s*["']${id}["']`).test(rels); n++) id = `rIdKj${n}`;
-  const rc = rootClose(rels, "Relationships");
-  if (rc < 0) fail("_rels/.rels 的结尾无法识别");
-  const rp = /<([\w.-]+:)?Relationships[\s>]/.exec(rels)?.[1] ?? "";
-  pkg.set("_rels/.rels", enc.encode(`${rels.slice(0, rc)}<${rp}Relationship Id="${id}" Type="${CUSTOM_REL}" Target="/${name}"/>${rels.slice(rc)}`));
+  pkg.set("_rels/.rels", enc.encode((withRelationship(rels, "rIdKj", CUSTOM_REL, `/${name}`) ?? fail("_rels/.rels 的结尾无法识别")).xml));
   const ct = text("[Content_Types].xml") ?? fail("缺少 [Content_Types].xml");
-  const cc = rootClose(ct, "Types");
-  if (cc < 0) fail("[Content_Types].xml 的结尾无法识别");
-  const cp = /<([\w.-]+:)?Types[\s>]/.exec(ct)?.[1] ?? "";
-  pkg.set("[Content_Types].xml", enc.encode(`${ct.slice(0, cc)}<${cp}Override PartName="/${name}" ContentType="${CUSTOM_CT}"/>${ct.slice(cc)}`));
+  pkg.set("[Content_Types].xml", enc.encode(withOverride(ct, name, CUSTOM_CT) ?? fail("[Content_Types].xml 的结尾无法识别")));
 }
 
 /**

@@ -17,7 +17,7 @@ import type { OutValue, ResultPlan, SheetPlan } from "../engine/host";
 import { MARK_FILL } from "../engine/verdicts";
 import type { CellValue, Severity } from "../engine/types";
 import { customPart, editPackage, markPackage } from "./marker";
-import { attr, decodeXml, tags } from "./xml";
+import { attr, decodeXml, dropAttr, escapeAttr, escapeXml, setAttr, tags } from "./xml";
 import { readWorkbook, sheetGrid } from "./xlsx-read";
 import { resolveTarget } from "./zip";
 import { isAddinPart } from "./addin-part";
@@ -32,32 +32,6 @@ const refuse = (why: string): never => {
 
 const enc = new TextEncoder();
 const dec = new TextDecoder("utf-8", { fatal: true });
-
-// ------------------------------------------------------------------ XML helpers
-
-/** Text of a value inside an element: escaped, with characters XML 1.0 cannot hold written as Excel's _xHHHH_. */
-export function xmlText(s: string): string {
-  return s
-    .replace(/_x([0-9A-Fa-f]{4})_/g, "_x005F_x$1_")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}_`);
-}
-
-const xmlAttr = (s: string) => xmlText(s).replace(/"/g, "&quot;");
-
-/** The start tag with `name` set to `value` (replaced, or added before the closing > or />). */
-function setAttr(tag: string, name: string, value: string): string {
-  const re = new RegExp(`([\\s]${name}\\s*=\\s*)(["'])(.*?)\\2`);
-  if (re.test(tag)) return tag.replace(re, `$1"${value}"`);
-  const end = tag.endsWith("/>") ? tag.length - 2 : tag.length - 1;
-  return `${tag.slice(0, end)} ${name}="${value}"${tag.slice(end)}`;
-}
-
-function dropAttr(tag: string, name: string): string {
-  return tag.replace(new RegExp(`\\s${name}\\s*=\\s*(["']).*?\\1`), "");
-}
 
 interface El {
   start: number;
@@ -378,7 +352,7 @@ function cellXml(p: string, ref: string, t: Target, style: number | null): strin
   const v = t.value;
   if (v === null || v === undefined) return `<${p}c r="${ref}"${s}/>`;
   if (typeof v === "number" && Number.isFinite(v)) return `<${p}c r="${ref}"${s}><${p}v>${v}</${p}v></${p}c>`;
-  return `<${p}c r="${ref}"${s} t="inlineStr"><${p}is><${p}t xml:space="preserve">${xmlText(String(v))}</${p}t></${p}is></${p}c>`;
+  return `<${p}c r="${ref}"${s} t="inlineStr"><${p}is><${p}t xml:space="preserve">${escapeXml(String(v))}</${p}t></${p}is></${p}c>`;
 }
 
 type Targets = Map<number, Map<number, Target>>;
@@ -610,7 +584,7 @@ function addSheets(pkg: PackageEdit, parts: ReturnType<typeof workbookParts>, pl
     pkg.set(key, enc.encode(newSheetXml(plan, styles)));
     addRels += `<${relsEnd.prefix}Relationship Id="${rid}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${n}.xml"/>`;
     addCt += `<${ctEnd.prefix}Override PartName="/${key}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`;
-    addWb += `<${sheetsEnd.prefix}sheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" name="${xmlAttr(name)}" sheetId="${++sheetId}" r:id="${rid}"/>`;
+    addWb += `<${sheetsEnd.prefix}sheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" name="${escapeAttr(name)}" sheetId="${++sheetId}" r:id="${rid}"/>`;
   }
   pkg.set(wbKey, enc.encode(wb.slice(0, sheetsEnd.at) + addWb + wb.slice(sheetsEnd.at)));
   pkg.set(relsKey, enc.encode(rels.slice(0, relsEnd.at) + addRels + rels.slice(relsEnd.at)));

@@ -30,8 +30,70 @@ export function escapeXml(s: string): string {
   return s
     .replace(/_(x[0-9A-Fa-f]{4}_)/g, "_x005F_$1")
     .replace(/[&<>"]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&quot;"))
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}_`);
+    // Lone surrogates too: UTF-8 cannot carry them, and the copy must read back as written.
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}_`);
 }
+
+/**
+ * Text → an attribute value read by something other than a cell reader (settings, properties,
+ * relationships): entities only — `_xHHHH_` is a cell-text convention, which Excel does not undo
+ * in a web-extension property — and tab and line ends as character references, which attribute
+ * normalisation would otherwise turn into spaces.
+ */
+export function escapeAttr(s: string): string {
+  return s.replace(/[&<>"\t\n\r]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : c === '"' ? "&quot;" : `&#${c.charCodeAt(0)};`));
+}
+
+/** An attribute value as written → its text: entities and character references only (see escapeAttr). */
+export function decodeAttr(s: string): string {
+  return s.indexOf("&") < 0 ? s : s.replace(ENTITY, (_, hex: string, dec: string, name: string) => (name ? NAMED[name] : codePoint(hex ? parseInt(hex, 16) : Number(dec))));
+}
+
+/** The start tag with `name` set to `value` (replaced, or added before the closing > or />). */
+export function setAttr(tag: string, name: string, value: string): string {
+  const re = new RegExp(`([\\s]${name}\\s*=\\s*)(["'])(.*?)\\2`);
+  if (re.test(tag)) return tag.replace(re, `$1"${value}"`);
+  const end = tag.endsWith("/>") ? tag.length - 2 : tag.length - 1;
+  return `${tag.slice(0, end)} ${name}="${value}"${tag.slice(end)}`;
+}
+
+/** The start tag without attribute `name`. */
+export function dropAttr(tag: string, name: string): string {
+  return tag.replace(new RegExp(`\\s${name}\\s*=\\s*(["']).*?\\1`), "");
+}
+
+/** Namespace prefix ("x:" or "") of the first element of local name `root`. */
+export function rootPrefix(xml: string, root: string): string {
+  return new RegExp(`<([\\w.-]+:)?${root}[\\s>/]`).exec(xml)?.[1] ?? "";
+}
+
+/** Position of the closing tag of the part's root element (the last end tag), or -1. */
+export function rootClose(xml: string, root: string): number {
+  const i = xml.lastIndexOf("</");
+  return i >= 0 && localName(xml, i + 1).name === root ? i : -1;
+}
+
+/** `el` (written without prefix) inserted, in the root's namespace prefix, just before the root's end; null when the end cannot be found. */
+function appendToRoot(xml: string, root: string, el: (p: string) => string): string | null {
+  const at = rootClose(xml, root);
+  return at < 0 ? null : xml.slice(0, at) + el(rootPrefix(xml, root)) + xml.slice(at);
+}
+
+/** [Content_Types].xml with an Override for `part`; null when its end cannot be found. */
+export function withOverride(ct: string, part: string, type: string): string | null {
+  return appendToRoot(ct, "Types", (p) => `<${p}Override PartName="/${escapeAttr(part.replace(/^\//, ""))}" ContentType="${escapeAttr(type)}"/>`);
+}
+
+/** A relationships part with one more relationship, under a fresh id starting `idBase`; null when its end cannot be found. */
+export function withRelationship(rels: string, idBase: string, type: string, target: string): { xml: string; id: string } | null {
+  let id = idBase;
+  for (let n = 2; new RegExp(`Id\\s*=\\s*["']${id}["']`).test(rels); n++) id = `${idBase}${n}`;
+  const xml = appendToRoot(rels, "Relationships", (p) => `<${p}Relationship Id="${id}" Type="${escapeAttr(type)}" Target="${escapeAttr(target)}"/>`);
+  return xml === null ? null : { xml, id };
+}
+
+/** An empty relationships part, for a part that had none. */
+export const EMPTY_RELS = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>`;
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
