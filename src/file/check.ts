@@ -14,7 +14,7 @@ import { addinSettingsOf } from "./addin-part";
 import type { ResultPlan } from "../engine/host";
 import type { SheetResult } from "../engine/types";
 import type { Pack } from "../packs/schema";
-import { readWorkbook, sheetGrid, type ReadError } from "./xlsx-read";
+import { readWorkbook, sheetGrid, type Limits, type ReadError, type ReadErrorCode } from "./xlsx-read";
 
 export interface CheckOptions {
   /** Use this pack for every sheet instead of detecting one. */
@@ -25,6 +25,8 @@ export interface CheckOptions {
   plans?: boolean;
   /** Thresholds set for this run (--set, --rules), per pack id: over the workbook's own saved ones. */
   params?: Record<string, ParamOverrides>;
+  /** The reader's budgets, when not its defaults (xlsx-read.ts LIMITS). */
+  limits?: Partial<Limits>;
 }
 
 export interface SheetCheck {
@@ -64,7 +66,7 @@ export type FileInspect = { ok: true; sheets: SheetSummary[] } | { ok: false; er
 const OUR_SHEETS = new Set([RECORD_SHEET, LEDGER_SHEET]);
 
 export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptions = {}): FileCheck {
-  const r = readWorkbook(bytes);
+  const r = readWorkbook(bytes, { limits: opts.limits });
   if (!r.ok) return { ok: false, error: r.error };
   const sheets: SheetCheck[] = [];
   const chosen = opts.sheet !== undefined ? r.workbook.sheets.filter((s) => s.name === opts.sheet) : r.workbook.sheets;
@@ -73,6 +75,7 @@ export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptio
     return { ok: false, error: { code: "no-such-sheet", message: `工作簿中没有名为“${opts.sheet}”的工作表（有：${names}）` } };
   }
   const problems: string[] = [];
+  const problemCodes = new Set<ReadErrorCode>();
   const misfits: string[] = [];
   const leftOut: LeftOut[] = [];
   const raw = addinSettingsOf(bytes);
@@ -82,6 +85,7 @@ export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptio
     const read = sheetGrid(entry);
     if (!read.ok) {
       problems.push(`工作表“${entry.name}”：${read.error.message}`);
+      problemCodes.add(read.error.code);
       leftOut.push({ sheet: entry.name, message: `工作表“${entry.name}”无法读取，未检查：${read.error.message}` });
       continue;
     }
@@ -116,12 +120,16 @@ export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptio
     sheets.push(opts.plans ? { result, plan: planResults(g.grid, result, pack), checked } : { result, checked });
   }
   if (sheets.length === 0 && misfits.length) return { ok: false, error: { code: "pack-does-not-fit", message: `${misfits.join("；")}。请检查表头，或去掉 --pack 让程序按表头选择规则包` } };
+  // Nothing checked because nothing could be read: say what stopped the reading (too large, damaged), not that no pack fits.
+  if (sheets.length === 0 && problems.length && problems.length === leftOut.length) {
+    return { ok: false, error: { code: problemCodes.size === 1 ? [...problemCodes][0] : "damaged", message: problems.join("；") } };
+  }
   if (sheets.length === 0) {
     const detail = problems.length ? `；${problems.join("；")}` : "";
     return {
       ok: false,
       error: {
-        code: problems.length ? "damaged" : "no-pack",
+        code: problems.length ? (problemCodes.size === 1 ? [...problemCodes][0] : "damaged") : "no-pack",
         message: `没有找到符合任何规则包的工作表：表头里没有“工作室名称”“省级一等奖数”“支出金额”这类列名${detail}`,
       },
     };

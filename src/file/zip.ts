@@ -185,11 +185,22 @@ export const fflateInflate: Inflate = (data, size) => {
 let inflate: Inflate | null = null;
 
 /**
- * Replaces the inflater for this thread. Node's workers install zlib (about three times faster
- * than fflate on sheet XML; see node/inflate.ts); the browser keeps fflate's streaming inflater.
+ * A part the native inflater may take whole, at most: an inflated part costs its whole size in
+ * memory, so larger parts (a 1,000,000-row sheet is 500 MB of XML) are streamed through fflate
+ * in pieces instead — slower per byte, but only a piece is ever held. A 100,000-row sheet (40 MB)
+ * still takes the fast path.
  */
-export function setInflate(fn: Inflate): void {
+export const WHOLE_PART_BYTES = 64 << 20;
+let wholeMax = WHOLE_PART_BYTES;
+
+/**
+ * Replaces the inflater for this thread. Node's workers install zlib (about three times faster
+ * than fflate on sheet XML; see node/inflate.ts) for parts up to `whole` bytes; the browser keeps
+ * fflate's streaming inflater for every part.
+ */
+export function setInflate(fn: Inflate | null, whole = WHOLE_PART_BYTES): void {
   inflate = fn;
+  wholeMax = whole;
 }
 
 /**
@@ -250,12 +261,12 @@ export function readEntry(bytes: Uint8Array, e: ZipEntry): Uint8Array {
 
 /**
  * One entry's bytes handed over in pieces of about `chunk` bytes, in order, so a large part is
- * never held whole: in the browser it is inflated in pieces (fflate's stream); where a native
- * inflater is installed (Node) it is inflated into one buffer outside the JavaScript heap and
- * handed over in slices. Returns whether the entry held more than it declares.
+ * never held whole: it is inflated in pieces (fflate's stream), except that a part small enough
+ * for the native inflater (Node; see setInflate) is inflated into one buffer outside the
+ * JavaScript heap and handed over in slices. Returns whether the entry held more than it declares.
  */
 export function streamPart(bytes: Uint8Array, e: ZipEntry, onChunk: (piece: Uint8Array) => void, budget?: InflateBudget, chunk = 4 << 20): boolean {
-  if (e.method === 0 || inflate) {
+  if (e.method === 0 || (inflate && e.size <= wholeMax)) {
     const { data, truncated } = readPart(bytes, e, budget);
     for (let i = 0; i < data.length; i += chunk) onChunk(data.subarray(i, Math.min(data.length, i + chunk)));
     return truncated;
