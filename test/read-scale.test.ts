@@ -2,7 +2,7 @@
  * Reading that scales (#16 item 4): a sheet part is inflated and scanned in pieces, so its size
  * in bytes never decides whether it is read — the cell budget does, and a sheet over it is
  * refused as too large, naming the sheet, never as damaged. The workbooks are generated here
- * (test/support/big-book.ts), with the limits lowered so a few megabytes stand in for the
+ * (tes./support/streamed-book.ts), with the limits lowered so a few megabytes stand in for the
  * 500 MB sheet of a 1,000,000-row workbook.
  */
 import { assessmentGrid } from "../scripts/bench-engine";
@@ -12,11 +12,11 @@ import { fflateInflate, setInflate, type Inflate } from "../src/file/zip";
 import { nodeInflate } from "../src/file/node/inflate";
 import { evaluateSheet } from "../src/engine";
 import { builtinPacks, getPack } from "../src/packs";
-import { bigBook } from "./support/big-book";
+import { streamedBook } from "./support/streamed-book";
 
 const ROWS = 5_000;
 const source = assessmentGrid(ROWS);
-const { bytes, sheetBytes } = bigBook(source);
+const { bytes, sheetBytes } = streamedBook(source);
 
 function read(opts: ReadOptions = {}) {
   const r = readWorkbook(bytes, opts);

@@ -14,7 +14,7 @@ const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
 const col = (j: number): string => (j < 26 ? String.fromCharCode(65 + j) : col(Math.floor(j / 26) - 1) + String.fromCharCode(65 + (j % 26)));
 
 /** The grid as one sheet of an .xlsx: numbers as numbers, texts as shared strings; also the sheet part's inflated size. */
-export function bigBook(grid: SheetGrid): { bytes: Uint8Array; sheetBytes: number } {
+export function streamedBook(grid: SheetGrid): { bytes: Uint8Array; sheetBytes: number } {
   const out: Uint8Array[] = [];
   const zip = new Zip((err, chunk) => {
     if (err) throw err;
