@@ -188,7 +188,8 @@ describe("summarySheet", () => {
     expect(s.rows[h + 2]).toEqual([3, "灌云县科学影像工作室", "优秀", 4, null, "灌云县", 3]);
     const c = s.headerRows![1];
     expect(s.rows.slice(c - 1, c + 4)).toEqual([["等级", "数量"], ["优秀", 2], ["合格", 0], ["不合格", 1], ["合计", 3]]);
-    expect(s.chart).toEqual({ type: "column", range: `A${c}:B${c + 3}`, title: "工作室年度考核：等级分布" });
+    // Each bar in its status's colour, as the task pane draws it: 优秀 and 合格 pass, 不合格 fails.
+    expect(s.chart).toEqual({ type: "column", range: `A${c}:B${c + 3}`, title: "工作室年度考核：等级分布", colors: ["#C6EFCE", "#C6EFCE", "#FFC7CE"] });
   });
 
   test("budget: spent / limit / ratio / status per studio and year, money formats, a bar chart of spent against limit", () => {
@@ -253,7 +254,7 @@ describe("templateSheet", () => {
   test("budget: the category column lists the permitted categories, amounts are money", () => {
     const t = templateSheet(budgetPack);
     expect(t.rows[1]).toEqual(["工作室", "年度", "支出类别", "金额（元）", "用途"]);
-    expect(t.validations).toEqual([{ range: `C3:C${2 + TEMPLATE_ROWS}`, list: ["课时费", "交通费", "资料订购费"] }]);
+    expect(t.validations).toEqual([{ range: `C3:C${2 + TEMPLATE_ROWS}`, list: ["课时费", "交通费", "资料订购费"], allowOther: true }]);
     expect(t.numberFormats).toContainEqual({ range: `D3:D${2 + TEMPLATE_ROWS}`, format: "#,##0.00" });
     expect(t.name).toBe("工作室经费模板");
   });

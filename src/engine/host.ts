@@ -49,12 +49,19 @@ export interface SheetPlan {
   widths?: number[];
   /** Rows (1-based) to format as a header. */
   headerRows?: number[];
-  /** Drop-down lists: A1 range → allowed values. */
-  validations?: { range: string; list: string[] }[];
+  /** Drop-down lists: A1 range → the values offered; `allowOther`: another value may be typed (with a note), else it is refused. */
+  validations?: { range: string; list: string[]; allowOther?: boolean }[];
   /** Number formats: A1 range → Excel format code. */
   numberFormats?: { range: string; format: string }[];
   /** A native chart, where the host can make one. */
-  chart?: { type: "column" | "bar"; range: string; title: string };
+  chart?: {
+    type: "column" | "bar";
+    /** The first column names the categories, the first row the series. */
+    range: string;
+    title: string;
+    /** One colour per category (#RRGGBB) for a one-series chart: the status each stands for. */
+    colors?: string[];
+  };
 }
 
 /** What the add-in remembers inside the workbook (chosen pack, mapping, changed thresholds, what it wrote). */

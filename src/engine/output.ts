@@ -7,7 +7,7 @@ import type { OutValue, ResultPlan, SheetPlan } from "./host";
 import type { CellValue, GroupResult, Issue, RecordResult, Severity, SheetGrid, SheetResult, Status } from "./types";
 import type { Field, Pack, Test } from "../packs/schema";
 import { parseRange, rangeA1 } from "./address";
-import { groupRemindersByRow, severityWord, statusWord } from "./verdicts";
+import { groupRemindersByRow, severityWord, STATUS_FILL, statusWord } from "./verdicts";
 
 /** Excel treats text that starts with these as a formula (=, +, -) or an implicit-intersection formula (@). */
 export function needsTextGuard(s: string): boolean {
@@ -260,26 +260,33 @@ export function summarySheet(results: SheetResult[], pack: Pack): SheetPlan {
   rows.push([]);
   const countsHeader = rows.length + 1;
   headerRows.push(countsHeader);
-  const counts: [string, number][] = [];
+  // Each count with the status it stands for: the chart colours its bar as the task pane does.
+  const counts: [string, number, Status][] = [];
   if (pack.outcome.kind === "grade" && !pack.budget) {
     const grades = results.flatMap((r) => r.records.map((x) => x.grade));
-    for (const b of pack.outcome.bands) counts.push([b.grade, grades.filter((g) => g === b.grade).length]);
+    for (const b of pack.outcome.bands) counts.push([b.grade, grades.filter((g) => g === b.grade).length, b.status]);
     rows.push(["等级", "数量"]);
   } else if (pack.outcome.kind === "all") {
     const { pass, fail } = pack.outcome;
     const grades = results.flatMap((r) => r.records.map((x) => x.grade));
-    counts.push([pass, grades.filter((g) => g === pass).length]);
-    counts.push([fail, grades.filter((g) => g === fail).length]);
+    counts.push([pass, grades.filter((g) => g === pass).length, "ok"]);
+    counts.push([fail, grades.filter((g) => g === fail).length, "error"]);
     rows.push(["结果", "数量"]);
   } else {
     const statuses = pack.budget ? results.flatMap((r) => r.groups.map((g) => g.status)) : results.flatMap((r) => r.records.map((x) => x.status));
-    for (const s of ["ok", "warning", "error"] as Status[]) counts.push([statusWord(s), statuses.filter((x) => x === s).length]);
+    for (const s of ["ok", "warning", "error"] as Status[]) counts.push([statusWord(s), statuses.filter((x) => x === s).length, s]);
     rows.push([pack.budget ? "经费状态（按工作室年度）" : "状态", "数量"]);
   }
   for (const [k, v] of counts) rows.push([k, v]);
   const total = counts.reduce((a, [, v]) => a + v, 0);
   rows.push(["合计", total]);
-  if (!chart && total > 0) chart = { type: "column", range: range(1, countsHeader, 2, countsHeader + counts.length), title: `${pack.name.zh}：${rows[countsHeader - 1][0]}分布` };
+  if (!chart && total > 0)
+    chart = {
+      type: "column",
+      range: range(1, countsHeader, 2, countsHeader + counts.length),
+      title: `${pack.name.zh}：${rows[countsHeader - 1][0]}分布`,
+      colors: counts.map(([, , s]) => STATUS_FILL[s]),
+    };
 
   return {
     name: safeSheetName(`${pack.name.zh}汇总`),
@@ -344,19 +351,22 @@ const FORMAT: Partial<Record<Field["type"], string>> = {
 
 /**
  * An empty submission sheet for a pack: a title row, the header row (the evidence layout for the
- * assessment), drop-downs for yes/no and budget categories, and number formats per field type.
+ * assessment), drop-downs — 是/否 (only those), budget categories and a field's `choices` (others
+ * may be typed, with a note) — and number formats per field type.
  */
 export function templateSheet(pack: Pack, layoutId?: string): SheetPlan {
   const fields = templateFields(pack, layoutId);
   const first = 3;
   const last = first + TEMPLATE_ROWS - 1;
-  const validations: { range: string; list: string[] }[] = [];
+  const validations: NonNullable<SheetPlan["validations"]> = [];
   const numberFormats: { range: string; format: string }[] = [];
   fields.forEach((f, i) => {
     const col = i + 1;
     const area = range(col, first, col, last);
     if (f.type === "yesno") validations.push({ range: area, list: ["是", "否"] });
-    else if (pack.budget && f.id === pack.budget.fields.category) validations.push({ range: area, list: pack.budget.categories.map((c) => c.name) });
+    // Any category may be typed: a spending outside the permitted ones must be recorded as it was, and is then flagged.
+    else if (pack.budget && f.id === pack.budget.fields.category) validations.push({ range: area, list: pack.budget.categories.map((c) => c.name), allowOther: true });
+    else if (f.choices) validations.push({ range: area, list: f.choices, allowOther: true });
     const fmt = FORMAT[f.type];
     if (fmt) numberFormats.push({ range: area, format: fmt });
   });

@@ -512,6 +512,8 @@ export async function writeSheet(ctx: Excel.RequestContext, plan: SheetPlan): Pr
       const dv = sheet.getRange(v.range).dataValidation;
       dv.clear();
       dv.rule = { list: { inCellDropDown: true, source: v.list.join(",") } };
+      // Another value may be typed where the list only suggests: Excel then notes it instead of refusing it.
+      if (v.allowOther) dv.errorAlert = { showAlert: true, style: "Information", title: "", message: "" };
     });
   // Column widths arrive in characters; Excel's are points, about six to a character of the default font.
   for (const [j, w] of (plan.widths ?? []).entries())

@@ -17,11 +17,13 @@ import type { OutValue, ResultPlan, SheetPlan } from "../engine/host";
 import { MARK_FILL } from "../engine/verdicts";
 import type { CellValue, Severity } from "../engine/types";
 import { customPart, editPackage, markPackage } from "./marker";
-import { attr, decodeXml, dropAttr, escapeAttr, escapeXml, setAttr, tags } from "./xml";
+import { attr, decodeXml, dropAttr, EMPTY_RELS, escapeAttr, escapeXml, setAttr, tags, withRelationship } from "./xml";
 import { readWorkbook, sheetGrid } from "./xlsx-read";
 import { resolveTarget } from "./zip";
 import { isAddinPart } from "./addin-part";
 import { rawEntries, ZipCopyError, type PackageEdit, type RawEntry } from "./zip-copy";
+import { chartParts, sheetRef } from "./chart";
+import { CELLS_PER_FORMAT, inlineList, LISTS_SHEET, tableOf } from "./sheet-layout";
 
 export type ResaveError = { error: { code: "cannot-resave"; message: string } };
 
@@ -249,6 +251,9 @@ export function workbookParts(pkg: PackageEdit): { wbKey: string; wb: string; sh
 
 type Look = Severity | "header";
 
+/** Excel's built-in number formats we may ask for: used by id, never declared. */
+const BUILTIN_FORMATS: Record<string, number> = { General: 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10, "@": 49 };
+
 /** styles.xml with the fills, bold font and cell formats we add, appended after the file's own. */
 class Styles {
   private readonly p: string;
@@ -259,6 +264,10 @@ class Styles {
   private readonly newFonts: string[] = [];
   private fillIds = new Map<string, number>();
   private boldFont: number | null = null;
+  /** Custom number formats: the file's own and ours, format code → id. */
+  private readonly numFmtIds = new Map<string, number>();
+  private readonly newNumFmts: string[] = [];
+  private nextNumFmt = 164;
   private readonly fillCount: number;
   private readonly fontCount: number;
   private readonly firstFont: string;
@@ -278,6 +287,25 @@ class Styles {
     const xfs = block("cellXfs");
     this.xfs = elements(xml, this.p, "xf", xfs.tagEnd, xfs.closeStart).map((e) => xml.slice(e.start, e.end));
     if (!this.xfs.length) refuse("styles.xml 中没有单元格格式");
+    const numFmts = elements(xml, this.p, "numFmts", 0, xml.length)[0];
+    if (numFmts)
+      for (const e of elements(xml, this.p, "numFmt", numFmts.tagEnd, numFmts.closeStart)) {
+        const id = Number(attr(e.tag, "numFmtId"));
+        if (!Number.isInteger(id)) continue;
+        this.numFmtIds.set(decodeXml(attr(e.tag, "formatCode") ?? ""), id);
+        this.nextNumFmt = Math.max(this.nextNumFmt, id + 1);
+      }
+  }
+
+  /** The id of a number format: Excel's built-in one, the file's own of that code, or one we add. */
+  private numFmt(code: string): number {
+    const id = BUILTIN_FORMATS[code] ?? this.numFmtIds.get(code);
+    if (id !== undefined) return id;
+    const p = this.p;
+    const n = this.nextNumFmt++;
+    this.newNumFmts.push(`<${p}numFmt numFmtId="${n}" formatCode="${escapeAttr(code)}"/>`);
+    this.numFmtIds.set(code, n);
+    return n;
   }
 
   private fill(hex: string): number {
@@ -300,10 +328,10 @@ class Styles {
     return (this.boldFont = this.fontCount + this.newFonts.length - 1);
   }
 
-  /** The cellXfs index for a cell whose style was `base`, given our look. */
-  xfFor(base: number, look: Look): number {
+  /** The cellXfs index for a cell whose style was `base`, given our look and number format (on cells of sheets we add). */
+  xfFor(base: number, look: Look | null, format?: string): number {
     const b = Number.isInteger(base) && base >= 0 && base < this.xfs.length ? base : 0;
-    const memoKey = `${b}:${look}`;
+    const memoKey = `${b}:${look}:${format ?? ""}`;
     const hit = this.memo.get(memoKey);
     if (hit !== undefined) return hit;
     const src = this.xfs[b];
@@ -312,9 +340,10 @@ class Styles {
     const rest = src.slice(gt);
     if (look === "header") {
       tag = setAttr(setAttr(tag, "fontId", String(this.bold())), "applyFont", "1");
-    } else {
+    } else if (look) {
       tag = setAttr(setAttr(tag, "fillId", String(this.fill(MARK_FILL[look]))), "applyFill", "1");
     }
+    if (format !== undefined) tag = setAttr(setAttr(tag, "numFmtId", String(this.numFmt(format))), "applyNumberFormat", "1");
     this.added.push(tag + rest);
     const id = this.xfs.length + this.added.length - 1;
     this.memo.set(memoKey, id);
@@ -333,6 +362,21 @@ class Styles {
       const tag = setAttr(el.tag, "count", String(count + items.length));
       xml = `${xml.slice(0, el.start)}${tag}${xml.slice(el.tagEnd, el.closeStart)}${items.join("")}${xml.slice(el.closeStart)}`;
     };
+    if (this.newNumFmts.length) {
+      const p = this.p;
+      const block = elements(xml, p, "numFmts", 0, xml.length)[0];
+      if (block) {
+        const count = elements(xml, p, "numFmt", block.tagEnd, block.closeStart).length;
+        const tag = setAttr(block.tag, "count", String(count + this.newNumFmts.length));
+        xml = block.selfClosing
+          ? `${xml.slice(0, block.start)}${tag.replace(/\/>$/, ">")}${this.newNumFmts.join("")}</${p}numFmts>${xml.slice(block.end)}`
+          : `${xml.slice(0, block.start)}${tag}${xml.slice(block.tagEnd, block.closeStart)}${this.newNumFmts.join("")}${xml.slice(block.closeStart)}`;
+      } else {
+        // <numFmts> is the style sheet's first child.
+        const root = elements(xml, p, "styleSheet", 0, xml.length)[0] ?? refuse("styles.xml 中没有 <styleSheet>");
+        xml = `${xml.slice(0, root.tagEnd)}<${p}numFmts count="${this.newNumFmts.length}">${this.newNumFmts.join("")}</${p}numFmts>${xml.slice(root.tagEnd)}`;
+      }
+    }
     append("fonts", this.newFonts, this.fontCount);
     append("fills", this.newFills, this.fillCount);
     append("cellXfs", this.added, this.xfs.length);
@@ -528,20 +572,80 @@ function targetsOf(plans: ResultPlan[]): Map<number, Map<number, Target>> {
 
 // ------------------------------------------------------------------ added sheets
 
-function newSheetXml(plan: SheetPlan, styles: () => Styles): string {
-  const cols = plan.widths?.length
-    ? `<cols>${plan.widths.map((w, i) => (Number.isFinite(w) && w > 0 ? `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>` : "")).join("")}</cols>`
-    : "";
+/**
+ * A sheet we add, as Excel would write it: widths; header rows bold; number formats on the cells
+ * of their ranges (empty cells included, so what an official types there is formatted — a whole
+ * column's style past CELLS_PER_FORMAT cells); the first list's header frozen with a filter
+ * (sheet-layout.ts); drop-downs (`lists` resolves a list too long to be inline to its range on
+ * the hidden list sheet); and the chart's <drawing>, when there is one.
+ */
+function newSheetXml(plan: SheetPlan, styles: () => Styles, lists: (list: string[]) => string, drawing = ""): string {
+  const fmtAt = new Map<number, Map<number, string>>();
+  const colFmt = new Map<number, string>();
+  for (const f of plan.numberFormats ?? []) {
+    const b = parseRange(f.range.replace(/\$/g, ""));
+    if (!b) continue;
+    if ((b.r2 - b.r1 + 1) * (b.c2 - b.c1 + 1) > CELLS_PER_FORMAT) {
+      for (let c = b.c1; c <= b.c2; c++) colFmt.set(c, f.format);
+      continue;
+    }
+    for (let r = b.r1; r <= b.r2; r++) {
+      const row = fmtAt.get(r) ?? new Map<number, string>();
+      fmtAt.set(r, row);
+      for (let c = b.c1; c <= b.c2; c++) row.set(c, f.format);
+    }
+  }
+  let width = plan.widths?.length ?? 0;
+  for (const c of colFmt.keys()) width = Math.max(width, c);
+  const colXml: string[] = [];
+  for (let c = 1; c <= width; c++) {
+    const w = plan.widths?.[c - 1];
+    const fmt = colFmt.get(c);
+    const sized = w !== undefined && Number.isFinite(w) && w > 0;
+    if (!sized && fmt === undefined) continue;
+    colXml.push(`<col min="${c}" max="${c}" width="${sized ? w : 9.140625}"${sized ? ' customWidth="1"' : ""}${fmt === undefined ? "" : ` style="${styles().xfFor(0, null, fmt)}"`}/>`);
+  }
+  const cols = colXml.length ? `<cols>${colXml.join("")}</cols>` : "";
   const headers = new Set(plan.headerRows ?? []);
-  const rows = plan.rows
-    .map((row, i) => {
-      const r = i + 1;
-      const look: Look | undefined = headers.has(r) ? "header" : undefined;
-      const cells = row.map((v, j) => (v === null || v === undefined || v === "" ? "" : cellXml("", `${colLetter(j + 1)}${r}`, { value: v }, look ? styles().xfFor(0, look) : null))).join("");
-      return cells ? `<row r="${r}">${cells}</row>` : "";
-    })
-    .join("");
-  return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">${cols}<sheetData>${rows}</sheetData></worksheet>`;
+  let lastRow = plan.rows.length;
+  for (const r of fmtAt.keys()) lastRow = Math.max(lastRow, r);
+  const rows: string[] = [];
+  for (let r = 1; r <= lastRow; r++) {
+    const values = plan.rows[r - 1] ?? [];
+    const formatted = fmtAt.get(r);
+    const look: Look | null = headers.has(r) ? "header" : null;
+    const at = new Set<number>();
+    values.forEach((v, j) => {
+      if (v !== null && v !== undefined && v !== "") at.add(j + 1);
+    });
+    for (const c of formatted?.keys() ?? []) at.add(c);
+    if (!at.size) continue;
+    const cells = [...at]
+      .sort((a, b) => a - b)
+      .map((c) => {
+        const fmt = formatted?.get(c) ?? (look ? undefined : colFmt.get(c));
+        const style = look || fmt !== undefined ? styles().xfFor(0, look, fmt) : null;
+        const v = values[c - 1];
+        return cellXml("", `${colLetter(c)}${r}`, { value: v === "" ? null : v }, style);
+      })
+      .join("");
+    rows.push(`<row r="${r}">${cells}</row>`);
+  }
+  const table = tableOf(plan);
+  const views = table
+    ? `<sheetViews><sheetView workbookViewId="0"><pane ySplit="${table.header}" topLeftCell="A${table.header + 1}" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A${table.header + 1}" sqref="A${table.header + 1}"/></sheetView></sheetViews>`
+    : "";
+  const filter = table ? `<autoFilter ref="A${table.header}:${colLetter(table.width)}${table.last}"/>` : "";
+  const dvs = (plan.validations ?? []).filter((v) => v.list.length && parseRange(v.range.replace(/\$/g, "")));
+  const validations = dvs.length
+    ? `<dataValidations count="${dvs.length}">${dvs
+        .map(
+          (v) =>
+            `<dataValidation type="list"${v.allowOther ? ' errorStyle="information"' : ""} allowBlank="1" showInputMessage="1" showErrorMessage="1" sqref="${v.range.replace(/\$/g, "")}"><formula1>${escapeXml(lists(v.list))}</formula1></dataValidation>`,
+        )
+        .join("")}</dataValidations>`
+    : "";
+  return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">${views}${cols}<sheetData>${rows.join("")}</sheetData>${filter}${validations}${drawing}</worksheet>`;
 }
 
 /** Where the root element of a part closes (its last end tag), found past comments and CDATA. */
@@ -552,6 +656,16 @@ function closeOf(xml: string, name: string): { at: number; prefix: string } {
   return found ?? refuse(`<${name}> 的结尾无法识别`);
 }
 
+/** Whether added sheets need the hidden list sheet: a drop-down whose list cannot be inline. */
+export function needsListSheet(plans: SheetPlan[]): boolean {
+  return plans.some((p) => (p.validations ?? []).some((v) => v.list.length > 0 && !inlineList(v.list)));
+}
+
+/**
+ * The added sheets after the file's own: each with its relationship, content type and place in
+ * workbook.xml; its chart's parts beside it (chart.ts); and, when a drop-down's list is too long
+ * to be inline, a very hidden list sheet after them that the drop-down refers to.
+ */
 function addSheets(pkg: PackageEdit, parts: ReturnType<typeof workbookParts>, plans: SheetPlan[], styles: () => Styles): void {
   if (!plans.length) return;
   const { wbKey, relsKey } = parts;
@@ -560,35 +674,72 @@ function addSheets(pkg: PackageEdit, parts: ReturnType<typeof workbookParts>, pl
   if (!pkg.has(relsKey)) refuse("缺少工作簿的关系部件");
   if (!pkg.has("[Content_Types].xml")) refuse("缺少 [Content_Types].xml");
   const rels = text(pkg, relsKey);
-  const ct = text(pkg, "[Content_Types].xml");
+  let ct = text(pkg, "[Content_Types].xml");
   const sheetsEnd = closeOf(wb, "sheets");
   const ids = [...tags(wb, "sheet")].map((s) => Number(attr(s.tag, "sheetId")) || 0);
   const names = new Set(parts.sheets.map((s) => s.name.toLowerCase()));
   const relsEnd = closeOf(rels, "Relationships");
-  const ctEnd = closeOf(ct, "Types");
   const dir = wbKey.replace(/[^/]*$/, "");
+  const unique = (wanted: string) => {
+    let name = wanted.slice(0, 31);
+    for (let n = 2; names.has(name.toLowerCase()); n++) name = `${wanted.slice(0, 31 - String(n).length - 2)}(${n})`;
+    names.add(name.toLowerCase());
+    return name;
+  };
+  const sheetNames = plans.map((p) => unique(p.name));
+  const listName = needsListSheet(plans) ? unique(LISTS_SHEET) : "";
+  const long: string[][] = [];
+  const lists = (list: string[]) => {
+    const inline = inlineList(list);
+    if (inline) return inline;
+    long.push(list);
+    const letter = colLetter(long.length);
+    return `${sheetRef(listName)}!$${letter}$1:$${letter}$${list.length}`;
+  };
   let sheetId = Math.max(0, ...ids);
   let addWb = "";
   let addRels = "";
-  let addCt = "";
-  for (const [i, plan] of plans.entries()) {
-    let name = plan.name.slice(0, 31);
-    for (let n = 2; names.has(name.toLowerCase()); n++) name = `${plan.name.slice(0, 31 - String(n).length - 2)}(${n})`;
-    names.add(name.toLowerCase());
-    // sheetN.xml, as Excel names them: some readers (exceljs among them) find sheets by that pattern.
+  const overrides: { partName: string; contentType: string }[] = [];
+  const free = (path: (n: number) => string[]) => {
     let n = 1;
-    while (pkg.has(`${dir}worksheets/sheet${n}.xml`)) n++;
+    while (path(n).some((k) => pkg.has(k))) n++;
+    return n;
+  };
+  const add = (plan: SheetPlan, name: string, i: number, state?: "veryHidden") => {
+    // sheetN.xml, as Excel names them: some readers (exceljs among them) find sheets by that pattern.
+    const n = free((k) => [`${dir}worksheets/sheet${k}.xml`, `${dir}worksheets/_rels/sheet${k}.xml.rels`]);
     const key = `${dir}worksheets/sheet${n}.xml`;
     let rid = `rIdKj${i + 1}`;
     for (let k = 1; rels.includes(`"${rid}"`) || rels.includes(`'${rid}'`); k++) rid = `rIdKj${i + 1}_${k}`;
-    pkg.set(key, enc.encode(newSheetXml(plan, styles)));
+    let drawing = "";
+    if (plan.chart) {
+      const c = free((k) => [`${dir}charts/chart${k}.xml`, `${dir}drawings/drawing${k}.xml`, `${dir}drawings/_rels/drawing${k}.xml.rels`]);
+      const chart = chartParts(plan, name, c, dir);
+      if (chart) {
+        for (const [part, xml] of Object.entries(chart.parts)) pkg.set(part, enc.encode(xml));
+        const rel = withRelationship(EMPTY_RELS, "rIdKjChart", chart.sheetRel.type, chart.sheetRel.target) ?? refuse("关系部件无法生成");
+        pkg.set(`${dir}worksheets/_rels/sheet${n}.xml.rels`, enc.encode(rel.xml));
+        overrides.push(...chart.contentTypes);
+        drawing = chart.drawing(rel.id);
+      }
+    }
+    pkg.set(key, enc.encode(newSheetXml(plan, styles, lists, drawing)));
     addRels += `<${relsEnd.prefix}Relationship Id="${rid}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${n}.xml"/>`;
-    addCt += `<${ctEnd.prefix}Override PartName="/${key}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`;
-    addWb += `<${sheetsEnd.prefix}sheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" name="${escapeAttr(name)}" sheetId="${++sheetId}" r:id="${rid}"/>`;
+    overrides.push({ partName: `/${key}`, contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml" });
+    addWb += `<${sheetsEnd.prefix}sheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" name="${escapeAttr(name)}" sheetId="${++sheetId}"${state ? ` state="${state}"` : ""} r:id="${rid}"/>`;
+  };
+  plans.forEach((plan, i) => add(plan, sheetNames[i], i));
+  if (long.length) {
+    let height = 0;
+    for (const l of long) height = Math.max(height, l.length);
+    const rows = Array.from({ length: height }, (_, r) => long.map((l) => l[r] ?? null));
+    add({ name: listName, rows }, listName, plans.length, "veryHidden");
   }
+  const ctEnd = closeOf(ct, "Types");
+  ct = ct.slice(0, ctEnd.at) + overrides.map((o) => `<${ctEnd.prefix}Override PartName="${o.partName}" ContentType="${o.contentType}"/>`).join("") + ct.slice(ctEnd.at);
   pkg.set(wbKey, enc.encode(wb.slice(0, sheetsEnd.at) + addWb + wb.slice(sheetsEnd.at)));
   pkg.set(relsKey, enc.encode(rels.slice(0, relsEnd.at) + addRels + rels.slice(relsEnd.at)));
-  pkg.set("[Content_Types].xml", enc.encode(ct.slice(0, ctEnd.at) + addCt + ct.slice(ctEnd.at)));
+  pkg.set("[Content_Types].xml", enc.encode(ct));
 }
 
 // ------------------------------------------------------------------ entry point
@@ -705,7 +856,7 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
   if (!ra.ok || !rb.ok) return ra.ok ? bad(`副本无法读取：${!rb.ok ? rb.error.message : ""}`) : null;
   const sa = ra.workbook.sheets;
   const sbs = rb.workbook.sheets;
-  if (sbs.length !== sa.length + sheets.length) return bad(`工作表数目不符（原 ${sa.length} 张，副本 ${sbs.length} 张）`);
+  if (sbs.length !== sa.length + sheets.length + (needsListSheet(sheets) ? 1 : 0)) return bad(`工作表数目不符（原 ${sa.length} 张，副本 ${sbs.length} 张）`);
   const targeted = new Map<string, Targets>();
   for (const p of plans) targeted.set(p.sheet, targetsOf(plans.filter((q) => q.sheet === p.sheet)));
   for (let i = 0; i < sa.length; i++) {

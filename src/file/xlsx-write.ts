@@ -2,21 +2,23 @@
  * Writing workbooks we make from scratch (summary, template, report parts) with exceljs. exceljs
  * only ever sees our own plans here — never a file from outside (see xlsx-read.ts for why).
  * Strings go in as strings: exceljs makes a formula only from a `{ formula }` value, so text an
- * official typed that starts with = + - @ stays text. Charts are not drawn (exceljs cannot); the
- * chart's data range is in the sheet, and the add-in draws the chart where Excel is present.
+ * official typed that starts with = + - @ stays text. exceljs draws no charts: a plan's chart is
+ * added to the written package as its own parts (chart.ts).
  */
 import ExcelJS from "exceljs";
 import { colLetter, parseRange } from "../engine/address";
 import type { SheetPlan } from "../engine/host";
 import { safeSheetName } from "../engine/output";
+import { chartParts, withDrawing } from "./chart";
+import { EMPTY_RELS, withOverride, withRelationship } from "./xml";
+import { editPackage, utf8Text } from "./marker";
+import { workbookParts } from "./resave";
+import { CELLS_PER_FORMAT, inlineList, LISTS_SHEET, tableOf } from "./sheet-layout";
+
+const enc = new TextEncoder();
 
 /** Light fill of header rows (the same blue as the report's headers). */
 export const HEADER_FILL = "FFDDEBF7";
-/** Excel refuses a list validation whose quoted list is longer than this; longer lists live on a hidden sheet. */
-const LIST_MAX = 255;
-/** Ranges larger than this get their number format per column, not per cell. */
-const CELLS_PER_FORMAT = 100_000;
-const LISTS_SHEET = "_lists";
 
 function uniqueName(wb: ExcelJS.Workbook, wanted: string): string {
   const base = safeSheetName(wanted);
@@ -43,14 +45,14 @@ type DataValidations = { add(address: string, validation: ExcelJS.DataValidation
  * list sheet (`long` collects those columns; the sheet is added after the official's sheets).
  */
 function listFormula(list: string[], long: string[][]): string {
-  const inline = `"${list.map((v) => v.replace(/"/g, '""')).join(",")}"`;
-  if (inline.length <= LIST_MAX && !list.some((v) => v.includes(","))) return inline;
+  const inline = inlineList(list);
+  if (inline) return inline;
   long.push(list);
   const letter = colLetter(long.length);
   return `'${LISTS_SHEET}'!$${letter}$1:$${letter}$${list.length}`;
 }
 
-function addSheet(wb: ExcelJS.Workbook, plan: SheetPlan, long: string[][]): void {
+function addSheet(wb: ExcelJS.Workbook, plan: SheetPlan, long: string[][]): string {
   const ws = wb.addWorksheet(uniqueName(wb, plan.name));
   for (const row of plan.rows) ws.addRow(row.map((v) => (v === undefined ? null : v)));
   for (const r of plan.headerRows ?? []) {
@@ -62,11 +64,10 @@ function addSheet(wb: ExcelJS.Workbook, plan: SheetPlan, long: string[][]): void
       cell.fill = { type: "pattern", pattern: "solid", fgColor: { argb: HEADER_FILL } };
     }
   }
-  // The header stays in view while scrolling, with a filter on it: the report is read by sorting and filtering.
-  const lastHeader = Math.max(0, ...(plan.headerRows ?? []));
-  if (lastHeader > 0 && plan.rows.length > lastHeader) {
-    ws.views = [{ state: "frozen", xSplit: 0, ySplit: lastHeader }];
-    ws.autoFilter = { from: { row: lastHeader, column: 1 }, to: { row: lastHeader, column: Math.max(1, plan.rows[lastHeader - 1]?.length ?? 1) } };
+  const table = tableOf(plan);
+  if (table) {
+    ws.views = [{ state: "frozen", xSplit: 0, ySplit: table.header }];
+    ws.autoFilter = { from: { row: table.header, column: 1 }, to: { row: table.last, column: table.width } };
   }
   plan.widths?.forEach((w, i) => {
     if (Number.isFinite(w) && w > 0) ws.getColumn(i + 1).width = w;
@@ -81,8 +82,11 @@ function addSheet(wb: ExcelJS.Workbook, plan: SheetPlan, long: string[][]): void
       allowBlank: true,
       formulae: [listFormula(v.list, long)],
       showErrorMessage: true,
+      // A list that only suggests: another value is noted, not refused.
+      ...(v.allowOther ? { errorStyle: "information" as const } : {}),
     });
   }
+  return ws.name;
 }
 
 /** A new workbook holding the given sheets, in order. */
@@ -90,11 +94,40 @@ export async function writeWorkbook(plans: SheetPlan[]): Promise<Uint8Array> {
   const wb = new ExcelJS.Workbook();
   wb.creator = "科教考核助手 kj-assess";
   const long: string[][] = [];
-  for (const plan of plans) addSheet(wb, plan, long);
+  const names = plans.map((plan) => addSheet(wb, plan, long));
   if (!plans.length) wb.addWorksheet("Sheet1");
   if (long.length) {
     const ws = wb.addWorksheet(LISTS_SHEET, { state: "veryHidden" });
     long.forEach((list, j) => list.forEach((v, i) => (ws.getCell(i + 1, j + 1).value = v)));
   }
-  return new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer);
+  const bytes = new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer);
+  return plans.some((p) => p.chart) ? withCharts(bytes, plans, names) : bytes;
+}
+
+/**
+ * exceljs draws no charts: each plan's chart goes into the written package afterwards (chart.ts),
+ * into the sheet exceljs wrote for that plan — the i-th sheet of the workbook.
+ */
+function withCharts(bytes: Uint8Array, plans: SheetPlan[], names: string[]): Uint8Array {
+  const pkg = editPackage(bytes);
+  const { sheets } = workbookParts(pkg);
+  let ct = utf8Text(pkg, "[Content_Types].xml") ?? "";
+  const broken = (what: string): never => {
+    throw new Error(`exceljs 写出的${what}无法添加图表`);
+  };
+  let n = 0;
+  plans.forEach((plan, i) => {
+    const key = sheets[i]?.key;
+    if (!plan.chart || !key) return;
+    const parts = chartParts(plan, names[i], ++n);
+    if (!parts) return;
+    for (const [name, xml] of Object.entries(parts.parts)) pkg.set(name, enc.encode(xml));
+    const relsKey = key.replace(/[^/]*$/, (f) => `_rels/${f}.rels`);
+    const rel = withRelationship(utf8Text(pkg, relsKey) ?? EMPTY_RELS, "rIdKjChart", parts.sheetRel.type, parts.sheetRel.target) ?? broken("关系部件");
+    pkg.set(relsKey, enc.encode(rel.xml));
+    pkg.set(key, enc.encode(withDrawing(utf8Text(pkg, key) ?? broken("工作表"), parts.drawing(rel.id))));
+    for (const o of parts.contentTypes) ct = withOverride(ct, o.partName, o.contentType) ?? broken("[Content_Types].xml");
+  });
+  pkg.set("[Content_Types].xml", enc.encode(ct));
+  return pkg.toZip();
 }

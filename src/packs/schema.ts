@@ -52,6 +52,12 @@ export const fieldSchema = z.object({
     .optional(),
   /** Naming the record (studio, school, teacher): used for the record's label. */
   role: z.enum(["label"]).optional(),
+  /**
+   * What a template's drop-down offers for this text field: whole values an official picks
+   * (一等奖, 中级), each decided by the pack's own vocabulary — never a fragment it matches on
+   * (第一, 非). Other values may still be typed; they are read as always.
+   */
+  choices: z.array(z.string().min(1)).min(1).optional(),
 });
 
 /** A threshold an official may change for a workbook. */

@@ -113,7 +113,7 @@ export class FakeSheet {
   readonly fills = new Map<number, { color: string; pattern: string }>();
   readonly bold = new Set<number>();
   readonly formats = new Map<number, string>();
-  readonly validations: { address: string; rule: unknown }[] = [];
+  readonly validations: { address: string; rule: unknown; alert?: string }[] = [];
   readonly widths = new Map<number, number>();
   readonly hiddenRows = new Set<number>();
   readonly hiddenCols = new Set<number>();
@@ -709,7 +709,7 @@ export class FakeRange extends CellsProxy {
         throw new OfficeError("InvalidArgument", `Range.${n} is not modelled`);
     }
   }
-  get dataValidation(): { clear: () => void; rule: unknown } {
+  get dataValidation(): { clear: () => void; rule: unknown; errorAlert: { style: string } } {
     const ctx = this.ctx;
     const self = this;
     return {
@@ -724,6 +724,12 @@ export class FakeRange extends CellsProxy {
       },
       get rule(): unknown {
         throw new OfficeError("PropertyNotLoaded", "rule");
+      },
+      set errorAlert(alert: { style: string }) {
+        ctx.push({ alert }, () => {
+          const v = self.need().sheet.validations.filter((x) => x.address === a1(self.box())).pop();
+          if (v) v.alert = alert.style;
+        });
       },
     };
   }
