@@ -108,6 +108,8 @@ function commandTarget(rows: number, output: Output): { ratio: number; mb?: numb
 }
 
 const floors = new Map<number, Measure>();
+/** The peers measured by the command section, by size, for the page's comparison line. */
+const peersBySize = new Map<number, FileFigures["peers"]>();
 
 async function commandSection(dir: string): Promise<void> {
   for (const rows of ROWS) {
@@ -144,6 +146,7 @@ async function commandSection(dir: string): Promise<void> {
       },
     });
     floors.set(rows, fig.peers.floor!);
+    peersBySize.set(rows, fig.peers);
     const table = fig.outputs.table;
     console.log("");
     for (const p of ["exceljs", "sheetjs"] as const) {
@@ -172,11 +175,14 @@ async function pageSection(): Promise<void> {
       if (!floor) floors.set(rows, (floor = await runNode(["-e", FLOOR_SCRIPT, file], { cwd: ROOT })));
       const fig: PageFigures = await benchPage(file, rows, site, temp, timeoutFor(rows));
       console.log(`### ${fmtN(rows)} rows (${(fs.statSync(file).size / 1048576).toFixed(1)} MB); floor ${sec(floor.wallMs)}; Chromium's peak memory ${mb(fig.peakMb)}\n`);
-      console.log("| step | time | ÷ floor | longest main-thread block | target |");
-      console.log("|---|---|---|---|---|");
+      console.log("| step | time | since file chosen | ÷ floor (since file chosen) | longest main-thread block | target |");
+      console.log("|---|---|---|---|---|---|");
+      let since = 0;
       for (const s of STEPS) {
         const ms = fig.ms[s];
-        console.log(`| ${STEP_LABEL[s]} | ${ms === undefined ? "did not finish" : sec(ms)} | ${ms === undefined ? "" : times(ms, floor.wallMs)} | ${fig.longest[s] === undefined ? "" : fig.longest[s] ? `${Math.round(fig.longest[s]!)} ms` : "none ≥ 50 ms"} | |`);
+        if (ms !== undefined) since += ms;
+        const block = fig.longest[s] === undefined ? "" : fig.longest[s] ? `${Math.round(fig.longest[s]!)} ms` : "none ≥ 50 ms";
+        console.log(`| ${STEP_LABEL[s]} | ${ms === undefined ? "did not finish" : sec(ms)} | ${ms === undefined ? "" : sec(since)} | ${ms === undefined ? "" : times(since, floor.wallMs)} | ${block} | |`);
       }
       const results = fig.ms.open !== undefined && fig.ms.check !== undefined ? fig.ms.open + fig.ms.check : undefined;
       const longest = Math.max(0, ...STEPS.map((s) => fig.longest[s] ?? 0));
@@ -196,7 +202,10 @@ async function pageSection(): Promise<void> {
         });
         target = `≤ 3× floor: ${r}; block ≤ 100 ms: ${b}`;
       }
-      console.log(`| **file chosen → results** | ${results === undefined ? "did not finish" : `**${sec(results)}**`} | ${results === undefined ? "" : `**${times(results, floor.wallMs)}**`} | ${Math.round(longest)} ms over every step (timer gap ${Math.round(fig.gapMs)} ms) | ${target} |`);
+      console.log(`| **file chosen → results** | | ${results === undefined ? "did not finish" : `**${sec(results)}**`} | ${results === undefined ? "" : `**${times(results, floor.wallMs)}**`} | ${Math.round(longest)} ms over every step (timer gap ${Math.round(fig.gapMs)} ms) | ${target} |`);
+      const peers = peersBySize.get(rows);
+      const same = (["exceljs", "sheetjs"] as const).filter((p) => peers?.[p]?.ok).map((p) => `${PEER_LABEL[p].split(":")[0]} loading it ${sec(peers![p]!.wallMs)}`);
+      if (same.length) console.log(`\nThe same file in this run, as node processes: floor ${sec(floor.wallMs)}, ${same.join(", ")}.`);
       for (const n of fig.notes) console.log(`\n- ${n}`);
       console.log("");
     }
