@@ -4,8 +4,10 @@
  * with an in-memory workbook. The engine decides *what* to write (see output.ts); a host only
  * knows *how* to write it into its kind of workbook.
  */
-import type { CellValue, SheetGrid, Severity, Text2 } from "./types";
+import type { CellValue, EvaluateOptions, ParamOverrides, Readings, SheetGrid, SheetResult, Severity, Text2 } from "./types";
 import type { CheckRecord } from "./record";
+import type { HeaderMatch } from "./headers";
+import type { Pack } from "../packs/schema";
 
 /** A cell value we write. Strings are always written as text, never as formulas. */
 export type OutValue = string | number | null;
@@ -108,6 +110,43 @@ export interface WorkbookHost {
   saveSettings(s: WorkbookSettings): Promise<void>;
   /** Subscribes to active-sheet changes; returns an unsubscribe function. */
   onActiveSheetChanged?(cb: (sheet: string) => void): () => void;
+  /**
+   * Where the workbook lives in another thread (the web page's worker), the checking happens there
+   * too, so no long step runs on the page's thread; without it the pane checks in place.
+   */
+  checker?: SheetChecker;
+}
+
+/** Progress of a check, by phase: rows read, records checked or written, results brought to the pane (from a worker). */
+export interface CheckProgress extends Progress {
+  phase: "read" | "evaluate" | "write" | "results";
+}
+
+/** A sheet of the workbook checked besides the one shown (the page checks them all). */
+export interface OtherSheet {
+  pack: Pack;
+  result: SheetResult;
+  outcome: WriteOutcome;
+  params: ParamOverrides;
+  readings: Readings;
+}
+
+/**
+ * The pane's long steps over one sheet. `grid` is the sheet as the pane read it (a checker in
+ * another thread holds its own copy and uses `sheet`).
+ */
+export interface SheetChecker {
+  detect(sheet: string, grid: SheetGrid, packs: Pack[]): Promise<{ pack: Pack; match: HeaderMatch }[]>;
+  evaluate(sheet: string, grid: SheetGrid, pack: Pack, opts: EvaluateOptions, onProgress?: (p: CheckProgress) => void): Promise<SheetResult>;
+  /**
+   * Evaluates and writes the results; a result with unmatched fields is not written (outcome null),
+   * and one the workbook refused comes back with the refusal, so its verdicts can still be shown.
+   */
+  check(sheet: string, grid: SheetGrid, pack: Pack, opts: EvaluateOptions, onProgress?: (p: CheckProgress) => void): Promise<{ result: SheetResult; outcome: WriteOutcome | null; writeError?: unknown }>;
+  /** Every other sheet that fits a pack, with the workbook's saved choices where they apply; the rest named. */
+  checkOthers(skip: string, packs: Pack[], saved: WorkbookSettings, onProgress?: (p: CheckProgress) => void): Promise<{ checked: OtherSheet[]; unfit: string[] }>;
+  /** Stops the step under way (its promise rejects with the code "cancelled"); the workbook stays usable. */
+  cancel?(): void;
 }
 
 export type { CellValue };

@@ -1,22 +1,20 @@
 /**
- * The web page's reading worker (a Web Worker, its own bundle: page-worker.js). The page hands it
- * the file's bytes and reads nothing itself, so a hostile or huge file never freezes the page: the
- * page can terminate this worker at its time limit or when the official presses 取消. Messages
- * are small and plain: bytes in; progress (sheets done) out; then the result.
+ * The web page's worker (a Web Worker, its own bundle: page-worker.js): it holds the opened
+ * workbook and does every long step — reading, checking, the report and the annotated copy — so
+ * a huge or hostile file never freezes the page, and the page can terminate it at its time limit
+ * or when the official presses 取消 (page-remote.ts). The work itself is page-session.ts.
  */
-import { readAll } from "./xlsx-read";
+import { PageSession, type SessionMessage, type SessionRequest } from "./page-session";
 
-/** The page → worker message. */
-export interface PageReadJob {
-  bytes: ArrayBuffer;
-}
+const scope = globalThis as unknown as {
+  onmessage: ((e: { data: SessionRequest }) => void) | null;
+  postMessage(m: SessionMessage, transfer?: Transferable[]): void;
+};
 
-/** The worker → page messages. */
-export type PageReadMessage = { type: "progress"; done: number; total: number } | { type: "result"; result: import("./xlsx-read").ReadBack };
-
-const scope = globalThis as unknown as { onmessage: ((e: { data: PageReadJob }) => void) | null; postMessage(m: PageReadMessage): void };
-
+const session = new PageSession((m, transfer) => scope.postMessage(m, transfer ?? []));
+// One request at a time, in the order sent: a replay after a cancel rebuilds the state step by step.
+let queue = Promise.resolve();
 scope.onmessage = (e) => {
-  const result = readAll(new Uint8Array(e.data.bytes), (done, total) => scope.postMessage({ type: "progress", done, total }));
-  scope.postMessage({ type: "result", result });
+  const req = e.data;
+  queue = queue.then(() => session.handle(req));
 };

@@ -33,6 +33,8 @@ const useStyles = makeStyles({
   sheetName: { color: tokens.colorNeutralForeground2 },
   title: { margin: 0, fontSize: tokens.fontSizeBase500, lineHeight: tokens.lineHeightBase500, fontWeight: tokens.fontWeightSemibold },
   view: { paddingTop: "4px" },
+  progress: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "flex-start" },
+  grow: { flexGrow: 1, minWidth: 0 },
 });
 
 type View = "match" | "results" | "rules" | "sheets";
@@ -41,6 +43,7 @@ function progressText(s: Strings, b: Busy): string {
   if (b.phase === "read") return b.total ? s.progressRead(b.done, b.total) : s.validating;
   if (b.phase === "evaluate") return s.progressEvaluate(b.total);
   if (b.phase === "write") return b.total ? s.progressWrite(b.done, b.total) : s.validating;
+  if (b.phase === "results") return s.progressResults(b.done, b.total);
   return s.validating;
 }
 
@@ -134,9 +137,16 @@ export function App({ sheetPicker, footer, headerExtra, alert, focusOnOpen, ...o
       </div>
 
       {busy && (
-        <Field validationMessage={progressText(s, busy)} validationState="none">
-          <ProgressBar value={busy.total ? busy.done / busy.total : undefined} aria-label={progressText(s, busy)} />
-        </Field>
+        <div className={st.progress}>
+          <Field className={st.grow} validationMessage={progressText(s, busy)} validationState="none">
+            <ProgressBar value={busy.total ? busy.done / busy.total : undefined} aria-label={progressText(s, busy)} data-testid="progress" data-done={busy.done} data-total={busy.total} />
+          </Field>
+          {pane.cancel && (
+            <Button size="small" data-testid="cancel-work" onClick={pane.cancel}>
+              {s.cancelWork}
+            </Button>
+          )}
+        </div>
       )}
 
       <TabList selectedValue={view} onTabSelect={(_, d) => setView(d.value as View)} size="small">

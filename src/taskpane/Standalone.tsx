@@ -37,6 +37,10 @@ export interface FileDoor {
   annotated(host: WorkbookHost): Promise<Uint8Array>;
   /** Sheets added to the opened file so far (summary, template): the annotated copy is worth downloading for them too. */
   added?(host: WorkbookHost): string[];
+  /** Sheets whose results the annotated copy holds now (none after 清除结果). */
+  withResults?(host: WorkbookHost): string[];
+  /** Stops a download being made; the file stays as it was. */
+  cancel?(host: WorkbookHost): void;
   /** An empty submission workbook for a pack, with drop-downs and number formats. */
   template?(pack: Pack): Promise<Uint8Array>;
 }
@@ -103,7 +107,7 @@ interface Opened {
 function Downloads({ opened, checked, door }: { opened: Opened; checked: Checked[]; door: FileDoor }) {
   const st = useStyles();
   const { s, lang } = useStrings();
-  const [error, setError] = useState<Text2 | null>(null);
+  const [error, setError] = useState<{ text: Text2; intent: "error" | "info" } | null>(null);
   const [busy, setBusy] = useState(false);
   const run = async (make: () => Promise<Uint8Array>, name: string) => {
     setBusy(true);
@@ -111,15 +115,18 @@ function Downloads({ opened, checked, door }: { opened: Opened; checked: Checked
     try {
       download(await make(), name);
     } catch (e) {
+      const x = e as { code?: unknown; message?: unknown };
       const detail = e instanceof Error ? e.message : String((e as { message?: unknown })?.message ?? e);
-      setError(both((t) => t.downloadFailed(detail)));
+      setError(x?.code === "cancelled" ? { text: both((t) => t.downloadCancelled), intent: "info" } : { text: both((t) => t.downloadFailed(detail)), intent: "error" });
     } finally {
       setBusy(false);
     }
   };
-  // What the copy holds: the results of the sheets checked, and any sheet added (summary, template).
+  // What the copy holds now: the results of the sheets checked (gone after 清除结果), and any sheet added.
+  const results = door.withResults?.(opened.host) ?? checked.map((c) => c.result.sheet);
   const added = door.added?.(opened.host) ?? [];
-  const holds = [...(checked.length ? [s.downloadChecked(checked.length)] : []), ...added.map((n) => `“${n}”`)];
+  const holds = [...(results.length ? [s.downloadChecked(results.length)] : []), ...added.map((n) => `“${n}”`)];
+  const cancel = door.cancel;
   return (
     <section className={st.downloads} aria-label={s.downloads}>
       <Subtitle2>{s.downloads}</Subtitle2>
@@ -132,9 +139,19 @@ function Downloads({ opened, checked, door }: { opened: Opened; checked: Checked
         {s.downloadAnnotated}
       </Button>
       <Caption1>{holds.length ? s.downloadIncludes(holds) : s.downloadAnnotatedHint}</Caption1>
+      {busy && (
+        <div className={st.top}>
+          <Spinner size="tiny" label={s.downloadMaking} />
+          {cancel && (
+            <Button size="small" data-testid="cancel-download" onClick={() => cancel(opened.host)}>
+              {s.cancelWork}
+            </Button>
+          )}
+        </div>
+      )}
       {error && (
-        <MessageBar intent="error" role="alert">
-          <MessageBarBody>{error[lang]}</MessageBarBody>
+        <MessageBar intent={error.intent} role={error.intent === "error" ? "alert" : "status"}>
+          <MessageBarBody>{error.text[lang]}</MessageBarBody>
         </MessageBar>
       )}
     </section>

@@ -29,6 +29,9 @@ const zh = {
   progressRead: (done: number, total: number) => `正在读取：${n(done)} / ${n(total)} 行`,
   progressEvaluate: (rows: number) => `正在校验 ${n(rows)} 行…`,
   progressWrite: (done: number, total: number) => `正在写入结果：${n(done)} / ${n(total)} 行`,
+  progressResults: (done: number, total: number) => `正在显示结果：${n(done)} / ${n(total)} 条记录`,
+  cancelWork: "取消",
+  workCancelled: "已取消。文件保持取消前的状态。",
 
   pack: "规则包",
   proposed: (name: string) => `推荐规则包：${name}`,
@@ -211,6 +214,8 @@ const zh = {
   downloadChecked: (n: number) => `校验结果（${n} 张表）`,
   templateDownload: (name: string) => `${name}模板`,
   downloadFailed: (msg: string) => `生成下载文件失败：${msg}`,
+  downloadMaking: "正在生成下载文件…",
+  downloadCancelled: "已取消生成下载文件。",
   language: "English",
   dismiss: "关闭",
 };
@@ -257,6 +262,9 @@ const en: Strings = {
   progressRead: (done, total) => `Reading: ${n(done)} / ${n(total)} rows`,
   progressEvaluate: (rows) => `Checking ${n(rows)} rows…`,
   progressWrite: (done, total) => `Writing results: ${n(done)} / ${n(total)} rows`,
+  progressResults: (done, total) => `Showing results: ${n(done)} / ${n(total)} records`,
+  cancelWork: "Cancel",
+  workCancelled: "Cancelled. The file is as it was before.",
 
   pack: "Rule pack",
   proposed: (name) => `Suggested rule pack: ${name}`,
@@ -437,6 +445,8 @@ const en: Strings = {
   downloadChecked: (n) => `results (${n} sheet${n === 1 ? "" : "s"})`,
   templateDownload: (name) => `${name} template`,
   downloadFailed: (msg) => `Could not build the download: ${msg}`,
+  downloadMaking: "Building the download…",
+  downloadCancelled: "Building the download was cancelled.",
   language: "中文",
   dismiss: "Dismiss",
 };

@@ -5,13 +5,14 @@
  * the progress bar moves and the pane stays responsive.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { detectPacks, evaluateSheet, matchHeaders } from "../engine";
-import { planResults, summarySheet, templateSheet } from "../engine/output";
-import { checkedSheet, checkRecord, RECORD_SHEET } from "../engine/record";
-import type { WorkbookHost, WorkbookSettings, WriteOutcome } from "../engine/host";
+import { matchHeaders } from "../engine";
+import { summarySheet, templateSheet } from "../engine/output";
+import { checkedSheet, checkRecord } from "../engine/record";
+import type { CheckProgress, WorkbookHost, WorkbookSettings, WriteOutcome } from "../engine/host";
 import type { Mapping, ParamOverrides, Readings, SheetGrid, SheetResult, Text2 } from "../engine/types";
 import type { Pack } from "../packs/schema";
 import { errorMessage, fieldLabel, isEmptyGrid, withoutOwnResults, yieldToUI } from "./model";
+import { cleanParams, localChecker } from "./check";
 import { both, bothInPage, type Lang, type Strings } from "./strings";
 import { buildLedger, type Ledger } from "../engine/term/ledger";
 import { isRevocationReading } from "../engine/term/readings";
@@ -21,7 +22,7 @@ import { rosterPack } from "../packs";
 
 export type HeaderMatch = ReturnType<typeof matchHeaders>;
 
-export type Phase = "read" | "evaluate" | "write" | "work";
+export type Phase = "read" | "evaluate" | "write" | "results" | "work";
 
 export interface Busy {
   phase: Phase;
@@ -96,16 +97,6 @@ const initial: PaneState = {
   ledger: null,
 };
 
-function cleanParams(pack: Pack | undefined, params: ParamOverrides | undefined): ParamOverrides {
-  const out: ParamOverrides = {};
-  if (!pack || !params) return out;
-  for (const p of pack.params) {
-    const v = params[p.id];
-    if (typeof v === "number" && Number.isFinite(v) && v !== p.value) out[p.id] = v;
-  }
-  return out;
-}
-
 export function usePane({ host, packs, applyParams, onRibbonValidate, onValidated, page }: PaneOptions) {
   const say: (f: (s: Strings, lang: Lang) => string) => Text2 = page ? bothInPage : both;
   const [state, setState] = useState<PaneState>(initial);
@@ -116,6 +107,8 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
   const pendingSheet = useRef<string | null>(null);
   const loadRef = useRef<(name?: string) => Promise<void>>(async () => {});
 
+  // The long steps run where the workbook is: in place, or in the web page's worker.
+  const checker = useMemo(() => host.checker ?? localChecker(host), [host]);
   const packById = useCallback((id: string | null | undefined) => packs.find((p) => p.id === id), [packs]);
   const patch = useCallback((p: Partial<PaneState>) => setState((s) => ({ ...s, ...p })), []);
 
@@ -144,7 +137,9 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         await work();
       } catch (e) {
         const { code, message } = errorMessage(e);
-        patch({ notice: { intent: "error", text: message, code } });
+        // 取消 (the page) is the official's own doing: said plainly, not as an error.
+        if (code === "cancelled") patch({ notice: { intent: "info", text: say((t) => t.workCancelled), code } });
+        else patch({ notice: { intent: "error", text: message, code } });
       } finally {
         running.current = false;
         patch({ busy: null });
@@ -158,11 +153,12 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
   );
 
   const progress = useCallback((phase: Phase) => (p: { done: number; total: number }) => patch({ busy: { phase, done: p.done, total: p.total } }), [patch]);
+  const checkProgress = useCallback((p: CheckProgress) => patch({ busy: { phase: p.phase, done: p.done, total: p.total } }), [patch]);
 
   const evaluate = useCallback(
-    (grid: SheetGrid, pack: Pack, s: Pick<PaneState, "mapping" | "params" | "headerRow" | "readings">) =>
-      evaluateSheet(grid, pack, { mapping: s.mapping, params: s.params, readings: s.readings, headerRow: s.headerRow }),
-    [],
+    (sheet: string, grid: SheetGrid, pack: Pack, s: Pick<PaneState, "mapping" | "params" | "headerRow" | "readings">) =>
+      checker.evaluate(sheet, grid, pack, { mapping: s.mapping, params: s.params, readings: s.readings, headerRow: s.headerRow }, checkProgress),
+    [checker, checkProgress],
   );
 
   const load = useCallback(
@@ -190,7 +186,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
           return;
         }
         await yieldToUI();
-        const candidates = detectPacks(grid, packs);
+        const candidates = await checker.detect(sheet, grid, packs);
         // The saved choice belongs to the sheet it was made on; without that note (older
         // settings), it applies wherever its pack fits the sheet at all.
         const savedPack = packById(saved.pack);
@@ -218,21 +214,22 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         const match = matchHeaders(grid, pack, { mapping, headerRow });
         patch({ grid, candidates, packId: pack.id, mapping, headerRow, params, readings, match, sheetState: "ready" });
       }),
-    [exclusive, settings, host, patch, progress, packById, packs],
+    [exclusive, settings, host, patch, progress, packById, packs, checker],
   );
   loadRef.current = load;
 
   /** After a change of pack, mapping or thresholds: new match, and the shown result recomputed (the sheet's is now stale). */
   const rematch = useCallback(
-    (pack: Pack, change: Pick<PaneState, "mapping" | "params" | "headerRow"> & { readings?: Readings }): Partial<PaneState> => {
+    async (pack: Pack, change: Pick<PaneState, "mapping" | "params" | "headerRow"> & { readings?: Readings }): Promise<void> => {
       const s = stateRef.current;
       const next = { readings: s.readings, ...change };
-      if (!s.grid || s.sheetState === "empty") return { ...next };
+      if (!s.grid || !s.sheet || s.sheetState === "empty") return patch({ ...next });
       const match = matchHeaders(s.grid, pack, { mapping: next.mapping, headerRow: next.headerRow });
-      const result = s.result && s.result.pack === pack.id ? evaluate(s.grid, pack, next) : null;
-      return { ...next, match, result, stale: !!result, sheetState: "ready" };
+      const again = !!s.result && s.result.pack === pack.id;
+      patch({ ...next, match, result: again ? s.result : null, stale: again, sheetState: "ready" });
+      if (again) patch({ result: await evaluate(s.sheet, s.grid, pack, next) });
     },
-    [evaluate],
+    [evaluate, patch],
   );
 
   const choosePack = useCallback(
@@ -244,7 +241,8 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         const saved = await settings();
         const params = cleanParams(pack, saved.pack === pack.id ? saved.params : undefined);
         const readings = chosenReadings(pack, saved.pack === pack.id ? saved.readings : undefined);
-        patch({ packId: id, outcome: null, ...rematch(pack, { mapping: {}, headerRow: undefined, params, readings }) });
+        patch({ packId: id, outcome: null });
+        await rematch(pack, { mapping: {}, headerRow: undefined, params, readings });
         await save({ pack: id, sheet: s.sheet, mapping: {}, headerRow: undefined, params, readings });
         await applyParams?.(id, params, readings);
         patch({ notice: { intent: "success", text: say((t, lang) => t.packSaved(pack.name[lang])) } });
@@ -263,7 +261,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         if (col === null) delete mapping[field];
         else mapping[field] = col;
         const headerRow = s.headerRow ?? s.match?.headerRow;
-        patch(rematch(pack, { mapping, headerRow, params: s.params }));
+        await rematch(pack, { mapping, headerRow, params: s.params });
         await save({ pack: pack.id, sheet: s.sheet, mapping, headerRow });
         patch({ notice: { intent: "success", text: say((t) => t.mappingSaved) } });
       }),
@@ -280,7 +278,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         const params = { ...s.params };
         if (value === null || value === param.value) delete params[id];
         else params[id] = value;
-        patch(rematch(pack, { mapping: s.mapping, headerRow: s.headerRow, params }));
+        await rematch(pack, { mapping: s.mapping, headerRow: s.headerRow, params });
         await save({ pack: pack.id, sheet: s.sheet ?? undefined, params });
         await applyParams?.(pack.id, params, s.readings);
         const raw = value ?? param.value;
@@ -303,7 +301,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         const readings = { ...s.readings };
         if (chosen === it.options[0]) delete readings[id];
         else readings[id] = chosen.id;
-        patch(rematch(pack, { mapping: s.mapping, headerRow: s.headerRow, params: s.params, readings }));
+        await rematch(pack, { mapping: s.mapping, headerRow: s.headerRow, params: s.params, readings });
         await save({ pack: pack.id, sheet: s.sheet ?? undefined, readings });
         await applyParams?.(pack.id, s.params, readings);
         patch({ notice: { intent: "success", text: say((t, lang) => t.readingSaved(chosen.label[lang])) } });
@@ -317,7 +315,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         const s = stateRef.current;
         const pack = packById(s.packId);
         if (!pack) return;
-        patch(rematch(pack, { mapping: s.mapping, headerRow: s.headerRow, params: {}, readings: {} }));
+        await rematch(pack, { mapping: s.mapping, headerRow: s.headerRow, params: {}, readings: {} });
         await save({ pack: pack.id, sheet: s.sheet ?? undefined, params: {}, readings: {} });
         await applyParams?.(pack.id, {}, {});
         patch({ notice: { intent: "success", text: say((t) => t.paramsReset) } });
@@ -342,53 +340,36 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
           return;
         }
         patch({ grid, busy: { phase: "evaluate", done: 0, total: grid.rows.length } });
-        await yieldToUI();
-        const result = evaluate(grid, pack, s);
+        const opts = { mapping: s.mapping, params: s.params, readings: s.readings, headerRow: s.headerRow };
+        const { result, outcome: written, writeError } = await checker.check(sheet, grid, pack, opts, checkProgress);
         const match = matchHeaders(grid, pack, { mapping: s.mapping, headerRow: s.headerRow });
-        if (result.unmatched.length) {
+        if (writeError) {
+          // The verdicts stand even when the workbook refused them: shown, and kept for the report.
+          setState((x) => ({ ...x, match, result, stale: false, outcome: null, sheetState: "ready", runs: x.runs + 1 }));
+          onValidated?.({ pack, result, outcome: null });
+          throw writeError;
+        }
+        if (!written) {
           const labels = (lang: Lang) => result.unmatched.map((id) => pack.fields.find((x) => x.id === id)).map((f, i) => (f ? fieldLabel(f, lang) : result.unmatched[i]));
           patch({ match, result: null, outcome: null, sheetState: "ready", notice: { intent: "error", text: say((t, lang) => t.cannotValidate(labels(lang))), code: "unmatched" } });
           return;
         }
-        setState((x) => ({ ...x, match, result, stale: false, outcome: null, sheetState: "ready", runs: x.runs + 1, busy: { phase: "write", done: 0, total: result.records.length } }));
-        await yieldToUI();
-        let outcome: WriteOutcome;
-        try {
-          outcome = await host.writeResults(planResults(grid, result, pack), progress("write"));
-        } catch (e) {
-          onValidated?.({ pack, result, outcome: null });
-          throw e;
-        }
+        const outcome = written;
+        setState((x) => ({ ...x, match, result, stale: false, outcome: null, sheetState: "ready", runs: x.runs + 1 }));
         onValidated?.({ pack, result, outcome });
         const checked = [checkedSheet(result, pack, s.params, s.readings)];
         // The page checks the whole workbook, like the command line: every other sheet that fits a
         // pack (its own saved choices where it has them), so its report and copy cover them all.
-        const others: string[] = [];
-        const unfit: string[] = [];
+        let others: string[] = [];
+        let unfit: string[] = [];
         if (page) {
-          const saved = await settings();
-          for (const name of await host.listSheets()) {
-            if (name === sheet || name === RECORD_SHEET) continue;
-            const g = withoutOwnResults(await host.readSheet(name));
-            if (isEmptyGrid(g)) continue;
-            const best = detectPacks(g, packs)[0];
-            if (!best) {
-              unfit.push(name);
-              continue;
-            }
-            const here = saved.sheet === name && saved.pack === best.pack.id;
-            const params = cleanParams(best.pack, saved.pack === best.pack.id ? saved.params : undefined);
-            const readings = chosenReadings(best.pack, saved.pack === best.pack.id ? saved.readings : undefined);
-            const r = evaluateSheet(g, best.pack, { params, readings, mapping: here ? saved.mapping : undefined, headerRow: here ? saved.headerRow : undefined });
-            if (r.unmatched.length) {
-              unfit.push(name);
-              continue;
-            }
-            const o = await host.writeResults(planResults(g, r, best.pack));
-            onValidated?.({ pack: best.pack, result: r, outcome: o });
-            checked.push(checkedSheet(r, best.pack, params, readings));
-            others.push(name);
+          const more = await checker.checkOthers(sheet, packs, await settings(), checkProgress);
+          for (const o of more.checked) {
+            onValidated?.({ pack: o.pack, result: o.result, outcome: o.outcome });
+            checked.push(checkedSheet(o.result, o.pack, o.params, o.readings));
           }
+          others = more.checked.map((o) => o.result.sheet);
+          unfit = more.unfit;
         }
         // The record of this check, in the workbook (settings and the 校验记录 sheet), whatever door.
         await host.recordCheck?.(checkRecord(host.kind === "excel" ? "excel" : "page", checked));
@@ -400,20 +381,20 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         if (also) notice.text = { zh: `${notice.text.zh}${also.zh}`, en: `${notice.text.en} ${also.en}` };
         patch({ outcome, notice });
       }),
-    [exclusive, packById, host, patch, progress, evaluate, onValidated, page, settings, packs],
+    [exclusive, packById, host, patch, progress, checker, checkProgress, onValidated, page, settings, packs],
   );
 
-  const currentResult = useCallback((): { pack: Pack; result: SheetResult } | null => {
+  const currentResult = useCallback(async (): Promise<{ pack: Pack; result: SheetResult } | null> => {
     const s = stateRef.current;
     const pack = packById(s.packId);
-    if (!pack || !s.grid || s.sheetState !== "ready") return null;
-    return { pack, result: s.result && s.result.pack === pack.id ? s.result : evaluate(s.grid, pack, s) };
+    if (!pack || !s.grid || !s.sheet || s.sheetState !== "ready") return null;
+    return { pack, result: s.result && s.result.pack === pack.id ? s.result : await evaluate(s.sheet, s.grid, pack, s) };
   }, [packById, evaluate]);
 
   const writeSummary = useCallback(
     (withChart: boolean) =>
       exclusive("work", async () => {
-        const r = currentResult();
+        const r = await currentResult();
         if (!r) {
           patch({ notice: { intent: "warning", text: say((t) => t.needPack) } });
           return;
@@ -576,6 +557,8 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
     clearResults,
     selectCell,
     dismissNotice,
+    /** Stops the step under way, where the work runs apart from the pane (the page's worker). */
+    cancel: checker.cancel,
   };
 }
 

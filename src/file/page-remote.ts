@@ -1,0 +1,237 @@
+/**
+ * The page's side of its worker (page-worker.ts): requests out, progress and answers back, the
+ * answers' big arrays put together from their parts (each part its own short task on the page's
+ * thread). A WorkbookHost and a SheetChecker over it, so the pane works as it does in place.
+ *
+ * 取消 terminates the worker: the step under way ends with the code "cancelled", and a new worker
+ * opens the original bytes again and replays, quietly, every step that had changed the workbook
+ * (settings, checks, added sheets, records), so the page goes on where it was before that step.
+ */
+import type { CheckProgress, OtherSheet, Progress, ResultPlan, SheetChecker, SheetPlan, WorkbookHost, WorkbookSettings, WriteOutcome } from "../engine/host";
+import type { CheckRecord } from "../engine/record";
+import type { EvaluateOptions, SheetGrid, SheetResult, Text2 } from "../engine/types";
+import type { HeaderMatch } from "../engine/headers";
+import { limitsFor } from "./limits";
+import type { HostMethod, Made, SessionMessage, SessionOp, SessionRequest } from "./page-session";
+import { readMessage } from "./xlsx-read";
+
+/** The page's worker, beside the page (webpack entry "page-worker"). */
+export const WORKER_URL = "page-worker.js";
+
+export type Refusal = { ok: false; code: string; message: Text2 };
+
+/** A step stopped by 取消, as the pane reports any host error: a code and both languages. */
+export const CANCELLED = { code: "cancelled", message: { zh: "已取消", en: "Cancelled" } };
+
+/** Steps that change the workbook: replayed after a cancel. */
+const CHANGES = new Set<string>(["check", "checkOthers", "host:writeSheet", "host:clearResults", "host:saveSettings", "host:recordCheck"]);
+const changes = (op: SessionOp) => CHANGES.has(op.op === "host" ? `host:${op.method}` : op.op);
+
+interface Pending {
+  op: SessionOp;
+  resolve(v: unknown): void;
+  reject(e: unknown): void;
+  onProgress?: (p: CheckProgress | (Progress & { phase: "open" })) => void;
+  parts: Map<string, unknown[]>;
+}
+
+/** Puts `items` at `path` (dot-separated keys and indexes) of `value`. */
+function place(value: unknown, path: string, items: unknown[]): void {
+  const keys = path.split(".");
+  let at = value as Record<string, unknown>;
+  for (const k of keys.slice(0, -1)) at = at[k] as Record<string, unknown>;
+  at[keys[keys.length - 1]] = items;
+}
+
+export class PageRemote {
+  private worker: Worker;
+  private next = 1;
+  private readonly pending = new Map<number, Pending>();
+  /** Steps that changed the workbook, in order, for a replay. */
+  private readonly journal: SessionOp[] = [];
+  /** What the annotated copy holds, as of the last answer. */
+  made: Made = { results: [], added: [] };
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly name: string,
+    private readonly url = WORKER_URL,
+  ) {
+    this.worker = this.start();
+  }
+
+  private start(): Worker {
+    const w = new Worker(this.url);
+    w.onmessage = (e: MessageEvent<SessionMessage>) => this.receive(e.data);
+    w.onerror = (e) => {
+      e.preventDefault();
+      // The worker died (out of memory): every step under way fails; a new one takes over.
+      this.restart({ code: "out-of-memory", message: { zh: readMessage("out-of-memory", "浏览器停止了处理"), en: "the browser stopped the work (out of memory)" } });
+    };
+    return w;
+  }
+
+  private receive(m: SessionMessage): void {
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    if (m.type === "progress") p.onProgress?.({ phase: m.phase, done: m.done, total: m.total });
+    else if (m.type === "part") {
+      const list = p.parts.get(m.path) ?? [];
+      for (const x of m.items) list.push(x);
+      p.parts.set(m.path, list);
+      p.onProgress?.({ phase: m.path === "rows" ? "read" : "results", done: list.length, total: m.total });
+    } else {
+      this.pending.delete(m.id);
+      if (m.type === "error") return p.reject({ code: m.code, message: m.message });
+      for (const [path, items] of p.parts) place(m.value, path, items);
+      this.made = m.made;
+      if (changes(p.op)) this.journal.push(p.op);
+      p.resolve(m.value);
+    }
+  }
+
+  request<T>(op: SessionOp, onProgress?: Pending["onProgress"], transfer: Transferable[] = []): Promise<T> {
+    const id = this.next++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { op, resolve: resolve as (v: unknown) => void, reject, onProgress, parts: new Map() });
+      this.worker.postMessage({ ...op, id } satisfies SessionRequest, transfer);
+    });
+  }
+
+  /** A copy of the bytes goes to the worker: the page keeps the original for a replay. */
+  private openOp(): [SessionOp, Transferable[]] {
+    const copy = this.bytes.slice();
+    return [{ op: "open", bytes: copy.buffer, name: this.name }, [copy.buffer]];
+  }
+
+  /** Reads the file in the worker, under the command line's time limit (on the clock: a browser has no CPU time). */
+  open(opts: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {}): Promise<{ ok: true } | Refusal> {
+    const limit = limitsFor(this.bytes.length).cpuMs;
+    return new Promise((resolve) => {
+      const stop = (r: Refusal) => {
+        this.worker.terminate();
+        this.pending.clear();
+        finish(r);
+      };
+      const finish = (r: { ok: true } | Refusal) => {
+        clearTimeout(timer);
+        opts.signal?.removeEventListener("abort", onAbort);
+        resolve(r);
+      };
+      const timer = setTimeout(() => stop(refusal("timeout", `超过 ${Math.round(limit / 1000)} 秒仍未读完`)), limit);
+      const onAbort = () => stop({ ok: false, code: "cancelled", message: { zh: "已取消读取", en: "reading cancelled" } });
+      opts.signal?.addEventListener("abort", onAbort);
+      const [op, transfer] = this.openOp();
+      this.request<{ ok: true } | Refusal>(op, (p) => opts.onProgress?.(p.done, p.total), transfer).then(finish, (e: { code?: string; message?: Text2 }) =>
+        finish({ ok: false, code: e.code ?? "damaged", message: e.message ?? { zh: readMessage("damaged"), en: readMessage("damaged") } }),
+      );
+    });
+  }
+
+  /** Stops the step under way (its promise rejects with CANCELLED); the workbook goes on as it was before it. */
+  cancel(): void {
+    this.restart(CANCELLED);
+  }
+
+  private restart(why: { code: string; message: Text2 }): void {
+    this.worker.terminate();
+    for (const p of this.pending.values()) p.reject(why);
+    this.pending.clear();
+    this.worker = this.start();
+    const [op, transfer] = this.openOp();
+    this.worker.postMessage({ ...op, id: 0, quiet: true } satisfies SessionRequest, transfer);
+    for (const step of this.journal) this.worker.postMessage({ ...step, id: 0, quiet: true } satisfies SessionRequest);
+  }
+
+  close(): void {
+    this.worker.terminate();
+  }
+}
+
+function refusal(code: "timeout", detail: string): Refusal {
+  const zh = readMessage(code, detail);
+  return { ok: false, code, message: { zh, en: zh } };
+}
+
+/** The opened workbook as the pane sees it; every long step runs in the worker. */
+export class RemoteHost implements WorkbookHost {
+  readonly kind = "file" as const;
+  /** A file does not change under the page: each sheet crosses over once. */
+  private readonly grids = new Map<string, Promise<SheetGrid>>();
+  readonly checker: SheetChecker;
+
+  constructor(readonly remote: PageRemote) {
+    this.checker = remoteChecker(remote);
+  }
+
+  private call<T>(method: HostMethod, ...args: unknown[]): Promise<T> {
+    return this.remote.request<T>({ op: "host", method, args });
+  }
+
+  listSheets(): Promise<string[]> {
+    return this.call("listSheets");
+  }
+  activeSheet(): Promise<string> {
+    return this.call("activeSheet");
+  }
+  readSheet(name: string, onProgress?: (p: Progress) => void): Promise<SheetGrid> {
+    let g = this.grids.get(name);
+    if (!g) {
+      g = this.remote.request<SheetGrid>({ op: "host", method: "readSheet", args: [name] }, onProgress);
+      this.grids.set(name, g);
+      // A read that failed (or was cancelled) is tried again next time.
+      g.catch(() => this.grids.delete(name));
+    }
+    return g;
+  }
+  writeResults(plan: ResultPlan): Promise<WriteOutcome> {
+    // The pane writes through its checker (check, checkOthers); a plan is never sent across.
+    return Promise.reject(new Error(`writeResults(${plan.sheet}) goes through the checker`));
+  }
+  clearResults(): Promise<{ cellsCleared: number; sheetsRemoved: number }> {
+    return this.call("clearResults");
+  }
+  writeSheet(plan: SheetPlan): Promise<string> {
+    return this.call("writeSheet", plan);
+  }
+  async selectCell(): Promise<void> {
+    // A file has no selection: the page's preview shows the cell.
+  }
+  recordCheck(r: CheckRecord): Promise<void> {
+    return this.call("recordCheck", r);
+  }
+  loadSettings(): Promise<WorkbookSettings> {
+    return this.call("loadSettings");
+  }
+  saveSettings(s: WorkbookSettings): Promise<void> {
+    return this.call("saveSettings", s);
+  }
+}
+
+type Index<T> = Omit<T, "pack"> & { pack: number };
+
+function remoteChecker(remote: PageRemote): SheetChecker {
+  return {
+    async detect(sheet, _grid, packs) {
+      const found = await remote.request<{ index: number; match: HeaderMatch }[]>({ op: "detect", sheet, packs });
+      return found.map((c) => ({ pack: packs[c.index], match: c.match }));
+    },
+    evaluate(sheet, _grid, pack, opts: EvaluateOptions, onProgress) {
+      return remote.request<SheetResult>({ op: "evaluate", sheet, pack, opts }, progressOf(onProgress));
+    },
+    async check(sheet, _grid, pack, opts, onProgress) {
+      const r = await remote.request<{ result: SheetResult; outcome: WriteOutcome | null; writeError?: unknown }>({ op: "check", sheet, pack, opts }, progressOf(onProgress));
+      return r.writeError === undefined ? { result: r.result, outcome: r.outcome } : r;
+    },
+    async checkOthers(skip, packs, saved, onProgress) {
+      const r = await remote.request<{ checked: Index<OtherSheet>[]; unfit: string[] }>({ op: "checkOthers", skip, packs, saved }, progressOf(onProgress));
+      return { checked: r.checked.map((o) => ({ ...o, pack: packs[o.pack] })), unfit: r.unfit };
+    },
+    cancel: () => remote.cancel(),
+  };
+}
+
+function progressOf(onProgress?: (p: CheckProgress) => void): Pending["onProgress"] {
+  if (!onProgress) return undefined;
+  return (p) => onProgress({ phase: p.phase === "open" ? "read" : p.phase, done: p.done, total: p.total });
+}

@@ -1,0 +1,160 @@
+/**
+ * The web page's workbook, held in its worker (page-worker.ts): the file is read, checked and
+ * written here — the same host and the same check functions as the pane uses in place — and the
+ * page's thread only shows what comes back. Large answers (a sheet's rows, a result's records)
+ * come back in parts of PART items, each its own message, so no single message costs the page's
+ * thread more than a few milliseconds to take in. No DOM here, no Worker global: page-worker.ts
+ * wires `handle` to the worker's messages, and tests call it directly.
+ */
+import { sheetJson } from "../cli/json";
+import { writeReport } from "../cli/report";
+import type { CheckProgress, SheetChecker, WorkbookSettings } from "../engine/host";
+import type { EvaluateOptions, SheetResult, Text2 } from "../engine/types";
+import type { Pack } from "../packs/schema";
+import { localChecker } from "../taskpane/check";
+import { errorMessage, withoutOwnResults } from "../taskpane/model";
+import { annotatedCopy } from "./copy";
+import { FileWorkbookHost, HostError } from "./host";
+import { readAll, workbookOf } from "./xlsx-read";
+
+/** Items per part message: a part of rows or records costs the page a few milliseconds. */
+export const PART = 1000;
+
+/** Host methods the page calls through the worker (writeResults only as part of "check"). */
+export type HostMethod = "listSheets" | "activeSheet" | "readSheet" | "writeSheet" | "clearResults" | "loadSettings" | "saveSettings" | "recordCheck";
+
+export type SessionOp =
+  | { op: "open"; bytes: ArrayBuffer; name: string }
+  | { op: "host"; method: HostMethod; args: unknown[] }
+  | { op: "detect"; sheet: string; packs: Pack[] }
+  | { op: "evaluate"; sheet: string; pack: Pack; opts: EvaluateOptions }
+  | { op: "check"; sheet: string; pack: Pack; opts: EvaluateOptions }
+  | { op: "checkOthers"; skip: string; packs: Pack[]; saved: WorkbookSettings }
+  | { op: "report"; file: string; sheets: string[] }
+  | { op: "annotated" };
+
+/** `quiet`: replayed after a cancel to rebuild the workbook's state; nothing is sent back but errors. */
+export type SessionRequest = SessionOp & { id: number; quiet?: boolean };
+
+/** What the annotated copy holds so far: sheets with results, sheets added. */
+export interface Made {
+  results: string[];
+  added: string[];
+}
+
+export type SessionMessage =
+  | { id: number; type: "progress"; phase: CheckProgress["phase"] | "open"; done: number; total: number }
+  /** Items to append to the array at `path` (dot-separated) of the answer, `total` in all. */
+  | { id: number; type: "part"; path: string; items: unknown[]; total: number }
+  | { id: number; type: "done"; value: unknown; made: Made }
+  | { id: number; type: "error"; code: string | null; message: Text2 };
+
+type Post = (m: SessionMessage, transfer?: Transferable[]) => void;
+
+/** An item as it crosses: a record's lazily built issues made plain (its toJSON), since a copy keeps no getters. */
+const plain = (x: unknown): unknown => (x !== null && typeof x === "object" && typeof (x as { toJSON?: unknown }).toJSON === "function" ? (x as { toJSON(): unknown }).toJSON() : x);
+
+/** A SheetResult without its records: they follow in parts. */
+const hollow = (r: SheetResult): SheetResult => ({ ...r, records: [] });
+
+export class PageSession {
+  private host: FileWorkbookHost | null = null;
+  private checker: SheetChecker | null = null;
+  /** The latest result of each sheet checked, for the report. */
+  private readonly checked = new Map<string, SheetResult>();
+
+  constructor(private readonly post: Post) {}
+
+  async handle(req: SessionRequest): Promise<void> {
+    const post: Post = req.quiet ? (m, t) => (m.type === "error" ? this.post(m, t) : undefined) : this.post;
+    try {
+      await this.run(req, post);
+    } catch (e) {
+      const { code, message } = e instanceof HostError ? { code: e.code, message: e.text } : errorMessage(e);
+      post({ id: req.id, type: "error", code, message });
+    }
+  }
+
+  private made(): Made {
+    const host = this.host;
+    return { results: host ? host.resultPlans().map((p) => p.sheet) : [], added: host ? host.sheetPlans().map((p) => p.name) : [] };
+  }
+
+  /** The answer, its big arrays taken out and sent first in parts. */
+  private answer(post: Post, id: number, value: unknown, parts: [string, unknown[]][] = [], transfer?: Transferable[]): void {
+    for (const [path, items] of parts)
+      for (let i = 0; i < items.length; i += PART) post({ id, type: "part", path, items: items.slice(i, i + PART).map(plain), total: items.length });
+    post({ id, type: "done", value, made: this.made() }, transfer);
+  }
+
+  private opened(): { host: FileWorkbookHost; checker: SheetChecker } {
+    if (!this.host || !this.checker) throw new HostError("not-open", { zh: "没有打开的文件", en: "no file is open" });
+    return { host: this.host, checker: this.checker };
+  }
+
+  private async run(req: SessionRequest, post: Post): Promise<void> {
+    const { id } = req;
+    const progress = (p: CheckProgress) => post({ id, type: "progress", ...p });
+    if (req.op === "open") {
+      const bytes = new Uint8Array(req.bytes);
+      const read = readAll(bytes, (done, total) => post({ id, type: "progress", phase: "open", done, total }));
+      if (!read.ok) return this.answer(post, id, { ok: false, code: read.error.code, message: { zh: read.error.message, en: read.error.message } });
+      this.host = new FileWorkbookHost(bytes, req.name, workbookOf(read));
+      this.checker = localChecker(this.host);
+      this.checked.clear();
+      return this.answer(post, id, { ok: true });
+    }
+    const { host, checker } = this.opened();
+    // The sheet as the pane sees it: our own earlier result columns blanked (the pane does the same).
+    const grid = async (sheet: string) => withoutOwnResults(await host.readSheet(sheet));
+    switch (req.op) {
+      case "host": {
+        const value = await (host[req.method] as (...a: unknown[]) => Promise<unknown>).apply(host, req.args);
+        if (req.method === "readSheet" && value && typeof value === "object") {
+          const g = value as { rows: unknown[] };
+          return this.answer(post, id, { ...g, rows: [] }, [["rows", g.rows]]);
+        }
+        return this.answer(post, id, value);
+      }
+      case "detect": {
+        const found = await checker.detect(req.sheet, await grid(req.sheet), req.packs);
+        // Packs go back by position in the list the page sent (it keeps its own objects).
+        return this.answer(post, id, found.map((c) => ({ index: req.packs.findIndex((p) => p.id === c.pack.id), match: c.match })));
+      }
+      case "evaluate": {
+        const result = await checker.evaluate(req.sheet, await grid(req.sheet), req.pack, req.opts, progress);
+        return this.answer(post, id, hollow(result), [["records", result.records]]);
+      }
+      case "check": {
+        const r = await checker.check(req.sheet, await grid(req.sheet), req.pack, req.opts, progress);
+        if (r.outcome) this.checked.set(req.sheet, r.result);
+        const w = r.writeError;
+        const writeError = w === undefined ? undefined : w instanceof HostError ? { code: w.code, message: w.text } : errorMessage(w);
+        return this.answer(post, id, { result: hollow(r.result), outcome: r.outcome, writeError }, [["result.records", r.result.records]]);
+      }
+      case "checkOthers": {
+        const r = await checker.checkOthers(req.skip, req.packs, req.saved, progress);
+        for (const o of r.checked) this.checked.set(o.result.sheet, o.result);
+        const checked = r.checked.map((o) => ({ ...o, pack: req.packs.findIndex((p) => p.id === o.pack.id), result: hollow(o.result) }));
+        return this.answer(post, id, { checked, unfit: r.unfit }, r.checked.map((o, i) => [`checked.${i}.result.records`, o.result.records]));
+      }
+      case "report": {
+        const results = req.sheets.flatMap((s) => this.checked.get(s) ?? []);
+        const bytes = await writeReport(results.map((r) => sheetJson(req.file, r)), host.recordsMade());
+        return this.answer(post, id, bytes, [], [bytes.buffer]);
+      }
+      case "annotated": {
+        const out = annotatedCopy(host.original, {
+          plans: host.resultPlans(),
+          sheets: host.sheetPlans(),
+          replaced: host.replacedEntries(),
+          records: host.recordsMade(),
+          addin: host.addinValues(),
+        });
+        if (!("copy" in out)) throw new HostError("cannot-write", { zh: out.error.message, en: out.error.message });
+        // Handed over, not copied — unless it is the original's own buffer, which the workbook still needs.
+        return this.answer(post, id, out.copy, [], out.copy.buffer === host.original.buffer ? [] : [out.copy.buffer]);
+      }
+    }
+  }
+}

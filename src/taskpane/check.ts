@@ -1,0 +1,82 @@
+/**
+ * The pane's long steps — which packs fit a sheet, its verdicts, its results written, the other
+ * sheets of the workbook checked — over any WorkbookHost, without React. The pane runs them in
+ * place (Excel, tests); the web page's worker runs the very same functions beside its copy of
+ * the workbook (src/file/page-session.ts), so the page's thread never does.
+ */
+import { detectPacks, evaluateSheet } from "../engine";
+import { planResults } from "../engine/output";
+import { RECORD_SHEET } from "../engine/record";
+import { chosenReadings } from "../engine/interpretations";
+import type { CheckProgress, OtherSheet, SheetChecker, WorkbookHost } from "../engine/host";
+import type { EvaluateOptions, ParamOverrides, SheetGrid } from "../engine/types";
+import type { Pack } from "../packs/schema";
+import { isEmptyGrid, withoutOwnResults, yieldToUI } from "./model";
+
+/** The thresholds saved for a pack that differ from its own values (anything else is dropped). */
+export function cleanParams(pack: Pack | undefined, params: ParamOverrides | undefined): ParamOverrides {
+  const out: ParamOverrides = {};
+  if (!pack || !params) return out;
+  for (const p of pack.params) {
+    const v = params[p.id];
+    if (typeof v === "number" && Number.isFinite(v) && v !== p.value) out[p.id] = v;
+  }
+  return out;
+}
+
+export function localChecker(host: WorkbookHost): SheetChecker {
+  const evaluate = async (_sheet: string, grid: SheetGrid, pack: Pack, opts: EvaluateOptions, onProgress?: (p: CheckProgress) => void) => {
+    onProgress?.({ phase: "evaluate", done: 0, total: grid.rows.length });
+    // Lets the progress bar show before a long evaluation.
+    await yieldToUI();
+    return evaluateSheet(grid, pack, opts);
+  };
+  return {
+    async detect(_sheet, grid, packs) {
+      return detectPacks(grid, packs);
+    },
+    evaluate,
+    async check(sheet, grid, pack, opts, onProgress) {
+      const result = await evaluate(sheet, grid, pack, opts, onProgress);
+      if (result.unmatched.length) return { result, outcome: null };
+      onProgress?.({ phase: "write", done: 0, total: result.records.length });
+      await yieldToUI();
+      try {
+        const outcome = await host.writeResults(planResults(grid, result, pack), (p) => onProgress?.({ phase: "write", ...p }));
+        return { result, outcome };
+      } catch (writeError) {
+        return { result, outcome: null, writeError };
+      }
+    },
+    async checkOthers(skip, packs, saved, onProgress) {
+      const names = (await host.listSheets()).filter((n) => n !== skip && n !== RECORD_SHEET);
+      const checked: OtherSheet[] = [];
+      const unfit: string[] = [];
+      for (const [i, name] of names.entries()) {
+        onProgress?.({ phase: "evaluate", done: i, total: names.length });
+        await yieldToUI();
+        const g = withoutOwnResults(await host.readSheet(name));
+        if (isEmptyGrid(g)) continue;
+        const best = detectPacks(g, packs)[0];
+        if (!best) {
+          unfit.push(name);
+          continue;
+        }
+        const pack = best.pack;
+        const here = saved.sheet === name && saved.pack === pack.id;
+        const params = cleanParams(pack, saved.pack === pack.id ? saved.params : undefined);
+        const readings = chosenReadings(pack, saved.pack === pack.id ? saved.readings : undefined);
+        const result = evaluateSheet(g, pack, { params, readings, mapping: here ? saved.mapping : undefined, headerRow: here ? saved.headerRow : undefined });
+        if (result.unmatched.length) {
+          unfit.push(name);
+          continue;
+        }
+        const outcome = await host.writeResults(planResults(g, result, pack));
+        checked.push({ pack, result, outcome, params, readings });
+      }
+      onProgress?.({ phase: "evaluate", done: names.length, total: names.length });
+      return { checked, unfit };
+    },
+  };
+}
+
