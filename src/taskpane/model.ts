@@ -159,10 +159,20 @@ export interface RowGroup {
  * issues are returned apart, to be shown on the group.
  */
 export function rowGroups(result: SheetResult): { rows: RowGroup[]; loose: Issue[] } {
-  const byRow = new Map<number, RowGroup>();
   const reminders = groupRemindersByRow(result.groups);
-  for (const rec of result.records) byRow.set(rec.row, { row: rec.row, record: rec, issues: [...rec.issues, ...(reminders.get(rec.row) ?? [])] });
   const loose = result.groups.flatMap((g) => g.issues);
+  const group = (rec: RecordResult): RowGroup => {
+    const extra = reminders.get(rec.row);
+    return { row: rec.row, record: rec, issues: extra ? rec.issues.concat(extra) : rec.issues };
+  };
+  // Records come in sheet order, one per row: then one pass, no map and no sort (the page's
+  // thread takes a 50,000-row result in one go).
+  const records = result.records;
+  let ordered = true;
+  for (let i = 1; i < records.length && ordered; i++) ordered = records[i].row > records[i - 1].row;
+  if (ordered) return { rows: records.map(group), loose };
+  const byRow = new Map<number, RowGroup>();
+  for (const rec of records) byRow.set(rec.row, group(rec));
   return { rows: [...byRow.values()].sort((a, b) => a.row - b.row), loose };
 }
 
