@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import ExcelJS from "exceljs";
+import { unzipSync } from "fflate";
 import { readWorkbook, sheetGrid } from "../src/file/xlsx-read";
 import { progress } from "../src/cli/main";
 import { CORPUS } from "./support/corpus";
@@ -337,8 +338,24 @@ describe("kj-assess check", () => {
 
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(report);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(["汇总", "问题清单", "经费", "校验记录"]);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(["汇总", "问题清单", "经费", "统计", "校验记录"]);
     const summary = wb.getWorksheet("汇总")!;
+    // 统计: the records of 汇总 counted per status, with a real chart over those cells.
+    const statusOf = (summary.getSheetValues() as unknown[][]).slice(2).map((v) => v?.[11]);
+    const stats = wb.getWorksheet("统计")!;
+    expect([2, 3, 4, 5, 7, 8].map((r) => [stats.getCell(`A${r}`).value, stats.getCell(`B${r}`).value])).toEqual([
+      ["通过", statusOf.filter((x) => x === "通过").length],
+      ["需核实", statusOf.filter((x) => x === "需核实").length],
+      ["不通过", statusOf.filter((x) => x === "不通过").length],
+      ["合计", statusOf.filter((x) => x === "通过" || x === "需核实" || x === "不通过").length],
+      ["未检查的工作表", statusOf.filter((x) => x === "未检查").length],
+      ["无法读取的文件", statusOf.filter((x) => x === "无法读取").length],
+    ]);
+    expect(stats.getCell("B3").value).toBeGreaterThan(0);
+    const parts = unzipSync(new Uint8Array(fs.readFileSync(report)));
+    const chart = new TextDecoder().decode(parts["xl/charts/chart1.xml"]);
+    expect(chart).toContain("<c:f>'统计'!$B$2:$B$4</c:f>");
+    expect(new TextDecoder().decode(parts["[Content_Types].xml"])).toContain('PartName="/xl/charts/chart1.xml"');
     expect((summary.getRow(1).values as unknown[]).slice(1)).toEqual(["文件", "工作表", "规则包", "行", "名称", "等级/结论", "后果", "达标条数", "满分条数", "未达标项", "状态", "隐藏行", "说明"]);
     // One line per record of every example: routine 9+4+3, application 3+3+6, budget 14, assessments 7+8+10,
     // the term example's assessments 4+3+4 and expenses 13; README.md not checked; the term example's roster sheet not checked.
@@ -365,6 +382,8 @@ describe("kj-assess check", () => {
       expect(ws.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
       expect(ws.autoFilter).toBeTruthy();
     }
+    // The filter spans the list, not the header alone.
+    expect(new TextDecoder().decode(parts["xl/worksheets/sheet1.xml"])).toContain(`<autoFilter ref="A1:M${summary.rowCount}"/>`);
 
     const copies = fs.readdirSync(annotated).sort();
     expect(copies).toContain("考核-证据数量-已标注.xlsx");

@@ -154,7 +154,7 @@ e2e("the web page in a browser", () => {
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.readFile(saved);
       // The report carries the record of the check: 校验记录, the same lines as the workbook's own.
-      expect(wb.worksheets.map((w) => w.name)).toEqual(["汇总", "问题清单", "经费", "校验记录"]);
+      expect(wb.worksheets.map((w) => w.name)).toEqual(["汇总", "问题清单", "经费", "统计", "校验记录"]);
       const values = wb.getWorksheet("汇总")!.getSheetValues().flat().filter((v) => typeof v === "string");
       expect(values).toEqual(expect.arrayContaining(["海州区新海实验中学科技教育名师工作室", "优秀", "不合格"]));
 

@@ -1,11 +1,13 @@
 /**
  * `--report out.xlsx`: one new workbook for the whole run — 汇总 (one line per record, every
  * file, and a line for each file that could not be checked), 问题清单 (every problem with file,
- * sheet, cell, the text found and the rule), 经费 (budget groups per studio and year). Planned
+ * sheet, cell, the text found and the rule), 经费 (budget groups per studio and year), 统计
+ * (records per status with a chart, sheets and files not checked). Planned
  * here as SheetPlans, written by the file door's writeWorkbook (strings stay text, so a studio
  * name starting with = never becomes a formula). The standalone page offers the same report.
  */
 import type { OutValue, SheetPlan } from "../engine/host";
+import { countsSheet, type RunCounts } from "../engine/output";
 import { recordSheet, type CheckRecord } from "../engine/record";
 import { writeWorkbook } from "../file/xlsx-write";
 import { markBytes } from "../file/marker";
@@ -24,6 +26,7 @@ function plan(name: string, headers: string[], rows: OutValue[][], widths: numbe
 
 /** The report's sheets; with the check records, a 校验记录 sheet (the same lines as the workbook's own) goes last. */
 export function reportPlans(entries: EntryJson[], records: CheckRecord[] = []): SheetPlan[] {
+  const counts: RunCounts = { records: { ok: 0, warning: 0, error: 0 }, notChecked: 0, unreadable: 0 };
   const summary: OutValue[][] = [];
   const issues: OutValue[][] = [];
   const groups: OutValue[][] = [];
@@ -40,16 +43,19 @@ export function reportPlans(entries: EntryJson[], records: CheckRecord[] = []): 
   ];
   for (const e of entries) {
     if (isError(e)) {
+      counts.unreadable++;
       summary.push([e.file, null, null, null, null, null, null, null, null, null, "无法读取", null, e.error.message]);
       issues.push([e.file, null, null, null, null, SEVERITY_ZH.error, e.error.message, null, null]);
       continue;
     }
     if (!isSheet(e)) {
+      counts.notChecked++;
       summary.push([e.file, e.sheet ?? null, null, null, null, null, null, null, null, null, "未检查", null, e.skipped.message]);
       continue;
     }
     const packName = getPack(e.pack)?.name.zh ?? e.pack;
     for (const r of e.records) {
+      counts.records[r.status]++;
       // The row's own problems (cells to fix, rule breaches); unmet standards are in 未达标项 already.
       const notes = r.issues.filter((i) => i.code !== "criterion-failed").map((i) => i.message);
       summary.push([e.file, e.sheet, packName, r.row, r.label, r.grade, r.consequence, r.met, r.total, failedNamesOf(e.pack, r.failed).join("、") || null, STATUS_ZH[r.status], r.hidden ? "是" : null, notes.join("；") || null]);
@@ -69,6 +75,7 @@ export function reportPlans(entries: EntryJson[], records: CheckRecord[] = []): 
       { range: `E2:F${last(groups.length)}`, format: "#,##0.00" },
       { range: `G2:G${last(groups.length)}`, format: "0.0%" },
     ]),
+    countsSheet(counts),
     ...(records.length ? [recordSheet(records)] : []),
   ];
 }

@@ -298,6 +298,34 @@ export function summarySheet(results: SheetResult[], pack: Pack): SheetPlan {
   };
 }
 
+/** What a run of checks counted: records per status, sheets that fit no pack, files that could not be read. */
+export interface RunCounts {
+  records: Record<Status, number>;
+  notChecked: number;
+  unreadable: number;
+}
+
+export const REPORT_COUNTS_SHEET = "统计";
+
+/**
+ * The report's 统计 sheet: records per status (通过 / 需核实 / 不通过) with a column chart over
+ * them in the status colours, as the task pane draws its counts; then the sheets and files not
+ * checked. For every report writer: the exceljs one draws the chart from `chart`, a streamed one
+ * adds file/chart.ts's parts for the same plan.
+ */
+export function countsSheet(c: RunCounts): SheetPlan {
+  const statuses: Status[] = ["ok", "warning", "error"];
+  const total = statuses.reduce((n, s) => n + c.records[s], 0);
+  const rows: OutValue[][] = [["状态", "记录数"], ...statuses.map((s): OutValue[] => [statusWord(s), c.records[s]]), ["合计", total], [], ["未检查的工作表", c.notChecked], ["无法读取的文件", c.unreadable]];
+  return {
+    name: REPORT_COUNTS_SHEET,
+    rows,
+    widths: [16, 10],
+    headerRows: [1],
+    chart: total > 0 ? { type: "column", range: "A1:B4", title: "各状态记录数", colors: statuses.map((s) => STATUS_FILL[s]) } : undefined,
+  };
+}
+
 function testFields(t: Test, out: Set<string>): void {
   if ("cmp" in t) out.add(t.field);
   else if ("yes" in t) out.add(t.yes);
