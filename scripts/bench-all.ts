@@ -19,6 +19,7 @@
  *   --no-command --no-page --no-folder --no-breakdown   leave a part out
  *   --runs N                      best of N runs of each process (default 1)
  *   --timeout S                   seconds before a process or a page step is given up (default by size)
+ *   --peer-timeout S              the same for exceljs and SheetJS (default --timeout)
  *   --page-dist DIR               an already built intranet page (default: built into a temporary folder)
  *   --quick                       --rows 10000 --folder 10x20000 --no-breakdown
  * lib/ must be built (npm run prepare). Generated workbooks are kept in KJ_BENCH_CACHE (default
@@ -124,6 +125,7 @@ async function commandSection(dir: string): Promise<void> {
       peers,
       runs: RUNS,
       timeoutMs: timeoutFor(rows),
+      peerTimeoutMs: value("--peer-timeout") ? Number(value("--peer-timeout")) * 1000 : undefined,
       onFigure(label, m) {
         if (label === PEER_LABEL.floor) floor = m;
         const output = (Object.keys(OUTPUT_LABEL) as Output[]).find((o) => OUTPUT_LABEL[o] === label);
