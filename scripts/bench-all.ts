@@ -21,6 +21,7 @@
  *   --timeout S                   seconds before a process or a page step is given up (default by size)
  *   --peer-timeout S              the same for exceljs and SheetJS (default --timeout)
  *   --page-dist DIR               an already built intranet page (default: built into a temporary folder)
+ *   --why                         each output that misses its target run once more with --times (where its time goes)
  *   --quick                       --rows 10000 --folder 10x20000 --no-breakdown
  * lib/ must be built (npm run prepare). Generated workbooks are kept in KJ_BENCH_CACHE (default
  * a folder in the system's temporary folder).
@@ -29,7 +30,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { benchFile, benchFolder, OUTPUT_LABEL, OUTPUTS, PEER_LABEL, PEERS, ROOT, type FileFigures, type FolderFigures, type Output, type Peer } from "./bench-cli";
+import { benchFile, benchFolder, timesOf, OUTPUT_LABEL, OUTPUTS, PEER_LABEL, PEERS, ROOT, type FileFigures, type FolderFigures, type Output, type Peer } from "./bench-cli";
 import { runNode, type Measure } from "./bench-proc";
 import { benchPage, buildPage, CHROMIUM, pageTemp, serve, STEP_LABEL, STEPS, type PageFigures } from "./bench-page";
 import { CACHE, FLOOR_SCRIPT, workbookOf } from "./bench-workbook";
@@ -155,6 +156,12 @@ async function commandSection(dir: string): Promise<void> {
       const m = fig.peers[p];
       if (m?.ok && table?.ok) console.log(`- ${PEER_LABEL[p].split(":")[0]} merely loading the file takes ${times(m.wallMs, table.wallMs)} the wall time of our whole check with the table (CPU ${times(m.cpuMs, table.cpuMs)}).`);
     }
+    if (has("--why"))
+      for (const output of OUTS) {
+        const t = commandTarget(rows, output);
+        const m = fig.outputs[output];
+        if (t && m && !(m.ok && m.wallMs <= t.ratio * fig.peers.floor!.wallMs && (!t.mb || m.peakMb <= t.mb))) console.log(`- where the time goes, ${OUTPUT_LABEL[output]} (\`--times\`, one more run): ${await timesOf(output, rows, dir, timeoutFor(rows))}`);
+      }
     if (fig.jsonBytes !== undefined) console.log(`- \`--json\` wrote ${(fig.jsonBytes / 1048576).toFixed(1)} MB, ${fmtN(Math.round(fig.jsonBytes / rows))} bytes per record.`);
   }
 }

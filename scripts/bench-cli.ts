@@ -103,6 +103,18 @@ export async function benchFile(rows: number, dir: string, o: FileOptions): Prom
   return fig;
 }
 
+/**
+ * Where the command's time goes for one output: run once more with `--times` (the command's own
+ * account of its CPU time: reading and checking, the outputs), its line returned.
+ */
+export async function timesOf(output: Output, rows: number, dir: string, timeoutMs: number): Promise<string> {
+  const run = outputRun(output, workbookOf(rows), dir);
+  const m = await runNode([...run.args, "--times"], { ...run.opts, cwd: ROOT, timeoutMs });
+  run.clean();
+  const line = (m.stderr ?? "").split("\n").find((l) => /用时|CPU/.test(l));
+  return line?.trim() ?? `no account (${m.note ?? "the command printed none"})`;
+}
+
 export interface FolderFigures {
   count: number;
   rows: number;

@@ -22,6 +22,8 @@ export interface Measure {
   peakMb: number;
   /** Why it is not ok (last line of stderr, or the time limit), for the table. */
   note?: string;
+  /** The end of what the process wrote on stderr. */
+  stderr?: string;
 }
 
 export interface RunOptions {
@@ -157,7 +159,7 @@ export function runNode(args: string[], opts: RunOptions = {}): Promise<Measure>
       const ok = !timedOut && (opts.okCodes ?? [0]).includes(exit ?? -1) && (opts.produced?.() ?? true);
       const lastErr = stderr.trim().split("\n").pop() ?? "";
       const note = ok ? undefined : timedOut ? `did not finish within ${Math.round((opts.timeoutMs ?? 900_000) / 1000)} s` : `exit ${exit}${lastErr ? `: ${lastErr.slice(0, 160)}` : ""}`;
-      resolve({ ok, code: exit, wallMs, cpuMs: timedOut ? NaN : cpuMs, peakMb: Math.max(treePeak, maxRss) / 1048576, note });
+      resolve({ ok, code: exit, wallMs, cpuMs: timedOut ? NaN : cpuMs, peakMb: Math.max(treePeak, maxRss) / 1048576, note, stderr });
     });
   });
 }
