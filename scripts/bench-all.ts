@@ -237,7 +237,7 @@ async function folderSection(dir: string): Promise<void> {
       console.log(`| ${label} | ${m.ok ? sec(m.wallMs) : `failed (${m.note})`} | ${Number.isFinite(m.cpuMs) ? sec(m.cpuMs) : "—"} | ${mb(m.peakMb)} | ${per} |`);
     },
   });
-  console.log(`\n- the JSON answered ${fmtN(fig.answered)} of ${fmtN(count)} files (${fmtN(fig.checked)} checked, the rest with an error); ${fmtN(fig.copies)} annotated copies; report ${fig.reportMb.toFixed(1)} MB.`);
+  console.log(`\n- the JSON answered ${fmtN(fig.answered)} of ${fmtN(count)} files (${fmtN(fig.checked)} checked, ${fmtN(fig.answered - fig.checked)} with an error); ${fmtN(fig.copies)} annotated copies; report ${fig.reportMb.toFixed(1)} MB.`);
   // Bounded: the folder's peak stays within twice what one of its workbooks alone needs with the same outputs.
   const bound = 2 * fig.one.peakMb;
   const complete = fig.table.ok && fig.every.ok && fig.answered === count && fig.checked === count && fig.copies === count;
