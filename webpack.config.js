@@ -1,8 +1,9 @@
 /**
  * Builds two pages:
  * - taskpane.html, the add-in: ONE page that hosts the task pane, the custom functions and the
- *   ribbon commands — the shared runtime of manifest.xml — plus functions.json, generated from the
- *   JSDoc in src/functions/functions.ts. It loads office.js from the Office CDN, as Microsoft
+ *   ribbon commands — the shared runtime of manifest.xml — plus functions.json (Chinese) and
+ *   functions-en.json, generated from src/functions/functions.ts and localized from
+ *   src/functions/metadata-text.json. It loads office.js from the Office CDN, as Microsoft
  *   requires (the npm copy is no longer officially supported; local copies are for internal
  *   deployments). The intranet build (`--env intranet`, or KJ_OFFICE_JS=local) copies the npm
  *   copy next to the page and references that instead, for offices without internet.
@@ -21,6 +22,7 @@ const path = require("path");
 const CopyWebpackPlugin = require("copy-webpack-plugin");
 const CustomFunctionsMetadataPlugin = require("custom-functions-metadata-plugin");
 const HtmlWebpackPlugin = require("html-webpack-plugin");
+const { LocalizedFunctionsMetadataPlugin } = require("./src/functions/metadata-i18n.js");
 
 const DEV_ORIGIN = "https://localhost:3000";
 const PORT = 3000;
@@ -102,6 +104,8 @@ module.exports = (env = {}, argv = {}) => {
     performance: { hints: false },
     plugins: [
       new CustomFunctionsMetadataPlugin({ output: "functions.json", input: "./src/functions/functions.ts" }),
+      // functions.json in Chinese (the default) and functions-en.json, from metadata-text.json.
+      new LocalizedFunctionsMetadataPlugin(),
       new HtmlWebpackPlugin({
         filename: "taskpane.html",
         template: "./src/taskpane/taskpane.html",

@@ -23,8 +23,8 @@ beforeAll(async () => {
   const config = {
     ...base,
     entry: { functions: base.entry.functions },
-    // Only the metadata plugin: no HTML page, no copies of office.js.
-    plugins: base.plugins.filter((p: object) => p.constructor.name === "CustomFunctionsMetadataPlugin"),
+    // Only the metadata plugins: no HTML page, no copies of office.js.
+    plugins: base.plugins.filter((p: object) => ["CustomFunctionsMetadataPlugin", "LocalizedFunctionsMetadataPlugin"].includes(p.constructor.name)),
   };
   const stats = await new Promise<{ hasErrors(): boolean; toJson(o: object): { errors: unknown[]; entrypoints: Record<string, { assets: { name: string }[] }> } }>(
     (resolve, reject) => webpack(config, (err: Error | null, s: never) => (err ? reject(err) : resolve(s))),
@@ -63,5 +63,17 @@ describe("functions bundle", () => {
     // The bound functions are the real ones: Excel calls them with 2-D ranges and null for left-out optionals.
     expect(bound.get("NUM")!("1.2万元")).toBe(12000);
     expect(bound.get("ASSESS")!([["是", "是", "是", "是", "是", "是", "是", "是", "是", "否"]], null, null)).toBe("优秀");
+  });
+
+  it("writes the metadata per language: functions.json in Chinese (the default), functions-en.json in English, the same functions", () => {
+    type Meta = { functions: { id: string; description: string; parameters: { name: string }[] }[] };
+    const en = JSON.parse(fs.readFileSync(path.join(out, "functions-en.json"), "utf8")) as Meta;
+    const zh = metadata as Meta;
+    expect(en.functions.map((f) => f.id)).toEqual(zh.functions.map((f) => f.id));
+    const assess = (m: Meta) => m.functions.find((f) => f.id === "ASSESS")!;
+    expect(assess(zh).parameters.map((p) => p.name)).toEqual(["数据", "表头", "规则包"]);
+    expect(assess(zh).description).toMatch(/^工作室年度考核等级/);
+    expect(assess(en).parameters.map((p) => p.name)).toEqual(["values", "headers", "rules"]);
+    expect(assess(en).description).toMatch(/^A studio's annual grade/);
   });
 });

@@ -8,6 +8,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { METADATA_FILES } = require("../src/functions/metadata-i18n.js");
 
 const ROOT = path.join(__dirname, "..");
 const xml = fs.readFileSync(path.join(ROOT, "manifest.xml"), "utf8");
@@ -167,6 +169,12 @@ describe("manifest.xml", () => {
     expect(ns).toMatch(/^[A-Za-z0-9]{1,32}$/);
   });
 
+  it("points the functions' metadata to the Chinese file by default and the English one for en-US", () => {
+    const url = resolve("Functions.Metadata.Url");
+    expect(url.value).toBe("https://localhost:3000/functions.json");
+    expect(all(url.el, "Override", BT).map((o) => [o.getAttribute("Locale"), o.getAttribute("Value")])).toEqual([["en-US", "https://localhost:3000/functions-en.json"]]);
+  });
+
   it("uses https on one origin for every URL, and each points to something the build serves", () => {
     const urls = allUrls();
     expect(urls.length).toBeGreaterThan(8);
@@ -174,7 +182,9 @@ describe("manifest.xml", () => {
     expect([...origins]).toEqual(["https://localhost:3000"]);
     for (const { where, url } of urls) {
       const p = new URL(url).pathname;
-      const served = ["/taskpane.html", "/functions.js", "/functions.json"].includes(p) || (p.startsWith("/assets/") && fs.existsSync(path.join(ROOT, p)));
+      // functions.json per language: metadata-i18n.js names the files the build writes.
+      const built = ["/taskpane.html", "/functions.js", ...Object.values(METADATA_FILES as Record<string, string>).map((f) => `/${f}`)];
+      const served = built.includes(p) || (p.startsWith("/assets/") && fs.existsSync(path.join(ROOT, p)));
       expect({ where, url, served }).toEqual({ where, url, served: true });
     }
   });
