@@ -79,6 +79,9 @@ test("choose a file, pick its sheet, check it, download the report and the annot
   await waitFor(() => expect((screen.getByRole("button", { name: zh.validate }) as HTMLButtonElement).disabled).toBe(false));
   fireEvent.click(screen.getByRole("button", { name: zh.validate }));
   await screen.findByTestId("row-list");
+  // The keyboard focus moves to the results it opened, not left on the button the check disabled.
+  await waitFor(() => expect(document.activeElement?.getAttribute("role")).toBe("tabpanel"));
+  expect(within(document.activeElement as HTMLElement).getByTestId("row-list")).toBeTruthy();
   expect(within(document.querySelector('li[data-row="2"]') as HTMLElement).getByText("优秀")).toBeTruthy();
   expect(within(document.querySelector('li[data-row="3"]') as HTMLElement).getByText("不合格")).toBeTruthy();
 
