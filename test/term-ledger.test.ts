@@ -118,7 +118,7 @@ describe("budgets against the ledger's limit", () => {
     // The budget sheet's own check uses the ledger's limit: 0 in year 2, not 10,000.
     const [group] = over.budgets[0].result.groups;
     expect(group).toMatchObject({ key: { studio: "李明工作室", year: 2024 }, spent: 800, limit: 0, status: "error" });
-    expect(group.issues.map((i) => [i.code, i.source, i.message.zh])).toEqual([["over-limit", "第二十二条", "李明工作室 2024（管理期第2年）共支出¥800.00，超过额度¥0.00（周期台账：补助¥0.00＋配套经费¥0.00）"]]);
+    expect(group.issues.map((i) => [i.code, i.source, i.message.zh])).toEqual([["over-limit", "第二十二条", "李明工作室 2024（管理期第2年）：共支出¥800.00，超过额度¥0.00（周期台账：补助¥0.00＋配套经费¥0.00）"]]);
     // The sheet alone could not check the term; the ledger did, so that note is answered.
     expect(over.budgets[0].result.problems.map((p) => p.code)).not.toContain("subsidy-unverified");
   });

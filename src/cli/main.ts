@@ -45,7 +45,7 @@ const USAGE = `用法:
   --pack      指定规则包，写名称或代号均可（默认按表头自动选择）
   --sheet     只检查这张工作表（默认所有适用的表）
   --json      输出 JSON
-  --report    另存汇总报告：汇总、问题清单、经费
+  --report    另存汇总报告：汇总、问题清单、经费、统计（附图表）、校验记录
   --annotate  在此文件夹另存带校验结果的标注副本（原文件不改动）
   --set       调整阈值，可重复：--set 标准一=0 --set 优秀=8（也可写参数名 excellentMin=8），记入校验记录
   --rules     从 JSON 文件读取阈值：{"优秀": 8} 或 {"studio-assessment": {"excellentMin": 8}}，记入校验记录
