@@ -48,7 +48,7 @@ async function passingWorkbook(file: string): Promise<void> {
 
 describe("kj-assess check", () => {
   test("the examples folder: JSON in the documented shape, exit 1 because some records fail", () => {
-    const r = run(["check", "examples", "--json"]);
+    const r = run(["check", "examples", "--json", "--messages"]);
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
     expect(Object.keys(doc)).toEqual(["files"]);
@@ -64,6 +64,14 @@ describe("kj-assess check", () => {
     // Row 8 still passes (合格, 需核实): its unreadable cell is a 提醒, not a 错误.
     expect(issue).toMatchObject({ severity: "warning", code: "unreadable" });
     expect(issue.message).toContain("若干");
+    // Compact by default: no indentation; issues as code, cell, text and source, the message only with --messages; --lang en in English.
+    const plain = run(["check", "examples/考核-证据数量.xlsx", "--json"]);
+    expect(plain.stdout).not.toMatch(/\n\s/);
+    const bare = JSON.parse(plain.stdout).files[0].records.find((x: { row: number }) => x.row === 8).issues.find((i: { cell: string }) => i.cell === "J8");
+    expect(bare).toEqual({ code: "unreadable", severity: "warning", cell: "J8", text: "若干", source: "第十六条（六）" });
+    const en = JSON.parse(run(["check", "examples/考核-证据数量.xlsx", "--json", "--messages", "--lang", "en"]).stdout).files[0].records.find((x: { row: number }) => x.row === 8);
+    expect(en.issues.find((i: { cell: string }) => i.cell === "J8").message).toContain("cannot be read as a count");
+    expect(run(["check", "examples", "--lang", "fr"]).stderr).toContain("--lang 只能是 zh 或 en");
     expect(entry.skipped).toEqual([{ row: 7, reason: "blank" }, { row: 12, reason: "total" }]);
     expect(entry.summary).toMatchObject({ records: 8, grades: { 优秀: 4, 合格: 2, 不合格: 2 } });
     const budget = doc.files.find((f: { pack?: string; file: string }) => f.pack === "studio-budget" && f.file.endsWith("经费支出.xlsx"));

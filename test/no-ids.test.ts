@@ -16,9 +16,8 @@ import type { SheetGrid, SheetResult } from "../src/engine/types";
 import type { Pack } from "../src/packs/schema";
 import { builtinPacks } from "../src/packs";
 import { readWorkbook, sheetGrid } from "../src/file/xlsx-read";
-import { sheetJson } from "../src/cli/json";
-import { reportPlans } from "../src/cli/report";
-import { errorLines, inspectLines, sheetTable } from "../src/cli/format";
+import { reportRowsOf, sheetTable } from "../src/cli/render";
+import { errorLines, inspectLines } from "../src/cli/format";
 import { assess, budgetCheck, category, dueDateOf, eligible, failed, num, score, standard, subsidy } from "../src/functions/functions";
 import { idLeaks } from "./support/id-scan";
 
@@ -92,8 +91,7 @@ describe("no id or code in what a person reads", () => {
   });
 
   test("the report's sheets", () => {
-    const entries = checked.map((c) => sheetJson(c.file, c.result));
-    const plans = reportPlans([...entries, { file: "旧表.xls", error: { code: "legacy-xls", message: "这是旧版 Excel 97-2003 文件（.xls），无法直接检查；请另存为 .xlsx" } }]);
+    const plans = reportRowsOf([...checked.map((c) => ({ file: c.file, result: c.result })), { file: "旧表.xls", error: { code: "legacy-xls", message: "这是旧版 Excel 97-2003 文件（.xls），无法直接检查；请另存为 .xlsx" } }]);
     const data = new Set(checked.flatMap((c) => [c.file, c.grid.name, ...c.grid.rows.flat().map((v) => String(v ?? "")), ...c.result.records.map((r) => r.label)]));
     const texts = strings(plans.map((p) => [p.name, p.rows])).filter((t) => !data.has(t));
     expect(texts.flatMap((t) => idLeaks(t, "zh"))).toEqual([]);
@@ -111,7 +109,7 @@ describe("no id or code in what a person reads", () => {
 
   test("the command line's tables and error lines", () => {
     for (const c of checked) {
-      const table = sheetTable(sheetJson(c.file, c.result));
+      const table = sheetTable(c.file, c.result);
       const data = [c.grid.name, ...c.result.records.map((r) => r.label), ...c.grid.rows.flat().map((v) => String(v ?? ""))];
       let text = table;
       for (const d of data.filter((d) => d.length > 1).sort((a, b) => b.length - a.length)) text = text.split(d).join(" ");

@@ -2,7 +2,7 @@
 import { consequenceText, evaluateSheet } from "../src/engine";
 import { getPack } from "../src/packs";
 import { sheetJson } from "../src/cli/json";
-import { sheetTable } from "../src/cli/format";
+import { sheetTable } from "../src/cli/render";
 
 const assessment = getPack("studio-assessment")!;
 const headers = ["工作室名称", "标准一", "标准二", "标准三", "标准四", "标准五", "标准六", "标准七", "标准八", "标准九", "标准十"];
@@ -25,7 +25,7 @@ test("the JSON record and the table say them", () => {
     ["优秀", true],
     ["不合格", true],
   ]);
-  const table = sheetTable(j);
+  const table = sheetTable("a.xlsx", evaluateSheet(grid, assessment));
   expect(table).toContain("后果：不合格 → 次年不再拨付补助资金（第二十二条）");
   expect(table).toContain("后果：优秀 → ");
 });

@@ -8,8 +8,8 @@ import { evaluateSheet, planResults, summarySheet } from "../src/engine";
 import type { CellValue, SheetGrid, SheetResult } from "../src/engine/types";
 import { getPack } from "../src/packs";
 import { sheetJson } from "../src/cli/json";
-import { pad, sheetTable, width } from "../src/cli/format";
-import { reportPlans } from "../src/cli/report";
+import { pad, width } from "../src/cli/format";
+import { reportRowsOf, sheetTable } from "../src/cli/render";
 import { columnChoices, counts, rowGroups, withoutOwnResults } from "../src/taskpane/model";
 import { line } from "../src/functions/args";
 
@@ -52,7 +52,8 @@ test("the engine decides and plans 300,000 records", () => {
 
 test("the command line's table, JSON and report plans over 300,000 records", () => {
   const json = sheetJson("big.xlsx", result);
-  const table = sheetTable(json);
+  expect(json.records).toHaveLength(ROWS);
+  const table = sheetTable("big.xlsx", result);
   const lines = table.split("\n");
   // A line per record, and the 32,767-character name cut to its column.
   expect(lines.filter((l) => /^ {2}\d+ /.test(l))).toHaveLength(ROWS);
@@ -60,7 +61,7 @@ test("the command line's table, JSON and report plans over 300,000 records", () 
   expect(first).toContain("…");
   expect(width(first)).toBeLessThan(120);
   expect(table).toContain("E10 “省级一等奖");
-  const plans = reportPlans([json]);
+  const plans = reportRowsOf([{ file: "big.xlsx", result }]);
   expect(plans[0].rows).toHaveLength(ROWS + 1);
 }, 120_000);
 

@@ -1,6 +1,7 @@
 /**
  * Costs that grow with the sheet, not faster: each output of the command line (the table, the
- * JSON, the report) over a real .xlsx of 5,000 and of 20,000 rows. Four times
+ * JSON, the report, the annotated copy) over a real .xlsx of 5,000 and of 20,000 rows, built as
+ * the command line builds them (the verdicts a worker sends, wire.ts, then each output from them). Four times
  * the rows must cost less than six times as much — a quadratic step (a string spliced per row, a
  * list searched per record) costs sixteen times. Cost is CPU time (every thread of this process),
  * the best of two runs, so a busy machine's waiting does not count. Not a timer: no absolute
@@ -8,9 +9,9 @@
  */
 import { checkWorkbook } from "../src/file/check";
 import { builtinPacks } from "../src/packs";
-import { sheetJson } from "../src/cli/json";
-import { sheetTable } from "../src/cli/format";
-import { writeReport } from "../src/cli/report";
+import { reportBytes, sheetJsonText, sheetTable } from "../src/cli/render";
+import { annotatedCopy } from "../src/file/copy";
+import { copyMismatch } from "../src/file/resave";
 import { buildXlsx } from "./support/xlsx-build";
 
 const HEADERS = ["工作室名称", "国家级科技比赛获奖数", "全国专项赛事获奖数", "参加青少年科技活动项数", "省级一等奖（项）", "省级二等奖（项）", "帮扶薄弱学校数", "参加科普周/科普日/承办竞赛次数", "市级创新大赛获奖数", "培训场次(场)", "新增骨干成员 数", "单位配套经费（元）"];
@@ -44,8 +45,8 @@ async function cpuMs(fn: () => unknown): Promise<number> {
 const SMALL = 5_000;
 const LARGE = 20_000;
 const books = { small: workbook(SMALL), large: workbook(LARGE) };
-const checked = (bytes: Uint8Array) => {
-  const r = checkWorkbook(bytes, builtinPacks());
+const checked = (bytes: Uint8Array, plans = false) => {
+  const r = checkWorkbook(bytes, builtinPacks(), { plans });
   if (!r.ok) throw new Error(r.error.message);
   return r.sheets;
 };
@@ -61,7 +62,7 @@ async function ratio(output: (bytes: Uint8Array) => () => unknown): Promise<numb
 test("the table: 4× the rows cost under 6×", async () => {
   const r = await ratio((bytes) => () => {
     const [s] = checked(bytes);
-    return sheetTable(sheetJson("f.xlsx", s.result)).length;
+    return sheetTable("f.xlsx", s.result).length;
   });
   expect(r).toBeLessThan(6);
 }, 600_000);
@@ -69,15 +70,27 @@ test("the table: 4× the rows cost under 6×", async () => {
 test("the JSON: 4× the rows cost under 6×", async () => {
   const r = await ratio((bytes) => () => {
     const [s] = checked(bytes);
-    return JSON.stringify({ files: [sheetJson("f.xlsx", s.result)] }).length;
+    return sheetJsonText("f.xlsx", s.result, { messages: true }).length;
   });
   expect(r).toBeLessThan(6);
 }, 600_000);
 
 test("the report: 4× the rows cost under 6×", async () => {
-  const r = await ratio((bytes) => async () => {
+  const r = await ratio((bytes) => () => {
     const [s] = checked(bytes);
-    return (await writeReport([sheetJson("f.xlsx", s.result)])).length;
+    return reportBytes([{ file: "f.xlsx", result: s.result }]).length;
+  });
+  expect(r).toBeLessThan(6);
+}, 600_000);
+
+test("the annotated copy, compared back with the original: 4× the rows cost under 6×", async () => {
+  const r = await ratio((bytes) => () => {
+    const sheets = checked(bytes, true);
+    const plans = sheets.map((s) => s.plan!);
+    const out = annotatedCopy(bytes, { plans, sheets: [], replaced: [], records: [], addin: {} }, { verify: false });
+    if (!("copy" in out)) throw new Error(out.error.message);
+    expect(copyMismatch(out.base, out.copy, out.plans, out.sheets)).toBeNull();
+    return out.copy.length;
   });
   expect(r).toBeLessThan(6);
 }, 600_000);

@@ -3,11 +3,10 @@
  * (CJK characters take two columns), the per-sheet table and the inspect listing.
  */
 import { failedNames } from "../engine/output";
-import { SKIP_REASONS } from "../engine/records";
 import { severityWord, statusWord } from "../engine/verdicts";
 import { getPack } from "../packs";
 import type { SheetSummary } from "../file/check";
-import type { SheetJson, SkippedJson } from "./json";
+import type { SkippedJson } from "./json";
 
 /** The engine's one vocabulary (verdicts.ts), in Chinese. */
 export const STATUS_ZH: Record<string, string> = { ok: statusWord("ok"), warning: statusWord("warning"), error: statusWord("error") };
@@ -82,64 +81,6 @@ export function gradeText(grades: Record<string, number>): string {
   const known = GRADE_ORDER.filter((g) => g in grades);
   const rest = Object.keys(grades).filter((g) => !GRADE_ORDER.includes(g));
   return [...known, ...rest].map((g) => `${g} ${grades[g]}`).join("，");
-}
-
-/** Skipped rows named one by one up to this many; the JSON lists them all. */
-const MAX_SKIPS_LISTED = 10;
-
-const money = (n: number) => n.toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-
-/** One checked sheet as a readable table: a line per record, budget groups, the problems to fix, a subtotal. */
-export function sheetTable(e: SheetJson): string {
-  const pack = getPack(e.pack);
-  const lines: string[] = [];
-  lines.push(`\n${e.file} ／ ${e.sheet} — ${pack?.name.zh ?? e.pack}（表头第 ${e.headerRow} 行，${e.summary.records} 条记录）`);
-  const graded = e.records.some((r) => r.grade !== null);
-  const counted = e.records.some((r) => r.met !== null);
-  const labels = e.records.map((r) => r.label + (r.hidden ? "（隐藏行）" : ""));
-  let widest = 10;
-  for (const l of labels) widest = Math.max(widest, Math.min(width(l), 46)); // a loop: a spread overflows the stack past ~120,000 records
-  const nameWidth = Math.min(46, widest + 2);
-  // Row numbers past 99,999 would be cut by a fixed column: as wide as the last row needs.
-  const rowWidth = Math.max(6, String(e.records.length ? e.records[e.records.length - 1].row : 0).length + 2);
-  if (e.records.length) {
-    lines.push(`  ${pad("行", rowWidth)}${pad("名称", nameWidth)}${graded ? pad("结论", 8) : ""}${counted ? pad("达标", 7) : ""}${pad("状态", 8)}${graded ? "未达标项" : "问题"}`);
-  }
-  e.records.forEach((r, i) => {
-    const grade = graded ? pad(r.grade ?? "", 8) : "";
-    const met = counted ? pad(r.met === null ? "" : `${r.met}/${r.total}`, 7) : "";
-    // Without grades (budget lines) the row's own problems say what is wrong with it.
-    const unchecked = r.unchecked?.length ? `无法检查：${failedNamesOf(e.pack, r.unchecked).join("、")}` : "";
-    const what = graded ? [failedNamesOf(e.pack, r.failed).join("、"), unchecked].filter(Boolean).join("；") : r.issues.map((x) => x.message).join("；");
-    lines.push(`  ${pad(String(r.row), rowWidth)}${pad(labels[i], nameWidth)}${grade}${met}${pad(STATUS_ZH[r.status], 8)}${what}`);
-  });
-  // What each grade shown means for the studio (第十七、十八、二十二条).
-  const consequences = new Map<string, string>();
-  for (const r of e.records) if (r.grade && r.consequence) consequences.set(r.grade, r.consequence);
-  for (const [grade, c] of consequences) lines.push(`  后果：${grade} → ${c}`);
-  for (const g of e.groups) {
-    const key = [g.key.studio, g.key.year].filter((x) => x !== undefined && x !== "").join(" ");
-    const share = g.limit > 0 ? `（${Math.round((g.spent / g.limit) * 100)}%）` : "";
-    lines.push(`  经费 ${pad(key, nameWidth)}已支出 ${money(g.spent)} ／ 额度 ${money(g.limit)}${share}  ${STATUS_ZH[g.status]}`);
-  }
-  const problems = [
-    ...e.problems,
-    // With grades, unmet standards are in the table already; here go the cells to fix.
-    // A criterion no column could check is named once for the sheet (problems), not on every row.
-    ...(graded ? e.records.flatMap((r) => r.issues.filter((i) => i.code !== "criterion-failed" && i.code !== "criterion-unchecked")) : []),
-    ...e.groups.flatMap((g) => g.issues),
-  ];
-  if (problems.length) {
-    lines.push("  问题：");
-    for (const p of problems) lines.push(`    ${p.severity === "error" ? "✗" : "!"} ${p.message}${p.source ? `〔${p.source}〕` : ""}`);
-  }
-  const grades = gradeText(e.summary.grades);
-  const shownSkips = e.skipped.slice(0, MAX_SKIPS_LISTED).map((s) => `第 ${s.row} 行（${SKIP_REASONS[s.reason].zh}${s.text ? `“${s.text}”` : ""}）`);
-  const moreSkips = e.skipped.length > MAX_SKIPS_LISTED ? `等 ${e.skipped.length} 行` : "";
-  const skipped = e.skipped.length ? `；跳过 ${shownSkips.join("、")}${moreSkips}` : "";
-  lines.push(`  小计：${grades ? grades + "；" : ""}${STATUS_ZH.ok} ${e.summary.ok}，${STATUS_ZH.warning} ${e.summary.warning}，${STATUS_ZH.error} ${e.summary.error}${skipped}`);
-  for (const i of e.interpretations) lines.push(`  说明：${i.text}${i.source ? `〔${i.source}〕` : ""}`);
-  return terminalSafe(lines.join("\n") + "\n", true);
 }
 
 /** The code stays in --json; a person reads the message. */

@@ -1,17 +1,10 @@
 /** The command line's JSON document (issue 5): one entry per checked sheet, or per file that failed. */
 import type { SheetResult, Skipped } from "../engine/types";
-import { consequenceText } from "../engine/consequences";
-import { getPack } from "../packs";
+import { sheetJsonText } from "./render";
+import type { IssueOut } from "./wire";
 
-export interface IssueJson {
-  cell: string | null;
-  severity: "error" | "warning";
-  code: string;
-  message: string;
-  messageEn: string;
-  source: string | null;
-  text: string | null;
-}
+/** An issue in the JSON: code, severity, cell, the text found and the source; the message only with --messages. */
+export type IssueJson = IssueOut;
 
 export interface RecordJson {
   row: number;
@@ -59,40 +52,9 @@ export interface SkippedJson {
 
 export type EntryJson = SheetJson | ErrorJson | SkippedJson;
 
-function issueJson(i: SheetResult["problems"][number]): IssueJson {
-  return { cell: i.cell, severity: i.severity, code: i.code, message: i.message.zh, messageEn: i.message.en, source: i.source, text: i.text };
-}
-
-function consequenceOf(packId: string, grade: string | null): string | null {
-  const pack = getPack(packId);
-  return (pack && consequenceText(pack, grade)) || null;
-}
-
+/** One checked sheet as its JSON entry (messages included), parsed back from the compact text the command line writes. */
 export function sheetJson(file: string, r: SheetResult): SheetJson {
-  return {
-    file,
-    sheet: r.sheet,
-    pack: r.pack,
-    headerRow: r.headerRow,
-    records: r.records.map((x) => ({
-      row: x.row,
-      label: x.label,
-      status: x.status,
-      grade: x.grade,
-      consequence: consequenceOf(r.pack, x.grade),
-      met: x.met,
-      total: x.total,
-      failed: x.failed,
-      unchecked: x.unchecked ?? [],
-      ...(x.hidden ? { hidden: true } : {}),
-      issues: x.issues.map(issueJson),
-    })),
-    groups: r.groups.map((g) => ({ key: g.key, spent: g.spent, limit: g.limit, status: g.status, issues: g.issues.map(issueJson) })),
-    skipped: r.skipped,
-    summary: r.summary,
-    problems: r.problems.map(issueJson),
-    interpretations: r.interpretations.map((i) => ({ id: i.id, text: i.text.zh, source: i.source })),
-  };
+  return JSON.parse(sheetJsonText(file, r, { messages: true })) as SheetJson;
 }
 
 export function isError(e: EntryJson): e is ErrorJson {

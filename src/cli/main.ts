@@ -11,14 +11,16 @@ import { parseArgs } from "util";
 import { builtinPacks, findPack } from "../packs";
 import { ANNOTATED_SUFFIX } from "../engine/output";
 import { parseRulesJson, parseSetArg, type Overrides } from "../engine/overrides";
-import type { CheckRecord } from "../engine/record";
 import { runTasks, type Task, type TaskResult } from "../file/node/pool";
 import type { SheetSummary } from "../file/check";
-import { errorLines, inspectLines, sheetTable, skippedLines, STATUS_ZH, terminalSafe, whyNotChecked } from "./format";
-import { isError, isSheet, type EntryJson, type SkippedJson } from "./json";
-import { writeReport } from "./report";
+import { errorLines, inspectLines, skippedLines, STATUS_ZH, terminalSafe, whyNotChecked } from "./format";
+import type { SkippedJson } from "./json";
 import { reasonOf } from "../file/node/atomic";
-import { ourKindOfFile, reportBlocked, writeReportFile, WriteFailure } from "../file/node/outputs";
+import { ourKindOfFile, reportBlocked, WriteFailure } from "../file/node/outputs";
+import { ReportFile } from "../file/node/report-file";
+import { REPORT_SHEETS } from "./report-xml";
+import { RunOutput } from "./run-output";
+import type { Lang, Needs } from "./wire";
 import { ledgerCommand, LEDGER_USAGE } from "./ledger";
 
 export interface Io {
@@ -35,7 +37,7 @@ const defaultIo: Io = {
 };
 
 const USAGE = `用法:
-  kj-assess check <文件或文件夹...> [--pack <规则包>] [--sheet <工作表>] [--set 名称=数值]... [--rules <规则.json>] [--json] [--report <汇总.xlsx>] [--annotate <文件夹>]
+  kj-assess check <文件或文件夹...> [--pack <规则包>] [--sheet <工作表>] [--set 名称=数值]... [--rules <规则.json>] [--json [--messages]] [--lang zh|en] [--report <汇总.xlsx>] [--annotate <文件夹>] [--times]
   kj-assess inspect <文件或文件夹...> [--json]
 
   check     逐行校验：等级/结论、未达标项、问题单元格
@@ -44,7 +46,10 @@ const USAGE = `用法:
   Excel/WPS 的临时锁定文件（~$开头）按无法读取报告，其他文件列为“未检查”
   --pack      指定规则包，写名称或代号均可（默认按表头自动选择）
   --sheet     只检查这张工作表（默认所有适用的表）
-  --json      输出 JSON
+  --json      输出 JSON（紧凑；问题写作 代码/单元格/内容/依据）
+  --messages  JSON 中的问题附带说明文字
+  --lang      问题说明的语言：zh（默认）或 en
+  --times     在最后说明读取与输出各用的 CPU 时间
   --report    另存汇总报告：汇总、问题清单、经费、统计（附图表）、校验记录
   --annotate  在此文件夹另存带校验结果的标注副本（原文件不改动）
   --set       调整阈值，可重复：--set 标准一=0 --set 优秀=8（也可写参数名 excellentMin=8），记入校验记录
@@ -55,8 +60,8 @@ ${LEDGER_USAGE}
 退出码: 0 没有不通过的记录；1 有不通过的记录；2 有文件无法读取或参数有误（其余文件照常检查）
 `;
 
-const STRING_OPTIONS = ["pack", "sheet", "report", "annotate", "rules"] as const;
-const BOOLEAN_OPTIONS = ["json", "help"] as const;
+const STRING_OPTIONS = ["pack", "sheet", "report", "annotate", "rules", "lang"] as const;
+const BOOLEAN_OPTIONS = ["json", "messages", "times", "help"] as const;
 
 interface Options {
   pack?: string;
@@ -67,10 +72,16 @@ interface Options {
   /** Every --set 名称=数值, in order. */
   set: string[];
   json: boolean;
+  /** JSON issues with their message. */
+  messages: boolean;
+  /** Messages' language. */
+  lang: Lang;
+  /** CPU time of reading and of the outputs, on stderr. */
+  times: boolean;
   help: boolean;
 }
 
-const OPTION_WHAT = { pack: "规则包的名称", sheet: "工作表的名称", report: "报告文件名（.xlsx）", annotate: "存放标注副本的文件夹", rules: "阈值文件名（.json）", set: "“名称=数值”，如 优秀=8" };
+const OPTION_WHAT = { pack: "规则包的名称", sheet: "工作表的名称", report: "报告文件名（.xlsx）", annotate: "存放标注副本的文件夹", rules: "阈值文件名（.json）", lang: "zh 或 en", set: "“名称=数值”，如 优秀=8" };
 
 /**
  * The options after the command, with our own Chinese messages (util.parseArgs would answer in
@@ -78,7 +89,7 @@ const OPTION_WHAT = { pack: "规则包的名称", sheet: "工作表的名称", r
  */
 export function parseOptions(args: string[]): { ok: true; options: Options; files: string[] } | { ok: false; message: string } {
   const { tokens } = parseArgs({ args, allowPositionals: true, strict: false, tokens: true, options: { help: { type: "boolean", short: "h" } } });
-  const options: Options = { json: false, help: false, set: [] };
+  const options: Options = { json: false, messages: false, times: false, help: false, set: [], lang: "zh" };
   const files: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
@@ -100,7 +111,10 @@ export function parseOptions(args: string[]): { ok: true; options: Options; file
       // parseArgs without a declared type leaves "--pack 经费" as a switch and a positional.
       if (value === undefined && tokens[i + 1]?.kind === "positional") value = (tokens[++i] as { value: string }).value;
       if (value === undefined) return { ok: false, message: `${shown} 后面要写${OPTION_WHAT[name as keyof typeof OPTION_WHAT]}` };
-      options[name as (typeof STRING_OPTIONS)[number]] = value;
+      if (name === "lang") {
+        if (value !== "zh" && value !== "en") return { ok: false, message: `${shown} 只能是 zh 或 en，而不是“${value}”` };
+        options.lang = value;
+      } else options[name as Exclude<(typeof STRING_OPTIONS)[number], "lang">] = value;
     } else if ((BOOLEAN_OPTIONS as readonly string[]).includes(name)) {
       if (t.value !== undefined) return { ok: false, message: `${shown} 不带值，请去掉“=${t.value}”` };
       options[name as (typeof BOOLEAN_OPTIONS)[number]] = true;
@@ -286,7 +300,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   if (inputs.length === 0) return bad(`请给出要检查的文件或文件夹\n\n${USAGE}`);
   const pack = opts.pack !== undefined ? findPack(opts.pack) : undefined;
   if (opts.pack !== undefined && !pack) return bad(`没有规则包“${opts.pack}”；可用：${builtinPacks().map((p) => `${p.name.zh}（${p.id}）`).join("、")}`);
-  if (command === "inspect" && (opts.pack !== undefined || opts.sheet !== undefined || opts.report !== undefined || opts.annotate !== undefined || opts.set.length > 0 || opts.rules !== undefined)) {
+  if (command === "inspect" && (opts.pack !== undefined || opts.sheet !== undefined || opts.report !== undefined || opts.annotate !== undefined || opts.set.length > 0 || opts.rules !== undefined || opts.messages || opts.times || opts.lang !== "zh")) {
     return bad("inspect 只接受 --json 一个选项");
   }
   // The report holds no macros: under an .xlsm name Excel would refuse to open it.
@@ -338,87 +352,112 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   const tick = progress(io, tasks.length);
   let done = 0;
   const beat = setInterval(() => tick(done), 1000);
-  const checked = await runTasks(tasks, {
-    onProgress: (d) => {
-      done = d;
-      tick(d);
-    },
-  }).finally(() => clearInterval(beat));
-  // Output in the order the files were found (runTasks answers in task order).
-  let k = 0;
-  const results: TaskResult[] = [
-    ...missing.map((f): TaskResult => ({ kind: "error", file: f, error: { code: "not-found", message: `找不到文件或文件夹：${f}；请检查路径是否写对` } })),
-    ...badFolders,
-    ...files.map((f) => (isLock(f) ? lockFileError(f) : checked[k++])),
-  ];
+  const onProgress = (d: number) => {
+    done = d;
+    tick(d);
+  };
+  const notFound = (f: string): TaskResult => ({ kind: "error", file: f, error: { code: "not-found", message: `找不到文件或文件夹：${f}；请检查路径是否写对` } });
   const passedOver: SkippedJson[] = skipped.map((f) => ({ file: f, skipped: { code: "not-a-workbook", message: skipReason(path.basename(f)) } }));
   /** Every file accounted for: checked, could not be checked (by reason), not a workbook. */
-  const accounted = (readable: number) => {
-    const failed = results.flatMap((r) => (r.kind === "error" ? [r] : []));
+  const accounted = (readable: number, failed: { file: string; error: { code: string; message: string } }[]) => {
     const parts = [`${readable} 个已${command === "inspect" ? "打开" : "检查"}`];
     if (failed.length) parts.push(`${failed.length} 个无法${command === "inspect" ? "读取" : "检查"}${whyNotChecked(failed)}`);
     if (passedOver.length) parts.push(`${passedOver.length} 个不是工作簿、未检查`);
     if (passed.length) parts.push(`${passed.length} 个是 kj-assess 写出的报告或副本、已跳过`);
-    return `${results.length + passedOver.length + passed.length} 个文件：${parts.join("，")}`;
+    return `${missing.length + badFolders.length + files.length + passedOver.length + passed.length} 个文件：${parts.join("，")}`;
   };
 
   if (command === "inspect") {
+    const checked = await runTasks(tasks, { onProgress }).finally(() => clearInterval(beat));
+    // Output in the order the files were found (runTasks answers in task order).
+    let k = 0;
+    const results: TaskResult[] = [...missing.map(notFound), ...badFolders, ...files.map((f) => (isLock(f) ? lockFileError(f) : checked[k++]))];
     type InspectJson = { file: string; error: { code: string; message: string } } | { file: string; sheets: SheetSummary[] };
     const out = results.map((r): InspectJson => (r.kind === "error" ? { file: r.file, error: r.error } : { file: r.file, sheets: r.kind === "inspect" ? r.sheets : [] }));
     if (opts.json) io.out(JSON.stringify({ files: [...out, ...passedOver] }, null, 2) + "\n");
     else {
       for (const f of out) io.out("error" in f ? errorLines(f.file, f.error) : inspectLines(f.file, f.sheets));
       for (const f of passedOver) io.out(skippedLines(f));
-      io.out(`\n合计：${accounted(out.filter((f) => !("error" in f)).length)}\n`);
+      io.out(`\n合计：${accounted(out.filter((f) => !("error" in f)).length, results.flatMap((r) => (r.kind === "error" ? [r] : [])))}\n`);
     }
     return out.some((f) => "error" in f) ? 2 : 0;
   }
 
-  const entries: EntryJson[] = [];
-  const records: CheckRecord[] = [];
+  // The report is written while the check runs (its rows streamed to disk), and takes its name at the end.
   const notes: string[] = passed.map((f) => `已跳过 kj-assess 写出的文件：${f}`);
-  let failing = false;
-  let writeFailed = false;
-  for (const r of results) {
-    if (r.kind === "error") {
-      entries.push({ file: r.file, error: r.error });
-      continue;
-    }
-    if (r.kind !== "check") continue;
-    entries.push(...r.entries);
-    // Sheets of a checked workbook that were not checked are named, like files that were not.
-    for (const l of r.leftOut ?? []) entries.push({ file: r.file, sheet: l.sheet, skipped: { code: "sheet-not-checked", message: l.message } });
-    if (r.record) records.push(r.record);
-    if (r.entries.some((e) => e.summary.error > 0)) failing = true;
-    // A copy that could not be written is a failed output, like a report that could not be.
-    if (r.annotated && "error" in r.annotated && r.annotated.error.code === "cannot-write") writeFailed = true;
-    if (r.annotated) notes.push("path" in r.annotated ? `已写出标注副本：${r.annotated.path}` : `${r.file}：未生成标注副本：${r.annotated.error.message}`);
-  }
-  const unreadable = entries.some(isError);
-  entries.push(...passedOver);
-
+  let report: ReportFile | null = null;
   let reportFailed = false;
   if (opts.report !== undefined) {
     try {
-      writeReportFile(opts.report, await writeReport(entries, records));
-      notes.push(`已写出汇总报告：${opts.report}`);
+      report = new ReportFile(opts.report);
     } catch (e) {
       reportFailed = true;
-      const why = e instanceof WriteFailure ? e.reason : reasonOf(e);
-      notes.push(`无法写出汇总报告 ${opts.report}，原有文件未改动：${why}`);
+      notes.push(`无法写出汇总报告 ${opts.report}，原有文件未改动：${e instanceof WriteFailure ? e.reason : reasonOf(e)}`);
     }
   }
-
-  if (opts.json) io.out(JSON.stringify({ files: entries }, null, 2) + "\n");
-  else {
-    for (const e of entries) io.out(isError(e) ? errorLines(e.file, e.error) : isSheet(e) ? sheetTable(e) : skippedLines(e));
-    const sheets = entries.filter(isSheet);
-    const leftOutCount = entries.filter((e) => !isError(e) && !isSheet(e) && e.sheet !== undefined).length;
-    const total = sheets.reduce((a, e) => ({ records: a.records + e.summary.records, ok: a.ok + e.summary.ok, warning: a.warning + e.summary.warning, error: a.error + e.summary.error }), { records: 0, ok: 0, warning: 0, error: 0 });
+  const run = new RunOutput({ json: opts.json, table: !opts.json, report, out: (s) => io.out(s) });
+  // Positions in the output: files not found first, unreadable folders, then the files in the order found.
+  const fileAt: string[] = [...missing, ...badFolders.map((r) => r.file), ...files];
+  run.fileOf = (i) => fileAt[i];
+  let at = 0;
+  for (const f of missing) run.result(at++, notFound(f));
+  for (const r of badFolders) run.result(at++, r);
+  const position: number[] = [];
+  for (const f of files) {
+    if (isLock(f)) run.result(at++, lockFileError(f));
+    else position.push(at++);
+  }
+  const needs: Needs = { lang: opts.lang, all: opts.json || opts.report !== undefined, messages: !opts.json || opts.messages || opts.report !== undefined };
+  const started = process.cpuUsage();
+  let readMs = 0;
+  let outputMs = 0;
+  try {
+    await runTasks(
+      tasks.map((t) => ({ ...t, needs })),
+      {
+        onProgress,
+        gate: run.gate,
+        onPart: (i, p) => run.part(position[i], p),
+        onResult: (i, r) => {
+          if (r.kind === "check" && r.cpu) {
+            readMs += r.cpu.read;
+            outputMs += r.cpu.outputs;
+          }
+          run.result(position[i], r);
+        },
+      },
+    );
+  } finally {
+    clearInterval(beat);
+  }
+  for (const f of passedOver) run.skipped(f.file, undefined, f.skipped.code, f.skipped.message);
+  run.end();
+  if (!opts.json) {
+    const t = run.totals;
     io.out(
-      `\n合计：${accounted(results.filter((r) => r.kind === "check").length)}；${sheets.length} 张工作表${leftOutCount ? `（另有 ${leftOutCount} 张未检查）` : ""}，${total.records} 条记录：${STATUS_ZH.ok} ${total.ok}，${STATUS_ZH.warning} ${total.warning}，${STATUS_ZH.error} ${total.error}\n`,
+      `\n合计：${accounted(t.checked, run.failed)}；${t.sheets} 张工作表${t.leftOut ? `（另有 ${t.leftOut} 张未检查）` : ""}，${t.records} 条记录：${STATUS_ZH.ok} ${t.ok}，${STATUS_ZH.warning} ${t.warning}，${STATUS_ZH.error} ${t.error}\n`,
     );
   }
-  for (const n of notes) io.err(terminalSafe(n) + "\n");
-  return unreadable || reportFailed || writeFailed ? 2 : failing ? 1 : 0;
+  if (report) {
+    try {
+      report.finish();
+      notes.push(`已写出汇总报告：${opts.report}`);
+      report.cut.forEach((n, k) => n > 0 && notes.push(`汇总报告“${REPORT_SHEETS[k]}”表超出 Excel 的行数上限，${n} 行未列出（完整内容见 --json 输出）`));
+    } catch (e) {
+      reportFailed = true;
+      notes.push(`无法写出汇总报告 ${opts.report}，原有文件未改动：${e instanceof WriteFailure ? e.reason : reasonOf(e)}`);
+    }
+  }
+  const mainMs = cpuSince(started);
+  // Reading is timed apart from the outputs: the time limit is on reading a file, and an official sees where the time went.
+  if (opts.times) notes.push(`用时（CPU）：读取与检查 ${seconds(readMs)} 秒，输出 ${seconds(outputMs + mainMs)} 秒（其中副本 ${seconds(outputMs)} 秒，表格/JSON/报告 ${seconds(mainMs)} 秒）`);
+  for (const n of [...run.notes, ...notes]) io.err(terminalSafe(n) + "\n");
+  return run.failed.length || reportFailed || run.writeFailed ? 2 : run.failing ? 1 : 0;
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
+
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
 }

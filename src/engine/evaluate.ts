@@ -804,6 +804,8 @@ class SheetRecord implements RecordResult {
   readonly #cells: CellValue[];
   /** Null once the issues are built, or when there is nothing to build (every criterion met). */
   #build: IssueBuilder | null;
+  /** Some failed criterion's evidence was blank or unreadable: its issues name cells to fix, not only unmet standards. */
+  #unusable = false;
 
   constructor(
     public row: number,
@@ -839,6 +841,17 @@ class SheetRecord implements RecordResult {
   set issues(value: Issue[]) {
     this.#issues = value;
     this.#build = null;
+  }
+  markUnusable(): void {
+    this.#unusable = true;
+  }
+  /** Whether explaining the record would name a cell to fix (blank or unreadable evidence, or issues of its own). */
+  get namesCells(): boolean {
+    return this.#unusable || (this.#build ? this.#issues.length > 0 : this.#issues.some((i) => i.code !== "criterion-failed" && i.code !== "criterion-unchecked"));
+  }
+  /** The issues built for one reading and not kept: a door that streams records reads each once. */
+  explain(): Issue[] {
+    return this.#build ? this.#build(this.row, this.#cells, this.#issues, this.status) : this.#issues;
   }
   toJSON(): RecordResult {
     const { row, label, status, grade, met, total, failed, unchecked, issues, hidden } = this;
@@ -1003,6 +1016,7 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
     }
     const rec = new SheetRecord(row, labels?.[i] ?? rowLabel(row), outcome(cp, v, extra, decided), v.failed, v.unchecked, cells, extra, build);
     if (hidden.size > 0 && hidden.has(row)) rec.hidden = true;
+    if (v.dataProblems) rec.markUnusable();
     records[i] = rec;
     summary[decided.status]++;
     if (decided.grade) summary.grades[decided.grade] = (summary.grades[decided.grade] ?? 0) + 1;
@@ -1080,3 +1094,21 @@ export function evaluateCriterion(pack: Pack, criterionId: string, evidence: Cel
   return { met: v === UNKNOWN ? null : v === YES, issues };
 }
 
+
+/**
+ * A record's issues for one reading, not kept on the record: a door that streams a sheet's
+ * records (the command line) reads each once, so 100,000 records' explanations never live at the
+ * same time.
+ */
+export function recordIssues(r: RecordResult): Issue[] {
+  return r instanceof SheetRecord ? r.explain() : r.issues;
+}
+
+/**
+ * Whether a record's issues hold anything but its unmet and uncheckable standards (which its
+ * failed and unchecked lists already say): blank or unreadable evidence, or issues of its own
+ * (budget lines). Decided from the verdict codes, without explaining the record.
+ */
+export function recordNamesCells(r: RecordResult): boolean {
+  return r instanceof SheetRecord ? r.namesCells : r.issues.some((i) => i.code !== "criterion-failed" && i.code !== "criterion-unchecked");
+}

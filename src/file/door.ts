@@ -9,8 +9,7 @@
  * then the same coded message as the command line. Where there is no Worker (tests under
  * jsdom), everything happens in place.
  */
-import { sheetJson } from "../cli/json";
-import { writeReport } from "../cli/report";
+import { reportBytes } from "../cli/render";
 import { templateSheet } from "../engine/output";
 import { writeWorkbook } from "./xlsx-write";
 import type { WorkbookHost } from "../engine/host";
@@ -62,8 +61,8 @@ export const fileDoor = {
   async report(file: string, checked: Checked[], host?: WorkbookHost): Promise<Uint8Array> {
     // In the worker, from its own results: the page sends only which sheets.
     if (host instanceof RemoteHost) return host.remote.request<Uint8Array>({ op: "report", file, sheets: checked.map((c) => c.result.sheet) });
-    return writeReport(
-      checked.map((c) => sheetJson(file, c.result)),
+    return reportBytes(
+      checked.map((c) => ({ file, result: c.result })),
       host instanceof FileWorkbookHost ? host.recordsMade() : [],
     );
   },

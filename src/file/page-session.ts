@@ -6,8 +6,7 @@
  * thread more than a few milliseconds to take in. No DOM here, no Worker global: page-worker.ts
  * wires `handle` to the worker's messages, and tests call it directly.
  */
-import { sheetJson } from "../cli/json";
-import { writeReport } from "../cli/report";
+import { reportBytes } from "../cli/render";
 import type { CheckProgress, SheetChecker, WorkbookSettings } from "../engine/host";
 import type { EvaluateOptions, SheetResult, Text2 } from "../engine/types";
 import type { Pack } from "../packs/schema";
@@ -140,7 +139,7 @@ export class PageSession {
       }
       case "report": {
         const results = req.sheets.flatMap((s) => this.checked.get(s) ?? []);
-        const bytes = await writeReport(results.map((r) => sheetJson(req.file, r)), host.recordsMade());
+        const bytes = reportBytes(results.map((result) => ({ file: req.file, result })), host.recordsMade());
         return this.answer(post, id, bytes, [], [bytes.buffer]);
       }
       case "annotated": {

@@ -31,6 +31,22 @@ setInterval(() => {
 }, 20);
 `;
 
+/**
+ * The file has been read and checked: its CPU limit ends here (the limit is on reading a file, not
+ * on writing what was found in it); the memory limit stays. Answers the CPU time the job took so far, in ms.
+ */
+export function readingDone(): number {
+  const u = process.cpuUsage();
+  state[1] = Infinity;
+  return (u.user + u.system - state[3]) / 1000;
+}
+
+/** CPU time since the job began, in ms. */
+export function jobCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system - state[3]) / 1000;
+}
+
 /** Runs `handle` for every job the pool sends, replying with its answer, under the job's limits. */
 export function serve<J, R>(handle: (job: J) => R | Promise<R>): void {
   const watchdog = new Worker(WATCHDOG, { eval: true, workerData: state.buffer });

@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import { builtinPacks, getPack } from "../../packs";
-import { sheetJson } from "../../cli/json";
+import { sheetPieces } from "../../cli/wire";
 import { checkWorkbook, inspectWorkbook } from "../check";
 import * as path from "path";
 import { copyMismatch } from "../resave";
@@ -13,15 +13,20 @@ import { annotatedCopy } from "../copy";
 import { ledgerEntry } from "../host";
 import { appendRecord, checkRecord, RECORDS_KEY } from "../../engine/record";
 import { LEDGER_KEY, SETTINGS_KEY, type LedgerSheet } from "../../excel/ledger";
-import type { AnnotateOutcome, Task, TaskResult } from "./pool";
+import type { AnnotateOutcome, Part, Task, TaskResult } from "./pool";
 import { useNodeInflate } from "./inflate";
 import { useNodeDeflate } from "./deflate";
 import { writeCopyFile, WriteFailure } from "./outputs";
 import { reasonOf } from "./atomic";
-import { serve } from "./child";
+import { jobCpuMs, readingDone, serve } from "./child";
 
 useNodeInflate();
 useNodeDeflate();
+
+/** Posts a piece and waits until it is handed to the channel: a slow reader holds the worker back, not its memory. */
+function post(m: Part): Promise<void> {
+  return new Promise((resolve, reject) => process.send!(m, undefined, undefined, (e) => (e ? reject(e) : resolve())));
+}
 
 async function run(task: Task): Promise<TaskResult> {
   let bytes: Uint8Array;
@@ -37,7 +42,13 @@ async function run(task: Task): Promise<TaskResult> {
   const pack = task.pack ? getPack(task.pack) : undefined;
   const r = checkWorkbook(bytes, builtinPacks(), { pack, sheet: task.sheet, plans: !!task.annotate, params: task.params });
   if (!r.ok) return { kind: "error", file: task.file, error: r.error };
-  const entries = r.sheets.map((s) => sheetJson(task.file, s.result));
+  const readMs = readingDone();
+  await post({ part: true, read: true });
+  // Verdicts cross, not records: each sheet's head and its records in chunks, each let go once posted.
+  if (task.needs) {
+    for (let k = 0; k < r.sheets.length; k++) for (const piece of sheetPieces(r.sheets[k].result, task.needs)) await post({ part: true, sheet: k, piece });
+  }
+  const sheets = r.sheets.map((s) => s.result.summary);
   const record = checkRecord("cli", r.sheets.map((s) => s.checked), new Date(), path.basename(task.file));
   let annotated: AnnotateOutcome | undefined;
   if (task.annotate) {
@@ -72,7 +83,7 @@ async function run(task: Task): Promise<TaskResult> {
       }
     } else annotated = out;
   }
-  return { kind: "check", file: task.file, entries, leftOut: r.leftOut, annotated, record };
+  return { kind: "check", file: task.file, sheets, leftOut: r.leftOut, annotated, record, cpu: { read: readMs, outputs: jobCpuMs() - readMs } };
 }
 
 serve((task: Task) =>

@@ -84,7 +84,22 @@ export interface PoolOptions<R> {
   failed: (i: number, error: FileError) => R;
   /** After each job, with how long it took (ms from its worker getting it; 0 when refused by its first bytes). */
   onProgress?: (done: number, total: number, i: number, ms: number) => void;
+  /**
+   * What a worker posts before its reply (a message with `part: true`), handed on as it comes. A
+   * part with `read: true` says the file has been read and checked: its limits were for that, and
+   * what follows (outputs) runs under a generous backstop only.
+   */
+  onPart?: (i: number, part: { part: true; read?: boolean }) => void;
+  /** Each reply as it comes (any order); when given, replies are not kept and the answer is empty. */
+  onReply?: (i: number, reply: R) => void;
+  /** Awaited before a lane takes its next job. */
+  gate?: () => Promise<void>;
 }
+
+/** After a file is read, how long its outputs may take on the clock (a backstop, never reached by a working worker). */
+const OUTPUT_BACKSTOP_MS = 60 * 60_000;
+
+const isPart = (m: unknown): m is { part: true; read?: boolean } => typeof m === "object" && m !== null && (m as { part?: unknown }).part === true;
 
 /** @internal What the pool sends a child: the job and the limits it runs under. */
 export interface Envelope<J> {
@@ -148,7 +163,14 @@ export async function runInWorkers<J, R>(jobs: J[], opts: PoolOptions<R>): Promi
         child.stderr?.removeListener("data", onErr);
         resolve({ reply, dead });
       };
-      const onMessage = (reply: R) => finish(reply, false);
+      const onMessage = (m: unknown) => {
+        if (!isPart(m)) return finish(m as R, false);
+        if (m.read) {
+          clearTimeout(wall);
+          wall = setTimeout(backstop, OUTPUT_BACKSTOP_MS);
+        }
+        opts.onPart?.(i, m);
+      };
       // The child is gone (killed by its watchdog, V8 out of memory, crashed): the file is the cause.
       // Its last words on stderr may still be in the pipe: read them to the end (or 200 ms) first.
       const onExit = () => {
@@ -159,10 +181,11 @@ export async function runInWorkers<J, R>(jobs: J[], opts: PoolOptions<R>): Promi
         err.once("end", () => (clearTimeout(t), decide()));
       };
       // A backstop on wall-clock time, far past the CPU limit: a child starved of CPU is not the file's fault, a hung one is.
-      const wall = setTimeout(() => {
+      const backstop = () => {
         child.kill("SIGKILL");
         finish(opts.failed(i, fileError("timeout", `超过 ${Math.round((limits.cpuMs * 5 + 30_000) / 1000)} 秒仍未读完`)), true);
-      }, limits.cpuMs * 5 + 30_000);
+      };
+      let wall = setTimeout(backstop, limits.cpuMs * 5 + 30_000);
       child.stderr?.on("data", onErr);
       child.on("message", onMessage);
       child.once("exit", onExit);
@@ -174,12 +197,17 @@ export async function runInWorkers<J, R>(jobs: J[], opts: PoolOptions<R>): Promi
   async function lane(): Promise<void> {
     let child: ChildProcess | null = null;
     while (next < jobs.length) {
+      if (opts.gate) {
+        await opts.gate();
+        if (next >= jobs.length) break;
+      }
       const i = next++;
       const file = opts.pathOf(i);
       const refused = sniff(file);
       if (!refused) child ??= await spawn();
       const started = Date.now();
-      if (refused) replies[i] = opts.failed(i, refused);
+      const answer = (reply: R) => (opts.onReply ? opts.onReply(i, reply) : (replies[i] = reply));
+      if (refused) answer(opts.failed(i, refused));
       else {
         const scaled = limitsFor(fileSize(file));
         const limits = { cpuMs: opts.timeoutMs ?? scaled.cpuMs, memoryMb: opts.maxMemoryMb ?? scaled.memoryMb };
@@ -188,7 +216,7 @@ export async function runInWorkers<J, R>(jobs: J[], opts: PoolOptions<R>): Promi
           child!.kill("SIGKILL");
           child = null;
         }
-        replies[i] = reply;
+        answer(reply);
       }
       opts.onProgress?.(++done, jobs.length, i, refused ? 0 : Date.now() - started);
     }

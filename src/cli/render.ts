@@ -1,0 +1,334 @@
+/**
+ * `check`'s outputs built from the verdicts that crossed from the workers (wire.ts), sheet by
+ * sheet and chunk by chunk as they arrive: the table and the compact JSON as text handed on in
+ * pieces, the report as rows of its sheets (report-xml.ts). Each output builds only what it
+ * prints; nothing of a chunk is kept once it is written but what a sheet's last lines need
+ * (the table's cells to fix, the grades met). Browser-safe.
+ */
+import { countsSheet, failedNames, type RunCounts } from "../engine/output";
+import { SKIP_REASONS } from "../engine/records";
+import type { OutValue } from "../engine/host";
+import { recordLines, type CheckRecord } from "../engine/record";
+import { getPack } from "../packs";
+import type { Pack } from "../packs/schema";
+import { gradeText, pad, SEVERITY_ZH, STATUS_ZH, terminalSafe } from "./format";
+import type { SheetResult } from "../engine/types";
+import { COUNTS, countsPart, RECORDS, ReportSheet, REPORT_HEADERS, REPORT_SHEETS, reportParts, sheetPart, type SheetNo } from "./report-xml";
+import { zipSync } from "fflate";
+import { sheetPieces, SheetReader, STATUSES, stringAt, type IssueOut, type Lang, type Needs, type RecordChunk, type SheetHead } from "./wire";
+
+export type Out = (text: string) => void;
+
+/** Failed lists by index, as an official reads them (names joined with 、), made once per list. */
+function namesOf(pack: Pack | undefined, lists: string[][]): (k: number) => string {
+  const memo: (string | undefined)[] = [];
+  return (k) => {
+    if (k === 0) return "";
+    let t = memo[k];
+    if (t === undefined) memo[k] = t = (pack ? failedNames(pack, lists[k]) : lists[k]).join("、");
+    return t;
+  };
+}
+
+/** Records' issues grouped by record within a chunk: [start, end) of record j's issues. */
+function issueRanges(c: RecordChunk): Int32Array {
+  const starts = new Int32Array(c.n + 1).fill(-1);
+  const rec = c.issues.rec;
+  starts[c.n] = rec.length;
+  for (let k = rec.length - 1; k >= 0; k--) starts[rec[k]] = k;
+  // Records without issues start where the next one does.
+  for (let j = c.n - 1; j >= 0; j--) if (starts[j] < 0) starts[j] = starts[j + 1];
+  return starts;
+}
+
+const money = (n: number) => n.toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const MAX_SKIPS_LISTED = 10;
+const SHOWN_IN_ROW = new Set(["criterion-failed", "criterion-unchecked"]);
+const problemLine = (p: IssueOut) => `    ${p.severity === "error" ? "✗" : "!"} ${p.message ?? ""}${p.source ? `〔${p.source}〕` : ""}\n`;
+
+/** One checked sheet as the readable table, written as its records arrive. */
+export class TableSheet {
+  readonly #r: SheetReader;
+  readonly #names: (k: number) => string;
+  /** The cells to fix, listed under the records: few (blank or unreadable evidence). */
+  readonly #fix: string[] = [];
+  /** Grades in the order first shown, for their consequences. */
+  readonly #seen = new Set<number>();
+  constructor(
+    file: string,
+    head: SheetHead,
+    private readonly out: Out,
+  ) {
+    this.#r = new SheetReader(head);
+    const pack = getPack(head.pack);
+    this.#names = namesOf(pack, this.#r.lists);
+    let s = `\n${file} ／ ${head.sheet} — ${pack?.name.zh ?? head.pack}（表头第 ${head.headerRow} 行，${head.summary.records} 条记录）\n`;
+    if (head.records) s += `  ${pad("行", head.rowWidth)}${pad("名称", head.nameWidth)}${head.graded ? pad("结论", 8) : ""}${head.counted ? pad("达标", 7) : ""}${pad("状态", 8)}${head.graded ? "未达标项" : "问题"}\n`;
+    out(terminalSafe(s, true));
+  }
+
+  records(chunk: RecordChunk): void {
+    const c = this.#r.take(chunk);
+    const h = this.#r.head;
+    const at = issueRanges(c);
+    const lines: string[] = [];
+    for (let j = 0; j < c.n; j++) {
+      const g = c.grade[j];
+      if (g >= 0) this.#seen.add(g);
+      const grade = h.graded ? pad(g >= 0 ? h.grades[g] : "", 8) : "";
+      const met = h.counted ? pad(c.met[j] < 0 ? "" : `${c.met[j]}/${c.total[j]}`, 7) : "";
+      let what = "";
+      if (h.graded) {
+        const failed = this.#names(c.failed[j]);
+        const unchecked = c.unchecked[j] ? `无法检查：${this.#names(c.unchecked[j])}` : "";
+        what = failed && unchecked ? `${failed}；${unchecked}` : failed || unchecked;
+        for (let k = at[j]; k < at[j + 1]; k++) {
+          const i = this.#r.issue(c, k);
+          if (!SHOWN_IN_ROW.has(i.code)) this.#fix.push(problemLine(i));
+        }
+      } else {
+        for (let k = at[j]; k < at[j + 1]; k++) what += (what ? "；" : "") + (stringAt(c.issues.message!, k) ?? "");
+      }
+      const label = stringAt(c.labels, j) ?? "";
+      lines.push(`  ${pad(String(c.row[j]), h.rowWidth)}${pad(c.hidden[j] ? `${label}（隐藏行）` : label, h.nameWidth)}${grade}${met}${pad(STATUS_ZH[STATUSES[c.status[j]]], 8)}${terminalSafe(what)}\n`);
+    }
+    this.out(lines.join(""));
+  }
+
+  end(): void {
+    const h = this.#r.head;
+    const lines: string[] = [];
+    for (const g of this.#seen) if (h.consequences[g]) lines.push(`  后果：${h.grades[g]} → ${h.consequences[g]}\n`);
+    for (const g of h.groups) {
+      const key = [g.key.studio, g.key.year].filter((x) => x !== undefined && x !== "").join(" ");
+      const share = g.limit > 0 ? `（${Math.round((g.spent / g.limit) * 100)}%）` : "";
+      lines.push(`  经费 ${pad(String(key), h.nameWidth)}已支出 ${money(g.spent)} ／ 额度 ${money(g.limit)}${share}  ${STATUS_ZH[g.status]}\n`);
+    }
+    const groupIssues = h.groups.flatMap((g) => g.issues);
+    if (h.problems.length || this.#fix.length || groupIssues.length) {
+      lines.push("  问题：\n");
+      for (const p of h.problems) lines.push(problemLine(p));
+      for (const l of this.#fix) lines.push(l);
+      for (const p of groupIssues) lines.push(problemLine(p));
+    }
+    const grades = gradeText(h.summary.grades);
+    const shownSkips = h.skipped.slice(0, MAX_SKIPS_LISTED).map((s) => `第 ${s.row} 行（${SKIP_REASONS[s.reason].zh}${s.text ? `“${s.text}”` : ""}）`);
+    const moreSkips = h.skipped.length > MAX_SKIPS_LISTED ? `等 ${h.skipped.length} 行` : "";
+    const skipped = h.skipped.length ? `；跳过 ${shownSkips.join("、")}${moreSkips}` : "";
+    lines.push(`  小计：${grades ? grades + "；" : ""}${STATUS_ZH.ok} ${h.summary.ok}，${STATUS_ZH.warning} ${h.summary.warning}，${STATUS_ZH.error} ${h.summary.error}${skipped}\n`);
+    for (const i of h.interpretations) lines.push(`  说明：${i.text}${i.source ? `〔${i.source}〕` : ""}\n`);
+    this.out(terminalSafe(lines.join(""), true));
+  }
+}
+
+/** Object text without its closing brace, for appending fields. */
+const open = (o: unknown) => JSON.stringify(o).slice(0, -1);
+
+/** One checked sheet as one compact JSON object, its records written as they arrive. */
+export class JsonSheet {
+  readonly #r: SheetReader;
+  readonly #lists: (string | undefined)[] = [];
+  #first = true;
+  constructor(
+    file: string,
+    head: SheetHead,
+    private readonly out: Out,
+  ) {
+    this.#r = new SheetReader(head);
+    out(`${open({ file, sheet: head.sheet, pack: head.pack, headerRow: head.headerRow })},"records":[`);
+  }
+
+  #list(k: number): string {
+    let t = this.#lists[k];
+    if (t === undefined) this.#lists[k] = t = JSON.stringify(this.#r.lists[k]);
+    return t;
+  }
+
+  records(chunk: RecordChunk): void {
+    const c = this.#r.take(chunk);
+    const h = this.#r.head;
+    const at = issueRanges(c);
+    const parts: string[] = [];
+    for (let j = 0; j < c.n; j++) {
+      const g = c.grade[j];
+      const head = {
+        row: c.row[j],
+        label: stringAt(c.labels, j),
+        status: STATUSES[c.status[j]],
+        grade: g >= 0 ? h.grades[g] : null,
+        consequence: g >= 0 ? h.consequences[g] : null,
+        met: c.met[j] < 0 ? null : c.met[j],
+        total: c.total[j] < 0 ? null : c.total[j],
+      };
+      let s = `${this.#first ? "" : ","}${open(head)},"failed":${this.#list(c.failed[j])},"unchecked":${this.#list(c.unchecked[j])}${c.hidden[j] ? ',"hidden":true' : ""},"issues":[`;
+      this.#first = false;
+      for (let k = at[j]; k < at[j + 1]; k++) s += (k > at[j] ? "," : "") + JSON.stringify(this.#r.issue(c, k));
+      parts.push(s + "]}");
+    }
+    this.out(parts.join(""));
+  }
+
+  end(): void {
+    const h = this.#r.head;
+    this.out(`],"groups":${JSON.stringify(h.groups)},"skipped":${JSON.stringify(h.skipped)},"summary":${JSON.stringify(h.summary)},"problems":${JSON.stringify(h.problems)},"interpretations":${JSON.stringify(h.interpretations)}}`);
+  }
+}
+
+/** The report's sheets a run writes into: 汇总, 问题清单, 经费, and 校验记录 once a check is recorded. */
+export interface RowSink {
+  row(values: readonly OutValue[]): void;
+}
+export interface ReportSheets {
+  summary: RowSink;
+  issues: RowSink;
+  groups: RowSink;
+  /** 校验记录, made when the first check record comes. */
+  records(): RowSink;
+  /** What 统计 shows: records per status, sheets not checked, files that could not be read. */
+  counts: RunCounts;
+}
+
+export const noCounts = (): RunCounts => ({ records: { ok: 0, warning: 0, error: 0 }, notChecked: 0, unreadable: 0 });
+
+/** One checked sheet's rows of the report, written as its records arrive. */
+export class ReportRows {
+  readonly #r: SheetReader;
+  readonly #names: (k: number) => string;
+  readonly #packName: string;
+  constructor(
+    private readonly file: string,
+    head: SheetHead,
+    private readonly to: ReportSheets,
+  ) {
+    this.#r = new SheetReader(head);
+    const pack = getPack(head.pack);
+    this.#names = namesOf(pack, this.#r.lists);
+    this.#packName = pack?.name.zh ?? head.pack;
+  }
+
+  #issue(label: string | null, i: IssueOut, row: number | null): OutValue[] {
+    return [this.file, this.#r.head.sheet, i.cell, row, label, SEVERITY_ZH[i.severity], i.message ?? "", i.text || null, i.source];
+  }
+
+  records(chunk: RecordChunk): void {
+    const c = this.#r.take(chunk);
+    const h = this.#r.head;
+    const at = issueRanges(c);
+    for (let j = 0; j < c.n; j++) {
+      const g = c.grade[j];
+      const label = stringAt(c.labels, j);
+      const row = c.row[j];
+      // The row's own problems (cells to fix, rule breaches); unmet standards are in 未达标项 already.
+      let notes = "";
+      for (let k = at[j]; k < at[j + 1]; k++) if (c.issues.codes[c.issues.code[k]] !== "criterion-failed") notes += (notes ? "；" : "") + (stringAt(c.issues.message!, k) ?? "");
+      const failed = this.#names(c.failed[j]);
+      this.to.counts.records[STATUSES[c.status[j]]]++;
+      this.to.summary.row([this.file, h.sheet, this.#packName, row, label, g >= 0 ? h.grades[g] : null, g >= 0 ? h.consequences[g] : null, c.met[j] < 0 ? null : c.met[j], c.total[j] < 0 ? null : c.total[j], failed || null, STATUS_ZH[STATUSES[c.status[j]]], c.hidden[j] ? "是" : null, notes || null]);
+      for (let k = at[j]; k < at[j + 1]; k++) this.to.issues.row(this.#issue(label, this.#r.issue(c, k), row));
+    }
+  }
+
+  end(): void {
+    const h = this.#r.head;
+    for (const p of h.problems) this.to.issues.row(this.#issue(null, p, null));
+    for (const g of h.groups) {
+      const studio = String(g.key.studio ?? "");
+      for (const i of g.issues) this.to.issues.row(this.#issue(studio, i, null));
+      this.to.groups.row([this.file, h.sheet, studio, g.key.year ?? null, g.spent, g.limit, g.limit > 0 ? g.spent / g.limit : null, STATUS_ZH[g.status], g.issues.map((i) => i.message ?? "").join("；") || null]);
+    }
+  }
+}
+
+/** The report's rows for a file that could not be checked, and for one that was not (or a sheet of it). */
+export function reportError(to: ReportSheets, file: string, error: { code: string; message: string }): void {
+  to.counts.unreadable++;
+  to.summary.row([file, null, null, null, null, null, null, null, null, null, "无法读取", null, error.message]);
+  to.issues.row([file, null, null, null, null, SEVERITY_ZH.error, error.message, null, null]);
+}
+
+export function reportSkipped(to: ReportSheets, file: string, sheet: string | undefined, message: string): void {
+  to.counts.notChecked++;
+  to.summary.row([file, sheet ?? null, null, null, null, null, null, null, null, null, "未检查", null, message]);
+}
+
+export function reportRecord(to: ReportSheets, record: CheckRecord): void {
+  const sheet = to.records();
+  for (const line of recordLines(record)) sheet.row(line);
+}
+
+// ------------------------------------------------------------------ in one process (the page, tests)
+
+/** A sheet's pieces fed to an output, in one process. */
+function feed(r: SheetResult, needs: Needs, make: (head: SheetHead) => { records(c: RecordChunk): void; end(): void }): void {
+  let w: { records(c: RecordChunk): void; end(): void } | null = null;
+  for (const p of sheetPieces(r, needs)) {
+    if (p.kind === "head") w = make(p);
+    else w!.records(p);
+  }
+  w?.end();
+}
+
+/** One checked sheet as the table's text. */
+export function sheetTable(file: string, r: SheetResult, lang: Lang = "zh"): string {
+  const parts: string[] = [];
+  feed(r, { lang, all: false, messages: true }, (h) => new TableSheet(file, h, (s) => parts.push(s)));
+  return parts.join("");
+}
+
+/** One checked sheet as its compact JSON text (issues with their message when `messages`). */
+export function sheetJsonText(file: string, r: SheetResult, opts: { lang?: Lang; messages?: boolean } = {}): string {
+  const parts: string[] = [];
+  feed(r, { lang: opts.lang ?? "zh", all: true, messages: !!opts.messages }, (h) => new JsonSheet(file, h, (s) => parts.push(s)));
+  return parts.join("");
+}
+
+export type ReportEntry = { file: string; result: SheetResult } | { file: string; error: { code: string; message: string } };
+
+/** The report's rows for checked sheets and files that could not be checked, into any sheets. */
+export function reportInto(to: ReportSheets, entries: ReportEntry[], records: CheckRecord[] = [], lang: Lang = "zh"): void {
+  for (const e of entries) {
+    if ("error" in e) reportError(to, e.file, e.error);
+    else feed(e.result, { lang, all: true, messages: true }, (h) => new ReportRows(e.file, h, to));
+  }
+  for (const r of records) reportRecord(to, r);
+}
+
+/** The report's sheets as rows of values (the header first), by sheet name. */
+export function reportRowsOf(entries: ReportEntry[], records: CheckRecord[] = []): { name: string; rows: OutValue[][] }[] {
+  const sheets = REPORT_SHEETS.map((name, k) => ({ name, rows: [[...REPORT_HEADERS[k]]] as OutValue[][] }));
+  const sink = (k: number): RowSink => ({ row: (v) => void sheets[k].rows.push([...v]) });
+  const counts = noCounts();
+  reportInto({ summary: sink(0), issues: sink(1), groups: sink(2), records: () => sink(RECORDS), counts }, entries, records);
+  sheets[COUNTS].rows = countsSheet(counts).rows;
+  return sheets.filter((s, k) => k !== RECORDS || s.rows.length > 1);
+}
+
+/** The report workbook in memory (the page: one workbook at a time), marked as ours. */
+export function reportBytes(entries: ReportEntry[], records: CheckRecord[] = []): Uint8Array {
+  const chunks: Uint8Array[][] = REPORT_SHEETS.map(() => []);
+  const sink = (no: number) => ({ write: (x: Uint8Array) => void chunks[no].push(x) });
+  const sheets: (ReportSheet | null)[] = [new ReportSheet(0, sink(0)), new ReportSheet(1, sink(1)), new ReportSheet(2, sink(2)), null, null];
+  const counts = noCounts();
+  const recordSheet = () => (sheets[RECORDS] ??= new ReportSheet(RECORDS, sink(RECORDS)));
+  reportInto({ summary: sheets[0]!, issues: sheets[1]!, groups: sheets[2]!, records: recordSheet, counts }, entries, records);
+  const files: Record<string, Uint8Array> = {};
+  const extra: Record<string, string> = {};
+  const overrides: string[] = [];
+  for (const s of sheets) s?.end();
+  countsPart(counts, sink(COUNTS), extra, overrides);
+  const present = REPORT_SHEETS.map((_, no) => no as SheetNo).filter((no) => chunks[no].length);
+  const enc = new TextEncoder();
+  for (const no of present) {
+    let n = 0;
+    for (const c of chunks[no]) n += c.length;
+    const all = new Uint8Array(n);
+    let at = 0;
+    for (const c of chunks[no]) {
+      all.set(c, at);
+      at += c.length;
+    }
+    files[sheetPart(no)] = all;
+  }
+  for (const [name, text] of Object.entries({ ...reportParts(present, overrides), ...extra })) files[name] = enc.encode(text);
+  return zipSync(files, { level: 6 });
+}

@@ -1,0 +1,297 @@
+/**
+ * What crosses from a worker process to the main process for each checked sheet: verdicts, not
+ * record objects. A head (the sheet's counts, problems, groups, what the table's columns need)
+ * and then the records in chunks of typed arrays — rows, met counts, status, grade, which shared
+ * failed list, labels as one string — with the issues only of the records an output prints them
+ * for (every record's for the JSON and the report; for the table, only those naming a cell to
+ * fix). Messages come in the chosen language only, and only when an output prints them. Each
+ * record's issues are built for the chunk and dropped (recordIssues), so neither process holds a
+ * sheet's explanations at once. Plain data: structured-clonable, no Node built-ins.
+ */
+import { recordIssues, recordNamesCells } from "../engine/evaluate";
+import { consequenceText } from "../engine/consequences";
+import type { Issue, SheetResult, Skipped, Status, Summary } from "../engine/types";
+import { getPack } from "../packs";
+import { width } from "./format";
+
+export type Lang = "zh" | "en";
+
+/** What the outputs of a run print, so the worker builds nothing more. */
+export interface Needs {
+  lang: Lang;
+  /** Every record's issues (JSON, report); otherwise only the issues of records naming a cell to fix (the table). */
+  all: boolean;
+  /** Issue messages (the table, the report, the JSON with --messages). */
+  messages: boolean;
+}
+
+/** An issue as the outputs print it: the message only when asked for. */
+export interface IssueOut {
+  code: string;
+  severity: "error" | "warning";
+  cell: string | null;
+  text: string | null;
+  source: string | null;
+  message?: string;
+}
+
+export interface SheetHead {
+  kind: "head";
+  sheet: string;
+  pack: string;
+  headerRow: number;
+  records: number;
+  /** Some record has a grade / a met count (the table's columns). */
+  graded: boolean;
+  counted: boolean;
+  /** The table's name column and row column, in terminal columns (the widest label, the last row). */
+  nameWidth: number;
+  rowWidth: number;
+  summary: Summary;
+  skipped: Skipped[];
+  problems: IssueOut[];
+  groups: { key: Record<string, string | number>; spent: number; limit: number; status: Status; issues: IssueOut[] }[];
+  interpretations: { id: string; text: string; source: string | null }[];
+  /** Grades by index (records carry the index), and what each means for the studio (null: nothing). */
+  grades: string[];
+  consequences: (string | null)[];
+}
+
+/** Strings in one: each one's end, and which are null. */
+export interface Strings {
+  text: string;
+  end: Uint32Array;
+  nul: Uint8Array;
+}
+
+export interface RecordChunk {
+  kind: "records";
+  n: number;
+  row: Int32Array;
+  /** -1: none. */
+  met: Int16Array;
+  total: Int16Array;
+  /** 0 ok, 1 warning, 2 error. */
+  status: Uint8Array;
+  /** Index into the head's grades; -1: none. */
+  grade: Int16Array;
+  /** Index into the lists (every list so far, this chunk's new ones appended). */
+  failed: Int32Array;
+  unchecked: Int32Array;
+  hidden: Uint8Array;
+  labels: Strings;
+  /** Failed and unchecked lists first used in this chunk, in index order. */
+  lists: string[][];
+  /** The issues of the records explained, in record order; `rec` is the record's index in the chunk. */
+  issues: {
+    n: number;
+    rec: Int32Array;
+    code: Uint8Array;
+    codes: string[];
+    /** 0 warning, 1 error. */
+    severity: Uint8Array;
+    cell: Strings;
+    text: Strings;
+    source: Strings;
+    message: Strings | null;
+  };
+}
+
+export type SheetPiece = SheetHead | RecordChunk;
+
+export const STATUSES: readonly Status[] = ["ok", "warning", "error"];
+const STATUS_INDEX: Record<Status, number> = { ok: 0, warning: 1, error: 2 };
+
+/** Records per chunk. */
+export const CHUNK = 8192;
+
+class StringsBuilder {
+  readonly #parts: string[] = [];
+  readonly #end: number[] = [];
+  readonly #nul: number[] = [];
+  #at = 0;
+  push(s: string | null): void {
+    if (s === null) this.#nul.push(1);
+    else {
+      this.#parts.push(s);
+      this.#at += s.length;
+      this.#nul.push(0);
+    }
+    this.#end.push(this.#at);
+  }
+  done(): Strings {
+    return { text: this.#parts.join(""), end: Uint32Array.from(this.#end), nul: Uint8Array.from(this.#nul) };
+  }
+}
+
+/** The i-th string. */
+export function stringAt(s: Strings, i: number): string | null {
+  if (s.nul[i]) return null;
+  return s.text.slice(i ? s.end[i - 1] : 0, s.end[i]);
+}
+
+export function issueOut(i: Issue, needs: Pick<Needs, "lang" | "messages">): IssueOut {
+  const o: IssueOut = { code: i.code, severity: i.severity, cell: i.cell, text: i.text, source: i.source };
+  if (needs.messages) o.message = i.message[needs.lang];
+  return o;
+}
+
+/** The table's label of a record: hidden rows say so. */
+export const shownLabel = (label: string, hidden: boolean): string => (hidden ? `${label}（隐藏行）` : label);
+
+/**
+ * A checked sheet as pieces: the head, then the records chunk by chunk. A generator, so the
+ * caller posts each piece and lets it go before the next is built.
+ */
+export function* sheetPieces(r: SheetResult, needs: Needs): Generator<SheetPiece> {
+  const pack = getPack(r.pack);
+  const records = r.records;
+  let graded = false;
+  let counted = false;
+  let widest = 10;
+  for (const x of records) {
+    if (x.grade !== null) graded = true;
+    if (x.met !== null) counted = true;
+    // A loop, not a spread: a spread overflows the stack past ~120,000 records.
+    const w = width(shownLabel(x.label, !!x.hidden));
+    if (w > widest) widest = Math.min(w, 46);
+  }
+  const grades = Object.keys(r.summary.grades);
+  for (const x of records) if (x.grade !== null && !grades.includes(x.grade)) grades.push(x.grade);
+  const gradeIndex = new Map(grades.map((g, i) => [g, i]));
+  const o = (i: Issue) => issueOut(i, needs);
+  yield {
+    kind: "head",
+    sheet: r.sheet,
+    pack: r.pack,
+    headerRow: r.headerRow,
+    records: records.length,
+    graded,
+    counted,
+    nameWidth: Math.min(46, widest + 2),
+    rowWidth: Math.max(6, String(records.length ? records[records.length - 1].row : 0).length + 2),
+    summary: r.summary,
+    skipped: r.skipped,
+    problems: r.problems.map(o),
+    groups: r.groups.map((g) => ({ key: g.key, spent: g.spent, limit: g.limit, status: g.status, issues: g.issues.map(o) })),
+    interpretations: r.interpretations.map((i) => ({ id: i.id, text: i.text[needs.lang], source: i.source })),
+    grades,
+    consequences: grades.map((g) => (pack ? consequenceText(pack, g, needs.lang) || null : null)),
+  };
+  // Lists shared by records that failed the same standards (one per mask in the engine): sent once.
+  const byList = new Map<readonly string[], number>([[[], 0]]);
+  const byKey = new Map<string, number>([["", 0]]);
+  let lists = 1;
+  const codes = new Map<string, number>();
+  for (let from = 0; from < records.length; from += CHUNK) {
+    const n = Math.min(CHUNK, records.length - from);
+    const c: RecordChunk = {
+      kind: "records",
+      n,
+      row: new Int32Array(n),
+      met: new Int16Array(n),
+      total: new Int16Array(n),
+      status: new Uint8Array(n),
+      grade: new Int16Array(n),
+      failed: new Int32Array(n),
+      unchecked: new Int32Array(n),
+      hidden: new Uint8Array(n),
+      labels: { text: "", end: new Uint32Array(0), nul: new Uint8Array(0) },
+      lists: [],
+      issues: {
+        n: 0,
+        rec: new Int32Array(0),
+        code: new Uint8Array(0),
+        codes: [],
+        severity: new Uint8Array(0),
+        cell: { text: "", end: new Uint32Array(0), nul: new Uint8Array(0) },
+        text: { text: "", end: new Uint32Array(0), nul: new Uint8Array(0) },
+        source: { text: "", end: new Uint32Array(0), nul: new Uint8Array(0) },
+        message: null,
+      },
+    };
+    const listOf = (ids: readonly string[] | undefined): number => {
+      if (!ids || !ids.length) return 0;
+      let k = byList.get(ids);
+      if (k !== undefined) return k;
+      const key = ids.join("\u0001");
+      k = byKey.get(key);
+      if (k === undefined) {
+        k = lists++;
+        byKey.set(key, k);
+        c.lists.push([...ids]);
+      }
+      byList.set(ids, k);
+      return k;
+    };
+    const labels = new StringsBuilder();
+    const rec: number[] = [];
+    const code: number[] = [];
+    const severity: number[] = [];
+    const cell = new StringsBuilder();
+    const text = new StringsBuilder();
+    const source = new StringsBuilder();
+    const message = needs.messages ? new StringsBuilder() : null;
+    for (let j = 0; j < n; j++) {
+      const x = records[from + j];
+      c.row[j] = x.row;
+      c.met[j] = x.met ?? -1;
+      c.total[j] = x.total ?? -1;
+      c.status[j] = STATUS_INDEX[x.status];
+      c.grade[j] = x.grade === null ? -1 : gradeIndex.get(x.grade)!;
+      c.failed[j] = listOf(x.failed);
+      c.unchecked[j] = listOf(x.unchecked);
+      if (x.hidden) c.hidden[j] = 1;
+      labels.push(x.label);
+      // Without grades the table prints every record's problems; with them, only the cells to fix.
+      if (!(needs.all || !graded || recordNamesCells(x))) continue;
+      for (const i of recordIssues(x)) {
+        rec.push(j);
+        let k = codes.get(i.code);
+        if (k === undefined) codes.set(i.code, (k = codes.size));
+        code.push(k);
+        severity.push(i.severity === "error" ? 1 : 0);
+        cell.push(i.cell);
+        text.push(i.text);
+        source.push(i.source);
+        message?.push(i.message[needs.lang]);
+      }
+    }
+    c.labels = labels.done();
+    c.issues = {
+      n: rec.length,
+      rec: Int32Array.from(rec),
+      code: Uint8Array.from(code),
+      codes: [...codes.keys()],
+      severity: Uint8Array.from(severity),
+      cell: cell.done(),
+      text: text.done(),
+      source: source.done(),
+      message: message ? message.done() : null,
+    };
+    yield c;
+  }
+}
+
+/** The main process's view of a sheet's chunks: lists accumulated as chunks arrive. */
+export class SheetReader {
+  readonly lists: string[][] = [[]];
+  constructor(readonly head: SheetHead) {}
+  /** Takes a chunk's new lists; call once per chunk, in order. */
+  take(c: RecordChunk): RecordChunk {
+    for (const l of c.lists) this.lists.push(l);
+    return c;
+  }
+  issue(c: RecordChunk, k: number): IssueOut {
+    const s = c.issues;
+    const o: IssueOut = {
+      code: s.codes[s.code[k]],
+      severity: s.severity[k] ? "error" : "warning",
+      cell: stringAt(s.cell, k),
+      text: stringAt(s.text, k),
+      source: stringAt(s.source, k),
+    };
+    if (s.message) o.message = stringAt(s.message, k) ?? "";
+    return o;
+  }
+}
