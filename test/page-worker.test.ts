@@ -91,7 +91,7 @@ test("check, report and annotated copy are made in the worker; the records arriv
 
   const report = await fileDoor.report("大表.xlsx", [{ pack, result }], host);
   const back = readWorkbook(report);
-  expect(back.ok && back.workbook.sheets.map((s) => s.name)).toEqual(["汇总", "问题清单", "经费"]);
+  expect(back.ok && back.workbook.sheets.map((s) => s.name)).toEqual(["汇总", "问题清单", "经费", "统计"]);
   const copy = await fileDoor.annotated(host);
   const annotated = readWorkbook(copy);
   if (!annotated.ok) throw new Error("copy unreadable");
