@@ -240,6 +240,10 @@ const zhPage: Partial<Strings> = {
   templateHint: "在标注副本中新建一张空白报送表：表头、是/否、经费类别、职称和获奖等级等下拉框、数字格式。",
   templateDone: (sheet: string) => `模板工作表“${sheet}”已加入标注副本，可在下方下载。`,
   clearHint: "从标注副本中去掉本工具加入的结果列、颜色和工作表；原文件不变。",
+  interpretationsHint: "可以换一种理解，只对当前文件生效；结果随之重新计算，下载的报告和标注副本按新读法生成。",
+  readingSaved: (label: string) => `已改为：${label}。结果已按新读法重新计算。`,
+  ledgerNamesHint: "这些名称是按简称或部分名称对应的，或者可能是不同的工作室。请选择它们属于哪个工作室；重新生成台账后生效，下载的标注副本会记下这些选择。",
+  ledgerNamesSaved: "名称对照已记下，重新生成台账后生效；下载的标注副本会保存它。",
   goToCell: (cell: string) => `在预览中显示单元格 ${cell}`,
   fromTable: (name: string) => `只读取表格“${name}”（不含汇总行）。`,
 };
@@ -465,6 +469,10 @@ const enPage: Partial<Strings> = {
   templateHint: "Adds an empty submission sheet to the annotated copy: header row, drop-downs for yes/no, categories, titles, prize levels and the like, number formats.",
   templateDone: (sheet) => `Template sheet "${sheet}" added to the annotated copy; download it below.`,
   clearHint: "Removes the result columns, colours and sheets this tool added to the annotated copy; the original file is unchanged.",
+  interpretationsHint: "Choose another reading for this file only; the results are recalculated, and the report and the annotated copy you download follow it.",
+  readingSaved: (label) => `Now read as: ${label}. Results recalculated.`,
+  ledgerNamesHint: "These names were matched by a short or partial form, or could be different studios. Choose the studio each belongs to; it applies when the ledger is created again, and the annotated copy you download keeps the choice.",
+  ledgerNamesSaved: "Name mapping noted; it applies when the ledger is created again, and the annotated copy you download keeps it.",
   goToCell: (cell) => `Show cell ${cell} in the preview`,
   fromTable: (name) => `Reading only the table "${name}" (without its totals row).`,
 };
