@@ -2,7 +2,7 @@
  * Reading that scales (#16 item 4): a sheet part is inflated and scanned in pieces, so its size
  * in bytes never decides whether it is read — the cell budget does, and a sheet over it is
  * refused as too large, naming the sheet, never as damaged. The workbooks are generated here
- * (tes./support/streamed-book.ts), with the limits lowered so a few megabytes stand in for the
+ * (test/support/streamed-book.ts), with the limits lowered so a few megabytes stand in for the
  * 500 MB sheet of a 1,000,000-row workbook.
  */
 import { assessmentGrid } from "../scripts/bench-engine";
