@@ -1,6 +1,6 @@
 /**
  * Record rows below the header: blank rows and 合计/总计/小计 rows are skipped and said to be,
- * hidden rows stay records, ragged rows are padded, and the whole row is handed on as read.
+ * hidden rows stay records, ragged rows read as padded, and the whole row is handed on as read.
  */
 import { matchHeaders, type HeaderMatch } from "../src/engine/headers";
 import { isTotalText, recordRows } from "../src/engine/records";
@@ -47,7 +47,7 @@ function sheet(rows: CellValue[][], extra: Partial<SheetGrid> = {}): { grid: She
 
 /** recordRows' parallel lists, zipped into one entry per record for readable assertions. */
 function zipped(r: ReturnType<typeof recordRows>) {
-  return { rows: r.rows.map((row, k) => ({ row, cells: r.cells[k], hidden: r.hidden.has(row) })), skipped: r.skipped };
+  return { rows: r.rows.map((row, k) => ({ row, cells: r.cells.row(k), hidden: r.hidden.has(row) })), skipped: r.skipped };
 }
 
 function read(rows: CellValue[][], extra: Partial<SheetGrid> = {}) {
@@ -134,11 +134,11 @@ describe("recordRows", () => {
     ]);
   });
 
-  test("ragged rows are padded with null to the grid width; full rows are passed through as read", () => {
+  test("ragged rows read as padded with null to the grid width; full rows as read", () => {
     const full: CellValue[] = [1, "阳光工作室", 2, 0, 2, "备注"];
     const { grid, match } = sheet([HEADER, full, [2, "星光工作室", 1]]);
     const r = zipped(recordRows(grid, match));
-    expect(r.rows[0].cells).toBe(full);
+    expect(r.rows[0].cells).toEqual(full);
     expect(r.rows[1].cells).toEqual([2, "星光工作室", 1, null, null, null]);
     expect(grid.rows[2]).toEqual([2, "星光工作室", 1]); // the grid itself is not changed
   });

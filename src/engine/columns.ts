@@ -15,6 +15,7 @@
 import { readText, yesNoOf, type When } from "./values";
 import { NO, numericReader, OPS, readDateOrYear, recency, UNKNOWN, vocabJudge, YES } from "./readers";
 import type { CellValue } from "./types";
+import type { RecordCells } from "./records";
 import type { Field, Operand, PlainTest } from "../packs/schema";
 
 /** Set in a code when the test met blank or unreadable evidence. */
@@ -43,8 +44,8 @@ type DateColumn = { when: (When | null)[] };
 
 /**
  * One sheet's records, with each field's column read once per way of reading it. `fill` reads
- * the numeric columns a pack needs in one pass over the rows (row by row: a record's cells sit
- * together in memory, so this is much faster than walking one column after another).
+ * the numeric columns a pack needs in one pass over the records (row by row: a row-stored grid's
+ * cells sit together in memory, so this is much faster there than walking one column after another).
  */
 export class SheetColumns {
   readonly n: number;
@@ -54,7 +55,7 @@ export class SheetColumns {
   private readonly dates = new Map<number, DateColumn>();
 
   constructor(
-    private readonly cells: CellValue[][],
+    private readonly cells: RecordCells,
     /** Column of each field within a record's cells, -1 when the sheet has none. */
     private readonly colOf: Int32Array,
     private readonly fields: Field[],
@@ -81,9 +82,8 @@ export class SheetColumns {
         return c;
       });
       for (let i = 0; i < this.n; i++) {
-        const row = this.cells[i];
         for (let j = 0; j < numbers.length; j++) {
-          const v = at[j] >= 0 ? (row[at[j]] ?? null) : null;
+          const v = at[j] >= 0 ? this.cells.at(i, at[j]) : null;
           if (typeof v === "number" && whole[j] !== 0 && Number.isSafeInteger(v) && (v >= 0 || whole[j] === WHOLE_ANY)) {
             out[j].v[i] = v;
             out[j].ok[i] = 1;
@@ -135,7 +135,7 @@ export class SheetColumns {
 
   private value(f: number, i: number): CellValue {
     const c = this.colOf[f];
-    return c >= 0 ? (this.cells[i][c] ?? null) : null;
+    return c >= 0 ? this.cells.at(i, c) : null;
   }
 
   numbersOf(f: number): NumberColumn {

@@ -7,7 +7,7 @@
 import { budgetOf, paramValue, spendingFindings, subsidyFor } from "./budget";
 import { matchHeaderTexts, matchHeaders, type HeaderMatch } from "./headers";
 import { makeIssue } from "./issues";
-import { recordRows } from "./records";
+import { recordRows, type RecordCells } from "./records";
 import { groupedPack, memberId } from "./groups";
 import { colLetter } from "./address";
 import { cellText, yesNoOf, formatMoney, readDate, readMoney, readText, readYear, readYesNo, serialToYMD, formatNumber, type Read } from "./values";
@@ -786,7 +786,8 @@ function budgetSheetNotes(cp: CompiledPack, has: (f: number) => boolean, sheet: 
 // ------------------------------------------------------------------ public API
 
 /** Builds one record's issues on demand: the sheet's compiled pack and cell access, re-pointed at the record's row. */
-type IssueBuilder = (row: number, cells: CellValue[], extra: Issue[], status: Status) => Issue[];
+/** Builds a record's issues: its sheet row, its index among the sheet's records, the issues it has so far, its status. */
+type IssueBuilder = (row: number, record: number, extra: Issue[], status: Status) => Issue[];
 
 const NO_ISSUES: Issue[] = [];
 
@@ -801,7 +802,8 @@ class SheetRecord implements RecordResult {
   declare hidden?: boolean;
   /** The record's extra issues (budget lines) until its criteria's issues are built; then all of them. */
   #issues: Issue[];
-  readonly #cells: CellValue[];
+  /** Its index among the sheet's records: its cells are read from there when it is explained. */
+  readonly #record: number;
   /** Null once the issues are built, or when there is nothing to build (every criterion met). */
   #build: IssueBuilder | null;
   /** Some failed criterion's evidence was blank or unreadable: its issues name cells to fix, not only unmet standards. */
@@ -813,7 +815,7 @@ class SheetRecord implements RecordResult {
     o: Pick<RecordResult, "status" | "grade" | "met" | "total">,
     public failed: readonly string[],
     public unchecked: readonly string[],
-    cells: CellValue[],
+    record: number,
     extra: Issue[],
     build: IssueBuilder,
   ) {
@@ -821,7 +823,7 @@ class SheetRecord implements RecordResult {
     this.grade = o.grade;
     this.met = o.met;
     this.total = o.total;
-    this.#cells = cells;
+    this.#record = record;
     this.#issues = extra;
     this.#build = failed.length || unchecked.length ? build : null;
   }
@@ -833,7 +835,7 @@ class SheetRecord implements RecordResult {
 
   get issues(): Issue[] {
     if (this.#build) {
-      this.#issues = this.#build(this.row, this.#cells, this.#issues, this.status);
+      this.#issues = this.#build(this.row, this.#record, this.#issues, this.status);
       this.#build = null;
     }
     return this.#issues;
@@ -851,7 +853,7 @@ class SheetRecord implements RecordResult {
   }
   /** The issues built for one reading and not kept: a door that streams records reads each once. */
   explain(): Issue[] {
-    return this.#build ? this.#build(this.row, this.#cells, this.#issues, this.status) : this.#issues;
+    return this.#build ? this.#build(this.row, this.#record, this.#issues, this.status) : this.#issues;
   }
   toJSON(): RecordResult {
     const { row, label, status, grade, met, total, failed, unchecked, issues, hidden } = this;
@@ -885,21 +887,15 @@ function uncheckedProblems(sheet: string, pack: Pack, crits: CompiledCriterion[]
 
 /**
  * Fields the sheet has no column for but can be worked out from columns it has (新闻撰写用时 from
- * 返校日期 and 新闻完成日期): each record gets the value appended as one more cell, and the field
+ * 返校日期 and 新闻完成日期): the records get one more column holding the value, and the field
  * points there; a record whose dates cannot be read gets a blank, reported at the later date's
- * cell. The sheet says what was worked out. Records are copied only when something is derived.
+ * cell. The sheet says what was worked out.
  */
-function deriveFields(pack: Pack, fieldIndex: Map<string, number>, colOf: Int32Array, letters: string[], cells: CellValue[][], problems: Issue[], sheet: string): CellValue[][] {
-  let out = cells;
-  const append = (i: number, value: (c: CellValue[]) => CellValue, blame: number) => {
-    let width = 0;
-    for (const c of out) if (c.length > width) width = c.length;
-    out = out.map((c) => {
-      const row = c.length < width ? [...c, ...new Array<CellValue>(width - c.length).fill(null)] : c.slice();
-      row.push(value(c));
-      return row;
-    });
-    colOf[i] = width;
+function deriveFields(pack: Pack, fieldIndex: Map<string, number>, colOf: Int32Array, letters: string[], cells: RecordCells, problems: Issue[], sheet: string): void {
+  const append = (i: number, value: (k: number) => CellValue, blame: number) => {
+    const values: CellValue[] = new Array(cells.length);
+    for (let k = 0; k < cells.length; k++) values[k] = value(k);
+    colOf[i] = cells.addColumn(values);
     letters[i] = letters[blame];
   };
   pack.fields.forEach((f, i) => {
@@ -910,9 +906,9 @@ function deriveFields(pack: Pack, fieldIndex: Map<string, number>, colOf: Int32A
     if ("daysBetween" in d) {
       const [from, to] = d.daysBetween.map((id) => fieldIndex.get(id)!);
       if (colOf[from] < 0 || colOf[to] < 0) return;
-      append(i, (c) => {
-        const a = readDate(c[colOf[from]] ?? null);
-        const b = readDate(c[colOf[to]] ?? null);
+      append(i, (k) => {
+        const a = readDate(cells.at(k, colOf[from]));
+        const b = readDate(cells.at(k, colOf[to]));
         return a.ok && b.ok ? b.value - a.value : null;
       }, to);
       const [x, y] = [pack.fields[from], pack.fields[to]];
@@ -926,14 +922,13 @@ function deriveFields(pack: Pack, fieldIndex: Map<string, number>, colOf: Int32A
     if (members.length < 2 || members.some((m) => colOf[m] < 0)) return;
     const names = members.map((m) => `“${pack.fields[m].label}”`).join("");
     if ("filledOf" in d) {
-      append(i, (c) => members.filter((m) => yesNoOf(c[colOf[m]] ?? null) !== "blank").length, members[0]);
+      append(i, (k) => members.filter((m) => yesNoOf(cells.at(k, colOf[m])) !== "blank").length, members[0]);
       issue("derived-count", { group: names, groupEn: names });
     } else {
       append(i, () => members.length, members[0]);
       issue("derived-size", { group: names, groupEn: names, n: members.length });
     }
   });
-  return out;
 }
 
 /** Evaluates every record of a sheet. Never throws for what a sheet contains. */
@@ -965,11 +960,13 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
     if (i !== undefined) colOf[i] = c.col - grid.origin.col;
   }
   const letters = evalPack.fields.map((_, i) => (colOf[i] >= 0 ? colLetter(colOf[i] + grid.origin.col) : ""));
-  const recordCells = deriveFields(evalPack, cp.fieldIndex, colOf, letters, read.cells, base.problems, grid.name);
-  let cells: CellValue[] = [];
+  const recordCells = read.cells;
+  deriveFields(evalPack, cp.fieldIndex, colOf, letters, recordCells, base.problems, grid.name);
+  // The record being judged: its index among the records and its sheet row.
+  let current = 0;
   let sheetRow = 0;
   const acc: Access = {
-    value: (f) => (f >= 0 && colOf[f] >= 0 ? cells[colOf[f]] ?? null : null),
+    value: (f) => (f >= 0 && colOf[f] >= 0 ? recordCells.at(current, colOf[f]) : null),
     cell: (f) => (f >= 0 && colOf[f] >= 0 ? letters[f] + sheetRow : null),
     has: (f) => f >= 0 && colOf[f] >= 0,
   };
@@ -978,8 +975,8 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   const records: RecordResult[] = new Array(rows.length);
   const lines: BudgetLine[] = [];
   // A graded record's unmet standards are 错误 only when they make it 不合格 (see verdicts.ts).
-  const build: IssueBuilder = (row, rowCells, extra, status) => {
-    cells = rowCells;
+  const build: IssueBuilder = (row, record, extra, status) => {
+    current = record;
     sheetRow = row;
     const found = judge(cp, crits, acc, row, failSeverity && status === "error" ? "error" : failSeverity).issues;
     return settleIssues(extra.length ? [...found, ...extra] : found, status);
@@ -1005,7 +1002,7 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   base.problems.push(...uncheckedProblems(grid.name, evalPack, crits.filter((_, k) => k >= MASK_BITS || uncheckedAny & (1 << k)), acc));
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
-    cells = recordCells[i];
+    current = i;
     sheetRow = row;
     const v = verdictAt(crits, codes, verdicts, i, scratch, failedLists, uncheckedLists);
     let extra = NO_ISSUES;
@@ -1014,7 +1011,7 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
       if (b.issues.length) extra = b.issues;
       lines.push(b.line);
     }
-    const rec = new SheetRecord(row, labels?.[i] ?? rowLabel(row), outcome(cp, v, extra, decided), v.failed, v.unchecked, cells, extra, build);
+    const rec = new SheetRecord(row, labels?.[i] ?? rowLabel(row), outcome(cp, v, extra, decided), v.failed, v.unchecked, i, extra, build);
     if (hidden.size > 0 && hidden.has(row)) rec.hidden = true;
     if (v.dataProblems) rec.markUnusable();
     records[i] = rec;

@@ -13,6 +13,7 @@ import type { Layout, Pack } from "../packs/schema";
 import { a1, colLetter, parseRange, type RangeRef } from "./address";
 import { makeIssue } from "./issues";
 import type { CellValue, ColumnMatch, Issue, Mapping, SheetGrid } from "./types";
+import { cellAt, rowAt, rowCount, rowWidth as widthOf } from "./grid";
 import { cellText, readNumber, readYesNo } from "./values";
 
 // ------------------------------------------------------------------------------------------------
@@ -358,21 +359,30 @@ const MAX_HEADER_LENGTH = 80;
 
 /** A cell that may be a column name: text of reasonable length (numbers, dates and errors are data). */
 function nameAt(grid: SheetGrid, r: number, c: number): string {
-  const v = grid.rows[r]?.[c];
+  const v = cellAt(grid, r, c);
   if (typeof v !== "string") return "";
   const t = v.trim();
   return t.length > MAX_HEADER_LENGTH ? "" : t;
 }
 
 function textAt(grid: SheetGrid, r: number, c: number): string {
-  const row = grid.rows[r];
-  if (!row) return "";
-  const v = row[c];
-  return v === null || v === undefined ? "" : cellText(v).trim();
+  const v = cellAt(grid, r, c);
+  return v === null ? "" : cellText(v).trim();
 }
 
 function rowWidth(grid: SheetGrid, r: number): number {
-  return grid.rows[r]?.length ?? 0;
+  return widthOf(grid, r);
+}
+
+/** Whether any cell of the sheet holds something (a blank text is nothing). */
+function hasValue(grid: SheetGrid): boolean {
+  for (let r = 0, n = rowCount(grid); r < n; r++) {
+    for (let c = 0, w = widthOf(grid, r); c < w; c++) {
+      const v = cellAt(grid, r, c);
+      if (!(v === null || (typeof v === "string" && v.trim() === ""))) return true;
+    }
+  }
+  return false;
 }
 
 function singleRowColumns(grid: SheetGrid, r: number): HeaderColumn[] {
@@ -761,10 +771,10 @@ class Scan {
     samples = new Map<number, CellValue[]>();
     const grid = this.grid;
     let taken = 0;
-    const end = Math.min(grid.rows.length, lastHeader + 1 + SAMPLE_SEARCH_ROWS);
+    const end = Math.min(rowCount(grid), lastHeader + 1 + SAMPLE_SEARCH_ROWS);
     for (let r = lastHeader + 1; r < end && taken < 5; r++) {
-      const row = grid.rows[r];
-      if (!row || !row.some((v) => v !== null && v !== undefined && !(typeof v === "string" && v.trim() === ""))) continue;
+      const row = rowAt(grid, r);
+      if (!row.some((v) => v !== null && v !== undefined && !(typeof v === "string" && v.trim() === ""))) continue;
       taken++;
       for (let c = 0; c < row.length; c++) {
         const col = grid.origin.col + c;
@@ -823,8 +833,8 @@ function hypothesis(scan: Scan, pack: Pack, rows: number[], mapping: Pick[]): Hy
   if (!mapping.length) return null;
   // Only the user's columns are known: the header is the first row with names in all of them.
   const grid = scan.grid;
-  const last = grid.rows[rows[rows.length - 1]] ?? [];
-  const named = mapping.every((m) => isNameCell(last[m.col - grid.origin.col]));
+  const last = rows[rows.length - 1];
+  const named = mapping.every((m) => isNameCell(cellAt(grid, last, m.col - grid.origin.col)));
   return named ? { rows, columns, fit, rank: 0 } : null;
 }
 
@@ -834,8 +844,8 @@ function findHypothesis(scan: Scan, pack: Pack, mapping: Pick[], fixedRow?: numb
   const rowsToTry: number[] = [];
   if (fixedRow !== undefined) {
     const r = fixedRow - grid.origin.row;
-    if (r >= 0 && r < grid.rows.length) rowsToTry.push(r);
-  } else for (let r = 0; r < Math.min(HEADER_SCAN_ROWS, grid.rows.length); r++) rowsToTry.push(r);
+    if (r >= 0 && r < rowCount(grid)) rowsToTry.push(r);
+  } else for (let r = 0; r < Math.min(HEADER_SCAN_ROWS, rowCount(grid)); r++) rowsToTry.push(r);
 
   let best: Hypothesis | null = null;
   const consider = (h: Hypothesis | null) => {
@@ -955,15 +965,15 @@ function matchWith(scan: Scan, pack: Pack, opts: MatchOptions): HeaderMatch {
   let h = findHypothesis(scan, pack, mapping, opts.headerRow);
   // The user fixed the header row: keep it even when nothing there matches, and say what is missing.
   const fixed = opts.headerRow !== undefined ? opts.headerRow - grid.origin.row : -1;
-  if (!h && fixed >= 0 && fixed < grid.rows.length) h = syntheticHypothesis(scan, pack, [fixed], mapping);
+  if (!h && fixed >= 0 && fixed < rowCount(grid)) h = syntheticHypothesis(scan, pack, [fixed], mapping);
   // Only a manual mapping and no header anywhere: every row is a record.
-  if (!h && mapping.length && grid.rows.length) {
+  if (!h && mapping.length && rowCount(grid)) {
     h = syntheticHypothesis(scan, pack, [], mapping);
     problems.push(makeIssue("no-header-mapped", { sheet: grid.name, rows: HEADER_SCAN_ROWS, first: grid.origin.row }));
   }
 
   if (!h) {
-    const empty = !grid.rows.some((r) => r && r.some((v) => !(v === null || v === undefined || (typeof v === "string" && v.trim() === ""))));
+    const empty = !hasValue(grid);
     const fixedRow = opts.headerRow;
     problems.push(
       empty

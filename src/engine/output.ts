@@ -8,6 +8,7 @@ import type { CellValue, GroupResult, Issue, RecordResult, Severity, SheetGrid, 
 import type { Field, Pack, Test } from "../packs/schema";
 import { parseRange, rangeA1 } from "./address";
 import { groupRemindersByRow, severityWord, STATUS_FILL, statusWord } from "./verdicts";
+import { cellAt, columnGrid, gridBase, rowAt, rowCount, rowWidth } from "./grid";
 
 /** Excel treats text that starts with these as a formula (=, +, -) or an implicit-intersection formula (@). */
 export function needsTextGuard(s: string): boolean {
@@ -37,18 +38,17 @@ function filled(cells: CellValue[] | undefined): number {
  * a title row holds one, and a wide title must not push the results away from the data.
  */
 export function firstFreeColumn(grid: SheetGrid, headerRow: number): number {
-  const above = grid.rows[headerRow - 1 - grid.origin.row];
-  const top = Math.max(grid.origin.row, filled(above) > 1 ? headerRow - 1 : headerRow);
+  const above = headerRow - 1 - grid.origin.row;
+  const top = Math.max(grid.origin.row, above >= 0 && filled(rowAt(grid, above)) > 1 ? headerRow - 1 : headerRow);
   let last = grid.origin.col - 1;
-  grid.rows.forEach((cells, i) => {
-    if (grid.origin.row + i < top) return;
-    for (let j = cells.length - 1; j >= 0; j--) {
-      if (!isBlank(cells[j])) {
+  for (let i = Math.max(0, top - grid.origin.row), n = rowCount(grid); i < n; i++) {
+    for (let j = rowWidth(grid, i) - 1; j >= 0; j--) {
+      if (!isBlank(cellAt(grid, i, j))) {
         last = Math.max(last, grid.origin.col + j);
         break;
       }
     }
-  });
+  }
   for (const m of grid.merges ?? []) {
     const box = parseRange(m);
     if (box && box.r2 >= top) last = Math.max(last, box.c2);
@@ -159,6 +159,10 @@ export function planResults(grid: SheetGrid, result: SheetResult, pack: Pack): R
 export function blankAreas(grid: SheetGrid, areas: string[]): SheetGrid {
   const boxes = areas.map((a) => parseRange(a)).filter((b): b is NonNullable<typeof b> => b !== null);
   if (!boxes.length) return grid;
+  if (grid.columns) {
+    const { row, col } = grid.origin;
+    return columnGrid(gridBase(grid), grid.columns.blanked(boxes.map((b) => ({ r1: b.r1 - row, r2: b.r2 - row, c1: b.c1 - col, c2: b.c2 - col }))));
+  }
   const rows = grid.rows.map((cells, i) => {
     const row = grid.origin.row + i;
     const hit = boxes.filter((b) => row >= b.r1 && row <= b.r2);

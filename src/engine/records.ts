@@ -19,11 +19,12 @@
  *   does not count — it is not the row's first cell.
  *
  * This runs over every row of a sheet (100,000 rows in a few milliseconds): one pass, no per-row
- * regular expression unless a cell holds the character 计, rows passed through without copying
- * unless they are shorter than the sheet and must be padded.
+ * regular expression unless a cell holds the character 计, no row copied (records are read in
+ * place through RecordCells).
  */
 import type { HeaderMatch } from "./headers";
 import type { CellValue, SheetGrid, Skipped } from "./types";
+import { cellAt, rowCount, rowWidth } from "./grid";
 import { isInvisibleChar } from "./values";
 
 /**
@@ -33,16 +34,48 @@ import { isInvisibleChar } from "./values";
 export interface RecordRows {
   /** 1-based sheet row of each record. */
   rows: number[];
-  /**
-   * Each record's row as read: cells[k][i] is the cell at sheet column grid.origin.col + i, padded
-   * with null to the grid's width. Shared with the grid when no padding was needed: do not modify.
-   */
-  cells: CellValue[][];
+  /** Each record's cells, read in place from the grid (never copied out of a column-stored one). */
+  cells: RecordCells;
   /** The sheet rows among `rows` that are hidden. */
   hidden: Set<number>;
   skipped: Skipped[];
 }
 
+
+/**
+ * The records' cells as the grid holds them: at(k, i) is record k's cell at sheet column
+ * grid.origin.col + i — null past its row, as if every row were padded to the sheet's width —
+ * and columns worked out for every record (deriveFields in evaluate.ts) follow the sheet's own.
+ */
+export class RecordCells {
+  private readonly derived: CellValue[][] = [];
+  constructor(
+    private readonly grid: SheetGrid,
+    /** 0-based grid row of each record. */
+    private readonly at0: number[],
+    /** The sheet's width: derived columns start here. */
+    readonly width: number,
+  ) {}
+  get length(): number {
+    return this.at0.length;
+  }
+  at(k: number, i: number): CellValue {
+    if (i < this.width) return cellAt(this.grid, this.at0[k], i);
+    return this.derived[i - this.width]?.[k] ?? null;
+  }
+  /** Record k as one row (built for the caller, who may keep it). */
+  row(k: number): CellValue[] {
+    const n = this.width + this.derived.length;
+    const out: CellValue[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.at(k, i);
+    return out;
+  }
+  /** A column of one value per record after the sheet's own; returns its index. */
+  addColumn(values: CellValue[]): number {
+    this.derived.push(values);
+    return this.width + this.derived.length - 1;
+  }
+}
 
 /** Why a row below the header is not a record, in words for every door. */
 export const SKIP_REASONS: Record<Skipped["reason"], { zh: string; en: string }> = {
@@ -88,9 +121,9 @@ export function isAverageText(v: CellValue | undefined): boolean {
 }
 
 /** The row's first non-blank cell opens a signature, contact, legend or note line. */
-function footerText(cells: CellValue[]): string | null {
-  for (let i = 0; i < cells.length; i++) {
-    const v = cells[i];
+function footerText(grid: SheetGrid, r: number, width: number): string | null {
+  for (let i = 0; i < width; i++) {
+    const v = cellAt(grid, r, i);
     if (isBlank(v)) continue;
     if (typeof v !== "string") return null;
     const t = v.trim().replace(/\s+/g, "");
@@ -101,27 +134,30 @@ function footerText(cells: CellValue[]): string | null {
 
 export function recordRows(grid: SheetGrid, match: HeaderMatch): RecordRows {
   const rows: number[] = [];
-  const records: CellValue[][] = [];
+  const at0: number[] = [];
   const skipped: Skipped[] = [];
   const hiddenRows = new Set(grid.hiddenRows ?? []);
   const hidden = new Set<number>();
+  const n = rowCount(grid);
+  let width = 0;
+  for (let r = 0; r < n; r++) {
+    const w = rowWidth(grid, r);
+    if (w > width) width = w;
+  }
   // Nothing is known about a sheet without a single matched column: no records to read.
-  if (!match.columns.length) return { rows, cells: records, hidden, skipped };
+  if (!match.columns.length) return { rows, cells: new RecordCells(grid, at0, width), hidden, skipped };
 
   const origin = grid.origin;
   const matched = [...new Set(match.columns.map((c) => c.col - origin.col))].filter((i) => i >= 0);
 
-  let width = 0;
-  for (const r of grid.rows) if (r && r.length > width) width = r.length;
-
   const start = Math.max(0, match.headerRow - origin.row + 1);
   let lastRecord = -1;
-  for (let r = start; r < grid.rows.length; r++) {
-    const cells = grid.rows[r] ?? [];
+  for (let r = start; r < n; r++) {
     const row = origin.row + r;
+    const w = rowWidth(grid, r);
     let blank = true;
     for (let k = 0; k < matched.length; k++) {
-      if (!isBlank(cells[matched[k]])) {
+      if (!isBlank(cellAt(grid, r, matched[k]))) {
         blank = false;
         break;
       }
@@ -131,8 +167,8 @@ export function recordRows(grid: SheetGrid, match: HeaderMatch): RecordRows {
       continue;
     }
     let not: Skipped | null = null;
-    for (let k = 0; k < cells.length; k++) {
-      const v = cells[k];
+    for (let k = 0; k < w; k++) {
+      const v = cellAt(grid, r, k);
       // Only short texts holding 计 or 均 can be a total or an average: one look per cell.
       if (typeof v !== "string" || v.length > TOTAL_MAX_LENGTH * 2) continue;
       // The word of a total line is always one of a few; an average's or a footer's text is shown.
@@ -141,20 +177,15 @@ export function recordRows(grid: SheetGrid, match: HeaderMatch): RecordRows {
       if (not) break;
     }
     if (!not) {
-      const footer = footerText(cells);
+      const footer = footerText(grid, r, w);
       if (footer !== null) not = { row, reason: "footer", text: footer };
     }
     if (not) {
       skipped.push(not);
       continue;
     }
-    let out = cells;
-    if (cells.length < width) {
-      out = cells.slice();
-      for (let i = cells.length; i < width; i++) out.push(null);
-    }
     rows.push(row);
-    records.push(out);
+    at0.push(r);
     if (hiddenRows.size > 0 && hiddenRows.has(row)) hidden.add(row);
     lastRecord = row;
   }
@@ -162,5 +193,5 @@ export function recordRows(grid: SheetGrid, match: HeaderMatch): RecordRows {
   let keep = 0;
   for (const s of skipped) if (s.reason !== "blank" || s.row < lastRecord) skipped[keep++] = s;
   skipped.length = keep;
-  return { rows, cells: records, hidden, skipped };
+  return { rows, cells: new RecordCells(grid, at0, width), hidden, skipped };
 }

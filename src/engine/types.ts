@@ -2,6 +2,7 @@
  * The engine's shared vocabulary. Every door (custom functions, task pane, Excel layer, file
  * reader, command line) speaks in these types; none of them depends on Office.js or the DOM.
  */
+import type { CellColumns } from "./grid";
 
 /** A cell whose formula evaluated to an error (#N/A, #DIV/0!, …). Its value is unreadable. */
 export interface CellError {
@@ -30,6 +31,11 @@ export interface SheetGrid {
   unplaced?: { ref: string; row: number | null }[];
   /** Set when only an Excel table of the sheet was read (the selection was inside it): its name. */
   table?: string;
+  /**
+   * The cells column by column (grid.ts), for sheets read from files; then `rows` is built from
+   * them only when asked for. The engine reads either through grid.ts's cellAt / rowWidth.
+   */
+  columns?: CellColumns;
 }
 
 /** A message in both UI languages. Chinese first. */

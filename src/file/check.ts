@@ -4,6 +4,7 @@
  */
 import { blankAreas, detectPacks, evaluateSheet, matchHeaders, planResults } from "../engine";
 import { chosenReadings } from "../engine/interpretations";
+import { rowCount, rowWidth } from "../engine/grid";
 import { LEDGER_SHEET } from "../engine/term/sheet";
 import { DETECT_THRESHOLD } from "../engine/headers";
 import { checkedSheet, parseRecords, RECORD_SHEET, RECORDS_KEY, type CheckedSheet, type CheckRecord } from "../engine/record";
@@ -152,9 +153,9 @@ export function inspectWorkbook(bytes: Uint8Array, packs: Pack[]): FileInspect {
     sheets: r.workbook.sheets.map((entry) => {
       const g = sheetGrid(entry);
       if (!g.ok) return { name: entry.name, state: entry.state, rows: 0, cols: 0, headerRow: null, pack: null, error: g.error };
-      const rows = g.grid.rows.length;
+      const rows = rowCount(g.grid);
       let cols = 0;
-      for (const row of g.grid.rows) if (row.length > cols) cols = row.length;
+      for (let r = 0; r < rows; r++) cols = Math.max(cols, rowWidth(g.grid, r));
       const best = detectPacks(g.grid, packs)[0];
       return { name: entry.name, state: entry.state, rows, cols, headerRow: best ? best.match.headerRow : null, pack: best ? best.pack.id : null };
     }),

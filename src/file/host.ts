@@ -3,6 +3,7 @@
  * checks files). Reading goes through our reader; "writing" records what the add-in would write,
  * so the annotated copy can be built from the untouched original bytes plus these plans.
  */
+import { cellAt, rowCount } from "../engine/grid";
 import { a1, colLetter, rangeA1 } from "../engine/address";
 import type { OutValue, Progress, ResultPlan, SheetPlan, WorkbookHost, WorkbookSettings, WriteOutcome } from "../engine/host";
 import type { CellValue, SheetGrid, Text2 } from "../engine/types";
@@ -75,7 +76,7 @@ export class FileWorkbookHost implements WorkbookHost {
     if (!entry) throw new HostError("no-such-sheet", { zh: `没有名为“${name}”的工作表`, en: `there is no sheet named "${name}"` });
     const g = sheetGrid(entry);
     if (!g.ok) throw new HostError(g.error.code, { zh: g.error.message, en: g.error.message });
-    onProgress?.({ done: g.grid.rows.length, total: g.grid.rows.length });
+    onProgress?.({ done: rowCount(g.grid), total: rowCount(g.grid) });
     // Results an earlier check wrote here are ours, not the official's data: read as blank.
     const grid = blankAreas(g.grid, this.prior.sheets.filter((e) => e.id === name || e.name === name).flatMap((e) => (e.area ? [e.area] : [])));
     this.grids.set(name, grid);
@@ -86,10 +87,9 @@ export class FileWorkbookHost implements WorkbookHost {
   private foreign(grid: SheetGrid, plan: ResultPlan): string | null {
     const rows = [plan.headerRow, ...plan.rows.map((r) => r.row)];
     for (const row of rows) {
-      const cells = grid.rows[row - grid.origin.row] ?? [];
       for (let i = 0; i < plan.headers.length; i++) {
         const col = plan.startCol + i;
-        if (!blank(cells[col - grid.origin.col])) return a1(row, col);
+        if (!blank(cellAt(grid, row - grid.origin.row, col - grid.origin.col))) return a1(row, col);
       }
     }
     return null;

@@ -17,6 +17,7 @@
  */
 import { a1 } from "../engine/address";
 import type { CellValue, SheetGrid } from "../engine/types";
+import { CellColumns, columnGrid, gridBase } from "../engine/grid";
 import { attr, closingTag, decodeXml, tags } from "./xml";
 import { InflateBudget, isZip, listZip, normalizeName, readPart, resolveTarget, shortPart, streamPart, ZipError, type ZipEntry } from "./zip";
 
@@ -678,11 +679,12 @@ function keepMerges(refs: string[], lastRow: number): string[] {
  * damaged costs that cell only: it is skipped and listed in the grid's `unplaced`.
  */
 class SheetScanner implements Scanner {
-  private readonly rows: CellValue[][] = [];
+  private readonly cells: CellColumns;
   private readonly hiddenRows: number[] = [];
   private readonly mergeRefs: string[] = [];
   private readonly unplaced: { ref: string; row: number | null }[] = [];
-  private slots = 0;
+  /** The row arrays this sheet would make (rows plus every row's width): budgeted as well, for the doors that ask for rows. */
+  private rowSlots = 0;
   private chars = 0;
   private rowNo = 0;
   private colNo = 0;
@@ -694,7 +696,9 @@ class SheetScanner implements Scanner {
     private readonly date1904: boolean,
     private readonly dateStyles: Set<number>,
     private readonly limits: Limits,
-  ) {}
+  ) {
+    this.cells = new CellColumns(strings);
+  }
 
   feed(xml: string, final: boolean): number {
     let p = 0;
@@ -843,7 +847,17 @@ class SheetScanner implements Scanner {
     this.colNo = col;
     let value: CellValue = null;
     if (inline !== null && (t === "inlineStr" || v === null)) value = inline;
-    else if (v !== null) {
+    else if (v !== null && t === "s") {
+      // A shared string is kept as its index (most texts of an export are shared).
+      const i = Number(v);
+      if (v.trim() !== "" && Number.isInteger(i) && i >= 0 && i < this.strings.length) {
+        this.budget(row, col, this.strings[i].length);
+        const before = this.cells.width(row - 1);
+        this.grow(row, col, before, this.cells.setShared(row - 1, col - 1, i));
+        return p;
+      }
+      value = typedValue(t, v, this.strings);
+    } else if (v !== null) {
       value = typedValue(t, v, this.strings);
       // The 1904 system counts from 1904-01-01; the engine reads 1900-system serials.
       if (this.date1904 && typeof value === "number" && t !== "d" && this.dateStyles.has(s)) value += 1462;
@@ -853,32 +867,33 @@ class SheetScanner implements Scanner {
   }
 
   private put(row: number, col: number, value: CellValue): void {
-    if (typeof value === "string" && (this.chars += value.length) > this.limits.textChars) {
+    if (typeof value === "string") this.budget(row, col, value.length);
+    const before = this.cells.width(row - 1);
+    this.grow(row, col, before, this.cells.set(row - 1, col - 1, value));
+  }
+
+  /** Counts a text's characters against the sheet's text budget. */
+  private budget(row: number, col: number, chars: number): void {
+    if ((this.chars += chars) > this.limits.textChars) {
       throw new ReadFailure("too-large", `工作表“${this.name}”到 ${a1(row, col)} 为止的文字已超过 ${this.limits.textChars.toLocaleString("en-US")} 个字符（同一长文字被大量单元格重复引用）`);
     }
-    const rows = this.rows;
-    let arr = rows[row - 1];
-    if (!arr) {
-      arr = rows[row - 1] = [];
-      this.slots++;
+  }
+
+  /**
+   * After a cell is placed: its row's width and the columns' new slots against the grid budget —
+   * the slots the columns hold, and the row arrays the same cells would make — refusing the sheet
+   * at the cell that crosses it.
+   */
+  private grow(row: number, col: number, width: number, columnSlots: number): void {
+    if (col > width) this.rowSlots += col - width + (width === 0 ? 1 : 0);
+    if ((columnSlots && this.cells.slots > this.limits.gridSlots) || (col > width && this.rowSlots + this.cells.rowCount > this.limits.gridSlots)) {
+      throw new ReadFailure("too-large", `工作表“${this.name}”在 ${a1(row, col)} 仍有数据，按实际范围需要超过 ${this.limits.gridSlots.toLocaleString("en-US")} 个单元格`);
     }
-    if (col > arr.length) {
-      this.slots += col - arr.length;
-      if (this.slots + rows.length > this.limits.gridSlots) {
-        throw new ReadFailure("too-large", `工作表“${this.name}”在 ${a1(row, col)} 仍有数据，按实际范围需要超过 ${this.limits.gridSlots.toLocaleString("en-US")} 个单元格`);
-      }
-      while (arr.length < col - 1) arr.push(null);
-      arr.push(value);
-    } else arr[col - 1] = value;
   }
 
   grid(): SheetGrid {
-    const rows = this.rows;
-    const dense: CellValue[][] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) dense[i] = rows[i] ?? [];
-    const grid: SheetGrid = { name: this.name, rows: dense, origin: { row: 1, col: 1 }, hiddenRows: this.hiddenRows, merges: keepMerges(this.mergeRefs, rows.length) };
-    if (this.unplaced.length) grid.unplaced = this.unplaced;
-    return grid;
+    const base = { name: this.name, origin: { row: 1, col: 1 }, hiddenRows: this.hiddenRows, merges: keepMerges(this.mergeRefs, this.cells.rowCount) };
+    return columnGrid(this.unplaced.length ? { ...base, unplaced: this.unplaced } : base, this.cells);
   }
 }
 
@@ -962,7 +977,7 @@ export function readWorkbook(bytes: Uint8Array, opts: ReadOptions = {}): ReadRes
           if (cached) return cached;
           const key = normalizeName(target);
           const seen = scanned.get(key);
-          if (seen) return (cached = { ...seen, name });
+          if (seen) return (cached = renamed(seen, name));
           const sc = new SheetScanner(name, pkg.entry(target) ? loadStrings() : [], date1904, date1904 ? (dateStyles ??= dateStyleIndexes(pkg.text(stylesPath))) : new Set(), limits);
           // A missing part, a chart sheet or a dialog sheet has no cells: an empty grid, not an error.
           pkg.scan(target, sc);
@@ -977,6 +992,11 @@ export function readWorkbook(bytes: Uint8Array, opts: ReadOptions = {}): ReadRes
     if (e instanceof ReadFailure) return fail(e.code, e.message);
     return fail("damaged", e instanceof Error ? e.message.slice(0, 200) : undefined);
   }
+}
+
+/** The same grid under another name (two sheets naming one part), sharing its cells. */
+function renamed(g: SheetGrid, name: string): SheetGrid {
+  return g.columns ? columnGrid({ ...gridBase(g), name }, g.columns) : { ...g, name };
 }
 
 /** A sheet's grid, or the failure that stopped it, without throwing. */

@@ -13,6 +13,7 @@
 import { detectPacks, matchHeaders, type HeaderMatch } from "../headers";
 import { evaluateSheet } from "../evaluate";
 import { recordRows } from "../records";
+import { cellAt as gridCell, rowAt } from "../grid";
 import { budgetOf, paramValue, readGrade, subsidyFor } from "../budget";
 import { a1 } from "../address";
 import { makeIssue } from "../issues";
@@ -167,7 +168,7 @@ interface RosterFact extends Fact {
 
 function cellAt(grid: SheetGrid, row: number, col: number | undefined): CellValue {
   if (col === undefined) return null;
-  return grid.rows[row - grid.origin.row]?.[col - grid.origin.col] ?? null;
+  return gridCell(grid, row - grid.origin.row, col - grid.origin.col);
 }
 
 function colOf(match: { columns: { field: string; col: number }[] }, field: string): number | undefined {
@@ -181,7 +182,7 @@ function sheetYear(grid: SheetGrid, headerRow: number): number | null {
   const fromName = /(?:^|\D)((?:19|20)\d{2})(?:\D|$)/.exec(grid.name);
   if (fromName) return Number(fromName[1]);
   for (let r = grid.origin.row; r < headerRow; r++) {
-    for (const v of grid.rows[r - grid.origin.row] ?? []) {
+    for (const v of rowAt(grid, r - grid.origin.row)) {
       const m = typeof v === "string" ? YEAR_IN_TEXT.exec(v) : null;
       if (m) return Number(m[1]);
     }
@@ -230,7 +231,7 @@ function readSheets(sheets: LedgerSheet[], packs: LedgerPacks, opts: LedgerOptio
   const out: Classified = { grades: [], spends: [], roster: [], budgets: [], sources: [], problems: [] };
   for (const { file, grid } of sheets) {
     // A ledger we wrote earlier (its title in A1) is not a roster, however much its headers look like one.
-    if (grid.rows[0]?.[0] === LEDGER_TITLE) continue;
+    if (gridCell(grid, 0, 0) === LEDGER_TITLE) continue;
     const best = detectPacks(grid, [packs.assessment, packs.budget])[0];
     const place = (row: number, col: number | undefined): Place => ({ ...(file !== undefined ? { file } : {}), sheet: grid.name, cell: col ? a1(row, col) : `第${row}行` });
     if (best) {
