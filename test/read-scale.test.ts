@@ -10,7 +10,11 @@ import { checkWorkbook } from "../src/file/check";
 import { readWorkbook, sheetGrid, type ReadOptions } from "../src/file/xlsx-read";
 import { fflateInflate, setInflate, type Inflate } from "../src/file/zip";
 import { nodeInflate } from "../src/file/node/inflate";
-import { evaluateSheet } from "../src/engine";
+import { cellsWithin } from "../src/file/limits";
+import * as fs from "fs";
+import * as path from "path";
+import { blankAreas, detectPacks, evaluateSheet, firstFreeColumn, type SheetGrid } from "../src/engine";
+import { cellAt, gridBase, rowCount, rowWidth } from "../src/engine/grid";
 import { builtinPacks, getPack } from "../src/packs";
 import { streamedBook } from "./support/streamed-book";
 
@@ -78,6 +82,16 @@ describe("a sheet over the cell budget", () => {
     expect(g.error.message).not.toContain("损坏");
   });
 
+  test("the budget follows the memory the read may use: the same sheet refused within 257 MB, read within the default", () => {
+    // 1 MB above the process's own share holds 32,768 cells; this sheet has 5,002 rows × 12
+    expect(cellsWithin(257)).toBe(32_768);
+    const tight = read({ memoryMb: 257 });
+    expect(!tight.ok && tight.error.code).toBe("too-large");
+    expect(!tight.ok && tight.error.message).toContain("工作表“考核”");
+    expect(!tight.ok && tight.error.message).toContain("32,768 个单元格");
+    expect(read().ok).toBe(true);
+  });
+
   test("checked, the workbook is refused as too large, naming the sheet — not as damaged, not as fitting no pack", () => {
     const r = checkWorkbook(bytes, builtinPacks(), { limits: { gridSlots: 30_000 } });
     expect(r.ok).toBe(false);
@@ -85,5 +99,57 @@ describe("a sheet over the cell budget", () => {
     expect(r.error.code).toBe("too-large");
     expect(r.error.message).toMatch(/^工作表“考核”：工作簿过大/);
     expect(r.error.message).not.toContain("规则包");
+  });
+});
+
+describe("cells kept column by column", () => {
+  const dir = path.join(__dirname, "..", "examples");
+  const examples = fs.readdirSync(dir).filter((f) => f.endsWith(".xlsx"));
+
+  test.each(examples)("%s: every sheet gives the same headers, records and verdicts read in columns as the same cells in rows", (file) => {
+    const r = readWorkbook(new Uint8Array(fs.readFileSync(path.join(dir, file))));
+    if (!r.ok) throw new Error(r.error.message);
+    let checked = 0;
+    for (const entry of r.workbook.sheets) {
+      const g = sheetGrid(entry);
+      if (!g.ok) throw new Error(g.error.message);
+      expect(g.grid.columns).toBeDefined();
+      const best = detectPacks(g.grid, builtinPacks())[0];
+      if (!best) continue;
+      // the same cells as plain row arrays (what the Excel door and the page's memory host hand the engine)
+      const asRows: SheetGrid = { ...gridBase(g.grid), rows: g.grid.rows.map((row) => row.slice()) };
+      expect(asRows.columns).toBeUndefined();
+      const inColumns = evaluateSheet(g.grid, best.pack);
+      const inRows = evaluateSheet(asRows, best.pack);
+      expect(inColumns.records.length).toBeGreaterThan(0);
+      expect(JSON.parse(JSON.stringify(inColumns))).toEqual(JSON.parse(JSON.stringify(inRows)));
+      expect(firstFreeColumn(g.grid, inColumns.headerRow)).toBe(firstFreeColumn(asRows, inRows.headerRow));
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
+  test("a grid from a file is read through the accessors; a clone of it carries rows, as before", () => {
+    const r = readWorkbook(bytes);
+    if (!r.ok) throw new Error(r.error.message);
+    const g = sheetGrid(r.workbook.sheets[0]);
+    if (!g.ok) throw new Error(g.error.message);
+    expect(rowCount(g.grid)).toBe(ROWS + 2);
+    expect(cellAt(g.grid, 2, 0)).toBe("工作室1");
+    expect(rowWidth(g.grid, 0)).toBe(1);
+    const cloned = structuredClone(g.grid);
+    expect(cloned.columns).toBeUndefined();
+    expect(cloned.rows).toEqual(source.rows);
+  });
+
+  test("results written earlier are blanked in the columns without touching the grid that was read", () => {
+    const r = readWorkbook(bytes);
+    if (!r.ok) throw new Error(r.error.message);
+    const g = sheetGrid(r.workbook.sheets[0]);
+    if (!g.ok) throw new Error(g.error.message);
+    const blanked = blankAreas(g.grid, ["B3:C4"]);
+    expect(blanked.columns).toBeDefined();
+    expect([cellAt(blanked, 2, 1), cellAt(blanked, 3, 2), cellAt(blanked, 4, 1)]).toEqual([null, null, source.rows[4][1]]);
+    expect([cellAt(g.grid, 2, 1), cellAt(g.grid, 3, 2)]).toEqual([source.rows[2][1], source.rows[3][2]]);
   });
 });

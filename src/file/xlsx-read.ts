@@ -5,17 +5,19 @@
  * need with indexOf (xml.ts) — no DOM, no library parsing untrusted XML.
  *
  * Nothing a file declares is trusted: part sizes are checked before inflating, and a sheet's
- * extent comes from the cells present, never from <dimension>. A sheet's grid is dense (the
- * engine's SheetGrid) but built only up to the last cell that holds a value; cells are collected
- * row by row as they appear, so far-away sparse cells cost their own row, not the rectangle.
- * The grid has a budget (LIMITS.gridSlots: rows plus every row's length): a sheet whose values
- * would need more is refused as `too-large`, naming the cell that crossed the budget — we do not
- * silently truncate, because a check over part of a sheet would look like a check of all of it.
+ * extent comes from the cells present, never from <dimension>. A sheet part is inflated and
+ * scanned in pieces, never held whole, and its cells are kept column by column in typed arrays
+ * (engine/grid.ts: shared strings as indexes), each column up to its last value. The grid has a
+ * budget in cells (LIMITS.gridSlots, lowered to what the memory allowed holds): a sheet whose
+ * values would need more is refused as `too-large`, naming the sheet and the cell that crossed
+ * it — we do not silently truncate, because a check over part of a sheet would look like a check
+ * of all of it.
  *
  * Each sheet is parsed when its grid is first asked for, so listing the sheets is cheap and one
  * unreadable sheet does not stop the others. Browser-safe: no node built-ins.
  */
 import { a1 } from "../engine/address";
+import { cellsWithin, limitsFor } from "./limits";
 import type { CellValue, SheetGrid } from "../engine/types";
 import { CellColumns, columnGrid, gridBase } from "../engine/grid";
 import { attr, closingTag, decodeXml, tags } from "./xml";
@@ -83,24 +85,28 @@ export interface Limits {
   partBytes: number;
   /** Inflated size of all parts one read may inflate together: checked from the declared sizes before anything is read, then counted as parts are inflated. */
   inflatedBytes: number;
-  /** Inflated size of the shared strings (scanned in pieces, but every string is kept). */
-  sharedStringBytes: number;
-  /** Grid budget per sheet: rows plus the length of every row (the slots a dense SheetGrid holds); also caps the number of shared strings. */
+  /**
+   * Grid budget per sheet, in cells: the slots its columns hold (each up to its last value), and
+   * the rows plus every row's length (what its rows make when a door asks for them); also caps
+   * the number of shared strings. Lowered further by the memory the read may use (ReadOptions).
+   */
   gridSlots: number;
   /**
    * Text budget per sheet, in characters, counting a shared string once per cell that uses it:
    * one long string named by thousands of cells (POI's poc-shared-strings.xlsx: 1 MB × 12,000)
-   * would cost every later step gigabytes, though the file is 100 KB.
+   * would cost every later step gigabytes, though the file is 100 KB. The shared strings, every
+   * one kept, are held to it too.
    */
   textChars: number;
 }
 
 /**
- * Caps that keep a hostile file from taking the machine. Sheets are scanned in pieces, so no
- * sheet part has a size limit of its own: a 1,000,000 × 16 sheet (500 MB of XML) uses 17 million
- * of the 40 million grid slots.
+ * Caps that keep a hostile file from taking the machine. Sheets and shared strings are inflated
+ * and scanned in pieces, so they have no size limit in bytes: what they hold is budgeted in cells
+ * and characters — a 1,000,000 × 16 sheet (500 MB of XML) uses 17 million of the 40 million grid
+ * slots. The inflation budget stops a zip bomb's work, not a large sheet.
  */
-export const LIMITS: Limits = { partBytes: 100 * 1024 * 1024, inflatedBytes: 2048 * 1024 * 1024, sharedStringBytes: 512 * 1024 * 1024, gridSlots: 40_000_000, textChars: 256 * 1024 * 1024 };
+export const LIMITS: Limits = { partBytes: 100 * 1024 * 1024, inflatedBytes: 2048 * 1024 * 1024, gridSlots: 40_000_000, textChars: 256 * 1024 * 1024 };
 
 /** Excel's own sheet bounds; a cell address beyond them is damage, not data. */
 const MAX_ROWS = 1_048_576;
@@ -108,6 +114,12 @@ const MAX_COLS = 16_384;
 
 export interface ReadOptions {
   limits?: Partial<Limits>;
+  /**
+   * The memory the reading process may use, MB (default: limits.ts limitsFor the file's size, what
+   * the command line's worker is held to): the grid budget is lowered to what fits in it, so a
+   * sheet too big for the memory is refused as too large, naming it — not killed as out of memory.
+   */
+  memoryMb?: number;
 }
 
 const failure = (code: ReadErrorCode, detail?: string): ReadError => ({ code, message: readMessage(code, detail) });
@@ -327,7 +339,11 @@ function relationships(xml: string | null, base: string): { id: string; type: st
  */
 class SharedStrings implements Scanner {
   readonly list: string[] = [];
-  constructor(private readonly max: number) {}
+  private chars = 0;
+  constructor(
+    private readonly max: number,
+    private readonly maxChars: number,
+  ) {}
   feed(xml: string, final: boolean): number {
     let p = 0;
     for (;;) {
@@ -359,6 +375,7 @@ class SharedStrings implements Scanner {
   }
   private add(s: string): void {
     if (this.list.length >= this.max) throw new ReadFailure("too-large", `共享字符串超过 ${this.max.toLocaleString("en-US")} 条`);
+    if ((this.chars += s.length) > this.maxChars) throw new ReadFailure("too-large", `共享字符串超过 ${this.maxChars.toLocaleString("en-US")} 个字符`);
     this.list.push(s);
   }
 }
@@ -905,6 +922,7 @@ class SheetScanner implements Scanner {
  */
 export function readWorkbook(bytes: Uint8Array, opts: ReadOptions = {}): ReadResult {
   const limits: Limits = { ...LIMITS, ...opts.limits };
+  limits.gridSlots = Math.min(limits.gridSlots, cellsWithin(opts.memoryMb ?? limitsFor(bytes.length).memoryMb));
   try {
     const kind = sniffBytes(bytes);
     if (kind !== "zip") return kind === "ole" ? { ok: false, error: oleKind(bytes) } : { ok: false, error: kind };
@@ -952,17 +970,16 @@ export function readWorkbook(bytes: Uint8Array, opts: ReadOptions = {}): ReadRes
     const targets = new Set(found.map((f) => normalizeName(f.target)));
     let declared = pkg.entry(ssPath)?.size ?? 0;
     for (const t of targets) declared += pkg.entry(t)?.size ?? 0;
-    if (declared > limits.inflatedBytes) return fail("too-large", `工作表解压后共约 ${Math.round(declared / 1048576)} MB，超过上限 ${Math.round(limits.inflatedBytes / 1048576)} MB`);
+    if (declared > limits.inflatedBytes) {
+      const biggest = found.reduce((a, b) => ((pkg.entry(b.target)?.size ?? 0) > (pkg.entry(a.target)?.size ?? 0) ? b : a));
+      return fail("too-large", `工作表“${biggest.name}”${found.length > 1 ? "等" : ""}解压后共约 ${Math.round(declared / 1048576)} MB，超过本工具一次能解压的 ${Math.round(limits.inflatedBytes / 1048576)} MB`);
+    }
 
     let strings: string[] | null = null;
     let dateStyles: Set<number> | null = null;
     const loadStrings = (): string[] => {
       if (strings) return strings;
-      const e = pkg.entry(ssPath);
-      if (e && e.size > limits.sharedStringBytes) {
-        throw new ReadFailure("too-large", `共享字符串“${e.name}”解压后约 ${Math.round(e.size / 1048576)} MB，超过上限 ${Math.round(limits.sharedStringBytes / 1048576)} MB`);
-      }
-      const sst = new SharedStrings(limits.gridSlots);
+      const sst = new SharedStrings(limits.gridSlots, limits.textChars);
       pkg.scan(ssPath, sst);
       return (strings = sst.list);
     };
