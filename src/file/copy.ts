@@ -5,6 +5,7 @@
  * gets the settings, the records and the ledger of what is ours in the copy (addin-part.ts), so
  * Excel and every door read them back. Browser-safe.
  */
+import { cellAt, rowCount, rowWidth } from "../engine/grid";
 import type { ResultPlan, SheetPlan } from "../engine/host";
 import { RECORD_SHEET, recordLines, recordSheet, type CheckRecord } from "../engine/record";
 import type { LedgerSheet } from "../excel/ledger";
@@ -44,9 +45,15 @@ function recordOutput(base: Uint8Array, records: CheckRecord[]): { plan?: Result
   const g = entry ? sheetGrid(entry) : null;
   if (!g?.ok) return { sheet: recordSheet(records) };
   let last = 0;
-  g.grid.rows.forEach((cells, i) => {
-    if (cells.some((v) => v !== null && v !== "")) last = g.grid.origin.row + i;
-  });
+  for (let i = 0, n = rowCount(g.grid); i < n; i++) {
+    for (let c = 0, w = rowWidth(g.grid, i); c < w; c++) {
+      const v = cellAt(g.grid, i, c);
+      if (v !== null && v !== "") {
+        last = g.grid.origin.row + i;
+        break;
+      }
+    }
+  }
   return { plan: { sheet: RECORD_SHEET, headerRow: last, startCol: 1, headers: [], rows: lines.map((values, i) => ({ row: last + 1 + i, values })), marks: [] } };
 }
 

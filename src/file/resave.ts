@@ -12,6 +12,7 @@
  * certainty is refused (`cannot-resave`), never half-edited; and the copy is read back and
  * compared with the original (copyMismatch) before anyone sees it. Browser-safe.
  */
+import { cellAt as gridCell, rowCount, rowWidth } from "../engine/grid";
 import { a1, colLetter, parseA1, parseRange, rangeA1 } from "../engine/address";
 import type { OutValue, ResultPlan, SheetPlan } from "../engine/host";
 import { MARK_FILL } from "../engine/verdicts";
@@ -868,13 +869,12 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
       continue;
     }
     const want = targeted.get(sa[i].name);
-    const cellAt = (g: typeof ga.grid, row: number, col: number) => g.rows[row - g.origin.row]?.[col - g.origin.col] ?? null;
-    const rowsA = ga.grid.rows.length + ga.grid.origin.row - 1;
-    const rowsB = gb.grid.rows.length + gb.grid.origin.row - 1;
+    // Read in place (grid.ts): a copy of a large sheet is compared without building its rows.
+    const cellAt = (g: typeof ga.grid, row: number, col: number) => gridCell(g, row - g.origin.row, col - g.origin.col);
+    const rowsA = rowCount(ga.grid) + ga.grid.origin.row - 1;
+    const rowsB = rowCount(gb.grid) + gb.grid.origin.row - 1;
     for (let row = Math.min(ga.grid.origin.row, gb.grid.origin.row); row <= Math.max(rowsA, rowsB); row++) {
-      const ra2 = ga.grid.rows[row - ga.grid.origin.row];
-      const rb2 = gb.grid.rows[row - gb.grid.origin.row];
-      const cols = Math.max((ra2?.length ?? 0) + ga.grid.origin.col - 1, (rb2?.length ?? 0) + gb.grid.origin.col - 1);
+      const cols = Math.max(rowWidth(ga.grid, row - ga.grid.origin.row) + ga.grid.origin.col - 1, rowWidth(gb.grid, row - gb.grid.origin.row) + gb.grid.origin.col - 1);
       const wantRow = want?.get(row);
       for (let col = 1; col <= cols; col++) {
         const x = cellAt(ga.grid, row, col);
@@ -900,7 +900,7 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
     const rows = sheets[k].rows;
     for (let r = 0; r < rows.length; r++) {
       for (let c = 0; c < rows[r].length; c++) {
-        const y = g.grid.rows[r + 1 - g.grid.origin.row]?.[c + 1 - g.grid.origin.col] ?? null;
+        const y = gridCell(g.grid, r + 1 - g.grid.origin.row, c + 1 - g.grid.origin.col);
         if (!same(y, planned(rows[r][c]))) return bad(`添加的工作表“${sbs[sa.length + k].name}”的 ${a1(r + 1, c + 1)} 与计划不符`);
       }
     }

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import { readWorkbook, sheetGrid } from "../xlsx-read";
 import type { ReadJob, WorkerReply } from "./read-file";
 import { useNodeInflate } from "./inflate";
+import { rowCount, rowWidth } from "../../engine/grid";
 import { serve } from "./child";
 
 useNodeInflate();
@@ -20,9 +21,10 @@ function run(job: ReadJob): WorkerReply {
     const g = sheetGrid(entry);
     if (!g.ok) return { name: entry.name, state: entry.state, error: g.error };
     if (job.mode === "grids") return { name: entry.name, state: entry.state, grid: g.grid };
+    const rows = rowCount(g.grid);
     let cols = 0;
-    for (const row of g.grid.rows) if (row.length > cols) cols = row.length;
-    return { name: entry.name, state: entry.state, rows: g.grid.rows.length, cols };
+    for (let r = 0; r < rows; r++) cols = Math.max(cols, rowWidth(g.grid, r));
+    return { name: entry.name, state: entry.state, rows, cols };
   });
   return { ok: true, date1904: r.workbook.date1904, sheets };
 }
