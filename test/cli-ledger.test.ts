@@ -61,7 +61,8 @@ describe("kj-assess ledger", () => {
   test("--revocation changes the reading; --report writes the ledger sheet; the input is untouched", () => {
     const before = fs.readFileSync(path.join(ROOT, EXAMPLE));
     const out = path.join(tmp, "台账.xlsx");
-    const r = run(["ledger", EXAMPLE, "--revocation", "consecutive", "--report", out, "--json"]);
+    // By its Chinese name (the code, consecutive, is taken too).
+    const r = run(["ledger", EXAMPLE, "--revocation", "连续两年不合格", "--report", out, "--json"]);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).studios.some((s: StudioJson) => s.revocationRisk)).toBe(false);
     expect(r.stderr).toContain(`已写出台账：${out}`);
@@ -105,7 +106,10 @@ describe("kj-assess ledger", () => {
     const bad = run(["ledger", EXAMPLE, "--mapping", mapping]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("第1行“只有一个名字”");
-    expect(run(["ledger", EXAMPLE, "--revocation", "sometimes"]).code).toBe(2);
+    const sometimes = run(["ledger", EXAMPLE, "--revocation", "sometimes"]);
+    expect(sometimes.code).toBe(2);
+    // The readings named as an official types them, no code among them.
+    expect(sometimes.stderr).toContain("--revocation 只能是 两次或末年不合格、两次不合格、连续两年不合格、不标记：“sometimes”");
     expect(run(["ledger"]).code).toBe(2);
     const missing = run(["ledger", EXAMPLE, path.join(tmp, "没有.xlsx")]);
     expect(missing.code).toBe(2);

@@ -10,7 +10,7 @@ import * as fs from "fs";
 import { parseArgs } from "util";
 import { buildLedger, type Ledger, type LedgerNote, type LedgerSheet } from "../engine/term/ledger";
 import { parseNameMapping } from "../engine/term/identity";
-import { isRevocationReading, REVOCATION_CHOICES, type RevocationReading } from "../engine/term/readings";
+import { isRevocationReading, type RevocationReading } from "../engine/term/readings";
 import { ledgerSheet, resolutionWords, yearFlags } from "../engine/term/sheet";
 import { formatDate } from "../engine/values";
 import { getPack, rosterPack } from "../packs";
@@ -23,11 +23,26 @@ import { pad, width } from "./format";
 import { statusWord } from "../engine/verdicts";
 import type { Io } from "./main";
 
+/** 第十七条's readings as an official types them on the command line (the codes are accepted too). */
+const REVOCATION_NAMES: Record<RevocationReading, string> = {
+  "two-or-final": "两次或末年不合格",
+  two: "两次不合格",
+  consecutive: "连续两年不合格",
+  off: "不标记",
+};
+
+/** The reading a --revocation value names (Chinese name or code), or null. */
+function revocationOf(s: string): RevocationReading | null {
+  const t = s.trim();
+  if (isRevocationReading(t)) return t;
+  return (Object.keys(REVOCATION_NAMES) as RevocationReading[]).find((k) => REVOCATION_NAMES[k] === t) ?? null;
+}
+
 export const LEDGER_USAGE = `  kj-assess ledger <文件或文件夹...> [--mapping <名称对照>] [--revocation <读法>] [--json] [--report <台账.xlsx>]
 
   ledger    工作室周期台账：每个工作室每个管理年度的等级、补助、额度、支出、预算报告和标记
   --mapping     名称对照文件（JSON，或每行“简称<Tab/逗号>全称”）
-  --revocation  撤销风险的读法（第十七条未规定条件）：${Object.keys(REVOCATION_CHOICES).join(" | ")}（默认 two-or-final）
+  --revocation  撤销风险的读法（第十七条未规定条件）：${Object.values(REVOCATION_NAMES).join(" | ")}（默认 ${REVOCATION_NAMES["two-or-final"]}）
   --report      另存台账工作簿
 `;
 
@@ -130,7 +145,8 @@ export async function ledgerCommand(
     return 2;
   };
   if (args.positionals.length === 0) return bad(`请给出要汇总的文件或文件夹\n${LEDGER_USAGE}`);
-  if (opts.revocation !== undefined && !isRevocationReading(opts.revocation)) return bad(`--revocation 只能是 ${Object.keys(REVOCATION_CHOICES).join("、")}：“${opts.revocation}”`);
+  const revocation = opts.revocation === undefined ? undefined : revocationOf(opts.revocation);
+  if (revocation === null) return bad(`--revocation 只能是 ${Object.values(REVOCATION_NAMES).join("、")}：“${opts.revocation}”`);
   if (opts.report !== undefined && !/\.xlsx$/i.test(opts.report)) return bad(`--report 需要一个 .xlsx 文件名：“${opts.report}”`);
   const blocked = opts.report !== undefined ? reportBlocked(opts.report) : null;
   if (blocked) return bad(`--report ${opts.report}：${blocked}`);
@@ -161,7 +177,7 @@ export async function ledgerCommand(
       else failures.push(`${f.file} ／ ${s.name}：${s.error.message}`);
     }
   }
-  const ledger = buildLedger(sheets, ledgerPacks(), { mapping, readings: opts.revocation ? { revocation: opts.revocation as RevocationReading } : undefined });
+  const ledger = buildLedger(sheets, ledgerPacks(), { mapping, readings: revocation ? { revocation } : undefined });
 
   let reportFailed = false;
   if (opts.report !== undefined) {
