@@ -114,6 +114,9 @@ const floors = new Map<number, Measure>();
 const peersBySize = new Map<number, FileFigures["peers"]>();
 
 async function commandSection(dir: string): Promise<void> {
+  // The fixed cost every run pays before reading anything: node, the command's modules, its usage.
+  const start = await runNode([path.join(ROOT, "bin", "kj-assess.js"), "--help"], { cwd: ROOT, okCodes: [0], timeoutMs: 60_000 });
+  console.log(`\nstart-up alone (\`kj-assess --help\`): ${start.ok ? `${sec(start.wallMs)} wall, ${sec(start.cpuMs)} CPU, ${mb(start.peakMb)}` : `failed (${start.note})`}`);
   for (const rows of ROWS) {
     const file = workbookOf(rows);
     console.log(`\n## The command, ${fmtN(rows)} rows × 12 columns (${(fs.statSync(file).size / 1048576).toFixed(1)} MB .xlsx)\n`);
