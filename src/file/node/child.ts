@@ -10,6 +10,10 @@
 import { Worker } from "worker_threads";
 import type { Envelope } from "./workers";
 
+/** After reading, the outputs (the annotated copy) may use this many times the reading's memory limit, up to the cap. */
+const OUTPUT_MEMORY_FACTOR = 3;
+const OUTPUT_MEMORY_CAP = 6144 * 1048576;
+
 /** Shared with the watchdog: [job running (0/1), CPU limit µs, RSS limit bytes, CPU µs at job start]. */
 const state = new Float64Array(new SharedArrayBuffer(4 * 8));
 
@@ -38,6 +42,8 @@ setInterval(() => {
 export function readingDone(): number {
   const u = process.cpuUsage();
   state[1] = Infinity;
+  // What follows holds the original, the copy and the plans at once: a small multiple of what reading needed, never past the heap's own cap.
+  state[2] = Math.min(state[2] * OUTPUT_MEMORY_FACTOR, OUTPUT_MEMORY_CAP);
   return (u.user + u.system - state[3]) / 1000;
 }
 

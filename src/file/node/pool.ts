@@ -71,6 +71,11 @@ export async function runTasks(tasks: Task[], opts: PoolOptions = {}): Promise<T
     maxMemoryMb: opts.maxMemoryMb,
     pathOf: (i) => tasks[i].path,
     failed: (i, error) => ({ kind: "error", file: tasks[i].file, error }),
+    // Read and checked (its verdicts are out), then stopped while making the copy: the copy failed, not the file.
+    failedAfterRead: (i, error) =>
+      tasks[i].annotate
+        ? { kind: "check", file: tasks[i].file, sheets: [], annotated: { error: { code: "cannot-write", message: `无法写出标注副本 ${tasks[i].annotate}，未留下不完整的文件：${error.message}` } } }
+        : { kind: "error", file: tasks[i].file, error },
     onProgress: opts.onProgress && ((done, total) => opts.onProgress!(done, total)),
     onPart: opts.onPart && ((i, m) => opts.onPart!(i, m as Part)),
     onReply: opts.onResult,

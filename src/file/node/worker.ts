@@ -50,9 +50,11 @@ async function run(task: Task): Promise<TaskResult> {
   }
   const sheets = r.sheets.map((s) => s.result.summary);
   const record = checkRecord("cli", r.sheets.map((s) => s.checked), new Date(), path.basename(task.file));
+  // The records (and the cells they hold) are written out: let them go before the copy is made.
+  const plans = r.sheets.map((s) => s.plan!);
+  r.sheets.length = 0;
   let annotated: AnnotateOutcome | undefined;
   if (task.annotate) {
-    const plans = r.sheets.map((s) => s.plan!);
     const names = new Set(plans.map((p) => p.sheet));
     const isChecked = (e: LedgerSheet) => names.has(e.id) || names.has(e.name);
     const ledger = [...r.stored.ledger.sheets.filter((e) => !isChecked(e)), ...plans.map(ledgerEntry)];

@@ -90,6 +90,8 @@ export interface PoolOptions<R> {
    * what follows (outputs) runs under a generous backstop only.
    */
   onPart?: (i: number, part: { part: true; read?: boolean }) => void;
+  /** The answer for a job whose worker died after the file was read (its outputs failed, not the input); default: failed. */
+  failedAfterRead?: (i: number, error: FileError) => R;
   /** Each reply as it comes (any order); when given, replies are not kept and the answer is empty. */
   onReply?: (i: number, reply: R) => void;
   /** Awaited before a lane takes its next job. */
@@ -148,6 +150,7 @@ export async function runInWorkers<J, R>(jobs: J[], opts: PoolOptions<R>): Promi
   function one(child: ChildProcess, i: number, limits: FileLimits): Promise<{ reply: R; dead: boolean }> {
     return new Promise((resolve) => {
       let settled = false;
+      let read = false;
       let stderr = "";
       const onErr = (d: Buffer) => {
         // Only the tail matters (the watchdog's verdict, V8's out-of-memory line).
@@ -166,6 +169,7 @@ export async function runInWorkers<J, R>(jobs: J[], opts: PoolOptions<R>): Promi
       const onMessage = (m: unknown) => {
         if (!isPart(m)) return finish(m as R, false);
         if (m.read) {
+          read = true;
           clearTimeout(wall);
           wall = setTimeout(backstop, OUTPUT_BACKSTOP_MS);
         }
@@ -174,7 +178,10 @@ export async function runInWorkers<J, R>(jobs: J[], opts: PoolOptions<R>): Promi
       // The child is gone (killed by its watchdog, V8 out of memory, crashed): the file is the cause.
       // Its last words on stderr may still be in the pipe: read them to the end (or 200 ms) first.
       const onExit = () => {
-        const decide = () => finish(opts.failed(i, overLimit(stderr, limits) ?? fileError("out-of-memory", "读取进程意外退出")), true);
+        const decide = () => {
+          const why = overLimit(stderr, limits) ?? fileError("out-of-memory", "读取进程意外退出");
+          finish(read && opts.failedAfterRead ? opts.failedAfterRead(i, why) : opts.failed(i, why), true);
+        };
         const err = child.stderr;
         if (!err || err.readableEnded) return decide();
         const t = setTimeout(decide, 200);
@@ -183,6 +190,7 @@ export async function runInWorkers<J, R>(jobs: J[], opts: PoolOptions<R>): Promi
       // A backstop on wall-clock time, far past the CPU limit: a child starved of CPU is not the file's fault, a hung one is.
       const backstop = () => {
         child.kill("SIGKILL");
+        if (read && opts.failedAfterRead) return finish(opts.failedAfterRead(i, fileError("timeout", `超过 ${OUTPUT_BACKSTOP_MS / 60_000} 分钟仍未写完`)), true);
         finish(opts.failed(i, fileError("timeout", `超过 ${Math.round((limits.cpuMs * 5 + 30_000) / 1000)} 秒仍未读完`)), true);
       };
       let wall = setTimeout(backstop, limits.cpuMs * 5 + 30_000);
