@@ -140,7 +140,11 @@ export class CellColumns {
   }
 }
 
-/** A grid over columns: `rows` is built from them on first use and kept; the columns are not enumerable, so a copy or a clone carries rows as before. */
+/**
+ * A grid over columns: `rows` is built from them on first use and kept, and cannot be replaced
+ * (the engine reads the columns, which would no longer agree). The columns are not enumerable, so
+ * a copy or a clone (postMessage, JSON) carries rows as before.
+ */
 export function columnGrid(base: Omit<SheetGrid, "rows" | "columns">, columns: CellColumns): SheetGrid {
   let rows: CellValue[][] | null = null;
   const grid = { ...base } as SheetGrid;
@@ -154,9 +158,6 @@ export function columnGrid(base: Omit<SheetGrid, "rows" | "columns">, columns: C
         for (let r = 0; r < columns.rowCount; r++) rows[r] = columns.row(r);
       }
       return rows;
-    },
-    set: (v: CellValue[][]) => {
-      rows = v;
     },
   });
   return grid;
