@@ -333,6 +333,16 @@ function relationships(xml: string | null, base: string): { id: string; type: st
 }
 
 /**
+ * A text that is kept (a cell's, a shared string) as its own string. Texts are cut from the piece
+ * of the part being scanned, and V8 keeps a cut of 13 characters or more as a view into that
+ * piece: one kept cell per 4 MB piece would keep the whole part's text alive. Concatenating and
+ * cutting again makes V8 copy the characters out.
+ */
+function detached(s: string): string {
+  return s.length < 13 ? s : (" " + s).slice(1);
+}
+
+/**
  * The shared strings, one pass: each <si> is its <t> runs up to its own end tag, or up to the next
  * <si> when a file nests or never closes them (each element is consumed once — linear). Their
  * number is budgeted: more strings than the grid budget has cells could never all be used.
@@ -376,7 +386,7 @@ class SharedStrings implements Scanner {
   private add(s: string): void {
     if (this.list.length >= this.max) throw new ReadFailure("too-large", `共享字符串超过 ${this.max.toLocaleString("en-US")} 条`);
     if ((this.chars += s.length) > this.maxChars) throw new ReadFailure("too-large", `共享字符串超过 ${this.maxChars.toLocaleString("en-US")} 个字符`);
-    this.list.push(s);
+    this.list.push(detached(s));
   }
 }
 const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
@@ -884,7 +894,10 @@ class SheetScanner implements Scanner {
   }
 
   private put(row: number, col: number, value: CellValue): void {
-    if (typeof value === "string") this.budget(row, col, value.length);
+    if (typeof value === "string") {
+      this.budget(row, col, value.length);
+      value = detached(value);
+    }
     const before = this.cells.width(row - 1);
     this.grow(row, col, before, this.cells.set(row - 1, col - 1, value));
   }
