@@ -8,7 +8,8 @@ import { isHostError } from "../src/excel/errors";
 import { CHUNK_BYTES, PAYLOAD_LIMIT } from "../src/excel/limits";
 import { LEDGER_KEY } from "../src/excel/ledger";
 import { planResults, summarySheet, templateSheet } from "../src/engine/output";
-import { MARK_FILL } from "../src/engine/verdicts";
+import { evaluateSheet } from "../src/engine/evaluate";
+import { MARK_FILL, STATUS_FILL } from "../src/engine/verdicts";
 import type { ResultPlan, WorkbookHost } from "../src/engine/host";
 import { FakeExcel, type Seed } from "./support/fake-excel";
 import { assessmentPack, budgetPack } from "./support/mini-packs";
@@ -519,6 +520,18 @@ describe("writeSheet", () => {
     expect(s.formatAt(`D${h + 1}`)).toBe("0.0%");
     expect(s.charts).toEqual([{ type: "BarClustered", source: `A${h}:C${h + 1}`, title: "各工作室经费：已支出与限额", position: "H2" }]);
     expect(fake.active).toBe(s);
+  });
+
+  test("summary of grades: the counts' chart colours each grade's bar by its status, as the pane does", async () => {
+    assessmentSheet();
+    const grid = await host.readSheet("2024年度考核");
+    const plan = summarySheet([evaluateSheet(grid, assessmentPack)], assessmentPack);
+    const name = await host.writeSheet(plan);
+    const [chart] = fake.sheet(name).charts;
+    const c = plan.headerRows![1];
+    expect(chart.source).toBe(`A${c}:B${c + 3}`);
+    // 优秀 and 合格 pass, 不合格 fails.
+    expect(chart.colors).toEqual([STATUS_FILL.ok, STATUS_FILL.ok, STATUS_FILL.error]);
   });
 
   test("template: drop-down lists and formats; a user's sheet of the same name is left alone", async () => {

@@ -520,10 +520,13 @@ export async function writeSheet(ctx: Excel.RequestContext, plan: SheetPlan): Pr
     await batch.add(OP_BYTES, () => void (sheet.getRangeByIndexes(0, j, 1, 1).format.columnWidth = Math.round(w * 6 + 6)));
   if (plan.chart) {
     const spec = plan.chart;
-    await batch.add(OP_BYTES * 3, () => {
+    await batch.add(OP_BYTES * (3 + (spec.colors?.length ?? 0)), () => {
       const chart = sheet.charts.add(spec.type === "bar" ? "BarClustered" : "ColumnClustered", sheet.getRange(spec.range), "Auto");
       chart.title.text = spec.title;
       chart.setPosition(`${colLetter(width + 2)}2`);
+      // Each count's bar in the colour of its status, as the task pane and the file's chart draw it.
+      const points = spec.colors ? chart.series.getItemAt(0).points : null;
+      spec.colors?.forEach((c, k) => points!.getItemAt(k).format.fill.setSolidColor(c));
     });
   }
   await batch.add(OP_BYTES, () => sheet.activate());

@@ -118,7 +118,7 @@ export class FakeSheet {
   readonly hiddenRows = new Set<number>();
   readonly hiddenCols = new Set<number>();
   merges: Box[] = [];
-  readonly charts: { type: string; source: string; title?: string; position?: string }[] = [];
+  readonly charts: { type: string; source: string; title?: string; position?: string; colors?: string[] }[] = [];
   selected: string | null = null;
   readonly tables: { name: string; box: Box; showTotals: boolean }[] = [];
 
@@ -467,7 +467,7 @@ export class FakeWorksheet extends FakeProxy {
       add: (type, source) => {
         const chart = new FakeChart(ctx);
         ctx.push({ addChart: type }, () => {
-          const entry: { type: string; source: string; title?: string; position?: string } = { type, source: a1(source.box()) };
+          const entry: { type: string; source: string; title?: string; position?: string; colors?: string[] } = { type, source: a1(source.box()) };
           this.need().charts.push(entry);
           chart.entry = entry;
         });
@@ -565,8 +565,29 @@ class FakeProtection extends FakeProxy {
 }
 
 class FakeChart {
-  entry: { title?: string; position?: string } | null = null;
+  entry: { title?: string; position?: string; colors?: string[] } | null = null;
   readonly title: { text: string };
+  /** The first series' points: their fill colours, by point. */
+  readonly series = {
+    getItemAt: (i: number) => {
+      if (i !== 0) throw new OfficeError("InvalidArgument", "only the first series is modelled");
+      return {
+        points: {
+          getItemAt: (k: number) => ({
+            format: {
+              fill: {
+                setSolidColor: (color: string) =>
+                  this.ctx.push({ pointColor: [k, color] }, () => {
+                    const colors = (this.entry!.colors ??= []);
+                    colors[k] = color;
+                  }),
+              },
+            },
+          }),
+        },
+      };
+    },
+  };
   constructor(private readonly ctx: FakeContext) {
     const self = this;
     this.title = {
