@@ -15,7 +15,6 @@ import { ledgerSheet, resolutionWords, yearFlags } from "../engine/term/sheet";
 import { formatDate } from "../engine/values";
 import { getPack, rosterPack } from "../packs";
 import { readFiles } from "../file/node/read-file";
-import { writeWorkbook } from "../file/xlsx-write";
 import { markBytes } from "../file/marker";
 import { reportBlocked, writeReportFile } from "../file/node/outputs";
 import { reasonOf } from "../file/node/atomic";
@@ -183,6 +182,8 @@ export async function ledgerCommand(
   if (opts.report !== undefined) {
     try {
       // Marked as our report: a later run may replace it, a folder walk passes over it.
+      // exceljs is loaded only here, for the ledger's report: a plain check never loads it.
+      const { writeWorkbook } = await import("../file/xlsx-write");
       writeReportFile(opts.report, markBytes(await writeWorkbook([ledgerSheet(ledger)]), "report"));
       io.err(`已写出台账：${opts.report}\n`);
     } catch (e) {
