@@ -450,7 +450,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   }
   const mainMs = cpuSince(started);
   // Reading is timed apart from the outputs: the time limit is on reading a file, and an official sees where the time went.
-  if (opts.times) notes.push(`用时（CPU）：读取与检查 ${seconds(readMs)} 秒，输出 ${seconds(outputMs + mainMs)} 秒（其中副本 ${seconds(outputMs)} 秒，表格/JSON/报告 ${seconds(mainMs)} 秒）`);
+  if (opts.times) notes.push(`用时（CPU）：读取与检查 ${seconds(readMs)} 秒，输出 ${seconds(outputMs + mainMs)} 秒（检查进程整理结果、写标注副本 ${seconds(outputMs)} 秒，主进程写表格/JSON/报告 ${seconds(mainMs)} 秒）`);
   for (const n of [...run.notes, ...notes]) io.err(terminalSafe(n) + "\n");
   return run.failed.length || reportFailed || run.writeFailed ? 2 : run.failing ? 1 : 0;
 }
