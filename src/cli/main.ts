@@ -30,8 +30,21 @@ export interface Io {
   tty?: boolean;
 }
 
+/** Output piped into a reader that stopped (`| head`): the run ends quietly, as other command-line tools do. */
+let quietOnClosedPipe = false;
+function stdoutWrite(s: string): void {
+  if (!quietOnClosedPipe) {
+    quietOnClosedPipe = true;
+    process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
+  process.stdout.write(s);
+}
+
 const defaultIo: Io = {
-  out: (s) => process.stdout.write(s),
+  out: stdoutWrite,
   err: (s) => process.stderr.write(s),
   tty: process.stderr.isTTY,
 };
