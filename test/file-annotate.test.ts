@@ -228,8 +228,10 @@ describe("FileWorkbookHost with the annotated copy", () => {
     expect(outcome.note?.zh).toContain("C2");
     const out = copyOf(bytes, host.resultPlans(), host.sheetPlans());
     const g = grids(out);
-    expect(g["校验结果"][0]).toEqual(["行", ...plan.headers]);
-    expect(g["校验结果"].length).toBe(plan.rows.length + 1);
+    // The layout Excel uses (engine/output.ts asideRows): a title naming the sheet and why, then 原表行号 and the headers.
+    expect(String(g["校验结果"][0][0])).toMatch(new RegExp(`^工作表“${sheet}”的校验结果（.*C2.*，未写入原表）$`));
+    expect(g["校验结果"][1]).toEqual(["原表行号", ...plan.headers]);
+    expect(g["校验结果"].length).toBe(plan.rows.length + 2);
     expect(g[sheet]).toEqual(grids(bytes)[sheet]);
   });
 

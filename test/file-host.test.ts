@@ -55,7 +55,8 @@ describe("FileWorkbookHost and the standalone page's door", () => {
     const outcome = await host.writeResults({ ...plan, startCol: 2 });
     expect(outcome.placement).toBe("sheet");
     expect(outcome.note!.zh).toContain("B2");
-    expect(host.resultPlans()).toEqual([]);
+    // Nothing written beside the data; the marks stay on it, as in Excel.
+    expect(host.resultPlans()).toEqual([{ ...plan, startCol: 2, headers: [], rows: [] }]);
     expect(host.sheetPlans()[0].name).toBe("校验结果");
     const cleared = await host.clearResults();
     expect(cleared.sheetsRemoved).toBe(1);

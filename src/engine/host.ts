@@ -106,6 +106,8 @@ export interface WorkbookHost {
    * lines of the 校验记录 sheet (record.ts). Not part of what 清除结果 removes.
    */
   recordCheck?(r: CheckRecord): Promise<void>;
+  /** Sheets a check created (results moved aside, summaries), known by the ledger: not an official's data, never checked. */
+  ownSheets?(): Promise<string[]>;
   loadSettings(): Promise<WorkbookSettings>;
   saveSettings(s: WorkbookSettings): Promise<void>;
   /** Subscribes to active-sheet changes; returns an unsubscribe function. */

@@ -155,6 +155,23 @@ export function planResults(grid: SheetGrid, result: SheetResult, pack: Pack): R
   };
 }
 
+/** Name of the sheet results go to when the cells beside the data hold someone else's content. */
+export const RESULT_SHEET = "校验结果";
+
+/**
+ * The results of `plan` on a sheet of their own, for every door alike: a title naming the checked
+ * sheet and why the results are not beside it, then 原表行号 and the result headers, then one line
+ * per record in row order. Rows are `plan.headers.length + 1` wide.
+ */
+export function asideRows(plan: ResultPlan, why: string): OutValue[][] {
+  const width = plan.headers.length + 1;
+  const title: OutValue[] = [`工作表“${plan.sheet}”的校验结果（${why}，未写入原表）`, ...new Array<OutValue>(width - 1).fill("")];
+  const byRow = new Map<number, OutValue[]>();
+  for (const r of plan.rows) if (r.row > plan.headerRow && !byRow.has(r.row)) byRow.set(r.row, r.values);
+  const lines = [...byRow].sort((a, b) => a[0] - b[0]).map(([row, values]) => [row, ...plan.headers.map((_, j) => values[j] ?? "")]);
+  return [title, ["原表行号", ...plan.headers], ...lines];
+}
+
 /** The grid with the cells of these A1 areas blank: results we wrote earlier, read as what they are — not the official's data. */
 export function blankAreas(grid: SheetGrid, areas: string[]): SheetGrid {
   const boxes = areas.map((a) => parseRange(a)).filter((b): b is NonNullable<typeof b> => b !== null);

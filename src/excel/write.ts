@@ -7,7 +7,9 @@
  */
 import type { OutValue, Progress, ResultPlan, SheetPlan, WriteOutcome } from "../engine/host";
 import type { Severity } from "../engine/types";
-import { safeSheetName } from "../engine/output";
+import { asideRows, RESULT_SHEET, safeSheetName } from "../engine/output";
+
+export { RESULT_SHEET };
 import { MARK_FILL } from "../engine/verdicts";
 import { boxA1, cellCount, colLetter, decodeRuns, encodeRuns, packCells, parseBox, parseBoxes, within, type Box } from "./a1";
 import { ADDRESS_CHARS, CHUNK_BYTES, CHUNK_CELLS, hasExcelApi, jsonBytes, MAX_LEDGER_CHARS } from "./limits";
@@ -17,8 +19,6 @@ import type { Ledger, LedgerCreated, LedgerSheet } from "./ledger";
 
 const MAX_ROWS = 1_048_576;
 const MAX_COLS = 16_384;
-/** Name of the sheet results go to when the cells beside the data hold someone else's content. */
-export const RESULT_SHEET = "校验结果";
 /** Request bytes of one queued operation besides its own data (object path, action, ids). */
 const OP_BYTES = 160;
 /** Cells per number-format operation on a created sheet. */
@@ -388,9 +388,7 @@ export async function writeResults(ctx: Excel.RequestContext, plan: ResultPlan, 
     outSheet = ws.add(outName);
     outSheet.load("id,name");
     await ctx.sync();
-    const title = `工作表“${sheet.name}”的校验结果（${why!.zh}，未写入原表）`;
-    block = [[cellOut(title), ...new Array<string>(width).fill("")], ["原表行号", ...plan.headers.map(cellOut)]];
-    for (const [row, values] of [...byRow].sort((a, b) => a[0] - b[0])) block.push([row, ...plan.headers.map((_, j) => cellOut(values[j]))]);
+    block = asideRows(plan, why!.zh).map((line) => line.map(cellOut));
     [top, left, blockWidth, boldRow] = [1, 1, width + 1, 2];
   }
   const written: Box = { r1: top, c1: left, r2: top + block.length - 1, c2: left + blockWidth - 1 };

@@ -15,7 +15,8 @@ import { addinSettingsOf } from "./addin-part";
 import type { ResultPlan } from "../engine/host";
 import type { SheetResult } from "../engine/types";
 import type { Pack } from "../packs/schema";
-import { readWorkbook, sheetGrid, type Limits, type ReadError, type ReadErrorCode } from "./xlsx-read";
+import { readWorkbook, sheetGrid, type Limits, type ReadError, type ReadErrorCode, type Workbook } from "./xlsx-read";
+import { createdSheet } from "./unwrite";
 
 export interface CheckOptions {
   /** Use this pack for every sheet instead of detecting one. */
@@ -50,7 +51,7 @@ export interface LeftOut {
   message: string;
 }
 
-export type FileCheck = { ok: true; sheets: SheetCheck[]; leftOut: LeftOut[]; stored: Stored } | { ok: false; error: { code: string; message: string } };
+export type FileCheck = { ok: true; sheets: SheetCheck[]; leftOut: LeftOut[]; stored: Stored; workbook: Workbook } | { ok: false; error: { code: string; message: string } };
 
 export interface SheetSummary {
   name: string;
@@ -82,6 +83,9 @@ export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptio
   const raw = addinSettingsOf(bytes);
   const stored: Stored = { settings: parseSettings(raw[SETTINGS_KEY]), ledger: parseLedger(raw[LEDGER_KEY]), records: parseRecords(raw[RECORDS_KEY]) };
   const saved = stored.settings;
+  // Sheets a check created (results moved aside, summaries), known by the ledger: ours, not an official's data.
+  const names = r.workbook.sheets.map((s) => s.name);
+  const ours = new Set([...OUR_SHEETS, ...stored.ledger.created.map((c) => createdSheet(names, c)).filter((n): n is string => n !== null)]);
   for (const entry of chosen) {
     const read = sheetGrid(entry);
     if (!read.ok) {
@@ -104,8 +108,8 @@ export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptio
     } else {
       const best = detectPacks(g.grid, packs)[0];
       if (!best) {
-        // Sheets we wrote ourselves (校验记录, 周期台账) are not an official's data: nothing to say about them.
-        if (!OUR_SHEETS.has(entry.name)) leftOut.push({ sheet: entry.name, message: `工作表“${entry.name}”的表头不符合任何规则包，未检查` });
+        // Sheets we wrote ourselves (校验记录, 周期台账, results and summaries of a check) are not an official's data: nothing to say about them.
+        if (!ours.has(entry.name)) leftOut.push({ sheet: entry.name, message: `工作表“${entry.name}”的表头不符合任何规则包，未检查` });
         continue;
       }
       pack = best.pack;
@@ -135,7 +139,7 @@ export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptio
       },
     };
   }
-  return { ok: true, sheets, leftOut, stored };
+  return { ok: true, sheets, leftOut, stored, workbook: r.workbook };
 }
 
 function misfit(sheet: string, pack: Pack, unmatched: string[]): string {

@@ -8,7 +8,9 @@
 import { cellAt, rowCount, rowWidth } from "../engine/grid";
 import type { ResultPlan, SheetPlan } from "../engine/host";
 import { RECORD_SHEET, recordLines, recordSheet, type CheckRecord } from "../engine/record";
-import type { LedgerSheet } from "../excel/ledger";
+import { LEDGER_KEY, type Ledger, type LedgerCreated, type LedgerSheet } from "../excel/ledger";
+import { boxA1, encodeRuns, packCells } from "../excel/a1";
+import type { Severity } from "../engine/types";
 import { setAddinSettings } from "./addin-part";
 import { editPackage } from "./marker";
 import { toAnnotatedCopy, type CopyOptions, type ResaveError } from "./resave";
@@ -20,10 +22,14 @@ export interface CopyInput {
   sheets: SheetPlan[];
   /** Earlier results to take out first. */
   replaced: LedgerSheet[];
+  /** Sheets we created earlier to take out first (found removable: nothing but what we wrote). */
+  removed?: string[];
   /** Checks made now: their lines go to 校验记录. */
   records: CheckRecord[];
-  /** Add-in settings to store (key → value; undefined removes). */
+  /** Add-in settings to store (key → value; undefined removes); the ledger is made here. */
   addin: Record<string, unknown>;
+  /** What stays ours in the copy besides this check's results: earlier entries not replaced, sheets created earlier and kept. */
+  kept?: { sheets: LedgerSheet[]; created: LedgerCreated[] };
 }
 
 export interface Copy {
@@ -60,20 +66,68 @@ function recordOutput(base: Uint8Array, records: CheckRecord[]): { plan?: Result
 export function annotatedCopy(original: Uint8Array, input: CopyInput, opts: CopyOptions = {}): Copy | ResaveError {
   let base: Uint8Array;
   try {
-    base = unwrite(original, input.replaced);
+    base = unwrite(original, input.replaced, input.removed);
   } catch (e) {
     return refusal(`无法移除先前的校验结果：${e instanceof Error ? e.message : String(e)}`);
   }
   const rec = recordOutput(base, input.records);
   const plans = rec.plan ? [...input.plans, rec.plan] : input.plans;
   const sheets = rec.sheet ? [...input.sheets, rec.sheet] : input.sheets;
-  const made = toAnnotatedCopy(base, plans, sheets, opts);
+  const marked = new Map<string, Mark[]>();
+  const onMark = (sheet: string, row: number, col: number, severity: Severity, fill: string | null) => {
+    const list = marked.get(sheet) ?? [];
+    list.push({ row, col, severity, fill });
+    marked.set(sheet, list);
+  };
+  const made = toAnnotatedCopy(base, plans, sheets, { ...opts, onMark });
   if (!(made instanceof Uint8Array)) return made;
+  const kept = input.kept ?? { sheets: [], created: [] };
+  const entries = [...kept.sheets, ...input.plans.map((p) => ledgerEntry(p, marked.get(p.sheet) ?? []))];
+  const ledger: Ledger | undefined = entries.length || kept.created.length ? { v: 1, sheets: entries, created: kept.created } : undefined;
   try {
     const pkg = editPackage(made);
-    setAddinSettings(pkg, input.addin);
+    setAddinSettings(pkg, { ...input.addin, [LEDGER_KEY]: ledger });
     return { copy: pkg.toZip(), base, plans, sheets };
   } catch (e) {
     return refusal(`无法写入加载项设置：${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+interface Mark {
+  row: number;
+  col: number;
+  severity: Severity;
+  /** The cell's own fill before we coloured it ("#RRGGBB"), or null. */
+  fill: string | null;
+}
+
+/**
+ * The ledger entry for results the file door wrote beside the data — the same shape as Excel's
+ * (excel/ledger.ts), the sheet named by its name (a file has no Excel ids): the area, the cells
+ * actually coloured and the fill each had, so that any door's 清除结果 gives it back.
+ */
+export function ledgerEntry(plan: ResultPlan, marks: Mark[]): LedgerSheet {
+  const last = plan.rows.reduce((m, r) => Math.max(m, r.row), plan.headerRow);
+  const area = { r1: plan.headerRow, c1: plan.startCol, r2: last, c2: plan.startCol + plan.headers.length - 1 };
+  const bySeverity: Record<Severity, { row: number; col: number }[]> = { error: [], warning: [] };
+  const byFill = new Map<string, { row: number; col: number }[]>();
+  for (const m of marks) {
+    bySeverity[m.severity].push(m);
+    if (!m.fill) continue;
+    const list = byFill.get(m.fill);
+    if (list) list.push(m);
+    else byFill.set(m.fill, [m]);
+  }
+  // Results moved to a sheet of their own leave only marks here (the sheet is in the ledger's created list).
+  const aside = plan.headers.length === 0;
+  return {
+    id: plan.sheet,
+    name: plan.sheet,
+    area: aside ? null : boxA1(area),
+    cells: aside ? 0 : (area.r2 - area.r1 + 1) * (area.c2 - area.c1 + 1),
+    header: aside ? null : boxA1({ ...area, r2: area.r1 }),
+    headerBold: aside ? null : false,
+    marks: { error: encodeRuns(packCells(bySeverity.error)), warning: encodeRuns(packCells(bySeverity.warning)) },
+    fills: Object.fromEntries([...byFill].map(([colour, cells]) => [colour, encodeRuns(packCells(cells))])),
+  };
 }

@@ -90,13 +90,7 @@ export const fileDoor = {
   async annotated(host: WorkbookHost): Promise<Uint8Array> {
     if (host instanceof RemoteHost) return host.remote.request<Uint8Array>({ op: "annotated" });
     if (!(host instanceof FileWorkbookHost)) throw new Error("只有打开的文件才能生成标注副本");
-    const out = annotatedCopy(host.original, {
-      plans: host.resultPlans(),
-      sheets: host.sheetPlans(),
-      replaced: host.replacedEntries(),
-      records: host.recordsMade(),
-      addin: host.addinValues(),
-    });
+    const out = annotatedCopy(host.original, host.copyInput());
     if ("copy" in out) return out.copy;
     throw new Error(out.error.message);
   },

@@ -5,14 +5,16 @@
  */
 import { cellAt, rowCount } from "../engine/grid";
 import { a1, colLetter, rangeA1 } from "../engine/address";
-import type { OutValue, Progress, ResultPlan, SheetPlan, WorkbookHost, WorkbookSettings, WriteOutcome } from "../engine/host";
+import type { Progress, ResultPlan, SheetPlan, WorkbookHost, WorkbookSettings, WriteOutcome } from "../engine/host";
 import type { CellValue, SheetGrid, Text2 } from "../engine/types";
 import { readWorkbook, sheetGrid, type Workbook } from "./xlsx-read";
 import { addinSettingsOf } from "./addin-part";
-import { LEDGER_KEY, parseLedger, parseSettings, SETTINGS_KEY, type Ledger, type LedgerSheet } from "../excel/ledger";
-import { appendRecord, parseRecords, RECORDS_KEY, type CheckRecord } from "../engine/record";
-import { boxA1, encodeRuns, packCells, parseBox } from "../excel/a1";
-import { blankAreas } from "../engine/output";
+import { LEDGER_KEY, parseLedger, parseSettings, SETTINGS_KEY, type Ledger, type LedgerCreated, type LedgerSheet } from "../excel/ledger";
+import { appendRecord, parseRecords, RECORD_SHEET, RECORDS_KEY, type CheckRecord } from "../engine/record";
+import { asideRows, blankAreas, RESULT_SHEET, safeSheetName } from "../engine/output";
+import { removableSheets, sourceOf, createdSheet } from "./unwrite";
+import type { CopyInput } from "./copy";
+import { LEDGER_SHEET } from "../engine/term/sheet";
 
 /** Errors a host throws carry a code and a message in both languages, like the Excel layer's. */
 export class HostError extends Error {
@@ -20,8 +22,6 @@ export class HostError extends Error {
     super(text.zh);
   }
 }
-
-const RESULT_SHEET = "校验结果";
 
 function blank(v: CellValue | undefined): boolean {
   return v === null || v === undefined || (typeof v === "string" && v.trim() === "");
@@ -38,6 +38,12 @@ export class FileWorkbookHost implements WorkbookHost {
   readonly prior: Ledger;
   /** Prior entries to take out of the copy: the sheets checked again, or all after 清除结果. */
   private readonly replaced = new Set<LedgerSheet>();
+  /** Sheets an earlier check created that are dropped from the ledger (their source checked again, or 清除结果) … */
+  private readonly dropped = new Set<LedgerCreated>();
+  /** … and of those, the ones holding nothing but what we wrote: taken out of the copy. */
+  private readonly removed = new Set<string>();
+  /** Sheets this session adds (results moved aside, summary, template), for the ledger. */
+  private created: LedgerCreated[] = [];
   /** The check records stored in the file, and those made since it was opened (their lines go to 校验记录). */
   private records: CheckRecord[];
   private readonly newRecords: CheckRecord[] = [];
@@ -59,6 +65,44 @@ export class FileWorkbookHost implements WorkbookHost {
 
   private priorOf(sheet: string): LedgerSheet[] {
     return this.prior.sheets.filter((e) => (e.id === sheet || e.name === sheet) && !this.replaced.has(e));
+  }
+
+  /** Earlier created sheets leave the ledger; those still only ours leave the copy too. */
+  private drop(list: LedgerCreated[]): void {
+    const fresh = list.filter((c) => !this.dropped.has(c));
+    fresh.forEach((c) => this.dropped.add(c));
+    for (const name of removableSheets(this.workbook, fresh)) this.removed.add(name);
+  }
+
+  /** A sheet name free in the copy (Excel's rule: no case), numbered as resave.ts numbers added sheets. */
+  private freeName(base: string): string {
+    const taken = new Set([...this.workbook.sheets.map((s) => s.name).filter((n) => !this.removed.has(n)), ...this.sheets.map((s) => s.name)].map((n) => n.toLowerCase()));
+    let name = base.slice(0, 31);
+    for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base.slice(0, 31 - String(n).length - 2)}(${n})`;
+    return name;
+  }
+
+  /** Adds a sheet of ours to the copy and to its ledger. */
+  private addSheet(plan: SheetPlan, source: string | null, base?: string): string {
+    const name = this.freeName(plan.name);
+    const width = plan.rows.reduce((w, r) => Math.max(w, r.length), 1);
+    const area = rangeA1(1, 1, Math.max(1, plan.rows.length), width);
+    this.sheets.push({ ...plan, name });
+    this.created.push({ id: name, name, area, cells: plan.rows.length * width, source, ...(base !== undefined ? { base } : {}) });
+    return name;
+  }
+
+  private unadd(keep: (c: LedgerCreated) => boolean): void {
+    const gone = new Set(this.created.filter((c) => !keep(c)).map((c) => c.name));
+    this.created = this.created.filter(keep);
+    this.sheets = this.sheets.filter((s) => !gone.has(s.name));
+  }
+
+  /** Sheets that are ours — created by a check in any door, not since taken over by an official — besides 校验记录. */
+  async ownSheets(): Promise<string[]> {
+    const names = this.workbook.sheets.map((s) => s.name);
+    const earlier = this.prior.created.filter((c) => !this.dropped.has(c)).map((c) => createdSheet(names, c));
+    return [...earlier.filter((n): n is string => n !== null), ...this.removed, ...this.created.map((c) => c.name)];
   }
 
   async listSheets(): Promise<string[]> {
@@ -99,22 +143,26 @@ export class FileWorkbookHost implements WorkbookHost {
     const grid = await this.readSheet(plan.sheet);
     // A new check replaces what an earlier one wrote on this sheet, whichever door wrote it.
     for (const e of this.priorOf(plan.sheet)) this.replaced.add(e);
+    // So does a results sheet an earlier check (any door) made for this sheet: the ledger says which.
+    this.drop(this.prior.created.filter((c) => sourceOf(this.prior, c) === plan.sheet));
     this.results = this.results.filter((p) => p.sheet !== plan.sheet);
-    this.sheets = this.sheets.filter((s) => s.name !== RESULT_SHEET);
+    this.unadd((c) => c.source !== plan.sheet);
     const cells = plan.rows.length * plan.headers.length + plan.headers.length;
     const blocked = this.foreign(grid, plan);
     onProgress?.({ done: plan.rows.length, total: plan.rows.length });
     if (blocked) {
-      // Never over someone's data: the results go to a sheet of their own, row numbers first.
-      const rows: OutValue[][] = [["行", ...plan.headers], ...plan.rows.map((r) => [r.row, ...r.values])];
-      this.sheets.push({ name: RESULT_SHEET, rows, headerRows: [1] });
+      // Never over someone's data: the results go to a sheet of their own (the same layout as Excel's); the marks stay on the data.
+      const why = { zh: `结果列中已有不是本工具写入的内容（${blocked}）`, en: `the result columns hold content this tool did not write (${blocked})` };
+      const rows = asideRows(plan, why.zh);
+      const name = this.addSheet({ name: RESULT_SHEET, rows, headerRows: [2] }, plan.sheet);
+      this.results.push({ ...plan, headers: [], rows: [] });
       return {
         placement: "sheet",
-        sheet: RESULT_SHEET,
-        range: `${RESULT_SHEET}!${rangeA1(1, 1, rows.length, plan.headers.length + 1)}`,
-        cellsWritten: cells,
-        marked: 0,
-        note: { zh: `${blocked} 已有内容，结果写入新工作表`, en: `${blocked} is not empty; results went to a new sheet` },
+        sheet: name,
+        range: `${name}!${rangeA1(1, 1, rows.length, plan.headers.length + 1)}`,
+        cellsWritten: rows.length * (plan.headers.length + 1),
+        marked: plan.marks.length,
+        note: { zh: `${why.zh}，为不覆盖原有数据，结果写在新工作表“${name}”中。`, en: `${why.en}, so the results went to a new sheet "${name}" to leave existing data untouched.` },
       };
     }
     this.results.push(plan);
@@ -135,19 +183,26 @@ export class FileWorkbookHost implements WorkbookHost {
         this.replaced.add(e);
         cellsCleared += e.cells;
       }
-    const sheetsRemoved = this.sheets.length;
+    const before = this.removed.size;
+    this.drop(this.prior.created);
+    const sheetsRemoved = this.sheets.length + this.removed.size - before;
     this.results = [];
     this.sheets = [];
+    this.created = [];
     return { cellsCleared, sheetsRemoved };
   }
 
+  /** A sheet of ours (summary, template): an earlier one from the same plan, still only ours, is replaced. */
   async writeSheet(plan: SheetPlan): Promise<string> {
-    const taken = new Set(this.workbook.sheets.map((s) => s.name));
-    let name = plan.name;
-    for (let n = 2; taken.has(name); n++) name = `${plan.name}(${n})`;
-    this.sheets = this.sheets.filter((s) => s.name !== name);
-    this.sheets.push({ ...plan, name });
-    return name;
+    const base = safeSheetName(plan.name);
+    this.drop(this.prior.created.filter((c) => c.base === base));
+    this.unadd((c) => c.base !== base);
+    return this.addSheet({ ...plan, name: base }, null, base);
+  }
+
+  /** Earlier sheets of ours to take out of the copy. */
+  removedSheets(): string[] {
+    return [...this.removed];
   }
 
   async selectCell(): Promise<void> {
@@ -172,23 +227,42 @@ export class FileWorkbookHost implements WorkbookHost {
     return [...this.newRecords];
   }
 
+  /** Everything the annotated copy needs (copy.ts), the same from the page and from its worker. */
+  copyInput(): CopyInput {
+    return {
+      plans: this.resultPlans(),
+      sheets: this.sheetPlans(),
+      replaced: this.replacedEntries(),
+      removed: this.removedSheets(),
+      records: this.recordsMade(),
+      addin: this.addinValues(),
+      kept: this.keptLedger(),
+    };
+  }
+
+  /** Sheets of the workbook a report must name as not checked: all but `done` and our own. */
+  async notChecked(done: string[]): Promise<string[]> {
+    const skip = new Set([...done, RECORD_SHEET, LEDGER_SHEET, ...(await this.ownSheets())]);
+    return this.workbook.sheets.map((s) => s.name).filter((n) => !skip.has(n));
+  }
+
   /** Earlier results to take out of the copy before the new ones go in. */
   replacedEntries(): LedgerSheet[] {
     return this.prior.sheets.filter((e) => this.replaced.has(e));
   }
 
-  /**
-   * What the copy's add-in settings hold: the settings, every check record, and the ledger of what
-   * is ours in the copy — earlier entries still standing plus this session's results — so that a
-   * later check in Excel, the page or the command line replaces or clears exactly them.
-   */
+  /** What the copy's add-in settings hold besides the ledger: the settings and every check record. */
   addinValues(): Record<string, unknown> {
-    const sheets = [...this.prior.sheets.filter((e) => !this.replaced.has(e)), ...this.results.map(ledgerEntry)];
-    return {
-      [SETTINGS_KEY]: this.settings,
-      [RECORDS_KEY]: this.records,
-      [LEDGER_KEY]: sheets.length ? ({ v: 1, sheets, created: [] } satisfies Ledger) : undefined,
-    };
+    return { [SETTINGS_KEY]: this.settings, [RECORDS_KEY]: this.records };
+  }
+
+  /**
+   * Earlier entries of the file's ledger that stay ours in the copy (copy.ts adds this session's
+   * results), so that a later check in Excel, the page or the command line replaces or clears
+   * exactly them.
+   */
+  keptLedger(): { sheets: LedgerSheet[]; created: LedgerCreated[] } {
+    return { sheets: this.prior.sheets.filter((e) => !this.replaced.has(e)), created: [...this.prior.created.filter((c) => !this.dropped.has(c)), ...this.created] };
   }
 
   /** What validation wrote beside the data, per sheet. */
@@ -200,27 +274,6 @@ export class FileWorkbookHost implements WorkbookHost {
   sheetPlans(): SheetPlan[] {
     return [...this.sheets];
   }
-}
-
-/** A ledger entry for results a file door wrote beside the data: the sheet named by its name (a file has no Excel ids). */
-export function ledgerEntry(plan: ResultPlan): LedgerSheet {
-  const last = plan.rows.reduce((m, r) => Math.max(m, r.row), plan.headerRow);
-  const area = { r1: plan.headerRow, c1: plan.startCol, r2: last, c2: plan.startCol + plan.headers.length - 1 };
-  const cells: Record<"error" | "warning", { row: number; col: number }[]> = { error: [], warning: [] };
-  for (const m of plan.marks) {
-    const b = parseBox(m.address);
-    if (b) for (let row = b.r1; row <= b.r2; row++) for (let col = b.c1; col <= b.c2; col++) cells[m.severity].push({ row, col });
-  }
-  return {
-    id: plan.sheet,
-    name: plan.sheet,
-    area: boxA1(area),
-    cells: (area.r2 - area.r1 + 1) * (area.c2 - area.c1 + 1),
-    header: boxA1({ ...area, r2: area.r1 }),
-    headerBold: false,
-    marks: { error: encodeRuns(packCells(cells.error)), warning: encodeRuns(packCells(cells.warning)) },
-    fills: {},
-  };
 }
 
 /** The annotated copy of the original file (result columns, marks, added sheets), edited in place of re-saved: see resave.ts. */

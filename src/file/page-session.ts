@@ -143,13 +143,7 @@ export class PageSession {
         return this.answer(post, id, bytes, [], [bytes.buffer]);
       }
       case "annotated": {
-        const out = annotatedCopy(host.original, {
-          plans: host.resultPlans(),
-          sheets: host.sheetPlans(),
-          replaced: host.replacedEntries(),
-          records: host.recordsMade(),
-          addin: host.addinValues(),
-        });
+        const out = annotatedCopy(host.original, host.copyInput());
         if (!("copy" in out)) throw new HostError("cannot-write", { zh: out.error.message, en: out.error.message });
         // Handed over, not copied — unless it is the original's own buffer, which the workbook still needs.
         return this.answer(post, id, out.copy, [], out.copy.buffer === host.original.buffer ? [] : [out.copy.buffer]);

@@ -19,6 +19,7 @@ import { MARK_FILL } from "../engine/verdicts";
 import type { CellValue, Severity } from "../engine/types";
 import { customPart, editPackage, markPackage } from "./marker";
 import { attr, decodeXml, dropAttr, EMPTY_RELS, escapeAttr, escapeXml, setAttr, tags, withRelationship } from "./xml";
+import { fillColour, themeColours } from "./fill-colour";
 import { readWorkbook, sheetGrid } from "./xlsx-read";
 import { resolveTarget } from "./zip";
 import { isAddinPart } from "./addin-part";
@@ -230,7 +231,7 @@ interface SheetRef {
  * the relationship id under whatever prefix and quotes the writer used, the conventional part
  * name only where no relationship gives one — so results go into the part that was checked.
  */
-export function workbookParts(pkg: PackageEdit): { wbKey: string; wb: string; sheets: SheetRef[]; relsKey: string; styles: string } {
+export function workbookParts(pkg: PackageEdit): { wbKey: string; wb: string; sheets: SheetRef[]; relsKey: string; styles: string; theme: string | null } {
   const officeDoc = relationships(pkg, "_rels/.rels", "").find((r) => r.type.endsWith("/officeDocument"));
   const wbKey = officeDoc?.target ?? "xl/workbook.xml";
   if (!pkg.has(wbKey)) refuse("缺少 workbook.xml");
@@ -245,10 +246,20 @@ export function workbookParts(pkg: PackageEdit): { wbKey: string; wb: string; sh
     sheets.push({ name, key: byId.get(rid) ?? `xl/worksheets/sheet${sheets.length + 1}.xml` });
   }
   const styles = rels.find((r) => r.type.endsWith("/styles"))?.target ?? "xl/styles.xml";
-  return { wbKey, wb, sheets, relsKey, styles };
+  const theme = rels.find((r) => r.type.endsWith("/theme"))?.target ?? null;
+  return { wbKey, wb, sheets, relsKey, styles, theme };
 }
 
 // ------------------------------------------------------------------ styles
+
+/** The workbook's styles, with its theme colours; refused where our scan could miscount (comments, CDATA). */
+export function stylesOf(pkg: PackageEdit, parts: ReturnType<typeof workbookParts>): Styles {
+  if (!pkg.has(parts.styles)) refuse("工作簿没有样式部件（styles.xml）");
+  const xml = text(pkg, parts.styles);
+  // Our style scan does not skip comments: a style index counted wrong would colour the wrong look.
+  if (xml.includes("<!--") || xml.includes("<![CDATA[")) refuse("styles.xml 中有注释或 CDATA");
+  return new Styles(xml, themeColours(parts.theme && pkg.has(parts.theme) ? text(pkg, parts.theme) : null));
+}
 
 type Look = Severity | "header";
 
@@ -256,8 +267,10 @@ type Look = Severity | "header";
 const BUILTIN_FORMATS: Record<string, number> = { General: 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10, "@": 49 };
 
 /** styles.xml with the fills, bold font and cell formats we add, appended after the file's own. */
-class Styles {
+export class Styles {
   private readonly p: string;
+  /** The file's own <fill> elements, for the colour each shows. */
+  private readonly fills: string[];
   private readonly xfs: string[];
   private readonly added: string[] = [];
   private readonly memo = new Map<string, number>();
@@ -273,14 +286,16 @@ class Styles {
   private readonly fontCount: number;
   private readonly firstFont: string;
 
-  constructor(private readonly xml: string) {
+  /** `theme`: the workbook's theme colours (fill-colour.ts), to tell what a theme-coloured fill shows. */
+  constructor(private readonly xml: string, private readonly theme: string[] = []) {
     this.p = prefixOf(xml, "styleSheet") ?? "";
     const block = (name: string) => {
       const el = elements(xml, this.p, name, 0, xml.length)[0] ?? refuse(`styles.xml 中没有 <${name}>`);
       return el;
     };
     const fills = block("fills");
-    this.fillCount = elements(xml, this.p, "fill", fills.tagEnd, fills.closeStart).length;
+    this.fills = elements(xml, this.p, "fill", fills.tagEnd, fills.closeStart).map((e) => xml.slice(e.start, e.end));
+    this.fillCount = this.fills.length;
     const fonts = block("fonts");
     const fontEls = elements(xml, this.p, "font", fonts.tagEnd, fonts.closeStart);
     this.fontCount = fontEls.length;
@@ -351,6 +366,56 @@ class Styles {
     return id;
   }
 
+  private fillIdOf(xf: string): number {
+    return Number(attr(xf.slice(0, xf.indexOf(">") + 1), "fillId") ?? 0) || 0;
+  }
+
+  /** The colour of fill `id`: "#RRGGBB", null for none, undefined for a pattern, gradient or unknown colour. */
+  private colourOfFill(id: number): string | null | undefined {
+    if (id < this.fillCount) return fillColour(this.fills[id], this.theme);
+    for (const [hex, n] of this.fillIds) if (n === id) return hex;
+    return undefined;
+  }
+
+  /**
+   * The colour a cell of format `xf` shows (a file's own format, as read): what the ledger keeps
+   * for a cell we mark, so any door's 清除结果 gives it back.
+   */
+  fillOf(xf: number): string | null | undefined {
+    const src = this.xfs[Number.isInteger(xf) && xf >= 0 && xf < this.xfs.length ? xf : 0];
+    return this.colourOfFill(this.fillIdOf(src));
+  }
+
+  /**
+   * The format of a cell of format `xf` with its fill replaced by `colour` (null: no fill) — how a
+   * mark is taken off. An existing format that differs only in its fill and shows that colour is
+   * used first (the cell's own, from before the mark, theme colour and all); otherwise one is added.
+   */
+  withFill(xf: number, colour: string | null): number {
+    const b = Number.isInteger(xf) && xf >= 0 && xf < this.xfs.length ? xf : 0;
+    const memoKey = `${b}:fill:${colour}`;
+    const hit = this.memo.get(memoKey);
+    if (hit !== undefined) return hit;
+    const bare = (x: string) => dropAttr(dropAttr(x.slice(0, x.indexOf(">") + 1), "fillId"), "applyFill") + x.slice(x.indexOf(">") + 1);
+    const want = bare(this.xfs[b]);
+    const shows = (x: string) => this.colourOfFill(this.fillIdOf(x)) === colour;
+    let out = shows(this.xfs[b]) ? b : this.xfs.findIndex((x) => bare(x) === want && shows(x));
+    if (out < 0) {
+      const src = this.xfs[b];
+      const gt = src.indexOf(">") + 1;
+      let tag = src.slice(0, gt);
+      if (colour === null) tag = dropAttr(setAttr(tag, "fillId", "0"), "applyFill");
+      else {
+        const own = this.fills.findIndex((f) => fillColour(f, this.theme) === colour && !/theme=|tint=/.test(f));
+        tag = setAttr(setAttr(tag, "fillId", String(own >= 0 ? own : this.fill(colour))), "applyFill", "1");
+      }
+      this.added.push(tag + src.slice(gt));
+      out = this.xfs.length + this.added.length - 1;
+    }
+    this.memo.set(memoKey, out);
+    return out;
+  }
+
   get changed(): boolean {
     return this.added.length > 0;
   }
@@ -409,7 +474,10 @@ type Targets = Map<number, Map<number, Target>>;
  * prefixes that differ from <sheetData>'s, anything but rows in <sheetData>, or a cell of ours
  * that already holds a value or a formula.
  */
-function editSheet(xml: string, sheetName: string, targets: Targets, styles: () => Styles): string {
+/** Told of each cell the copy colours, with the fill it had ("#RRGGBB" or null): the ledger keeps it. */
+export type OnMark = (sheet: string, row: number, col: number, severity: Severity, fill: string | null) => void;
+
+function editSheet(xml: string, sheetName: string, targets: Targets, styles: () => Styles, onMark?: OnMark): string {
   const rowsWanted = [...targets.keys()].sort((a, b) => a - b);
   let maxCol = 0;
   let minCol = Infinity;
@@ -428,7 +496,17 @@ function editSheet(xml: string, sheetName: string, targets: Targets, styles: () 
   };
   let w = 0;
   let p = "";
-  const newCell = (rowNo: number, col: number, t: Target, base: number) => cellXml(p, a1(rowNo, col), t, t.look ? styles().xfFor(base, t.look) : null);
+  /** Our format for a cell of format `base`; null for a mark on a cell whose own fill could not be given back (left unmarked). */
+  const lookStyle = (rowNo: number, col: number, t: Target, base: number): number | null => {
+    if (!t.look) return null;
+    if (t.look !== "header") {
+      const fill = styles().fillOf(base);
+      if (fill === undefined) return null;
+      onMark?.(sheetName, rowNo, col, t.look, fill);
+    }
+    return styles().xfFor(base, t.look);
+  };
+  const newCell = (rowNo: number, col: number, t: Target, base: number, keep: number | null = null) => cellXml(p, a1(rowNo, col), t, lookStyle(rowNo, col, t, base) ?? keep);
   const newRow = (rowNo: number) => {
     const want = targets.get(rowNo)!;
     const cells = [...want.keys()].sort((a, b) => a - b).map((c) => newCell(rowNo, c, want.get(c)!, 0));
@@ -529,12 +607,15 @@ function editSheet(xml: string, sheetName: string, targets: Targets, styles: () 
             if (holds) refuse(`${a1(rowNo, lastCol)} 已有内容，不能写入结果`);
             // An empty cell of ours to fill: it keeps its own style (borders of a printed form).
             const own = attr(cTag, "s");
-            emit(c.start, t.look ? newCell(rowNo, lastCol, t, base) : cellXml(p, a1(rowNo, lastCol), t, own === null ? null : base));
+            emit(c.start, newCell(rowNo, lastCol, t, base, own === null ? null : base));
             copied = end;
           } else if (t.look) {
             // A mark only: the same cell, its own style plus our fill.
-            emit(c.start, setAttr(cTag, "s", String(styles().xfFor(base, t.look))));
-            copied = c.end;
+            const st = lookStyle(rowNo, lastCol, t, base);
+            if (st !== null) {
+              emit(c.start, setAttr(cTag, "s", String(st)));
+              copied = c.end;
+            }
           }
         }
       }
@@ -752,6 +833,8 @@ export interface CopyOptions {
    * compared once, as written.
    */
   verify?: boolean;
+  /** Told of every cell coloured, with its own fill (for the ledger). */
+  onMark?: OnMark;
 }
 
 /**
@@ -771,12 +854,7 @@ export function toAnnotatedCopy(original: Uint8Array, plans: ResultPlan[], sheet
     const parts = workbookParts(pkg);
     let styles: Styles | null = null;
     const getStyles = (): Styles => {
-      if (styles) return styles;
-      if (!pkg.has(parts.styles)) refuse("工作簿没有样式部件（styles.xml）");
-      const xml = text(pkg, parts.styles);
-      // Our style scan does not skip comments: a style index counted wrong would colour the wrong look.
-      if (xml.includes("<!--") || xml.includes("<![CDATA[")) refuse("styles.xml 中有注释或 CDATA");
-      return (styles = new Styles(xml));
+      return (styles ??= stylesOf(pkg, parts));
     };
     const bySheet = new Map<string, ResultPlan[]>();
     for (const plan of plans) bySheet.set(plan.sheet, [...(bySheet.get(plan.sheet) ?? []), plan]);
@@ -787,7 +865,7 @@ export function toAnnotatedCopy(original: Uint8Array, plans: ResultPlan[], sheet
       if (matches.length > 1) refuse(`工作簿中有 ${matches.length} 张同名工作表“${name}”`);
       if (parts.sheets.filter((s) => pkg.entry(s.key) === pkg.entry(matches[0].key)).length > 1) refuse(`工作表“${name}”的部件被多张工作表共用`);
       if (!pkg.has(matches[0].key)) refuse(`工作表“${name}”的部件不存在`);
-      pkg.set(matches[0].key, enc.encode(editSheet(text(pkg, matches[0].key), name, targetsOf(group), getStyles)));
+      pkg.set(matches[0].key, enc.encode(editSheet(text(pkg, matches[0].key), name, targetsOf(group), getStyles, opts.onMark)));
     }
     addSheets(pkg, parts, sheets, getStyles);
     const st = styles as Styles | null;

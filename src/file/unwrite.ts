@@ -1,63 +1,47 @@
 /**
  * 清除结果 and re-check for a file: removes from a package exactly what the ledger says we wrote —
- * the result cells in their area and our fill on marked cells (each cell gets back the style it
- * had: the existing cell format that differs from ours only in its fill) — whichever door wrote
+ * the result cells in their area and our fill on marked cells (each gets back the fill the ledger
+ * recorded for it, in its own format otherwise unchanged) — whichever door wrote
  * them (an annotated copy, or Excel: the ledger is the same, see addin-part.ts). Anything outside
  * the recorded areas is not touched. A separate pass before the copy is made, so the copy is then
  * verified against this cleaned package. Browser-safe.
  */
-import type { LedgerSheet } from "../excel/ledger";
+import type { Ledger, LedgerCreated, LedgerSheet } from "../excel/ledger";
 import { decodeRuns, parseBox, type Box } from "../excel/a1";
 import { parseA1 } from "../engine/address";
 import { STATUS_FILL } from "../engine/verdicts";
-import { workbookParts } from "./resave";
-import { attr } from "./xml";
+import { stylesOf, workbookParts, type Styles } from "./resave";
+import { attr, decodeXml, setAttr, tags } from "./xml";
+import { sheetGrid, type Workbook } from "./xlsx-read";
 import { editPackage } from "./marker";
 import type { PackageEdit } from "./zip-copy";
 
 const dec = new TextDecoder("utf-8");
 const enc = new TextEncoder();
 
-const OUR_FILLS = new Set([STATUS_FILL.error, STATUS_FILL.warning].map((h) => `FF${h.slice(1)}`.toUpperCase()));
+const OURS = new Set<string | null | undefined>([STATUS_FILL.error, STATUS_FILL.warning].map((h) => h.toUpperCase()));
+const key = (row: number, col: number) => row * 16_384 + col;
+
+function cellsOf(runs: string): number[] {
+  const out: number[] = [];
+  for (const b of decodeRuns(runs)) for (let r = b.r1; r <= b.r2; r++) for (let c = b.c1; c <= b.c2; c++) out.push(key(r, c));
+  return out;
+}
 
 function inBox(b: Box, row: number, col: number): boolean {
   return row >= b.r1 && row <= b.r2 && col >= b.c1 && col <= b.c2;
 }
 
-/** styles.xml's cell formats and which fills are ours, to give a marked cell its unmarked format back. */
-class Unfill {
-  private readonly xfs: string[];
-  private readonly ourFill = new Set<number>();
-  private readonly memo = new Map<number, number>();
-  constructor(xml: string) {
-    const fills = /<(?:\w+:)?fills[\s>][\s\S]*?<\/(?:\w+:)?fills>/.exec(xml)?.[0] ?? "";
-    [...fills.matchAll(/<(?:\w+:)?fill[\s>][\s\S]*?<\/(?:\w+:)?fill>|<(?:\w+:)?fill\/>/g)].forEach((m, i) => {
-      const rgb = /rgb="([0-9A-Fa-f]{8})"/.exec(m[0])?.[1]?.toUpperCase();
-      if (rgb && OUR_FILLS.has(rgb)) this.ourFill.add(i);
-    });
-    const block = /<(?:\w+:)?cellXfs[\s>][\s\S]*?<\/(?:\w+:)?cellXfs>/.exec(xml)?.[0] ?? "";
-    this.xfs = [...block.matchAll(/<(?:\w+:)?xf[\s/>](?:[^>]*\/>|[\s\S]*?<\/(?:\w+:)?xf>)/g)].map((m) => m[0]);
-  }
-  /** The format index a cell of format `s` had before we coloured it (itself when it is not one of ours). */
-  original(s: number): number {
-    const hit = this.memo.get(s);
-    if (hit !== undefined) return hit;
-    const xf = this.xfs[s];
-    let out = s;
-    if (xf && this.ourFill.has(Number(attr(xf.slice(0, xf.indexOf(">") + 1), "fillId")))) {
-      const bare = (x: string) => x.replace(/\s(fillId|applyFill)="[^"]*"/g, "");
-      const want = bare(xf);
-      const j = this.xfs.findIndex((x, k) => k !== s && bare(x) === want && !this.ourFill.has(Number(attr(x.slice(0, x.indexOf(">") + 1), "fillId") ?? 0)));
-      out = j >= 0 ? j : 0;
-    }
-    this.memo.set(s, out);
-    return out;
-  }
-}
-
-function unwriteSheet(xml: string, e: LedgerSheet, unfill: () => Unfill): { xml: string; cells: number } {
+/**
+ * One sheet without its entry: the result area's cells removed, and each marked cell that still
+ * shows our colour given the fill the ledger says it had (none when it lists none) — its format
+ * otherwise as it is now. A cell an official has since coloured otherwise keeps that colour.
+ */
+function unwriteSheet(xml: string, e: LedgerSheet, styles: () => Styles): { xml: string; cells: number } {
   const area = e.area ? parseBox(e.area) : null;
-  const marks = [...decodeRuns(e.marks.error), ...decodeRuns(e.marks.warning)];
+  const marked = new Set([...cellsOf(e.marks.error), ...cellsOf(e.marks.warning)]);
+  const own = new Map<number, string>();
+  for (const [colour, runs] of Object.entries(e.fills)) for (const k of cellsOf(runs)) own.set(k, colour.toUpperCase());
   let cells = 0;
   const out = xml.replace(/<((?:\w+:)?)c(\s[^>]*?)?(\/>|>[\s\S]*?<\/\1c>)/g, (whole, _p: string, attrs: string | undefined) => {
     const ref = attrs ? attr(` ${attrs} `, "r") : null;
@@ -67,14 +51,13 @@ function unwriteSheet(xml: string, e: LedgerSheet, unfill: () => Unfill): { xml:
       cells++;
       return "";
     }
-    if (!marks.some((b) => inBox(b, at.row, at.col))) return whole;
+    if (!marked.has(key(at.row, at.col))) return whole;
     const s = Number(attr(` ${attrs} `, "s") ?? 0);
-    const back = unfill().original(s);
-    if (back === s) return whole;
+    if (!OURS.has(styles().fillOf(s))) return whole;
+    const back = styles().withFill(s, own.get(key(at.row, at.col)) ?? null);
     const tagEnd = whole.indexOf(">");
     const tag = whole.slice(0, tagEnd + 1);
-    const fixed = back === 0 ? tag.replace(/\ss="\d+"/, "") : tag.replace(/\ss="\d+"/, ` s="${back}"`);
-    return fixed + whole.slice(tagEnd + 1);
+    return setAttr(tag, "s", String(back)) + whole.slice(tagEnd + 1);
   });
   return { xml: out, cells };
 }
@@ -86,23 +69,104 @@ function unwriteSheet(xml: string, e: LedgerSheet, unfill: () => Unfill): { xml:
 export function unwritePackage(pkg: PackageEdit, entries: LedgerSheet[]): number {
   if (!entries.length) return 0;
   const parts = workbookParts(pkg);
-  let unfill: Unfill | null = null;
-  const getUnfill = () => (unfill ??= new Unfill(pkg.has(parts.styles) ? dec.decode(pkg.get(parts.styles)!) : ""));
+  let styles: Styles | null = null;
+  const getStyles = () => (styles ??= stylesOf(pkg, parts));
   let cells = 0;
   for (const e of entries) {
     const ref = parts.sheets.find((s) => s.name === e.id) ?? parts.sheets.find((s) => s.name === e.name);
     if (!ref) continue;
-    const r = unwriteSheet(dec.decode(pkg.get(ref.key)!), e, getUnfill);
+    const r = unwriteSheet(dec.decode(pkg.get(ref.key)!), e, getStyles);
     pkg.set(ref.key, enc.encode(r.xml));
     cells += r.cells;
   }
+  const st = styles as Styles | null;
+  if (st?.changed) pkg.set(parts.styles, enc.encode(st.toXml()));
   return cells;
 }
 
-/** Bytes in, bytes out: the workbook without what these ledger entries record. */
-export function unwrite(bytes: Uint8Array, entries: LedgerSheet[]): Uint8Array {
-  if (!entries.length) return bytes;
+// ------------------------------------------------------------------ sheets we created
+
+/** The sheet of this workbook a created entry names: by id (for the file door the id is the name), else by the name it had. */
+export function createdSheet(names: string[], c: LedgerCreated): string | null {
+  return names.includes(c.id) ? c.id : names.includes(c.name) ? c.name : null;
+}
+
+/** The name of the sheet whose results a created sheet holds (Excel names it by id: its ledger entry says which). */
+export function sourceOf(ledger: Ledger, c: LedgerCreated): string | null {
+  if (c.source === null) return null;
+  return ledger.sheets.find((e) => e.id === c.source)?.name ?? c.source;
+}
+
+/**
+ * Which of these created sheets may go: the sheet is there and holds nothing outside what we
+ * wrote on it — as in Excel (excel/write.ts removeCreated), once an official has typed more into
+ * one it is theirs and stays. Recognised by the ledger entry and its contents, never by name alone.
+ */
+export function removableSheets(workbook: Workbook, created: LedgerCreated[]): string[] {
+  const names = workbook.sheets.map((s) => s.name);
+  const out: string[] = [];
+  for (const c of created) {
+    const name = createdSheet(names, c);
+    const area = parseBox(c.area);
+    if (!name || !area || out.includes(name)) continue;
+    const g = sheetGrid(workbook.sheets.find((s) => s.name === name)!);
+    if (!g.ok) continue;
+    const { origin, rows } = g.grid;
+    const outside = rows.some((cells, i) => cells.some((v, j) => v !== null && !(typeof v === "string" && v.trim() === "") && !inBox(area, origin.row + i, origin.col + j)));
+    if (!outside) out.push(name);
+  }
+  return out;
+}
+
+/**
+ * Takes sheet `name` out of the package: its <sheet> in workbook.xml, its relationship, content
+ * type and part; sheet-scoped defined names and the workbook view's tab indexes renumbered. A sheet
+ * with parts of its own (drawings, comments, printer settings) or names scoped to it is something
+ * more than what we wrote: it is left, and false returned.
+ */
+function removeSheet(pkg: PackageEdit, name: string): boolean {
+  const parts = workbookParts(pkg);
+  const wb = parts.wb;
+  const list = [...tags(wb, "sheet")].filter((t) => /^<(?:[\w.-]+:)?sheet[\s/>]/.test(t.tag));
+  const idx = list.findIndex((t) => decodeXml(attr(t.tag, "name") ?? "") === name);
+  if (idx < 0 || !list[idx].selfClosing || parts.sheets[idx]?.name !== name) return false;
+  const key = parts.sheets[idx].key;
+  const ownRels = key.replace(/[^/]*$/, (f) => `_rels/${f}.rels`);
+  if (pkg.has(ownRels) && /<(?:[\w.-]+:)?Relationship[\s/>]/.test(dec.decode(pkg.get(ownRels)!))) return false;
+  if (parts.sheets.filter((s) => s.key === key).length > 1) return false;
+  const scoped = [...tags(wb, "definedName")].map((t) => Number(attr(t.tag, "localSheetId") ?? -1));
+  if (scoped.includes(idx)) return false;
+  const rid = attr(list[idx].tag, "r:id") ?? /\s[\w.-]+:id\s*=\s*["']([^"']*)["']/.exec(list[idx].tag)?.[1] ?? "";
+  // Tab indexes after the removed sheet move up by one.
+  const renumber = (tag: string, attrName: string) => {
+    const v = attr(tag, attrName);
+    if (v === null || !/^\d+$/.test(v)) return tag;
+    const n = Number(v);
+    return n > idx ? setAttr(tag, attrName, String(n - 1)) : n === idx ? setAttr(tag, attrName, "0") : tag;
+  };
+  let out = wb.slice(0, list[idx].start) + wb.slice(list[idx].end);
+  out = out.replace(/<(?:[\w.-]+:)?definedName\s[^>]*>/g, (t) => renumber(t, "localSheetId"));
+  out = out.replace(/<(?:[\w.-]+:)?workbookView[\s/][^>]*>/g, (t) => renumber(renumber(t, "activeTab"), "firstSheet"));
+  pkg.set(parts.wbKey, enc.encode(out));
+  if (pkg.has(parts.relsKey)) {
+    const rels = dec.decode(pkg.get(parts.relsKey)!);
+    pkg.set(parts.relsKey, enc.encode(rels.replace(/<(?:[\w.-]+:)?Relationship\s[^>]*\/>/g, (t) => (attr(t, "Id") === rid ? "" : t))));
+  }
+  const ct = dec.decode(pkg.get("[Content_Types].xml") ?? new Uint8Array());
+  pkg.set("[Content_Types].xml", enc.encode(ct.replace(/<(?:[\w.-]+:)?Override\s[^>]*\/>/g, (t) => (decodeXml(attr(t, "PartName") ?? "").replace(/^\//, "").toLowerCase() === key.toLowerCase() ? "" : t))));
+  pkg.remove(key);
+  if (pkg.has(ownRels)) pkg.remove(ownRels);
+  return true;
+}
+
+/**
+ * Bytes in, bytes out: the workbook without what these ledger entries record, and without the
+ * sheets named in `sheets` (created sheets found removable by removableSheets).
+ */
+export function unwrite(bytes: Uint8Array, entries: LedgerSheet[], sheets: string[] = []): Uint8Array {
+  if (!entries.length && !sheets.length) return bytes;
   const pkg = editPackage(bytes);
   unwritePackage(pkg, entries);
+  for (const name of sheets) removeSheet(pkg, name);
   return pkg.toZip();
 }

@@ -326,6 +326,7 @@ export class PackageEdit {
   private readonly byKey = new Map<string, RawEntry[]>();
   private readonly changed = new Map<RawEntry, Uint8Array>();
   private readonly added: { name: string; data: Uint8Array }[] = [];
+  private readonly removed = new Set<RawEntry>();
 
   constructor(
     readonly original: Uint8Array,
@@ -373,13 +374,22 @@ export class PackageEdit {
     }
   }
 
+  /** Takes a part out of the package (an added one, or an original one left out of the zip). */
+  remove(name: string): void {
+    const e = this.entry(name);
+    if (e) this.removed.add(e);
+    const i = this.added.findIndex((a) => normalizeName(a.name) === normalizeName(name));
+    if (i >= 0) this.added.splice(i, 1);
+    this.byKey.delete(normalizeName(name));
+  }
+
   /** Names of the original parts whose bytes were replaced, and of the parts added. */
   edits(): { changed: string[]; added: string[] } {
     return { changed: [...this.changed.keys()].map((e) => e.name), added: this.added.map((a) => a.name) };
   }
 
   toZip(): Uint8Array {
-    const parts: Part[] = this.entries.map((e) => {
+    const parts: Part[] = this.entries.filter((e) => !this.removed.has(e)).map((e) => {
       const data = this.changed.get(e);
       return data ? { name: e.name, nameBytes: e.nameBytes, data, like: e } : { raw: e };
     });

@@ -7,6 +7,7 @@
 import { detectPacks, evaluateSheet } from "../engine";
 import { planResults } from "../engine/output";
 import { RECORD_SHEET } from "../engine/record";
+import { LEDGER_SHEET } from "../engine/term/sheet";
 import { chosenReadings } from "../engine/interpretations";
 import type { CheckProgress, OtherSheet, SheetChecker, WorkbookHost } from "../engine/host";
 import type { EvaluateOptions, ParamOverrides, SheetGrid } from "../engine/types";
@@ -49,7 +50,9 @@ export function localChecker(host: WorkbookHost): SheetChecker {
       }
     },
     async checkOthers(skip, packs, saved, onProgress) {
-      const names = (await host.listSheets()).filter((n) => n !== skip && n !== RECORD_SHEET);
+      // Never our own sheets (校验记录, 周期台账, results and summaries a check created): they are not an official's data.
+      const ours = new Set([RECORD_SHEET, LEDGER_SHEET, ...((await host.ownSheets?.()) ?? [])]);
+      const names = (await host.listSheets()).filter((n) => n !== skip && !ours.has(n));
       const checked: OtherSheet[] = [];
       const unfit: string[] = [];
       for (const [i, name] of names.entries()) {

@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { matchHeaders } from "../engine";
 import { summarySheet, templateSheet } from "../engine/output";
-import { checkedSheet, checkRecord } from "../engine/record";
+import { checkedSheet, checkRecord, type CheckedSheet } from "../engine/record";
 import type { CheckProgress, WorkbookHost, WorkbookSettings, WriteOutcome } from "../engine/host";
 import type { Mapping, ParamOverrides, Readings, SheetGrid, SheetResult, Text2 } from "../engine/types";
 import type { Pack } from "../packs/schema";
@@ -329,8 +329,32 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         const s = stateRef.current;
         const pack = packById(s.packId);
         const sheet = s.sheet ?? (await host.activeSheet());
+        // The page checks the whole workbook, like the command line: every sheet that fits a pack
+        // (its own saved choices where it has them), so its report and copy cover them all. The
+        // sheet on screen is only the one being looked at: it never narrows what is checked.
+        const checked: CheckedSheet[] = [];
+        let others: string[] = [];
+        let unfit: string[] = [];
+        const checkOthers = async () => {
+          if (!page) return;
+          const more = await checker.checkOthers(sheet, packs, await settings(), checkProgress);
+          for (const o of more.checked) {
+            onValidated?.({ pack: o.pack, result: o.result, outcome: o.outcome });
+            checked.push(checkedSheet(o.result, o.pack, o.params, o.readings));
+          }
+          others = more.checked.map((o) => o.result.sheet);
+          unfit = more.unfit;
+          // The record of this check, in the workbook (settings and the 校验记录 sheet), whatever door.
+          if (checked.length) await host.recordCheck?.(checkRecord(host.kind === "excel" ? "excel" : "page", checked));
+        };
+        /** The notice about the sheet on screen, with what the rest of the workbook gave. */
+        const withOthers = (n: Notice): Notice => {
+          const also = others.length || unfit.length ? say((t) => t.otherSheets(others, unfit)) : null;
+          return also ? { ...n, text: { zh: `${n.text.zh}${also.zh}`, en: `${n.text.en} ${also.en}` } } : n;
+        };
         if (!pack) {
-          patch({ notice: { intent: "warning", text: say((t) => (s.sheetState === "no-header" ? t.noHeader(sheet) : t.needPack)), code: "no-pack" } });
+          await checkOthers();
+          patch({ notice: withOthers({ intent: "warning", text: say((t) => (s.sheetState === "no-header" ? t.noHeader(sheet) : t.needPack)), code: "no-pack" }) });
           return;
         }
         // Read again: the official may have edited the sheet since it was detected.
@@ -351,35 +375,21 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         }
         if (!written) {
           const labels = (lang: Lang) => result.unmatched.map((id) => pack.fields.find((x) => x.id === id)).map((f, i) => (f ? fieldLabel(f, lang) : result.unmatched[i]));
-          patch({ match, result: null, outcome: null, sheetState: "ready", notice: { intent: "error", text: say((t, lang) => t.cannotValidate(labels(lang))), code: "unmatched" } });
+          await checkOthers();
+          patch({ match, result: null, outcome: null, sheetState: "ready", notice: withOthers({ intent: "error", text: say((t, lang) => t.cannotValidate(labels(lang))), code: "unmatched" }) });
           return;
         }
         const outcome = written;
         setState((x) => ({ ...x, match, result, stale: false, outcome: null, sheetState: "ready", runs: x.runs + 1 }));
         onValidated?.({ pack, result, outcome });
-        const checked = [checkedSheet(result, pack, s.params, s.readings)];
-        // The page checks the whole workbook, like the command line: every other sheet that fits a
-        // pack (its own saved choices where it has them), so its report and copy cover them all.
-        let others: string[] = [];
-        let unfit: string[] = [];
-        if (page) {
-          const more = await checker.checkOthers(sheet, packs, await settings(), checkProgress);
-          for (const o of more.checked) {
-            onValidated?.({ pack: o.pack, result: o.result, outcome: o.outcome });
-            checked.push(checkedSheet(o.result, o.pack, o.params, o.readings));
-          }
-          others = more.checked.map((o) => o.result.sheet);
-          unfit = more.unfit;
-        }
-        // The record of this check, in the workbook (settings and the 校验记录 sheet), whatever door.
-        await host.recordCheck?.(checkRecord(host.kind === "excel" ? "excel" : "page", checked));
-        const also = others.length || unfit.length ? say((t) => t.otherSheets(others, unfit)) : null;
+        checked.push(checkedSheet(result, pack, s.params, s.readings));
+        if (page) await checkOthers();
+        else await host.recordCheck?.(checkRecord(host.kind === "excel" ? "excel" : "page", checked));
         const notice: Notice =
           outcome.placement === "sheet"
             ? { intent: "warning", text: say((t, lang) => t.placementSheet(outcome.sheet, outcome.marked, outcome.note?.[lang])), code: "placement-sheet" }
             : { intent: "success", text: say((t) => t.placementColumns(outcome.range, outcome.marked)) };
-        if (also) notice.text = { zh: `${notice.text.zh}${also.zh}`, en: `${notice.text.en} ${also.en}` };
-        patch({ outcome, notice });
+        patch({ outcome, notice: withOthers(notice) });
       }),
     [exclusive, packById, host, patch, progress, checker, checkProgress, onValidated, page, settings, packs],
   );

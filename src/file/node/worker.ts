@@ -10,9 +10,9 @@ import { checkWorkbook, inspectWorkbook } from "../check";
 import * as path from "path";
 import { copyMismatch } from "../resave";
 import { annotatedCopy } from "../copy";
-import { ledgerEntry } from "../host";
+import { removableSheets, sourceOf } from "../unwrite";
 import { appendRecord, checkRecord, RECORDS_KEY } from "../../engine/record";
-import { LEDGER_KEY, SETTINGS_KEY, type LedgerSheet } from "../../excel/ledger";
+import { SETTINGS_KEY, type LedgerSheet } from "../../excel/ledger";
 import type { AnnotateOutcome, Part, Task, TaskResult } from "./pool";
 import { useNodeInflate } from "./inflate";
 import { useNodeDeflate } from "./deflate";
@@ -57,20 +57,23 @@ async function run(task: Task): Promise<TaskResult> {
   if (task.annotate) {
     const names = new Set(plans.map((p) => p.sheet));
     const isChecked = (e: LedgerSheet) => names.has(e.id) || names.has(e.name);
-    const ledger = [...r.stored.ledger.sheets.filter((e) => !isChecked(e)), ...plans.map(ledgerEntry)];
+    // A results sheet an earlier check (any door) made for a sheet checked now goes with its results.
+    const ledger = r.stored.ledger;
+    const again = ledger.created.filter((c) => names.has(sourceOf(ledger, c) ?? ""));
     // Compared with the original (without our earlier results) once, as read back from disk (below), not also in memory.
     const out = annotatedCopy(
       bytes,
       {
         plans,
         sheets: [],
-        replaced: r.stored.ledger.sheets.filter(isChecked),
+        replaced: ledger.sheets.filter(isChecked),
+        removed: again.length ? removableSheets(r.workbook, again) : [],
         records: [record],
         addin: {
           [SETTINGS_KEY]: Object.keys(r.stored.settings).length ? r.stored.settings : undefined,
           [RECORDS_KEY]: appendRecord(r.stored.records, record),
-          [LEDGER_KEY]: { v: 1, sheets: ledger, created: r.stored.ledger.created },
         },
+        kept: { sheets: ledger.sheets.filter((e) => !isChecked(e)), created: ledger.created.filter((c) => !again.includes(c)) },
       },
       { verify: false },
     );
