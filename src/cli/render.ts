@@ -282,12 +282,17 @@ export function sheetJsonText(file: string, r: SheetResult, opts: { lang?: Lang;
   return parts.join("");
 }
 
-export type ReportEntry = { file: string; result: SheetResult } | { file: string; error: { code: string; message: string } };
+export type ReportEntry =
+  | { file: string; result: SheetResult }
+  | { file: string; error: { code: string; message: string } }
+  /** A sheet not checked (it fits no pack), named so every sheet is accounted for. */
+  | { file: string; sheet: string; skipped: string };
 
 /** The report's rows for checked sheets and files that could not be checked, into any sheets. */
 export function reportInto(to: ReportSheets, entries: ReportEntry[], records: CheckRecord[] = [], lang: Lang = "zh"): void {
   for (const e of entries) {
     if ("error" in e) reportError(to, e.file, e.error);
+    else if ("skipped" in e) reportSkipped(to, e.file, e.sheet, e.skipped);
     else feed(e.result, { lang, all: true, messages: true }, (h) => new ReportRows(e.file, h, to));
   }
   for (const r of records) reportRecord(to, r);

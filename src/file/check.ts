@@ -17,6 +17,7 @@ import type { SheetResult } from "../engine/types";
 import type { Pack } from "../packs/schema";
 import { readWorkbook, sheetGrid, type Limits, type ReadError, type ReadErrorCode, type Workbook } from "./xlsx-read";
 import { createdSheet } from "./unwrite";
+import { blockedCell } from "./copy";
 
 export interface CheckOptions {
   /** Use this pack for every sheet instead of detecting one. */
@@ -34,6 +35,8 @@ export interface CheckOptions {
 export interface SheetCheck {
   result: SheetResult;
   plan?: ResultPlan;
+  /** The first cell beside the data, where the plan would write, that holds someone's content: the results then go to a sheet of their own. */
+  blocked?: string | null;
   /** This sheet's part of the check record: pack, version, thresholds and readings in force, columns, counts. */
   checked: CheckedSheet;
 }
@@ -109,7 +112,7 @@ export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptio
       const best = detectPacks(g.grid, packs)[0];
       if (!best) {
         // Sheets we wrote ourselves (校验记录, 周期台账, results and summaries of a check) are not an official's data: nothing to say about them.
-        if (!ours.has(entry.name)) leftOut.push({ sheet: entry.name, message: `工作表“${entry.name}”的表头不符合任何规则包，未检查` });
+        if (!ours.has(entry.name)) leftOut.push({ sheet: entry.name, message: fitsNothing(entry.name) });
         continue;
       }
       pack = best.pack;
@@ -122,7 +125,10 @@ export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptio
     const readings = chosenReadings(pack, mine ? saved.readings : undefined);
     const result = evaluateSheet(g.grid, pack, { params, readings, mapping: here ? saved.mapping : undefined, headerRow: here ? saved.headerRow : undefined });
     const checked = checkedSheet(result, pack, params, readings);
-    sheets.push(opts.plans ? { result, plan: planResults(g.grid, result, pack), checked } : { result, checked });
+    if (opts.plans) {
+      const plan = planResults(g.grid, result, pack);
+      sheets.push({ result, plan, blocked: blockedCell(g.grid, plan), checked });
+    } else sheets.push({ result, checked });
   }
   if (sheets.length === 0 && misfits.length) return { ok: false, error: { code: "pack-does-not-fit", message: `${misfits.join("；")}。请检查表头，或去掉 --pack 让程序按表头选择规则包` } };
   // Nothing checked because nothing could be read: say what stopped the reading (too large, damaged), not that no pack fits.
@@ -140,6 +146,11 @@ export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptio
     };
   }
   return { ok: true, sheets, leftOut, stored, workbook: r.workbook };
+}
+
+/** How a sheet that fits no pack is named, in the command line's and the page's reports alike. */
+export function fitsNothing(sheet: string): string {
+  return `工作表“${sheet}”的表头不符合任何规则包，未检查`;
 }
 
 function misfit(sheet: string, pack: Pack, unmatched: string[]): string {

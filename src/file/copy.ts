@@ -10,7 +10,9 @@ import type { ResultPlan, SheetPlan } from "../engine/host";
 import { RECORD_SHEET, recordLines, recordSheet, type CheckRecord } from "../engine/record";
 import { LEDGER_KEY, type Ledger, type LedgerCreated, type LedgerSheet } from "../excel/ledger";
 import { boxA1, encodeRuns, packCells } from "../excel/a1";
-import type { Severity } from "../engine/types";
+import type { CellValue, Severity, SheetGrid, Text2 } from "../engine/types";
+import { a1, rangeA1 } from "../engine/address";
+import { asideRows } from "../engine/output";
 import { setAddinSettings } from "./addin-part";
 import { editPackage } from "./marker";
 import { toAnnotatedCopy, type CopyOptions, type ResaveError } from "./resave";
@@ -130,4 +132,44 @@ export function ledgerEntry(plan: ResultPlan, marks: Mark[]): LedgerSheet {
     marks: { error: encodeRuns(packCells(bySeverity.error)), warning: encodeRuns(packCells(bySeverity.warning)) },
     fills: Object.fromEntries([...byFill].map(([colour, cells]) => [colour, encodeRuns(packCells(cells))])),
   };
+}
+
+// ------------------------------------------------------------------ results that cannot go beside the data
+
+const blank = (v: CellValue | undefined) => v === null || v === undefined || (typeof v === "string" && v.trim() === "");
+
+/** The first cell of the plan's target area that holds something we did not write (the grid reads our earlier results as blank), if any. */
+export function blockedCell(grid: SheetGrid, plan: ResultPlan): string | null {
+  for (const row of [plan.headerRow, ...plan.rows.map((r) => r.row)]) {
+    for (let i = 0; i < plan.headers.length; i++) {
+      const col = plan.startCol + i;
+      if (!blank(cellAt(grid, row - grid.origin.row, col - grid.origin.col))) return a1(row, col);
+    }
+  }
+  return null;
+}
+
+/** A sheet name not among `taken` (no case, as Excel compares), numbered as resave.ts numbers the sheets it adds. */
+export function freeSheetName(base: string, taken: string[]): string {
+  const lower = new Set(taken.map((n) => n.toLowerCase()));
+  let name = base.slice(0, 31);
+  for (let n = 2; lower.has(name.toLowerCase()); n++) name = `${base.slice(0, 31 - String(n).length - 2)}(${n})`;
+  return name;
+}
+
+/** A sheet of ours added to the copy, as the ledger records it (a file's sheets are named by their names). */
+export function createdEntry(plan: SheetPlan, source: string | null, base?: string): LedgerCreated {
+  const width = plan.rows.reduce((w, r) => Math.max(w, r.length), 1);
+  return { id: plan.name, name: plan.name, area: rangeA1(1, 1, Math.max(1, plan.rows.length), width), cells: plan.rows.length * width, source, ...(base !== undefined ? { base } : {}) };
+}
+
+/**
+ * Results blocked by someone's content beside the data (`blocked`: the first such cell) go to a
+ * sheet of their own named `name`, in the layout every door uses (asideRows); the marks stay on
+ * the data sheet (the plan without headers or values).
+ */
+export function aside(plan: ResultPlan, blocked: string, name: string): { sheet: SheetPlan; created: LedgerCreated; marks: ResultPlan; why: Text2 } {
+  const why = { zh: `结果列中已有不是本工具写入的内容（${blocked}）`, en: `the result columns hold content this tool did not write (${blocked})` };
+  const sheet: SheetPlan = { name, rows: asideRows(plan, why.zh), headerRows: [2] };
+  return { sheet, created: createdEntry(sheet, plan.sheet), marks: { ...plan, headers: [], rows: [] }, why };
 }

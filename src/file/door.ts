@@ -9,7 +9,8 @@
  * then the same coded message as the command line. Where there is no Worker (tests under
  * jsdom), everything happens in place.
  */
-import { reportBytes } from "../cli/render";
+import { reportBytes, type ReportEntry } from "../cli/render";
+import { fitsNothing } from "./check";
 import { templateSheet } from "../engine/output";
 import { writeWorkbook } from "./xlsx-write";
 import type { WorkbookHost } from "../engine/host";
@@ -57,14 +58,17 @@ export const fileDoor = {
     }
   },
 
-  /** The report, with the records of the checks made on this file (its 校验记录 lines). */
+  /**
+   * The report, with the records of the checks made on this file (its 校验记录 lines) and, like the
+   * command line's, every other sheet of the workbook named as not checked.
+   */
   async report(file: string, checked: Checked[], host?: WorkbookHost): Promise<Uint8Array> {
     // In the worker, from its own results: the page sends only which sheets.
     if (host instanceof RemoteHost) return host.remote.request<Uint8Array>({ op: "report", file, sheets: checked.map((c) => c.result.sheet) });
-    return reportBytes(
-      checked.map((c) => ({ file, result: c.result })),
-      host instanceof FileWorkbookHost ? host.recordsMade() : [],
-    );
+    const entries: ReportEntry[] = checked.map((c) => ({ file, result: c.result }));
+    if (!(host instanceof FileWorkbookHost)) return reportBytes(entries);
+    for (const sheet of await host.notChecked(checked.map((c) => c.result.sheet))) entries.push({ file, sheet, skipped: fitsNothing(sheet) });
+    return reportBytes(entries, host.recordsMade());
   },
 
   added(host: WorkbookHost): string[] {

@@ -3,17 +3,17 @@
  * checks files). Reading goes through our reader; "writing" records what the add-in would write,
  * so the annotated copy can be built from the untouched original bytes plus these plans.
  */
-import { cellAt, rowCount } from "../engine/grid";
-import { a1, colLetter, rangeA1 } from "../engine/address";
+import { rowCount } from "../engine/grid";
+import { colLetter, rangeA1 } from "../engine/address";
 import type { Progress, ResultPlan, SheetPlan, WorkbookHost, WorkbookSettings, WriteOutcome } from "../engine/host";
-import type { CellValue, SheetGrid, Text2 } from "../engine/types";
+import type { SheetGrid, Text2 } from "../engine/types";
 import { readWorkbook, sheetGrid, type Workbook } from "./xlsx-read";
 import { addinSettingsOf } from "./addin-part";
 import { LEDGER_KEY, parseLedger, parseSettings, SETTINGS_KEY, type Ledger, type LedgerCreated, type LedgerSheet } from "../excel/ledger";
 import { appendRecord, parseRecords, RECORD_SHEET, RECORDS_KEY, type CheckRecord } from "../engine/record";
-import { asideRows, blankAreas, RESULT_SHEET, safeSheetName } from "../engine/output";
+import { blankAreas, RESULT_SHEET, safeSheetName } from "../engine/output";
+import { aside, blockedCell, createdEntry, freeSheetName, type CopyInput } from "./copy";
 import { removableSheets, sourceOf, createdSheet } from "./unwrite";
-import type { CopyInput } from "./copy";
 import { LEDGER_SHEET } from "../engine/term/sheet";
 
 /** Errors a host throws carry a code and a message in both languages, like the Excel layer's. */
@@ -21,10 +21,6 @@ export class HostError extends Error {
   constructor(readonly code: string, readonly text: Text2) {
     super(text.zh);
   }
-}
-
-function blank(v: CellValue | undefined): boolean {
-  return v === null || v === undefined || (typeof v === "string" && v.trim() === "");
 }
 
 export class FileWorkbookHost implements WorkbookHost {
@@ -74,21 +70,16 @@ export class FileWorkbookHost implements WorkbookHost {
     for (const name of removableSheets(this.workbook, fresh)) this.removed.add(name);
   }
 
-  /** A sheet name free in the copy (Excel's rule: no case), numbered as resave.ts numbers added sheets. */
+  /** A sheet name free in the copy: not an original sheet that stays, nor one added already. */
   private freeName(base: string): string {
-    const taken = new Set([...this.workbook.sheets.map((s) => s.name).filter((n) => !this.removed.has(n)), ...this.sheets.map((s) => s.name)].map((n) => n.toLowerCase()));
-    let name = base.slice(0, 31);
-    for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base.slice(0, 31 - String(n).length - 2)}(${n})`;
-    return name;
+    return freeSheetName(base, [...this.workbook.sheets.map((s) => s.name).filter((n) => !this.removed.has(n)), ...this.sheets.map((s) => s.name)]);
   }
 
   /** Adds a sheet of ours to the copy and to its ledger. */
   private addSheet(plan: SheetPlan, source: string | null, base?: string): string {
     const name = this.freeName(plan.name);
-    const width = plan.rows.reduce((w, r) => Math.max(w, r.length), 1);
-    const area = rangeA1(1, 1, Math.max(1, plan.rows.length), width);
     this.sheets.push({ ...plan, name });
-    this.created.push({ id: name, name, area, cells: plan.rows.length * width, source, ...(base !== undefined ? { base } : {}) });
+    this.created.push(createdEntry({ ...plan, name }, source, base));
     return name;
   }
 
@@ -127,18 +118,6 @@ export class FileWorkbookHost implements WorkbookHost {
     return grid;
   }
 
-  /** The first cell of the target area that holds something the add-in did not write, if any. */
-  private foreign(grid: SheetGrid, plan: ResultPlan): string | null {
-    const rows = [plan.headerRow, ...plan.rows.map((r) => r.row)];
-    for (const row of rows) {
-      for (let i = 0; i < plan.headers.length; i++) {
-        const col = plan.startCol + i;
-        if (!blank(cellAt(grid, row - grid.origin.row, col - grid.origin.col))) return a1(row, col);
-      }
-    }
-    return null;
-  }
-
   async writeResults(plan: ResultPlan, onProgress?: (p: Progress) => void): Promise<WriteOutcome> {
     const grid = await this.readSheet(plan.sheet);
     // A new check replaces what an earlier one wrote on this sheet, whichever door wrote it.
@@ -148,19 +127,21 @@ export class FileWorkbookHost implements WorkbookHost {
     this.results = this.results.filter((p) => p.sheet !== plan.sheet);
     this.unadd((c) => c.source !== plan.sheet);
     const cells = plan.rows.length * plan.headers.length + plan.headers.length;
-    const blocked = this.foreign(grid, plan);
+    const blocked = blockedCell(grid, plan);
     onProgress?.({ done: plan.rows.length, total: plan.rows.length });
     if (blocked) {
       // Never over someone's data: the results go to a sheet of their own (the same layout as Excel's); the marks stay on the data.
-      const why = { zh: `结果列中已有不是本工具写入的内容（${blocked}）`, en: `the result columns hold content this tool did not write (${blocked})` };
-      const rows = asideRows(plan, why.zh);
-      const name = this.addSheet({ name: RESULT_SHEET, rows, headerRows: [2] }, plan.sheet);
-      this.results.push({ ...plan, headers: [], rows: [] });
+      const moved = aside(plan, blocked, this.freeName(RESULT_SHEET));
+      const { why, sheet } = moved;
+      const name = sheet.name;
+      this.sheets.push(sheet);
+      this.created.push(moved.created);
+      this.results.push(moved.marks);
       return {
         placement: "sheet",
         sheet: name,
-        range: `${name}!${rangeA1(1, 1, rows.length, plan.headers.length + 1)}`,
-        cellsWritten: rows.length * (plan.headers.length + 1),
+        range: `${name}!${rangeA1(1, 1, sheet.rows.length, plan.headers.length + 1)}`,
+        cellsWritten: sheet.rows.length * (plan.headers.length + 1),
         marked: plan.marks.length,
         note: { zh: `${why.zh}，为不覆盖原有数据，结果写在新工作表“${name}”中。`, en: `${why.en}, so the results went to a new sheet "${name}" to leave existing data untouched.` },
       };

@@ -6,7 +6,8 @@
  * thread more than a few milliseconds to take in. No DOM here, no Worker global: page-worker.ts
  * wires `handle` to the worker's messages, and tests call it directly.
  */
-import { reportBytes } from "../cli/render";
+import { reportBytes, type ReportEntry } from "../cli/render";
+import { fitsNothing } from "./check";
 import type { CheckProgress, SheetChecker, WorkbookSettings } from "../engine/host";
 import type { EvaluateOptions, SheetResult, Text2 } from "../engine/types";
 import type { Pack } from "../packs/schema";
@@ -139,7 +140,10 @@ export class PageSession {
       }
       case "report": {
         const results = req.sheets.flatMap((s) => this.checked.get(s) ?? []);
-        const bytes = reportBytes(results.map((result) => ({ file: req.file, result })), host.recordsMade());
+        // Like the command line's: every sheet not checked is named.
+        const entries: ReportEntry[] = results.map((result) => ({ file: req.file, result }));
+        for (const sheet of await host.notChecked(results.map((r) => r.sheet))) entries.push({ file: req.file, sheet, skipped: fitsNothing(sheet) });
+        const bytes = reportBytes(entries, host.recordsMade());
         return this.answer(post, id, bytes, [], [bytes.buffer]);
       }
       case "annotated": {

@@ -13,6 +13,7 @@ import { STATUS_FILL } from "../engine/verdicts";
 import { stylesOf, workbookParts, type Styles } from "./resave";
 import { attr, decodeXml, setAttr, tags } from "./xml";
 import { sheetGrid, type Workbook } from "./xlsx-read";
+import { cellAt, rowCount, rowWidth } from "../engine/grid";
 import { editPackage } from "./marker";
 import type { PackageEdit } from "./zip-copy";
 
@@ -111,8 +112,13 @@ export function removableSheets(workbook: Workbook, created: LedgerCreated[]): s
     if (!name || !area || out.includes(name)) continue;
     const g = sheetGrid(workbook.sheets.find((s) => s.name === name)!);
     if (!g.ok) continue;
-    const { origin, rows } = g.grid;
-    const outside = rows.some((cells, i) => cells.some((v, j) => v !== null && !(typeof v === "string" && v.trim() === "") && !inBox(area, origin.row + i, origin.col + j)));
+    const grid = g.grid;
+    let outside = false;
+    for (let i = 0, n = rowCount(grid); i < n && !outside; i++)
+      for (let j = 0, w = rowWidth(grid, i); j < w && !outside; j++) {
+        const v = cellAt(grid, i, j);
+        outside = v !== null && v !== undefined && !(typeof v === "string" && v.trim() === "") && !inBox(area, grid.origin.row + i, grid.origin.col + j);
+      }
     if (!outside) out.push(name);
   }
   return out;

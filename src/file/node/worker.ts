@@ -9,10 +9,12 @@ import { sheetPieces } from "../../cli/wire";
 import { checkWorkbook, inspectWorkbook } from "../check";
 import * as path from "path";
 import { copyMismatch } from "../resave";
-import { annotatedCopy } from "../copy";
+import { annotatedCopy, aside, freeSheetName } from "../copy";
+import { RESULT_SHEET } from "../../engine/output";
+import type { ResultPlan, SheetPlan } from "../../engine/host";
 import { removableSheets, sourceOf } from "../unwrite";
 import { appendRecord, checkRecord, RECORDS_KEY } from "../../engine/record";
-import { SETTINGS_KEY, type LedgerSheet } from "../../excel/ledger";
+import { SETTINGS_KEY, type LedgerCreated, type LedgerSheet } from "../../excel/ledger";
 import type { AnnotateOutcome, Part, Task, TaskResult } from "./pool";
 import { useNodeInflate } from "./inflate";
 import { useNodeDeflate } from "./deflate";
@@ -51,29 +53,45 @@ async function run(task: Task): Promise<TaskResult> {
   const sheets = r.sheets.map((s) => s.result.summary);
   const record = checkRecord("cli", r.sheets.map((s) => s.checked), new Date(), path.basename(task.file));
   // The records (and the cells they hold) are written out: let them go before the copy is made.
-  const plans = r.sheets.map((s) => s.plan!);
+  const planned = r.sheets.map((s) => ({ plan: s.plan!, blocked: s.blocked ?? null }));
   r.sheets.length = 0;
   let annotated: AnnotateOutcome | undefined;
   if (task.annotate) {
-    const names = new Set(plans.map((p) => p.sheet));
+    const names = new Set(planned.map((p) => p.plan.sheet));
     const isChecked = (e: LedgerSheet) => names.has(e.id) || names.has(e.name);
     // A results sheet an earlier check (any door) made for a sheet checked now goes with its results.
     const ledger = r.stored.ledger;
     const again = ledger.created.filter((c) => names.has(sourceOf(ledger, c) ?? ""));
+    const removed = again.length ? removableSheets(r.workbook, again) : [];
+    // Results that cannot go beside the data (someone's notes there) go to a sheet of their own, as in the page and Excel.
+    const taken = r.workbook.sheets.map((s) => s.name).filter((n) => !removed.includes(n));
+    const plans: ResultPlan[] = [];
+    const added: SheetPlan[] = [];
+    const created: LedgerCreated[] = [];
+    for (const s of planned) {
+      if (!s.blocked) {
+        plans.push(s.plan);
+        continue;
+      }
+      const moved = aside(s.plan, s.blocked, freeSheetName(RESULT_SHEET, [...taken, ...added.map((a) => a.name)]));
+      plans.push(moved.marks);
+      added.push(moved.sheet);
+      created.push(moved.created);
+    }
     // Compared with the original (without our earlier results) once, as read back from disk (below), not also in memory.
     const out = annotatedCopy(
       bytes,
       {
         plans,
-        sheets: [],
+        sheets: added,
         replaced: ledger.sheets.filter(isChecked),
-        removed: again.length ? removableSheets(r.workbook, again) : [],
+        removed,
         records: [record],
         addin: {
           [SETTINGS_KEY]: Object.keys(r.stored.settings).length ? r.stored.settings : undefined,
           [RECORDS_KEY]: appendRecord(r.stored.records, record),
         },
-        kept: { sheets: ledger.sheets.filter((e) => !isChecked(e)), created: ledger.created.filter((c) => !again.includes(c)) },
+        kept: { sheets: ledger.sheets.filter((e) => !isChecked(e)), created: [...ledger.created.filter((c) => !again.includes(c)), ...created] },
       },
       { verify: false },
     );
