@@ -6,6 +6,8 @@ import { getPack } from "../src/packs";
 import { fileDoor } from "../src/file/door";
 import { FileWorkbookHost } from "../src/file/host";
 import { readWorkbook, sheetGrid } from "../src/file/xlsx-read";
+import { checkedSheet, checkRecord } from "../src/engine/record";
+import { buildXlsx } from "./support/xlsx-build";
 
 const EXAMPLE = path.resolve(__dirname, "..", "examples", "考核-证据数量.xlsx");
 const pack = getPack("studio-assessment")!;
@@ -103,4 +105,29 @@ describe("FileWorkbookHost and the standalone page's door", () => {
       }
     }
   });
+});
+
+test("the page's report names every sheet it did not check (a cover page), not our own 校验记录 or results sheet", async () => {
+  const head = ["工作室名称", "国家级科技比赛获奖数", "全国专项赛事获奖数", "参加青少年科技活动项数", "省级一等奖数", "省级二等奖数", "帮扶薄弱学校数", "参加科普周/科普日/承办竞赛次数", "市级创新大赛获奖数", "科技辅导员培训场次", "新增骨干成员数", "单位配套经费（元）"];
+  const cell = (ref: string, v: string | number) => (typeof v === "number" ? `<c r="${ref}"><v>${v}</v></c>` : `<c r="${ref}" t="inlineStr"><is><t>${v}</t></is></c>`);
+  const row = (r: number, values: (string | number)[]) => `<row r="${r}">${values.map((v, i) => cell(`${String.fromCharCode(65 + i)}${r}`, v)).join("")}</row>`;
+  const bytes = buildXlsx({
+    sheets: [
+      { name: "封面", xml: row(1, ["2024年度考核材料"]) },
+      { name: "考核", xml: row(1, head) + row(2, ["海州区创客工作室", 1, 1, 1, 2, 0, 2, 1, 3, 2, 3, 3000]) },
+    ],
+  });
+  const opened = await fileDoor.open(bytes, "考核.xlsx");
+  if (!opened.ok) throw new Error(opened.message.zh);
+  const host = opened.host as FileWorkbookHost;
+  const grid = await host.readSheet("考核");
+  const result = evaluateSheet(grid, pack);
+  await host.writeResults({ ...planResults(grid, result, pack), startCol: 2 });
+  await host.recordCheck(checkRecord("page", [checkedSheet(result, pack, {})]));
+  const report = readWorkbook(await fileDoor.report("考核.xlsx", [{ pack, result }], host));
+  if (!report.ok) throw new Error(report.error.message);
+  const summary = sheetGrid(report.workbook.sheets.find((s) => s.name === "汇总")!);
+  if (!summary.ok) throw new Error(summary.error.message);
+  const lines = summary.grid.rows.filter((r) => r[1] !== null && r[1] !== "考核").map((r) => [r[1], r.includes("未检查")]);
+  expect(lines.slice(1)).toEqual([["封面", true]]);
 });

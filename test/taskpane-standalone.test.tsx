@@ -101,6 +101,24 @@ test("choose a file, pick its sheet, check it, download the report and the annot
   expect(host.cell("考核", "M1")).toBe("得分");
 });
 
+test("the sheet on screen is for looking: with the cover page shown, 一键校验 checks the whole workbook and names the sheet that fits nothing", async () => {
+  const host = workbook();
+  const { door: d, calls } = door(host);
+  render(<Standalone packs={builtinPacks()} door={d} initialLang="zh" />);
+  fireEvent.change(screen.getByTestId("file-input"), { target: { files: [xlsx("2024考核.xlsx")] } });
+  await screen.findByText(zh.noHeader("封面"));
+  expect((screen.getByRole("combobox", { name: zh.sheet }) as HTMLSelectElement).value).toBe("封面");
+  await waitFor(() => expect((screen.getByRole("button", { name: zh.validate }) as HTMLButtonElement).disabled).toBe(false));
+  fireEvent.click(screen.getByRole("button", { name: zh.validate }));
+  // The cover is named as fitting no pack; the other sheet is checked and written all the same.
+  await screen.findByText(`${zh.noHeader("封面")}${zh.otherSheets(["考核"], [])}`);
+  expect(host.cell("考核", "M1")).toBe("得分");
+  await waitFor(() => expect((screen.getByRole("button", { name: zh.downloadReport }) as HTMLButtonElement).disabled).toBe(false));
+  fireEvent.click(screen.getByRole("button", { name: zh.downloadReport }));
+  await waitFor(() => expect(calls.report).toHaveLength(1));
+  expect(calls.report[0].checked.map((c) => c.result.sheet)).toEqual(["考核"]);
+});
+
 test("a file that is not a workbook is refused with the reason, in English", async () => {
   const { door: d } = door(workbook());
   render(<Standalone packs={builtinPacks()} door={d} initialLang="en" />);

@@ -85,7 +85,8 @@ export function App({ sheetPicker, footer, headerExtra, alert, focusOnOpen, ...o
   }, [state.notice]);
 
   const busy = state.busy;
-  const canValidate = !busy && !!state.sheet && !!pane.pack && state.sheetState === "ready";
+  // The page checks the whole workbook whichever sheet is on screen: one that fits nothing does not stop it.
+  const canValidate = !busy && !!state.sheet && ((!!pane.pack && state.sheetState === "ready") || (!!options.page && state.sheetState !== "loading"));
 
   return (
     <main className={st.root} lang={lang === "zh" ? "zh-CN" : "en"}>

@@ -360,7 +360,8 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         // Read again: the official may have edited the sheet since it was detected.
         const grid = withoutOwnResults(await host.readSheet(sheet, progress("read")));
         if (isEmptyGrid(grid)) {
-          patch({ grid, match: null, result: null, sheetState: "empty", notice: { intent: "warning", text: say((t) => t.emptySheet(sheet)), code: "empty-sheet" } });
+          await checkOthers();
+          patch({ grid, match: null, result: null, sheetState: "empty", notice: withOthers({ intent: "warning", text: say((t) => t.emptySheet(sheet)), code: "empty-sheet" }) });
           return;
         }
         patch({ grid, busy: { phase: "evaluate", done: 0, total: grid.rows.length } });
