@@ -3,8 +3,9 @@
  * forbidden spending, an unknown word, a 课时费 without purpose and an over-spent studio-year):
  * the engine's statuses, the page's annotated copy (result words and the fill of each marked cell,
  * read from the copy's styles), Excel through the fake object model (words and fills), the command
- * line's JSON, its report (状态 and 级别), the pane's words, filters and colours, and =KJ.BUDGETCHECK
- * all say 通过 / 需核实 / 不通过 and 错误 / 提醒 alike, with one colour per status.
+ * line's JSON, its annotated copy (words and fills), its report (状态 and 级别), the pane's words,
+ * filters and colours, and =KJ.BUDGETCHECK all say 通过 / 需核实 / 不通过 and 错误 / 提醒 alike,
+ * with one colour per status.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -105,11 +106,18 @@ test("every door gives the same status words and colours for the same workbook",
   // The command line: JSON and the report.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kj-words-"));
   const report = path.join(dir, "报告.xlsx");
-  const run = spawnSync(process.execPath, [BIN, "check", FILE, "--json", "--report", report], { encoding: "utf8", timeout: 120_000 });
+  const copies = path.join(dir, "副本");
+  const run = spawnSync(process.execPath, [BIN, "check", FILE, "--json", "--report", report, "--annotate", copies], { encoding: "utf8", timeout: 120_000 });
   const json = JSON.parse(run.stdout) as { files: { sheet?: string; records?: { row: number; status: "ok" | "warning" | "error"; issues: { severity: "error" | "warning"; cell: string | null }[] }[] }[] };
   const entry = json.files.find((f) => f.sheet === grid.name)!;
   for (const r of entry.records!) expect([r.row, statusWord(r.status)]).toEqual([r.row, words.get(r.row)]);
   for (const r of entry.records!) for (const i of r.issues) if (i.cell && marks.has(i.cell) && i.severity === "error") expect(marks.get(i.cell)).toBe(STATUS_FILL.error);
+  // The command line's annotated copy: the same words beside the data, the same colour on each marked cell.
+  const cliCopy = new Uint8Array(fs.readFileSync(path.join(copies, fs.readdirSync(copies).find((f) => f.endsWith(".xlsx"))!)));
+  const cliGrid = firstSheet(cliCopy);
+  for (const [row, word] of words) expect([row, cliGrid.rows[row - cliGrid.origin.row][resultCol - cliGrid.origin.col]]).toEqual([row, word]);
+  const cliPart = Object.keys(unzipSync(cliCopy)).find((k) => /worksheets\/sheet\d+\.xml$/.test(k) && new TextDecoder().decode(unzipSync(cliCopy)[k]).includes(`r="${letter(resultCol)}`))!;
+  for (const [address, fill] of marks) expect([address, copyFill(cliCopy, cliPart, address)]).toEqual([address, fill]);
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.readFile(report);
   const summary = wb.getWorksheet("汇总")!;
