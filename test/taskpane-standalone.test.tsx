@@ -6,7 +6,8 @@
 import "./support/dom-shims";
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { Standalone, type Checked, type FileDoor } from "../src/taskpane/Standalone";
-import { STRINGS } from "../src/taskpane/strings";
+import { PAGE_STRINGS, STRINGS } from "../src/taskpane/strings";
+import { SheetPreview } from "../src/taskpane/SheetPreview";
 import { builtinPacks } from "../src/packs";
 import type { WorkbookHost } from "../src/engine/host";
 import { MemoryHost } from "./support/memory-host";
@@ -161,4 +162,42 @@ test("a file that will not open after another: the error comes first, names the 
   await waitFor(() => expect(refused("二.csv")).toHaveLength(1));
   expect(refused("一.csv")).toHaveLength(0);
   expect(screen.getByText("当前文件：2024考核.xlsx")).toBeTruthy();
+});
+
+test("a problem's cell link scrolls the sheet preview to the cell and outlines it (the page has no Excel selection)", async () => {
+  const host = new MemoryHost({
+    考核: [
+      ["工作室名称", "国家级科技比赛获奖数", "全国专项赛事获奖数", "参加青少年科技活动项数", "省级一等奖数", "省级二等奖数", "帮扶薄弱学校数", "参加科普周/科普日/承办竞赛次数", "市级创新大赛获奖数", "科技辅导员培训场次", "新增骨干成员数", "单位配套经费（元）"],
+      ["海州区创客工作室", 1, 1, 1, 2, 0, 2, "若干", 3, 2, 3, 3000],
+    ],
+  });
+  const { door: d } = door(host);
+  render(<Standalone packs={builtinPacks()} door={d} initialLang="zh" />);
+  fireEvent.change(screen.getByTestId("file-input"), { target: { files: [xlsx("考核.xlsx")] } });
+  await screen.findByText("推荐规则包：名师工作室年度考核");
+  await waitFor(() => expect((screen.getByRole("button", { name: zh.validate }) as HTMLButtonElement).disabled).toBe(false));
+  fireEvent.click(screen.getByRole("button", { name: zh.validate }));
+  await screen.findByTestId("sheet-preview");
+  expect(screen.queryByTestId("preview-target")).toBeNull();
+  expect(screen.getByText(PAGE_STRINGS.zh.previewHint)).toBeTruthy();
+  fireEvent.click(screen.getAllByRole("button", { name: PAGE_STRINGS.zh.goToCell("H2") })[0]);
+  const target = await screen.findByTestId("preview-target");
+  expect(target.getAttribute("data-cell")).toBe("H2");
+  expect(target.textContent).toBe("若干");
+  expect(screen.getByText(PAGE_STRINGS.zh.previewAt("H2"))).toBeTruthy();
+});
+
+test("the sheet preview of a 100,000-row sheet draws only the rows in sight, around the cell asked for", () => {
+  const rows = Array.from({ length: 100_000 }, (_, i) => [`工作室${i + 1}`, i, i % 7 === 0 ? "若干" : 1]);
+  const grid = { name: "考核", rows, origin: { row: 1, col: 1 } };
+  const { rerender } = render(<SheetPreview grid={grid} target={null} />);
+  const drawn = () => Number(screen.getByTestId("preview-box").getAttribute("data-rendered-rows"));
+  expect(drawn()).toBeLessThan(60);
+  rerender(<SheetPreview grid={grid} target={{ cell: "C99996", n: 1 }} />);
+  const target = screen.getByTestId("preview-target");
+  expect(target.textContent).toBe("若干");
+  expect(drawn()).toBeLessThan(60);
+  // Its column letter is drawn above it, and far-away rows are not drawn at all.
+  expect(screen.getByText("C")).toBeTruthy();
+  expect(screen.queryByText("工作室1")).toBeNull();
 });

@@ -17,8 +17,8 @@ import { annotatedCopy } from "./copy";
 import { FileWorkbookHost, HostError } from "./host";
 import { readAll, workbookOf } from "./xlsx-read";
 
-/** Items per part message: a part of rows or records costs the page a few milliseconds. */
-export const PART = 1000;
+/** Items per part message: a part of rows or records costs the page a millisecond or two. */
+export const PART = 500;
 
 /** Host methods the page calls through the worker (writeResults only as part of "check"). */
 export type HostMethod = "listSheets" | "activeSheet" | "readSheet" | "writeSheet" | "clearResults" | "loadSettings" | "saveSettings" | "recordCheck";

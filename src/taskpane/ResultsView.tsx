@@ -1,9 +1,10 @@
 /**
  * 结果: counts per grade or status as a small chart, spending per studio against its limit, and
  * every row's verdict with its problems — each naming the cell, the text found and the rule; a
- * click selects the cell in the workbook. Filters narrow the list to errors or warnings.
+ * click selects the cell in the workbook (in the web page: scrolls the sheet preview to it).
+ * Filters narrow the list to errors or warnings.
  */
-import { useEffect, useMemo, useState } from "react";
+import { memo, useEffect, useMemo, useState } from "react";
 import {
   Badge,
   Body1,
@@ -19,13 +20,15 @@ import {
 } from "@fluentui/react-components";
 import { MARK_FILL } from "../engine/verdicts";
 import type { Issue, Status } from "../engine/types";
+import type { Pack } from "../packs/schema";
 import { BudgetBars, CountBars } from "./Charts";
 import { counts, failedLabels, gradeLabel, issuesFor, passesFilter, rowGroups, text, type Filter, type RowGroup } from "./model";
-import { useStrings } from "./i18n";
+import { usePage, useStrings } from "./i18n";
+import { SheetPreview } from "./SheetPreview";
 import type { Pane } from "./usePane";
 
-/** Rows rendered at once; more on request, so a 50,000-row result does not freeze the pane. */
-const PAGE = 100;
+/** Rows rendered at once; more on request, so a 50,000-row result draws in one short task. */
+const PAGE = 50;
 
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: "12px" },
@@ -42,6 +45,8 @@ const useStyles = makeStyles({
   th: { textAlign: "start", fontWeight: tokens.fontWeightSemibold, padding: tokens.spacingHorizontalXS, borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke1}`, whiteSpace: "nowrap" },
   td: { padding: tokens.spacingHorizontalXS, verticalAlign: "top", borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke3}` },
   nowrap: { whiteSpace: "nowrap" },
+  /** On a desktop the preview stays in sight above the list as it scrolls. */
+  sticky: { position: "sticky", top: 0, zIndex: 2, backgroundColor: tokens.colorNeutralBackground1, paddingBottom: tokens.spacingVerticalS },
   issueMeta: { display: "flex", gap: "8px", flexWrap: "wrap", color: tokens.colorNeutralForeground3, fontSize: tokens.fontSizeBase200 },
 });
 
@@ -63,7 +68,7 @@ function useWide(): boolean {
 }
 
 /** The rows as a table, one line per record: what a desktop has the width for. */
-function RowTable({ rows, pane }: { rows: RowGroup[]; pane: Pane }) {
+function RowTable({ rows, pack, onSelect }: { rows: RowGroup[]; pack: Pack; onSelect: (cell: string) => void }) {
   const st = useStyles();
   const { s, lang } = useStrings();
   return (
@@ -81,7 +86,7 @@ function RowTable({ rows, pane }: { rows: RowGroup[]; pane: Pane }) {
       <tbody>
         {rows.map((g) => {
           const rec = g.record;
-          const verdict = rec ? gradeLabel(pane.pack!, rec.grade, lang) ?? { ok: s.statusOk, warning: s.statusWarning, error: s.statusError }[rec.status] : null;
+          const verdict = rec ? gradeLabel(pack, rec.grade, lang) ?? { ok: s.statusOk, warning: s.statusWarning, error: s.statusError }[rec.status] : null;
           return (
             <tr key={g.row} data-row={g.row}>
               <td className={st.td}>{g.row}</td>
@@ -104,12 +109,12 @@ function RowTable({ rows, pane }: { rows: RowGroup[]; pane: Pane }) {
                 )}
               </td>
               <td className={`${st.td} ${st.nowrap}`}>{rec && rec.met !== null && rec.total !== null ? `${rec.met} / ${rec.total}` : ""}</td>
-              <td className={st.td}>{rec ? failedLabels(pane.pack!, rec.failed, lang).join("、") : ""}</td>
+              <td className={st.td}>{rec ? failedLabels(pack, rec.failed, lang).join("、") : ""}</td>
               <td className={st.td}>
                 {g.issues.length ? (
                   <ul className={st.issues}>
                     {g.issues.map((i, k) => (
-                      <IssueItem key={`${i.code}-${i.cell}-${k}`} issue={i} onSelect={(c) => void pane.selectCell(c)} />
+                      <IssueItem key={`${i.code}-${i.cell}-${k}`} issue={i} onSelect={onSelect} />
                     ))}
                   </ul>
                 ) : (
@@ -143,13 +148,13 @@ function IssueItem({ issue, onSelect }: { issue: Issue; onSelect: (cell: string)
   );
 }
 
-function RowItem({ group, pane }: { group: RowGroup; pane: Pane }) {
+function RowItem({ group, pack, onSelect }: { group: RowGroup; pack: Pack; onSelect: (cell: string) => void }) {
   const st = useStyles();
   const { s, lang } = useStrings();
   const rec = group.record;
   // A row a filter shows is shown with all its problems: its status is what the filter chose.
   const shown = group.issues;
-  const verdict = rec ? gradeLabel(pane.pack!, rec.grade, lang) ?? { ok: s.statusOk, warning: s.statusWarning, error: s.statusError }[rec.status] : null;
+  const verdict = rec ? gradeLabel(pack, rec.grade, lang) ?? { ok: s.statusOk, warning: s.statusWarning, error: s.statusError }[rec.status] : null;
   return (
     <li className={st.row} data-row={group.row}>
       <div className={st.rowHead}>
@@ -162,12 +167,12 @@ function RowItem({ group, pane }: { group: RowGroup; pane: Pane }) {
         )}
         {rec?.hidden && <Badge appearance="outline">{s.hiddenRow}</Badge>}
         {rec && rec.met !== null && rec.total !== null && <Caption1>{s.metOf(rec.met, rec.total)}</Caption1>}
-        {rec && rec.failed.length > 0 && <Caption1>{s.failedList(failedLabels(pane.pack!, rec.failed, lang))}</Caption1>}
+        {rec && rec.failed.length > 0 && <Caption1>{s.failedList(failedLabels(pack, rec.failed, lang))}</Caption1>}
       </div>
       {shown.length > 0 ? (
         <ul className={st.issues}>
           {shown.map((i, k) => (
-            <IssueItem key={`${i.code}-${i.cell}-${k}`} issue={i} onSelect={(c) => void pane.selectCell(c)} />
+            <IssueItem key={`${i.code}-${i.cell}-${k}`} issue={i} onSelect={onSelect} />
           ))}
         </ul>
       ) : group.issues.length === 0 ? (
@@ -176,6 +181,23 @@ function RowItem({ group, pane }: { group: RowGroup; pane: Pane }) {
     </li>
   );
 }
+
+/**
+ * The rows shown, drawn again only when they, the pack or the language change — not on every
+ * progress tick or notice of the pane (a page of cards is the costliest thing it draws).
+ */
+const Rows = memo(function Rows({ rows, pack, wide, onSelect }: { rows: RowGroup[]; pack: Pack; wide: boolean; onSelect: (cell: string) => void }) {
+  const st = useStyles();
+  return wide ? (
+    <RowTable rows={rows} pack={pack} onSelect={onSelect} />
+  ) : (
+    <ul className={st.list} data-testid="row-list">
+      {rows.map((g) => (
+        <RowItem key={g.row} group={g} pack={pack} onSelect={onSelect} />
+      ))}
+    </ul>
+  );
+});
 
 export function ResultsView({ pane }: { pane: Pane }) {
   const st = useStyles();
@@ -186,6 +208,11 @@ export function ResultsView({ pane }: { pane: Pane }) {
   const pack = pane.pack;
   const groups = useMemo(() => (result ? rowGroups(result) : null), [result]);
   const wide = useWide();
+  const page = usePage();
+  const visible = useMemo(() => (groups ? groups.rows.filter((g) => passesFilter(g, filter)) : []), [groups, filter]);
+  const shownRows = useMemo(() => visible.slice(0, limit), [visible, limit]);
+  const selectCell = pane.selectCell;
+  const onSelect = useMemo(() => (c: string) => void selectCell(c), [selectCell]);
 
   if (!result || !pack || result.pack !== pack.id || !groups) return <Body1>{s.noResults}</Body1>;
 
@@ -194,7 +221,6 @@ export function ResultsView({ pane }: { pane: Pane }) {
   const chartTitle = pack.outcome.kind === "checks" ? s.statusTitle : s.gradesTitle;
   const blank = result.skipped.filter((x) => x.reason === "blank").length;
   const totals = result.skipped.length - blank;
-  const visible = groups.rows.filter((g) => passesFilter(g, filter));
   const sheetProblems = issuesFor(result.problems, filter);
   const totalsProblems = issuesFor(groups.loose, filter);
 
@@ -266,12 +292,18 @@ export function ResultsView({ pane }: { pane: Pane }) {
           ))}
         </div>
 
+        {page && pane.state.grid && (
+          <div className={wide ? st.sticky : undefined}>
+            <SheetPreview grid={pane.state.grid} target={pane.state.focus} />
+          </div>
+        )}
+
         {sheetProblems.length > 0 && (
           <div className={st.row} data-row="sheet">
             <Subtitle2>{s.sheetProblems}</Subtitle2>
             <ul className={st.issues}>
               {sheetProblems.map((i, k) => (
-                <IssueItem key={`${i.code}-${k}`} issue={i} onSelect={(c) => void pane.selectCell(c)} />
+                <IssueItem key={`${i.code}-${k}`} issue={i} onSelect={onSelect} />
               ))}
             </ul>
           </div>
@@ -282,7 +314,7 @@ export function ResultsView({ pane }: { pane: Pane }) {
             <Subtitle2>{s.groupProblems}</Subtitle2>
             <ul className={st.issues}>
               {totalsProblems.map((i, k) => (
-                <IssueItem key={`${i.code}-${k}`} issue={i} onSelect={(c) => void pane.selectCell(c)} />
+                <IssueItem key={`${i.code}-${k}`} issue={i} onSelect={onSelect} />
               ))}
             </ul>
           </div>
@@ -290,14 +322,8 @@ export function ResultsView({ pane }: { pane: Pane }) {
 
         {visible.length === 0 ? (
           <Caption1>{s.filterEmpty}</Caption1>
-        ) : wide ? (
-          <RowTable rows={visible.slice(0, limit)} pane={pane} />
         ) : (
-          <ul className={st.list} data-testid="row-list">
-            {visible.slice(0, limit).map((g) => (
-              <RowItem key={g.row} group={g} pane={pane} />
-            ))}
-          </ul>
+          <Rows rows={shownRows} pack={pack} wide={wide} onSelect={onSelect} />
         )}
         {visible.length > limit && (
           <Button appearance="subtle" onClick={() => setLimit((l) => l + PAGE)}>

@@ -11,6 +11,11 @@ const PageContext = createContext(false);
 export const LangProvider = LangContext.Provider;
 export const PageProvider = PageContext.Provider;
 
+/** Whether the pane runs in the web page (no Excel around it). */
+export function usePage(): boolean {
+  return useContext(PageContext);
+}
+
 export function useStrings(): { s: Strings; lang: Lang } {
   const lang = useContext(LangContext);
   return { s: (useContext(PageContext) ? PAGE_STRINGS : STRINGS)[lang], lang };

@@ -31,6 +31,9 @@ const zh = {
   progressWrite: (done: number, total: number) => `正在写入结果：${n(done)} / ${n(total)} 行`,
   progressResults: (done: number, total: number) => `正在显示结果：${n(done)} / ${n(total)} 条记录`,
   cancelWork: "取消",
+  previewTitle: (sheet: string) => `工作表预览：${sheet}`,
+  previewHint: "点击问题中的单元格，这里会滚动到该单元格并突出显示。",
+  previewAt: (cell: string) => `已定位到单元格 ${cell}`,
   workCancelled: "已取消。文件保持取消前的状态。",
 
   pack: "规则包",
@@ -268,6 +271,9 @@ const en: Strings = {
   progressWrite: (done, total) => `Writing results: ${n(done)} / ${n(total)} rows`,
   progressResults: (done, total) => `Showing results: ${n(done)} / ${n(total)} records`,
   cancelWork: "Cancel",
+  previewTitle: (sheet) => `Sheet preview: ${sheet}`,
+  previewHint: "Click a cell in a problem and the preview scrolls to it and highlights it.",
+  previewAt: (cell) => `Showing cell ${cell}`,
   workCancelled: "Cancelled. The file is as it was before.",
 
   pack: "Rule pack",

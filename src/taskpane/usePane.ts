@@ -62,6 +62,8 @@ export interface PaneState {
   sheetState: "loading" | "ready" | "empty" | "no-header";
   /** The last term ledger made (生成台账): its names to confirm are shown under the button. */
   ledger: Ledger | null;
+  /** The web page: the cell a problem's link asked for, shown in the sheet preview. */
+  focus: { cell: string; n: number } | null;
 }
 
 export interface PaneOptions {
@@ -95,6 +97,7 @@ const initial: PaneState = {
   runs: 0,
   sheetState: "loading",
   ledger: null,
+  focus: null,
 };
 
 export function usePane({ host, packs, applyParams, onRibbonValidate, onValidated, page }: PaneOptions) {
@@ -167,7 +170,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         const saved = await settings();
         const sheets = await host.listSheets();
         const sheet = name && sheets.includes(name) ? name : await host.activeSheet();
-        patch({ sheets, sheet, sheetState: "loading", result: null, outcome: null, stale: false });
+        patch({ sheets, sheet, sheetState: "loading", result: null, outcome: null, stale: false, focus: null });
         const grid = withoutOwnResults(await host.readSheet(sheet, progress("read")));
         if (isEmptyGrid(grid)) {
           const pack = packById(saved.pack) ?? packs[0];
@@ -506,6 +509,8 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
     async (address: string) => {
       const sheet = stateRef.current.sheet;
       if (!sheet) return;
+      // The page has no selection to move: its preview scrolls to the cell instead.
+      if (page) setState((x) => ({ ...x, focus: { cell: address, n: (x.focus?.n ?? 0) + 1 } }));
       try {
         await host.selectCell(sheet, address);
       } catch (e) {
@@ -513,7 +518,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         patch({ notice: { intent: "error", text: message, code } });
       }
     },
-    [host, patch],
+    [host, patch, page],
   );
 
   const dismissNotice = useCallback(() => patch({ notice: null }), [patch]);

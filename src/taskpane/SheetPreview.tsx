@@ -1,0 +1,180 @@
+/**
+ * The web page's view of the sheet itself, where Excel would select a cell: a problem's cell link
+ * scrolls this preview to the cell and outlines it. Only the rows and columns in sight are
+ * rendered (a 100,000-row sheet costs the rows on screen, not 100,000), every size follows the
+ * font (em), and the preview scrolls inside its own box, so the page never spills sideways.
+ */
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { Caption1, makeStyles, Subtitle2, tokens } from "@fluentui/react-components";
+import type { CellValue, SheetGrid } from "../engine/types";
+import { colLetter } from "./model";
+import { useStrings } from "./i18n";
+
+/** Sizes in em of the font: a row, a column, the row-number column. */
+const ROW_EM = 1.9;
+const COL_EM = 8;
+const HEAD_EM = 4.5;
+/** Rows and columns rendered beyond those in sight, so a quick scroll shows no gap. */
+const OVERSCAN = 2;
+
+const useStyles = makeStyles({
+  root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS, minWidth: 0 },
+  box: {
+    position: "relative",
+    overflow: "auto",
+    height: "min(22em, 45vh)",
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke1}`,
+    borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralBackground1,
+    fontSize: tokens.fontSizeBase200,
+    maxWidth: "100%",
+  },
+  cell: {
+    position: "absolute",
+    boxSizing: "border-box",
+    overflow: "hidden",
+    whiteSpace: "nowrap",
+    textOverflow: "ellipsis",
+    padding: `0 ${tokens.spacingHorizontalXS}`,
+    borderRight: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke3}`,
+    borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke3}`,
+    display: "flex",
+    alignItems: "center",
+  },
+  head: { backgroundColor: tokens.colorNeutralBackground3, color: tokens.colorNeutralForeground2, justifyContent: "center", zIndex: 1 },
+  corner: { zIndex: 2 },
+  target: {
+    outline: `${tokens.strokeWidthThick} solid ${tokens.colorBrandStroke1}`,
+    outlineOffset: `calc(-1 * ${tokens.strokeWidthThick})`,
+    backgroundColor: tokens.colorBrandBackground2,
+    fontWeight: tokens.fontWeightSemibold,
+    zIndex: 1,
+  },
+  targetHead: { backgroundColor: tokens.colorBrandBackground2, color: tokens.colorNeutralForeground1 },
+});
+
+function shown(v: CellValue | undefined): string {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "object") return v.error;
+  if (typeof v === "boolean") return v ? "TRUE" : "FALSE";
+  return String(v);
+}
+
+/** "H10" → 1-based row and column; null for anything else. */
+export function parseCell(address: string): { row: number; col: number } | null {
+  const m = /^\$?([A-Z]{1,3})\$?(\d+)$/i.exec(address.replace(/^.*!/, "").trim());
+  if (!m) return null;
+  const col = [...m[1].toUpperCase()].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
+  return { row: Number(m[2]), col };
+}
+
+export interface PreviewTarget {
+  cell: string;
+  /** Changes with every click, so the same cell clicked again scrolls back to it. */
+  n: number;
+}
+
+/** Drawn again only when the grid, the cell asked for or its own scroll change. */
+export const SheetPreview = memo(function SheetPreview({ grid, target }: { grid: SheetGrid; target: PreviewTarget | null }) {
+  const st = useStyles();
+  const { s } = useStrings();
+  const box = useRef<HTMLDivElement>(null);
+  const [em, setEm] = useState(12);
+  const [view, setView] = useState({ top: 0, left: 0, height: 300, width: 300 });
+  const width = useMemo(() => {
+    let w = 0;
+    for (const r of grid.rows) if (r.length > w) w = r.length;
+    return w;
+  }, [grid]);
+  const at = target ? parseCell(target.cell) : null;
+  const ti = at ? at.row - grid.origin.row : -1;
+  const tj = at ? at.col - grid.origin.col : -1;
+
+  // Pixel sizes follow the box's own font size.
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const px = parseFloat(getComputedStyle(el).fontSize);
+    if (px > 0) setEm(px);
+    setView({ top: el.scrollTop, left: el.scrollLeft, height: el.clientHeight || 300, width: el.clientWidth || 300 });
+  }, []);
+  const rowPx = ROW_EM * em;
+  const colPx = COL_EM * em;
+  const headPx = HEAD_EM * em;
+
+  // A cell link: the preview comes into sight and the cell to its middle.
+  useEffect(() => {
+    const el = box.current;
+    if (!el || !at) return;
+    el.scrollIntoView?.({ block: "nearest" });
+    const height = el.clientHeight || 300;
+    const width = el.clientWidth || 300;
+    const top = Math.max(0, (ti + 1) * rowPx + rowPx / 2 - height / 2);
+    const left = Math.max(0, headPx + tj * colPx + colPx / 2 - width / 2);
+    el.scrollTop = top;
+    el.scrollLeft = left;
+    // Drawn where it was asked to go; the browser's scroll event then corrects for its edges.
+    setView({ top: el.scrollTop || top, left: el.scrollLeft || left, height, width });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [target?.n, rowPx, colPx]);
+
+  const r0 = Math.max(0, Math.floor(view.top / rowPx) - OVERSCAN);
+  const r1 = Math.min(grid.rows.length, Math.ceil((view.top + view.height) / rowPx) + OVERSCAN);
+  const c0 = Math.max(0, Math.floor((view.left - headPx) / colPx) - OVERSCAN);
+  const c1 = Math.min(width, Math.ceil((view.left + view.width - headPx) / colPx) + OVERSCAN);
+
+  const cells = [];
+  for (let i = r0; i < r1; i++) {
+    const row = grid.rows[i];
+    for (let j = c0; j < c1; j++) {
+      const hit = i === ti && j === tj;
+      const text = shown(row[j]);
+      cells.push(
+        <div
+          key={`${i}:${j}`}
+          className={hit ? `${st.cell} ${st.target}` : st.cell}
+          style={{ top: (i + 1) * rowPx, left: headPx + j * colPx, width: colPx, height: rowPx }}
+          title={text.length > 10 ? text : undefined}
+          data-testid={hit ? "preview-target" : undefined}
+          data-cell={hit ? target?.cell : undefined}
+        >
+          {text}
+        </div>,
+      );
+    }
+    // Row numbers stay at the left edge as the box scrolls sideways.
+    cells.push(
+      <div key={`r${i}`} className={`${st.cell} ${st.head} ${i === ti ? st.targetHead : ""}`} style={{ top: (i + 1) * rowPx, left: view.left, width: headPx, height: rowPx }}>
+        {grid.origin.row + i}
+      </div>,
+    );
+  }
+  // Column letters stay at the top as it scrolls down.
+  for (let j = c0; j < c1; j++)
+    cells.push(
+      <div key={`c${j}`} className={`${st.cell} ${st.head} ${j === tj ? st.targetHead : ""}`} style={{ top: view.top, left: headPx + j * colPx, width: colPx, height: rowPx }}>
+        {colLetter(grid.origin.col + j)}
+      </div>,
+    );
+  cells.push(<div key="corner" className={`${st.cell} ${st.head} ${st.corner}`} style={{ top: view.top, left: view.left, width: headPx, height: rowPx }} />);
+
+  return (
+    <section className={st.root} aria-label={s.previewTitle(grid.name)} data-testid="sheet-preview">
+      <Subtitle2>{s.previewTitle(grid.name)}</Subtitle2>
+      <Caption1 aria-live="polite">{target ? s.previewAt(target.cell) : s.previewHint}</Caption1>
+      <div
+        ref={box}
+        className={st.box}
+        tabIndex={0}
+        data-testid="preview-box"
+        data-rendered-rows={r1 - r0}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          setView({ top: el.scrollTop, left: el.scrollLeft, height: el.clientHeight, width: el.clientWidth });
+        }}
+      >
+        <div style={{ position: "relative", height: (grid.rows.length + 1) * rowPx, width: headPx + width * colPx }}>{cells}</div>
+      </div>
+    </section>
+  );
+});
