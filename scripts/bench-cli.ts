@@ -111,7 +111,7 @@ export async function timesOf(output: Output, rows: number, dir: string, timeout
   const run = outputRun(output, workbookOf(rows), dir);
   const m = await runNode([...run.args, "--times"], { ...run.opts, cwd: ROOT, timeoutMs });
   run.clean();
-  const line = (m.stderr ?? "").split("\n").find((l) => /用时|CPU/.test(l));
+  const line = (m.stderr ?? "").split("\n").find((l) => /CPU/.test(l)); // not the progress lines (用时 N 秒…)
   return line?.trim() ?? `no account (${m.note ?? "the command printed none"})`;
 }
 
