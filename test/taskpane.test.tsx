@@ -523,6 +523,8 @@ describe("error states (zh)", () => {
     expect(alert.textContent).toContain("工作表“考核”受保护，无法写入校验结果");
     expect(alert.getAttribute("data-code")).toBe("sheet-protected");
     expect(host.cell("考核", "M2")).toBeNull();
+    // The refusal is shown as soon as the write fails; the results list follows it.
+    await waitFor(() => row(3));
     expect(within(row(3)).getByText("优秀")).toBeTruthy();
   });
 
