@@ -97,7 +97,8 @@ export interface WorkbookHost {
   writeResults(plan: ResultPlan, onProgress?: (p: Progress) => void): Promise<WriteOutcome>;
   /** Removes exactly what the add-in wrote (values, colours, sheets it created) and nothing else. */
   /** `sheetsKept`: sheets the add-in created that the user has since typed into; they are theirs now and stay. */
-  clearResults(): Promise<{ cellsCleared: number; sheetsRemoved: number; sheetsKept?: string[] }>;
+  /** `cellsKept`: result cells an official has typed over since; theirs now, kept (sheet name, A1). */
+  clearResults(): Promise<{ cellsCleared: number; sheetsRemoved: number; sheetsKept?: string[]; cellsKept?: { sheet: string; cell: string }[] }>;
   /** Creates (or replaces one the add-in made earlier) a sheet. Returns the name used. */
   writeSheet(plan: SheetPlan): Promise<string>;
   selectCell(sheet: string, address: string): Promise<void>;

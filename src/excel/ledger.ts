@@ -50,6 +50,12 @@ export interface LedgerSheet {
   marks: { error: string; warning: string };
   /** Fill colour a marked cell had before we coloured it → those cells (`encodeRuns`). Cells without a fill are not listed. */
   fills: Record<string, string>;
+  /**
+   * What each cell of `area` held as we wrote it (engine/fingerprint.ts), so that a cell an
+   * official typed over is kept on clear and re-check. Absent in ledgers of earlier versions and
+   * past the ceiling: the area is then cleared as a block.
+   */
+  fingerprint?: string;
 }
 
 export interface LedgerCreated {
@@ -98,6 +104,7 @@ export function parseLedger(raw: unknown): Ledger {
       headerBold: typeof x.headerBold === "boolean" ? x.headerBold : null,
       marks: { error: isStr(x.marks?.error) ? x.marks!.error : "", warning: isStr(x.marks?.warning) ? x.marks!.warning : "" },
       fills,
+      ...(isStr(x.fingerprint) ? { fingerprint: x.fingerprint } : {}),
     });
   }
   for (const c of Array.isArray(r.created) ? r.created : []) {

@@ -11,6 +11,7 @@ import { asideRows, RESULT_SHEET, safeSheetName } from "../engine/output";
 
 export { RESULT_SHEET };
 import { MARK_FILL } from "../engine/verdicts";
+import { areaWithout, fingerprint, FINGERPRINT_CHARS, typedCells } from "../engine/fingerprint";
 import { boxA1, cellCount, colLetter, decodeRuns, encodeRuns, packCells, parseBox, parseBoxes, within, type Box } from "./a1";
 import { ADDRESS_CHARS, CHUNK_BYTES, CHUNK_CELLS, hasExcelApi, jsonBytes, MAX_LEDGER_CHARS } from "./limits";
 import { planOutsideSheet, sheetProtected } from "./errors";
@@ -203,9 +204,44 @@ async function currentFills(ctx: Excel.RequestContext, sheet: Excel.Worksheet, r
   return out;
 }
 
-/** Undoes one sheet's entry: result values, header bold, our fills and the fills they covered. */
-async function undoSheet(batch: Batch, sheet: Excel.Worksheet, e: LedgerSheet): Promise<void> {
-  if (e.area) await batch.add(OP_BYTES, () => sheet.getRange(e.area!).clear("Contents"));
+/** Response bytes per cell of a values read, for sizing reads of result areas. */
+const VALUE_BYTES = 100;
+
+/**
+ * The cells of an entry's result area an official has typed over since we wrote them (their value
+ * no longer matches the ledger's fingerprint), read in row pieces under the response limit. None
+ * for an entry without a fingerprint (earlier versions): its area is ours as a block.
+ */
+async function typedIn(ctx: Excel.RequestContext, sheet: Excel.Worksheet, e: LedgerSheet): Promise<Box[]> {
+  const area = e.area ? parseBox(e.area) : null;
+  if (!area || !e.fingerprint) return [];
+  const width = area.c2 - area.c1 + 1;
+  const step = Math.max(1, Math.floor(CHUNK_BYTES / VALUE_BYTES / 2 / width));
+  const batch = new Batch(ctx);
+  const reads: { r1: number; range: Excel.Range }[] = [];
+  for (let r = area.r1; r <= area.r2; r += step) {
+    const n = Math.min(step, area.r2 - r + 1);
+    await batch.add(n * width * VALUE_BYTES, () => {
+      const range = sheet.getRangeByIndexes(r - 1, area.c1 - 1, n, width);
+      range.load("values");
+      reads.push({ r1: r, range });
+    });
+  }
+  await batch.flush();
+  const valueAt = (row: number, col: number) => {
+    const piece = reads[Math.floor((row - area.r1) / step)];
+    return piece.range.values[row - piece.r1]?.[col - area.c1] as string | number | boolean | undefined;
+  };
+  return (typedCells(area, e.fingerprint, valueAt) ?? []).map((c) => ({ r1: c.row, c1: c.col, r2: c.row, c2: c.col }));
+}
+
+/** Undoes one sheet's entry: result values (but for cells an official typed over), header bold, our fills and the fills they covered. */
+async function undoSheet(batch: Batch, sheet: Excel.Worksheet, e: LedgerSheet, typed: Box[] = []): Promise<void> {
+  const area = e.area ? parseBox(e.area) : null;
+  if (area && !typed.length) await batch.add(OP_BYTES, () => sheet.getRange(e.area!).clear("Contents"));
+  else if (area)
+    for (const g of groupRuns(areaWithout(area, typed.map((b) => ({ row: b.r1, col: b.c1 })))))
+      await batch.add(g.address.length + OP_BYTES, () => sheet.getRanges(g.address).clear("Contents"));
   if (e.header && typeof e.headerBold === "boolean") await batch.add(OP_BYTES, () => void (sheet.getRange(e.header!).format.font.bold = e.headerBold as boolean));
   for (const g of groupRuns([...decodeRuns(e.marks.error), ...decodeRuns(e.marks.warning)]))
     await batch.add(g.address.length + OP_BYTES, () => sheet.getRanges(g.address).format.fill.clear());
@@ -329,8 +365,15 @@ export async function writeResults(ctx: Excel.RequestContext, plan: ResultPlan, 
   // Entries written by the file door (an annotated copy) name the sheet instead of its id.
   const prev = ledger.sheets.find((s) => s.id === sheet.id) ?? ledger.sheets.find((s) => s.id === sheet.name);
   const ours = prev?.area ? parseBox(prev.area) : null;
+  // Cells of our earlier results an official has typed over are theirs: content in the way, kept.
+  const typed = prev ? await typedIn(ctx, sheet, prev) : [];
   const first = (x: Excel.Range | Excel.RangeAreas | null) => (x && !x.isNullObject ? (parseBoxes(x.address)[0] ?? null) : null);
-  const foreignCell = used && !used.isNullObject && !parseBoxes(used.address).every((b) => ours !== null && within(b, ours)) ? first(used) : null;
+  const foreignCell =
+    used && !used.isNullObject && !parseBoxes(used.address).every((b) => ours !== null && within(b, ours))
+      ? first(used)
+      : fits
+        ? (typed.find((b) => within(b, area)) ?? null)
+        : null;
   const why = !fits
     ? { zh: "数据右侧已没有空列", en: "there is no empty column right of the data" }
     : first(merged)
@@ -344,7 +387,7 @@ export async function writeResults(ctx: Excel.RequestContext, plan: ResultPlan, 
 
   // 2. A new run replaces the previous one: our old output on this sheet goes first.
   const batch = new Batch(ctx);
-  if (prev) await undoSheet(batch, sheet, prev);
+  if (prev) await undoSheet(batch, sheet, prev, typed);
   // Read after our previous bold is undone: this is the state 清除结果 gives back.
   const header: { font: Excel.RangeFont | null } = { font: null };
   if (!foreign)
@@ -394,6 +437,8 @@ export async function writeResults(ctx: Excel.RequestContext, plan: ResultPlan, 
   const written: Box = { r1: top, c1: left, r2: top + block.length - 1, c2: left + blockWidth - 1 };
 
   // 5. Record what this run will write before writing it, so even a run cut short can be cleared.
+  const room = FINGERPRINT_CHARS - next.sheets.reduce((n, s) => n + (s.fingerprint?.length ?? 0), 0);
+  const print = foreign ? null : fingerprint(plan);
   next.sheets.push({
     id: sheet.id,
     name: sheet.name,
@@ -403,6 +448,7 @@ export async function writeResults(ctx: Excel.RequestContext, plan: ResultPlan, 
     headerBold: header.font ? header.font.bold : null,
     marks: { error: encodeRuns(runs.error), warning: encodeRuns(runs.warning) },
     fills,
+    ...(print !== null && print.length <= room ? { fingerprint: print } : {}),
   });
   if (foreign) next.created.push({ id: outSheet.id, name: outName, area: boxA1(written), cells: cellCount(written), source: sheet.id });
   await writeLedger(next);
@@ -435,9 +481,11 @@ export async function writeResults(ctx: Excel.RequestContext, plan: ResultPlan, 
   };
 }
 
-export async function clearResults(ctx: Excel.RequestContext): Promise<{ cellsCleared: number; sheetsRemoved: number; sheetsKept: string[] }> {
+export async function clearResults(
+  ctx: Excel.RequestContext,
+): Promise<{ cellsCleared: number; sheetsRemoved: number; sheetsKept: string[]; cellsKept: { sheet: string; cell: string }[] }> {
   const ledger = readLedger();
-  if (!ledger.sheets.length && !ledger.created.length) return { cellsCleared: 0, sheetsRemoved: 0, sheetsKept: [] };
+  if (!ledger.sheets.length && !ledger.created.length) return { cellsCleared: 0, sheetsRemoved: 0, sheetsKept: [], cellsKept: [] };
   const sheets = ledger.sheets.map((e) => {
     const s = ctx.workbook.worksheets.getItemOrNullObject(e.id);
     s.load("name");
@@ -452,14 +500,17 @@ export async function clearResults(ctx: Excel.RequestContext): Promise<{ cellsCl
 
   const batch = new Batch(ctx);
   let cellsCleared = 0;
+  const cellsKept: { sheet: string; cell: string }[] = [];
   for (const { s, e } of live) {
-    await undoSheet(batch, s, e);
-    cellsCleared += e.cells;
+    const typed = await typedIn(ctx, s, e);
+    await undoSheet(batch, s, e, typed);
+    cellsCleared += e.cells - typed.length;
+    cellsKept.push(...typed.map((b) => ({ sheet: s.name, cell: boxA1(b) })));
   }
   await batch.flush();
   const { deleted, kept } = await removeCreated(ctx, ledger.created);
   await writeLedger({ v: 1, sheets: [], created: [] });
-  return { cellsCleared, sheetsRemoved: deleted, sheetsKept: kept };
+  return { cellsCleared, sheetsRemoved: deleted, sheetsKept: kept, cellsKept };
 }
 
 /** A created sheet: rows, bold header rows, number formats, drop-downs, widths, a chart. */

@@ -2,7 +2,8 @@
  * Checking a whole workbook file: read it, find the sheets that fit a pack, evaluate them. Pure
  * (bytes in, plain data out) so the command line's workers and the standalone page share it.
  */
-import { blankAreas, detectPacks, evaluateSheet, matchHeaders, planResults } from "../engine";
+import { typedInTheWay, withoutOurResults } from "../engine/fingerprint";
+import { detectPacks, evaluateSheet, matchHeaders, planResults } from "../engine";
 import { chosenReadings } from "../engine/interpretations";
 import { rowCount, rowWidth } from "../engine/grid";
 import { LEDGER_SHEET } from "../engine/term/sheet";
@@ -37,6 +38,8 @@ export interface SheetCheck {
   plan?: ResultPlan;
   /** The first cell beside the data, where the plan would write, that holds someone's content: the results then go to a sheet of their own. */
   blocked?: string | null;
+  /** Cells of earlier results here that an official has typed over (A1): theirs, left in the copy. */
+  typed?: string[];
   /** This sheet's part of the check record: pack, version, thresholds and readings in force, columns, counts. */
   checked: CheckedSheet;
 }
@@ -98,7 +101,8 @@ export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptio
       continue;
     }
     // Results an earlier check wrote (in any door) are ours, not data: read as blank, replaced by the copy.
-    const g = { grid: blankAreas(read.grid, stored.ledger.sheets.filter((e) => e.id === entry.name || e.name === entry.name).flatMap((e) => (e.area ? [e.area] : []))) };
+    // Cells of them an official has typed over since are theirs: kept, and in the way of new results.
+    const g = withoutOurResults(read.grid, stored.ledger.sheets.filter((e) => e.id === entry.name || e.name === entry.name));
     let pack = opts.pack;
     if (pack) {
       // A pack forced on a sheet it does not fit would grade every row on missing columns: say what is missing instead.
@@ -127,7 +131,7 @@ export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptio
     const checked = checkedSheet(result, pack, params, readings);
     if (opts.plans) {
       const plan = planResults(g.grid, result, pack);
-      sheets.push({ result, plan, blocked: blockedCell(g.grid, plan), checked });
+      sheets.push({ result, plan, blocked: blockedCell(g.grid, plan) ?? typedInTheWay(plan, g.typed.flat()), typed: g.typed.flat(), checked });
     } else sheets.push({ result, checked });
   }
   if (sheets.length === 0 && misfits.length) return { ok: false, error: { code: "pack-does-not-fit", message: `${misfits.join("；")}。请检查表头，或去掉 --pack 让程序按表头选择规则包` } };

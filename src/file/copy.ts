@@ -13,6 +13,7 @@ import { boxA1, encodeRuns, packCells } from "../excel/a1";
 import type { CellValue, Severity, SheetGrid, Text2 } from "../engine/types";
 import { a1, rangeA1 } from "../engine/address";
 import { asideRows } from "../engine/output";
+import { fingerprint, FINGERPRINT_CHARS } from "../engine/fingerprint";
 import { setAddinSettings } from "./addin-part";
 import { editPackage } from "./marker";
 import { toAnnotatedCopy, type CopyOptions, type ResaveError } from "./resave";
@@ -26,6 +27,8 @@ export interface CopyInput {
   replaced: LedgerSheet[];
   /** Sheets we created earlier to take out first (found removable: nothing but what we wrote). */
   removed?: string[];
+  /** Per sheet name, cells of the replaced results an official has typed over (A1): left in place. */
+  typed?: Record<string, string[]>;
   /** Checks made now: their lines go to 校验记录. */
   records: CheckRecord[];
   /** Add-in settings to store (key → value; undefined removes); the ledger is made here. */
@@ -68,7 +71,7 @@ function recordOutput(base: Uint8Array, records: CheckRecord[]): { plan?: Result
 export function annotatedCopy(original: Uint8Array, input: CopyInput, opts: CopyOptions = {}): Copy | ResaveError {
   let base: Uint8Array;
   try {
-    base = unwrite(original, input.replaced, input.removed);
+    base = unwrite(original, input.replaced, input.removed, input.typed);
   } catch (e) {
     return refusal(`无法移除先前的校验结果：${e instanceof Error ? e.message : String(e)}`);
   }
@@ -84,7 +87,7 @@ export function annotatedCopy(original: Uint8Array, input: CopyInput, opts: Copy
   const made = toAnnotatedCopy(base, plans, sheets, { ...opts, onMark });
   if (!(made instanceof Uint8Array)) return made;
   const kept = input.kept ?? { sheets: [], created: [] };
-  const entries = [...kept.sheets, ...input.plans.map((p) => ledgerEntry(p, marked.get(p.sheet) ?? []))];
+  const entries = withinPrintBudget([...kept.sheets, ...input.plans.map((p) => ledgerEntry(p, marked.get(p.sheet) ?? []))]);
   const ledger: Ledger | undefined = entries.length || kept.created.length ? { v: 1, sheets: entries, created: kept.created } : undefined;
   try {
     const pkg = editPackage(made);
@@ -93,6 +96,20 @@ export function annotatedCopy(original: Uint8Array, input: CopyInput, opts: Copy
   } catch (e) {
     return refusal(`无法写入加载项设置：${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+/** Fingerprints past the ledger's ceiling are left out (those areas clear as a block, as before). */
+function withinPrintBudget(entries: LedgerSheet[]): LedgerSheet[] {
+  let room = FINGERPRINT_CHARS;
+  return entries.map((e) => {
+    if (!e.fingerprint) return e;
+    if (e.fingerprint.length <= room) {
+      room -= e.fingerprint.length;
+      return e;
+    }
+    const { fingerprint: _dropped, ...rest } = e;
+    return rest;
+  });
 }
 
 interface Mark {
@@ -122,6 +139,7 @@ export function ledgerEntry(plan: ResultPlan, marks: Mark[]): LedgerSheet {
   }
   // Results moved to a sheet of their own leave only marks here (the sheet is in the ledger's created list).
   const aside = plan.headers.length === 0;
+  const print = aside ? null : fingerprint(plan);
   return {
     id: plan.sheet,
     name: plan.sheet,
@@ -131,6 +149,7 @@ export function ledgerEntry(plan: ResultPlan, marks: Mark[]): LedgerSheet {
     headerBold: aside ? null : false,
     marks: { error: encodeRuns(packCells(bySeverity.error)), warning: encodeRuns(packCells(bySeverity.warning)) },
     fills: Object.fromEntries([...byFill].map(([colour, cells]) => [colour, encodeRuns(packCells(cells))])),
+    ...(print === null ? {} : { fingerprint: print }),
   };
 }
 

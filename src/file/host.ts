@@ -5,13 +5,14 @@
  */
 import { rowCount } from "../engine/grid";
 import { colLetter, rangeA1 } from "../engine/address";
+import { typedInTheWay, withoutOurResults } from "../engine/fingerprint";
 import type { Progress, ResultPlan, SheetPlan, WorkbookHost, WorkbookSettings, WriteOutcome } from "../engine/host";
 import type { SheetGrid, Text2 } from "../engine/types";
 import { readWorkbook, sheetGrid, type Workbook } from "./xlsx-read";
 import { addinSettingsOf } from "./addin-part";
 import { LEDGER_KEY, parseLedger, parseSettings, SETTINGS_KEY, type Ledger, type LedgerCreated, type LedgerSheet } from "../excel/ledger";
 import { appendRecord, parseRecords, RECORD_SHEET, RECORDS_KEY, type CheckRecord } from "../engine/record";
-import { blankAreas, RESULT_SHEET, safeSheetName } from "../engine/output";
+import { RESULT_SHEET, safeSheetName } from "../engine/output";
 import { aside, blockedCell, createdEntry, freeSheetName, type CopyInput } from "./copy";
 import { removableSheets, sourceOf, createdSheet } from "./unwrite";
 import { LEDGER_SHEET } from "../engine/term/sheet";
@@ -43,6 +44,8 @@ export class FileWorkbookHost implements WorkbookHost {
   /** The check records stored in the file, and those made since it was opened (their lines go to 校验记录). */
   private records: CheckRecord[];
   private readonly newRecords: CheckRecord[] = [];
+  /** Cells of an earlier entry's result area an official has typed over (by its fingerprint): theirs, never cleared. */
+  private readonly typed = new Map<LedgerSheet, string[]>();
 
   /**
    * Throws a HostError (encrypted, legacy-xls, not-a-workbook, damaged, too-large) when the bytes are not a readable workbook.
@@ -57,6 +60,22 @@ export class FileWorkbookHost implements WorkbookHost {
     this.settings = parseSettings(stored[SETTINGS_KEY]);
     this.prior = parseLedger(stored[LEDGER_KEY]);
     this.records = parseRecords(stored[RECORDS_KEY]);
+  }
+
+  /** The sheet of this workbook an earlier entry names (by id; for the file door the id is the name). */
+  private sheetOf(e: LedgerSheet): string {
+    return this.workbook.sheets.some((s) => s.name === e.id) ? e.id : e.name;
+  }
+
+  /** Cells of an entry's area typed over since it was written (A1), read from the sheet as it is. */
+  private typedOf(e: LedgerSheet): string[] {
+    const hit = this.typed.get(e);
+    if (hit) return hit;
+    const entry = e.area && e.fingerprint ? this.workbook.sheets.find((s) => s.name === this.sheetOf(e)) : undefined;
+    const g = entry ? sheetGrid(entry) : null;
+    const found = g?.ok ? withoutOurResults(g.grid, [e]).typed[0] : [];
+    this.typed.set(e, found);
+    return found;
   }
 
   private priorOf(sheet: string): LedgerSheet[] {
@@ -112,8 +131,11 @@ export class FileWorkbookHost implements WorkbookHost {
     const g = sheetGrid(entry);
     if (!g.ok) throw new HostError(g.error.code, { zh: g.error.message, en: g.error.message });
     onProgress?.({ done: rowCount(g.grid), total: rowCount(g.grid) });
-    // Results an earlier check wrote here are ours, not the official's data: read as blank.
-    const grid = blankAreas(g.grid, this.prior.sheets.filter((e) => e.id === name || e.name === name).flatMap((e) => (e.area ? [e.area] : [])));
+    // Results an earlier check wrote here are ours, not the official's data: read as blank; cells of
+    // them an official has typed over since are theirs and stand in the way (writeResults).
+    const entries = this.prior.sheets.filter((e) => e.id === name || e.name === name);
+    const { grid, typed } = withoutOurResults(g.grid, entries);
+    entries.forEach((e, i) => this.typed.set(e, typed[i]));
     this.grids.set(name, grid);
     return grid;
   }
@@ -127,7 +149,7 @@ export class FileWorkbookHost implements WorkbookHost {
     this.results = this.results.filter((p) => p.sheet !== plan.sheet);
     this.unadd((c) => c.source !== plan.sheet);
     const cells = plan.rows.length * plan.headers.length + plan.headers.length;
-    const blocked = blockedCell(grid, plan);
+    const blocked = blockedCell(grid, plan) ?? typedInTheWay(plan, this.prior.sheets.filter((e) => e.id === plan.sheet || e.name === plan.sheet).flatMap((e) => this.typedOf(e)));
     onProgress?.({ done: plan.rows.length, total: plan.rows.length });
     if (blocked) {
       // Never over someone's data: the results go to a sheet of their own (the same layout as Excel's); the marks stay on the data.
@@ -157,12 +179,16 @@ export class FileWorkbookHost implements WorkbookHost {
     };
   }
 
-  async clearResults(): Promise<{ cellsCleared: number; sheetsRemoved: number }> {
+  /** `cellsKept`: cells of earlier results an official has typed over — left in place, and named. */
+  async clearResults(): Promise<{ cellsCleared: number; sheetsRemoved: number; cellsKept: { sheet: string; cell: string }[] }> {
     let cellsCleared = this.results.reduce((n, p) => n + p.rows.length * p.headers.length + p.headers.length, 0);
+    const cellsKept: { sheet: string; cell: string }[] = [];
     for (const e of this.prior.sheets)
       if (!this.replaced.has(e)) {
         this.replaced.add(e);
-        cellsCleared += e.cells;
+        const typed = this.typedOf(e);
+        cellsCleared += e.cells - typed.length;
+        cellsKept.push(...typed.map((cell) => ({ sheet: this.sheetOf(e), cell })));
       }
     const before = this.removed.size;
     this.drop(this.prior.created);
@@ -170,7 +196,7 @@ export class FileWorkbookHost implements WorkbookHost {
     this.results = [];
     this.sheets = [];
     this.created = [];
-    return { cellsCleared, sheetsRemoved };
+    return { cellsCleared, sheetsRemoved, cellsKept };
   }
 
   /** A sheet of ours (summary, template): an earlier one from the same plan, still only ours, is replaced. */
@@ -215,6 +241,7 @@ export class FileWorkbookHost implements WorkbookHost {
       sheets: this.sheetPlans(),
       replaced: this.replacedEntries(),
       removed: this.removedSheets(),
+      typed: this.typedReplaced(),
       records: this.recordsMade(),
       addin: this.addinValues(),
       kept: this.keptLedger(),
@@ -225,6 +252,16 @@ export class FileWorkbookHost implements WorkbookHost {
   async notChecked(done: string[]): Promise<string[]> {
     const skip = new Set([...done, RECORD_SHEET, LEDGER_SHEET, ...(await this.ownSheets())]);
     return this.workbook.sheets.map((s) => s.name).filter((n) => !skip.has(n));
+  }
+
+  /** Per sheet, the cells of the replaced earlier results that an official typed over: left in the copy. */
+  typedReplaced(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const e of this.replacedEntries()) {
+      const cells = this.typedOf(e);
+      if (cells.length) (out[this.sheetOf(e)] ??= []).push(...cells);
+    }
+    return out;
   }
 
   /** Earlier results to take out of the copy before the new ones go in. */

@@ -188,7 +188,7 @@ export class RemoteHost implements WorkbookHost {
     // The pane writes through its checker (check, checkOthers); a plan is never sent across.
     return Promise.reject(new Error(`writeResults(${plan.sheet}) goes through the checker`));
   }
-  clearResults(): Promise<{ cellsCleared: number; sheetsRemoved: number }> {
+  clearResults(): Promise<{ cellsCleared: number; sheetsRemoved: number; cellsKept: { sheet: string; cell: string }[] }> {
     return this.call("clearResults");
   }
   writeSheet(plan: SheetPlan): Promise<string> {

@@ -8,7 +8,7 @@
  */
 import type { Ledger, LedgerCreated, LedgerSheet } from "../excel/ledger";
 import { decodeRuns, parseBox, type Box } from "../excel/a1";
-import { parseA1 } from "../engine/address";
+import { a1, parseA1 } from "../engine/address";
 import { STATUS_FILL } from "../engine/verdicts";
 import { stylesOf, workbookParts, type Styles } from "./resave";
 import { attr, decodeXml, setAttr, tags } from "./xml";
@@ -38,7 +38,7 @@ function inBox(b: Box, row: number, col: number): boolean {
  * shows our colour given the fill the ledger says it had (none when it lists none) — its format
  * otherwise as it is now. A cell an official has since coloured otherwise keeps that colour.
  */
-function unwriteSheet(xml: string, e: LedgerSheet, styles: () => Styles): { xml: string; cells: number } {
+function unwriteSheet(xml: string, e: LedgerSheet, styles: () => Styles, keep: Set<string>): { xml: string; cells: number } {
   const area = e.area ? parseBox(e.area) : null;
   const marked = new Set([...cellsOf(e.marks.error), ...cellsOf(e.marks.warning)]);
   const own = new Map<number, string>();
@@ -48,7 +48,7 @@ function unwriteSheet(xml: string, e: LedgerSheet, styles: () => Styles): { xml:
     const ref = attrs ? attr(` ${attrs} `, "r") : null;
     const at = ref ? parseA1(ref) : null;
     if (!at) return whole;
-    if (area && inBox(area, at.row, at.col)) {
+    if (area && inBox(area, at.row, at.col) && !keep.has(a1(at.row, at.col))) {
       cells++;
       return "";
     }
@@ -65,9 +65,10 @@ function unwriteSheet(xml: string, e: LedgerSheet, styles: () => Styles): { xml:
 
 /**
  * The package without the results the ledger entries record. Entries name their sheet by id or
- * name; for a file, the id is the name. A sheet no longer there is passed over.
+ * name; for a file, the id is the name. A sheet no longer there is passed over. `typed`: per sheet
+ * name, cells of a result area an official has typed over (A1) — theirs, left in place.
  */
-export function unwritePackage(pkg: PackageEdit, entries: LedgerSheet[]): number {
+export function unwritePackage(pkg: PackageEdit, entries: LedgerSheet[], typed: Record<string, string[]> = {}): number {
   if (!entries.length) return 0;
   const parts = workbookParts(pkg);
   let styles: Styles | null = null;
@@ -76,7 +77,7 @@ export function unwritePackage(pkg: PackageEdit, entries: LedgerSheet[]): number
   for (const e of entries) {
     const ref = parts.sheets.find((s) => s.name === e.id) ?? parts.sheets.find((s) => s.name === e.name);
     if (!ref) continue;
-    const r = unwriteSheet(dec.decode(pkg.get(ref.key)!), e, getStyles);
+    const r = unwriteSheet(dec.decode(pkg.get(ref.key)!), e, getStyles, new Set(typed[ref.name] ?? []));
     pkg.set(ref.key, enc.encode(r.xml));
     cells += r.cells;
   }
@@ -169,10 +170,10 @@ function removeSheet(pkg: PackageEdit, name: string): boolean {
  * Bytes in, bytes out: the workbook without what these ledger entries record, and without the
  * sheets named in `sheets` (created sheets found removable by removableSheets).
  */
-export function unwrite(bytes: Uint8Array, entries: LedgerSheet[], sheets: string[] = []): Uint8Array {
+export function unwrite(bytes: Uint8Array, entries: LedgerSheet[], sheets: string[] = [], typed: Record<string, string[]> = {}): Uint8Array {
   if (!entries.length && !sheets.length) return bytes;
   const pkg = editPackage(bytes);
-  unwritePackage(pkg, entries);
+  unwritePackage(pkg, entries, typed);
   for (const name of sheets) removeSheet(pkg, name);
   return pkg.toZip();
 }

@@ -11,6 +11,12 @@ export type Lang = "zh" | "en";
 
 const n = (x: number) => x.toLocaleString("en-US");
 
+/** The first few cells of a list by name, then how many more. */
+function cellList<T>(cells: T[], sep: string, name: (c: T) => string, more: (k: number) => string): string {
+  const shown = cells.slice(0, 5).map(name).join(sep);
+  return cells.length > 5 ? shown + more(cells.length - 5) : shown;
+}
+
 const zh = {
   appTitle: "科教考核助手",
   standaloneTitle: "科教考核助手 · 网页版",
@@ -170,6 +176,8 @@ const zh = {
   clearDone: (cells: number, sheets: number) => `已清除 ${n(cells)} 个结果单元格、删除 ${n(sheets)} 张工作表。`,
   clearNothing: "没有需要清除的内容。",
   clearKept: (names: string[]) => `工作表“${names.join("”“")}”由本工具创建，但您之后在其中输入过内容，因此保留未删。`,
+  clearTypedKept: (cells: { sheet: string; cell: string }[]) =>
+    `${cellList(cells, "、", (c) => `工作表“${c.sheet}”${c.cell}`, (k) => `及另外 ${n(k)} 个单元格`)}在写入结果后被修改过，视为您的内容，保留未清除。`,
   needPack: "请先选择规则包。",
 
   emptySheet: (sheet: string) => `工作表“${sheet}”是空的，没有可校验的内容。请切换到有数据的工作表，或用“插入模板”新建一张报送表。`,
@@ -409,6 +417,8 @@ const en: Strings = {
   clearDone: (cells, sheets) => `Cleared ${n(cells)} result cells and removed ${n(sheets)} sheets.`,
   clearNothing: "Nothing to clear.",
   clearKept: (names) => `Sheet(s) "${names.join('", "')}" were created by this tool but you have typed into them since, so they were kept.`,
+  clearTypedKept: (cells) =>
+    `${cellList(cells, ", ", (c) => `sheet "${c.sheet}" ${c.cell}`, (k) => ` and ${n(k)} more cells`)} changed since the results were written: taken as yours and kept.`,
   needPack: "Choose a rule pack first.",
 
   emptySheet: (sheet) => `Sheet "${sheet}" is empty; there is nothing to check. Switch to a sheet with data, or use “Insert template” to start one.`,

@@ -499,8 +499,11 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         const r = await host.clearResults();
         const nothing = r.cellsCleared === 0 && r.sheetsRemoved === 0;
         const kept = r.sheetsKept ?? [];
-        const text = say((t) => [nothing ? t.clearNothing : t.clearDone(r.cellsCleared, r.sheetsRemoved), kept.length ? t.clearKept(kept) : ""].filter(Boolean).join(" "));
-        patch({ outcome: null, notice: { intent: kept.length ? "warning" : nothing ? "info" : "success", text } });
+        const typed = r.cellsKept ?? [];
+        const text = say((t) =>
+          [nothing ? t.clearNothing : t.clearDone(r.cellsCleared, r.sheetsRemoved), kept.length ? t.clearKept(kept) : "", typed.length ? t.clearTypedKept(typed) : ""].filter(Boolean).join(" "),
+        );
+        patch({ outcome: null, notice: { intent: kept.length || typed.length ? "warning" : nothing ? "info" : "success", text } });
       }),
     [exclusive, host, patch],
   );

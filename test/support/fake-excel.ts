@@ -629,6 +629,20 @@ abstract class CellsProxy extends FakeProxy {
   get format(): FakeFormat {
     return (this.fmt ??= new FakeFormat(this.ctx, this));
   }
+  /** Range.clear and RangeAreas.clear (ExcelApi 1.9) alike. */
+  clear(applyTo?: string): void {
+    this.ctx.push({ clear: applyTo ?? "All" }, () => {
+      const { sheet, boxes } = this.need();
+      cellsIn(boxes, (r, c) => {
+        if (applyTo === "Contents" || applyTo === undefined || applyTo === "All") sheet.put(r, c, undefined);
+        if (applyTo === "Formats" || applyTo === undefined || applyTo === "All") {
+          sheet.fills.delete(key(r, c));
+          sheet.bold.delete(key(r, c));
+          sheet.formats.delete(key(r, c));
+        }
+      });
+    });
+  }
   protected addressOf(): string {
     const { sheet, boxes } = this.need();
     return boxes.map((b) => `${quoteName(sheet.name)}!${a1(b)}`).join(",");
@@ -753,19 +767,6 @@ export class FakeRange extends CellsProxy {
         });
       },
     };
-  }
-  clear(applyTo?: string): void {
-    this.ctx.push({ clear: applyTo ?? "All" }, () => {
-      const { sheet, boxes } = this.need();
-      cellsIn(boxes, (r, c) => {
-        if (applyTo === "Contents" || applyTo === undefined || applyTo === "All") sheet.put(r, c, undefined);
-        if (applyTo === "Formats" || applyTo === undefined || applyTo === "All") {
-          sheet.fills.delete(key(r, c));
-          sheet.bold.delete(key(r, c));
-          sheet.formats.delete(key(r, c));
-        }
-      });
-    });
   }
   getTables(fullyContained = false): FakeTableScoped {
     return new FakeTableScoped(this.ctx, this, fullyContained);

@@ -53,7 +53,7 @@ async function run(task: Task): Promise<TaskResult> {
   const sheets = r.sheets.map((s) => s.result.summary);
   const record = checkRecord("cli", r.sheets.map((s) => s.checked), new Date(), path.basename(task.file));
   // The records (and the cells they hold) are written out: let them go before the copy is made.
-  const planned = r.sheets.map((s) => ({ plan: s.plan!, blocked: s.blocked ?? null }));
+  const planned = r.sheets.map((s) => ({ plan: s.plan!, blocked: s.blocked ?? null, typed: s.typed ?? [] }));
   r.sheets.length = 0;
   let annotated: AnnotateOutcome | undefined;
   if (task.annotate) {
@@ -86,6 +86,7 @@ async function run(task: Task): Promise<TaskResult> {
         sheets: added,
         replaced: ledger.sheets.filter(isChecked),
         removed,
+        typed: Object.fromEntries(planned.filter((p) => p.typed.length).map((p) => [p.plan.sheet, p.typed])),
         records: [record],
         addin: {
           [SETTINGS_KEY]: Object.keys(r.stored.settings).length ? r.stored.settings : undefined,
