@@ -15,7 +15,7 @@ import { a1, rangeA1 } from "../engine/address";
 import { asideRows } from "../engine/output";
 import { fingerprint, FINGERPRINT_CHARS } from "../engine/fingerprint";
 import { setAddinSettings } from "./addin-part";
-import { editPackage } from "./marker";
+import type { PackageEdit } from "./zip-copy";
 import { toAnnotatedCopy, type CopyOptions, type ResaveError } from "./resave";
 import { unwrite } from "./unwrite";
 import { readWorkbook, sheetGrid } from "./xlsx-read";
@@ -84,18 +84,23 @@ export function annotatedCopy(original: Uint8Array, input: CopyInput, opts: Copy
     list.push({ row, col, severity, fill });
     marked.set(sheet, list);
   };
-  const made = toAnnotatedCopy(base, plans, sheets, { ...opts, onMark });
+  // The settings (with the ledger of the marks just made) go into the same package edit: the copy is zipped once.
+  let settingsFailed: unknown = null;
+  const finish = (pkg: PackageEdit) => {
+    const kept = input.kept ?? { sheets: [], created: [] };
+    const entries = withinPrintBudget([...kept.sheets, ...input.plans.map((p) => ledgerEntry(p, marked.get(p.sheet) ?? []))]);
+    const ledger: Ledger | undefined = entries.length || kept.created.length ? { v: 1, sheets: entries, created: kept.created } : undefined;
+    try {
+      setAddinSettings(pkg, { ...input.addin, [LEDGER_KEY]: ledger });
+    } catch (e) {
+      settingsFailed = e;
+      throw e;
+    }
+  };
+  const made = toAnnotatedCopy(base, plans, sheets, { ...opts, onMark, finish });
+  if (settingsFailed) return refusal(`无法写入加载项设置：${settingsFailed instanceof Error ? settingsFailed.message : String(settingsFailed)}`);
   if (!(made instanceof Uint8Array)) return made;
-  const kept = input.kept ?? { sheets: [], created: [] };
-  const entries = withinPrintBudget([...kept.sheets, ...input.plans.map((p) => ledgerEntry(p, marked.get(p.sheet) ?? []))]);
-  const ledger: Ledger | undefined = entries.length || kept.created.length ? { v: 1, sheets: entries, created: kept.created } : undefined;
-  try {
-    const pkg = editPackage(made);
-    setAddinSettings(pkg, { ...input.addin, [LEDGER_KEY]: ledger });
-    return { copy: pkg.toZip(), base, plans, sheets };
-  } catch (e) {
-    return refusal(`无法写入加载项设置：${e instanceof Error ? e.message : String(e)}`);
-  }
+  return { copy: made, base, plans, sheets };
 }
 
 /** Fingerprints past the ledger's ceiling are left out (those areas clear as a block, as before). */

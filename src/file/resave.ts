@@ -477,7 +477,7 @@ type Targets = Map<number, Map<number, Target>>;
 /** Told of each cell the copy colours, with the fill it had ("#RRGGBB" or null): the ledger keeps it. */
 export type OnMark = (sheet: string, row: number, col: number, severity: Severity, fill: string | null) => void;
 
-function editSheet(xml: string, sheetName: string, targets: Targets, styles: () => Styles, onMark?: OnMark): string {
+function editSheet(xml: string, sheetName: string, targets: Targets, styles: () => Styles, onMark?: OnMark): Uint8Array {
   const rowsWanted = [...targets.keys()].sort((a, b) => a - b);
   let maxCol = 0;
   let minCol = Infinity;
@@ -487,11 +487,12 @@ function editSheet(xml: string, sheetName: string, targets: Targets, styles: () 
       minCol = Math.min(minCol, c);
     }
   }
-  const out: string[] = [];
+  const out = new Utf8Out();
   const sc = new Scanner(xml);
   let copied = 0;
   const emit = (upTo: number, add = "") => {
-    out.push(xml.slice(copied, upTo), add);
+    out.push(xml.slice(copied, upTo));
+    out.push(add);
     copied = upTo;
   };
   let w = 0;
@@ -623,7 +624,43 @@ function editSheet(xml: string, sheetName: string, targets: Targets, styles: () 
   }
   if (!sawData) refuse(`工作表“${sheetName}”没有 <sheetData>`);
   emit(xml.length);
-  return out.join("");
+  return out.done();
+}
+
+/**
+ * Text written as UTF-8 a megabyte at a time: a large sheet's edited XML is never one string
+ * (with our Chinese texts in it V8 would hold it at two bytes a character, beside its bytes).
+ */
+class Utf8Out {
+  private pieces: string[] = [];
+  private chars = 0;
+  private chunks: Uint8Array[] = [];
+  private bytes = 0;
+  push(s: string): void {
+    if (!s) return;
+    this.pieces.push(s);
+    this.chars += s.length;
+    if (this.chars >= 1 << 20) this.flush();
+  }
+  private flush(): void {
+    const b = enc.encode(this.pieces.join(""));
+    this.chunks.push(b);
+    this.bytes += b.length;
+    this.pieces = [];
+    this.chars = 0;
+  }
+  done(): Uint8Array {
+    this.flush();
+    if (this.chunks.length === 1) return this.chunks[0];
+    const all = new Uint8Array(this.bytes);
+    let o = 0;
+    for (const c of this.chunks) {
+      all.set(c, o);
+      o += c.length;
+    }
+    this.chunks = [];
+    return all;
+  }
 }
 
 function targetsOf(plans: ResultPlan[]): Map<number, Map<number, Target>> {
@@ -835,6 +872,8 @@ export interface CopyOptions {
   verify?: boolean;
   /** Told of every cell coloured, with its own fill (for the ledger). */
   onMark?: OnMark;
+  /** Last edits made in the same pass, before the one zip is written (copy.ts: the add-in's settings and ledger). */
+  finish?: (pkg: PackageEdit) => void;
 }
 
 /**
@@ -865,12 +904,13 @@ export function toAnnotatedCopy(original: Uint8Array, plans: ResultPlan[], sheet
       if (matches.length > 1) refuse(`工作簿中有 ${matches.length} 张同名工作表“${name}”`);
       if (parts.sheets.filter((s) => pkg.entry(s.key) === pkg.entry(matches[0].key)).length > 1) refuse(`工作表“${name}”的部件被多张工作表共用`);
       if (!pkg.has(matches[0].key)) refuse(`工作表“${name}”的部件不存在`);
-      pkg.set(matches[0].key, enc.encode(editSheet(text(pkg, matches[0].key), name, targetsOf(group), getStyles, opts.onMark)));
+      pkg.set(matches[0].key, editSheet(text(pkg, matches[0].key), name, targetsOf(group), getStyles, opts.onMark));
     }
     addSheets(pkg, parts, sheets, getStyles);
     const st = styles as Styles | null;
     if (st && st.changed) pkg.set(parts.styles, enc.encode(st.toXml()));
     markPackage(pkg, "annotated-copy");
+    opts.finish?.(pkg);
     const copy = pkg.toZip();
     if (opts.verify !== false) {
       const problem = copyMismatch(original, copy, plans, sheets);
@@ -920,7 +960,11 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
   // Stored names compared as bytes (a GBK name decodes to the same replacement characters as another).
   const key = (e: RawEntry) => String.fromCharCode(...e.nameBytes);
   const inCopy = new Map(b.map((e) => [key(e), e]));
-  const eq = (x: Uint8Array, y: Uint8Array) => x.length === y.length && x.every((v, i) => v === y[i]);
+  const eq = (x: Uint8Array, y: Uint8Array) => {
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+    return true;
+  };
   const changed = new Set<string>();
   const missing = a.filter((x) => !inCopy.has(key(x)));
   if (missing.length) return bad(`副本少了 ${missing.length} 个部件（${missing.map((x) => x.name).join("、")}）`);
