@@ -191,6 +191,41 @@ describe("the copy read back and compared with the original", () => {
   });
 });
 
+describe("a sheet we did not write into: compared by its part's bytes, and by everything it is read with", () => {
+  const bytes = buildXlsx({
+    shared: ["<t>名称</t>", "<t>乙</t>"],
+    sheets: [
+      { name: "表", xml: `<row r="1">${inline("A1", "名称")}</row><row r="2">${inline("A2", "甲")}<c r="B2"><v>5</v></c></row>` },
+      { name: "附表", xml: `<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c><c r="B2"><v>7</v></c></row>` },
+    ],
+  });
+  const plans = [plan("表", [{ row: 2, values: ["通过"] }])];
+  const copy = copyOf(bytes, plans);
+  const entries = rawEntries(copy);
+  const swap = (name: string, data: Uint8Array) => writeZip(copy, entries.map((e): Part => (e.name !== name ? { raw: e } : { name: e.name, data, like: e })));
+  const part = (name: string) => dec.decode(unzipSync(copy)[name]);
+
+  test("the copy matches; the untouched sheet's part is the original's, byte for byte", () => {
+    expect(copyMismatch(bytes, copy, plans)).toBeNull();
+    expect(unzipSync(copy)["xl/worksheets/sheet2.xml"]).toEqual(unzipSync(bytes)["xl/worksheets/sheet2.xml"]);
+    expect(grids(copy)["附表"]).toEqual([["名称"], ["乙", 7]]);
+  });
+
+  test("its part changed in the copy: the cell is named", () => {
+    expect(copyMismatch(bytes, swap("xl/worksheets/sheet2.xml", strToU8(part("xl/worksheets/sheet2.xml").replace("<v>7</v>", "<v>8</v>"))), plans)).toContain("附表!B2");
+  });
+
+  test("its part the same but the shared strings it reads changed: the sheet is read and its cell named", () => {
+    expect(copyMismatch(bytes, swap("xl/sharedStrings.xml", strToU8(part("xl/sharedStrings.xml").replace("乙", "丙"))), plans)).toContain("附表!A2");
+  });
+
+  test("its part the same but the workbook's relationships send the shared strings elsewhere: named", () => {
+    const rels = part("xl/_rels/workbook.xml.rels").replace('Target="sharedStrings.xml"', 'Target="strings2.xml"');
+    const moved = writeZip(copy, [...entries.map((e): Part => (e.name !== "xl/_rels/workbook.xml.rels" ? { raw: e } : { name: e.name, data: strToU8(rels), like: e })), { name: "xl/strings2.xml", data: strToU8(part("xl/sharedStrings.xml").replace("乙", "丙")) }]);
+    expect(copyMismatch(bytes, moved, plans)).toContain("附表!A2");
+  });
+});
+
 test("time is linear in the sheet's size: 20,000 rows copied in seconds (was minutes)", () => {
   const rows = Array.from({ length: 20_000 }, (_, i) => `<row r="${i + 2}">${inline(`A${i + 2}`, `工作室${i}`)}<c r="B${i + 2}"><v>${i}</v></c></row>`).join("");
   const bytes = buildXlsx({ sheets: [{ name: "表", xml: `<row r="1">${inline("A1", "名称")}</row>${rows}` }] });

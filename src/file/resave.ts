@@ -13,7 +13,7 @@
  * compared with the original (copyMismatch) before anyone sees it. Browser-safe.
  */
 import { cellAt as gridCell, rowCount, rowWidth } from "../engine/grid";
-import { a1, colLetter, parseA1, parseRange, rangeA1 } from "../engine/address";
+import { a1, colLetter, MAX_COLS, MAX_ROWS, parseA1, parseRange, rangeA1 } from "../engine/address";
 import type { OutValue, ResultPlan, SheetPlan } from "../engine/host";
 import { MARK_FILL } from "../engine/verdicts";
 import type { CellValue, Severity } from "../engine/types";
@@ -592,10 +592,9 @@ function editSheet(xml: string, sheetName: string, targets: Targets, styles: () 
           continue;
         }
         const cTag = xml.slice(c.start, c.end);
-        const ref = attr(cTag, "r");
-        const at = ref ? parseA1(ref) : null;
+        const at = cellAddress(cTag);
         if (!at || at.row !== rowNo) refuse(`工作表“${sheetName}”第 ${rowNo} 行有未写地址或地址不符的单元格`);
-        if (at!.col <= lastCol) refuse(`工作表“${sheetName}”的单元格 ${ref} 重复或顺序颠倒`);
+        if (at!.col <= lastCol) refuse(`工作表“${sheetName}”的单元格 ${a1(at!.row, at!.col)} 重复或顺序颠倒`);
         lastCol = at!.col;
         let before = "";
         while (k < cols.length && cols[k] < lastCol) before += newCell(rowNo, cols[k], want.get(cols[k++])!, 0);
@@ -661,6 +660,27 @@ class Utf8Out {
     this.chunks = [];
     return all;
   }
+}
+
+/**
+ * A cell's address from its start tag. The usual ` r="B12"` is read by character codes (a large
+ * sheet has millions of cells); anything else (other spacing or quotes, $, lower case) goes
+ * through attr and parseA1, which decide as before.
+ */
+function cellAddress(tag: string): { row: number; col: number } | null {
+  const i = tag.indexOf(' r="');
+  if (i >= 0) {
+    let j = i + 4;
+    let col = 0;
+    let row = 0;
+    for (let c = tag.charCodeAt(j); c >= 65 && c <= 90 && j - i - 4 < 3; c = tag.charCodeAt(++j)) col = col * 26 + c - 64;
+    const letters = j - i - 4;
+    for (let c = tag.charCodeAt(j); c >= 48 && c <= 57 && j - i - 4 - letters < 7; c = tag.charCodeAt(++j)) row = row * 10 + c - 48;
+    const digits = j - i - 4 - letters;
+    if (letters > 0 && digits > 0 && tag.charCodeAt(j) === 34) return col <= MAX_COLS && row >= 1 && row <= MAX_ROWS ? { row, col } : null;
+  }
+  const ref = attr(tag, "r");
+  return ref ? parseA1(ref) : null;
 }
 
 function targetsOf(plans: ResultPlan[]): Map<number, Map<number, Target>> {
@@ -942,6 +962,8 @@ const show = (v: CellValue) => (typeof v === "object" && v !== null ? JSON.strin
 /** What the copy's reader should find where we wrote: the planned value (an empty text is no cell). */
 const planned = (v: OutValue | undefined): CellValue => (v === undefined || v === null || v === "" ? null : (v as CellValue));
 
+const partKey = (name: string) => name.replace(/\\/g, "/").replace(/^\/+/, "").toLowerCase();
+
 /**
  * Why `copy` is not exactly `original` plus our cells and sheets, or null when it is: every
  * original part present under the same stored name, the untouched ones byte for byte; every
@@ -972,8 +994,9 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
     const y = inCopy.get(key(x))!;
     if ((x.flags & 0x800) !== (y.flags & 0x800)) return bad(`部件“${x.name}”的名称编码标记被改动`);
     const raw = x.method === y.method && x.crc === y.crc && x.size === y.size && eq(original.subarray(x.dataStart, x.dataStart + x.compressedSize), copy.subarray(y.dataStart, y.dataStart + y.compressedSize));
-    if (!raw) changed.add(x.name.replace(/\\/g, "/").replace(/^\/+/, "").toLowerCase());
+    if (!raw) changed.add(partKey(x.name));
   }
+  const originalKeys = new Set(a.map((x) => partKey(x.name)));
   const ra = readWorkbook(original);
   const rb = readWorkbook(copy);
   if (!ra.ok || !rb.ok) return ra.ok ? bad(`副本无法读取：${!rb.ok ? rb.error.message : ""}`) : null;
@@ -982,8 +1005,61 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
   if (sbs.length !== sa.length + sheets.length + (needsListSheet(sheets) ? 1 : 0)) return bad(`工作表数目不符（原 ${sa.length} 张，副本 ${sbs.length} 张）`);
   const targeted = new Map<string, Targets>();
   for (const p of plans) targeted.set(p.sheet, targetsOf(plans.filter((q) => q.sheet === p.sheet)));
+  // Parts that changed must be ones we edit: the sheets we wrote into, styles, the workbook's
+  // sheet list and relationships, content types and the marker. Anything else is a loss (told
+  // after the cells, below).
+  let allowed = new Set<string>();
+  let partsProblem: string | null = null;
+  /** Sheet part of each original sheet, in the original and in the copy; null when they cannot be told. */
+  let keysA: string[] | null = null;
+  let keysB: string[] | null = null;
+  let relsKept = false;
+  try {
+    const pkg = editPackage(copy);
+    const parts = workbookParts(pkg);
+    const names = new Set(plans.map((p) => p.sheet));
+    const keys = [...parts.sheets.filter((s) => names.has(s.name)).map((s) => s.key), parts.styles, parts.wbKey, parts.relsKey, "[Content_Types].xml", "_rels/.rels"];
+    const custom = customPart((n) => (pkg.has(n) ? text(pkg, n) : null));
+    if (custom) keys.push(custom);
+    // The add-in's settings part (settings, ledger, check records: addin-part.ts) and the task pane part that refers to it.
+    for (const e of pkg.entries) if (isAddinPart(e.name)) keys.push(e.name);
+    allowed = new Set(keys.map(partKey));
+    keysB = parts.sheets.map((s) => partKey(s.key));
+    try {
+      const pa = editPackage(original);
+      const before = workbookParts(pa);
+      keysA = before.sheets.map((s) => partKey(s.key));
+      // Every relationship of the workbook kept as it was (added sheets only append): the shared strings are found where they were.
+      const after = new Set(relationships(pkg, parts.relsKey, parts.wbKey).map((r) => `${r.id}\n${r.type}\n${r.target}`));
+      relsKept = before.relsKey === parts.relsKey && relationships(pa, before.relsKey, before.wbKey).every((r) => after.has(`${r.id}\n${r.type}\n${r.target}`));
+    } catch {
+      keysA = null;
+    }
+  } catch (e) {
+    partsProblem = (e as Error).message;
+  }
+  /**
+   * A sheet we did not write into reads back as it was when its part is byte for byte the same
+   * and so is everything its cells are read with: no part but ours changed (so the shared strings
+   * did not), the workbook's relationships kept, and the 1900 date system (under 1904 the cell
+   * formats take part in reading, and ours are added to them). Such a sheet is not read twice.
+   */
+  const untouched = (i: number, name: string) =>
+    !targeted.has(name) &&
+    partsProblem === null &&
+    relsKept &&
+    !ra.workbook.date1904 &&
+    !rb.workbook.date1904 &&
+    keysA !== null &&
+    keysB !== null &&
+    keysA[i] !== undefined &&
+    keysA[i] === keysB[i] &&
+    originalKeys.has(keysA[i]) &&
+    !changed.has(keysA[i]) &&
+    [...changed].every((k) => allowed.has(k));
   for (let i = 0; i < sa.length; i++) {
     if (sa[i].name !== sbs[i].name) return bad(`第 ${i + 1} 张工作表的名称由“${sa[i].name}”变为“${sbs[i].name}”`);
+    if (untouched(i, sa[i].name)) continue;
     const ga = sheetGrid(sa[i]);
     const gb = sheetGrid(sbs[i]);
     if (!ga.ok || !gb.ok) {
@@ -1027,22 +1103,7 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
       }
     }
   }
-  // Parts that changed must be ones we edit: the sheets we wrote into, styles, the workbook's
-  // sheet list and relationships, content types and the marker. Anything else is a loss.
-  let allowed: Set<string>;
-  try {
-    const pkg = editPackage(copy);
-    const parts = workbookParts(pkg);
-    const names = new Set(plans.map((p) => p.sheet));
-    const keys = [...parts.sheets.filter((s) => names.has(s.name)).map((s) => s.key), parts.styles, parts.wbKey, parts.relsKey, "[Content_Types].xml", "_rels/.rels"];
-    const custom = customPart((n) => (pkg.has(n) ? text(pkg, n) : null));
-    if (custom) keys.push(custom);
-    // The add-in's settings part (settings, ledger, check records: addin-part.ts) and the task pane part that refers to it.
-    for (const e of pkg.entries) if (isAddinPart(e.name)) keys.push(e.name);
-    allowed = new Set(keys.map((k) => k.replace(/\\/g, "/").replace(/^\/+/, "").toLowerCase()));
-  } catch (e) {
-    return bad((e as Error).message);
-  }
+  if (partsProblem !== null) return bad(partsProblem);
   for (const k of changed) if (!allowed.has(k)) return bad(`部件“${k}”被改动`);
   return null;
 }
