@@ -22,11 +22,15 @@ export function decodeXml(s: string): string {
     .replace(ESCAPED, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
+/** Anything escapeXml would change (most texts have none: they are returned as they are). */
+const NEEDS_ESCAPE = /_x[0-9A-Fa-f]{4}_|[&<>"\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uD800-\uDFFF]/;
+
 /**
  * Text → element content we write. Characters XML 1.0 forbids (most C0 controls) use OOXML's
  * `_xHHHH_` escape, and a literal `_xHHHH_` gets its underscore escaped, so text round-trips.
  */
 export function escapeXml(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return s;
   return s
     .replace(/_(x[0-9A-Fa-f]{4}_)/g, "_x005F_$1")
     .replace(/[&<>"]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&quot;"))
@@ -51,7 +55,7 @@ export function decodeAttr(s: string): string {
 
 /** The start tag with `name` set to `value` (replaced, or added before the closing > or />). */
 export function setAttr(tag: string, name: string, value: string): string {
-  const re = new RegExp(`([\\s]${name}\\s*=\\s*)(["'])(.*?)\\2`);
+  const re = attrPattern(name).set;
   if (re.test(tag)) return tag.replace(re, `$1"${value}"`);
   const end = tag.endsWith("/>") ? tag.length - 2 : tag.length - 1;
   return `${tag.slice(0, end)} ${name}="${value}"${tag.slice(end)}`;
@@ -59,7 +63,15 @@ export function setAttr(tag: string, name: string, value: string): string {
 
 /** The start tag without attribute `name`. */
 export function dropAttr(tag: string, name: string): string {
-  return tag.replace(new RegExp(`\\s${name}\\s*=\\s*(["']).*?\\1`), "");
+  return tag.replace(attrPattern(name).drop, "");
+}
+
+/** The patterns for an attribute, made once per name (a large sheet sets one on every marked cell). */
+const attrPatterns = new Map<string, { set: RegExp; drop: RegExp }>();
+function attrPattern(name: string): { set: RegExp; drop: RegExp } {
+  let p = attrPatterns.get(name);
+  if (!p) attrPatterns.set(name, (p = { set: new RegExp(`([\\s]${name}\\s*=\\s*)(["'])(.*?)\\2`), drop: new RegExp(`\\s${name}\\s*=\\s*(["']).*?\\1`) }));
+  return p;
 }
 
 /** Namespace prefix ("x:" or "") of the first element of local name `root`. */
