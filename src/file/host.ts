@@ -11,7 +11,7 @@ import type { SheetGrid, Text2 } from "../engine/types";
 import { readWorkbook, sheetGrid, type Workbook } from "./xlsx-read";
 import { addinSettingsOf } from "./addin-part";
 import { LEDGER_KEY, parseLedger, parseSettings, SETTINGS_KEY, type Ledger, type LedgerCreated, type LedgerSheet } from "../excel/ledger";
-import { appendRecord, parseRecords, RECORD_SHEET, RECORDS_KEY, type CheckRecord } from "../engine/record";
+import { appendRecord, parseRecords, RECORD_SHEET, recordSheet, RECORDS_KEY, type CheckRecord } from "../engine/record";
 import { RESULT_SHEET, safeSheetName } from "../engine/output";
 import { aside, blockedCell, createdEntry, freeSheetName, type CopyInput } from "./copy";
 import { removableSheets, sourceOf, createdSheet } from "./unwrite";
@@ -115,15 +115,38 @@ export class FileWorkbookHost implements WorkbookHost {
     return [...earlier.filter((n): n is string => n !== null), ...this.removed, ...this.created.map((c) => c.name)];
   }
 
+  /**
+   * The sheets the annotated copy will hold, so an official can look at each before downloading:
+   * the original's that stay (not an earlier sheet of ours taken out), then the sheets added —
+   * summary, template, ledger, results moved aside, and a new 校验记录 once a check is recorded.
+   */
   async listSheets(): Promise<string[]> {
-    return this.workbook.sheets.map((s) => s.name);
+    const kept = this.workbook.sheets.map((s) => s.name).filter((n) => !this.removed.has(n));
+    const added = this.sheets.map((s) => s.name);
+    return [...kept, ...added, ...(this.newRecordSheet() ? [RECORD_SHEET] : [])];
+  }
+
+  /** The 校验记录 sheet the copy will add (the file has none yet), as copy.ts builds it. */
+  private newRecordSheet(): SheetPlan | null {
+    if (!this.newRecords.length || this.workbook.sheets.some((s) => s.name === RECORD_SHEET)) return null;
+    return recordSheet(this.newRecords);
+  }
+
+  /** A sheet that exists only as a plan so far: its cells as the copy will hold them. */
+  private plannedSheet(name: string): SheetGrid | null {
+    const plan = this.sheets.find((s) => s.name === name) ?? (name === RECORD_SHEET ? this.newRecordSheet() : null);
+    return plan && { name, rows: plan.rows.map((r) => r.map((v) => v ?? null)), origin: { row: 1, col: 1 } };
   }
 
   async activeSheet(): Promise<string> {
-    return (this.workbook.sheets.find((s) => s.state === "visible") ?? this.workbook.sheets[0]).name;
+    const kept = this.workbook.sheets.filter((s) => !this.removed.has(s.name));
+    return (kept.find((s) => s.state === "visible") ?? kept[0] ?? this.workbook.sheets[0]).name;
   }
 
   async readSheet(name: string, onProgress?: (p: Progress) => void): Promise<SheetGrid> {
+    // Not kept with the file's grids: a plan is replaced (a new summary) or taken back (清除结果) under the same name.
+    const planned = this.plannedSheet(name);
+    if (planned) return planned;
     const hit = this.grids.get(name);
     if (hit) return hit;
     const entry = this.workbook.sheets.find((s) => s.name === name);

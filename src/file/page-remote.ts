@@ -8,7 +8,7 @@
  * (settings, checks, added sheets, records), so the page goes on where it was before that step.
  */
 import type { CheckProgress, OtherSheet, Progress, ResultPlan, SheetChecker, SheetPlan, WorkbookHost, WorkbookSettings, WriteOutcome } from "../engine/host";
-import type { CheckRecord } from "../engine/record";
+import { RECORD_SHEET, type CheckRecord } from "../engine/record";
 import type { EvaluateOptions, SheetGrid, SheetResult, Text2 } from "../engine/types";
 import type { HeaderMatch } from "../engine/headers";
 import { limitsFor } from "./limits";
@@ -174,7 +174,12 @@ export class RemoteHost implements WorkbookHost {
   activeSheet(): Promise<string> {
     return this.call("activeSheet");
   }
+  ownSheets(): Promise<string[]> {
+    return this.call("ownSheets");
+  }
   readSheet(name: string, onProgress?: (p: Progress) => void): Promise<SheetGrid> {
+    // A sheet added by the page (summary, template, ledger, 校验记录) changes with each step: read afresh every time.
+    if (name === RECORD_SHEET || this.remote.made.added.includes(name)) return this.remote.request<SheetGrid>({ op: "host", method: "readSheet", args: [name] }, onProgress);
     let g = this.grids.get(name);
     if (!g) {
       g = this.remote.request<SheetGrid>({ op: "host", method: "readSheet", args: [name] }, onProgress);

@@ -21,7 +21,7 @@ import { readAll, workbookOf } from "./xlsx-read";
 export const PART = 500;
 
 /** Host methods the page calls through the worker (writeResults only as part of "check"). */
-export type HostMethod = "listSheets" | "activeSheet" | "readSheet" | "writeSheet" | "clearResults" | "loadSettings" | "saveSettings" | "recordCheck";
+export type HostMethod = "listSheets" | "ownSheets" | "activeSheet" | "readSheet" | "writeSheet" | "clearResults" | "loadSettings" | "saveSettings" | "recordCheck";
 
 export type SessionOp =
   | { op: "open"; bytes: ArrayBuffer; name: string }

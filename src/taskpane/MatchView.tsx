@@ -7,6 +7,7 @@ import { Badge, Caption1, Checkbox, Field, makeStyles, MessageBar, MessageBarBod
 import { columnChoices, fieldLabel, fieldsToShow } from "./model";
 import { useStrings } from "./i18n";
 import type { Pane } from "./usePane";
+import { SheetPreview } from "./SheetPreview";
 
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: "10px" },
@@ -60,6 +61,15 @@ export function MatchView({ pane }: { pane: Pane }) {
   const required = new Set(layout?.required ?? []);
   const unmatched = match?.unmatched ?? [];
   const fields = pack && match ? fieldsToShow(pack, match.layout, new Set(byField.keys()), unmatched, all) : [];
+
+  // A sheet the page added: its cells as the download will hold them, nothing to match.
+  if (state.own && state.grid && state.sheet)
+    return (
+      <div className={st.root}>
+        <Caption1>{s.ownSheetNotChecked(state.sheet)}</Caption1>
+        <SheetPreview grid={state.grid} target={null} />
+      </div>
+    );
 
   return (
     <div className={st.root}>

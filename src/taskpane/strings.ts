@@ -112,6 +112,7 @@ const zh = {
   placementColumns: (range: string, marked: number) => `结果已写入 ${range}，标记了 ${n(marked)} 个问题单元格。`,
   otherSheets: (checked: string[], unfit: string[]) =>
     [checked.length ? `另已校验工作表：${checked.map((x) => `“${x}”`).join("、")}。` : "", unfit.length ? `不符合任何规则包、未校验的工作表：${unfit.map((x) => `“${x}”`).join("、")}。` : ""].join(""),
+  ownSheetNotChecked: (sheet: string) => `“${sheet}”是本助手生成的工作表，只供查看，不作校验。`,
   placementSheet: (sheet: string, marked: number, why?: string) =>
     `${why ?? "数据右侧的结果列位置已有其他内容。"}为不覆盖您的数据，结果已写入新工作表“${sheet}”，并标记了 ${n(marked)} 个问题单元格。`,
   staleResults: "设置已更改：下列结果已按新设置重新计算，但表中的结果列还是旧的。请再按一次“一键校验”更新表格。",
@@ -353,6 +354,7 @@ const en: Strings = {
   placementColumns: (range, marked) => `Results written to ${range}; ${n(marked)} problem cells marked.`,
   otherSheets: (checked, unfit) =>
     [checked.length ? `Also checked: ${checked.map((x) => `"${x}"`).join(", ")}.` : "", unfit.length ? `Sheets that fit no rule pack, not checked: ${unfit.map((x) => `"${x}"`).join(", ")}.` : ""].filter(Boolean).join(" "),
+  ownSheetNotChecked: (sheet) => `"${sheet}" was made by this add-in: it is there to look at and is not checked.`,
   placementSheet: (sheet, marked, why) =>
     `${why ? `${why} ` : "The result columns beside the data already hold other content. "}To keep your data intact, results went to a new sheet "${sheet}"; ${n(marked)} problem cells marked.`,
   staleResults: "Settings changed: the results below are recalculated with them, but the result columns in the sheet are not. Press “Check all” again to update the sheet.",

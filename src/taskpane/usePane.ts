@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { matchHeaders } from "../engine";
 import { summarySheet, templateSheet } from "../engine/output";
-import { checkedSheet, checkRecord, type CheckedSheet } from "../engine/record";
+import { checkedSheet, checkRecord, RECORD_SHEET, type CheckedSheet } from "../engine/record";
 import type { CheckProgress, WorkbookHost, WorkbookSettings, WriteOutcome } from "../engine/host";
 import type { Mapping, ParamOverrides, Readings, SheetGrid, SheetResult, Text2 } from "../engine/types";
 import type { Pack } from "../packs/schema";
@@ -17,7 +17,7 @@ import { both, bothInPage, type Lang, type Strings } from "./strings";
 import { buildLedger, type Ledger } from "../engine/term/ledger";
 import { isRevocationReading } from "../engine/term/readings";
 import { chosenReadings } from "../engine/interpretations";
-import { ledgerSheet } from "../engine/term/sheet";
+import { LEDGER_SHEET, ledgerSheet } from "../engine/term/sheet";
 import { rosterPack } from "../packs";
 
 export type HeaderMatch = ReturnType<typeof matchHeaders>;
@@ -64,6 +64,8 @@ export interface PaneState {
   ledger: Ledger | null;
   /** The web page: the cell a problem's link asked for, shown in the sheet preview. */
   focus: { cell: string; n: number } | null;
+  /** The web page: the sheet shown is one the page added (summary, template, ledger, 校验记录) — shown as the download will hold it, never checked. */
+  own: boolean;
 }
 
 export interface PaneOptions {
@@ -98,6 +100,7 @@ const initial: PaneState = {
   sheetState: "loading",
   ledger: null,
   focus: null,
+  own: false,
 };
 
 export function usePane({ host, packs, applyParams, onRibbonValidate, onValidated, page }: PaneOptions) {
@@ -170,8 +173,14 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         const saved = await settings();
         const sheets = await host.listSheets();
         const sheet = name && sheets.includes(name) ? name : await host.activeSheet();
-        patch({ sheets, sheet, sheetState: "loading", result: null, outcome: null, stale: false, focus: null });
+        const own = !!page && (sheet === RECORD_SHEET || ((await host.ownSheets?.()) ?? []).includes(sheet));
+        patch({ sheets, sheet, own, sheetState: "loading", result: null, outcome: null, stale: false, focus: null });
         const grid = withoutOwnResults(await host.readSheet(sheet, progress("read")));
+        if (own) {
+          // Ours: only looked at (MatchView shows its cells), so no pack is proposed for it.
+          patch({ grid, candidates: [], match: null, sheetState: "no-header", notice: null });
+          return;
+        }
         if (isEmptyGrid(grid)) {
           const pack = packById(saved.pack) ?? packs[0];
           patch({
@@ -217,7 +226,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         const match = matchHeaders(grid, pack, { mapping, headerRow });
         patch({ grid, candidates, packId: pack.id, mapping, headerRow, params, readings, match, sheetState: "ready" });
       }),
-    [exclusive, settings, host, patch, progress, packById, packs, checker],
+    [exclusive, settings, host, patch, progress, packById, packs, checker, page],
   );
   loadRef.current = load;
 
@@ -349,12 +358,20 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
           unfit = more.unfit;
           // The record of this check, in the workbook (settings and the 校验记录 sheet), whatever door.
           if (checked.length) await host.recordCheck?.(checkRecord(host.kind === "excel" ? "excel" : "page", checked));
+          // Results moved aside and a new 校验记录 join the sheet picker.
+          patch({ sheets: await host.listSheets() });
         };
         /** The notice about the sheet on screen, with what the rest of the workbook gave. */
         const withOthers = (n: Notice): Notice => {
           const also = others.length || unfit.length ? say((t) => t.otherSheets(others, unfit)) : null;
           return also ? { ...n, text: { zh: `${n.text.zh}${also.zh}`, en: `${n.text.en} ${also.en}` } } : n;
         };
+        // A sheet the page added (summary, template, ledger, 校验记录) is shown for looking only: never checked.
+        if (page && (sheet === RECORD_SHEET || ((await host.ownSheets?.()) ?? []).includes(sheet))) {
+          await checkOthers();
+          patch({ notice: withOthers({ intent: "info", text: say((t) => t.ownSheetNotChecked(sheet)) }) });
+          return;
+        }
         if (!pack) {
           await checkOthers();
           patch({ notice: withOthers({ intent: "warning", text: say((t) => (s.sheetState === "no-header" ? t.noHeader(sheet) : t.needPack)), code: "no-pack" }) });
@@ -431,7 +448,9 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
     (withChart: boolean) =>
       exclusive("read", async () => {
         const saved = await settings();
-        const names = await host.listSheets();
+        // Our own sheets (an earlier ledger, the summary, 校验记录) are not the studios' data.
+        const ours = new Set([RECORD_SHEET, LEDGER_SHEET, ...((await host.ownSheets?.()) ?? [])]);
+        const names = (await host.listSheets()).filter((n) => !ours.has(n));
         const sheets = [];
         for (const name of names) {
           sheets.push({ grid: withoutOwnResults(await host.readSheet(name, progress("read"))) });
@@ -452,7 +471,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         const plan = ledgerSheet(ledger);
         if (!withChart) delete plan.chart;
         const name = await host.writeSheet(plan);
-        patch({ ledger, notice: { intent: ledger.names.length ? "warning" : "success", text: both((t) => t.ledgerDone(name, ledger.studios.length, ledger.names.length)) } });
+        patch({ ledger, sheets: await host.listSheets(), notice: { intent: ledger.names.length ? "warning" : "success", text: both((t) => t.ledgerDone(name, ledger.studios.length, ledger.names.length)) } });
       }),
     [exclusive, settings, host, progress, packs, patch],
   );
@@ -497,6 +516,10 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
     () =>
       exclusive("work", async () => {
         const r = await host.clearResults();
+        // The sheets it took away leave the picker; if the one on screen went, the workbook's first is shown.
+        const sheets = await host.listSheets();
+        if (stateRef.current.sheet && !sheets.includes(stateRef.current.sheet)) pendingSheet.current = await host.activeSheet();
+        patch({ sheets });
         const nothing = r.cellsCleared === 0 && r.sheetsRemoved === 0;
         const kept = r.sheetsKept ?? [];
         const typed = r.cellsKept ?? [];
