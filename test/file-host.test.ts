@@ -131,3 +131,34 @@ test("the page's report names every sheet it did not check (a cover page), not o
   const lines = summary.grid.rows.filter((r) => r[1] !== null && r[1] !== "考核").map((r) => [r[1], r.includes("未检查")]);
   expect(lines.slice(1)).toEqual([["封面", true]]);
 });
+
+describe("sheets the page adds are sheets of the workbook until the download", () => {
+  test("listed after the originals and read as the copy will hold them; our own, never named as not checked; gone after 清除结果", async () => {
+    const bytes = new Uint8Array(fs.readFileSync(EXAMPLE));
+    const host = new FileWorkbookHost(bytes, "考核-证据数量.xlsx");
+    const grid = await host.readSheet("2024年度考核");
+    const result = evaluateSheet(grid, pack);
+    const plan = summarySheet([result], pack);
+    const name = await host.writeSheet(plan);
+    expect(await host.listSheets()).toEqual(["2024年度考核", name]);
+    const shown = await host.readSheet(name);
+    expect(shown.rows.slice(0, 3)).toEqual(plan.rows.slice(0, 3).map((r) => r.map((v) => v ?? null)));
+    expect(shown.rows[0][0]).toBe(`${pack.name.zh}校验汇总`);
+    expect(await host.ownSheets()).toContain(name);
+    expect(await host.notChecked(["2024年度考核"])).toEqual([]);
+
+    // A second summary replaces the first under the same name: read afresh, not from an earlier read.
+    const again = summarySheet([{ ...result, sheet: "另一表" }], pack);
+    expect(await host.writeSheet(again)).toBe(name);
+    expect((await host.readSheet(name)).rows[2][0]).toBe("工作表：另一表");
+
+    // A check's record becomes a new 校验记录 sheet of the copy: listed and readable before the download.
+    await host.recordCheck(checkRecord("page", [checkedSheet(result, pack)]));
+    expect(await host.listSheets()).toEqual(["2024年度考核", name, "校验记录"]);
+    expect((await host.readSheet("校验记录")).rows.length).toBeGreaterThan(1);
+
+    await host.clearResults();
+    expect(await host.listSheets()).toEqual(["2024年度考核", "校验记录"]);
+    await expect(host.readSheet(name)).rejects.toThrow(name);
+  });
+});

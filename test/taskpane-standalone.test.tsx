@@ -4,6 +4,9 @@
  * file, a refused file's message, check, and the two downloads — in Chinese and English.
  */
 import "./support/dom-shims";
+import { readFileSync } from "fs";
+import { resolve } from "path";
+import { TextDecoder, TextEncoder } from "util";
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { Standalone, type Checked, type FileDoor } from "../src/taskpane/Standalone";
 import { PAGE_STRINGS, STRINGS } from "../src/taskpane/strings";
@@ -200,4 +203,58 @@ test("the sheet preview of a 100,000-row sheet draws only the rows in sight, aro
   // Its column letter is drawn above it, and far-away rows are not drawn at all.
   expect(screen.getByText("C")).toBeTruthy();
   expect(screen.queryByText("工作室1")).toBeNull();
+});
+
+test("a sheet the page adds joins the sheet picker, is shown as the download will hold it, is never checked, and leaves with 清除结果 (a real .xlsx, the file layer's own host)", async () => {
+  // The file layer reads and writes zip text (jsdom has no TextDecoder of its own).
+  Object.assign(globalThis, { TextDecoder, TextEncoder });
+  const { fileDoor } = await import("../src/file/door");
+  const { FileWorkbookHost } = await import("../src/file/host");
+  const bytes = new Uint8Array(readFileSync(resolve(__dirname, "..", "examples", "考核-证据数量.xlsx")));
+  let host: InstanceType<typeof FileWorkbookHost> | null = null;
+  const d: FileDoor = {
+    ...fileDoor,
+    async open(b, name, opts) {
+      const r = await fileDoor.open(b, name, opts);
+      if (r.ok) host = r.host as InstanceType<typeof FileWorkbookHost>;
+      return r;
+    },
+  };
+  const pz = PAGE_STRINGS.zh;
+  render(<Standalone packs={builtinPacks()} door={d} initialLang="zh" />);
+  fireEvent.change(screen.getByTestId("file-input"), { target: { files: [new File([bytes], "考核-证据数量.xlsx")] } });
+  await screen.findByText("推荐规则包：名师工作室年度考核");
+  const picker = () => [...(screen.getByRole("combobox", { name: pz.sheet }) as HTMLSelectElement).options].map((o) => o.value);
+  expect(picker()).toEqual(["2024年度考核"]);
+
+  fireEvent.click(screen.getByRole("tab", { name: pz.tabSheets }));
+  await waitFor(() => expect((screen.getByRole("button", { name: pz.summaryButton }) as HTMLButtonElement).disabled).toBe(false));
+  fireEvent.click(screen.getByRole("button", { name: pz.summaryButton }));
+  const summary = "名师工作室年度考核汇总";
+  await waitFor(() => expect(picker()).toEqual(["2024年度考核", summary]));
+
+  // Selected, it shows its cells — the title and the regulation it cites — and offers nothing to match.
+  fireEvent.change(screen.getByRole("combobox", { name: pz.sheet }), { target: { value: summary } });
+  fireEvent.click(screen.getByRole("tab", { name: pz.tabMatch }));
+  const preview = await screen.findByTestId("sheet-preview");
+  expect(preview.textContent).toContain("名师工作室年度考核校验汇总");
+  expect(preview.textContent).toContain("依据：");
+  expect(screen.getByText(pz.ownSheetNotChecked(summary))).toBeTruthy();
+  expect(screen.queryByRole("combobox", { name: pz.pack })).toBeNull();
+
+  // 一键校验 with the summary on screen: the data sheet is checked; the summary neither checked nor named as not checked.
+  await waitFor(() => expect((screen.getByRole("button", { name: pz.validate }) as HTMLButtonElement).disabled).toBe(false));
+  fireEvent.click(screen.getByRole("button", { name: pz.validate }));
+  await screen.findByText(`${pz.ownSheetNotChecked(summary)}${pz.otherSheets(["2024年度考核"], [])}`);
+  expect(host!.resultPlans().map((p) => p.sheet)).toEqual(["2024年度考核"]);
+  expect(await host!.notChecked(["2024年度考核"])).toEqual([]);
+  // The check's record is a new 校验记录 sheet of the download: it joins the picker too.
+  await waitFor(() => expect(picker()).toEqual(["2024年度考核", summary, "校验记录"]));
+
+  // 清除结果 takes the summary out of the copy and out of the picker; the data sheet is shown again.
+  fireEvent.click(screen.getByRole("tab", { name: pz.tabSheets }));
+  fireEvent.click(screen.getByRole("button", { name: pz.clearButton }));
+  await waitFor(() => expect(picker()).toEqual(["2024年度考核", "校验记录"]));
+  await waitFor(() => expect((screen.getByRole("combobox", { name: pz.sheet }) as HTMLSelectElement).value).toBe("2024年度考核"));
+  expect(host!.sheetPlans()).toEqual([]);
 });
