@@ -189,6 +189,16 @@ describe("the copy read back and compared with the original", () => {
     expect(copyMismatch(bytes, swap("xl/worksheets/sheet1.xml", strToU8(sheet.replace("<v>5</v>", "<v>6</v>"))), plans)).toContain("B2");
     expect(copyMismatch(bytes, swap("xl/worksheets/sheet1.xml", strToU8(sheet.replace("通过", "不通过"))), plans)).toContain("C2");
   });
+
+  test("compared with the original as the check already read it (the command line's worker): the same findings", () => {
+    const read = readWorkbook(bytes);
+    if (!read.ok) throw new Error(read.error.message);
+    expect(copyMismatch(bytes, copy, plans, [], read.workbook)).toBeNull();
+    const sheet = dec.decode(unzipSync(copy)["xl/worksheets/sheet1.xml"]);
+    const entries = rawEntries(copy);
+    const tampered = writeZip(copy, entries.map((e): Part => (e.name !== "xl/worksheets/sheet1.xml" ? { raw: e } : { name: e.name, data: strToU8(sheet.replace("<v>5</v>", "<v>6</v>")), like: e })));
+    expect(copyMismatch(bytes, tampered, plans, [], read.workbook)).toContain("B2 由“5”变为“6”");
+  });
 });
 
 describe("a sheet we did not write into: compared by its part's bytes, and by everything it is read with", () => {

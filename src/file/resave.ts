@@ -20,7 +20,7 @@ import type { CellValue, Severity } from "../engine/types";
 import { customPart, editPackage, markPackage } from "./marker";
 import { attr, decodeXml, dropAttr, EMPTY_RELS, escapeAttr, escapeXml, setAttr, tags, withRelationship } from "./xml";
 import { fillColour, themeColours } from "./fill-colour";
-import { readWorkbook, sheetGrid } from "./xlsx-read";
+import { readWorkbook, sheetGrid, type ReadResult, type Workbook } from "./xlsx-read";
 import { resolveTarget } from "./zip";
 import { isAddinPart } from "./addin-part";
 import { rawEntries, ZipCopyError, type PackageEdit, type RawEntry } from "./zip-copy";
@@ -969,8 +969,11 @@ const partKey = (name: string) => name.replace(/\\/g, "/").replace(/^\/+/, "").t
  * original part present under the same stored name, the untouched ones byte for byte; every
  * original sheet in its place with every cell the same, except the cells we planned, which hold
  * our values and were empty before; the added sheets after them holding what was planned.
+ *
+ * `read`: `original` as the check already read it (its sheets' grids as read, none changed: the
+ * engine blanks earlier results in a copy of the columns), so a large sheet is not read a second time.
  */
-export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: ResultPlan[], sheets: SheetPlan[] = []): string | null {
+export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: ResultPlan[], sheets: SheetPlan[] = [], read?: Workbook): string | null {
   const bad = (why: string) => `副本与原文件核对不一致，已删除副本（the copy does not match the original; it was deleted）：${why}`;
   let a, b;
   try {
@@ -997,7 +1000,7 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
     if (!raw) changed.add(partKey(x.name));
   }
   const originalKeys = new Set(a.map((x) => partKey(x.name)));
-  const ra = readWorkbook(original);
+  const ra: ReadResult = read ? { ok: true, workbook: read } : readWorkbook(original);
   const rb = readWorkbook(copy);
   if (!ra.ok || !rb.ok) return ra.ok ? bad(`副本无法读取：${!rb.ok ? rb.error.message : ""}`) : null;
   const sa = ra.workbook.sheets;

@@ -99,7 +99,9 @@ async function run(task: Task): Promise<TaskResult> {
     if ("copy" in out) {
       // A copy that cannot be written is the output's failure, not the input's: its results stand.
       try {
-        writeCopyFile(task.annotate, out.copy, (back) => copyMismatch(out.base, back, out.plans, out.sheets));
+        // Nothing earlier taken out: the original's grids as the check read them are what the copy is compared with.
+        const read = out.base === bytes ? r.workbook : undefined;
+        writeCopyFile(task.annotate, out.copy, (back) => copyMismatch(out.base, back, out.plans, out.sheets, read));
         annotated = { path: task.annotate };
       } catch (e) {
         const why = e instanceof WriteFailure ? e.reason : reasonOf(e);
