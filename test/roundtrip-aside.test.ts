@@ -9,7 +9,6 @@
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { evaluateSheet, planResults } from "../src/engine";
@@ -25,10 +24,9 @@ import { readWorkbook, sheetGrid } from "../src/file/xlsx-read";
 import { LEDGER_KEY, parseLedger } from "../src/excel/ledger";
 import { createExcelHost } from "../src/excel";
 import { withoutOwnResults } from "../src/taskpane/model";
-import { cellFills, openInExcel, saveFromExcel } from "./support/workbook-doors";
+import { cellFills, openInExcel, saveFromExcel, annotateWithCli } from "./support/workbook-doors";
 
 const ROOT = path.resolve(__dirname, "..");
-const BIN = path.join(ROOT, "bin", "kj-assess.js");
 const SHEET = "2024年度考核";
 const ASIDE = "校验结果";
 const pack = getPack("studio-assessment")!;
@@ -88,15 +86,6 @@ async function page(bytes: Uint8Array, params: ParamOverrides, clear = false): P
   return fileDoor.annotated(host);
 }
 
-function cli(bytes: Uint8Array, args: string[] = []): Uint8Array {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kj-aside-"));
-  const file = path.join(dir, "考核.xlsx");
-  fs.writeFileSync(file, bytes);
-  const out = path.join(dir, "out");
-  const r = spawnSync(process.execPath, [BIN, "check", file, "--annotate", out, ...args], { encoding: "utf8", timeout: 120_000 });
-  expect(r.stderr).toContain("已写出");
-  return new Uint8Array(fs.readFileSync(path.join(out, fs.readdirSync(out).find((f) => f.endsWith(".xlsx"))!)));
-}
 
 describe("the results sheet across doors", () => {
   let copy1: Uint8Array;
@@ -124,7 +113,7 @@ describe("the results sheet across doors", () => {
     expect(graded9).not.toEqual(graded8);
     expect(created(copy2)).toHaveLength(1);
     // The command line finds room beside the data (past the note): the page's results sheet goes.
-    const copy3 = cli(copy2, ["--set", "优秀=8"]);
+    const copy3 = annotateWithCli(copy2, ["--set", "优秀=8"]);
     expect(asideNames(copy3)).toEqual([]);
     const head = sheets(copy3).get(SHEET)![1];
     expect(head.indexOf("得分")).toBe(16);
@@ -148,7 +137,7 @@ describe("the results sheet across doors", () => {
     expect(asideNames(again)).toEqual([ASIDE, `${ASIDE}(2)`]);
     expect(sheets(again).get(ASIDE)!.flat()).toContain("复核人：张三");
     expect(created(again)).toEqual([expect.objectContaining({ name: `${ASIDE}(2)`, source: SHEET })]);
-    expect(asideNames(cli(typed))).toEqual([ASIDE]);
+    expect(asideNames(annotateWithCli(typed))).toEqual([ASIDE]);
     const cleared = await page(typed, {}, true);
     expect(asideNames(cleared)).toEqual([ASIDE]);
     expect(created(cleared)).toEqual([]);
@@ -192,7 +181,7 @@ describe("the results sheet across doors", () => {
     expect(grades(byPage)).toEqual(graded8);
     expect(created(byPage)).toEqual([expect.objectContaining({ id: ASIDE, source: SHEET })]);
     // The command line: results beside the data, Excel's results sheet removed.
-    const byCli = cli(saved);
+    const byCli = annotateWithCli(saved);
     expect(asideNames(byCli)).toEqual([]);
     expect(created(byCli)).toEqual([]);
   }, 120_000);

@@ -8,7 +8,6 @@
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { evaluateSheet, planResults } from "../src/engine";
@@ -24,10 +23,9 @@ import { LEDGER_KEY, parseLedger } from "../src/excel/ledger";
 import { decodeRuns } from "../src/excel/a1";
 import { createExcelHost } from "../src/excel";
 import { withoutOwnResults } from "../src/taskpane/model";
-import { cellFills, openInExcel, saveFromExcel } from "./support/workbook-doors";
+import { cellFills, openInExcel, saveFromExcel, annotateWithCli } from "./support/workbook-doors";
 
 const ROOT = path.resolve(__dirname, "..");
-const BIN = path.join(ROOT, "bin", "kj-assess.js");
 const SHEET = "2024年度考核";
 const pack = getPack("studio-assessment")!;
 const YELLOW = "#FFFF00";
@@ -73,15 +71,6 @@ async function page(bytes: Uint8Array, clear = false): Promise<Uint8Array> {
   return fileDoor.annotated(host);
 }
 
-function cli(bytes: Uint8Array, args: string[] = []): Uint8Array {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kj-fills-"));
-  const file = path.join(dir, "考核.xlsx");
-  fs.writeFileSync(file, bytes);
-  const out = path.join(dir, "out");
-  const r = spawnSync(process.execPath, [BIN, "check", file, "--annotate", out, ...args], { encoding: "utf8", timeout: 120_000 });
-  expect(r.stderr).toContain("已写出");
-  return new Uint8Array(fs.readFileSync(path.join(out, fs.readdirSync(out).find((f) => f.endsWith(".xlsx"))!)));
-}
 
 /** The ledger's record of the fills our marks covered on the sheet: address → colour. */
 function recordedFills(bytes: Uint8Array): Record<string, string> {
@@ -163,7 +152,7 @@ describe("file door first: page → copy", () => {
   });
 
   test("the command line re-checks the page's copy: the ledger still says yellow (not our red), and Excel's clear of that copy gives it back", async () => {
-    const again = cli(copy);
+    const again = annotateWithCli(copy);
     expect(cellFills(again, SHEET).D6.rgb).toBe(MARK_FILL.error);
     expect(recordedFills(again).D6).toBe(YELLOW);
     const { sheet } = await excel(again, "clear");
@@ -190,7 +179,7 @@ describe("Excel first: add-in → saved → page and command line", () => {
   });
 
   test("the command line re-checks Excel's workbook: D6 red again over a recorded yellow; the page clears that copy back to yellow", async () => {
-    const copy = cli(saved);
+    const copy = annotateWithCli(saved);
     expect(cellFills(copy, SHEET).D6.rgb).toBe(MARK_FILL.error);
     expect(recordedFills(copy).D6).toBe(YELLOW);
     const cleared = await page(copy, true);
@@ -198,7 +187,7 @@ describe("Excel first: add-in → saved → page and command line", () => {
   }, 120_000);
 
   test("a re-check that no longer marks D6 (标准一 lowered to 0) gives it its yellow back", () => {
-    const copy = cli(saved, ["--set", "标准一=0"]);
+    const copy = annotateWithCli(saved, ["--set", "标准一=0"]);
     const fills = cellFills(copy, SHEET);
     expect(fills.D6.rgb).toBe(YELLOW);
     expect(recordedFills(copy).D6).toBeUndefined();

@@ -8,7 +8,6 @@
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { evaluateSheet, planResults } from "../src/engine";
 import { areaWithout, fingerprint, FINGERPRINT_CHARS, typedCells } from "../src/engine/fingerprint";
@@ -26,10 +25,10 @@ import { LEDGER_KEY, parseLedger } from "../src/excel/ledger";
 import { createExcelHost } from "../src/excel";
 import { withoutOwnResults } from "../src/taskpane/model";
 import { STRINGS } from "../src/taskpane/strings";
+import { annotateWithCli } from "./support/workbook-doors";
 import { FakeExcel, type Seed } from "./support/fake-excel";
 
 const ROOT = path.resolve(__dirname, "..");
-const BIN = path.join(ROOT, "bin", "kj-assess.js");
 const EXAMPLE = path.join(ROOT, "examples", "考核-证据数量.xlsx");
 const SHEET = "2024年度考核";
 const pack = getPack("studio-assessment")!;
@@ -83,16 +82,6 @@ async function page(bytes: Uint8Array, opts: { clear?: boolean } = {}): Promise<
   return { copy: await fileDoor.annotated(host), placement: outcome.placement, note: outcome.note?.zh };
 }
 
-function cli(bytes: Uint8Array): Uint8Array {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kj-typed-"));
-  const file = path.join(dir, "考核.xlsx");
-  fs.writeFileSync(file, bytes);
-  const out = path.join(dir, "out");
-  fs.mkdirSync(out);
-  const r = spawnSync(process.execPath, [BIN, "check", file, "--annotate", out], { encoding: "utf8", timeout: 120_000 });
-  expect(r.stderr).toContain("已写出");
-  return new Uint8Array(fs.readFileSync(path.join(out, fs.readdirSync(out).find((f) => f.endsWith(".xlsx"))!)));
-}
 
 function withoutFingerprints(bytes: Uint8Array): Uint8Array {
   const ledger = parseLedger(addinSettingsOf(bytes)[LEDGER_KEY]);
@@ -167,7 +156,7 @@ describe("a cell typed over in our result columns is kept and named, in every do
   test("command line: a re-check of the typed copy keeps the typed cells and moves results aside", async () => {
     const { copy } = await page(original);
     const typed = typeInto(copy, 3, NOTE_COL, NOTE);
-    const out = cli(typed);
+    const out = annotateWithCli(typed);
     const g = grid(out);
     expect(at(g, 3, NOTE_COL)).toBe(NOTE);
     expect(at(g, 2, NOTE_COL)).toBeNull();

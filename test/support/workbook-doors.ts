@@ -5,6 +5,10 @@
  * and Excel's workbook saved back to an .xlsx (values, fills, settings in the web-extension part,
  * as Excel keeps them).
  */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { strFromU8, unzipSync } from "fflate";
 import { addinSettingsOf, setAddinSettings } from "../../src/file/addin-part";
 import { editPackage } from "../../src/file/marker";
@@ -98,4 +102,17 @@ export function saveFromExcel(fake: FakeExcel): Uint8Array {
   const pkg = editPackage(buildXlsx({ sheets, styles }));
   setAddinSettings(pkg, Object.fromEntries(fake.settings));
   return pkg.toZip();
+}
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+/** The command line's door: `kj-assess check FILE --annotate OUT` on these bytes (built lib/), its copy's bytes. */
+export function annotateWithCli(bytes: Uint8Array, args: string[] = []): Uint8Array {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kj-doors-"));
+  const file = path.join(dir, "考核.xlsx");
+  fs.writeFileSync(file, bytes);
+  const out = path.join(dir, "out");
+  const r = spawnSync(process.execPath, [path.join(ROOT, "bin", "kj-assess.js"), "check", file, "--annotate", out, ...args], { encoding: "utf8", timeout: 120_000 });
+  if (!r.stderr.includes("已写出")) throw new Error(`the command line wrote no copy:\n${r.stderr}`);
+  return new Uint8Array(fs.readFileSync(path.join(out, fs.readdirSync(out).find((f) => f.endsWith(".xlsx"))!)));
 }
