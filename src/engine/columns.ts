@@ -212,6 +212,20 @@ function compareWith(op: string, col: { v: Float64Array; ok: Uint8Array }, bound
   return out;
 }
 
+/** A test on a field's text, record by record; a cell that could not be read is unusable evidence. */
+function byText(fi: number, verdict: (text: string) => number): ColumnTest {
+  return (c) => {
+    if (!c.has(fi)) return c.absent();
+    const texts = c.textsOf(fi);
+    const out = new Uint8Array(c.n);
+    for (let i = 0; i < c.n; i++) {
+      const s = texts[i];
+      out[i] = s === null ? UNKNOWN_UNUSABLE : verdict(s);
+    }
+    return out;
+  };
+}
+
 /** Compiles a pack's test into a column-wise one, with the same field indexes and thresholds as the record-wise one. */
 export function compileColumnTest(t: PlainTest, fieldIndex: Map<string, number>, param: (a: Operand | number) => number): ColumnTest {
   const compile = (t: PlainTest): ColumnTest => {
@@ -237,31 +251,16 @@ export function compileColumnTest(t: PlainTest, fieldIndex: Map<string, number>,
     if ("textIn" in t) {
       const fi = fieldIndex.get(t.textIn)!;
       const words = t.values;
-      return (c) => {
-        if (!c.has(fi)) return c.absent();
-        const texts = c.textsOf(fi);
-        const out = new Uint8Array(c.n);
-        for (let i = 0; i < c.n; i++) {
-          const s = texts[i];
-          out[i] = s === null ? UNKNOWN_UNUSABLE : words.some((w) => s.includes(w)) ? YES : NO;
-        }
-        return out;
-      };
+      return byText(fi, (s) => (words.some((w) => s.includes(w)) ? YES : NO));
     }
     if ("vocab" in t) {
       const fi = fieldIndex.get(t.vocab)!;
       const judge = vocabJudge(t);
-      return (c) => {
-        if (!c.has(fi)) return c.absent();
-        const texts = c.textsOf(fi);
-        const out = new Uint8Array(c.n);
-        for (let i = 0; i < c.n; i++) {
-          const s = texts[i];
-          // A word neither list knows: like a missing column, the record waits for a person (需核实).
-          out[i] = s === null ? UNKNOWN_UNUSABLE : ((v) => (v === UNKNOWN ? UNKNOWN_ABSENT : v))(judge(s).tri);
-        }
-        return out;
-      };
+      return byText(fi, (s) => {
+        // A word neither list knows: like a missing column, the record waits for a person (需核实).
+        const v = judge(s).tri;
+        return v === UNKNOWN ? UNKNOWN_ABSENT : v;
+      });
     }
     if ("withinYears" in t) {
       const fi = fieldIndex.get(t.withinYears)!;
