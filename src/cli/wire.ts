@@ -3,12 +3,14 @@
  * record objects. A head (the sheet's counts, problems, groups, what the table's columns need)
  * and then the records in chunks of typed arrays — rows, met counts, status, grade, which shared
  * failed list, labels as one string — with the issues only of the records an output prints them
- * for (every record's for the JSON and the report; for the table, only those naming a cell to
- * fix). Messages come in the chosen language only, and only when an output prints them. Each
- * record's issues are built for the chunk and dropped (recordIssues), so neither process holds a
- * sheet's explanations at once. Plain data: structured-clonable, no Node built-ins.
+ * for (every record's for the JSON and the report; for a graded sheet's table, only the cells to
+ * fix of the records naming one, its 未达标项 column naming the standards). Messages come in the
+ * chosen language only, and only when an output prints them. Each record is explained straight
+ * into the chunk (explainRecord), so neither process holds a sheet's explanations at once. Plain
+ * data: structured-clonable, no Node built-ins.
  */
-import { recordIssues, recordNamesCells } from "../engine/evaluate";
+import { explainRecord, recordNamesCells, type IssueSink } from "../engine/evaluate";
+import { issueMessage } from "../engine/issues";
 import { consequenceText } from "../engine/consequences";
 import type { Issue, SheetResult, Skipped, Status, Summary } from "../engine/types";
 import { getPack } from "../packs";
@@ -231,8 +233,28 @@ export function* sheetPieces(r: SheetResult, needs: Needs): Generator<SheetPiece
     const cell = new StringsBuilder();
     const text = new StringsBuilder();
     const source = new StringsBuilder();
-    const message = needs.messages ? new StringsBuilder() : null;
-    for (let j = 0; j < n; j++) {
+    const lang = needs.messages ? needs.lang : null;
+    const message = lang ? new StringsBuilder() : null;
+    let j = 0;
+    const add = (c: string, s: "error" | "warning", at: string | null, t: string | null, from: string | null, m: string | null) => {
+      rec.push(j);
+      let k = codes.get(c);
+      if (k === undefined) codes.set(c, (k = codes.size));
+      code.push(k);
+      severity.push(s === "error" ? 1 : 0);
+      cell.push(at);
+      text.push(t);
+      source.push(from);
+      message?.push(m ?? "");
+    };
+    const sink: IssueSink = {
+      lang,
+      // Without grades the table prints every issue; with them, 未达标项 names the standards.
+      standards: needs.all || !graded,
+      found: (c, s, pos, params) => add(c, s, pos.cell ?? null, pos.text ?? null, pos.source ?? null, lang ? issueMessage(c, params(lang), pos.cell, lang) : null),
+      made: (i, s) => add(i.code, s, i.cell, i.text, i.source, lang ? i.message[lang] : null),
+    };
+    for (j = 0; j < n; j++) {
       const x = records[from + j];
       c.row[j] = x.row;
       c.met[j] = x.met ?? -1;
@@ -244,18 +266,7 @@ export function* sheetPieces(r: SheetResult, needs: Needs): Generator<SheetPiece
       if (x.hidden) c.hidden[j] = 1;
       labels.push(x.label);
       // Without grades the table prints every record's problems; with them, only the cells to fix.
-      if (!(needs.all || !graded || recordNamesCells(x))) continue;
-      for (const i of recordIssues(x)) {
-        rec.push(j);
-        let k = codes.get(i.code);
-        if (k === undefined) codes.set(i.code, (k = codes.size));
-        code.push(k);
-        severity.push(i.severity === "error" ? 1 : 0);
-        cell.push(i.cell);
-        text.push(i.text);
-        source.push(i.source);
-        message?.push(i.message[needs.lang]);
-      }
+      if (needs.all || !graded || recordNamesCells(x)) explainRecord(x, sink);
     }
     c.labels = labels.done();
     c.issues = {

@@ -6,7 +6,7 @@
  */
 import { budgetOf, paramValue, spendingFindings, subsidyFor } from "./budget";
 import { matchHeaderTexts, matchHeaders, type HeaderMatch } from "./headers";
-import { makeIssue } from "./issues";
+import { issueSeverity, makeIssue, type IssueCode, type IssuePosition } from "./issues";
 import { recordRows, type RecordCells } from "./records";
 import { groupedPack, memberId } from "./groups";
 import { colLetter } from "./address";
@@ -15,7 +15,7 @@ import { NO, numericReader, OPS, PRECISION_WORDS, readDateOrYear, recency, UNKNO
 import { ABSENT, compileColumnTest, needsOf, SheetColumns, UNUSABLE, type ColumnTest, type Need } from "./columns";
 import { settleIssues } from "./verdicts";
 import { applied, readingOf, readingsIn, resolveTest } from "./interpretations";
-import type { CellValue, EvaluateOptions, GroupResult, Issue, ParamOverrides, Readings, RecordResult, SheetGrid, SheetResult, Status, Summary, Text2 } from "./types";
+import type { CellValue, EvaluateOptions, GroupResult, Issue, ParamOverrides, Readings, RecordResult, Severity, SheetGrid, SheetResult, Status, Summary, Text2 } from "./types";
 import type { Criterion, Layout, Operand, Pack, PlainTest } from "../packs/schema";
 
 /** Cells the reader had to skip (a damaged address): each one said, so the loss is never silent. */
@@ -41,10 +41,53 @@ interface Note {
   /** Set when the sheet has no column for the field: the test could not be made at all. */
   absent?: true;
   /** Set when the text is readable but neither list of a vocabulary knows it: for a person to check. */
-  review?: () => Text2;
-  /** Built only when a message is wanted: most evaluations never show one. */
-  detail?: () => Text2;
+  review?: (lang: Lang) => string;
+  /** Built only when a message is wanted, in the language wanted: most evaluations never show one. */
+  detail?: (lang: Lang) => string;
 }
+
+type Lang = keyof Text2;
+
+/** A message's parameters for one language or both, made only when a message is wanted. */
+type Params = (lang: Lang | "both") => Record<string, string | number>;
+
+/**
+ * Where a record's issues go as judge finds them, in order. `lang` says which messages to build:
+ * both languages (Issue objects, what every door's records hold), one (the command line's wire),
+ * or none (compact JSON without messages). `standards` false leaves out the unmet and
+ * uncheckable standards (criterion-failed, criterion-unchecked) — a graded table names them in
+ * its 未达标项 column and prints only the cells to fix.
+ */
+export interface IssueSink {
+  readonly lang: Lang | "both" | null;
+  readonly standards: boolean;
+  /** An issue found, its severity settled to the record's status; `params` may be called during the call only. */
+  found(code: IssueCode, severity: Severity, pos: IssuePosition, params: Params): void;
+  /** An issue made before (a budget line's own, or issues already read), with its settled severity. */
+  made(issue: Issue, severity: Severity): void;
+}
+
+/** The issues a sink with `standards` false leaves out: what the record's failed and unchecked lists say already. */
+const STANDARD_CODES: ReadonlySet<string> = new Set(["criterion-failed", "criterion-unchecked"]);
+
+/** A sink that makes Issue objects (both languages) into `into`. */
+function collect(into: Issue[]): IssueSink {
+  return {
+    lang: "both",
+    standards: true,
+    found(code, severity, pos, params) {
+      const i = makeIssue(code, params("both"), pos);
+      i.severity = severity;
+      into.push(i);
+    },
+    made(issue, severity) {
+      into.push(severity === issue.severity ? issue : { ...issue, severity });
+    },
+  };
+}
+
+/** On a record that is not 不通过 nothing is a 错误 (verdicts.ts settleIssues, applied as issues are made). */
+const settled = (severity: Severity, status: Status): Severity => (severity === "error" && status !== "error" ? "warning" : severity);
 
 /** `notes` is null on the fast path: only the verdict is wanted, and `unknownSeen` counts unusable evidence. */
 type Compiled = (acc: Access, notes: Note[] | null) => Tri;
@@ -132,11 +175,10 @@ function compilePack(pack: Pack, params?: ParamOverrides, readings?: Readings): 
         if (op(r.value, bound)) return YES;
         const raw = acc.value(fi);
         const value = r.value;
-        if (notes) notes.push({ field: fi, detail: () => {
+        if (notes) notes.push({ field: fi, detail: (l) => {
           const shown = cellText(raw) || formatNumber(value);
-          const need = otherRead ? fields[other].label : formatNumber(bound);
-          const needEn = otherRead ? fields[other].labelEn : formatNumber(bound);
-          return { zh: `${f.label}为“${shown}”，需${OP_ZH[t.cmp]}${need}`, en: `${f.labelEn} is "${shown}", needs ${t.cmp} ${needEn}` };
+          if (l === "zh") return `${f.label}为“${shown}”，需${OP_ZH[t.cmp]}${otherRead ? fields[other].label : formatNumber(bound)}`;
+          return `${f.labelEn} is "${shown}", needs ${t.cmp} ${otherRead ? fields[other].labelEn : formatNumber(bound)}`;
         } });
         return NO;
       };
@@ -150,7 +192,7 @@ function compilePack(pack: Pack, params?: ParamOverrides, readings?: Readings): 
         if (!r.ok) return unreadableField(notes, fi, r);
         if (r.value) return YES;
         const raw = acc.value(fi);
-        if (notes) notes.push({ field: fi, detail: () => ({ zh: `${f.label}为“${cellText(raw)}”`, en: `${f.labelEn} is "${cellText(raw)}"` }) });
+        if (notes) notes.push({ field: fi, detail: (l) => (l === "zh" ? `${f.label}为“${cellText(raw)}”` : `${f.labelEn} is "${cellText(raw)}"`) });
         return NO;
       };
     }
@@ -163,7 +205,7 @@ function compilePack(pack: Pack, params?: ParamOverrides, readings?: Readings): 
         const r = readText(acc.value(fi));
         if (!r.ok) return unreadableField(notes, fi, r);
         if (words.some((w) => r.value.includes(w))) return YES;
-        if (notes) notes.push({ field: fi, detail: () => ({ zh: `${f.label}“${r.value}”不属于：${words.join("、")}`, en: `${f.labelEn} "${r.value}" is none of: ${words.join(", ")}` }) });
+        if (notes) notes.push({ field: fi, detail: (l) => (l === "zh" ? `${f.label}“${r.value}”不属于：${words.join("、")}` : `${f.labelEn} "${r.value}" is none of: ${words.join(", ")}`) });
         return NO;
       };
     }
@@ -178,7 +220,7 @@ function compilePack(pack: Pack, params?: ParamOverrides, readings?: Readings): 
         const v = judgeText(r.value);
         if (v.tri === YES) return YES;
         if (v.tri === NO) {
-          if (notes) notes.push({ field: fi, detail: () => ({ zh: `${f.label}“${r.value}”（${v.word}）不符合`, en: `${f.labelEn} "${r.value}" (${v.word}) does not qualify` }) });
+          if (notes) notes.push({ field: fi, detail: (l) => (l === "zh" ? `${f.label}“${r.value}”（${v.word}）不符合` : `${f.labelEn} "${r.value}" (${v.word}) does not qualify`) });
           return NO;
         }
         // Neither list knows the word: counted like a missing column (unchecked, 需核实), with the text named.
@@ -186,7 +228,10 @@ function compilePack(pack: Pack, params?: ParamOverrides, readings?: Readings): 
         if (notes)
           notes.push({
             field: fi,
-            review: () => ({ zh: `${f.label}“${r.value}”不在可判定的词表中（符合的如：${t.pass.slice(0, 4).join("、")}）`, en: `${f.labelEn} "${r.value}" is in neither list (qualifying e.g.: ${t.pass.slice(0, 4).join(", ")})` }),
+            review: (l) =>
+              l === "zh"
+                ? `${f.label}“${r.value}”不在可判定的词表中（符合的如：${t.pass.slice(0, 4).join("、")}）`
+                : `${f.labelEn} "${r.value}" is in neither list (qualifying e.g.: ${t.pass.slice(0, 4).join(", ")})`,
           });
         return UNKNOWN;
       };
@@ -212,10 +257,14 @@ function compilePack(pack: Pack, params?: ParamOverrides, readings?: Readings): 
         if (notes)
           notes.push({
             field: fi,
-            detail: () =>
+            detail: (l) =>
               r.after
-                ? { zh: `${f.label}“${cellText(raw)}”晚于${of.label}“${cellText(rawOf)}”，不计入（${how.zh}）`, en: `${f.labelEn} "${cellText(raw)}" is after ${of.labelEn} "${cellText(rawOf)}" and does not count (${how.en})` }
-                : { zh: `${f.label}“${cellText(raw)}”不在近${years}年内（${how.zh}：需不早于${r.from.zh}）`, en: `${f.labelEn} "${cellText(raw)}" is not within the last ${years} years (${how.en}: ${r.from.en} or later)` },
+                ? l === "zh"
+                  ? `${f.label}“${cellText(raw)}”晚于${of.label}“${cellText(rawOf)}”，不计入（${how.zh}）`
+                  : `${f.labelEn} "${cellText(raw)}" is after ${of.labelEn} "${cellText(rawOf)}" and does not count (${how.en})`
+                : l === "zh"
+                  ? `${f.label}“${cellText(raw)}”不在近${years}年内（${how.zh}：需不早于${r.from.zh}）`
+                  : `${f.labelEn} "${cellText(raw)}" is not within the last ${years} years (${how.en}: ${r.from.en} or later)`,
           });
         return NO;
       };
@@ -338,32 +387,49 @@ function wantedHeaders(pack: Pack, k: CompiledCriterion, missing: number[]): { z
 }
 
 /** A record's issue for a criterion that could not be checked: which rule, which header is missing — or which text no list knows. */
-function uncheckedIssue(pack: Pack, k: CompiledCriterion, notes: Note[], row: number | null, acc: Access): Issue {
+function uncheckedIssue(pack: Pack, k: CompiledCriterion, notes: Note[], row: number | null, acc: Access, sink: IssueSink, status: Status): void {
   const review = notes.find((n) => n.review);
+  const { source, name } = k.c;
   if (review && !notes.some((n) => n.absent)) {
     const f = pack.fields[review.field];
-    const d = review.review!();
-    return makeIssue(
-      "criterion-review",
-      { source: k.c.source, name: k.c.name.zh, nameEn: k.c.name.en, detail: d.zh, detailEn: d.en },
-      { cell: acc.cell(review.field), row, field: f.id, text: cellText(acc.value(review.field)), source: k.c.source },
-    );
+    const say = review.review!;
+    const pos = { cell: acc.cell(review.field), row, field: f.id, text: cellText(acc.value(review.field)), source };
+    sink.found("criterion-review", settled(issueSeverity("criterion-review", pos), status), pos, (l) => ({
+      source,
+      name: name.zh,
+      nameEn: name.en,
+      detail: l === "en" ? "" : say("zh"),
+      detailEn: l === "zh" ? "" : say("en"),
+    }));
+    return;
   }
+  if (!sink.standards) return;
   const missing = notes.filter((n) => n.absent).map((n) => n.field);
-  const h = wantedHeaders(pack, k, missing);
-  return makeIssue(
-    "criterion-unchecked",
-    { source: k.c.source, name: k.c.name.zh, nameEn: k.c.name.en, headers: h.zh, headersEn: h.en },
-    { row, field: pack.fields[missing[0] ?? k.firstField]?.id ?? null, source: k.c.source },
-  );
+  const pos = { row, field: pack.fields[missing[0] ?? k.firstField]?.id ?? null, source };
+  sink.found("criterion-unchecked", settled(issueSeverity("criterion-unchecked", pos), status), pos, () => {
+    const h = wantedHeaders(pack, k, missing);
+    return { source, name: name.zh, nameEn: name.en, headers: h.zh, headersEn: h.en };
+  });
 }
 
-function readIssue(pack: Pack, n: Note, acc: Access, row: number | null, source: string | null): Issue {
+/** The issue of a blank or unreadable cell a test needed. */
+function readFound(pack: Pack, n: Note, acc: Access, row: number | null, source: string | null, sink: IssueSink, status: Status): void {
   const f = pack.fields[n.field];
   const cell = acc.cell(n.field);
   const r = n.read as Extract<Read<unknown>, { ok: false }>;
-  if (r.missing) return makeIssue("missing", { label: f.label, labelEn: f.labelEn }, { cell, row, field: f.id, text: "", source });
-  return makeIssue("unreadable", { label: f.label, labelEn: f.labelEn, reason: r.reason.zh, reasonEn: r.reason.en }, { cell, row, field: f.id, text: r.text, source });
+  if (r.missing) {
+    const pos = { cell, row, field: f.id, text: "", source };
+    sink.found("missing", settled(issueSeverity("missing", pos), status), pos, () => ({ label: f.label, labelEn: f.labelEn }));
+  } else {
+    const pos = { cell, row, field: f.id, text: r.text, source };
+    sink.found("unreadable", settled(issueSeverity("unreadable", pos), status), pos, () => ({ label: f.label, labelEn: f.labelEn, reason: r.reason.zh, reasonEn: r.reason.en }));
+  }
+}
+
+function readIssue(pack: Pack, n: Note, acc: Access, row: number | null, source: string | null): Issue {
+  const out: Issue[] = [];
+  readFound(pack, n, acc, row, source, collect(out), "error");
+  return out[0];
 }
 
 interface Verdict {
@@ -372,8 +438,6 @@ interface Verdict {
   failed: readonly string[];
   /** Criteria that could not be checked for want of a column: neither met nor failed. */
   unchecked: readonly string[];
-  /** Empty from verdictAt: building messages costs more than deciding. */
-  issues: Issue[];
   /** Worst severity the issues have (or would have). */
   status: Status;
   /** Some failed criterion's evidence was blank or unreadable. */
@@ -485,22 +549,23 @@ function verdictAt(crits: CompiledCriterion[], codes: Uint8Array[], sv: SheetVer
 }
 
 /**
- * Evaluates the criteria of one record and explains it: each failure and each unusable cell
- * becomes an issue. Formulas use it directly; a sheet's records use it when their issues are
- * first read (their verdicts come from verdictAt, held to the same results by tests).
+ * Evaluates the criteria of one record, and explains it when given a sink: each failure and each
+ * unusable cell becomes an issue, its severity settled to `status` (the record's, once known).
+ * Formulas use it directly; a sheet's records use it when they are explained (their verdicts
+ * come from verdictAt, held to the same results by tests).
  */
-function judge(cp: CompiledPack, crits: CompiledCriterion[], acc: Access, row: number | null, failSeverity: "error" | "warning" | null): Verdict {
+function judge(cp: CompiledPack, crits: CompiledCriterion[], acc: Access, row: number | null, failSeverity: "error" | "warning" | null, sink: IssueSink | null, recordStatus: Status = "error"): Verdict {
   const pack = cp.pack;
   let met = 0;
   let status: Status = "ok";
   let dataProblems = false;
   const failed: string[] = [];
   const unchecked: string[] = [];
-  const issues: Issue[] = [];
-  const notes: Note[] = [];
+  // No sink, no notes: the tests take their fast path, and only the verdict is counted.
+  const notes: Note[] | null = sink ? [] : null;
   const reported = new Set<number>();
   for (const k of crits) {
-    notes.length = 0;
+    if (notes) notes.length = 0;
     unknownSeen = 0;
     absentSeen = 0;
     let v: Tri;
@@ -508,15 +573,15 @@ function judge(cp: CompiledPack, crits: CompiledCriterion[], acc: Access, row: n
       const r = readYesNo(acc.value(k.flag));
       if (r.ok) {
         v = r.value ? YES : NO;
-        if (!r.value) {
+        if (!r.value && notes) {
           const raw = acc.value(k.flag);
           const f = pack.fields[k.flag];
-          notes.push({ field: k.flag, detail: () => ({ zh: `${f.label}为“${cellText(raw)}”`, en: `${f.labelEn} is "${cellText(raw)}"` }) });
+          notes.push({ field: k.flag, detail: (l) => (l === "zh" ? `${f.label}为“${cellText(raw)}”` : `${f.labelEn} is "${cellText(raw)}"`) });
         }
       } else {
         v = UNKNOWN;
         unknownSeen++;
-        notes.push({ field: k.flag, read: r });
+        notes?.push({ field: k.flag, read: r });
       }
     } else v = k.test(acc, notes);
     if (v === YES) {
@@ -528,7 +593,7 @@ function judge(cp: CompiledPack, crits: CompiledCriterion[], acc: Access, row: n
       // No column to look at: not met, not failed either — the record waits for a person (需核实).
       unchecked.push(k.c.id);
       if (status === "ok") status = "warning";
-      issues.push(uncheckedIssue(pack, k, notes, row, acc));
+      if (sink) uncheckedIssue(pack, k, notes!, row, acc, sink, recordStatus);
       continue;
     }
     failed.push(k.c.id);
@@ -538,30 +603,30 @@ function judge(cp: CompiledPack, crits: CompiledCriterion[], acc: Access, row: n
       status = "error";
     } else if (severity === "error") status = "error";
     else if (status === "ok") status = "warning";
-    for (const n of notes) {
+    if (!sink) continue;
+    for (const n of notes!) {
       if (!n.read || reported.has(n.field)) continue;
       reported.add(n.field);
-      issues.push(readIssue(pack, n, acc, row, k.c.source));
+      readFound(pack, n, acc, row, k.c.source, sink, recordStatus);
     }
     // Beside the unusable cells, what did fail is said too (a 799-字 October next to a blank November).
-    const found = notes.some((n) => n.detail);
-    if (unreadable === 0 || found) {
-      const details = notes.filter((n) => n.detail).map((n) => ({ field: n.field, text: n.detail!() }));
-      const detail = details.length
-        ? { zh: details.map((d) => d.text.zh).join("；"), en: details.map((d) => d.text.en).join("; ") }
-        : { zh: "未达到", en: "not met" };
+    const details = notes!.filter((n) => n.detail);
+    if (sink.standards && (unreadable === 0 || details.length)) {
       const first = details[0]?.field ?? (k.flag >= 0 && acc.has(k.flag) ? k.flag : k.firstField);
       const f = first >= 0 ? pack.fields[first] : null;
-      issues.push(
-        makeIssue(
-          "criterion-failed",
-          { source: k.c.source, name: k.c.name.zh, nameEn: k.c.name.en, detail: detail.zh, detailEn: detail.en },
-          { cell: f ? acc.cell(first) : null, row, field: f?.id ?? null, text: f ? cellText(acc.value(first)) : null, source: k.c.source, severity },
-        ),
-      );
+      const { source, name } = k.c;
+      const pos = { cell: f ? acc.cell(first) : null, row, field: f?.id ?? null, text: f ? cellText(acc.value(first)) : null, source, severity };
+      const said = (l: Lang) => (details.length ? details.map((d) => d.detail!(l)).join(l === "zh" ? "；" : "; ") : l === "zh" ? "未达到" : "not met");
+      sink.found("criterion-failed", settled(severity, recordStatus), pos, (l) => ({
+        source,
+        name: name.zh,
+        nameEn: name.en,
+        detail: l === "en" ? "" : said("zh"),
+        detailEn: l === "zh" ? "" : said("en"),
+      }));
     }
   }
-  return { met, total: crits.length, failed, unchecked, issues, status, dataProblems };
+  return { met, total: crits.length, failed, unchecked, status, dataProblems };
 }
 
 function worst(issues: Issue[]): Status {
@@ -785,9 +850,8 @@ function budgetSheetNotes(cp: CompiledPack, has: (f: number) => boolean, sheet: 
 
 // ------------------------------------------------------------------ public API
 
-/** Builds one record's issues on demand: the sheet's compiled pack and cell access, re-pointed at the record's row. */
-/** Builds a record's issues: its sheet row, its index among the sheet's records, the issues it has so far, its status. */
-type IssueBuilder = (row: number, record: number, extra: Issue[], status: Status) => Issue[];
+/** Explains a record's criteria into a sink: its sheet row, its index among the sheet's records, its status. */
+type IssueBuilder = (row: number, record: number, status: Status, sink: IssueSink) => void;
 
 const NO_ISSUES: Issue[] = [];
 
@@ -835,7 +899,9 @@ class SheetRecord implements RecordResult {
 
   get issues(): Issue[] {
     if (this.#build) {
-      this.#issues = this.#build(this.row, this.#record, this.#issues, this.status);
+      const found: Issue[] = [];
+      this.#build(this.row, this.#record, this.status, collect(found));
+      this.#issues = this.#issues.length ? [...found, ...settleIssues(this.#issues, this.status)] : found;
       this.#build = null;
     }
     return this.#issues;
@@ -851,9 +917,12 @@ class SheetRecord implements RecordResult {
   get namesCells(): boolean {
     return this.#unusable || (this.#build ? this.#issues.length > 0 : this.#issues.some((i) => i.code !== "criterion-failed" && i.code !== "criterion-unchecked"));
   }
-  /** The issues built for one reading and not kept: a door that streams records reads each once. */
-  explain(): Issue[] {
-    return this.#build ? this.#build(this.row, this.#record, this.#issues, this.status) : this.#issues;
+  /** The issues into a sink, for one reading and not kept: a door that streams records reads each once. */
+  explainInto(sink: IssueSink): void {
+    if (this.#build) {
+      this.#build(this.row, this.#record, this.status, sink);
+      for (const i of this.#issues) if (sink.standards || !STANDARD_CODES.has(i.code)) sink.made(i, settled(i.severity, this.status));
+    } else for (const i of this.#issues) if (sink.standards || !STANDARD_CODES.has(i.code)) sink.made(i, i.severity);
   }
   toJSON(): RecordResult {
     const { row, label, status, grade, met, total, failed, unchecked, issues, hidden } = this;
@@ -975,11 +1044,10 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   const records: RecordResult[] = new Array(rows.length);
   const lines: BudgetLine[] = [];
   // A graded record's unmet standards are 错误 only when they make it 不合格 (see verdicts.ts).
-  const build: IssueBuilder = (row, record, extra, status) => {
+  const build: IssueBuilder = (row, record, status, sink) => {
     current = record;
     sheetRow = row;
-    const found = judge(cp, crits, acc, row, failSeverity && status === "error" ? "error" : failSeverity).issues;
-    return settleIssues(extra.length ? [...found, ...extra] : found, status);
+    judge(cp, crits, acc, row, failSeverity && status === "error" ? "error" : failSeverity, sink, status);
   };
   const columns = new SheetColumns(recordCells, colOf, evalPack.fields);
   const flagged = (k: CompiledCriterion) => k.flag >= 0 && colOf[k.flag] >= 0;
@@ -989,7 +1057,7 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   columns.fill(needs);
   const labels = labelField >= 0 ? columns.textsOf(labelField) : null;
   const codes = crits.map((k) => (flagged(k) ? columns.yesNoOf(k.flag) : k.columns(columns)));
-  const scratch: Verdict = { met: 0, total: 0, failed: [], unchecked: [], issues: [], status: "ok", dataProblems: false };
+  const scratch: Verdict = { met: 0, total: 0, failed: [], unchecked: [], status: "ok", dataProblems: false };
   const decided: Outcome = { status: "ok", grade: null, met: null, total: null };
   const failedLists = new FailedLists(crits.length);
   const uncheckedLists = new FailedLists(crits.length);
@@ -1067,11 +1135,12 @@ export function evaluateRow(pack: Pack, headers: CellValue[] | null, values: Cel
   };
   const crits = applicable(cp, layout, acc.has);
   const graded = pack.outcome.kind === "grade";
-  let v = judge(cp, crits, acc, null, graded ? "warning" : null);
   const extra = pack.budget && pack.outcome.kind === "checks" ? checkBudgetLine(cp, acc, 0).issues : [];
-  const o = outcome(cp, v, extra);
-  if (graded && o.status === "error") v = judge(cp, crits, acc, null, "error");
-  return { row: 0, label: labelOf(cp, acc, 0), ...o, failed: v.failed, unchecked: v.unchecked, issues: settleIssues([...v.issues, ...extra], o.status) };
+  // Decided first, then explained: a graded record's unmet standards are 错误 only when it is 不合格.
+  const o = outcome(cp, judge(cp, crits, acc, null, graded ? "warning" : null, null), extra);
+  const found: Issue[] = [];
+  const v = judge(cp, crits, acc, null, graded ? (o.status === "error" ? "error" : "warning") : null, collect(found), o.status);
+  return { row: 0, label: labelOf(cp, acc, 0), ...o, failed: v.failed, unchecked: v.unchecked, issues: [...found, ...settleIssues(extra, o.status)] };
 }
 
 /** One criterion on bare evidence, bound to the criterion's fields in the order its test names them. */
@@ -1093,12 +1162,13 @@ export function evaluateCriterion(pack: Pack, criterionId: string, evidence: Cel
 
 
 /**
- * A record's issues for one reading, not kept on the record: a door that streams a sheet's
- * records (the command line) reads each once, so 100,000 records' explanations never live at the
- * same time.
+ * A record's issues into a sink for one reading, not kept on the record: a door that streams a
+ * sheet's records (the command line) explains each once, so 100,000 records' explanations never
+ * live at the same time, and builds only the messages (and the issues) it prints.
  */
-export function recordIssues(r: RecordResult): Issue[] {
-  return r instanceof SheetRecord ? r.explain() : r.issues;
+export function explainRecord(r: RecordResult, sink: IssueSink): void {
+  if (r instanceof SheetRecord) r.explainInto(sink);
+  else for (const i of r.issues) if (sink.standards || !STANDARD_CODES.has(i.code)) sink.made(i, i.severity);
 }
 
 /**

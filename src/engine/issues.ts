@@ -87,18 +87,27 @@ function fill(t: Compiled, params: Record<string, string | number>, where: strin
   return s;
 }
 
+/** The severity an issue of this code has at this position: the position's, or the template's. */
+export function issueSeverity(code: IssueCode, pos: IssuePosition): Severity {
+  return pos.severity ?? (ISSUE_TEMPLATES[code] as Template).severity;
+}
+
 /**
- * Builds an issue from its code's template. `where`/`whereEn` default to the cell ("H3 ") when
- * the position has one, so the message always says where to look.
+ * An issue's message in one language. `where` defaults to the cell ("H3 ") when there is one, so
+ * the message always says where to look. A door that prints one language builds only that one.
  */
+export function issueMessage(code: IssueCode, params: Record<string, string | number>, cell: string | null | undefined, lang: keyof Text2): string {
+  return fill(COMPILED.get(code)![lang], params, cell ? `${cell} ` : "");
+}
+
+/** Builds an issue from its code's template, with its message in both languages. */
 export function makeIssue(code: IssueCode, params: Record<string, string | number>, pos: IssuePosition = {}): Issue {
-  const t: Template = ISSUE_TEMPLATES[code];
   const c = COMPILED.get(code)!;
   const where = pos.cell ? `${pos.cell} ` : "";
   const message: Text2 = { zh: fill(c.zh, params, where), en: fill(c.en, params, where) };
   return {
     code,
-    severity: pos.severity ?? t.severity,
+    severity: issueSeverity(code, pos),
     cell: pos.cell ?? null,
     row: pos.row ?? null,
     field: pos.field ?? null,
