@@ -177,6 +177,7 @@ export function sniffBytes(head: Uint8Array): "zip" | "ole" | ReadError {
 }
 
 // ------------------------------------------------------------------ package parts
+// ------------------------------------------------------------------ package parts
 
 const utf8 = new TextDecoder("utf-8");
 /** XML parts are UTF-8, but a few writers emit UTF-16 (with or without a byte-order mark): the encoding by a part's first bytes. */
@@ -187,7 +188,8 @@ function encodingOf(head: Uint8Array): { encoding: "utf-8" | "utf-16le" | "utf-1
     if (head[0] === 0x3c && head[1] === 0x00) return { encoding: "utf-16le", skip: 0 };
     if (head[0] === 0x00 && head[1] === 0x3c) return { encoding: "utf-16be", skip: 0 };
   }
-  return { encoding: "utf-8", skip: 0 };
+  // A UTF-8 byte-order mark is not text (TextDecoder drops it too).
+  return { encoding: "utf-8", skip: head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0 };
 }
 
 function decoderFor(head: Uint8Array): { decoder: TextDecoder; skip: number } {
@@ -195,24 +197,22 @@ function decoderFor(head: Uint8Array): { decoder: TextDecoder; skip: number } {
   return { decoder: new TextDecoder(encoding), skip };
 }
 
+const toUtf8 = new TextEncoder();
+
 /**
- * Decodes a part piece by piece. Each piece is cut at a character boundary and decoded whole —
- * TextDecoder's own streaming mode is several times slower in Node — and the few bytes of a
- * character cut in two wait for the next piece.
+ * A UTF-16 part (a few writers emit one) turned into UTF-8 piece by piece, so that one byte
+ * scanner reads every part. Each piece is cut after its last whole character and decoded whole;
+ * a character cut in two waits for the next piece.
  */
-class PieceDecoder {
-  private decoder: TextDecoder | null = null;
-  private wide = false;
-  private bigEndian = false;
+class Utf16Pieces {
+  private readonly decoder: TextDecoder;
+  private readonly bigEndian: boolean;
   private tail: Uint8Array | null = null;
-  decode(piece: Uint8Array): string {
-    if (!this.decoder) {
-      const { encoding, skip } = encodingOf(piece);
-      this.decoder = new TextDecoder(encoding);
-      this.wide = encoding !== "utf-8";
-      this.bigEndian = encoding === "utf-16be";
-      piece = piece.subarray(skip);
-    }
+  constructor(encoding: "utf-16le" | "utf-16be") {
+    this.decoder = new TextDecoder(encoding);
+    this.bigEndian = encoding === "utf-16be";
+  }
+  utf8(piece: Uint8Array): Uint8Array {
     if (this.tail) {
       const joined = new Uint8Array(this.tail.length + piece.length);
       joined.set(this.tail);
@@ -220,41 +220,28 @@ class PieceDecoder {
       piece = joined;
       this.tail = null;
     }
-    const cut = this.boundary(piece);
+    let cut = piece.length - (piece.length % 2);
+    // A high surrogate last: its pair is in the next piece.
+    const hi = cut >= 2 ? (this.bigEndian ? piece[cut - 2] : piece[cut - 1]) : 0;
+    if (hi >= 0xd8 && hi <= 0xdb) cut -= 2;
     if (cut < piece.length) this.tail = piece.slice(cut);
-    return this.decoder.decode(piece.subarray(0, cut));
+    return toUtf8.encode(this.decoder.decode(piece.subarray(0, cut)));
   }
   /** What is left at the end (an incomplete character decodes as U+FFFD, as a whole decode would). */
-  end(): string {
+  end(): Uint8Array {
     const t = this.tail;
     this.tail = null;
-    return t && this.decoder ? this.decoder.decode(t) : "";
-  }
-  /** Where the last whole character of `b` ends. */
-  private boundary(b: Uint8Array): number {
-    const n = b.length;
-    if (this.wide) {
-      let cut = n - (n % 2);
-      // A high surrogate last: its pair is in the next piece.
-      const hi = cut >= 2 ? (this.bigEndian ? b[cut - 2] : b[cut - 1]) : 0;
-      if (hi >= 0xd8 && hi <= 0xdb) cut -= 2;
-      return cut;
-    }
-    // UTF-8: step back over continuation bytes to the last lead byte; cut before it unless its character is complete.
-    let i = n - 1;
-    while (i >= 0 && i > n - 4 && (b[i] & 0xc0) === 0x80) i--;
-    if (i < 0) return n;
-    const lead = b[i];
-    const len = lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
-    return i + len <= n ? n : i;
+    return toUtf8.encode(t ? this.decoder.decode(t) : "");
   }
 }
 
-/** Something that reads a part's text piece by piece: `feed` returns how much of `xml` it consumed (the rest comes back with more text). */
+/**
+ * Something that reads a part's UTF-8 bytes piece by piece: `feed` returns how many bytes of `xml`
+ * it consumed (the rest comes back with the next piece).
+ */
 interface Scanner {
-  feed(xml: string, final: boolean): number;
+  feed(xml: Uint8Array, final: boolean): number;
 }
-
 /** The parts of one package, found by name the way Excel finds them (case-insensitive, either slash). */
 class Package {
   private readonly byName = new Map<string, ZipEntry>();
@@ -292,28 +279,43 @@ class Package {
     }
   }
   /**
-   * A part's text handed to `scanner` in pieces (never one string for the whole part): a piece the
-   * scanner cannot finish (an element cut in two) comes back with the next, and the next feed waits
-   * until the leftover has doubled, so one huge element is rescanned a logarithmic number of times.
-   * False when the package has no such part.
+   * A part's bytes handed to `scanner` in pieces (a part over zip.ts's whole-part size is never
+   * held whole): a piece the scanner cannot finish (an element cut in two) comes back with the
+   * next, and the next feed waits until the leftover has doubled, so one huge element is rescanned
+   * a logarithmic number of times. False when the package has no such part.
    */
   scan(path: string, scanner: Scanner): boolean {
     const e = this.entry(path);
     if (!e) return false;
-    const dec = new PieceDecoder();
-    let buf = "";
+    let wide: Utf16Pieces | null = null;
+    let first = true;
+    let buf: Uint8Array | null = null;
     let need = 0;
-    const push = (text: string, final: boolean) => {
-      buf = buf ? buf + text : text;
+    const push = (bytes: Uint8Array, final: boolean) => {
+      if (buf && buf.length) {
+        const joined = new Uint8Array(buf.length + bytes.length);
+        joined.set(buf);
+        joined.set(bytes, buf.length);
+        buf = joined;
+      } else buf = bytes;
       if (!final && buf.length < need) return;
       const used = scanner.feed(buf, final);
-      buf = used >= buf.length ? "" : buf.slice(used);
-      need = buf.length * 2;
+      buf = used >= buf.length ? null : buf.subarray(used);
+      need = buf ? buf.length * 2 : 0;
+    };
+    const piece = (p: Uint8Array) => {
+      if (first) {
+        first = false;
+        const { encoding, skip } = encodingOf(p);
+        if (encoding !== "utf-8") wide = new Utf16Pieces(encoding);
+        p = p.subarray(skip);
+      }
+      push(wide ? wide.utf8(p) : p, false);
     };
     try {
-      const truncated = streamPart(this.bytes, e, (piece) => push(dec.decode(piece), false), this.budget);
+      const truncated = streamPart(this.bytes, e, piece, this.budget);
       if (truncated) throw shortPart(e);
-      push(dec.end(), true);
+      push(wide ? (wide as Utf16Pieces).end() : new Uint8Array(0), true);
     } catch (err) {
       if (err instanceof ZipError) throw new ReadFailure(err.kind, err.message);
       throw err;
@@ -332,14 +334,321 @@ function relationships(xml: string | null, base: string): { id: string; type: st
   return out;
 }
 
-/**
- * A text that is kept (a cell's, a shared string) as its own string. Texts are cut from the piece
- * of the part being scanned, and V8 keeps a cut of 13 characters or more as a view into that
- * piece: one kept cell per 4 MB piece would keep the whole part's text alive. Concatenating and
- * cutting again makes V8 copy the characters out.
+
+// ------------------------------------------------------------------ XML bytes
+
+/*
+ * Sheets and shared strings are scanned as UTF-8 bytes, not as decoded text: the markup is ASCII,
+ * so tags, attributes and numbers are read straight from the bytes, and only a text that is kept
+ * (a shared string, an inline or formula string, a value that is not a plain number) is decoded.
+ * A 100,000-row sheet costs no string and no object per cell.
  */
-function detached(s: string): string {
-  return s.length < 13 ? s : (" " + s).slice(1);
+
+/** A text kept from a part: a leading U+FEFF is part of the text here, not a byte-order mark. */
+const textDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/** The text of bytes [from, to) of a part; short ASCII texts (numbers, most addresses) without a TextDecoder call. */
+function textAt(b: Uint8Array, from: number, to: number): string {
+  if (to - from > 24) return textDecoder.decode(b.subarray(from, to));
+  let s = "";
+  for (let i = from; i < to; i++) {
+    const c = b[i];
+    if (c >= 0x80) return textDecoder.decode(b.subarray(from, to));
+    s += String.fromCharCode(c);
+  }
+  return s;
+}
+
+/** Where byte `c` next occurs from `from`, or -1. */
+function find(b: Uint8Array, c: number, from: number): number {
+  for (let i = from, n = b.length; i < n; i++) if (b[i] === c) return i;
+  return -1;
+}
+
+/** The bytes at `i` spell the ASCII text `s`. */
+function at(b: Uint8Array, i: number, s: string): boolean {
+  if (i < 0 || i + s.length > b.length) return false;
+  for (let k = 0; k < s.length; k++) if (b[i + k] !== s.charCodeAt(k)) return false;
+  return true;
+}
+
+/** Where the ASCII text `s` next occurs from `from`, or -1. */
+function findText(b: Uint8Array, s: string, from: number): number {
+  const c0 = s.charCodeAt(0);
+  for (let i = find(b, c0, from); i >= 0; i = find(b, c0, i + 1)) if (at(b, i, s)) return i;
+  return -1;
+}
+
+/** The non-negative integer the bytes [from, to) spell in 1–15 plain digits, or -1 (anything else, left to Number()). */
+function digitsAt(b: Uint8Array, from: number, to: number): number {
+  if (to - from < 1 || to - from > 15) return -1;
+  let x = 0;
+  for (let i = from; i < to; i++) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9) return -1;
+    x = x * 10 + d;
+  }
+  return x;
+}
+
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * The number the bytes [from, to) spell as [-]digits[.digits] with at most 15 digits, or NaN
+ * (anything else is left to Number()). Exactly Number()'s value: the digits make an integer below
+ * 2^53 and the power of ten is exact, so one division rounds once, correctly.
+ */
+function numberAt(b: Uint8Array, from: number, to: number): number {
+  let i = from;
+  const neg = b[i] === 45; /* - */
+  if (neg) i++;
+  let m = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < to; i++) {
+    const c = b[i];
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + c - 48;
+      digits++;
+      if (frac >= 0) frac++;
+    } else if (c === 46 /* . */ && frac < 0) frac = 0;
+    else return NaN;
+  }
+  if (digits === 0 || digits > 15) return NaN;
+  const x = frac > 0 ? m / POW10[frac] : m;
+  return neg ? -x : x;
+}
+
+/** A scan position meaning "the text ends inside this construct: come back with more". */
+const NEED = -2;
+
+/**
+ * For a comment, CDATA section, declaration or processing instruction starting at `lt`: the position
+ * after it (a cut-off one runs to the end of the final piece), NEED when it may be cut off, -1 for
+ * an ordinary tag. CDATA outside text is skipped whole, so markup inside it never makes a cell.
+ */
+function skipSpecial(xml: Uint8Array, lt: number, final: boolean): number {
+  const c = xml[lt + 1];
+  if (c !== 33 /* ! */ && c !== 63 /* ? */) return -1;
+  if (!final && xml.length - lt < 9) return NEED;
+  const end = c === 63 ? "?>" : at(xml, lt, "<!--") ? "-->" : at(xml, lt, "<![CDATA[") ? "]]>" : ">";
+  const e = findText(xml, end, lt + 2);
+  if (e < 0) return final ? xml.length : NEED;
+  return e + end.length;
+}
+
+/** Where the element name of the tag at `lt` starts (after any prefix) and ends; set by scanName. */
+let nameStart = 0;
+let nameEnd = 0;
+function scanName(xml: Uint8Array, lt: number): void {
+  let j = lt + 1;
+  nameStart = j;
+  for (;;) {
+    const c = xml[j];
+    if (!(c > 32) || c === 47 /* / */ || c === 62 /* > */) break;
+    if (c === 58 /* : */) nameStart = j + 1;
+    j++;
+  }
+  nameEnd = j;
+}
+/** The scanned name is `name`. */
+const nameIs = (xml: Uint8Array, name: string) => nameEnd - nameStart === name.length && at(xml, nameStart, name);
+/** The scanned name is the one letter `c` (c, v, f, t: the names of every cell). */
+const nameIsLetter = (xml: Uint8Array, c: number) => nameEnd - nameStart === 1 && xml[nameStart] === c;
+const C = 99;
+const V = 118;
+
+/** Text set by readText: character data with entities decoded and CDATA sections taken as they are. */
+let textOut = "";
+/**
+ * An element's text from `p` up to the next tag (its end tag, or a stray start tag where a file
+ * never closed it), CDATA read as text. Returns where that tag starts, or NEED. Without `keep`
+ * the text is only stepped over (a formula: we want its cached result, not its text).
+ */
+function readText(xml: Uint8Array, p: number, final: boolean, keep = true): number {
+  let out = "";
+  const n = xml.length;
+  for (;;) {
+    const lt = find(xml, 60, p);
+    if (lt < 0) {
+      if (!final) return NEED;
+      textOut = keep ? out + decodeXml(textAt(xml, p, n)) : "";
+      return n;
+    }
+    if (lt > p && keep) out += decodeXml(textAt(xml, p, lt));
+    if (!final && n - lt < 9) return NEED;
+    if (!at(xml, lt, "<![CDATA[")) {
+      textOut = out;
+      return lt;
+    }
+    const e = findText(xml, "]]>", lt + 9);
+    if (e < 0) {
+      if (!final) return NEED;
+      textOut = out + textAt(xml, lt + 9, n);
+      return n;
+    }
+    if (keep) out += textAt(xml, lt + 9, e);
+    p = e + 3;
+  }
+}
+
+/** Text set by runText: a string's <t> runs joined, phonetic guides (<rPh>) left out. */
+let runOut = "";
+/**
+ * A shared string (<si>) or inline string (<is>) from `p`: its <t> runs up to its end tag (returns
+ * the position after it), or — where a file nests or never closes one — up to the start of the
+ * next string, cell or row (returns where that starts, not consuming it). Each tag is visited
+ * once, so unclosed strings cost their own length, not the rest of the part. NEED when cut off.
+ */
+function runText(xml: Uint8Array, p: number, end: "si" | "is", final: boolean): number {
+  let out = "";
+  let phonetic = false;
+  const inline = end === "is";
+  for (;;) {
+    const lt = find(xml, 60, p);
+    if (lt < 0) {
+      if (!final) return NEED;
+      runOut = out;
+      return xml.length;
+    }
+    const sp = skipSpecial(xml, lt, final);
+    if (sp === NEED) return NEED;
+    if (sp >= 0) {
+      p = sp;
+      continue;
+    }
+    const gt = find(xml, 62, lt);
+    if (gt < 0) {
+      if (!final) return NEED;
+      runOut = out;
+      return xml.length;
+    }
+    const closing = xml[lt + 1] === 47;
+    scanName(xml, closing ? lt + 1 : lt);
+    if (closing) {
+      if (nameIs(xml, end)) {
+        runOut = out;
+        return gt + 1;
+      }
+      if (nameIs(xml, "rPh")) phonetic = false;
+      else if (inline && (nameIsLetter(xml, C) || nameIs(xml, "row") || nameIs(xml, "sheetData"))) {
+        runOut = out;
+        return lt;
+      }
+      p = gt + 1;
+      continue;
+    }
+    if (nameIs(xml, end) || (inline && (nameIsLetter(xml, C) || nameIs(xml, "row")))) {
+      runOut = out;
+      return lt;
+    }
+    const selfClosing = xml[gt - 1] === 47;
+    if (nameIs(xml, "rPh") && !selfClosing) phonetic = true;
+    else if (nameIsLetter(xml, 116 /* t */) && !selfClosing) {
+      const q = readText(xml, gt + 1, final);
+      if (q === NEED) return NEED;
+      if (!phonetic) out += textOut;
+      p = q;
+      continue;
+    }
+    p = gt + 1;
+  }
+}
+
+/** A cell's type (its t attribute): the ones read differently; anything else is read as a number. */
+const T_NUMBER = 0;
+const T_SHARED = 1;
+const T_STR = 2;
+const T_INLINE = 3;
+const T_BOOL = 4;
+const T_ERROR = 5;
+const T_DATE = 6;
+function typeAt(b: Uint8Array, from: number, to: number): number {
+  const n = to - from;
+  if (n === 1) {
+    const c = b[from];
+    return c === 115 ? T_SHARED : c === 98 ? T_BOOL : c === 101 ? T_ERROR : c === 100 ? T_DATE : T_NUMBER;
+  }
+  if (n === 3 && at(b, from, "str")) return T_STR;
+  if (n === 9 && at(b, from, "inlineStr")) return T_INLINE;
+  return T_NUMBER;
+}
+
+/** Attributes of the current <row> or <c> tag, read by readAttrs without building objects per cell: positions of r's and s's values, t as a T_ code. */
+let attrR = -1;
+let attrREnd = -1;
+let attrT = T_NUMBER;
+let attrS = -1;
+let attrSEnd = -1;
+let attrHidden = false;
+
+/** Reads r, t, s and hidden from the start tag spanning [from, to) of xml into the attr* slots. */
+function readAttrs(xml: Uint8Array, from: number, to: number): void {
+  attrR = -1;
+  attrT = T_NUMBER;
+  attrS = -1;
+  attrHidden = false;
+  let i = from;
+  while (i < to) {
+    let c = xml[i];
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) {
+      i++;
+      continue;
+    }
+    while (c === 32 || c === 9 || c === 10 || c === 13) c = xml[++i];
+    const nameStart = i;
+    while (i < to && (c = xml[i]) !== 61 /* = */ && c !== 32 && c !== 62 && c !== 47) i++;
+    const nameLen = i - nameStart;
+    while (i < to && (c = xml[i]) !== 34 && c !== 39) i++;
+    if (i >= to) return;
+    const q = c;
+    const vStart = i + 1;
+    let vEnd = vStart;
+    while (vEnd < to && xml[vEnd] !== q) vEnd++;
+    if (vEnd >= to) return;
+    const n0 = xml[nameStart];
+    if (nameLen === 1) {
+      if (n0 === 114 /* r */) (attrR = vStart), (attrREnd = vEnd);
+      else if (n0 === 116 /* t */) attrT = typeAt(xml, vStart, vEnd);
+      else if (n0 === 115 /* s */) (attrS = vStart), (attrSEnd = vEnd);
+    } else if (nameLen === 6 && at(xml, nameStart, "hidden")) {
+      attrHidden = (vEnd - vStart === 1 && xml[vStart] === 49) || (vEnd - vStart === 4 && at(xml, vStart, "true"));
+    }
+    i = vEnd + 1;
+  }
+}
+
+/** The style index of the cell read last (its s attribute, 0 when absent or not a number). */
+function styleOf(xml: Uint8Array): number {
+  if (attrS < 0) return 0;
+  const d = digitsAt(xml, attrS, attrSEnd);
+  return d >= 0 ? d : Number(textAt(xml, attrS, attrSEnd)) || 0;
+}
+
+/** Row and column of an A1 reference in bytes [from, to): 0 for a part that is absent, -1 for a row that is not a number or beyond Excel's bounds. */
+let refRow = 0;
+let refCol = 0;
+function readRef(s: Uint8Array, from: number, to: number): void {
+  let col = 0;
+  let i = from;
+  for (; i < to; i++) {
+    const c = s[i];
+    if (c >= 65 && c <= 90) col = col * 26 + c - 64;
+    else if (c >= 97 && c <= 122) col = col * 26 + c - 96;
+    else if (c !== 36 /* $ */) break;
+    if (col > MAX_COLS) break;
+  }
+  let row = 0;
+  for (; i < to; i++) {
+    const c = s[i];
+    if (c < 48 || c > 57 || row > MAX_ROWS) {
+      row = -1;
+      break;
+    }
+    row = row * 10 + c - 48;
+  }
+  refCol = col;
+  refRow = row > MAX_ROWS ? -1 : row;
 }
 
 /**
@@ -354,10 +663,10 @@ class SharedStrings implements Scanner {
     private readonly max: number,
     private readonly maxChars: number,
   ) {}
-  feed(xml: string, final: boolean): number {
+  feed(xml: Uint8Array, final: boolean): number {
     let p = 0;
     for (;;) {
-      const lt = xml.indexOf("<", p);
+      const lt = find(xml, 60, p);
       if (lt < 0) return xml.length;
       const gt = skipSpecial(xml, lt, final);
       if (gt === NEED) return lt;
@@ -365,14 +674,14 @@ class SharedStrings implements Scanner {
         p = gt;
         continue;
       }
-      const close = xml.indexOf(">", lt);
+      const close = find(xml, 62, lt);
       if (close < 0) return final ? xml.length : lt;
       scanName(xml, lt);
-      if (nameEnd - nameStart !== 2 || !xml.startsWith("si", nameStart)) {
+      if (!nameIs(xml, "si")) {
         p = close + 1;
         continue;
       }
-      if (xml.charCodeAt(close - 1) === 47) {
+      if (xml[close - 1] === 47) {
         this.add("");
         p = close + 1;
         continue;
@@ -386,9 +695,10 @@ class SharedStrings implements Scanner {
   private add(s: string): void {
     if (this.list.length >= this.max) throw new ReadFailure("too-large", `共享字符串超过 ${this.max.toLocaleString("en-US")} 条`);
     if ((this.chars += s.length) > this.maxChars) throw new ReadFailure("too-large", `共享字符串超过 ${this.maxChars.toLocaleString("en-US")} 个字符`);
-    this.list.push(detached(s));
+    this.list.push(s);
   }
 }
+
 const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
 
 /** Indexes of cell styles whose number format shows a date (needed to convert 1904-system serials). */
@@ -412,234 +722,37 @@ function dateStyleIndexes(xml: string | null): Set<number> {
   return out;
 }
 
+
 // ------------------------------------------------------------------ sheet XML
 
 const ERRORS = new Set(["#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#BUSY!", "#CONNECT!"]);
-
-/** A scan position meaning "the text ends inside this construct: come back with more". */
-const NEED = -2;
-
-/**
- * For a comment, CDATA section, declaration or processing instruction starting at `lt`: the position
- * after it (a cut-off one runs to the end of the final piece), NEED when it may be cut off, -1 for
- * an ordinary tag. CDATA outside text is skipped whole, so markup inside it never makes a cell.
- */
-function skipSpecial(xml: string, lt: number, final: boolean): number {
-  const c = xml.charCodeAt(lt + 1);
-  if (c !== 33 /* ! */ && c !== 63 /* ? */) return -1;
-  if (!final && xml.length - lt < 9) return NEED;
-  const end = c === 63 ? "?>" : xml.startsWith("<!--", lt) ? "-->" : xml.startsWith("<![CDATA[", lt) ? "]]>" : ">";
-  const e = xml.indexOf(end, lt + 2);
-  if (e < 0) return final ? xml.length : NEED;
-  return e + end.length;
-}
-
-/** Where the element name of the tag at `lt` starts (after any prefix) and ends; set by scanName. */
-let nameStart = 0;
-let nameEnd = 0;
-function scanName(xml: string, lt: number): void {
-  let j = lt + 1;
-  nameStart = j;
-  for (;;) {
-    const c = xml.charCodeAt(j);
-    if (!(c > 32) || c === 47 /* / */ || c === 62 /* > */) break;
-    if (c === 58 /* : */) nameStart = j + 1;
-    j++;
-  }
-  nameEnd = j;
-}
-/** The scanned name is `name`. */
-const nameIs = (xml: string, name: string) => nameEnd - nameStart === name.length && xml.startsWith(name, nameStart);
-
-/** Text set by readText: character data with entities decoded and CDATA sections taken as they are. */
-let textOut = "";
-/**
- * An element's text from `p` up to the next tag (its end tag, or a stray start tag where a file
- * never closed it), CDATA read as text. Returns where that tag starts, or NEED. Without `keep`
- * the text is only stepped over (a formula: we want its cached result, not its text).
- */
-function readText(xml: string, p: number, final: boolean, keep = true): number {
-  let out = "";
-  for (;;) {
-    const lt = xml.indexOf("<", p);
-    if (lt < 0) {
-      if (!final) return NEED;
-      textOut = keep ? out + decodeXml(xml.slice(p)) : "";
-      return xml.length;
-    }
-    if (lt > p && keep) out += decodeXml(xml.slice(p, lt));
-    if (!final && xml.length - lt < 9) return NEED;
-    if (!xml.startsWith("<![CDATA[", lt)) {
-      textOut = out;
-      return lt;
-    }
-    const e = xml.indexOf("]]>", lt + 9);
-    if (e < 0) {
-      if (!final) return NEED;
-      textOut = out + xml.slice(lt + 9);
-      return xml.length;
-    }
-    if (keep) out += xml.slice(lt + 9, e);
-    p = e + 3;
-  }
-}
-
-/** Text set by runText: a string's <t> runs joined, phonetic guides (<rPh>) left out. */
-let runOut = "";
-/**
- * A shared string (<si>) or inline string (<is>) from `p`: its <t> runs up to its end tag (returns
- * the position after it), or — where a file nests or never closes one — up to the start of the
- * next string, cell or row (returns where that starts, not consuming it). Each tag is visited
- * once, so unclosed strings cost their own length, not the rest of the part. NEED when cut off.
- */
-function runText(xml: string, p: number, end: "si" | "is", final: boolean): number {
-  let out = "";
-  let phonetic = false;
-  for (;;) {
-    const lt = xml.indexOf("<", p);
-    if (lt < 0) {
-      if (!final) return NEED;
-      runOut = out;
-      return xml.length;
-    }
-    const sp = skipSpecial(xml, lt, final);
-    if (sp === NEED) return NEED;
-    if (sp >= 0) {
-      p = sp;
-      continue;
-    }
-    const gt = xml.indexOf(">", lt);
-    if (gt < 0) {
-      if (!final) return NEED;
-      runOut = out;
-      return xml.length;
-    }
-    const closing = xml.charCodeAt(lt + 1) === 47;
-    scanName(xml, closing ? lt + 1 : lt);
-    if (closing) {
-      if (nameIs(xml, end)) {
-        runOut = out;
-        return gt + 1;
-      }
-      if (nameIs(xml, "rPh")) phonetic = false;
-      else if (end === "is" && (nameIs(xml, "c") || nameIs(xml, "row") || nameIs(xml, "sheetData"))) {
-        runOut = out;
-        return lt;
-      }
-      p = gt + 1;
-      continue;
-    }
-    if (nameIs(xml, end) || (end === "is" && (nameIs(xml, "c") || nameIs(xml, "row")))) {
-      runOut = out;
-      return lt;
-    }
-    const selfClosing = xml.charCodeAt(gt - 1) === 47;
-    if (nameIs(xml, "rPh") && !selfClosing) phonetic = true;
-    else if (nameIs(xml, "t") && !selfClosing) {
-      const q = readText(xml, gt + 1, final);
-      if (q === NEED) return NEED;
-      if (!phonetic) out += textOut;
-      p = q;
-      continue;
-    }
-    p = gt + 1;
-  }
-}
-
-/** Attributes of the current <row> or <c> tag, read by readAttrs without building objects per cell. */
-let attrR = -1;
-let attrREnd = -1;
-let attrT: string | null = null;
-let attrS = 0;
-let attrHidden = false;
-
-/** Reads r, t, s and hidden from the start tag spanning [from, to) of xml into the attr* slots. */
-function readAttrs(xml: string, from: number, to: number): void {
-  attrR = -1;
-  attrT = null;
-  attrS = 0;
-  attrHidden = false;
-  let i = from;
-  while (i < to) {
-    let c = xml.charCodeAt(i);
-    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) {
-      i++;
-      continue;
-    }
-    while (c === 32 || c === 9 || c === 10 || c === 13) c = xml.charCodeAt(++i);
-    const nameStart = i;
-    while (i < to && (c = xml.charCodeAt(i)) !== 61 /* = */ && c !== 32 && c !== 62 && c !== 47) i++;
-    const nameLen = i - nameStart;
-    while (i < to && xml.charCodeAt(i) !== 34 && xml.charCodeAt(i) !== 39) i++;
-    if (i >= to) return;
-    const q = xml[i];
-    const vStart = i + 1;
-    const vEnd = xml.indexOf(q, vStart);
-    if (vEnd < 0 || vEnd > to) return;
-    const n0 = xml.charCodeAt(nameStart);
-    if (nameLen === 1) {
-      if (n0 === 114 /* r */) (attrR = vStart), (attrREnd = vEnd);
-      else if (n0 === 116 /* t */) attrT = xml.slice(vStart, vEnd);
-      else if (n0 === 115 /* s */) attrS = Number(xml.slice(vStart, vEnd)) || 0;
-    } else if (nameLen === 6 && xml.startsWith("hidden", nameStart)) {
-      const v = xml.slice(vStart, vEnd);
-      attrHidden = v === "1" || v === "true";
-    }
-    i = vEnd + 1;
-  }
-}
-
-/** Row and column of an A1 reference in s[from, to): 0 for a part that is absent, -1 for a row that is not a number or beyond Excel's bounds. */
-let refRow = 0;
-let refCol = 0;
-function readRef(s: string, from: number, to: number): void {
-  let col = 0;
-  let i = from;
-  for (; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 65 && c <= 90) col = col * 26 + c - 64;
-    else if (c >= 97 && c <= 122) col = col * 26 + c - 96;
-    else if (c !== 36 /* $ */) break;
-    if (col > MAX_COLS) break;
-  }
-  let row = 0;
-  for (; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57 || row > MAX_ROWS) {
-      row = -1;
-      break;
-    }
-    row = row * 10 + c - 48;
-  }
-  refCol = col;
-  refRow = row > MAX_ROWS ? -1 : row;
-}
 
 function numberCell(v: string): CellValue {
   const n = Number(v);
   return v.trim() !== "" && Number.isFinite(n) ? n : v === "" ? null : v;
 }
 
-function typedValue(t: string | null, v: string, strings: string[]): CellValue {
+/** A cell's value from its type (a T_ code) and its <v> text. */
+function typedValue(t: number, v: string, strings: string[]): CellValue {
   switch (t) {
-    case "s": {
+    case T_SHARED: {
       const i = Number(v);
       if (v.trim() !== "" && Number.isInteger(i) && i >= 0 && i < strings.length) return strings[i];
       // Not blank: the file points at a string it does not have, so the cell is unreadable.
       return { error: `#REF!（共享字符串编号“${v.trim().slice(0, 20)}”不存在，文件共有 ${strings.length} 条）` };
     }
-    case "str":
-    case "inlineStr":
+    case T_STR:
+    case T_INLINE:
       return v;
-    case "b": {
+    case T_BOOL: {
       const b = v.trim();
       return b === "1" || b === "true";
     }
-    case "e": {
+    case T_ERROR: {
       const e = v.trim();
       return { error: ERRORS.has(e) ? e : e || "#VALUE!" };
     }
-    case "d": {
+    case T_DATE: {
       // ISO 8601 date cells (written by a few tools): the 1900-system serial the engine reads.
       const ms = Date.parse(/T|:|Z$/.test(v) || v.length > 10 ? v : `${v}T00:00:00Z`);
       if (!Number.isFinite(ms)) return v;
@@ -650,6 +763,13 @@ function typedValue(t: string | null, v: string, strings: string[]): CellValue {
     default:
       return numberCell(v);
   }
+}
+
+/** The column number of letters (A = 1). */
+function columnOf(letters: string): number {
+  let col = 0;
+  for (let i = 0; i < letters.length; i++) col = col * 26 + (letters.charCodeAt(i) | 32) - 96;
+  return col;
 }
 
 /** Rows from the top of a sheet in which merged areas are kept apart (the engine looks for headers in the first 20). */
@@ -673,10 +793,8 @@ function keepMerges(refs: string[], lastRow: number): string[] {
   for (const ref of refs) {
     const m = /^\$?([A-Za-z]{1,3})\$?(\d{1,7}):\$?([A-Za-z]{1,3})\$?(\d{1,7})$/.exec(ref);
     if (!m) continue;
-    readRef(m[1], 0, m[1].length);
-    const c1a = refCol;
-    readRef(m[3], 0, m[3].length);
-    const c2a = refCol;
+    const c1a = columnOf(m[1]);
+    const c2a = columnOf(m[3]);
     const r1 = Math.min(Number(m[2]), Number(m[4]));
     const r2 = Math.max(Number(m[2]), Number(m[4]));
     const c1 = Math.min(c1a, c2a);
@@ -727,10 +845,10 @@ class SheetScanner implements Scanner {
     this.cells = new CellColumns(strings);
   }
 
-  feed(xml: string, final: boolean): number {
+  feed(xml: Uint8Array, final: boolean): number {
     let p = 0;
     for (;;) {
-      const lt = xml.indexOf("<", p);
+      const lt = find(xml, 60, p);
       if (lt < 0) return xml.length;
       const sp = skipSpecial(xml, lt, final);
       if (sp === NEED) return lt;
@@ -738,9 +856,9 @@ class SheetScanner implements Scanner {
         p = sp;
         continue;
       }
-      const gt = xml.indexOf(">", lt);
+      const gt = find(xml, 62, lt);
       if (gt < 0) return final ? xml.length : lt;
-      if (xml.charCodeAt(lt + 1) === 47) {
+      if (xml[lt + 1] === 47) {
         scanName(xml, lt + 1);
         if (this.phase === 1 && nameIs(xml, "sheetData")) this.phase = 2;
         p = gt + 1;
@@ -748,7 +866,7 @@ class SheetScanner implements Scanner {
       }
       scanName(xml, lt);
       if (this.phase === 1) {
-        if (nameIs(xml, "c")) {
+        if (nameIsLetter(xml, C)) {
           const next = this.cell(xml, gt, final);
           if (next === NEED) return lt;
           p = next;
@@ -756,39 +874,43 @@ class SheetScanner implements Scanner {
         }
         if (nameIs(xml, "row")) this.row(xml, gt);
       } else if (this.phase === 0) {
-        if (nameIs(xml, "sheetData")) this.phase = xml.charCodeAt(gt - 1) === 47 ? 2 : 1;
+        if (nameIs(xml, "sheetData")) this.phase = xml[gt - 1] === 47 ? 2 : 1;
       } else if (nameIs(xml, "mergeCell")) {
-        const ref = attr(xml.slice(lt, gt + 1), "ref");
+        const ref = attr(textAt(xml, lt, gt + 1), "ref");
         if (ref) this.mergeRefs.push(ref);
       }
       p = gt + 1;
     }
   }
 
-  private row(xml: string, gt: number): void {
+  private row(xml: Uint8Array, gt: number): void {
     readAttrs(xml, nameEnd, gt);
     const prev = this.rowNo;
     this.rowNo++;
     if (attrR >= 0) {
-      const r = xml.slice(attrR, attrREnd);
-      const n = Number(r);
-      if (Number.isInteger(n) && n >= 1 && n <= MAX_ROWS) this.rowNo = n;
-      // A damaged row number: the row is taken as the one after the last (its cells' own addresses still place them).
-      else this.unplaced.push({ ref: `<row r="${r.slice(0, 20)}">`, row: prev + 1 });
+      const d = digitsAt(xml, attrR, attrREnd);
+      if (d >= 1 && d <= MAX_ROWS) this.rowNo = d;
+      else {
+        const r = textAt(xml, attrR, attrREnd);
+        const n = Number(r);
+        if (Number.isInteger(n) && n >= 1 && n <= MAX_ROWS) this.rowNo = n;
+        // A damaged row number: the row is taken as the one after the last (its cells' own addresses still place them).
+        else this.unplaced.push({ ref: `<row r="${r.slice(0, 20)}">`, row: prev + 1 });
+      }
     }
     this.colNo = 0;
     if (attrHidden) this.hiddenRows.push(this.rowNo);
   }
 
   /** The cell whose start tag ends at gt: its value placed in the grid; returns where scanning goes on, or NEED. */
-  private cell(xml: string, gt: number, final: boolean): number {
+  private cell(xml: Uint8Array, gt: number, final: boolean): number {
     readAttrs(xml, nameEnd, gt);
     let row = this.rowNo || 1;
     let col = this.colNo + 1;
     let bad: string | null = null;
     if (attrR >= 0) {
       readRef(xml, attrR, attrREnd);
-      if (refCol < 1 || refCol > MAX_COLS || refRow < 0) bad = xml.slice(attrR, Math.min(attrREnd, attrR + 20));
+      if (refCol < 1 || refCol > MAX_COLS || refRow < 0) bad = textAt(xml, attrR, attrREnd).slice(0, 20);
       else {
         col = refCol;
         if (refRow > 0) row = refRow;
@@ -796,25 +918,24 @@ class SheetScanner implements Scanner {
     }
     if (col > MAX_COLS) bad = `${this.colNo + 1}`;
     const t = attrT;
-    const s = attrS;
     let p = gt + 1;
     let v: string | null = null;
     let inline: string | null = null;
-    // The common shape first: <v>text</v></c>, no prefix, nothing to decode.
-    let fast = false;
-    if (xml.charCodeAt(p) === 60 && xml.charCodeAt(p + 1) === 118 && xml.charCodeAt(p + 2) === 62) {
-      const ve = xml.indexOf("<", p + 3);
-      if (ve > 0 && xml.startsWith("</v></c>", ve)) {
-        v = xml.slice(p + 3, ve);
-        if (v.indexOf("&") >= 0 || v.indexOf("_x") >= 0) v = decodeXml(v);
+    // The common shape first: <v>text</v></c>, no prefix; its text is read from the bytes below.
+    let vFrom = -1;
+    let vTo = -1;
+    if (xml[p] === 60 && xml[p + 1] === V && xml[p + 2] === 62) {
+      const ve = find(xml, 60, p + 3);
+      if (ve > 0 && at(xml, ve, "</v></c>")) {
+        vFrom = p + 3;
+        vTo = ve;
         p = ve + 8;
-        fast = true;
       }
     }
-    if (!fast && xml.charCodeAt(gt - 1) !== 47 /* not <c/> */) {
+    if (vFrom < 0 && xml[gt - 1] !== 47 /* not <c/> */) {
       // Children: <f> (skipped: we want the cached result), <v>, <is>, <extLst>; then </c>.
       for (;;) {
-        const q = xml.indexOf("<", p);
+        const q = find(xml, 60, p);
         if (q < 0) {
           if (!final) return NEED;
           throw new ReadFailure("damaged", `工作表“${this.name}”的单元格 ${a1(row, Math.min(col, MAX_COLS))} 不完整`);
@@ -825,15 +946,15 @@ class SheetScanner implements Scanner {
           p = sp;
           continue;
         }
-        const qgt = xml.indexOf(">", q);
+        const qgt = find(xml, 62, q);
         if (qgt < 0) {
           if (!final) return NEED;
           throw new ReadFailure("damaged", `工作表“${this.name}”的单元格 ${a1(row, Math.min(col, MAX_COLS))} 不完整`);
         }
-        const closing = xml.charCodeAt(q + 1) === 47;
+        const closing = xml[q + 1] === 47;
         scanName(xml, closing ? q + 1 : q);
         if (closing) {
-          if (nameIs(xml, "c")) {
+          if (nameIsLetter(xml, C)) {
             p = qgt + 1;
             break;
           }
@@ -846,14 +967,14 @@ class SheetScanner implements Scanner {
           continue;
         }
         // A cell that never closes: stop before the next cell or row rather than swallow it.
-        if (nameIs(xml, "c") || nameIs(xml, "row")) {
+        if (nameIsLetter(xml, C) || nameIs(xml, "row")) {
           p = q;
           break;
         }
         p = qgt + 1;
-        if (xml.charCodeAt(qgt - 1) === 47) continue;
-        if (nameIs(xml, "v") || nameIs(xml, "f")) {
-          const isV = nameEnd - nameStart === 1 && xml.charCodeAt(nameStart) === 118;
+        if (xml[qgt - 1] === 47) continue;
+        const isV = nameIsLetter(xml, V);
+        if (isV || nameIsLetter(xml, 102 /* f */)) {
           const e = readText(xml, p, final, isV);
           if (e === NEED) return NEED;
           if (isV) v = textOut;
@@ -872,32 +993,52 @@ class SheetScanner implements Scanner {
       return p;
     }
     this.colNo = col;
+    if (vFrom >= 0) {
+      // Most cells: a shared string's index or a plain number, taken from the bytes without a string.
+      if (t === T_SHARED) {
+        const i = digitsAt(xml, vFrom, vTo);
+        if (i >= 0 && i < this.strings.length) return this.shared(row, col, i, p);
+      } else if (t === T_NUMBER) {
+        const n = numberAt(xml, vFrom, vTo);
+        if (n === n) {
+          this.number(row, col, this.date1904 && this.dateStyles.has(styleOf(xml)) ? n + 1462 : n);
+          return p;
+        }
+      }
+      v = textAt(xml, vFrom, vTo);
+      if (v.indexOf("&") >= 0 || v.indexOf("_x") >= 0) v = decodeXml(v);
+    }
     let value: CellValue = null;
-    if (inline !== null && (t === "inlineStr" || v === null)) value = inline;
-    else if (v !== null && t === "s") {
+    if (inline !== null && (t === T_INLINE || v === null)) value = inline;
+    else if (v !== null && t === T_SHARED) {
       // A shared string is kept as its index (most texts of an export are shared).
       const i = Number(v);
-      if (v.trim() !== "" && Number.isInteger(i) && i >= 0 && i < this.strings.length) {
-        this.budget(row, col, this.strings[i].length);
-        const before = this.cells.width(row - 1);
-        this.grow(row, col, before, this.cells.setShared(row - 1, col - 1, i));
-        return p;
-      }
+      if (v.trim() !== "" && Number.isInteger(i) && i >= 0 && i < this.strings.length) return this.shared(row, col, i, p);
       value = typedValue(t, v, this.strings);
     } else if (v !== null) {
       value = typedValue(t, v, this.strings);
       // The 1904 system counts from 1904-01-01; the engine reads 1900-system serials.
-      if (this.date1904 && typeof value === "number" && t !== "d" && this.dateStyles.has(s)) value += 1462;
+      if (this.date1904 && typeof value === "number" && t !== T_DATE && this.dateStyles.has(styleOf(xml))) value += 1462;
     }
     if (value !== null) this.put(row, col, value);
     return p;
   }
 
+  /** Places shared string `i` (kept as its index); returns `p`. */
+  private shared(row: number, col: number, i: number, p: number): number {
+    this.budget(row, col, this.strings[i].length);
+    const before = this.cells.width(row - 1);
+    this.grow(row, col, before, this.cells.setShared(row - 1, col - 1, i));
+    return p;
+  }
+
+  private number(row: number, col: number, n: number): void {
+    const before = this.cells.width(row - 1);
+    this.grow(row, col, before, this.cells.setNumber(row - 1, col - 1, n));
+  }
+
   private put(row: number, col: number, value: CellValue): void {
-    if (typeof value === "string") {
-      this.budget(row, col, value.length);
-      value = detached(value);
-    }
+    if (typeof value === "string") this.budget(row, col, value.length);
     const before = this.cells.width(row - 1);
     this.grow(row, col, before, this.cells.set(row - 1, col - 1, value));
   }

@@ -261,14 +261,14 @@ export function readEntry(bytes: Uint8Array, e: ZipEntry): Uint8Array {
 
 /**
  * One entry's bytes handed over in pieces of about `chunk` bytes, in order, so a large part is
- * never held whole: it is inflated in pieces (fflate's stream), except that a part small enough
- * for the native inflater (Node; see setInflate) is inflated into one buffer outside the
- * JavaScript heap and handed over in slices. Returns whether the entry held more than it declares.
+ * never held whole: it is inflated in pieces (fflate's stream), except that a stored part, or one
+ * small enough for the native inflater (Node; see setInflate), is inflated into one buffer outside
+ * the JavaScript heap and handed over as one piece. Returns whether the entry held more than it declares.
  */
 export function streamPart(bytes: Uint8Array, e: ZipEntry, onChunk: (piece: Uint8Array) => void, budget?: InflateBudget, chunk = 4 << 20): boolean {
   if (e.method === 0 || (inflate && e.size <= wholeMax)) {
     const { data, truncated } = readPart(bytes, e, budget);
-    for (let i = 0; i < data.length; i += chunk) onChunk(data.subarray(i, Math.min(data.length, i + chunk)));
+    if (data.length) onChunk(data);
     return truncated;
   }
   const data = entryData(bytes, e);
