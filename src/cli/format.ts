@@ -37,38 +37,62 @@ export function width(s: string): number {
   return w;
 }
 
+/** A code unit terminalSafe replaces: C0 and C1 controls, DEL, bidirectional marks and overrides. */
+function unsafeUnit(c: number): boolean {
+  if (c < 0x7f) return c < 0x20;
+  return c <= 0x9f || c === 0x200e || c === 0x200f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
 /**
  * Text from a workbook made safe to print: a control character (an escape sequence could clear
  * the screen, recolour it or retitle the window) is shown as its Unicode control picture (ESC as
  * ␛), C1 controls and bidirectional overrides as �. `keepLines` leaves our own line breaks alone.
+ * Text with nothing to replace (nearly all of it) is answered by one loop, without the regex.
  */
 export function terminalSafe(s: string, keepLines = false): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (ch) => {
+  let i = 0;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (unsafeUnit(c) && !(c === 10 && keepLines)) break;
+  }
+  if (i === s.length) return s;
+  return s.replace(UNSAFE, (ch) => {
     const c = ch.charCodeAt(0);
     if (c === 10 && keepLines) return ch;
     return c < 0x20 ? String.fromCharCode(0x2400 + c) : c === 0x7f ? "\u2421" : "\ufffd";
   });
 }
 
-/** Pads to n columns, cutting with … so one column's text never runs into the next. One pass over the text, however long; control characters shown safely. */
+const SPACES = Array.from({ length: 64 }, (_, n) => " ".repeat(n));
+const spaces = (n: number) => (n <= 0 ? "" : n < SPACES.length ? SPACES[n] : " ".repeat(n));
+
+/**
+ * Pads to n columns, cutting with … so one column's text never runs into the next. One pass over
+ * the text, however long; control characters shown safely (their pictures take the one column
+ * and the one code unit the character did, so widths are counted on the text as it came).
+ */
 export function pad(text: string, n: number): string {
-  const s = terminalSafe(text);
   let w = 0;
   let cut = -1;
-  for (let i = 0; i < s.length; i++) {
-    const u = unitWidth(s.charCodeAt(i));
+  let safe = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (safe && unsafeUnit(c)) safe = false;
+    const u = c < 0x1100 ? 1 : unitWidth(c);
     if (cut < 0 && w + u > n - 2) cut = i;
     w += u;
     if (w > n - 1) {
       // Too wide: keep what fits in n - 2 columns (at least one character) and add the ellipsis.
       let end = Math.max(cut, 1);
-      if (end < s.length && s.charCodeAt(end) >= 0xdc00 && s.charCodeAt(end) <= 0xdfff) end++; // never split a pair
-      const t = s.slice(0, end) + "…";
-      return t + " ".repeat(Math.max(0, n - width(t)));
+      if (end < text.length && text.charCodeAt(end) >= 0xdc00 && text.charCodeAt(end) <= 0xdfff) end++; // never split a pair
+      const t = terminalSafe(text.slice(0, end)) + "…";
+      return t + spaces(n - width(t));
     }
   }
-  return s + " ".repeat(Math.max(0, n - w));
+  return (safe ? text : terminalSafe(text)) + spaces(n - w);
 }
 
 /** Unmet criteria as an official reads them, for a pack named by id. */

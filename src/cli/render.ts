@@ -54,6 +54,15 @@ export class TableSheet {
   readonly #fix: string[] = [];
   /** Grades in the order first shown, for their consequences. */
   readonly #seen = new Set<number>();
+  /**
+   * A record's columns that repeat from record to record, each padded once: the grade (by index,
+   * -1 none), the status, the met count (by met and total), the unmet standards (by failed list,
+   * when nothing is unchecked).
+   */
+  readonly #grade: string[] = [];
+  readonly #status: string[];
+  readonly #met = new Map<number, string>();
+  readonly #failed: string[] = [];
   constructor(
     file: string,
     head: SheetHead,
@@ -62,37 +71,55 @@ export class TableSheet {
     this.#r = new SheetReader(head);
     const pack = getPack(head.pack);
     this.#names = namesOf(pack, this.#r.lists);
+    this.#status = STATUSES.map((s) => pad(STATUS_ZH[s], 8));
     let s = `\n${file} ／ ${head.sheet} — ${pack?.name.zh ?? head.pack}（表头第 ${head.headerRow} 行，${head.summary.records} 条记录）\n`;
     if (head.records) s += `  ${pad("行", head.rowWidth)}${pad("名称", head.nameWidth)}${head.graded ? pad("结论", 8) : ""}${head.counted ? pad("达标", 7) : ""}${pad("状态", 8)}${head.graded ? "未达标项" : "问题"}\n`;
     out(terminalSafe(s, true));
+  }
+
+  #gradeCell(g: number): string {
+    return (this.#grade[g + 1] ??= pad(g >= 0 ? this.#r.head.grades[g] : "", 8));
+  }
+
+  #metCell(met: number, total: number): string {
+    const key = met * 65536 + total;
+    let t = this.#met.get(key);
+    if (t === undefined) this.#met.set(key, (t = pad(met < 0 ? "" : `${met}/${total}`, 7)));
+    return t;
+  }
+
+  /** The unmet standards and those that could not be checked, as the last column prints them. */
+  #what(failed: number, unchecked: number): string {
+    if (unchecked === 0) return (this.#failed[failed] ??= terminalSafe(this.#names(failed)));
+    const f = this.#names(failed);
+    const u = `无法检查：${this.#names(unchecked)}`;
+    return terminalSafe(f ? `${f}；${u}` : u);
   }
 
   records(chunk: RecordChunk): void {
     const c = this.#r.take(chunk);
     const h = this.#r.head;
     const at = issueRanges(c);
-    const lines: string[] = [];
+    let text = "";
     for (let j = 0; j < c.n; j++) {
       const g = c.grade[j];
       if (g >= 0) this.#seen.add(g);
-      const grade = h.graded ? pad(g >= 0 ? h.grades[g] : "", 8) : "";
-      const met = h.counted ? pad(c.met[j] < 0 ? "" : `${c.met[j]}/${c.total[j]}`, 7) : "";
-      let what = "";
+      let what: string;
       if (h.graded) {
-        const failed = this.#names(c.failed[j]);
-        const unchecked = c.unchecked[j] ? `无法检查：${this.#names(c.unchecked[j])}` : "";
-        what = failed && unchecked ? `${failed}；${unchecked}` : failed || unchecked;
+        what = this.#what(c.failed[j], c.unchecked[j]);
         for (let k = at[j]; k < at[j + 1]; k++) {
           const i = this.#r.issue(c, k);
           if (!SHOWN_IN_ROW.has(i.code)) this.#fix.push(problemLine(i));
         }
       } else {
+        what = "";
         for (let k = at[j]; k < at[j + 1]; k++) what += (what ? "；" : "") + (stringAt(c.issues.message!, k) ?? "");
+        what = terminalSafe(what);
       }
       const label = stringAt(c.labels, j) ?? "";
-      lines.push(`  ${pad(String(c.row[j]), h.rowWidth)}${pad(c.hidden[j] ? `${label}（隐藏行）` : label, h.nameWidth)}${grade}${met}${pad(STATUS_ZH[STATUSES[c.status[j]]], 8)}${terminalSafe(what)}\n`);
+      text += `  ${pad(String(c.row[j]), h.rowWidth)}${pad(c.hidden[j] ? `${label}（隐藏行）` : label, h.nameWidth)}${h.graded ? this.#gradeCell(g) : ""}${h.counted ? this.#metCell(c.met[j], c.total[j]) : ""}${this.#status[c.status[j]]}${what}\n`;
     }
-    this.out(lines.join(""));
+    this.out(text);
   }
 
   end(): void {
