@@ -8,8 +8,13 @@ if (!fs.existsSync(entry)) {
   process.stderr.write("kj-assess 尚未编译：请先运行 npm ci（或 npm run prepare）。\nkj-assess is not built yet: run `npm ci` (or `npm run prepare`) first.\n");
   process.exit(2);
 }
+const args = process.argv.slice(2);
+// A check's first worker process starts now, loading its modules while this one loads its own (file/node/child-start.ts).
+if ((args[0] === "check" || args[0] === "inspect") && !args.includes("--help") && !args.includes("-h") && args.slice(1).some((a) => !a.startsWith("-"))) {
+  require(path.join(__dirname, "..", "lib", "file", "node", "child-start.js")).startEarly("worker");
+}
 require(entry)
-  .main(process.argv.slice(2))
+  .main(args)
   .then((code) => {
     process.exitCode = code;
   })

@@ -12,6 +12,7 @@ import { builtinPacks, findPack } from "../packs";
 import { ANNOTATED_SUFFIX } from "../engine/output";
 import { parseRulesJson, parseSetArg, type Overrides } from "../engine/overrides";
 import { runTasks, type Task, type TaskResult } from "../file/node/pool";
+import { dropEarly } from "../file/node/child-start";
 import type { SheetSummary } from "../file/check";
 import { errorLines, inspectLines, skippedLines, STATUS_ZH, terminalSafe, whyNotChecked } from "./format";
 import type { SkippedJson } from "./json";
@@ -285,6 +286,15 @@ function sameFile(a: string, b: string): boolean {
 }
 
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  try {
+    return await command(argv, io);
+  } finally {
+    // A worker started early (bin/kj-assess.js) that no file needed: stopped, so the command ends.
+    dropEarly();
+  }
+}
+
+async function command(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === "--help" || command === "-h" || command === "help") {
     (command ? io.out : io.err)(USAGE);

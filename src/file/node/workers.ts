@@ -7,16 +7,12 @@
  * measures the process and kills it the moment a limit is passed, saying which on stderr; the
  * pool then answers that file with `timeout` or `out-of-memory`, starts a fresh child, and the
  * batch goes on. Files that are plainly not workbooks are refused by their first bytes (sniff)
- * before any child sees them.
- *
- * Which script a child runs: after `tsc -p tsconfig.node.json` the compiled `<name>.js` sits
- * beside this module (lib/file/node/) and runs as is. Under ts-jest or `node scripts/run-ts.js`
- * there is only `<name>.ts`; worker-boot.js (plain JS, kept in src/) then installs a require hook
- * that transpiles with the project's own typescript before loading it. Nothing is copied.
+ * before any child sees them. How a child is started (and the first one early, while the command
+ * line loads its own modules) is child-start.ts.
  */
 import * as fs from "fs";
-import * as path from "path";
-import { fork, type ChildProcess } from "child_process";
+import type { ChildProcess } from "child_process";
+import { startChild, takeEarly } from "./child-start";
 import { readMessage, sniffBytes, type ReadErrorCode } from "../xlsx-read";
 import { limitsFor, type FileLimits } from "../limits";
 
@@ -59,16 +55,7 @@ export function sniff(file: string): FileError | null {
   }
 }
 
-function workerScript(name: string): { file: string; argv: string[] } {
-  const compiled = path.join(__dirname, `${name}.js`);
-  if (fs.existsSync(compiled)) return { file: compiled, argv: [] };
-  return { file: path.join(__dirname, "worker-boot.js"), argv: [path.join(__dirname, `${name}.ts`)] };
-}
-
 export { limitsFor, type FileLimits } from "../limits";
-
-/** The JavaScript heap a child may grow to; resident memory per file is held by the watchdog, below this. */
-const CHILD_HEAP_MB = 6144;
 
 export interface PoolOptions<R> {
   /** Worker module beside this one, without extension ("read-worker", "worker"). */
@@ -123,28 +110,15 @@ function overLimit(stderr: string, limits: FileLimits): FileError | null {
 /** Runs each job in a child process (the job is posted as is; the child posts one reply). Replies in input order. */
 export async function runInWorkers<J, R>(jobs: J[], opts: PoolOptions<R>): Promise<R[]> {
   const concurrency = Math.max(1, Math.min(opts.concurrency, jobs.length || 1));
-  const script = workerScript(opts.script);
   const replies: R[] = new Array(jobs.length);
   let next = 0;
   let done = 0;
 
-  /** A child process, once it has loaded its modules and said so (or died trying). */
+  /** A child process, once it has loaded its modules and said so (or died trying): the one started early, if any. */
   const spawn = async (): Promise<ChildProcess> => {
-    const child = fork(script.file, script.argv, {
-      execArgv: [`--max-old-space-size=${CHILD_HEAP_MB}`],
-      serialization: "advanced",
-      stdio: ["ignore", "ignore", "pipe", "ipc"],
-    });
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        child.removeListener("message", done);
-        child.removeListener("exit", done);
-        resolve();
-      };
-      child.once("message", done);
-      child.once("exit", done);
-    });
-    return child;
+    const started = takeEarly(opts.script) ?? startChild(opts.script);
+    await started.ready;
+    return started.child;
   };
 
   function one(child: ChildProcess, i: number, limits: FileLimits): Promise<{ reply: R; dead: boolean }> {

@@ -1,0 +1,75 @@
+/**
+ * Starting the pool's child processes (workers.ts), and starting the first one early: a child
+ * spends its first ~150 ms of CPU loading its modules, and so does the command line's own process.
+ * bin/kj-assess.js starts the child for `check` and `inspect` before it loads anything else, so
+ * both load at once on two cores instead of one after the other; the pool then takes that child
+ * for its first lane. A child started early and never taken (wrong arguments, no workbook among
+ * the files) is stopped when the command ends. Only Node built-ins here: this loads in a few ms.
+ *
+ * Which script a child runs: after `tsc -p tsconfig.node.json` the compiled `<name>.js` sits
+ * beside this module (lib/file/node/) and runs as is. Under ts-jest or `node scripts/run-ts.js`
+ * there is only `<name>.ts`; worker-boot.js (plain JS, kept in src/) then installs a require hook
+ * that transpiles with the project's own typescript before loading it. Nothing is copied.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { fork, type ChildProcess } from "child_process";
+
+/** The JavaScript heap a child may grow to; resident memory per file is held by the watchdog, below this. */
+const CHILD_HEAP_MB = 6144;
+
+function workerScript(name: string): { file: string; argv: string[] } {
+  const compiled = path.join(__dirname, `${name}.js`);
+  if (fs.existsSync(compiled)) return { file: compiled, argv: [] };
+  return { file: path.join(__dirname, "worker-boot.js"), argv: [path.join(__dirname, `${name}.ts`)] };
+}
+
+/** A child and when it is ready: it has loaded its modules and said so (or died trying). */
+export interface Started {
+  child: ChildProcess;
+  ready: Promise<void>;
+}
+
+/** Forks a child running the worker module `name`; its first message (or its exit) makes it ready. */
+export function startChild(name: string): Started {
+  const script = workerScript(name);
+  const child = fork(script.file, script.argv, {
+    execArgv: [`--max-old-space-size=${CHILD_HEAP_MB}`],
+    serialization: "advanced",
+    stdio: ["ignore", "ignore", "pipe", "ipc"],
+  });
+  // Listening from the start: the ready message may come before anyone asks for the child.
+  const ready = new Promise<void>((resolve) => {
+    const done = () => {
+      child.removeListener("message", done);
+      child.removeListener("exit", done);
+      resolve();
+    };
+    child.once("message", done);
+    child.once("exit", done);
+  });
+  return { child, ready };
+}
+
+let early: { name: string; started: Started } | null = null;
+
+/** Starts the child for worker module `name` now, for the pool to take when it needs one. */
+export function startEarly(name: string): void {
+  early ??= { name, started: startChild(name) };
+}
+
+/** The child started early for `name`, once (null when there is none). */
+export function takeEarly(name: string): Started | null {
+  if (early?.name !== name) return null;
+  const s = early.started;
+  early = null;
+  return s;
+}
+
+/** Stops a child started early that the run did not need, so the command can end. */
+export function dropEarly(): void {
+  if (!early) return;
+  const { child } = early.started;
+  early = null;
+  child.kill("SIGKILL");
+}
