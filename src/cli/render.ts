@@ -46,6 +46,12 @@ const MAX_SKIPS_LISTED = 10;
 const SHOWN_IN_ROW = new Set(["criterion-failed", "criterion-unchecked"]);
 const problemLine = (p: IssueOut) => `    ${p.severity === "error" ? "✗" : "!"} ${p.message ?? ""}${p.source ? `〔${p.source}〕` : ""}\n`;
 
+/**
+ * Text is handed on in pieces of about this many characters: the strings a piece is built from
+ * are let go while still young (cheap to collect), not kept for a whole chunk of records.
+ */
+const PIECE = 1 << 16;
+
 /** One checked sheet as the readable table, written as its records arrive. */
 export class TableSheet {
   readonly #r: SheetReader;
@@ -118,8 +124,12 @@ export class TableSheet {
       }
       const label = stringAt(c.labels, j) ?? "";
       text += `  ${pad(String(c.row[j]), h.rowWidth)}${pad(c.hidden[j] ? `${label}（隐藏行）` : label, h.nameWidth)}${h.graded ? this.#gradeCell(g) : ""}${h.counted ? this.#metCell(c.met[j], c.total[j]) : ""}${this.#status[c.status[j]]}${what}\n`;
+      if (text.length >= PIECE) {
+        this.out(text);
+        text = "";
+      }
     }
-    this.out(text);
+    if (text) this.out(text);
   }
 
   end(): void {
@@ -151,10 +161,36 @@ export class TableSheet {
 /** Object text without its closing brace, for appending fields. */
 const open = (o: unknown) => JSON.stringify(o).slice(0, -1);
 
-/** One checked sheet as one compact JSON object, its records written as they arrive. */
+/**
+ * A string as JSON.stringify writes it: text with nothing to escape (nearly all of it) is quoted
+ * as it is; anything else — quotes, backslashes, controls, surrogates (a lone one is escaped) —
+ * goes through JSON.stringify itself.
+ */
+function quote(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 34 || c === 92 || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
+  }
+  return `"${s}"`;
+}
+const orNull = (s: string | null | undefined): string => (s === null || s === undefined ? "null" : quote(s));
+
+/** An issue as JSON.stringify writes it, its fields in IssueOut's order. */
+function issueJson(i: IssueOut): string {
+  return `{"code":${quote(i.code)},"severity":"${i.severity}","cell":${orNull(i.cell)},"text":${orNull(i.text)},"source":${orNull(i.source)}${i.message === undefined ? "" : `,"message":${quote(i.message)}`}}`;
+}
+
+/**
+ * One checked sheet as one compact JSON object, its records written as they arrive — each
+ * record's text built by hand, exactly as JSON.stringify would write its object, without making
+ * the object; what repeats (grades, consequences, failed lists) written once.
+ */
 export class JsonSheet {
   readonly #r: SheetReader;
   readonly #lists: (string | undefined)[] = [];
+  /** By grade index + 1 (0: none). */
+  readonly #grade: string[];
+  readonly #consequence: string[];
   #first = true;
   constructor(
     file: string,
@@ -162,6 +198,8 @@ export class JsonSheet {
     private readonly out: Out,
   ) {
     this.#r = new SheetReader(head);
+    this.#grade = ["null", ...head.grades.map(quote)];
+    this.#consequence = ["null", ...head.consequences.map(orNull)];
     out(`${open({ file, sheet: head.sheet, pack: head.pack, headerRow: head.headerRow })},"records":[`);
   }
 
@@ -173,26 +211,22 @@ export class JsonSheet {
 
   records(chunk: RecordChunk): void {
     const c = this.#r.take(chunk);
-    const h = this.#r.head;
     const at = issueRanges(c);
-    const parts: string[] = [];
+    let text = "";
     for (let j = 0; j < c.n; j++) {
-      const g = c.grade[j];
-      const head = {
-        row: c.row[j],
-        label: stringAt(c.labels, j),
-        status: STATUSES[c.status[j]],
-        grade: g >= 0 ? h.grades[g] : null,
-        consequence: g >= 0 ? h.consequences[g] : null,
-        met: c.met[j] < 0 ? null : c.met[j],
-        total: c.total[j] < 0 ? null : c.total[j],
-      };
-      let s = `${this.#first ? "" : ","}${open(head)},"failed":${this.#list(c.failed[j])},"unchecked":${this.#list(c.unchecked[j])}${c.hidden[j] ? ',"hidden":true' : ""},"issues":[`;
+      const g = c.grade[j] + 1;
+      const met = c.met[j];
+      const total = c.total[j];
+      text += `${this.#first ? "" : ","}{"row":${c.row[j]},"label":${orNull(stringAt(c.labels, j))},"status":"${STATUSES[c.status[j]]}","grade":${this.#grade[g]},"consequence":${this.#consequence[g]},"met":${met < 0 ? "null" : met},"total":${total < 0 ? "null" : total},"failed":${this.#list(c.failed[j])},"unchecked":${this.#list(c.unchecked[j])}${c.hidden[j] ? ',"hidden":true' : ""},"issues":[`;
       this.#first = false;
-      for (let k = at[j]; k < at[j + 1]; k++) s += (k > at[j] ? "," : "") + JSON.stringify(this.#r.issue(c, k));
-      parts.push(s + "]}");
+      for (let k = at[j]; k < at[j + 1]; k++) text += (k > at[j] ? "," : "") + issueJson(this.#r.issue(c, k));
+      text += "]}";
+      if (text.length >= PIECE) {
+        this.out(text);
+        text = "";
+      }
     }
-    this.out(parts.join(""));
+    if (text) this.out(text);
   }
 
   end(): void {
