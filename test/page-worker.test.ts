@@ -2,12 +2,15 @@
  * The web page's worker protocol, in Node: a stand-in Worker runs the real PageSession (the same
  * code page-worker.js runs) and passes every message through structuredClone, as a browser does.
  * The page's side (page-remote.ts through the file door) opens a real .xlsx, reads a sheet back in
- * parts, checks it, writes the report and the annotated copy; 取消 in the middle of a check ends
- * that step and leaves the workbook as it was before it (settings and earlier checks replayed).
+ * parts, checks it, writes the report and the annotated copy; a result crosses without its
+ * records, its rows asked for a window at a time; 取消 in the middle of a check ends that step
+ * and leaves the workbook as it was before it (settings, earlier checks and their rows replayed).
  */
 import { fileDoor } from "../src/file/door";
 import { PageSession, PART, type SessionMessage, type SessionRequest } from "../src/file/page-session";
 import { RemoteHost } from "../src/file/page-remote";
+import { evaluateSheet } from "../src/engine";
+import { rowGroups, rowsApart, withoutOwnResults, type RowGroup } from "../src/taskpane/model";
 import { readWorkbook, sheetGrid } from "../src/file/xlsx-read";
 import { getPack } from "../src/packs";
 import type { CheckProgress } from "../src/engine/host";
@@ -16,11 +19,16 @@ import { bigAssessmentBook } from "./support/big-book";
 /** What a worker does, in this process: each message cloned and delivered in a later task. */
 class StandInWorker {
   static started = 0;
+  /** The size (JSON characters) of every message the worker sent, in order. */
+  static sent: number[] = [];
   onmessage: ((e: { data: SessionMessage }) => void) | null = null;
   onerror: ((e: { preventDefault(): void }) => void) | null = null;
   private dead = false;
   private queue = Promise.resolve();
-  private readonly session = new PageSession((m) => setTimeout(() => !this.dead && this.onmessage?.({ data: structuredClone(m) })));
+  private readonly session = new PageSession((m) => {
+    StandInWorker.sent.push(JSON.stringify(m)?.length ?? 0);
+    setTimeout(() => !this.dead && this.onmessage?.({ data: structuredClone(m) }));
+  });
   constructor(readonly url: string) {
     StandInWorker.started++;
   }
@@ -73,21 +81,45 @@ test("a sheet comes back in parts, each short, and equals the reader's own grid"
   host.remote.close();
 });
 
-test("check, report and annotated copy are made in the worker; the records arrive in parts with rising progress", async () => {
+/** Rows as the page draws them, plain (a record in the pane is the engine's own object, its issues a getter). */
+const plainRows = (rows: RowGroup[]) => JSON.parse(JSON.stringify(rows)) as unknown;
+
+test("check, report and annotated copy are made in the worker; the result crosses without its records, its rows a window at a time, the same as in place", async () => {
   const host = await open();
   const grid = await host.readSheet("2024年度考核");
   const found = await host.checker.detect("2024年度考核", grid, [getPack("studio-budget")!, pack]);
   expect(found[0].pack).toBe(pack);
   const progress: CheckProgress[] = [];
+  StandInWorker.sent = [];
   const { result, outcome } = await host.checker.check("2024年度考核", grid, pack, {}, (p) => progress.push(p));
-  expect(result.records).toHaveLength(ROWS);
-  expect(result.records[7].issues.map((i) => i.cell)).toEqual(expect.arrayContaining(["E10", "H10"]));
+  // Counts and the summary cross; the 3,500 records stay in the worker (no message near their size).
+  expect(result.records).toEqual([]);
+  expect(result.summary.records).toBe(ROWS);
+  expect(Math.max(...StandInWorker.sent)).toBeLessThan(20_000);
   expect(outcome?.placement).toBe("columns");
-  const arriving = progress.filter((p) => p.phase === "results").map((p) => p.done);
-  expect(arriving.length).toBeGreaterThanOrEqual(Math.ceil(ROWS / PART));
-  expect(arriving[arriving.length - 1]).toBe(ROWS);
-  expect([...arriving].sort((a, b) => a - b)).toEqual(arriving);
+  // Writing the results (each record explained) moves the bar, rising to every record.
+  const writing = progress.filter((p) => p.phase === "write").map((p) => p.done);
+  expect(writing.length).toBeGreaterThanOrEqual(2);
+  expect(writing[writing.length - 1]).toBe(ROWS);
+  expect([...writing].sort((a, b) => a - b)).toEqual(writing);
   expect(host.remote.made).toEqual({ results: ["2024年度考核"], added: [] });
+
+  // The rows, a window at a time, are the pane's own rows of the same check made in place.
+  const here = rowGroups(evaluateSheet(withoutOwnResults(grid), pack, {}));
+  const rows = rowsApart(result)!;
+  const first = await rows("all", 0, 50);
+  expect(first.total).toBe(ROWS);
+  expect(plainRows(first.rows)).toEqual(plainRows(here.slice(0, 50)));
+  expect(first.rows[7].issues.map((i) => i.cell)).toEqual(expect.arrayContaining(["E10", "H10"]));
+  const last = await rows("all", ROWS - 10, 50);
+  expect(plainRows(last.rows)).toEqual(plainRows(here.slice(ROWS - 10)));
+  // Under a filter (the book has 需核实 rows, and no 不通过 one): the window of those rows only.
+  const warnings = here.filter((g) => g.record?.status === "warning");
+  expect(warnings.length).toBeGreaterThan(25);
+  const some = await rows("warning", 5, 20);
+  expect(some.total).toBe(warnings.length);
+  expect(plainRows(some.rows)).toEqual(plainRows(warnings.slice(5, 25)));
+  expect(await rows("error", 0, 50)).toEqual({ total: 0, rows: [] });
 
   const report = await fileDoor.report("大表.xlsx", [{ pack, result }], host);
   const back = readWorkbook(report);
@@ -120,7 +152,15 @@ test("取消 in the middle of a check ends it as cancelled; a new worker carries
   expect(await host.loadSettings()).toEqual({ pack: pack.id, params: { "national-awards": 2 } });
   expect(host.remote.made).toEqual({ results: [], added: ["汇总"] });
   const again = await host.checker.check("2024年度考核", grid, pack, {});
-  expect(again.result.records).toHaveLength(ROWS);
+  expect(again.result.summary.records).toBe(ROWS);
   expect(host.remote.made.results).toEqual(["2024年度考核"]);
+  const before2 = await rowsApart(again.result)!("all", 100, 30);
+  // Cancelled again: the result on screen keeps its rows (the new worker replays the check that made them, under its name).
+  const third = host.checker.check("2024年度考核", grid, pack, {});
+  setTimeout(() => host.checker.cancel!(), 5);
+  await expect(third).rejects.toEqual({ code: "cancelled", message: { zh: "已取消", en: "Cancelled" } });
+  const after = await rowsApart(again.result)!("all", 100, 30);
+  expect(after.total).toBe(ROWS);
+  expect(plainRows(after.rows)).toEqual(plainRows(before2.rows));
   host.remote.close();
 });

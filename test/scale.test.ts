@@ -68,7 +68,7 @@ test("the command line's table, JSON and report plans over 300,000 records", () 
 test("the task pane's view models over 300,000 records", () => {
   expect(columnChoices(grid, [2]).map((c) => c.letter)).toEqual(["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L"]);
   expect(withoutOwnResults(grid)).toBe(grid);
-  expect(rowGroups(result).rows).toHaveLength(ROWS);
+  expect(rowGroups(result)).toHaveLength(ROWS);
   const c = counts(result, pack, "zh", { ok: "通过", warning: "需核实", error: "不通过" });
   expect(c.reduce((a, x) => a + x.value, 0)).toBe(ROWS);
 }, 120_000);

@@ -120,9 +120,9 @@ export interface WorkbookHost {
   checker?: SheetChecker;
 }
 
-/** Progress of a check, by phase: rows read, records checked or written, results brought to the pane (from a worker). */
+/** Progress of a check, by phase: rows read, records checked or written. */
 export interface CheckProgress extends Progress {
-  phase: "read" | "evaluate" | "write" | "results";
+  phase: "read" | "evaluate" | "write";
 }
 
 /** A sheet of the workbook checked besides the one shown (the page checks them all). */

@@ -12,7 +12,8 @@ import { RECORD_SHEET, type CheckRecord } from "../engine/record";
 import type { EvaluateOptions, SheetGrid, SheetResult, Text2 } from "../engine/types";
 import type { HeaderMatch } from "../engine/headers";
 import { limitsFor } from "./limits";
-import type { HostMethod, Made, SessionMessage, SessionOp, SessionRequest } from "./page-session";
+import type { HostMethod, Made, SessionMessage, SessionOp, SessionRequest, Shown } from "./page-session";
+import { withRowsApart, type RowPage } from "../taskpane/model";
 import { readMessage } from "./xlsx-read";
 
 /** The page's worker, beside the page (webpack entry "page-worker"). */
@@ -26,6 +27,12 @@ export const CANCELLED = { code: "cancelled", message: { zh: "已取消", en: "C
 /** Steps that change the workbook: replayed after a cancel. */
 const CHANGES = new Set<string>(["check", "checkOthers", "host:writeSheet", "host:clearResults", "host:saveSettings", "host:recordCheck"]);
 const changes = (op: SessionOp) => CHANGES.has(op.op === "host" ? `host:${op.method}` : op.op);
+
+/** A step as sent: its id names the results it made (their rows stay in the worker), so a replay keeps it. */
+interface Step {
+  id: number;
+  op: SessionOp;
+}
 
 interface Pending {
   op: SessionOp;
@@ -48,7 +55,9 @@ export class PageRemote {
   private next = 1;
   private readonly pending = new Map<number, Pending>();
   /** Steps that changed the workbook, in order, for a replay. */
-  private readonly journal: SessionOp[] = [];
+  private readonly journal: Step[] = [];
+  /** The latest evaluation of each sheet (its result may be on screen), replayed after the journal. */
+  private readonly evaluated = new Map<string, Step>();
   /** What the annotated copy holds, as of the last answer. */
   made: Made = { results: [], added: [] };
 
@@ -76,16 +85,18 @@ export class PageRemote {
     if (!p) return;
     if (m.type === "progress") p.onProgress?.({ phase: m.phase, done: m.done, total: m.total });
     else if (m.type === "part") {
+      // A sheet's rows, in parts: the bar rises with them.
       const list = p.parts.get(m.path) ?? [];
       for (const x of m.items) list.push(x);
       p.parts.set(m.path, list);
-      p.onProgress?.({ phase: m.path === "rows" ? "read" : "results", done: list.length, total: m.total });
+      p.onProgress?.({ phase: "read", done: list.length, total: m.total });
     } else {
       this.pending.delete(m.id);
       if (m.type === "error") return p.reject({ code: m.code, message: m.message });
       for (const [path, items] of p.parts) place(m.value, path, items);
       this.made = m.made;
-      if (changes(p.op)) this.journal.push(p.op);
+      if (changes(p.op)) this.journal.push({ id: m.id, op: p.op });
+      if (p.op.op === "evaluate") this.evaluated.set(p.op.sheet, { id: m.id, op: p.op });
       p.resolve(m.value);
     }
   }
@@ -140,7 +151,7 @@ export class PageRemote {
     this.worker = this.start();
     const [op, transfer] = this.openOp();
     this.worker.postMessage({ ...op, id: 0, quiet: true } satisfies SessionRequest, transfer);
-    for (const step of this.journal) this.worker.postMessage({ ...step, id: 0, quiet: true } satisfies SessionRequest);
+    for (const step of [...this.journal, ...this.evaluated.values()]) this.worker.postMessage({ ...step.op, id: step.id, quiet: true } satisfies SessionRequest);
   }
 
   close(): void {
@@ -215,22 +226,29 @@ export class RemoteHost implements WorkbookHost {
 
 type Index<T> = Omit<T, "pack"> & { pack: number };
 
+/** A result from the worker: its rows are asked for a window at a time, by its ref. */
+function apart(remote: PageRemote, r: Shown): SheetResult {
+  const { ref, ...result } = r;
+  return withRowsApart(result, (filter, from, count) => remote.request<RowPage>({ op: "rows", ref, filter, from, count }));
+}
+
 function remoteChecker(remote: PageRemote): SheetChecker {
   return {
     async detect(sheet, _grid, packs) {
       const found = await remote.request<{ index: number; match: HeaderMatch }[]>({ op: "detect", sheet, packs });
       return found.map((c) => ({ pack: packs[c.index], match: c.match }));
     },
-    evaluate(sheet, _grid, pack, opts: EvaluateOptions, onProgress) {
-      return remote.request<SheetResult>({ op: "evaluate", sheet, pack, opts }, progressOf(onProgress));
+    async evaluate(sheet, _grid, pack, opts: EvaluateOptions, onProgress) {
+      return apart(remote, await remote.request<Shown>({ op: "evaluate", sheet, pack, opts }, progressOf(onProgress)));
     },
     async check(sheet, _grid, pack, opts, onProgress) {
-      const r = await remote.request<{ result: SheetResult; outcome: WriteOutcome | null; writeError?: unknown }>({ op: "check", sheet, pack, opts }, progressOf(onProgress));
-      return r.writeError === undefined ? { result: r.result, outcome: r.outcome } : r;
+      const r = await remote.request<{ result: Shown; outcome: WriteOutcome | null; writeError?: unknown }>({ op: "check", sheet, pack, opts }, progressOf(onProgress));
+      const result = apart(remote, r.result);
+      return r.writeError === undefined ? { result, outcome: r.outcome } : { ...r, result };
     },
     async checkOthers(skip, packs, saved, onProgress) {
-      const r = await remote.request<{ checked: Index<OtherSheet>[]; unfit: string[] }>({ op: "checkOthers", skip, packs, saved }, progressOf(onProgress));
-      return { checked: r.checked.map((o) => ({ ...o, pack: packs[o.pack] })), unfit: r.unfit };
+      const r = await remote.request<{ checked: (Index<OtherSheet> & { result: Shown })[]; unfit: string[] }>({ op: "checkOthers", skip, packs, saved }, progressOf(onProgress));
+      return { checked: r.checked.map((o) => ({ ...o, pack: packs[o.pack], result: apart(remote, o.result) })), unfit: r.unfit };
     },
     cancel: () => remote.cancel(),
   };

@@ -1,7 +1,8 @@
 /**
  * The web page's workbook, held in its worker (page-worker.ts): the file is read, checked and
  * written here — the same host and the same check functions as the pane uses in place — and the
- * page's thread only shows what comes back. Large answers (a sheet's rows, a result's records)
+ * page's thread only shows what comes back. A result's records stay here: the page gets the
+ * summary and counts, and asks for the rows it draws a window at a time ("rows"). A sheet's rows
  * come back in parts of PART items, each its own message, so no single message costs the page's
  * thread more than a few milliseconds to take in. No DOM here, no Worker global: page-worker.ts
  * wires `handle` to the worker's messages, and tests call it directly.
@@ -12,12 +13,12 @@ import type { CheckProgress, SheetChecker, WorkbookSettings } from "../engine/ho
 import type { EvaluateOptions, SheetResult, Text2 } from "../engine/types";
 import type { Pack } from "../packs/schema";
 import { localChecker } from "../taskpane/check";
-import { errorMessage, withoutOwnResults } from "../taskpane/model";
+import { errorMessage, RowIndex, rowGroups, withoutOwnResults, type Filter, type RowGroup } from "../taskpane/model";
 import { annotatedCopy } from "./copy";
 import { FileWorkbookHost, HostError } from "./host";
 import { readAll, workbookOf } from "./xlsx-read";
 
-/** Items per part message: a part of rows or records costs the page a millisecond or two. */
+/** Items per part message: a part of a sheet's rows costs the page a millisecond or two. */
 export const PART = 500;
 
 /** Host methods the page calls through the worker (writeResults only as part of "check"). */
@@ -31,6 +32,8 @@ export type SessionOp =
   | { op: "check"; sheet: string; pack: Pack; opts: EvaluateOptions }
   | { op: "checkOthers"; skip: string; packs: Pack[]; saved: WorkbookSettings }
   | { op: "report"; file: string; sheets: string[] }
+  /** A window of a result's rows, as the results view draws them; `ref` names the result (see Shown). */
+  | { op: "rows"; ref: string; filter: Filter; from: number; count: number }
   | { op: "annotated" };
 
 /** `quiet`: replayed after a cancel to rebuild the workbook's state; nothing is sent back but errors. */
@@ -54,14 +57,25 @@ type Post = (m: SessionMessage, transfer?: Transferable[]) => void;
 /** An item as it crosses: a record's lazily built issues made plain (its toJSON), since a copy keeps no getters. */
 const plain = (x: unknown): unknown => (x !== null && typeof x === "object" && typeof (x as { toJSON?: unknown }).toJSON === "function" ? (x as { toJSON(): unknown }).toJSON() : x);
 
-/** A SheetResult without its records: they follow in parts. */
-const hollow = (r: SheetResult): SheetResult => ({ ...r, records: [] });
+/**
+ * A result as it crosses: everything but its records, which stay here — the page draws a window
+ * of rows at a time ("rows", by `ref`) and counts from the summary. `ref` is the request's id
+ * (with the sheet's place for checkOthers), so a replay after 取消 keeps the same names.
+ */
+export type Shown = SheetResult & { ref: string };
+const hollow = (r: SheetResult, ref: string): Shown => ({ ...r, records: [], ref });
+
+/** A row as it crosses: its record's fields and its issues (built now, plain). */
+const plainRow = (g: RowGroup): RowGroup => ({ row: g.row, record: g.record && (plain(g.record) as RowGroup["record"]), issues: g.issues });
 
 export class PageSession {
   private host: FileWorkbookHost | null = null;
   private checker: SheetChecker | null = null;
   /** The latest result of each sheet checked, for the report. */
   private readonly checked = new Map<string, SheetResult>();
+  /** Results the page may show, by ref: the latest check and the latest evaluation of each sheet. */
+  private readonly shown = new Map<string, { result: SheetResult; index?: RowIndex }>();
+  private readonly latest = new Map<string, string>();
 
   constructor(private readonly post: Post) {}
 
@@ -87,6 +101,16 @@ export class PageSession {
     post({ id, type: "done", value, made: this.made() }, transfer);
   }
 
+  /** Keeps a result for its rows; the one it replaces (same sheet, same kind of step) is let go. */
+  private keep(kind: "check" | "evaluate", result: SheetResult, ref: string): Shown {
+    const key = `${kind}:${result.sheet}`;
+    const before = this.latest.get(key);
+    if (before !== undefined) this.shown.delete(before);
+    this.latest.set(key, ref);
+    this.shown.set(ref, { result });
+    return hollow(result, ref);
+  }
+
   private opened(): { host: FileWorkbookHost; checker: SheetChecker } {
     if (!this.host || !this.checker) throw new HostError("not-open", { zh: "没有打开的文件", en: "no file is open" });
     return { host: this.host, checker: this.checker };
@@ -102,6 +126,8 @@ export class PageSession {
       this.host = new FileWorkbookHost(bytes, req.name, workbookOf(read));
       this.checker = localChecker(this.host);
       this.checked.clear();
+      this.shown.clear();
+      this.latest.clear();
       return this.answer(post, id, { ok: true });
     }
     const { host, checker } = this.opened();
@@ -123,20 +149,28 @@ export class PageSession {
       }
       case "evaluate": {
         const result = await checker.evaluate(req.sheet, await grid(req.sheet), req.pack, req.opts, progress);
-        return this.answer(post, id, hollow(result), [["records", result.records]]);
+        return this.answer(post, id, this.keep("evaluate", result, `${id}`));
       }
       case "check": {
         const r = await checker.check(req.sheet, await grid(req.sheet), req.pack, req.opts, progress);
         if (r.outcome) this.checked.set(req.sheet, r.result);
         const w = r.writeError;
         const writeError = w === undefined ? undefined : w instanceof HostError ? { code: w.code, message: w.text } : errorMessage(w);
-        return this.answer(post, id, { result: hollow(r.result), outcome: r.outcome, writeError }, [["result.records", r.result.records]]);
+        return this.answer(post, id, { result: this.keep("check", r.result, `${id}`), outcome: r.outcome, writeError });
       }
       case "checkOthers": {
         const r = await checker.checkOthers(req.skip, req.packs, req.saved, progress);
         for (const o of r.checked) this.checked.set(o.result.sheet, o.result);
-        const checked = r.checked.map((o) => ({ ...o, pack: req.packs.findIndex((p) => p.id === o.pack.id), result: hollow(o.result) }));
-        return this.answer(post, id, { checked, unfit: r.unfit }, r.checked.map((o, i) => [`checked.${i}.result.records`, o.result.records]));
+        const checked = r.checked.map((o, i) => ({ ...o, pack: req.packs.findIndex((p) => p.id === o.pack.id), result: this.keep("check", o.result, `${id}.${i}`) }));
+        return this.answer(post, id, { checked, unfit: r.unfit });
+      }
+      case "rows": {
+        const kept = this.shown.get(req.ref);
+        // A result since replaced: the page has the new one by now and draws that.
+        if (!kept) throw new HostError("gone", { zh: "结果已更新", en: "the result was replaced" });
+        kept.index ??= new RowIndex(rowGroups(kept.result));
+        const page = kept.index.page(req.filter, req.from, req.count);
+        return this.answer(post, id, { total: page.total, rows: page.rows.map(plainRow) });
       }
       case "report": {
         const results = req.sheets.flatMap((s) => this.checked.get(s) ?? []);

@@ -43,7 +43,6 @@ function progressText(s: Strings, b: Busy): string {
   if (b.phase === "read") return b.total ? s.progressRead(b.done, b.total) : s.validating;
   if (b.phase === "evaluate") return s.progressEvaluate(b.total);
   if (b.phase === "write") return b.total ? s.progressWrite(b.done, b.total) : s.validating;
-  if (b.phase === "results") return s.progressResults(b.done, b.total);
   return s.validating;
 }
 

@@ -19,10 +19,10 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { MARK_FILL } from "../engine/verdicts";
-import type { Issue, Status } from "../engine/types";
+import type { Issue, SheetResult, Status } from "../engine/types";
 import type { Pack } from "../packs/schema";
 import { BudgetBars, CountBars } from "./Charts";
-import { counts, failedLabels, gradeLabel, issuesFor, passesFilter, rowGroups, text, type Filter, type RowGroup } from "./model";
+import { counts, failedLabels, gradeLabel, issuesFor, looseIssues, RowIndex, rowGroups, rowsApart, text, type Filter, type RowGroup, type RowPage } from "./model";
 import { usePage, useStrings } from "./i18n";
 import { SheetPreview } from "./SheetPreview";
 import type { Pane } from "./usePane";
@@ -199,6 +199,34 @@ const Rows = memo(function Rows({ rows, pack, wide, onSelect }: { rows: RowGroup
   );
 });
 
+/**
+ * The first `limit` rows a filter shows, and how many it shows in all. Records the pane holds
+ * are grouped and filtered here; records kept in the web page's worker are asked for a window
+ * at a time (only the rows drawn cross over), appended as "more" is asked for. Null until known.
+ */
+function useRows(result: SheetResult | null, filter: Filter, limit: number): RowPage | null {
+  const apart = result ? rowsApart(result) : undefined;
+  const index = useMemo(() => (result && !apart ? new RowIndex(rowGroups(result)) : null), [result, apart]);
+  const here = useMemo(() => index?.page(filter, 0, limit) ?? null, [index, filter, limit]);
+  const [got, setGot] = useState<{ result: SheetResult; filter: Filter; page: RowPage } | null>(null);
+  const mine = got && got.result === result && got.filter === filter ? got.page : null;
+  const have = mine?.rows.length ?? 0;
+  const want = mine ? Math.min(limit, mine.total) : limit;
+  useEffect(() => {
+    if (!apart || !result || (mine && have >= want)) return;
+    let alive = true;
+    void apart(filter, have, want - have).then(
+      (p) => alive && setGot((g) => ({ result, filter, page: { total: p.total, rows: (g && g.result === result && g.filter === filter ? g.page.rows : []).concat(p.rows) } })),
+      // The worker was replaced (取消) or the result superseded: the next result brings its own rows.
+      () => undefined,
+    );
+    return () => {
+      alive = false;
+    };
+  }, [apart, result, filter, have, want, mine]);
+  return apart ? mine : here;
+}
+
 export function ResultsView({ pane }: { pane: Pane }) {
   const st = useStyles();
   const { s, lang } = useStrings();
@@ -206,15 +234,14 @@ export function ResultsView({ pane }: { pane: Pane }) {
   const [limit, setLimit] = useState(PAGE);
   const { result, stale } = pane.state;
   const pack = pane.pack;
-  const groups = useMemo(() => (result ? rowGroups(result) : null), [result]);
   const wide = useWide();
   const page = usePage();
-  const visible = useMemo(() => (groups ? groups.rows.filter((g) => passesFilter(g, filter)) : []), [groups, filter]);
-  const shownRows = useMemo(() => visible.slice(0, limit), [visible, limit]);
+  const list = useRows(result, filter, limit);
+  const loose = useMemo(() => (result ? looseIssues(result) : []), [result]);
   const selectCell = pane.selectCell;
   const onSelect = useMemo(() => (c: string) => void selectCell(c), [selectCell]);
 
-  if (!result || !pack || result.pack !== pack.id || !groups) return <Body1>{s.noResults}</Body1>;
+  if (!result || !pack || result.pack !== pack.id) return <Body1>{s.noResults}</Body1>;
 
   const statusWords: Record<Status, string> = { ok: s.statusOk, warning: s.statusWarning, error: s.statusError };
   const chart = counts(result, pack, lang, statusWords);
@@ -222,7 +249,7 @@ export function ResultsView({ pane }: { pane: Pane }) {
   const blank = result.skipped.filter((x) => x.reason === "blank").length;
   const totals = result.skipped.length - blank;
   const sheetProblems = issuesFor(result.problems, filter);
-  const totalsProblems = issuesFor(groups.loose, filter);
+  const totalsProblems = issuesFor(loose, filter);
 
   return (
     <div className={st.root}>
@@ -320,14 +347,14 @@ export function ResultsView({ pane }: { pane: Pane }) {
           </div>
         )}
 
-        {visible.length === 0 ? (
+        {list && list.total === 0 ? (
           <Caption1>{s.filterEmpty}</Caption1>
         ) : (
-          <Rows rows={shownRows} pack={pack} wide={wide} onSelect={onSelect} />
+          list && <Rows rows={list.rows} pack={pack} wide={wide} onSelect={onSelect} />
         )}
-        {visible.length > limit && (
+        {list && list.total > list.rows.length && list.rows.length >= limit && (
           <Button appearance="subtle" onClick={() => setLimit((l) => l + PAGE)}>
-            {s.showMore(Math.min(PAGE, visible.length - limit))}
+            {s.showMore(Math.min(PAGE, list.total - limit))}
           </Button>
         )}
       </section>

@@ -25,6 +25,9 @@ export function cleanParams(pack: Pack | undefined, params: ParamOverrides | und
   return out;
 }
 
+/** Records explained at a time before their results are planned: the progress bar moves through them. */
+const EXPLAIN_PART = 5_000;
+
 export function localChecker(host: WorkbookHost): SheetChecker {
   const evaluate = async (_sheet: string, grid: SheetGrid, pack: Pack, opts: EvaluateOptions, onProgress?: (p: CheckProgress) => void) => {
     onProgress?.({ phase: "evaluate", done: 0, total: grid.rows.length });
@@ -40,8 +43,17 @@ export function localChecker(host: WorkbookHost): SheetChecker {
     async check(sheet, grid, pack, opts, onProgress) {
       const result = await evaluate(sheet, grid, pack, opts, onProgress);
       if (result.unmatched.length) return { result, outcome: null };
-      onProgress?.({ phase: "write", done: 0, total: result.records.length });
+      const records = result.records;
+      onProgress?.({ phase: "write", done: 0, total: records.length });
       await yieldToUI();
+      // Each record's problems are built when first read, and the result columns read them all:
+      // built here a part at a time, so the bar says how far writing has come (the web page's
+      // worker sends each step to the page at once).
+      for (let i = 0; i < records.length; i += EXPLAIN_PART) {
+        const end = Math.min(records.length, i + EXPLAIN_PART);
+        for (let k = i; k < end; k++) void records[k].issues;
+        onProgress?.({ phase: "write", done: end, total: records.length });
+      }
       try {
         const outcome = await host.writeResults(planResults(grid, result, pack), (p) => onProgress?.({ phase: "write", ...p }));
         return { result, outcome };

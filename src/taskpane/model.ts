@@ -153,27 +153,65 @@ export interface RowGroup {
   issues: Issue[];
 }
 
+/** Totals' problems (a budget group's over-spend): shown on the group, apart from the rows. */
+export function looseIssues(result: SheetResult): Issue[] {
+  return result.groups.flatMap((g) => g.issues);
+}
+
 /**
  * One entry per record (in sheet order) with its own issues and, for budget lines, the 提醒 of
- * their studio-year's over-spend (groupRemindersByRow: the line's status stays its own); totals'
- * issues are returned apart, to be shown on the group.
+ * their studio-year's over-spend (groupRemindersByRow: the line's status stays its own).
  */
-export function rowGroups(result: SheetResult): { rows: RowGroup[]; loose: Issue[] } {
+export function rowGroups(result: SheetResult): RowGroup[] {
   const reminders = groupRemindersByRow(result.groups);
-  const loose = result.groups.flatMap((g) => g.issues);
   const group = (rec: RecordResult): RowGroup => {
     const extra = reminders.get(rec.row);
     return { row: rec.row, record: rec, issues: extra ? rec.issues.concat(extra) : rec.issues };
   };
-  // Records come in sheet order, one per row: then one pass, no map and no sort (the page's
-  // thread takes a 50,000-row result in one go).
+  // Records come in sheet order, one per row: then one pass, no map and no sort.
   const records = result.records;
   let ordered = true;
   for (let i = 1; i < records.length && ordered; i++) ordered = records[i].row > records[i - 1].row;
-  if (ordered) return { rows: records.map(group), loose };
+  if (ordered) return records.map(group);
   const byRow = new Map<number, RowGroup>();
   for (const rec of records) byRow.set(rec.row, group(rec));
-  return { rows: [...byRow.values()].sort((a, b) => a.row - b.row), loose };
+  return [...byRow.values()].sort((a, b) => a.row - b.row);
+}
+
+/** A window of the rows a filter shows: `total` of them in all, `rows` from the one asked for. */
+export interface RowPage {
+  total: number;
+  rows: RowGroup[];
+}
+
+/** Where a result's rows come from when its records stay apart from the pane (the web page's worker). */
+export type RowsOf = (filter: Filter, from: number, count: number) => Promise<RowPage>;
+
+const apart = new WeakMap<SheetResult, RowsOf>();
+
+/** Marks a result whose records stay in the worker: its rows are asked for a window at a time. */
+export function withRowsApart<T extends SheetResult>(result: T, rows: RowsOf): T {
+  apart.set(result, rows);
+  return result;
+}
+
+/** The window source of a result whose records stay apart; undefined when the pane holds them. */
+export function rowsApart(result: SheetResult): RowsOf | undefined {
+  return apart.get(result);
+}
+
+/**
+ * The rows a filter shows, windowed over groups already made: indexes per filter are built once
+ * (where the records are: the worker answers each window from them).
+ */
+export class RowIndex {
+  private readonly shown = new Map<Filter, RowGroup[]>();
+  constructor(private readonly groups: RowGroup[]) {}
+  page(filter: Filter, from: number, count: number): RowPage {
+    let list = this.shown.get(filter);
+    if (!list) this.shown.set(filter, (list = filter === "all" ? this.groups : this.groups.filter((g) => passesFilter(g, filter))));
+    return { total: list.length, rows: list.slice(from, from + count) };
+  }
 }
 
 /** Filters are by record status (不通过 / 需核实), the same words as the copy's verdict column and the report. */
@@ -194,18 +232,21 @@ export interface Count {
   status: Status;
 }
 
-/** Counts for the chart: per grade band in the pack's order (zeros kept), else per status. */
+/**
+ * Counts for the chart: per grade band in the pack's order (zeros kept), else per status — from
+ * the result's summary (the engine counts each record's status and grade there), not its records.
+ */
 export function counts(result: SheetResult, pack: Pack, lang: Lang, statusWords: Record<Status, string>): Count[] {
   const o = pack.outcome;
-  const records = result.records;
-  if (o.kind === "grade")
-    return o.bands.map((b) => ({ key: b.grade, label: lang === "zh" ? b.grade : b.gradeEn, value: records.filter((r) => r.grade === b.grade).length, status: b.status }));
+  const { summary } = result;
+  const grade = (g: string) => summary.grades[g] ?? 0;
+  if (o.kind === "grade") return o.bands.map((b) => ({ key: b.grade, label: lang === "zh" ? b.grade : b.gradeEn, value: grade(b.grade), status: b.status }));
   if (o.kind === "all")
     return [
-      { key: o.pass, label: lang === "zh" ? o.pass : o.passEn, value: records.filter((r) => r.grade === o.pass).length, status: "ok" },
-      { key: o.fail, label: lang === "zh" ? o.fail : o.failEn, value: records.filter((r) => r.grade === o.fail).length, status: "error" },
+      { key: o.pass, label: lang === "zh" ? o.pass : o.passEn, value: grade(o.pass), status: "ok" },
+      { key: o.fail, label: lang === "zh" ? o.fail : o.failEn, value: grade(o.fail), status: "error" },
     ];
-  return (["ok", "warning", "error"] as Status[]).map((s) => ({ key: s, label: statusWords[s], value: records.filter((r) => r.status === s).length, status: s }));
+  return (["ok", "warning", "error"] as Status[]).map((s) => ({ key: s, label: statusWords[s], value: summary[s], status: s }));
 }
 
 /** A thrown host error carries a code and a message in both languages; anything else gets a generic one. */

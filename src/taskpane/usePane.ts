@@ -22,7 +22,7 @@ import { rosterPack } from "../packs";
 
 export type HeaderMatch = ReturnType<typeof matchHeaders>;
 
-export type Phase = "read" | "evaluate" | "write" | "results" | "work";
+export type Phase = "read" | "evaluate" | "write" | "work";
 
 export interface Busy {
   phase: Phase;
