@@ -8,8 +8,8 @@
 import { assessmentGrid } from "../scripts/bench-engine";
 import { checkWorkbook } from "../src/file/check";
 import { readWorkbook, sheetGrid, type ReadOptions } from "../src/file/xlsx-read";
-import { fflateInflate, setInflate, type Inflate } from "../src/file/zip";
-import { nodeInflate } from "../src/file/node/inflate";
+import { fflateInflate, listZip, setInflate, type Inflate, type InflatePieces } from "../src/file/zip";
+import { nodeInflate, zlibPieces } from "../src/file/node/inflate";
 import { cellsWithin } from "../src/file/limits";
 import * as fs from "fs";
 import * as path from "path";
@@ -68,6 +68,66 @@ describe("a sheet part far over the part limit", () => {
     expect(fromFile.summary).toEqual(inMemory.summary);
     expect(fromFile.summary.records).toBe(ROWS);
     expect(fromFile.records.map((x) => [x.row, x.status, x.met, x.failed])).toEqual(inMemory.records.map((x) => [x.row, x.status, x.met, x.failed]));
+  });
+});
+
+/** The workbook with the sheet part's declared sizes in the zip directory changed (what a damaged or hostile file declares). */
+function declaring(change: (sizes: { compressed: number; size: number }) => { compressed: number; size: number }): Uint8Array {
+  const copy = bytes.slice();
+  const dv = new DataView(copy.buffer);
+  const sheet = listZip(copy).find((e) => e.name === "xl/worksheets/sheet1.xml")!;
+  for (let i = 0; i + 46 < copy.length; i++) {
+    if (dv.getUint32(i, true) !== 0x02014b50 || dv.getUint32(i + 42, true) !== sheet.offset) continue;
+    const d = change({ compressed: sheet.compressedSize, size: sheet.size });
+    dv.setUint32(i + 20, d.compressed, true);
+    dv.setUint32(i + 24, d.size, true);
+  }
+  return copy;
+}
+
+describe("zlib in pieces (Node, a part over the whole-part size)", () => {
+  const sizes: number[] = [];
+  const counted = (pieces: InflatePieces): InflatePieces => (data, size, onPiece) => pieces(data, size, (p) => (sizes.push(p.length), onPiece(p)));
+  beforeEach(() => (sizes.length = 0));
+
+  test("reads the sheet in pieces, never whole, cell for cell as fflate's stream and zlib whole do", () => {
+    const pieces = zlibPieces(64 << 10);
+    expect(pieces).not.toBeNull();
+    setInflate(nodeInflate, 256 << 10, counted(pieces!));
+    const g = read();
+    expect(g.ok && g.grid.rows).toEqual(source.rows);
+    expect(sizes.length).toBeGreaterThan(sheetBytes / (64 << 10) - 1);
+    expect(Math.max(...sizes)).toBe(64 << 10);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(sheetBytes);
+    setInflate(nodeInflate, Infinity);
+    const whole = read();
+    expect(whole.ok && whole.grid.rows).toEqual(source.rows);
+  });
+
+  test("a part whose compressed data is cut short is damaged, with the words fflate's stream gives", () => {
+    const cut = declaring(({ compressed, size }) => ({ compressed: Math.floor(compressed * 0.9), size }));
+    const inPieces = () => {
+      const r = readWorkbook(cut);
+      return r.ok ? sheetGrid(r.workbook.sheets[0]) : r;
+    };
+    setInflate(nodeInflate, 256 << 10, zlibPieces(64 << 10));
+    const native = inPieces();
+    setInflate(fflateInflate, 256 << 10);
+    const fflate = inPieces();
+    expect(native.ok).toBe(false);
+    expect(!native.ok && native.error.code).toBe("damaged");
+    expect(!native.ok && native.error.message).toContain("“xl/worksheets/sheet1.xml”无法解压");
+    expect(native).toEqual(fflate);
+  });
+
+  test("a part holding more than it declares is damaged, naming the part, and inflated no further than its declared size and the slack", () => {
+    const short = declaring(({ compressed, size }) => ({ compressed, size: size - (300 << 10) }));
+    setInflate(nodeInflate, 256 << 10, counted(zlibPieces(64 << 10)!));
+    const r = readWorkbook(short);
+    const g = r.ok ? sheetGrid(r.workbook.sheets[0]) : r;
+    expect(!g.ok && g.error.code).toBe("damaged");
+    expect(!g.ok && g.error.message).toContain(`“xl/worksheets/sheet1.xml”声明的大小（${sheetBytes - (300 << 10)} 字节）小于实际内容`);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(sheetBytes - (300 << 10) + (64 << 10));
   });
 });
 

@@ -864,6 +864,13 @@ class SheetScanner implements Scanner {
         p = gt + 1;
         continue;
       }
+      if (this.phase === 1 && xml[lt + 1] === C && xml[lt + 2] === 32) {
+        const next = this.plainCell(xml, lt);
+        if (next >= 0) {
+          p = next;
+          continue;
+        }
+      }
       scanName(xml, lt);
       if (this.phase === 1) {
         if (nameIsLetter(xml, C)) {
@@ -900,6 +907,69 @@ class SheetScanner implements Scanner {
     }
     this.colNo = 0;
     if (attrHidden) this.hiddenRows.push(this.rowNo);
+  }
+
+  /**
+   * Most cells of an export, `<c r="B3" t="s" s="1"><v>12</v></c>` — one-letter attributes in
+   * double quotes, a shared string's index or a plain number — read in one pass over their bytes
+   * and placed; returns where scanning goes on. Any other shape (or a cell cut off at the end of
+   * the piece) returns -1 having changed nothing, and cell() reads it.
+   */
+  private plainCell(xml: Uint8Array, lt: number): number {
+    let i = lt + 2;
+    let r = -1;
+    let rEnd = -1;
+    let t = T_NUMBER;
+    let s = -1;
+    let sEnd = -1;
+    for (;;) {
+      let c = xml[i];
+      if (c === 62 /* > */) break;
+      if (c !== 32) return -1;
+      const name = xml[++i];
+      if (name === 62) break;
+      if (xml[i + 1] !== 61 /* = */ || xml[i + 2] !== 34 /* " */) return -1;
+      const from = i + 3;
+      let to = from;
+      while ((c = xml[to]) !== 34) {
+        if (c === 62 || c === undefined) return -1;
+        to++;
+      }
+      if (name === 114 /* r */) (r = from), (rEnd = to);
+      else if (name === 116 /* t */) t = typeAt(xml, from, to);
+      else if (name === 115 /* s */) (s = from), (sEnd = to);
+      i = to + 1;
+    }
+    // i is at the start tag's '>'; the value must follow at once and the cell end right after it.
+    if (xml[i + 1] !== 60 || xml[i + 2] !== V || xml[i + 3] !== 62) return -1;
+    const vFrom = i + 4;
+    const vTo = find(xml, 60, vFrom);
+    if (vTo < 0 || xml[vTo + 1] !== 47 || xml[vTo + 2] !== V || xml[vTo + 3] !== 62 || xml[vTo + 4] !== 60 || xml[vTo + 5] !== 47 || xml[vTo + 6] !== C || xml[vTo + 7] !== 62) return -1;
+    let row = this.rowNo || 1;
+    let col = this.colNo + 1;
+    if (r >= 0) {
+      readRef(xml, r, rEnd);
+      if (refCol < 1 || refCol > MAX_COLS || refRow < 0) return -1;
+      col = refCol;
+      if (refRow > 0) row = refRow;
+    }
+    if (col > MAX_COLS) return -1;
+    if (t === T_SHARED) {
+      const k = digitsAt(xml, vFrom, vTo);
+      if (k < 0 || k >= this.strings.length) return -1;
+      this.colNo = col;
+      return this.shared(row, col, k, vTo + 8);
+    }
+    if (t !== T_NUMBER) return -1;
+    let n = numberAt(xml, vFrom, vTo);
+    if (n !== n) return -1;
+    if (this.date1904) {
+      (attrS = s), (attrSEnd = sEnd);
+      if (this.dateStyles.has(styleOf(xml))) n += 1462;
+    }
+    this.colNo = col;
+    this.number(row, col, n);
+    return vTo + 8;
   }
 
   /** The cell whose start tag ends at gt: its value placed in the grid; returns where scanning goes on, or NEED. */

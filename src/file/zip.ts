@@ -139,7 +139,7 @@ export type Inflate = (data: Uint8Array, size: number) => { data: Uint8Array; tr
  * ends within this much past its declared size is taken whole. One that goes on is abandoned there
  * and the part is reported as damaged — never inflated to its end.
  */
-const SLACK = 64 * 1024;
+export const SLACK = 64 * 1024;
 
 /**
  * fflate's streaming inflater fed a little at a time (doubling from 1 KB to 64 KB of compressed
@@ -185,22 +185,30 @@ export const fflateInflate: Inflate = (data, size) => {
 let inflate: Inflate | null = null;
 
 /**
+ * Raw deflate data inflated piece by piece: `onPiece` receives the output in order, in pieces of
+ * a few megabytes, at most `size` + SLACK bytes in all; returns whether the stream held more than
+ * that (it is abandoned there). A piece is the receiver's to keep: it is never written again.
+ */
+export type InflatePieces = (data: Uint8Array, size: number, onPiece: (piece: Uint8Array) => void) => boolean;
+
+/**
  * A part the native inflater may take whole, at most: an inflated part costs its whole size in
- * memory, so larger parts (a 1,000,000-row sheet is 500 MB of XML) are streamed through fflate
- * in pieces instead — slower per byte, but only a piece is ever held. A 100,000-row sheet (40 MB)
- * still takes the fast path.
+ * memory, so larger parts (a 1,000,000-row sheet is 380 MB of XML) are inflated in pieces
+ * instead, and only a piece is ever held. A 100,000-row sheet (37 MB) still takes the whole path.
  */
 export const WHOLE_PART_BYTES = 64 << 20;
 let wholeMax = WHOLE_PART_BYTES;
+let inflatePieces: InflatePieces | null = null;
 
 /**
- * Replaces the inflater for this thread. Node's workers install zlib (about three times faster
- * than fflate on sheet XML; see node/inflate.ts) for parts up to `whole` bytes; the browser keeps
- * fflate's streaming inflater for every part.
+ * Replaces the inflaters for this thread. Node's workers install zlib (about three times faster
+ * than fflate on sheet XML; see node/inflate.ts): whole for parts up to `whole` bytes, and in
+ * pieces (`pieces`) for larger ones; the browser keeps fflate, streaming, for every part.
  */
-export function setInflate(fn: Inflate | null, whole = WHOLE_PART_BYTES): void {
+export function setInflate(fn: Inflate | null, whole = WHOLE_PART_BYTES, pieces: InflatePieces | null = null): void {
   inflate = fn;
   wholeMax = whole;
+  inflatePieces = pieces;
 }
 
 /**
@@ -259,11 +267,33 @@ export function readEntry(bytes: Uint8Array, e: ZipEntry): Uint8Array {
   return readPart(bytes, e).data;
 }
 
+/** fflate's stream (inflateStream), its small outputs gathered into pieces of about `chunk` bytes. */
+function fflatePieces(data: Uint8Array, size: number, onPiece: (piece: Uint8Array) => void, chunk: number): boolean {
+  let pending: Uint8Array[] = [];
+  let n = 0;
+  const flush = () => {
+    if (!n) return;
+    const out = pending.length === 1 ? pending[0] : new Uint8Array(n);
+    if (pending.length > 1) for (let i = 0, at = 0; i < pending.length; at += pending[i].length, i++) out.set(pending[i], at);
+    pending = [];
+    n = 0;
+    onPiece(out);
+  };
+  const over = inflateStream(data, size, (c) => {
+    pending.push(c.slice());
+    n += c.length;
+    if (n >= chunk) flush();
+  });
+  flush();
+  return over;
+}
+
 /**
- * One entry's bytes handed over in pieces of about `chunk` bytes, in order, so a large part is
- * never held whole: it is inflated in pieces (fflate's stream), except that a stored part, or one
- * small enough for the native inflater (Node; see setInflate), is inflated into one buffer outside
- * the JavaScript heap and handed over as one piece. Returns whether the entry held more than it declares.
+ * One entry's bytes handed over in pieces, in order, so a large part is never held whole: it is
+ * inflated in pieces (fflate's stream gathered into pieces of about `chunk` bytes, or the native
+ * inflater's when one is installed; see setInflate), except that a stored part, or one small
+ * enough for the native inflater to take whole, is inflated into one buffer outside the
+ * JavaScript heap and handed over as one piece. Returns whether the entry held more than it declares.
  */
 export function streamPart(bytes: Uint8Array, e: ZipEntry, onChunk: (piece: Uint8Array) => void, budget?: InflateBudget, chunk = 4 << 20): boolean {
   if (e.method === 0 || (inflate && e.size <= wholeMax)) {
@@ -273,29 +303,17 @@ export function streamPart(bytes: Uint8Array, e: ZipEntry, onChunk: (piece: Uint
   }
   const data = entryData(bytes, e);
   budget?.charge(e, e.size);
-  let pending: Uint8Array[] = [];
-  let n = 0;
-  const flush = () => {
-    if (!n) return;
-    const out = pending.length === 1 ? pending[0] : new Uint8Array(n);
-    if (pending.length > 1) for (let i = 0, at = 0; i < pending.length; at += pending[i].length, i++) out.set(pending[i], at);
-    pending = [];
-    n = 0;
-    onChunk(out);
-  };
-  let over: boolean;
   let inConsumer = false;
+  const consume = (piece: Uint8Array) => {
+    inConsumer = true;
+    onChunk(piece);
+    inConsumer = false;
+  };
   try {
-    over = inflateStream(data, e.size, (c) => {
-      pending.push(c.slice());
-      n += c.length;
-      if (n >= chunk) (inConsumer = true), flush(), (inConsumer = false);
-    });
+    return inflatePieces ? inflatePieces(data, e.size, consume) : fflatePieces(data, e.size, consume, chunk);
   } catch (err) {
     // The consumer's own failures (a budget, a damaged sheet) pass through as they are.
     if (inConsumer || err instanceof ZipError) throw err;
     throw new ZipError("damaged", `压缩包中的“${e.name}”无法解压`);
   }
-  flush();
-  return over;
 }

@@ -1,17 +1,20 @@
 /**
- * Node's zlib for the reader's inflating: native, faster than fflate on sheet XML. Node has no
- * synchronous streaming zlib, so it takes parts whole — those up to zip.ts's WHOLE_PART_BYTES;
- * bigger sheets are streamed by fflate and never held whole. The output is
- * capped at the entry's declared size, and zlib stops there (it does not run the stream to its
- * end); when a part holds more than it declares we take fflate's capped answer for that part — the
- * same slack and the same verdict as in the browser — so both runtimes read the same bytes.
+ * Node's zlib for the reader's inflating: native, about three times faster than fflate on sheet
+ * XML. Parts up to zip.ts's WHOLE_PART_BYTES are inflated whole; larger ones (a 1,000,000-row
+ * sheet) in pieces of PIECE_BYTES, so only a piece is ever held. The output is capped at the
+ * entry's declared size plus zip.ts's SLACK, and zlib stops there (it does not run the stream to
+ * its end); when a part held whole holds more than it declares we take fflate's capped answer for
+ * that part — the same slack and the same verdict as in the browser — so both runtimes read the
+ * same bytes.
  */
 import * as zlib from "zlib";
-import { fflateInflate, setInflate, type Inflate } from "../zip";
+import { fflateInflate, setInflate, SLACK, type Inflate, type InflatePieces } from "../zip";
 
 export const nodeInflate: Inflate = (data, size) => {
   try {
-    const out = zlib.inflateRawSync(data, { maxOutputLength: Math.max(1, size) });
+    // One output buffer of the declared size (and a byte to spot a longer stream): zlib's default
+    // 16 KB pieces, joined at the end, cost a third more than inflating itself.
+    const out = zlib.inflateRawSync(data, { maxOutputLength: Math.max(1, size), chunkSize: Math.max(64, size + 1) });
     return { data: new Uint8Array(out.buffer, out.byteOffset, out.byteLength), truncated: false };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") return fflateInflate(data, size);
@@ -19,7 +22,65 @@ export const nodeInflate: Inflate = (data, size) => {
   }
 };
 
-/** zlib for every part up to `whole` bytes (zip.ts WHOLE_PART_BYTES); larger sheets are streamed through fflate. */
+/** The output of one call to zlib when a part is inflated in pieces. */
+const PIECE_BYTES = 4 << 20;
+
+/** The parts of a zlib stream object that inflateRawSync itself drives (lib/zlib.js processChunkSync). */
+interface ZlibInside {
+  _handle: { writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void } | null;
+  /** After each write: [output space left, input left]. */
+  _writeState: Uint32Array;
+}
+
+/**
+ * zlib in pieces, synchronously. Node offers streaming zlib only asynchronously, and reading is
+ * synchronous, so this drives the stream's native handle the way inflateRawSync does (one
+ * writeSync per output piece, Z_FINISH, until a piece is not filled) — with a fresh buffer for
+ * each piece, handed over as it comes. An error in the data closes the handle at once (zlib's
+ * onerror), which is how it is seen here. Null where a Node version lacks these insides: fflate
+ * then streams the part.
+ */
+export function zlibPieces(pieceBytes = PIECE_BYTES): InflatePieces | null {
+  const probe = new zlib.InflateRaw() as unknown as ZlibInside & zlib.InflateRaw;
+  // (Not instanceof: a test runner's realm has its own Uint32Array.)
+  const usable = typeof probe._handle?.writeSync === "function" && Object.prototype.toString.call(probe._writeState) === "[object Uint32Array]";
+  probe.close();
+  if (!usable) return null;
+  return (data, size, onPiece) => {
+    const z = new zlib.InflateRaw() as unknown as ZlibInside & zlib.InflateRaw;
+    // The error is seen through the closed handle; the stream's own error event must not go unheard.
+    z.on("error", () => undefined);
+    const cap = size + SLACK;
+    let got = 0;
+    let inOff = 0;
+    let inLeft = data.length;
+    try {
+      for (;;) {
+        const handle = z._handle;
+        if (!handle) throw new Error("inflate failed");
+        const out = Buffer.allocUnsafeSlow(pieceBytes);
+        handle.writeSync(zlib.constants.Z_FINISH, data, inOff, inLeft, out, 0, pieceBytes);
+        if (z._handle !== handle) throw new Error("inflate failed");
+        const have = pieceBytes - z._writeState[0];
+        inOff += inLeft - z._writeState[1];
+        inLeft = z._writeState[1];
+        const keep = Math.min(have, cap - got);
+        if (keep > 0) {
+          got += keep;
+          onPiece(new Uint8Array(out.buffer, out.byteOffset, keep));
+        }
+        // Output past the cap: the part holds more than it declares, and the rest is never inflated.
+        if (keep < have) return true;
+        // A piece not filled: the stream has ended.
+        if (have < pieceBytes) return false;
+      }
+    } finally {
+      z.close();
+    }
+  };
+}
+
+/** zlib for every part: whole up to `whole` bytes (zip.ts WHOLE_PART_BYTES), in pieces above. */
 export function useNodeInflate(whole?: number): void {
-  setInflate(nodeInflate, whole);
+  setInflate(nodeInflate, whole, zlibPieces());
 }
