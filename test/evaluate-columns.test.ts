@@ -72,6 +72,12 @@ function agree(pack: Pack, header: string[], rows: CellValue[][]): void {
       failed: alone.failed,
       unchecked: alone.unchecked ?? [],
     });
+    // Explained from its column-wise codes (the criteria met not tested again, a plain comparison
+    // not met said from its code), a sheet's record says what the record alone says, cell for cell.
+    const bare = (m: string, cell: string | null) => (cell && m.startsWith(`${cell} `) ? m.slice(cell.length + 1) : m);
+    expect(rec.issues.map((i) => ({ code: i.code, severity: i.severity, field: i.field, text: i.text, source: i.source, zh: bare(i.message.zh, i.cell), en: bare(i.message.en, i.cell) }))).toEqual(
+      alone.issues.map((i) => ({ code: i.code, severity: i.severity, field: i.field, text: i.text, source: i.source, zh: i.message.zh, en: i.message.en })),
+    );
     // A criterion nobody could check is never met, and leaves the row short of a pass.
     if (rec.unchecked?.length) expect(rec.status).not.toBe("ok");
     // The explanation agrees with the verdict: a record with problems says what they are.

@@ -107,10 +107,30 @@ const STATUS_INDEX: Record<Status, number> = { ok: 0, warning: 1, error: 2 };
 /** Records per chunk. */
 export const CHUNK = 8192;
 
+/** A typed array that grows by doubling: no boxed numbers on the way, one copy at the end. */
+class Column<T extends Uint8Array | Int32Array | Uint32Array> {
+  #a: T;
+  n = 0;
+  constructor(private readonly make: (n: number) => T) {
+    this.#a = make(64);
+  }
+  push(v: number): void {
+    if (this.n === this.#a.length) {
+      const b = this.make(this.n * 2);
+      b.set(this.#a);
+      this.#a = b;
+    }
+    this.#a[this.n++] = v;
+  }
+  done(): T {
+    return this.#a.slice(0, this.n) as T;
+  }
+}
+
 class StringsBuilder {
   readonly #parts: string[] = [];
-  readonly #end: number[] = [];
-  readonly #nul: number[] = [];
+  readonly #end = new Column((n) => new Uint32Array(n));
+  readonly #nul = new Column((n) => new Uint8Array(n));
   #at = 0;
   push(s: string | null): void {
     if (s === null) this.#nul.push(1);
@@ -122,7 +142,7 @@ class StringsBuilder {
     this.#end.push(this.#at);
   }
   done(): Strings {
-    return { text: this.#parts.join(""), end: Uint32Array.from(this.#end), nul: Uint8Array.from(this.#nul) };
+    return { text: this.#parts.join(""), end: this.#end.done(), nul: this.#nul.done() };
   }
 }
 
@@ -227,9 +247,9 @@ export function* sheetPieces(r: SheetResult, needs: Needs): Generator<SheetPiece
       return k;
     };
     const labels = new StringsBuilder();
-    const rec: number[] = [];
-    const code: number[] = [];
-    const severity: number[] = [];
+    const rec = new Column((n) => new Int32Array(n));
+    const code = new Column((n) => new Uint8Array(n));
+    const severity = new Column((n) => new Uint8Array(n));
     const cell = new StringsBuilder();
     const text = new StringsBuilder();
     const source = new StringsBuilder();
@@ -251,7 +271,7 @@ export function* sheetPieces(r: SheetResult, needs: Needs): Generator<SheetPiece
       lang,
       // Without grades the table prints every issue; with them, 未达标项 names the standards.
       standards: needs.all || !graded,
-      found: (c, s, pos, params) => add(c, s, pos.cell ?? null, pos.text ?? null, pos.source ?? null, lang ? issueMessage(c, params(lang), pos.cell, lang) : null),
+      found: (c, s, at, _row, _field, t, from, params) => add(c, s, at, t, from, lang ? issueMessage(c, params(lang), at, lang) : null),
       made: (i, s) => add(i.code, s, i.cell, i.text, i.source, lang ? i.message[lang] : null),
     };
     for (j = 0; j < n; j++) {
@@ -270,11 +290,11 @@ export function* sheetPieces(r: SheetResult, needs: Needs): Generator<SheetPiece
     }
     c.labels = labels.done();
     c.issues = {
-      n: rec.length,
-      rec: Int32Array.from(rec),
-      code: Uint8Array.from(code),
+      n: rec.n,
+      rec: rec.done(),
+      code: code.done(),
       codes: [...codes.keys()],
-      severity: Uint8Array.from(severity),
+      severity: severity.done(),
       cell: cell.done(),
       text: text.done(),
       source: source.done(),

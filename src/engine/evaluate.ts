@@ -6,7 +6,7 @@
  */
 import { budgetOf, paramValue, spendingFindings, subsidyFor } from "./budget";
 import { matchHeaderTexts, matchHeaders, type HeaderMatch } from "./headers";
-import { issueSeverity, makeIssue, type IssueCode, type IssuePosition } from "./issues";
+import { issueSeverity, makeIssue, type IssueCode } from "./issues";
 import { recordRows, type RecordCells } from "./records";
 import { groupedPack, memberId } from "./groups";
 import { colLetter } from "./address";
@@ -16,7 +16,7 @@ import { ABSENT, compileColumnTest, needsOf, SheetColumns, UNUSABLE, type Column
 import { settleIssues } from "./verdicts";
 import { applied, readingOf, readingsIn, resolveTest } from "./interpretations";
 import type { CellValue, EvaluateOptions, GroupResult, Issue, ParamOverrides, Readings, RecordResult, Severity, SheetGrid, SheetResult, Status, Summary, Text2 } from "./types";
-import type { Criterion, Layout, Operand, Pack, PlainTest } from "../packs/schema";
+import type { Criterion, Field, Layout, Operand, Pack, PlainTest } from "../packs/schema";
 
 /** Cells the reader had to skip (a damaged address): each one said, so the loss is never silent. */
 function unplacedIssues(grid: SheetGrid): Issue[] {
@@ -61,8 +61,11 @@ type Params = (lang: Lang | "both") => Record<string, string | number>;
 export interface IssueSink {
   readonly lang: Lang | "both" | null;
   readonly standards: boolean;
-  /** An issue found, its severity settled to the record's status; `params` may be called during the call only. */
-  found(code: IssueCode, severity: Severity, pos: IssuePosition, params: Params): void;
+  /**
+   * An issue found, its severity settled to the record's status; `params` may be called during
+   * the call only. Its position as arguments, not an object: a city sheet's JSON has 400,000.
+   */
+  found(code: IssueCode, severity: Severity, cell: string | null, row: number | null, field: string | null, text: string | null, source: string | null, params: Params): void;
   /** An issue made before (a budget line's own, or issues already read), with its settled severity. */
   made(issue: Issue, severity: Severity): void;
 }
@@ -75,8 +78,8 @@ function collect(into: Issue[]): IssueSink {
   return {
     lang: "both",
     standards: true,
-    found(code, severity, pos, params) {
-      const i = makeIssue(code, params("both"), pos);
+    found(code, severity, cell, row, field, text, source, params) {
+      const i = makeIssue(code, params("both"), { cell, row, field, text, source });
       i.severity = severity;
       into.push(i);
     },
@@ -110,9 +113,28 @@ function absentField(notes: Note[] | null, field: number): Tri {
   return UNKNOWN;
 }
 
+/** What a comparison not met says: the cell as typed (or the number read), and what it needed — a number or another field. */
+function comparedDetail(l: Lang, f: Field, raw: CellValue, value: number, cmp: string, need: Field | number): string {
+  const shown = cellText(raw) || formatNumber(value);
+  if (l === "zh") return `${f.label}为“${shown}”，需${OP_ZH[cmp]}${typeof need === "number" ? formatNumber(need) : need.label}`;
+  return `${f.labelEn} is "${shown}", needs ${cmp} ${typeof need === "number" ? formatNumber(need) : need.labelEn}`;
+}
+
+/**
+ * A criterion that is one field against a fixed number (most standards): not met, its one finding
+ * is that cell, so a record is explained from its column-wise code without testing it again.
+ */
+interface Plain {
+  field: number;
+  read: (v: CellValue) => Read<number>;
+  cmp: string;
+  bound: number;
+}
+
 interface CompiledCriterion {
   c: Criterion;
   test: Compiled;
+  plain: Plain | null;
   /** The same test over a whole sheet at once (columns.ts): verdicts without messages. */
   columns: ColumnTest;
   /** The columns it reads, for one pass over the rows. */
@@ -175,11 +197,7 @@ function compilePack(pack: Pack, params?: ParamOverrides, readings?: Readings): 
         if (op(r.value, bound)) return YES;
         const raw = acc.value(fi);
         const value = r.value;
-        if (notes) notes.push({ field: fi, detail: (l) => {
-          const shown = cellText(raw) || formatNumber(value);
-          if (l === "zh") return `${f.label}为“${shown}”，需${OP_ZH[t.cmp]}${otherRead ? fields[other].label : formatNumber(bound)}`;
-          return `${f.labelEn} is "${shown}", needs ${t.cmp} ${otherRead ? fields[other].labelEn : formatNumber(bound)}`;
-        } });
+        if (notes) notes.push({ field: fi, detail: (l) => comparedDetail(l, f, raw, value, t.cmp, otherRead ? fields[other] : bound) });
         return NO;
       };
     }
@@ -341,7 +359,11 @@ function compilePack(pack: Pack, params?: ParamOverrides, readings?: Readings): 
     const test = resolveTest(pack, c.test, readings);
     const needs = needsOf(test, fieldIndex);
     const idx = [...new Set(needs.map((n) => n.field))];
-    return { c, test: compileTest(test), columns: compileColumnTest(test, fieldIndex, param), needs, flag: c.flag ? fieldIndex.get(c.flag)! : -1, fields: idx, firstField: idx[0] ?? -1 };
+    const plain: Plain | null =
+      "cmp" in test && !(typeof test.value === "object" && "field" in test.value)
+        ? { field: fieldIndex.get(test.field)!, read: numericReader(fields[fieldIndex.get(test.field)!].type), cmp: test.cmp, bound: param(test.value) }
+        : null;
+    return { c, test: compileTest(test), plain, columns: compileColumnTest(test, fieldIndex, param), needs, flag: c.flag ? fieldIndex.get(c.flag)! : -1, fields: idx, firstField: idx[0] ?? -1 };
   });
   const bands =
     pack.outcome.kind === "grade"
@@ -393,8 +415,7 @@ function uncheckedIssue(pack: Pack, k: CompiledCriterion, notes: Note[], row: nu
   if (review && !notes.some((n) => n.absent)) {
     const f = pack.fields[review.field];
     const say = review.review!;
-    const pos = { cell: acc.cell(review.field), row, field: f.id, text: cellText(acc.value(review.field)), source };
-    sink.found("criterion-review", settled(issueSeverity("criterion-review", pos), status), pos, (l) => ({
+    sink.found("criterion-review", settled(issueSeverity("criterion-review"), status), acc.cell(review.field), row, f.id, cellText(acc.value(review.field)), source, (l) => ({
       source,
       name: name.zh,
       nameEn: name.en,
@@ -405,8 +426,8 @@ function uncheckedIssue(pack: Pack, k: CompiledCriterion, notes: Note[], row: nu
   }
   if (!sink.standards) return;
   const missing = notes.filter((n) => n.absent).map((n) => n.field);
-  const pos = { row, field: pack.fields[missing[0] ?? k.firstField]?.id ?? null, source };
-  sink.found("criterion-unchecked", settled(issueSeverity("criterion-unchecked", pos), status), pos, () => {
+  const field = pack.fields[missing[0] ?? k.firstField]?.id ?? null;
+  sink.found("criterion-unchecked", settled(issueSeverity("criterion-unchecked"), status), null, row, field, null, source, () => {
     const h = wantedHeaders(pack, k, missing);
     return { source, name: name.zh, nameEn: name.en, headers: h.zh, headersEn: h.en };
   });
@@ -417,13 +438,8 @@ function readFound(pack: Pack, n: Note, acc: Access, row: number | null, source:
   const f = pack.fields[n.field];
   const cell = acc.cell(n.field);
   const r = n.read as Extract<Read<unknown>, { ok: false }>;
-  if (r.missing) {
-    const pos = { cell, row, field: f.id, text: "", source };
-    sink.found("missing", settled(issueSeverity("missing", pos), status), pos, () => ({ label: f.label, labelEn: f.labelEn }));
-  } else {
-    const pos = { cell, row, field: f.id, text: r.text, source };
-    sink.found("unreadable", settled(issueSeverity("unreadable", pos), status), pos, () => ({ label: f.label, labelEn: f.labelEn, reason: r.reason.zh, reasonEn: r.reason.en }));
-  }
+  if (r.missing) sink.found("missing", settled(issueSeverity("missing"), status), cell, row, f.id, "", source, () => ({ label: f.label, labelEn: f.labelEn }));
+  else sink.found("unreadable", settled(issueSeverity("unreadable"), status), cell, row, f.id, r.text, source, () => ({ label: f.label, labelEn: f.labelEn, reason: r.reason.zh, reasonEn: r.reason.en }));
 }
 
 function readIssue(pack: Pack, n: Note, acc: Access, row: number | null, source: string | null): Issue {
@@ -551,10 +567,20 @@ function verdictAt(crits: CompiledCriterion[], codes: Uint8Array[], sv: SheetVer
 /**
  * Evaluates the criteria of one record, and explains it when given a sink: each failure and each
  * unusable cell becomes an issue, its severity settled to `status` (the record's, once known).
- * Formulas use it directly; a sheet's records use it when they are explained (their verdicts
- * come from verdictAt, held to the same results by tests).
+ * Formulas use it directly; a sheet's records use it when they are explained, with their
+ * column-wise codes (`known`: record i's code per criterion), so the criteria it met are not tested
+ * again (their verdicts come from verdictAt, held to the same results by tests).
  */
-function judge(cp: CompiledPack, crits: CompiledCriterion[], acc: Access, row: number | null, failSeverity: "error" | "warning" | null, sink: IssueSink | null, recordStatus: Status = "error"): Verdict {
+function judge(
+  cp: CompiledPack,
+  crits: CompiledCriterion[],
+  acc: Access,
+  row: number | null,
+  failSeverity: "error" | "warning" | null,
+  sink: IssueSink | null,
+  recordStatus: Status = "error",
+  known: { codes: Uint8Array[]; i: number } | null = null,
+): Verdict {
   const pack = cp.pack;
   let met = 0;
   let status: Status = "ok";
@@ -563,13 +589,43 @@ function judge(cp: CompiledPack, crits: CompiledCriterion[], acc: Access, row: n
   const unchecked: string[] = [];
   // No sink, no notes: the tests take their fast path, and only the verdict is counted.
   const notes: Note[] | null = sink ? [] : null;
-  const reported = new Set<number>();
-  for (const k of crits) {
+  // Fields whose blank or unreadable cell is said already (once per record, whichever criteria need it).
+  const reported: number[] = [];
+  for (let c = 0; c < crits.length; c++) {
+    const k = crits[c];
+    const code = known ? known.codes[c][known.i] : -1; // -1: not decided before (formulas)
+    if ((code & 3) === YES) {
+      met++;
+      continue;
+    }
+    const flagged = k.flag >= 0 && acc.has(k.flag);
+    if (code === NO && k.plain && !flagged) {
+      // A plain comparison not met, its cell readable: the one finding is that cell, said without testing again.
+      const p = k.plain;
+      failed.push(k.c.id);
+      const severity = failSeverity ?? k.c.severity;
+      if (severity === "error") status = "error";
+      else if (status === "ok") status = "warning";
+      if (sink?.standards) {
+        const f = pack.fields[p.field];
+        const raw = acc.value(p.field);
+        const { source, name } = k.c;
+        const said = (l: Lang) => comparedDetail(l, f, raw, (p.read(raw) as { value: number }).value, p.cmp, p.bound);
+        sink.found("criterion-failed", settled(severity, recordStatus), acc.cell(p.field), row, f.id, cellText(raw), source, (l) => ({
+          source,
+          name: name.zh,
+          nameEn: name.en,
+          detail: l === "en" ? "" : said("zh"),
+          detailEn: l === "zh" ? "" : said("en"),
+        }));
+      }
+      continue;
+    }
     if (notes) notes.length = 0;
     unknownSeen = 0;
     absentSeen = 0;
     let v: Tri;
-    if (k.flag >= 0 && acc.has(k.flag)) {
+    if (flagged) {
       const r = readYesNo(acc.value(k.flag));
       if (r.ok) {
         v = r.value ? YES : NO;
@@ -605,8 +661,8 @@ function judge(cp: CompiledPack, crits: CompiledCriterion[], acc: Access, row: n
     else if (status === "ok") status = "warning";
     if (!sink) continue;
     for (const n of notes!) {
-      if (!n.read || reported.has(n.field)) continue;
-      reported.add(n.field);
+      if (!n.read || reported.includes(n.field)) continue;
+      reported.push(n.field);
       readFound(pack, n, acc, row, k.c.source, sink, recordStatus);
     }
     // Beside the unusable cells, what did fail is said too (a 799-字 October next to a blank November).
@@ -615,9 +671,8 @@ function judge(cp: CompiledPack, crits: CompiledCriterion[], acc: Access, row: n
       const first = details[0]?.field ?? (k.flag >= 0 && acc.has(k.flag) ? k.flag : k.firstField);
       const f = first >= 0 ? pack.fields[first] : null;
       const { source, name } = k.c;
-      const pos = { cell: f ? acc.cell(first) : null, row, field: f?.id ?? null, text: f ? cellText(acc.value(first)) : null, source, severity };
       const said = (l: Lang) => (details.length ? details.map((d) => d.detail!(l)).join(l === "zh" ? "；" : "; ") : l === "zh" ? "未达到" : "not met");
-      sink.found("criterion-failed", settled(severity, recordStatus), pos, (l) => ({
+      sink.found("criterion-failed", settled(severity, recordStatus), f ? acc.cell(first) : null, row, f?.id ?? null, f ? cellText(acc.value(first)) : null, source, (l) => ({
         source,
         name: name.zh,
         nameEn: name.en,
@@ -1047,7 +1102,8 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   const build: IssueBuilder = (row, record, status, sink) => {
     current = record;
     sheetRow = row;
-    judge(cp, crits, acc, row, failSeverity && status === "error" ? "error" : failSeverity, sink, status);
+    known.i = record;
+    judge(cp, crits, acc, row, failSeverity && status === "error" ? "error" : failSeverity, sink, status, known);
   };
   const columns = new SheetColumns(recordCells, colOf, evalPack.fields);
   const flagged = (k: CompiledCriterion) => k.flag >= 0 && colOf[k.flag] >= 0;
@@ -1057,6 +1113,8 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   columns.fill(needs);
   const labels = labelField >= 0 ? columns.textsOf(labelField) : null;
   const codes = crits.map((k) => (flagged(k) ? columns.yesNoOf(k.flag) : k.columns(columns)));
+  // What explaining a record needs of them: which criteria it met, so those are not tested again.
+  const known = { codes, i: 0 };
   const scratch: Verdict = { met: 0, total: 0, failed: [], unchecked: [], status: "ok", dataProblems: false };
   const decided: Outcome = { status: "ok", grade: null, met: null, total: null };
   const failedLists = new FailedLists(crits.length);

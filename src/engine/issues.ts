@@ -87,9 +87,9 @@ function fill(t: Compiled, params: Record<string, string | number>, where: strin
   return s;
 }
 
-/** The severity an issue of this code has at this position: the position's, or the template's. */
-export function issueSeverity(code: IssueCode, pos: IssuePosition): Severity {
-  return pos.severity ?? (ISSUE_TEMPLATES[code] as Template).severity;
+/** The severity of an issue of this code: the one given, or the template's. */
+export function issueSeverity(code: IssueCode, given?: Severity): Severity {
+  return given ?? (ISSUE_TEMPLATES[code] as Template).severity;
 }
 
 /**
@@ -107,7 +107,7 @@ export function makeIssue(code: IssueCode, params: Record<string, string | numbe
   const message: Text2 = { zh: fill(c.zh, params, where), en: fill(c.en, params, where) };
   return {
     code,
-    severity: issueSeverity(code, pos),
+    severity: issueSeverity(code, pos.severity),
     cell: pos.cell ?? null,
     row: pos.row ?? null,
     field: pos.field ?? null,
