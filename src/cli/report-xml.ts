@@ -41,7 +41,6 @@ const LETTERS = Array.from({ length: 16 }, (_, i) => colLetter(i + 1));
 /** Excel's last row. */
 export const MAX_SHEET_ROWS = 1_048_576;
 
-const NEEDS_ESCAPE = /[&<>\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_/;
 const ESCAPE_MARK = /_(?=x[0-9A-Fa-f]{4}_)/g;
 const AMP = /&/g;
 const LT = /</g;
@@ -50,12 +49,17 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
 
+/** What xmlText changes, but the _xHHHH_ look-alikes (found by indexOf first: a regex with both is slow). */
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /[&<>\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/;
+const ESCAPE_LIKE = /_x[0-9A-Fa-f]{4}_/;
+
 /**
  * Text as XML character data: &, <, > escaped; characters XML cannot hold (controls) written as
  * Excel's _xHHHH_ escapes, lone surrogates as U+FFFD; a literal `_x0041_` in the text kept literal.
  */
 export function xmlText(s: string): string {
-  if (!NEEDS_ESCAPE.test(s)) return s;
+  if (!NEEDS_ESCAPE.test(s) && (s.indexOf("_x") < 0 || !ESCAPE_LIKE.test(s))) return s;
   return s
     .replace(ESCAPE_MARK, "_x005F_")
     .replace(AMP, "&amp;")
@@ -80,8 +84,17 @@ export interface XmlSink {
   write(xml: Uint8Array): void;
 }
 
+/** A piece handed to the sink once it holds this many characters (UTF-16 units) of XML. */
 const PIECE = 1 << 20;
+/** Rows are encoded to UTF-8 a batch of this many characters at a time, so their strings die young. */
+const BATCH = 1 << 14;
 const encoder = new TextEncoder();
+
+/** What follows `<c r="A12` in a cell of style `st`: a number's opening, a text's, a text's that keeps its edge spaces. */
+const cellOpenings = (st: number) => {
+  const s = `"${st ? ` s="${st}"` : ""}`;
+  return { num: `${s}><v>`, str: `${s} t="inlineStr"><is><t>`, keep: `${s} t="inlineStr"><is><t xml:space="preserve">` };
+};
 
 /** One sheet of the report: rows in, XML out in pieces of about a megabyte. */
 export class ReportSheet {
@@ -89,15 +102,21 @@ export class ReportSheet {
   rows = 0;
   /** Rows left out past Excel's last row. */
   cut = 0;
-  #buf: string[] = [];
+  /** XML not yet encoded. */
+  #text = "";
+  /** The piece being filled: its batches' bytes, and how many characters they came from. */
+  #bytes: Uint8Array[] = [];
   #size = 0;
+  /** Each column's cell openings in a data row. */
+  readonly #open: { num: string; str: string; keep: string }[];
   constructor(
     readonly no: SheetNo,
     private readonly sink: XmlSink,
   ) {
+    this.#open = LETTERS.map((_, j) => cellOpenings(STYLE_OF[no][j] || 0));
     const cols = WIDTHS[no].map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`).join("");
     this.#push(`${DECL}<worksheet ${NS}><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><cols>${cols}</cols><sheetData>`);
-    this.#row(REPORT_HEADERS[no], 1);
+    this.#row(REPORT_HEADERS[no], cellOpenings(1));
   }
 
   /** A row of values; past Excel's last row (one kept for the note), counted instead. */
@@ -106,41 +125,61 @@ export class ReportSheet {
       this.cut++;
       return;
     }
-    this.#row(values, 0);
+    this.#row(values, null);
   }
 
-  #row(values: readonly OutValue[], style: number): void {
-    const r = ++this.rows;
+  /** A row, every cell in the style `all` opens, or each in its column's. */
+  #row(values: readonly OutValue[], all: { num: string; str: string; keep: string } | null): void {
+    const r = String(++this.rows);
     let s = `<row r="${r}">`;
-    const styles = STYLE_OF[this.no];
     for (let j = 0; j < values.length; j++) {
       const v = values[j];
       if (v === null || v === undefined || v === "" || (typeof v === "number" && !Number.isFinite(v))) continue;
-      const st = style || styles[j] || 0;
-      const head = `<c r="${LETTERS[j]}${r}"${st ? ` s="${st}"` : ""}`;
-      s += typeof v === "number" ? `${head}><v>${v}</v></c>` : `${head} t="inlineStr"><is><t${edgeSpace(v) ? ' xml:space="preserve"' : ""}>${xmlText(v)}</t></is></c>`;
+      const o = all ?? this.#open[j];
+      s += typeof v === "number" ? `<c r="${LETTERS[j]}${r}${o.num}${v}</v></c>` : `<c r="${LETTERS[j]}${r}${edgeSpace(v) ? o.keep : o.str}${xmlText(v)}</t></is></c>`;
     }
     this.#push(s + "</row>");
   }
 
+  /** XML in; a piece goes to the sink once it holds PIECE characters (the same pieces however it is batched). */
   #push(s: string): void {
-    this.#buf.push(s);
+    this.#text += s;
     this.#size += s.length;
     if (this.#size >= PIECE) this.#flush();
+    else if (this.#text.length >= BATCH) this.#encode();
+  }
+
+  #encode(): void {
+    if (!this.#text) return;
+    this.#bytes.push(encoder.encode(this.#text));
+    this.#text = "";
   }
 
   #flush(): void {
-    if (!this.#buf.length) return;
-    this.sink.write(encoder.encode(this.#buf.join("")));
-    this.#buf = [];
+    this.#encode();
+    const b = this.#bytes;
+    if (!b.length) return;
+    let piece = b[0];
+    if (b.length > 1) {
+      let n = 0;
+      for (const x of b) n += x.length;
+      piece = new Uint8Array(n);
+      let at = 0;
+      for (const x of b) {
+        piece.set(x, at);
+        at += x.length;
+      }
+    }
+    this.#bytes = [];
     this.#size = 0;
+    this.sink.write(piece);
   }
 
   /** Closes the sheet (a note row for rows that did not fit; the filter over the list); `drawing` goes in its schema place. */
   end(drawing = ""): void {
     if (this.cut) {
       const note = `另有 ${this.cut} 行未列出：超出 Excel 每张表 ${MAX_SHEET_ROWS} 行的上限（完整内容见 --json 输出）`;
-      this.#row([note], 0);
+      this.#row([note], null);
     }
     const filter = this.rows > 1 ? `<autoFilter ref="A1:${LETTERS[REPORT_HEADERS[this.no].length - 1]}${this.rows}"/>` : "";
     this.#push(drawing ? withDrawing(`</sheetData>${filter}</worksheet>`, drawing) : `</sheetData>${filter}</worksheet>`);
