@@ -463,7 +463,7 @@ async function command(argv: string[], io: Io): Promise<number> {
   }
   if (report) {
     try {
-      report.finish();
+      await report.finish();
       notes.push(`已写出汇总报告：${opts.report}`);
       report.cut.forEach((n, k) => n > 0 && notes.push(`汇总报告“${REPORT_SHEETS[k]}”表超出 Excel 的行数上限，${n} 行未列出（完整内容见 --json 输出）`));
     } catch (e) {

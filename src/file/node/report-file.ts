@@ -15,26 +15,48 @@ import { noCounts, type ReportSheets } from "../../cli/render";
 import { AtomicFile, reasonOf, WriteFailure } from "./atomic";
 import { ourKindOfFile } from "./outputs";
 
-/** A part deflated into a temporary file as its pieces come. */
+/**
+ * A part deflated into a temporary file as its pieces come. Each piece is deflated on its own in
+ * libuv's thread pool (zlib's asynchronous call: the same bytes as the synchronous one), while the
+ * main thread goes on building the next rows; the pieces are written in order as they are done.
+ * A failure (disk full) is kept and thrown by end(); nothing is written after it.
+ */
 class DeflatedPart implements XmlSink {
   crc = 0;
   size = 0;
   compressed = 0;
   #fd: number | null;
+  /** The pieces written so far, in order; rejects never (a failure is kept in #error). */
+  #written: Promise<void> = Promise.resolve();
+  #error: unknown = null;
   constructor(readonly file: string) {
     this.#fd = fs.openSync(file, "wx");
   }
   write(xml: Uint8Array): void {
+    if (this.#error) return;
     this.crc = zlib.crc32(xml, this.crc);
     this.size += xml.length;
-    this.#put(zlib.deflateRawSync(xml, { level: 1, finishFlush: zlib.constants.Z_SYNC_FLUSH }));
+    const deflated = deflateRaw(xml);
+    // Handled from now on (a failure is taken up in turn, below), not reported as unhandled meanwhile.
+    deflated.catch(() => undefined);
+    this.#written = this.#written
+      .then(() => deflated)
+      .then((d) => {
+        if (!this.#error) this.#put(d);
+      })
+      .catch((e: unknown) => {
+        this.#error ??= e;
+      });
   }
   #put(b: Uint8Array): void {
-    for (let off = 0; off < b.length; ) off += fs.writeSync(this.#fd!, b, off, b.length - off);
+    if (this.#fd === null) return;
+    for (let off = 0; off < b.length; ) off += fs.writeSync(this.#fd, b, off, b.length - off);
     this.compressed += b.length;
   }
-  /** The last, empty block that ends the stream. */
-  end(): void {
+  /** Waits for the pieces, writes the last, empty block that ends the stream and closes the file. */
+  async end(): Promise<void> {
+    await this.#written;
+    if (this.#error) throw this.#error;
     this.#put(zlib.deflateRawSync(new Uint8Array(0)));
     this.close();
   }
@@ -44,6 +66,11 @@ class DeflatedPart implements XmlSink {
     this.#fd = null;
     fs.closeSync(fd);
   }
+}
+
+/** A piece deflated at zlib's fastest level, flushed to a byte boundary so the pieces join into one stream. */
+function deflateRaw(xml: Uint8Array): Promise<Buffer> {
+  return new Promise((resolve, reject) => zlib.deflateRaw(xml, { level: 1, finishFlush: zlib.constants.Z_SYNC_FLUSH }, (e, d) => (e ? reject(e) : resolve(d))));
 }
 
 interface ZipPart {
@@ -95,7 +122,7 @@ export class ReportFile implements ReportSheets {
   }
 
   /** Ends the sheets and writes the report under its name (atomic); the temporary files are removed whatever happens. */
-  finish(): void {
+  async finish(): Promise<void> {
     try {
       for (const s of this.#sheets) s?.end();
       const extra: Record<string, string> = {};
@@ -103,12 +130,12 @@ export class ReportFile implements ReportSheets {
       countsPart(this.counts, this.#part(COUNTS), extra, overrides);
       const present: SheetNo[] = [];
       const sheets: ZipPart[] = [];
-      this.#parts.forEach((p, no) => {
-        if (!p) return;
-        p.end();
+      for (const [no, p] of this.#parts.entries()) {
+        if (!p) continue;
+        await p.end();
         present.push(no as SheetNo);
         sheets.push({ name: sheetPart(no as SheetNo), crc: p.crc >>> 0, size: p.size, compressed: p.compressed, data: p.file });
-      });
+      }
       const small = Object.entries({ ...reportParts(present, overrides), ...extra }).map(([name, text]): ZipPart => {
         const b = Buffer.from(text, "utf8");
         const d = zlib.deflateRawSync(b);
