@@ -11,22 +11,24 @@ import { PageSession, PART, type SessionMessage, type SessionRequest } from "../
 import { RemoteHost } from "../src/file/page-remote";
 import { evaluateSheet } from "../src/engine";
 import { rowGroups, rowsApart, withoutOwnResults, type RowGroup } from "../src/taskpane/model";
-import { readWorkbook, sheetGrid } from "../src/file/xlsx-read";
-import { getPack } from "../src/packs";
+import { readAll, readWorkbook, sheetGrid, workbookOf } from "../src/file/xlsx-read";
+import { FileWorkbookHost } from "../src/file/host";
+import { localChecker } from "../src/taskpane/check";
+import { getPack, rosterPack } from "../src/packs";
 import type { CheckProgress } from "../src/engine/host";
 import { bigAssessmentBook } from "./support/big-book";
 
 /** What a worker does, in this process: each message cloned and delivered in a later task. */
 class StandInWorker {
   static started = 0;
-  /** The size (JSON characters) of every message the worker sent, in order. */
-  static sent: number[] = [];
+  /** Every message the worker sent, in order: its type and size (JSON characters). */
+  static sent: { type: string; size: number }[] = [];
   onmessage: ((e: { data: SessionMessage }) => void) | null = null;
   onerror: ((e: { preventDefault(): void }) => void) | null = null;
   private dead = false;
   private queue = Promise.resolve();
   private readonly session = new PageSession((m) => {
-    StandInWorker.sent.push(JSON.stringify(m)?.length ?? 0);
+    StandInWorker.sent.push({ type: m.type, size: JSON.stringify(m)?.length ?? 0 });
     setTimeout(() => !this.dead && this.onmessage?.({ data: structuredClone(m) }));
   });
   constructor(readonly url: string) {
@@ -66,14 +68,16 @@ async function open(): Promise<RemoteHost> {
 test("a sheet comes back in parts, each short, and equals the reader's own grid", async () => {
   const host = await open();
   const seen: number[] = [];
+  StandInWorker.sent = [];
   const grid = await host.readSheet("2024年度考核", (p) => seen.push(p.done));
   const wb = readWorkbook(bytes);
   if (!wb.ok) throw new Error("unreadable");
   const own = sheetGrid(wb.workbook.sheets[0]);
   if (!own.ok) throw new Error("unreadable");
   expect(grid).toEqual(own.grid);
-  // ROWS + 2 rows in parts of PART: progress rises part by part to the total.
-  expect(seen).toHaveLength(Math.ceil((ROWS + 2) / PART));
+  // ROWS + 2 rows in parts of PART; the bar, told each twentieth, rises to the total.
+  expect(StandInWorker.sent.filter((m) => m.type === "part")).toHaveLength(Math.ceil((ROWS + 2) / PART));
+  expect(seen.length).toBeGreaterThanOrEqual(1);
   expect(seen[seen.length - 1]).toBe(ROWS + 2);
   expect([...seen].sort((a, b) => a - b)).toEqual(seen);
   // Asked again, the page's own copy: nothing crosses twice.
@@ -95,7 +99,7 @@ test("check, report and annotated copy are made in the worker; the result crosse
   // Counts and the summary cross; the 3,500 records stay in the worker (no message near their size).
   expect(result.records).toEqual([]);
   expect(result.summary.records).toBe(ROWS);
-  expect(Math.max(...StandInWorker.sent)).toBeLessThan(20_000);
+  expect(Math.max(...StandInWorker.sent.map((m) => m.size))).toBeLessThan(20_000);
   expect(outcome?.placement).toBe("columns");
   // Writing the results (each record explained) moves the bar, rising to every record.
   const writing = progress.filter((p) => p.phase === "write").map((p) => p.done);
@@ -162,5 +166,59 @@ test("取消 in the middle of a check ends it as cancelled; a new worker carries
   const after = await rowsApart(again.result)!("all", 100, 30);
   expect(after.total).toBe(ROWS);
   expect(plainRows(after.rows)).toEqual(plainRows(before2.rows));
+  host.remote.close();
+});
+
+/** The same step on the same file in place (the pane's own checker over the file's host, as with no Worker). */
+async function inPlace(): Promise<{ host: FileWorkbookHost; checker: ReturnType<typeof localChecker> }> {
+  const read = readAll(bytes);
+  if (!read.ok) throw new Error("unreadable");
+  const host = new FileWorkbookHost(bytes, "大表.xlsx", workbookOf(read));
+  return { host, checker: localChecker(host) };
+}
+
+test("汇总表 and 生成台账 are made in the worker from its own records and sheets — the same sheets as in place; a summary survives a cancel", async () => {
+  const host = await open();
+  const here = await inPlace();
+  const grid = await host.readSheet("2024年度考核");
+  const localGrid = withoutOwnResults(await here.host.readSheet("2024年度考核"));
+
+  // 汇总表 of a result on screen whose records never crossed: the worker sums them up.
+  const { result } = await host.checker.check("2024年度考核", grid, pack, {});
+  expect(result.records).toEqual([]);
+  const name = await host.checker.writeSummary(result, pack, true);
+  const local = await here.checker.check("2024年度考核", localGrid, pack, {});
+  expect(await here.checker.writeSummary(local.result, pack, true)).toBe(name);
+  const summary = await host.readSheet(name);
+  expect(summary).toEqual(await here.host.readSheet(name));
+  // A line per record: all 3,500 studios are in it.
+  expect(summary.rows.length).toBeGreaterThan(ROWS);
+  expect(host.remote.made.added).toEqual([name]);
+
+  // 生成台账: the worker reads every sheet and writes the ledger; only what the pane shows crosses.
+  const packs = { assessment: pack, budget: getPack("studio-budget")!, roster: rosterPack() };
+  const remote = await host.checker.writeLedger(packs, {}, false);
+  const local2 = await here.checker.writeLedger(packs, {}, false);
+  expect(remote).toEqual(local2);
+  expect(remote.sheet).not.toBeNull();
+  // Studio names only (thousands of them), not each studio's term.
+  expect(remote.ledger.studios.length).toBeGreaterThan(1000);
+  expect(remote.ledger.studios[0]).toBe("工作室1");
+  expect(await host.readSheet(remote.sheet!)).toEqual(await here.host.readSheet(remote.sheet!));
+
+  // A summary of an evaluation (a changed threshold, the sheet still holding the check's results),
+  // then 取消: the new worker replays both, and the summary is still in the copy.
+  const again = await host.checker.evaluate("2024年度考核", grid, pack, { params: { "national-awards": 2 } });
+  const second = await host.checker.writeSummary(again, pack, false);
+  const cancelled = host.checker.check("2024年度考核", grid, pack, {});
+  setTimeout(() => host.checker.cancel!(), 5);
+  await expect(cancelled).rejects.toMatchObject({ code: "cancelled" });
+  // (A summary of the same pack replaces the earlier one under its name.)
+  expect(second).toBe(name);
+  expect(await host.listSheets()).toEqual(["2024年度考核", remote.sheet, second]);
+  expect(host.remote.made.added).toEqual([remote.sheet, second]);
+  const localAgain = await here.checker.evaluate("2024年度考核", localGrid, pack, { params: { "national-awards": 2 } });
+  expect(await here.checker.writeSummary(localAgain, pack, false)).toBe(second);
+  expect(await host.readSheet(second)).toEqual(await here.host.readSheet(second));
   host.remote.close();
 });

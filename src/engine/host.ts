@@ -8,6 +8,7 @@ import type { CellValue, EvaluateOptions, ParamOverrides, Readings, SheetGrid, S
 import type { CheckRecord } from "./record";
 import type { HeaderMatch } from "./headers";
 import type { Pack } from "../packs/schema";
+import type { Ledger, LedgerOptions, LedgerPacks } from "./term/ledger";
 
 /** A cell value we write. Strings are always written as text, never as formulas. */
 export type OutValue = string | number | null;
@@ -148,8 +149,22 @@ export interface SheetChecker {
   check(sheet: string, grid: SheetGrid, pack: Pack, opts: EvaluateOptions, onProgress?: (p: CheckProgress) => void): Promise<{ result: SheetResult; outcome: WriteOutcome | null; writeError?: unknown }>;
   /** Every other sheet that fits a pack, with the workbook's saved choices where they apply; the rest named. */
   checkOthers(skip: string, packs: Pack[], saved: WorkbookSettings, onProgress?: (p: CheckProgress) => void): Promise<{ checked: OtherSheet[]; unfit: string[] }>;
+  /** 汇总表: a result this checker gave (evaluate or check) summed up in a new sheet; the sheet's name. */
+  writeSummary(result: SheetResult, pack: Pack, withChart: boolean): Promise<string>;
+  /**
+   * 生成台账: every sheet but our own read, the term ledger built and written as a new sheet (none
+   * when it finds no studio: `sheet` null). The ledger comes back for the pane's names to confirm.
+   */
+  writeLedger(packs: LedgerPacks, opts: LedgerOptions, withChart: boolean, onProgress?: (p: CheckProgress) => void): Promise<{ ledger: LedgerShown; sheet: string | null }>;
   /** Stops the step under way (its promise rejects with the code "cancelled"); the workbook stays usable. */
   cancel?(): void;
+}
+
+/** What the pane shows of a term ledger: its studios' names, the written names to confirm and the readings applied. */
+export interface LedgerShown {
+  studios: string[];
+  names: Ledger["names"];
+  readings: Ledger["readings"];
 }
 
 export type { CellValue };

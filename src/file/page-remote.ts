@@ -7,7 +7,7 @@
  * opens the original bytes again and replays, quietly, every step that had changed the workbook
  * (settings, checks, added sheets, records), so the page goes on where it was before that step.
  */
-import type { CheckProgress, OtherSheet, Progress, ResultPlan, SheetChecker, SheetPlan, WorkbookHost, WorkbookSettings, WriteOutcome } from "../engine/host";
+import type { CheckProgress, LedgerShown, OtherSheet, Progress, ResultPlan, SheetChecker, SheetPlan, WorkbookHost, WorkbookSettings, WriteOutcome } from "../engine/host";
 import { RECORD_SHEET, type CheckRecord } from "../engine/record";
 import type { EvaluateOptions, SheetGrid, SheetResult, Text2 } from "../engine/types";
 import type { HeaderMatch } from "../engine/headers";
@@ -24,9 +24,12 @@ export type Refusal = { ok: false; code: string; message: Text2 };
 /** A step stopped by 取消, as the pane reports any host error: a code and both languages. */
 export const CANCELLED = { code: "cancelled", message: { zh: "已取消", en: "Cancelled" } };
 
-/** Steps that change the workbook: replayed after a cancel. */
-const CHANGES = new Set<string>(["check", "checkOthers", "host:writeSheet", "host:clearResults", "host:saveSettings", "host:recordCheck"]);
-const changes = (op: SessionOp) => CHANGES.has(op.op === "host" ? `host:${op.method}` : op.op);
+/**
+ * Steps replayed after a cancel: those that change the workbook, and evaluations (a summary may
+ * be made of their result, and the result on screen keeps its rows).
+ */
+const REPLAYED = new Set<string>(["check", "checkOthers", "evaluate", "summary", "ledger", "host:writeSheet", "host:clearResults", "host:saveSettings", "host:recordCheck"]);
+const replayed = (op: SessionOp) => REPLAYED.has(op.op === "host" ? `host:${op.method}` : op.op);
 
 /** A step as sent: its id names the results it made (their rows stay in the worker), so a replay keeps it. */
 interface Step {
@@ -40,7 +43,12 @@ interface Pending {
   reject(e: unknown): void;
   onProgress?: (p: CheckProgress | (Progress & { phase: "open" })) => void;
   parts: Map<string, unknown[]>;
+  /** What the bar was last told. */
+  told: { phase: string; done: number } | null;
 }
+
+/** The bar is told when it moves by a twentieth (each telling draws the pane again), at a new phase, and at the end. */
+const PROGRESS_STEPS = 20;
 
 /** Puts `items` at `path` (dot-separated keys and indexes) of `value`. */
 function place(value: unknown, path: string, items: unknown[]): void {
@@ -54,10 +62,8 @@ export class PageRemote {
   private worker: Worker;
   private next = 1;
   private readonly pending = new Map<number, Pending>();
-  /** Steps that changed the workbook, in order, for a replay. */
+  /** Steps to replay, in order (see REPLAYED). */
   private readonly journal: Step[] = [];
-  /** The latest evaluation of each sheet (its result may be on screen), replayed after the journal. */
-  private readonly evaluated = new Map<string, Step>();
   /** What the annotated copy holds, as of the last answer. */
   made: Made = { results: [], added: [] };
 
@@ -83,28 +89,46 @@ export class PageRemote {
   private receive(m: SessionMessage): void {
     const p = this.pending.get(m.id);
     if (!p) return;
-    if (m.type === "progress") p.onProgress?.({ phase: m.phase, done: m.done, total: m.total });
+    if (m.type === "progress") this.tell(p, { phase: m.phase, done: m.done, total: m.total });
     else if (m.type === "part") {
       // A sheet's rows, in parts: the bar rises with them.
       const list = p.parts.get(m.path) ?? [];
       for (const x of m.items) list.push(x);
       p.parts.set(m.path, list);
-      p.onProgress?.({ phase: "read", done: list.length, total: m.total });
+      this.tell(p, { phase: "read", done: list.length, total: m.total });
     } else {
       this.pending.delete(m.id);
       if (m.type === "error") return p.reject({ code: m.code, message: m.message });
       for (const [path, items] of p.parts) place(m.value, path, items);
       this.made = m.made;
-      if (changes(p.op)) this.journal.push({ id: m.id, op: p.op });
-      if (p.op.op === "evaluate") this.evaluated.set(p.op.sheet, { id: m.id, op: p.op });
+      if (replayed(p.op)) this.note({ id: m.id, op: p.op });
       p.resolve(m.value);
     }
+  }
+
+  private tell(p: Pending, progress: CheckProgress | (Progress & { phase: "open" })): void {
+    const last = p.told;
+    const moved = !last || last.phase !== progress.phase || progress.done >= progress.total || progress.done - last.done >= progress.total / PROGRESS_STEPS;
+    if (!p.onProgress || !moved) return;
+    p.told = { phase: progress.phase, done: progress.done };
+    p.onProgress(progress);
+  }
+
+  /** Journals a step; an evaluation replaces the sheet's earlier one unless a summary was made of that. */
+  private note(step: Step): void {
+    const op = step.op;
+    if (op.op === "evaluate") {
+      const i = this.journal.findIndex((s) => s.op.op === "evaluate" && s.op.sheet === op.sheet);
+      const before = this.journal[i];
+      if (before && !this.journal.some((s) => s.op.op === "summary" && s.op.ref === `${before.id}`)) this.journal.splice(i, 1);
+    }
+    this.journal.push(step);
   }
 
   request<T>(op: SessionOp, onProgress?: Pending["onProgress"], transfer: Transferable[] = []): Promise<T> {
     const id = this.next++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { op, resolve: resolve as (v: unknown) => void, reject, onProgress, parts: new Map() });
+      this.pending.set(id, { op, resolve: resolve as (v: unknown) => void, reject, onProgress, parts: new Map(), told: null });
       this.worker.postMessage({ ...op, id } satisfies SessionRequest, transfer);
     });
   }
@@ -151,7 +175,7 @@ export class PageRemote {
     this.worker = this.start();
     const [op, transfer] = this.openOp();
     this.worker.postMessage({ ...op, id: 0, quiet: true } satisfies SessionRequest, transfer);
-    for (const step of [...this.journal, ...this.evaluated.values()]) this.worker.postMessage({ ...step.op, id: step.id, quiet: true } satisfies SessionRequest);
+    for (const step of this.journal) this.worker.postMessage({ ...step.op, id: step.id, quiet: true } satisfies SessionRequest);
   }
 
   close(): void {
@@ -226,9 +250,13 @@ export class RemoteHost implements WorkbookHost {
 
 type Index<T> = Omit<T, "pack"> & { pack: number };
 
+/** The worker's name of each result it gave. */
+const refs = new WeakMap<SheetResult, string>();
+
 /** A result from the worker: its rows are asked for a window at a time, by its ref. */
 function apart(remote: PageRemote, r: Shown): SheetResult {
   const { ref, ...result } = r;
+  refs.set(result, ref);
   return withRowsApart(result, (filter, from, count) => remote.request<RowPage>({ op: "rows", ref, filter, from, count }));
 }
 
@@ -249,6 +277,14 @@ function remoteChecker(remote: PageRemote): SheetChecker {
     async checkOthers(skip, packs, saved, onProgress) {
       const r = await remote.request<{ checked: (Index<OtherSheet> & { result: Shown })[]; unfit: string[] }>({ op: "checkOthers", skip, packs, saved }, progressOf(onProgress));
       return { checked: r.checked.map((o) => ({ ...o, pack: packs[o.pack], result: apart(remote, o.result) })), unfit: r.unfit };
+    },
+    writeSummary(result, pack, withChart) {
+      const ref = refs.get(result);
+      if (ref === undefined) return Promise.reject(new Error("a summary is made of a result the worker gave"));
+      return remote.request<string>({ op: "summary", ref, pack, withChart });
+    },
+    writeLedger(packs, opts, withChart, onProgress) {
+      return remote.request<{ ledger: LedgerShown; sheet: string | null }>({ op: "ledger", packs, opts, withChart }, progressOf(onProgress));
     },
     cancel: () => remote.cancel(),
   };

@@ -12,6 +12,7 @@ import { fitsNothing } from "./check";
 import type { CheckProgress, SheetChecker, WorkbookSettings } from "../engine/host";
 import type { EvaluateOptions, SheetResult, Text2 } from "../engine/types";
 import type { Pack } from "../packs/schema";
+import type { LedgerOptions, LedgerPacks } from "../engine/term/ledger";
 import { localChecker } from "../taskpane/check";
 import { errorMessage, RowIndex, rowGroups, withoutOwnResults, type Filter, type RowGroup } from "../taskpane/model";
 import { annotatedCopy } from "./copy";
@@ -32,6 +33,9 @@ export type SessionOp =
   | { op: "check"; sheet: string; pack: Pack; opts: EvaluateOptions }
   | { op: "checkOthers"; skip: string; packs: Pack[]; saved: WorkbookSettings }
   | { op: "report"; file: string; sheets: string[] }
+  /** 汇总表 of a result this worker gave (`ref`: see Shown). */
+  | { op: "summary"; ref: string; pack: Pack; withChart: boolean }
+  | { op: "ledger"; packs: LedgerPacks; opts: LedgerOptions; withChart: boolean }
   /** A window of a result's rows, as the results view draws them; `ref` names the result (see Shown). */
   | { op: "rows"; ref: string; filter: Filter; from: number; count: number }
   | { op: "annotated" };
@@ -111,6 +115,13 @@ export class PageSession {
     return hollow(result, ref);
   }
 
+  private kept(ref: string): { result: SheetResult; index?: RowIndex } {
+    const kept = this.shown.get(ref);
+    // A result since replaced: the page has the new one by now and uses that.
+    if (!kept) throw new HostError("gone", { zh: "结果已更新，请再试一次", en: "the result was replaced; please try again" });
+    return kept;
+  }
+
   private opened(): { host: FileWorkbookHost; checker: SheetChecker } {
     if (!this.host || !this.checker) throw new HostError("not-open", { zh: "没有打开的文件", en: "no file is open" });
     return { host: this.host, checker: this.checker };
@@ -164,10 +175,12 @@ export class PageSession {
         const checked = r.checked.map((o, i) => ({ ...o, pack: req.packs.findIndex((p) => p.id === o.pack.id), result: this.keep("check", o.result, `${id}.${i}`) }));
         return this.answer(post, id, { checked, unfit: r.unfit });
       }
+      case "summary":
+        return this.answer(post, id, await checker.writeSummary(this.kept(req.ref).result, req.pack, req.withChart));
+      case "ledger":
+        return this.answer(post, id, await checker.writeLedger(req.packs, req.opts, req.withChart, progress));
       case "rows": {
-        const kept = this.shown.get(req.ref);
-        // A result since replaced: the page has the new one by now and draws that.
-        if (!kept) throw new HostError("gone", { zh: "结果已更新", en: "the result was replaced" });
+        const kept = this.kept(req.ref);
         kept.index ??= new RowIndex(rowGroups(kept.result));
         const page = kept.index.page(req.filter, req.from, req.count);
         return this.answer(post, id, { total: page.total, rows: page.rows.map(plainRow) });

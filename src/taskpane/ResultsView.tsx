@@ -4,7 +4,7 @@
  * click selects the cell in the workbook (in the web page: scrolls the sheet preview to it).
  * Filters narrow the list to errors or warnings.
  */
-import { memo, useEffect, useMemo, useState } from "react";
+import { memo, startTransition, useEffect, useMemo, useState } from "react";
 import {
   Badge,
   Body1,
@@ -216,7 +216,10 @@ function useRows(result: SheetResult | null, filter: Filter, limit: number): Row
     if (!apart || !result || (mine && have >= want)) return;
     let alive = true;
     void apart(filter, have, want - have).then(
-      (p) => alive && setGot((g) => ({ result, filter, page: { total: p.total, rows: (g && g.result === result && g.filter === filter ? g.page.rows : []).concat(p.rows) } })),
+      // Drawn as a transition: React draws the cards in slices between the page's other tasks.
+      (p) =>
+        alive &&
+        startTransition(() => setGot((g) => ({ result, filter, page: { total: p.total, rows: (g && g.result === result && g.filter === filter ? g.page.rows : []).concat(p.rows) } }))),
       // The worker was replaced (取消) or the result superseded: the next result brings its own rows.
       () => undefined,
     );

@@ -76,9 +76,9 @@ export function SheetsView({ pane }: { pane: Pane }) {
                     <td>
                       <Select defaultValue="" aria-label={r.name} onChange={(_, d) => void pane.setStudioName(r.name, d.value || null)}>
                         <option value="">{`${r.studio ?? ""}${s.ledgerGuess(s.ledgerHow[r.how] ?? "")}`}</option>
-                        {ledger.studios.map((st) => (
-                          <option key={st.studio} value={st.studio}>
-                            {st.studio}
+                        {ledger.studios.map((studio) => (
+                          <option key={studio} value={studio}>
+                            {studio}
                           </option>
                         ))}
                       </Select>

@@ -5,9 +5,10 @@
  * the workbook (src/file/page-session.ts), so the page's thread never does.
  */
 import { detectPacks, evaluateSheet } from "../engine";
-import { planResults } from "../engine/output";
+import { planResults, summarySheet } from "../engine/output";
+import { buildLedger } from "../engine/term/ledger";
 import { RECORD_SHEET } from "../engine/record";
-import { LEDGER_SHEET } from "../engine/term/sheet";
+import { LEDGER_SHEET, ledgerSheet } from "../engine/term/sheet";
 import { chosenReadings } from "../engine/interpretations";
 import type { CheckProgress, OtherSheet, SheetChecker, WorkbookHost } from "../engine/host";
 import type { EvaluateOptions, ParamOverrides, SheetGrid } from "../engine/types";
@@ -91,6 +92,28 @@ export function localChecker(host: WorkbookHost): SheetChecker {
       }
       onProgress?.({ phase: "evaluate", done: names.length, total: names.length });
       return { checked, unfit };
+    },
+    async writeSummary(result, pack, withChart) {
+      const plan = summarySheet([result], pack);
+      if (!withChart) delete plan.chart;
+      return host.writeSheet(plan);
+    },
+    async writeLedger(packs, opts, withChart, onProgress) {
+      // Our own sheets (an earlier ledger, the summary, 校验记录) are not the studios' data.
+      const ours = new Set([RECORD_SHEET, LEDGER_SHEET, ...((await host.ownSheets?.()) ?? [])]);
+      const names = (await host.listSheets()).filter((n) => !ours.has(n));
+      const sheets = [];
+      for (const name of names) {
+        sheets.push({ grid: withoutOwnResults(await host.readSheet(name, (p) => onProgress?.({ phase: "read", ...p }))) });
+        await yieldToUI();
+      }
+      const ledger = buildLedger(sheets, packs, opts);
+      // What the pane shows of it (in the web page, all that crosses from the worker).
+      const shown = { studios: ledger.studios.map((s) => s.studio), names: ledger.names, readings: ledger.readings };
+      if (!ledger.studios.length) return { ledger: shown, sheet: null };
+      const plan = ledgerSheet(ledger);
+      if (!withChart) delete plan.chart;
+      return { ledger: shown, sheet: await host.writeSheet(plan) };
     },
   };
 }

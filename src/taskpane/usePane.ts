@@ -6,18 +6,16 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { matchHeaders } from "../engine";
-import { summarySheet, templateSheet } from "../engine/output";
+import { templateSheet } from "../engine/output";
 import { checkedSheet, checkRecord, RECORD_SHEET, type CheckedSheet } from "../engine/record";
-import type { CheckProgress, WorkbookHost, WorkbookSettings, WriteOutcome } from "../engine/host";
+import type { CheckProgress, LedgerShown, WorkbookHost, WorkbookSettings, WriteOutcome } from "../engine/host";
 import type { Mapping, ParamOverrides, Readings, SheetGrid, SheetResult, Text2 } from "../engine/types";
 import type { Pack } from "../packs/schema";
 import { errorMessage, fieldLabel, isEmptyGrid, withoutOwnResults, yieldToUI } from "./model";
 import { cleanParams, localChecker } from "./check";
 import { both, bothInPage, type Lang, type Strings } from "./strings";
-import { buildLedger, type Ledger } from "../engine/term/ledger";
 import { isRevocationReading } from "../engine/term/readings";
 import { chosenReadings } from "../engine/interpretations";
-import { LEDGER_SHEET, ledgerSheet } from "../engine/term/sheet";
 import { rosterPack } from "../packs";
 
 export type HeaderMatch = ReturnType<typeof matchHeaders>;
@@ -61,7 +59,7 @@ export interface PaneState {
   /** Sheet-level state: "empty" and "no-header" block validation with a message. */
   sheetState: "loading" | "ready" | "empty" | "no-header";
   /** The last term ledger made (生成台账): its names to confirm are shown under the button. */
-  ledger: Ledger | null;
+  ledger: LedgerShown | null;
   /** The web page: the cell a problem's link asked for, shown in the sheet preview. */
   focus: { cell: string; n: number } | null;
   /** The web page: the sheet shown is one the page added (summary, template, ledger, 校验记录) — shown as the download will hold it, never checked. */
@@ -430,13 +428,12 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
           patch({ notice: { intent: "warning", text: say((t) => t.needPack) } });
           return;
         }
-        const plan = summarySheet([r.result], r.pack);
-        if (!withChart) delete plan.chart;
-        const name = await host.writeSheet(plan);
+        // Where the result's records are (in place, or the web page's worker).
+        const name = await checker.writeSummary(r.result, r.pack, withChart);
         // The new sheet joins the sheet picker at once.
         patch({ sheets: await host.listSheets(), notice: { intent: "success", text: say((t) => t.summaryDone(name)) } });
       }),
-    [exclusive, currentResult, host, patch],
+    [exclusive, currentResult, checker, host, patch],
   );
 
   /**
@@ -448,32 +445,23 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
     (withChart: boolean) =>
       exclusive("read", async () => {
         const saved = await settings();
-        // Our own sheets (an earlier ledger, the summary, 校验记录) are not the studios' data.
-        const ours = new Set([RECORD_SHEET, LEDGER_SHEET, ...((await host.ownSheets?.()) ?? [])]);
-        const names = (await host.listSheets()).filter((n) => !ours.has(n));
-        const sheets = [];
-        for (const name of names) {
-          sheets.push({ grid: withoutOwnResults(await host.readSheet(name, progress("read"))) });
-          await yieldToUI();
-        }
         const assessment = packs.find((p) => p.id === "studio-assessment");
         const budget = packs.find((p) => p.id === "studio-budget");
         if (!assessment || !budget) return;
-        const ledger = buildLedger(sheets, { assessment, budget, roster: rosterPack() }, {
+        const opts = {
           mapping: saved.studioNames,
           params: saved.pack && saved.params ? { [saved.pack]: saved.params } : undefined,
           readings: saved.revocation && isRevocationReading(saved.revocation) ? { revocation: saved.revocation } : undefined,
-        });
-        if (!ledger.studios.length) {
+        };
+        // Read and built where the workbook is (in place, or the web page's worker).
+        const { ledger, sheet } = await checker.writeLedger({ assessment, budget, roster: rosterPack() }, opts, withChart, checkProgress);
+        if (sheet === null) {
           patch({ ledger, notice: { intent: "warning", text: both((t) => t.ledgerNone) } });
           return;
         }
-        const plan = ledgerSheet(ledger);
-        if (!withChart) delete plan.chart;
-        const name = await host.writeSheet(plan);
-        patch({ ledger, sheets: await host.listSheets(), notice: { intent: ledger.names.length ? "warning" : "success", text: both((t) => t.ledgerDone(name, ledger.studios.length, ledger.names.length)) } });
+        patch({ ledger, sheets: await host.listSheets(), notice: { intent: ledger.names.length ? "warning" : "success", text: both((t) => t.ledgerDone(sheet, ledger.studios.length, ledger.names.length)) } });
       }),
-    [exclusive, settings, host, progress, packs, patch],
+    [exclusive, settings, host, checker, checkProgress, packs, patch],
   );
 
   /** A person's answer for a written name (null: back to the guess); used the next time the ledger is made. */
