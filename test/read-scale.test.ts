@@ -17,6 +17,7 @@ import { blankAreas, detectPacks, evaluateSheet, firstFreeColumn, type SheetGrid
 import { cellAt, gridBase, rowCount, rowWidth } from "../src/engine/grid";
 import { builtinPacks, getPack } from "../src/packs";
 import { streamedBook } from "./support/streamed-book";
+import { buildXlsx } from "./support/xlsx-build";
 
 const ROWS = 5_000;
 const source = assessmentGrid(ROWS);
@@ -128,6 +129,45 @@ describe("zlib in pieces (Node, a part over the whole-part size)", () => {
     expect(!g.ok && g.error.code).toBe("damaged");
     expect(!g.ok && g.error.message).toContain(`“xl/worksheets/sheet1.xml”声明的大小（${sheetBytes - (300 << 10)} 字节）小于实际内容`);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(sheetBytes - (300 << 10) + (64 << 10));
+  });
+});
+
+describe("a part cut into pieces anywhere", () => {
+  // Every shape the scanner reads in its own way: plain and styled numbers, shared strings, inline
+  // strings of one run and of several (CDATA, entities), formulas with cached texts, booleans,
+  // errors, a comment between cells, a merged area after the data.
+  const row = (r: number) =>
+    `<row r="${r}" spans="1:8"><c r="A${r}" t="inlineStr"><is><t>第${r}行 &amp; 文字</t></is></c><c r="B${r}" s="1"><v>${r}.25</v></c>` +
+    `<c r="C${r}" t="s"><v>${r % 3}</v></c><c r="D${r}" t="str"><f>A1&amp;"x"</f><v>公式${r}</v></c><!-- 注释 ${r} --><c r="E${r}" t="b"><v>1</v></c>` +
+    `<c r="F${r}"><v>-1e3</v></c><c r="G${r}" t="inlineStr"><is><r><t>富</t></r><r><t><![CDATA[文本<${r}>]]></t></r></is></c><c r="H${r}" t="e"><v>#N/A</v></c></row>`;
+  const ROWS_HERE = 3_000;
+  const sheet = `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${Array.from({ length: ROWS_HERE }, (_, i) => row(i + 1)).join("")}</sheetData><mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells></worksheet>`;
+  const book = buildXlsx({ sheets: [{ name: "杂", xml: sheet }], shared: ["<t>甲</t>", '<r><t xml:space="preserve">乙 </t></r><rPh sb="0" eb="1"><t>ヨミ</t></rPh>', "<t>_x0041_丙</t>"] });
+  const readBook = () => {
+    const r = readWorkbook(book);
+    if (!r.ok) throw new Error(r.error.message);
+    const g = sheetGrid(r.workbook.sheets[0]);
+    if (!g.ok) throw new Error(g.error.message);
+    return g.grid;
+  };
+
+  test("whole, the cells are what the XML says", () => {
+    setInflate(nodeInflate, Infinity);
+    const g = readBook();
+    expect(g.rows.length).toBe(ROWS_HERE);
+    expect(g.rows[0]).toEqual(["第1行 & 文字", 1.25, "乙 ", "公式1", true, -1000, "富文本<1>", { error: "#N/A" }]);
+    expect(g.rows[1][2]).toBe("A丙");
+    expect(g.merges).toEqual(["A1:B1"]);
+  });
+
+  // 7 bytes: every construct cut at every place; 150,001: pieces long enough that a leftover is finished with the next piece's start
+  test.each([7, 1000, 150_001])("in pieces of %i bytes, every cell is read as whole", (size) => {
+    setInflate(nodeInflate, Infinity);
+    const whole = readBook();
+    setInflate(nodeInflate, 0, zlibPieces(size));
+    const inPieces = readBook();
+    expect(inPieces.rows).toEqual(whole.rows);
+    expect(inPieces.merges).toEqual(whole.merges);
   });
 });
 

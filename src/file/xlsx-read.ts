@@ -242,6 +242,9 @@ class Utf16Pieces {
 interface Scanner {
   feed(xml: Uint8Array, final: boolean): number;
 }
+/** The most of a leftover that Package.scan finishes with the start of the next piece rather than joining the pieces. */
+const BRIDGE = 64 << 10;
+
 /** The parts of one package, found by name the way Excel finds them (case-insensitive, either slash). */
 class Package {
   private readonly byName = new Map<string, ZipEntry>();
@@ -292,6 +295,18 @@ class Package {
     let buf: Uint8Array | null = null;
     let need = 0;
     const push = (bytes: Uint8Array, final: boolean) => {
+      // A short leftover (most are one element cut in two) is finished with the start of the next
+      // piece alone, so that the piece is then scanned where it lies instead of copied after it.
+      if (buf && buf.length && buf.length <= BRIDGE && bytes.length > 2 * BRIDGE && !final) {
+        const bridge = new Uint8Array(buf.length + BRIDGE);
+        bridge.set(buf);
+        bridge.set(bytes.subarray(0, BRIDGE), buf.length);
+        const used = scanner.feed(bridge, false);
+        if (used >= buf.length) {
+          bytes = bytes.subarray(used - buf.length);
+          buf = null;
+        } else buf = bridge.subarray(used, buf.length);
+      }
       if (buf && buf.length) {
         const joined = new Uint8Array(buf.length + bytes.length);
         joined.set(buf);
@@ -492,6 +507,19 @@ function readText(xml: Uint8Array, p: number, final: boolean, keep = true): numb
   }
 }
 
+/**
+ * A string that is one plain run, `<t>text</t>` followed by `end` (`</t></si>`, `</t></is></c>`),
+ * from `p`: its text into runOut, and the position after `end`; -1 for any other shape (runText
+ * reads those), or when the piece ends before `end`.
+ */
+function plainRun(xml: Uint8Array, p: number, end: string): number {
+  if (xml[p] !== 60 || xml[p + 1] !== 116 /* t */ || xml[p + 2] !== 62) return -1;
+  const lt = find(xml, 60, p + 3);
+  if (lt < 0 || !at(xml, lt, end)) return -1;
+  runOut = decodeXml(textAt(xml, p + 3, lt));
+  return lt + end.length;
+}
+
 /** Text set by runText: a string's <t> runs joined, phonetic guides (<rPh>) left out. */
 let runOut = "";
 /**
@@ -686,6 +714,13 @@ class SharedStrings implements Scanner {
         p = close + 1;
         continue;
       }
+      // Most strings are one plain run, <si><t>text</t></si>: its text taken at once.
+      const plain = plainRun(xml, close + 1, "</t></si>");
+      if (plain >= 0) {
+        this.add(runOut);
+        p = plain;
+        continue;
+      }
       const next = runText(xml, close + 1, "si", final);
       if (next === NEED) return lt;
       this.add(runOut);
@@ -856,6 +891,13 @@ class SheetScanner implements Scanner {
         p = sp;
         continue;
       }
+      if (this.phase === 1 && xml[lt + 1] === C && xml[lt + 2] === 32) {
+        const next = this.plainCell(xml, lt);
+        if (next >= 0) {
+          p = next;
+          continue;
+        }
+      }
       const gt = find(xml, 62, lt);
       if (gt < 0) return final ? xml.length : lt;
       if (xml[lt + 1] === 47) {
@@ -863,13 +905,6 @@ class SheetScanner implements Scanner {
         if (this.phase === 1 && nameIs(xml, "sheetData")) this.phase = 2;
         p = gt + 1;
         continue;
-      }
-      if (this.phase === 1 && xml[lt + 1] === C && xml[lt + 2] === 32) {
-        const next = this.plainCell(xml, lt);
-        if (next >= 0) {
-          p = next;
-          continue;
-        }
       }
       scanName(xml, lt);
       if (this.phase === 1) {
@@ -911,8 +946,8 @@ class SheetScanner implements Scanner {
 
   /**
    * Most cells of an export, `<c r="B3" t="s" s="1"><v>12</v></c>` — one-letter attributes in
-   * double quotes, a shared string's index or a plain number — read in one pass over their bytes
-   * and placed; returns where scanning goes on. Any other shape (or a cell cut off at the end of
+   * double quotes, a shared string's index, a plain number or an inline string of one plain run —
+   * read in one pass over their bytes and placed; returns where scanning goes on. Any other shape (or a cell cut off at the end of
    * the piece) returns -1 having changed nothing, and cell() reads it.
    */
   private plainCell(xml: Uint8Array, lt: number): number {
@@ -941,10 +976,20 @@ class SheetScanner implements Scanner {
       i = to + 1;
     }
     // i is at the start tag's '>'; the value must follow at once and the cell end right after it.
-    if (xml[i + 1] !== 60 || xml[i + 2] !== V || xml[i + 3] !== 62) return -1;
-    const vFrom = i + 4;
-    const vTo = find(xml, 60, vFrom);
-    if (vTo < 0 || xml[vTo + 1] !== 47 || xml[vTo + 2] !== V || xml[vTo + 3] !== 62 || xml[vTo + 4] !== 60 || xml[vTo + 5] !== 47 || xml[vTo + 6] !== C || xml[vTo + 7] !== 62) return -1;
+    if (xml[i + 1] !== 60) return -1;
+    let vFrom = -1;
+    let vTo = -1;
+    let next = -1;
+    if (xml[i + 2] === V && xml[i + 3] === 62) {
+      vFrom = i + 4;
+      vTo = find(xml, 60, vFrom);
+      if (vTo < 0 || xml[vTo + 1] !== 47 || xml[vTo + 2] !== V || xml[vTo + 3] !== 62 || xml[vTo + 4] !== 60 || xml[vTo + 5] !== 47 || xml[vTo + 6] !== C || xml[vTo + 7] !== 62) return -1;
+      next = vTo + 8;
+    } else if (t === T_INLINE && at(xml, i + 1, "<is>")) {
+      // An inline string that is one plain run: <is><t>text</t></is></c>.
+      next = plainRun(xml, i + 5, "</t></is></c>");
+      if (next < 0) return -1;
+    } else return -1;
     let row = this.rowNo || 1;
     let col = this.colNo + 1;
     if (r >= 0) {
@@ -954,11 +999,16 @@ class SheetScanner implements Scanner {
       if (refRow > 0) row = refRow;
     }
     if (col > MAX_COLS) return -1;
+    if (vFrom < 0) {
+      this.colNo = col;
+      this.put(row, col, runOut);
+      return next;
+    }
     if (t === T_SHARED) {
       const k = digitsAt(xml, vFrom, vTo);
       if (k < 0 || k >= this.strings.length) return -1;
       this.colNo = col;
-      return this.shared(row, col, k, vTo + 8);
+      return this.shared(row, col, k, next);
     }
     if (t !== T_NUMBER) return -1;
     let n = numberAt(xml, vFrom, vTo);
@@ -969,7 +1019,7 @@ class SheetScanner implements Scanner {
     }
     this.colNo = col;
     this.number(row, col, n);
-    return vTo + 8;
+    return next;
   }
 
   /** The cell whose start tag ends at gt: its value placed in the grid; returns where scanning goes on, or NEED. */
