@@ -68,9 +68,12 @@ class DeflatedPart implements XmlSink {
   }
 }
 
+/** Output buffers big enough for most pieces whole (zlib's default, 16 KB, means a trip back to the main thread every 16 KB). */
+const OUT_CHUNK = 1 << 18;
+
 /** A piece deflated at zlib's fastest level, flushed to a byte boundary so the pieces join into one stream. */
 function deflateRaw(xml: Uint8Array): Promise<Buffer> {
-  return new Promise((resolve, reject) => zlib.deflateRaw(xml, { level: 1, finishFlush: zlib.constants.Z_SYNC_FLUSH }, (e, d) => (e ? reject(e) : resolve(d))));
+  return new Promise((resolve, reject) => zlib.deflateRaw(xml, { level: 1, finishFlush: zlib.constants.Z_SYNC_FLUSH, chunkSize: OUT_CHUNK }, (e, d) => (e ? reject(e) : resolve(d))));
 }
 
 interface ZipPart {
