@@ -37,6 +37,20 @@ const WIDTHS: readonly (readonly number[])[] = [
 /** Cell styles (styles.xml below): 1 header, 2 money #,##0.00, 3 percent 0.0%. Only 经费 has number formats. */
 const STYLE_OF: readonly (readonly number[])[] = [[], [], [0, 0, 0, 0, 2, 2, 3], [], []];
 const LETTERS = Array.from({ length: 16 }, (_, i) => colLetter(i + 1));
+/**
+ * Columns whose texts repeat from row to row (the file, the sheet, the pack, grades, statuses,
+ * severities, sources): each distinct text's cell XML is made once. Labels, messages and cell
+ * texts are not kept.
+ */
+const REPEATS: readonly (readonly boolean[])[] = [
+  [true, true, true, false, false, true, true, false, false, true, true, true, false],
+  [true, true, false, false, false, true, false, false, true],
+  [true, true, false, false, false, false, false, true, false],
+  [],
+  [],
+];
+/** Distinct repeated texts kept per sheet, past which the memory starts again (a guard: a run holds a few hundred). */
+const MAX_KEPT = 4096;
 
 /** Excel's last row. */
 export const MAX_SHEET_ROWS = 1_048_576;
@@ -96,6 +110,9 @@ const cellOpenings = (st: number) => {
   return { num: `${s}><v>`, str: `${s} t="inlineStr"><is><t>`, keep: `${s} t="inlineStr"><is><t xml:space="preserve">` };
 };
 
+/** A text cell's XML after `<c r="A12`. */
+const textCell = (o: { str: string; keep: string }, v: string) => `${edgeSpace(v) ? o.keep : o.str}${xmlText(v)}</t></is></c>`;
+
 /** One sheet of the report: rows in, XML out in pieces of about a megabyte. */
 export class ReportSheet {
   /** Rows written, the header included. */
@@ -109,6 +126,9 @@ export class ReportSheet {
   #size = 0;
   /** Each column's cell openings in a data row. */
   readonly #open: { num: string; str: string; keep: string }[];
+  /** A repeated text's cell XML after `<c r="A12`, by column and text. */
+  readonly #kept: Map<string, string>[] = LETTERS.map(() => new Map());
+  #keptCount = 0;
   constructor(
     readonly no: SheetNo,
     private readonly sink: XmlSink,
@@ -136,9 +156,24 @@ export class ReportSheet {
       const v = values[j];
       if (v === null || v === undefined || v === "" || (typeof v === "number" && !Number.isFinite(v))) continue;
       const o = all ?? this.#open[j];
-      s += typeof v === "number" ? `<c r="${LETTERS[j]}${r}${o.num}${v}</v></c>` : `<c r="${LETTERS[j]}${r}${edgeSpace(v) ? o.keep : o.str}${xmlText(v)}</t></is></c>`;
+      if (typeof v === "number") s += `<c r="${LETTERS[j]}${r}${o.num}${v}</v></c>`;
+      else if (all || !REPEATS[this.no][j]) s += `<c r="${LETTERS[j]}${r}${textCell(o, v)}`;
+      else s += `<c r="${LETTERS[j]}${r}${this.#repeated(j, v)}`;
     }
     this.#push(s + "</row>");
+  }
+
+  #repeated(j: number, v: string): string {
+    const kept = this.#kept[j];
+    let t = kept.get(v);
+    if (t === undefined) {
+      if (++this.#keptCount > MAX_KEPT) {
+        for (const m of this.#kept) m.clear();
+        this.#keptCount = 1;
+      }
+      kept.set(v, (t = textCell(this.#open[j], v)));
+    }
+    return t;
   }
 
   /** XML in; a piece goes to the sink once it holds PIECE characters (the same pieces however it is batched). */
