@@ -252,6 +252,14 @@ describe("kj-assess check", () => {
     }
   });
 
+  test("a check whose worker started early (bin/kj-assess.js) but was not needed ends at once: wrong arguments, nothing to read", () => {
+    for (const args of [["check", "examples", "--lang", "fr"], ["check", path.join(tmp, "没有这个文件.xlsx")]]) {
+      const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
+      // Killed by the timeout (a child left running keeps the command alive) would leave no status.
+      expect(r.status).toBe(2);
+    }
+  });
+
   test("an Excel lock file (~$…) in a folder is reported as what it is, a missing path as not found; the rest still checked, exit 2", () => {
     const dir = path.join(tmp, "上交材料");
     fs.mkdirSync(dir, { recursive: true });

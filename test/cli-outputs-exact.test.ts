@@ -1,0 +1,130 @@
+/**
+ * The command line's outputs built fast (issue 16) say exactly what the plain definitions say:
+ * the table's cells padded and made safe as the regex and the width rule define them, the JSON
+ * text exactly what JSON.stringify writes, the report's texts exactly what XML holds — on
+ * hostile text an official's workbook can hold (controls, bidirectional overrides, quotes,
+ * backslashes, lone surrogates, emoji, CJK, `_x0041_`, edge spaces, `&<>`).
+ */
+import { evaluateSheet } from "../src/engine";
+import { getPack } from "../src/packs";
+import { pad, terminalSafe, width } from "../src/cli/format";
+import { reportBytes, reportRowsOf, sheetJsonText, sheetTable } from "../src/cli/render";
+import { xmlText } from "../src/cli/report-xml";
+import { readWorkbook, sheetGrid } from "../src/file/xlsx-read";
+
+/** Small pieces the hostile texts are made of. */
+const PIECES = ["a", "Z", " ", "_", "x", "0", "F", "g", "&", "<", ">", '"', "\\", "/", "\u0000", "\u0001", "\t", "\n", "\r", "\u001b", "\u007f", "\u0085", "\u200e", "\u202e", "\u2067", "\ud83d", "\ude00", "\ud83d\ude00", "\ufffe", "\uffff", "中", "長", "ｶ", "한", "，", "_x0041_", "_x00", "…"];
+
+function texts(n: number, seed = 7): string[] {
+  let s = seed;
+  const rnd = (k: number) => ((s = (s * 1103515245 + 12345) & 0x7fffffff) % k);
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    let t = "";
+    for (let len = rnd(14); len > 0; len--) t += PIECES[rnd(PIECES.length)];
+    out.push(t);
+  }
+  return out;
+}
+
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** The definition: every unsafe character replaced (line breaks kept when asked). */
+const safeByRegex = (s: string, keepLines = false) =>
+  s.replace(UNSAFE, (ch) => {
+    const c = ch.charCodeAt(0);
+    if (c === 10 && keepLines) return ch;
+    return c < 0x20 ? String.fromCharCode(0x2400 + c) : c === 0x7f ? "\u2421" : "\ufffd";
+  });
+
+/** The definition: made safe, then the widest prefix within n - 2 columns (at least one unit, never half a pair) and …, padded to n. */
+function padByDefinition(text: string, n: number): string {
+  const s = safeByRegex(text);
+  if (width(s) <= n - 1) return s + " ".repeat(n - width(s));
+  let end = 0;
+  while (end < s.length && width(s.slice(0, end + 1)) <= n - 2) end++;
+  end = Math.max(end, 1);
+  if (end < s.length && s.charCodeAt(end) >= 0xdc00 && s.charCodeAt(end) <= 0xdfff) end++;
+  const t = s.slice(0, end) + "…";
+  return t + " ".repeat(Math.max(0, n - width(t)));
+}
+
+/** The definition of XML text before it was made fast: one regex to test, the same replacements. */
+function xmlByRegex(s: string): string {
+  if (!/[&<>\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_/.test(s)) return s;
+  return s
+    .replace(/_(?=x[0-9A-Fa-f]{4}_)/g, "_x005F_")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd")
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}_`);
+}
+
+test("table cells: made safe and padded exactly as defined, for every width", () => {
+  const all = texts(6000);
+  for (const t of all) {
+    expect(terminalSafe(t)).toBe(safeByRegex(t));
+    expect(terminalSafe(t, true)).toBe(safeByRegex(t, true));
+  }
+  for (const t of all.slice(0, 1500)) for (let n = 1; n <= 14; n++) expect([t, n, pad(t, n)]).toEqual([t, n, padByDefinition(t, n)]);
+  // Nothing unsafe reaches the terminal, whatever was cut.
+  for (const t of all) expect(pad(t, 6)).not.toMatch(UNSAFE);
+});
+
+test("report text: escaped exactly as defined", () => {
+  for (const t of texts(20_000, 11)) expect(xmlText(t)).toBe(xmlByRegex(t));
+});
+
+/** An assessment sheet whose names and evidence are hostile texts, some repeated. */
+function hostileSheet() {
+  const pack = getPack("studio-assessment")!;
+  const headers = ["工作室名称", "标准一", "标准二", "标准三", "标准四", "标准五", "标准六", "标准七", "标准八", "标准九", "标准十"];
+  const names = texts(60, 3).map((t, i) => (i % 7 === 0 ? " 前后空格 " : `${t}工作室${i}`));
+  const rows: (string | number | null)[][] = [["2024年度考核"], headers];
+  names.forEach((name, i) => rows.push([name, ...Array.from({ length: 10 }, (_, k) => ((i + k) % 4 === 0 ? "否" : (i + k) % 5 === 0 ? null : (i + k) % 6 === 0 ? `若干${names[(i + k) % names.length]}` : "是"))]));
+  return evaluateSheet({ name: "考核\u202e表", rows, origin: { row: 1, col: 1 } }, pack);
+}
+
+test("JSON: every record's text is what JSON.stringify writes (parsed and written again, the same text)", () => {
+  const result = hostileSheet();
+  for (const messages of [false, true]) {
+    const text = sheetJsonText('县"区\\a.xlsx', result, { messages });
+    expect(JSON.stringify(JSON.parse(text))).toBe(text);
+    const parsed = JSON.parse(text) as { records: { label: string; issues: { text: string | null }[] }[] };
+    expect(parsed.records.map((r) => r.label)).toEqual(result.records.map((r) => r.label));
+    expect(parsed.records.some((r) => r.issues.some((i) => i.text !== null && i.text.startsWith("若干")))).toBe(true);
+  }
+  // The table of the same sheet: no raw control character, every record on its own line.
+  const table = sheetTable("a.xlsx", result);
+  // eslint-disable-next-line no-control-regex
+  expect(table).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+  expect(table.split("\n").length).toBeGreaterThan(result.records.length);
+});
+
+test("report: every cell read back from the workbook is the row's value (repeated texts made once, edge spaces kept)", () => {
+  const result = hostileSheet();
+  const entries = [
+    { file: " 县区/a&b.xlsx", result },
+    { file: "_x0041_.xlsx", result },
+  ];
+  const rows = reportRowsOf(entries);
+  const book = readWorkbook(reportBytes(entries));
+  if (!book.ok) throw new Error(book.error.message);
+  // What XML can hold: a lone surrogate is written as U+FFFD.
+  const held = (v: unknown) => (typeof v === "string" ? v.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd") : v);
+  for (const name of ["汇总", "问题清单"]) {
+    const want = rows.find((s) => s.name === name)!.rows;
+    const entry = book.workbook.sheets.find((s) => s.name === name)!;
+    const g = sheetGrid(entry);
+    if (!g.ok) throw new Error(g.error.message);
+    expect(g.grid.rows.length).toBe(want.length);
+    want.forEach((row, r) => {
+      const got = g.grid.rows[r] ?? [];
+      row.forEach((v, c) => {
+        if (v === null || v === undefined || v === "") expect(got[c] ?? null).toBeNull();
+        else expect([r, c, got[c]]).toEqual([r, c, held(v)]);
+      });
+    });
+  }
+});
