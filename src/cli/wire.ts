@@ -94,7 +94,9 @@ export interface RecordChunk {
     severity: Uint8Array;
     cell: Strings;
     text: Strings;
-    source: Strings;
+    /** Index into `sources` (every article cited so far, this chunk's new ones appended); -1: none. */
+    source: Int32Array;
+    sources: string[];
     message: Strings | null;
   };
 }
@@ -107,30 +109,30 @@ const STATUS_INDEX: Record<Status, number> = { ok: 0, warning: 1, error: 2 };
 /** Records per chunk. */
 export const CHUNK = 8192;
 
-/** A typed array that grows by doubling: no boxed numbers on the way, one copy at the end. */
-class Column<T extends Uint8Array | Int32Array | Uint32Array> {
-  #a: T;
+/**
+ * Whole numbers collected in an Int32Array that grows by doubling (one kind of array, so the
+ * push stays monomorphic), handed over as the array type the chunk holds.
+ */
+class Column {
+  #a = new Int32Array(64);
   n = 0;
-  constructor(private readonly make: (n: number) => T) {
-    this.#a = make(64);
-  }
   push(v: number): void {
     if (this.n === this.#a.length) {
-      const b = this.make(this.n * 2);
+      const b = new Int32Array(this.n * 2);
       b.set(this.#a);
       this.#a = b;
     }
     this.#a[this.n++] = v;
   }
-  done(): T {
-    return this.#a.slice(0, this.n) as T;
+  done<T>(as: new (from: Int32Array) => T): T {
+    return new as(this.#a.subarray(0, this.n));
   }
 }
 
 class StringsBuilder {
   readonly #parts: string[] = [];
-  readonly #end = new Column((n) => new Uint32Array(n));
-  readonly #nul = new Column((n) => new Uint8Array(n));
+  readonly #end = new Column();
+  readonly #nul = new Column();
   #at = 0;
   push(s: string | null): void {
     if (s === null) this.#nul.push(1);
@@ -142,7 +144,7 @@ class StringsBuilder {
     this.#end.push(this.#at);
   }
   done(): Strings {
-    return { text: this.#parts.join(""), end: this.#end.done(), nul: this.#nul.done() };
+    return { text: this.#parts.join(""), end: this.#end.done(Uint32Array), nul: this.#nul.done(Uint8Array) };
   }
 }
 
@@ -205,6 +207,7 @@ export function* sheetPieces(r: SheetResult, needs: Needs): Generator<SheetPiece
   const byKey = new Map<string, number>([["", 0]]);
   let lists = 1;
   const codes = new Map<string, number>();
+  const sources = new Map<string, number>();
   for (let from = 0; from < records.length; from += CHUNK) {
     const n = Math.min(CHUNK, records.length - from);
     const c: RecordChunk = {
@@ -228,7 +231,8 @@ export function* sheetPieces(r: SheetResult, needs: Needs): Generator<SheetPiece
         severity: new Uint8Array(0),
         cell: { text: "", end: new Uint32Array(0), nul: new Uint8Array(0) },
         text: { text: "", end: new Uint32Array(0), nul: new Uint8Array(0) },
-        source: { text: "", end: new Uint32Array(0), nul: new Uint8Array(0) },
+        source: new Int32Array(0),
+        sources: [],
         message: null,
       },
     };
@@ -247,12 +251,12 @@ export function* sheetPieces(r: SheetResult, needs: Needs): Generator<SheetPiece
       return k;
     };
     const labels = new StringsBuilder();
-    const rec = new Column((n) => new Int32Array(n));
-    const code = new Column((n) => new Uint8Array(n));
-    const severity = new Column((n) => new Uint8Array(n));
+    const rec = new Column();
+    const code = new Column();
+    const severity = new Column();
     const cell = new StringsBuilder();
     const text = new StringsBuilder();
-    const source = new StringsBuilder();
+    const source = new Column();
     const lang = needs.messages ? needs.lang : null;
     const message = lang ? new StringsBuilder() : null;
     let j = 0;
@@ -264,7 +268,13 @@ export function* sheetPieces(r: SheetResult, needs: Needs): Generator<SheetPiece
       severity.push(s === "error" ? 1 : 0);
       cell.push(at);
       text.push(t);
-      source.push(from);
+      // A few articles, cited hundreds of thousands of times: sent once each.
+      if (from === null) source.push(-1);
+      else {
+        let a = sources.get(from);
+        if (a === undefined) sources.set(from, (a = sources.size));
+        source.push(a);
+      }
       message?.push(m ?? "");
     };
     const sink: IssueSink = {
@@ -291,13 +301,14 @@ export function* sheetPieces(r: SheetResult, needs: Needs): Generator<SheetPiece
     c.labels = labels.done();
     c.issues = {
       n: rec.n,
-      rec: rec.done(),
-      code: code.done(),
+      rec: rec.done(Int32Array),
+      code: code.done(Uint8Array),
       codes: [...codes.keys()],
-      severity: severity.done(),
+      severity: severity.done(Uint8Array),
       cell: cell.done(),
       text: text.done(),
-      source: source.done(),
+      source: source.done(Int32Array),
+      sources: [...sources.keys()],
       message: message ? message.done() : null,
     };
     yield c;
@@ -320,7 +331,7 @@ export class SheetReader {
       severity: s.severity[k] ? "error" : "warning",
       cell: stringAt(s.cell, k),
       text: stringAt(s.text, k),
-      source: stringAt(s.source, k),
+      source: s.source[k] < 0 ? null : s.sources[s.source[k]],
     };
     if (s.message) o.message = stringAt(s.message, k) ?? "";
     return o;
