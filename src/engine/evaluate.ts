@@ -89,6 +89,9 @@ function collect(into: Issue[]): IssueSink {
   };
 }
 
+/** A column-wise code: unknown for blank or unreadable evidence (columns.ts). */
+const UNKNOWN_UNUSABLE = UNKNOWN | UNUSABLE;
+
 /** On a record that is not 不通过 nothing is a 错误 (verdicts.ts settleIssues, applied as issues are made). */
 const settled = (severity: Severity, status: Status): Severity => (severity === "error" && status !== "error" ? "warning" : severity);
 
@@ -599,14 +602,27 @@ function judge(
       continue;
     }
     const flagged = k.flag >= 0 && acc.has(k.flag);
-    if (code === NO && k.plain && !flagged) {
-      // A plain comparison not met, its cell readable: the one finding is that cell, said without testing again.
+    if (code === UNKNOWN_UNUSABLE && k.plain && !flagged) {
+      // A plain comparison whose cell is blank or unreadable: that cell is the one finding.
       const p = k.plain;
+      failed.push(k.c.id);
+      dataProblems = true;
+      status = "error";
+      if (sink && !reported.includes(p.field)) {
+        reported.push(p.field);
+        readFound(pack, { field: p.field, read: p.read(acc.value(p.field)) }, acc, row, k.c.source, sink, recordStatus);
+      }
+      continue;
+    }
+    // Not met on usable evidence: nothing to say but the unmet standard itself — which a sink
+    // without standards does not want, and which a plain comparison says from its one cell.
+    if (code === NO && (!sink?.standards || (k.plain && !flagged))) {
       failed.push(k.c.id);
       const severity = failSeverity ?? k.c.severity;
       if (severity === "error") status = "error";
       else if (status === "ok") status = "warning";
       if (sink?.standards) {
+        const p = k.plain!;
         const f = pack.fields[p.field];
         const raw = acc.value(p.field);
         const { source, name } = k.c;
