@@ -23,8 +23,10 @@ import { fillColour, themeColours } from "./fill-colour";
 import { readWorkbook, sheetGrid, type ReadResult, type Workbook } from "./xlsx-read";
 import { resolveTarget } from "./zip";
 import { isAddinPart } from "./addin-part";
-import { rawEntries, ZipCopyError, type PackageEdit, type RawEntry } from "./zip-copy";
+import { PartWriter, rawEntries, ZipCopyError, type PackageEdit, type RawEntry } from "./zip-copy";
 import { chartParts, sheetRef } from "./chart";
+import { addressAt, ByteTokenizer, CLOSE, EMPTY, hasBytes, named, numberAt, OPEN, quotedAttr, samePrefix, SheetStreamError, type ByteTok, type TokenConsumer } from "./sheet-stream";
+import { streamPart } from "./zip";
 import { CELLS_PER_FORMAT, inlineList, LISTS_SHEET, tableOf } from "./sheet-layout";
 
 export type ResaveError = { error: { code: "cannot-resave"; message: string } };
@@ -171,29 +173,8 @@ class Scanner {
     if (at < 0) refuse(`XML 中的${what}没有结束`);
     return at + len;
   }
-
-  /** Moves past the end of the element whose start tag was `open`; whether it held character data or any of `names`. */
-  skip(open: Tok, names: Set<string> = NONE): { end: number; holds: boolean } {
-    if (open.kind === "empty") return { end: open.end, holds: false };
-    let depth = 1;
-    let holds = false;
-    for (;;) {
-      const t = this.next() ?? refuse(`<${open.name}> 没有结束标记`);
-      if (this.text) holds = true;
-      if (t.kind === "open") depth++;
-      else if (t.kind === "close") depth--;
-      if (t.kind !== "close" && names.has(t.name)) holds = true;
-      if (depth === 0) {
-        if (t.name !== open.name || t.prefix !== open.prefix) refuse(`<${open.prefix}${open.name}> 的结束标记不匹配`);
-        return { end: t.end, holds };
-      }
-    }
-  }
 }
 
-const NONE = new Set<string>();
-/** A formula of any kind (a shared formula's child has only `<f t="shared" si="…"/>`) is content. */
-const CONTENT = new Set(["f"]);
 
 // ------------------------------------------------------------------ package
 
@@ -467,199 +448,375 @@ function cellXml(p: string, ref: string, t: Target, style: number | null): strin
 
 type Targets = Map<number, Map<number, Target>>;
 
-/**
- * The sheet with our cells and marks, in one pass: rows and cells are copied as they are until a
- * row we write into; new rows go in row order between the existing ones. Refused when the sheet
- * cannot be edited with certainty: rows or cells without their address, out of order or repeated,
- * prefixes that differ from <sheetData>'s, anything but rows in <sheetData>, or a cell of ours
- * that already holds a value or a formula.
- */
 /** Told of each cell the copy colours, with the fill it had ("#RRGGBB" or null): the ledger keeps it. */
 export type OnMark = (sheet: string, row: number, col: number, severity: Severity, fill: string | null) => void;
 
-function editSheet(xml: string, sheetName: string, targets: Targets, styles: () => Styles, onMark?: OnMark): Uint8Array {
-  const rowsWanted = [...targets.keys()].sort((a, b) => a - b);
-  let maxCol = 0;
-  let minCol = Infinity;
-  for (const r of rowsWanted) {
-    for (const c of targets.get(r)!.keys()) {
-      maxCol = Math.max(maxCol, c);
-      minCol = Math.min(minCol, c);
-    }
-  }
-  const out = new Utf8Out();
-  const sc = new Scanner(xml);
-  let copied = 0;
-  const emit = (upTo: number, add = "") => {
-    out.push(xml.slice(copied, upTo));
-    out.push(add);
-    copied = upTo;
-  };
-  let w = 0;
-  let p = "";
-  /** Our format for a cell of format `base`; null for a mark on a cell whose own fill could not be given back (left unmarked). */
-  const lookStyle = (rowNo: number, col: number, t: Target, base: number): number | null => {
-    if (!t.look) return null;
-    if (t.look !== "header") {
-      const fill = styles().fillOf(base);
-      if (fill === undefined) return null;
-      onMark?.(sheetName, rowNo, col, t.look, fill);
-    }
-    return styles().xfFor(base, t.look);
-  };
-  const newCell = (rowNo: number, col: number, t: Target, base: number, keep: number | null = null) => cellXml(p, a1(rowNo, col), t, lookStyle(rowNo, col, t, base) ?? keep);
-  const newRow = (rowNo: number) => {
-    const want = targets.get(rowNo)!;
-    const cells = [...want.keys()].sort((a, b) => a - b).map((c) => newCell(rowNo, c, want.get(c)!, 0));
-    return `<${p}row r="${rowNo}">${cells.join("")}</${p}row>`;
-  };
-  /** Rows of ours numbered below `limit` that the sheet does not have. */
-  const rowsBefore = (limit: number) => {
-    let s = "";
-    while (w < rowsWanted.length && rowsWanted[w] < limit) s += newRow(rowsWanted[w++]);
-    return s;
-  };
-  let sawData = false;
-  for (let t = sc.next(); t; t = sc.next()) {
-    if (t.kind === "close" || t.name !== "dimension" && t.name !== "sheetData") continue;
-    if (t.name === "dimension") {
-      const box = parseRange(attr(xml.slice(t.start, t.end), "ref") ?? "");
-      if (box && rowsWanted.length) {
-        const ref = rangeA1(Math.min(box.r1, rowsWanted[0]), Math.min(box.c1, minCol), Math.max(box.r2, rowsWanted[rowsWanted.length - 1]), Math.max(box.c2, maxCol));
-        emit(t.start, setAttr(xml.slice(t.start, t.end), "ref", ref));
-        copied = t.end;
-      }
-      if (t.kind === "open") sc.skip(t);
-      continue;
-    }
-    if (sawData) refuse(`工作表“${sheetName}”有两个 <sheetData>`);
-    sawData = true;
-    p = t.prefix;
-    if (t.kind === "empty") {
-      emit(t.start, `<${p}sheetData>${rowsBefore(Infinity)}</${p}sheetData>`);
-      copied = t.end;
-      continue;
-    }
-    let last = 0;
-    for (;;) {
-      const r = sc.next() ?? refuse(`工作表“${sheetName}”的 <sheetData> 没有结束标记`);
-      if (sc.text) refuse(`工作表“${sheetName}”的 <sheetData> 中有文字`);
-      if (r.kind === "close") {
-        if (r.name !== "sheetData") refuse(`工作表“${sheetName}”的结构无法识别`);
-        emit(r.start, rowsBefore(Infinity));
-        break;
-      }
-      if (r.name !== "row" || r.prefix !== p) refuse(`工作表“${sheetName}”的 <sheetData> 中有 <${r.prefix}${r.name}>（无法确定行的位置）`);
-      const rowTag = xml.slice(r.start, r.end);
-      const rowNo = Number(attr(rowTag, "r"));
-      if (!Number.isInteger(rowNo) || rowNo < 1) refuse(`工作表“${sheetName}”有未写行号的行`);
-      if (rowNo <= last) refuse(`工作表“${sheetName}”的第 ${rowNo} 行重复或顺序颠倒`);
-      last = rowNo;
-      emit(r.start, rowsBefore(rowNo));
-      const want = w < rowsWanted.length && rowsWanted[w] === rowNo ? targets.get(rowsWanted[w++]) : undefined;
-      if (!want) {
-        sc.skip(r);
-        continue;
-      }
-      const cols = [...want.keys()].sort((a, b) => a - b);
-      // spans is an optional hint of the row's column range; ours may fall outside it.
-      const tag = dropAttr(rowTag, "spans");
-      if (r.kind === "empty") {
-        emit(r.start, `${tag.slice(0, -2)}>${cols.map((c) => newCell(rowNo, c, want.get(c)!, 0)).join("")}</${p}row>`);
-        copied = r.end;
-        continue;
-      }
-      emit(r.start, tag);
-      copied = r.end;
-      let k = 0;
-      let lastCol = 0;
-      for (;;) {
-        const c = sc.next() ?? refuse(`工作表“${sheetName}”第 ${rowNo} 行没有结束标记`);
-        if (sc.text) refuse(`工作表“${sheetName}”第 ${rowNo} 行中有文字`);
-        if (c.kind === "close") {
-          if (c.name !== "row" || c.prefix !== p) refuse(`工作表“${sheetName}”第 ${rowNo} 行的结束标记不匹配`);
-          let rest = "";
-          while (k < cols.length) rest += newCell(rowNo, cols[k], want.get(cols[k++])!, 0);
-          emit(c.start, rest);
-          break;
-        }
-        if (c.name !== "c" || c.prefix !== p) {
-          // Anything after the cells (extLst): ours go before it.
-          let rest = "";
-          while (k < cols.length) rest += newCell(rowNo, cols[k], want.get(cols[k++])!, 0);
-          emit(c.start, rest);
-          sc.skip(c);
-          continue;
-        }
-        const cTag = xml.slice(c.start, c.end);
-        const at = cellAddress(cTag);
-        if (!at || at.row !== rowNo) refuse(`工作表“${sheetName}”第 ${rowNo} 行有未写地址或地址不符的单元格`);
-        if (at!.col <= lastCol) refuse(`工作表“${sheetName}”的单元格 ${a1(at!.row, at!.col)} 重复或顺序颠倒`);
-        lastCol = at!.col;
-        let before = "";
-        while (k < cols.length && cols[k] < lastCol) before += newCell(rowNo, cols[k], want.get(cols[k++])!, 0);
-        emit(c.start, before);
-        const { end, holds } = sc.skip(c, CONTENT);
-        if (k < cols.length && cols[k] === lastCol) {
-          const t = want.get(cols[k++])!;
-          const base = Number(attr(cTag, "s") ?? 0);
-          if (t.value !== undefined) {
-            if (holds) refuse(`${a1(rowNo, lastCol)} 已有内容，不能写入结果`);
-            // An empty cell of ours to fill: it keeps its own style (borders of a printed form).
-            const own = attr(cTag, "s");
-            emit(c.start, newCell(rowNo, lastCol, t, base, own === null ? null : base));
-            copied = end;
-          } else if (t.look) {
-            // A mark only: the same cell, its own style plus our fill.
-            const st = lookStyle(rowNo, lastCol, t, base);
-            if (st !== null) {
-              emit(c.start, setAttr(cTag, "s", String(st)));
-              copied = c.end;
-            }
-          }
-        }
-      }
-    }
-  }
-  if (!sawData) refuse(`工作表“${sheetName}”没有 <sheetData>`);
-  emit(xml.length);
-  return out.done();
-}
+/** A megabyte: what ByteOut gathers before handing it on to be compressed. */
+const OUT_CHUNK = 1 << 20;
 
 /**
- * Text written as UTF-8 a megabyte at a time: a large sheet's edited XML is never one string
- * (with our Chinese texts in it V8 would hold it at two bytes a character, beside its bytes).
+ * Bytes written a megabyte at a time into `sink` (a PartWriter, which compresses them at once):
+ * stretches of the original copied as they are, our cells encoded into the same buffer.
  */
-class Utf8Out {
-  private pieces: string[] = [];
-  private chars = 0;
-  private chunks: Uint8Array[] = [];
-  private bytes = 0;
-  push(s: string): void {
-    if (!s) return;
-    this.pieces.push(s);
-    this.chars += s.length;
-    if (this.chars >= 1 << 20) this.flush();
-  }
-  private flush(): void {
-    const b = enc.encode(this.pieces.join(""));
-    this.chunks.push(b);
-    this.bytes += b.length;
-    this.pieces = [];
-    this.chars = 0;
-  }
-  done(): Uint8Array {
-    this.flush();
-    if (this.chunks.length === 1) return this.chunks[0];
-    const all = new Uint8Array(this.bytes);
-    let o = 0;
-    for (const c of this.chunks) {
-      all.set(c, o);
-      o += c.length;
+class ByteOut {
+  private buf = new Uint8Array(OUT_CHUNK);
+  private at = 0;
+  constructor(private readonly sink: (b: Uint8Array) => void) {}
+  bytes(b: Uint8Array): void {
+    if (this.at + b.length > this.buf.length) {
+      this.flush();
+      if (b.length > this.buf.length) return this.sink(b);
     }
-    this.chunks = [];
-    return all;
+    this.buf.set(b, this.at);
+    this.at += b.length;
   }
+  text(s: string): void {
+    if (!s) return;
+    // At most three bytes per UTF-16 unit.
+    if (this.at + 3 * s.length > this.buf.length) {
+      this.flush();
+      if (3 * s.length > this.buf.length) return this.sink(enc.encode(s));
+    }
+    this.at += enc.encodeInto(s, this.buf.subarray(this.at)).written;
+  }
+  flush(): void {
+    if (this.at) this.sink(this.buf.subarray(0, this.at));
+    this.at = 0;
+  }
+}
+
+const BEFORE = 0;
+const DATA = 1;
+const ROW = 2;
+const CELL = 3;
+const SKIP = 4;
+
+/**
+ * The sheet with our cells and marks, in one pass over its bytes as they are inflated: stretches
+ * of the original are copied as they are until a row we write into; new rows go in row order
+ * between the existing ones. Refused when the sheet cannot be edited with certainty: rows or cells
+ * without their address, out of order or repeated, prefixes that differ from <sheetData>'s,
+ * anything but rows in <sheetData>, or a cell of ours that already holds a value or a formula.
+ */
+class SheetEditor implements TokenConsumer {
+  private readonly rowsWanted: number[];
+  private readonly minCol: number;
+  private readonly maxCol: number;
+  private phase = BEFORE;
+  private sawData = false;
+  private p = "";
+  private pBytes = new Uint8Array(0);
+  /** Where the bytes not yet written start, in the current piece. */
+  private copied = 0;
+  /** Inside a cell of ours being replaced: its bytes are not copied. */
+  private dropping = false;
+  private w = 0;
+  private last = 0;
+  private rowNo = 0;
+  private want: Map<number, Target> | undefined;
+  private cols: number[] = [];
+  private k = 0;
+  private lastCol = 0;
+  private cell: { t: Target; base: number; own: string | null } | null = null;
+  private holds = false;
+  private depth = 0;
+  private skipped = new Uint8Array(0);
+  private resume = BEFORE;
+
+  constructor(
+    private readonly out: ByteOut,
+    private readonly sheetName: string,
+    private readonly targets: Targets,
+    private readonly styles: () => Styles,
+    private readonly onMark?: OnMark,
+  ) {
+    this.rowsWanted = [...targets.keys()].sort((a, b) => a - b);
+    let maxCol = 0;
+    let minCol = Infinity;
+    for (const r of this.rowsWanted) {
+      for (const c of targets.get(r)!.keys()) {
+        maxCol = Math.max(maxCol, c);
+        minCol = Math.min(minCol, c);
+      }
+    }
+    this.minCol = minCol;
+    this.maxCol = maxCol;
+  }
+
+  private flushTo(b: Uint8Array, upTo: number): void {
+    if (!this.dropping && upTo > this.copied) this.out.bytes(b.subarray(this.copied, upTo));
+    this.copied = upTo;
+  }
+
+  pause(b: Uint8Array, upTo: number): void {
+    this.flushTo(b, upTo);
+    this.copied = 0;
+  }
+
+  /** Our format for a cell of format `base`; null for a mark on a cell whose own fill could not be given back (left unmarked). */
+  private lookStyle(rowNo: number, col: number, t: Target, base: number): number | null {
+    if (!t.look) return null;
+    if (t.look !== "header") {
+      const fill = this.styles().fillOf(base);
+      if (fill === undefined) return null;
+      this.onMark?.(this.sheetName, rowNo, col, t.look, fill);
+    }
+    return this.styles().xfFor(base, t.look);
+  }
+
+  private newCell(rowNo: number, col: number, t: Target, base: number, keep: number | null = null): string {
+    return cellXml(this.p, a1(rowNo, col), t, this.lookStyle(rowNo, col, t, base) ?? keep);
+  }
+
+  private cellsOf(rowNo: number, want: Map<number, Target>): string {
+    let s = "";
+    for (const c of [...want.keys()].sort((a, b) => a - b)) s += this.newCell(rowNo, c, want.get(c)!, 0);
+    return s;
+  }
+
+  /** Rows of ours numbered below `limit` that the sheet does not have. */
+  private rowsBefore(limit: number): void {
+    const p = this.p;
+    while (this.w < this.rowsWanted.length && this.rowsWanted[this.w] < limit) {
+      const rowNo = this.rowsWanted[this.w++];
+      this.out.text(`<${p}row r="${rowNo}">${this.cellsOf(rowNo, this.targets.get(rowNo)!)}</${p}row>`);
+    }
+  }
+
+  /** Our cells left in the current row, before `at`. */
+  private restOfRow(b: Uint8Array, at: number): void {
+    this.flushTo(b, at);
+    let rest = "";
+    while (this.k < this.cols.length) rest += this.newCell(this.rowNo, this.cols[this.k], this.want!.get(this.cols[this.k++])!, 0);
+    this.out.text(rest);
+  }
+
+  private startSkip(b: Uint8Array, t: ByteTok, resume: number): void {
+    if (t.kind !== OPEN) return;
+    this.skipped = b.slice(t.prefixStart, t.nameEnd);
+    this.depth = 1;
+    this.resume = resume;
+    this.phase = SKIP;
+  }
+
+  token(b: Uint8Array, t: ByteTok): void {
+    switch (this.phase) {
+      case BEFORE:
+        return this.before(b, t);
+      case DATA:
+        return this.data(b, t);
+      case ROW:
+        return this.row(b, t);
+      case CELL: {
+        if (t.text) this.holds = true;
+        if (t.kind === OPEN) this.depth++;
+        else if (t.kind === CLOSE) this.depth--;
+        // A formula of any kind (a shared formula's child has only `<f t="shared" si="…"/>`) is content.
+        if (t.kind !== CLOSE && named(b, t, "f")) this.holds = true;
+        if (this.depth === 0) {
+          if (!named(b, t, "c") || !samePrefix(b, t, this.pBytes)) refuse(`<${this.p}c> 的结束标记不匹配`);
+          this.endCell(t.end);
+        }
+        return;
+      }
+      case SKIP: {
+        if (t.kind === OPEN) this.depth++;
+        else if (t.kind === CLOSE) this.depth--;
+        if (this.depth > 0) return;
+        const s = this.skipped;
+        let same = t.nameEnd - t.prefixStart === s.length;
+        for (let i = 0; same && i < s.length; i++) same = b[t.prefixStart + i] === s[i];
+        if (!same) refuse(`<${dec.decode(s)}> 的结束标记不匹配`);
+        this.phase = this.resume;
+        return;
+      }
+    }
+  }
+
+  private before(b: Uint8Array, t: ByteTok): void {
+    if (t.kind === CLOSE) return;
+    if (named(b, t, "dimension")) {
+      const tag = dec.decode(b.subarray(t.start, t.end));
+      const box = parseRange(attr(tag, "ref") ?? "");
+      const rows = this.rowsWanted;
+      if (box && rows.length) {
+        const ref = rangeA1(Math.min(box.r1, rows[0]), Math.min(box.c1, this.minCol), Math.max(box.r2, rows[rows.length - 1]), Math.max(box.c2, this.maxCol));
+        this.flushTo(b, t.start);
+        this.out.text(setAttr(tag, "ref", ref));
+        this.copied = t.end;
+      }
+      return this.startSkip(b, t, BEFORE);
+    }
+    if (!named(b, t, "sheetData")) return;
+    if (this.sawData) refuse(`工作表“${this.sheetName}”有两个 <sheetData>`);
+    this.sawData = true;
+    this.pBytes = b.slice(t.prefixStart, t.nameStart);
+    this.p = dec.decode(this.pBytes);
+    if (t.kind === EMPTY) {
+      this.flushTo(b, t.start);
+      this.out.text(`<${this.p}sheetData>`);
+      this.rowsBefore(Infinity);
+      this.out.text(`</${this.p}sheetData>`);
+      this.copied = t.end;
+      return;
+    }
+    this.phase = DATA;
+    this.last = 0;
+  }
+
+  private data(b: Uint8Array, t: ByteTok): void {
+    const name = this.sheetName;
+    if (t.text) refuse(`工作表“${name}”的 <sheetData> 中有文字`);
+    if (t.kind === CLOSE) {
+      if (!named(b, t, "sheetData")) refuse(`工作表“${name}”的结构无法识别`);
+      this.flushTo(b, t.start);
+      this.rowsBefore(Infinity);
+      this.phase = BEFORE;
+      return;
+    }
+    if (!named(b, t, "row") || !samePrefix(b, t, this.pBytes)) refuse(`工作表“${name}”的 <sheetData> 中有 <${dec.decode(b.subarray(t.prefixStart, t.nameEnd))}>（无法确定行的位置）`);
+    const r = quotedAttr(b, t.nameEnd, t.end, "r");
+    const rowNo = (r && numberAt(b, r.start, r.end)) ?? Number(attr(dec.decode(b.subarray(t.start, t.end)), "r"));
+    if (!Number.isInteger(rowNo) || rowNo < 1) refuse(`工作表“${name}”有未写行号的行`);
+    if (rowNo <= this.last) refuse(`工作表“${name}”的第 ${rowNo} 行重复或顺序颠倒`);
+    this.last = rowNo;
+    this.flushTo(b, t.start);
+    this.rowsBefore(rowNo);
+    const rows = this.rowsWanted;
+    const want = this.w < rows.length && rows[this.w] === rowNo ? this.targets.get(rows[this.w++]) : undefined;
+    if (!want) return this.startSkip(b, t, DATA);
+    this.rowNo = rowNo;
+    this.want = want;
+    // spans is an optional hint of the row's column range; ours may fall outside it.
+    const tag = hasBytes(b, SPANS, t.nameEnd, t.end) ? dropAttr(dec.decode(b.subarray(t.start, t.end)), "spans") : null;
+    if (t.kind === EMPTY) {
+      const open = tag ?? dec.decode(b.subarray(t.start, t.end));
+      this.out.text(`${open.slice(0, -2)}>${this.cellsOf(rowNo, want)}</${this.p}row>`);
+      this.copied = t.end;
+      return;
+    }
+    if (tag !== null) {
+      this.out.text(tag);
+      this.copied = t.end;
+    }
+    this.cols = [...want.keys()].sort((x, y) => x - y);
+    this.k = 0;
+    this.lastCol = 0;
+    this.phase = ROW;
+  }
+
+  private row(b: Uint8Array, t: ByteTok): void {
+    const { sheetName: name, rowNo } = this;
+    if (t.text) refuse(`工作表“${name}”第 ${rowNo} 行中有文字`);
+    if (t.kind === CLOSE) {
+      if (!named(b, t, "row") || !samePrefix(b, t, this.pBytes)) refuse(`工作表“${name}”第 ${rowNo} 行的结束标记不匹配`);
+      this.restOfRow(b, t.start);
+      this.phase = DATA;
+      return;
+    }
+    if (!named(b, t, "c") || !samePrefix(b, t, this.pBytes)) {
+      // Anything after the cells (extLst): ours go before it.
+      this.restOfRow(b, t.start);
+      return this.startSkip(b, t, ROW);
+    }
+    const r = quotedAttr(b, t.nameEnd, t.end, "r");
+    const at = (r && addressAt(b, r.start, r.end, MAX_COLS, MAX_ROWS)) ?? cellAddress(dec.decode(b.subarray(t.start, t.end)));
+    if (!at || at.row !== rowNo) refuse(`工作表“${name}”第 ${rowNo} 行有未写地址或地址不符的单元格`);
+    if (at!.col <= this.lastCol) refuse(`工作表“${name}”的单元格 ${a1(at!.row, at!.col)} 重复或顺序颠倒`);
+    const col = (this.lastCol = at!.col);
+    const { cols, want } = this;
+    this.flushTo(b, t.start);
+    let before = "";
+    while (this.k < cols.length && cols[this.k] < col) before += this.newCell(rowNo, cols[this.k], want!.get(cols[this.k++])!, 0);
+    this.out.text(before);
+    this.cell = null;
+    if (this.k < cols.length && cols[this.k] === col) {
+      const target = want!.get(cols[this.k++])!;
+      const tag = dec.decode(b.subarray(t.start, t.end));
+      const own = attr(tag, "s");
+      const base = Number(own ?? 0);
+      if (target.value !== undefined) {
+        // An empty cell of ours to fill: replaced whole once its end shows it holds nothing.
+        this.cell = { t: target, base, own };
+        this.dropping = true;
+      } else if (target.look) {
+        // A mark only: the same cell, its own style plus our fill.
+        const st = this.lookStyle(rowNo, col, target, base);
+        if (st !== null) {
+          this.out.text(setAttr(tag, "s", String(st)));
+          this.copied = t.end;
+        }
+      }
+    }
+    this.holds = false;
+    if (t.kind === EMPTY) return this.endCell(t.end);
+    this.depth = 1;
+    this.phase = CELL;
+  }
+
+  private endCell(end: number): void {
+    this.phase = ROW;
+    const c = this.cell;
+    if (!c) return;
+    this.cell = null;
+    if (this.holds) refuse(`${a1(this.rowNo, this.lastCol)} 已有内容，不能写入结果`);
+    this.dropping = false;
+    this.copied = end;
+    // It keeps its own style (borders of a printed form).
+    this.out.text(this.newCell(this.rowNo, this.lastCol, c.t, c.base, c.own === null ? null : c.base));
+  }
+
+  /** The end of the part: everything opened must have been closed. */
+  finish(): void {
+    const name = this.sheetName;
+    if (this.phase === DATA) refuse(`工作表“${name}”的 <sheetData> 没有结束标记`);
+    if (this.phase === ROW || this.phase === CELL) refuse(`工作表“${name}”第 ${this.rowNo} 行没有结束标记`);
+    if (this.phase === SKIP) refuse(`<${dec.decode(this.skipped)}> 没有结束标记`);
+    if (!this.sawData) refuse(`工作表“${name}”没有 <sheetData>`);
+    this.out.flush();
+  }
+}
+
+const SPANS = [115, 112, 97, 110, 115]; // spans
+
+/**
+ * Edits sheet part `key` of the package as it is inflated, into a part compressed as it is
+ * written: neither the original's XML nor the copy's is ever held whole.
+ */
+function editSheet(pkg: PackageEdit, key: string, sheetName: string, targets: Targets, styles: () => Styles, onMark?: OnMark): void {
+  const entry = pkg.entry(key) ?? refuse(`缺少部件 ${key}`);
+  const part = new PartWriter();
+  const out = new ByteOut((b) => part.push(b));
+  const editor = new SheetEditor(out, sheetName, targets, styles, onMark);
+  const tok = new ByteTokenizer(editor);
+  let first = true;
+  let over: boolean;
+  try {
+    over = streamPart(pkg.original, entry, (piece) => {
+      if (first) {
+        first = false;
+        if (!isUtf8Xml(piece)) refuse(`${key} 不是 UTF-8 编码`);
+      }
+      tok.push(piece);
+    });
+    tok.end();
+  } catch (e) {
+    if (e instanceof SheetStreamError) refuse(e.message);
+    throw e;
+  }
+  if (over) refuse(`${key} 的内容超出其声明的大小`);
+  editor.finish();
+  pkg.setDeflated(key, part.done());
+}
+
+/** Whether a part's first bytes show UTF-8 XML: no UTF-16 or UTF-32 byte order, no other declared encoding. */
+function isUtf8Xml(head: Uint8Array): boolean {
+  if ((head[0] === 0xfe && head[1] === 0xff) || (head[0] === 0xff && head[1] === 0xfe) || head[0] === 0 || head[1] === 0) return false;
+  const start = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  const decl = dec.decode(head.subarray(start, start + 200));
+  if (!decl.startsWith("<?xml")) return true;
+  const enc = /encoding\s*=\s*["']([^"']*)["']/.exec(decl.slice(0, decl.indexOf("?>") >>> 0));
+  return !enc || /^utf-?8$/i.test(enc[1]);
 }
 
 /**
@@ -924,7 +1081,7 @@ export function toAnnotatedCopy(original: Uint8Array, plans: ResultPlan[], sheet
       if (matches.length > 1) refuse(`工作簿中有 ${matches.length} 张同名工作表“${name}”`);
       if (parts.sheets.filter((s) => pkg.entry(s.key) === pkg.entry(matches[0].key)).length > 1) refuse(`工作表“${name}”的部件被多张工作表共用`);
       if (!pkg.has(matches[0].key)) refuse(`工作表“${name}”的部件不存在`);
-      pkg.set(matches[0].key, editSheet(text(pkg, matches[0].key), name, targetsOf(group), getStyles, opts.onMark));
+      editSheet(pkg, matches[0].key, name, targetsOf(group), getStyles, opts.onMark);
     }
     addSheets(pkg, parts, sheets, getStyles);
     const st = styles as Styles | null;

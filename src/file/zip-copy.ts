@@ -6,7 +6,7 @@
  * missing (a part named `__proto__` included: entries live in a Map, never in an object's keys).
  * Browser-safe: fflate by default; Node's workers install zlib (node/deflate.ts).
  */
-import { deflateSync } from "fflate";
+import { Deflate, deflateSync } from "fflate";
 import { centralDirectory, normalizeName } from "./zip";
 
 export class ZipCopyError extends Error {}
@@ -125,9 +125,18 @@ export function rawEntries(bytes: Uint8Array): RawEntry[] {
 
 // ------------------------------------------------------------------ codec
 
+/** A deflate stream fed in pieces: each piece is consumed before push returns (the caller may reuse it). */
+export interface DeflateStream {
+  push(data: Uint8Array): void;
+  /** The whole compressed stream, in pieces. */
+  end(): Uint8Array[];
+}
+
 export interface Deflater {
   deflate(data: Uint8Array): Uint8Array;
-  crc32(data: Uint8Array): number;
+  /** CRC-32 of `data`, continuing from `crc` (the CRC of what came before; 0 at the start). */
+  crc32(data: Uint8Array, crc?: number): number;
+  stream(): DeflateStream;
 }
 
 const CRC_TABLE = (() => {
@@ -140,17 +149,54 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
-export function crc32(data: Uint8Array): number {
-  let c = -1;
+export function crc32(data: Uint8Array, crc = 0): number {
+  let c = crc ^ -1;
   for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
   return (c ^ -1) >>> 0;
 }
 
-let codec: Deflater = { deflate: (d) => deflateSync(d, { level: 6 }), crc32 };
+let codec: Deflater = {
+  deflate: (d) => deflateSync(d, { level: 6 }),
+  crc32,
+  stream: () => {
+    const out: Uint8Array[] = [];
+    const d = new Deflate({ level: 6 }, (chunk) => out.push(chunk));
+    return {
+      push: (data) => d.push(data),
+      end: () => {
+        d.push(new Uint8Array(0), true);
+        return out;
+      },
+    };
+  },
+};
 
 /** Replaces the compressor for this thread (Node's zlib is several times faster than fflate). */
 export function setDeflater(d: Deflater): void {
   codec = d;
+}
+
+/** A part compressed as it was written: its compressed pieces, the CRC and size of what they hold. */
+export interface DeflatedPart {
+  chunks: Uint8Array[];
+  crc: number;
+  size: number;
+}
+
+/** A part written in pieces and compressed as they come, so that it is never held whole uncompressed. */
+export class PartWriter {
+  private readonly z = codec.stream();
+  private crc = 0;
+  private size = 0;
+  push(data: Uint8Array): void {
+    if (!data.length) return;
+    this.crc = codec.crc32(data, this.crc);
+    this.size += data.length;
+    this.z.push(data);
+  }
+  done(): DeflatedPart {
+    return { chunks: this.z.end(), crc: this.crc, size: this.size };
+  }
 }
 
 // ------------------------------------------------------------------ writing
@@ -182,7 +228,10 @@ class Out {
 }
 
 /** A part in the new zip: copied raw from the original, or new bytes. */
-export type Part = { raw: RawEntry } | { name: string; nameBytes?: Uint8Array; data: Uint8Array; like?: RawEntry; store?: boolean };
+export type Part =
+  | { raw: RawEntry }
+  | { name: string; nameBytes?: Uint8Array; data: Uint8Array; like?: RawEntry; store?: boolean }
+  | { name: string; nameBytes: Uint8Array; deflated: DeflatedPart; like: RawEntry };
 
 const enc = new TextEncoder();
 
@@ -192,15 +241,25 @@ export function writeZip(original: Uint8Array, parts: Part[]): Uint8Array {
   const central: { e: Omit<RawEntry, "dataStart" | "offset">; offset: number }[] = [];
   for (const part of parts) {
     let e: Omit<RawEntry, "dataStart" | "offset">;
-    let data: Uint8Array;
+    let data: Uint8Array[];
     if ("raw" in part) {
       e = part.raw;
-      data = original.subarray(part.raw.dataStart, part.raw.dataStart + part.raw.compressedSize);
+      data = [original.subarray(part.raw.dataStart, part.raw.dataStart + part.raw.compressedSize)];
     } else {
       const like = part.like;
       const nameBytes = part.nameBytes ?? enc.encode(part.name);
-      const store = part.store ?? like?.method === 0;
-      data = store ? part.data : codec.deflate(part.data);
+      let crc: number, size: number, method: number;
+      if ("deflated" in part) {
+        ({ crc, size } = part.deflated);
+        data = part.deflated.chunks;
+        method = 8;
+      } else {
+        const store = part.store ?? like?.method === 0;
+        data = [store ? part.data : codec.deflate(part.data)];
+        crc = codec.crc32(part.data);
+        size = part.data.length;
+        method = store ? 0 : 8;
+      }
       const when = like ?? dosNow();
       const ascii = nameBytes.every((b) => b < 0x80);
       e = {
@@ -210,12 +269,12 @@ export function writeZip(original: Uint8Array, parts: Part[]): Uint8Array {
         versionNeeded: 20,
         // Kept: the UTF-8 flag as the name was stored (its bytes are kept too); dropped: a data descriptor (sizes are known now).
         flags: like ? like.flags & 0x0800 : ascii ? 0 : 0x0800,
-        method: store ? 0 : 8,
+        method,
         time: when.time,
         date: when.date,
-        crc: codec.crc32(part.data),
-        compressedSize: data.length,
-        size: part.data.length,
+        crc,
+        compressedSize: data.reduce((n, d) => n + d.length, 0),
+        size,
         internalAttr: like?.internalAttr ?? 0,
         externalAttr: like?.externalAttr ?? 0,
         extra: like?.extra ?? new Uint8Array(0),
@@ -242,7 +301,7 @@ export function writeZip(original: Uint8Array, parts: Part[]): Uint8Array {
     out.push(e.nameBytes);
     out.push(z64);
     out.push(e.extra);
-    out.push(data);
+    for (const d of data) out.push(d);
     central.push({ e, offset });
   }
   const dirStart = out.length;
@@ -325,6 +384,7 @@ export class PackageEdit {
   readonly entries: RawEntry[];
   private readonly byKey = new Map<string, RawEntry[]>();
   private readonly changed = new Map<RawEntry, Uint8Array>();
+  private readonly deflated = new Map<RawEntry, DeflatedPart>();
   private readonly added: { name: string; data: Uint8Array }[] = [];
   private readonly removed = new Set<RawEntry>();
 
@@ -356,6 +416,7 @@ export class PackageEdit {
   /** A part's current bytes (edited or original), or null. */
   get(name: string): Uint8Array | null {
     const e = this.entry(name);
+    if (e && this.deflated.has(e)) throw new ZipCopyError(`部件“${e.name}”已写出，不能再读取`);
     if (e) return this.changed.get(e) ?? this.inflate(e);
     return this.added.find((a) => normalizeName(a.name) === normalizeName(name))?.data ?? null;
   }
@@ -363,6 +424,7 @@ export class PackageEdit {
   set(name: string, data: Uint8Array): void {
     const e = this.entry(name);
     if (e) {
+      this.deflated.delete(e);
       this.changed.set(e, data);
       return;
     }
@@ -372,6 +434,15 @@ export class PackageEdit {
       this.added.push({ name, data });
       this.byKey.set(normalizeName(name), []);
     }
+  }
+
+  /** Replaces an original part with one compressed as it was written (PartWriter). */
+  setDeflated(name: string, part: DeflatedPart): void {
+    const e = this.entry(name) ?? (() => {
+      throw new ZipCopyError(`缺少部件 ${name}`);
+    })();
+    this.changed.delete(e);
+    this.deflated.set(e, part);
   }
 
   /** Takes a part out of the package (an added one, or an original one left out of the zip). */
@@ -385,11 +456,13 @@ export class PackageEdit {
 
   /** Names of the original parts whose bytes were replaced, and of the parts added. */
   edits(): { changed: string[]; added: string[] } {
-    return { changed: [...this.changed.keys()].map((e) => e.name), added: this.added.map((a) => a.name) };
+    return { changed: [...this.changed.keys(), ...this.deflated.keys()].map((e) => e.name), added: this.added.map((a) => a.name) };
   }
 
   toZip(): Uint8Array {
     const parts: Part[] = this.entries.filter((e) => !this.removed.has(e)).map((e) => {
+      const deflated = this.deflated.get(e);
+      if (deflated) return { name: e.name, nameBytes: e.nameBytes, deflated, like: e };
       const data = this.changed.get(e);
       return data ? { name: e.name, nameBytes: e.nameBytes, data, like: e } : { raw: e };
     });
