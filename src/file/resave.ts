@@ -27,6 +27,7 @@ import { PartWriter, rawEntries, ZipCopyError, type PackageEdit, type RawEntry }
 import { chartParts, sheetRef } from "./chart";
 import { addressAt, ByteTokenizer, CLOSE, EMPTY, hasBytes, named, numberAt, OPEN, quotedAttr, samePrefix, SheetStreamError, type ByteTok, type TokenConsumer } from "./sheet-stream";
 import { streamPart } from "./zip";
+import { sheetPartDiffers } from "./sheet-compare";
 import { CELLS_PER_FORMAT, inlineList, LISTS_SHEET, tableOf } from "./sheet-layout";
 
 export type ResaveError = { error: { code: "cannot-resave"; message: string } };
@@ -676,7 +677,8 @@ class SheetEditor implements TokenConsumer {
     }
     if (!named(b, t, "row") || !samePrefix(b, t, this.pBytes)) refuse(`工作表“${name}”的 <sheetData> 中有 <${dec.decode(b.subarray(t.prefixStart, t.nameEnd))}>（无法确定行的位置）`);
     const r = quotedAttr(b, t.nameEnd, t.end, "r");
-    const rowNo = (r && numberAt(b, r.start, r.end)) ?? Number(attr(dec.decode(b.subarray(t.start, t.end)), "r"));
+    let rowNo = r >= 0 ? numberAt(b, r, t.end) : -1;
+    if (rowNo < 0) rowNo = Number(attr(dec.decode(b.subarray(t.start, t.end)), "r"));
     if (!Number.isInteger(rowNo) || rowNo < 1) refuse(`工作表“${name}”有未写行号的行`);
     if (rowNo <= this.last) refuse(`工作表“${name}”的第 ${rowNo} 行重复或顺序颠倒`);
     this.last = rowNo;
@@ -720,10 +722,13 @@ class SheetEditor implements TokenConsumer {
       return this.startSkip(b, t, ROW);
     }
     const r = quotedAttr(b, t.nameEnd, t.end, "r");
-    const at = (r && addressAt(b, r.start, r.end, MAX_COLS, MAX_ROWS)) ?? cellAddress(dec.decode(b.subarray(t.start, t.end)));
-    if (!at || at.row !== rowNo) refuse(`工作表“${name}”第 ${rowNo} 行有未写地址或地址不符的单元格`);
-    if (at!.col <= this.lastCol) refuse(`工作表“${name}”的单元格 ${a1(at!.row, at!.col)} 重复或顺序颠倒`);
-    const col = (this.lastCol = at!.col);
+    const packed = r >= 0 ? addressAt(b, r, t.end, MAX_COLS, MAX_ROWS) : -1;
+    const at = packed >= 0 ? null : cellAddress(dec.decode(b.subarray(t.start, t.end)));
+    const row = packed >= 0 ? Math.floor(packed / 16384) : at ? at.row : -1;
+    const col = packed >= 0 ? (packed % 16384) + 1 : at ? at.col : 0;
+    if (row !== rowNo) refuse(`工作表“${name}”第 ${rowNo} 行有未写地址或地址不符的单元格`);
+    if (col <= this.lastCol) refuse(`工作表“${name}”的单元格 ${a1(row, col)} 重复或顺序颠倒`);
+    this.lastCol = col;
     const { cols, want } = this;
     this.flushTo(b, t.start);
     let before = "";
@@ -1199,34 +1204,47 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
     partsProblem = (e as Error).message;
   }
   /**
-   * A sheet we did not write into reads back as it was when its part is byte for byte the same
-   * and so is everything its cells are read with: no part but ours changed (so the shared strings
-   * did not), the workbook's relationships kept, and the 1900 date system (under 1904 the cell
-   * formats take part in reading, and ours are added to them). Such a sheet is not read twice.
+   * A sheet's cells read back as they were when its part holds the same bytes, and so does
+   * everything its cells are read with: no part but ours changed (so the shared strings did not),
+   * the workbook's relationships kept, and the 1900 date system (under 1904 the cell formats take
+   * part in reading, and ours are added to them). Then a sheet we did not write into is not read
+   * at all, and one we wrote into is compared as bytes, streamed (sheet-compare.ts): no grid of
+   * either is made unless they differ, to name the cell.
    */
-  const untouched = (i: number, name: string) =>
-    !targeted.has(name) &&
+  const onlyOurs = [...changed].every((k) => allowed.has(k));
+  const byBytes = (i: number) =>
     partsProblem === null &&
     relsKept &&
+    onlyOurs &&
     !ra.workbook.date1904 &&
     !rb.workbook.date1904 &&
     keysA !== null &&
     keysB !== null &&
     keysA[i] !== undefined &&
     keysA[i] === keysB[i] &&
-    originalKeys.has(keysA[i]) &&
-    !changed.has(keysA[i]) &&
-    [...changed].every((k) => allowed.has(k));
+    originalKeys.has(keysA[i]);
+  const entryA = new Map(a.map((x) => [partKey(x.name), x]));
+  const entryB = new Map(b.map((x) => [partKey(x.name), x]));
   for (let i = 0; i < sa.length; i++) {
     if (sa[i].name !== sbs[i].name) return bad(`第 ${i + 1} 张工作表的名称由“${sa[i].name}”变为“${sbs[i].name}”`);
-    if (untouched(i, sa[i].name)) continue;
+    const want = targeted.get(sa[i].name);
+    let why: string | null = null;
+    if (byBytes(i)) {
+      const key = keysA![i];
+      if (!want && !changed.has(key)) continue;
+      const inCopy = entryB.get(key);
+      if (want && inCopy) {
+        why = sheetPartDiffers(original, entryA.get(key)!, copy, inCopy, want);
+        if (why === null) continue;
+      }
+    }
     const ga = sheetGrid(sa[i]);
     const gb = sheetGrid(sbs[i]);
     if (!ga.ok || !gb.ok) {
       if (ga.ok !== gb.ok) return bad(`工作表“${sa[i].name}”${ga.ok ? "在副本中无法读取" : "在原文件中无法读取，在副本中却可以"}`);
+      if (why !== null) return bad(`工作表“${sa[i].name}”${why}`);
       continue;
     }
-    const want = targeted.get(sa[i].name);
     // Read in place (grid.ts): a copy of a large sheet is compared without building its rows.
     const cellAt = (g: typeof ga.grid, row: number, col: number) => gridCell(g, row - g.origin.row, col - g.origin.col);
     const rowsA = rowCount(ga.grid) + ga.grid.origin.row - 1;
@@ -1251,6 +1269,8 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
         }
       }
     }
+    // The cells read the same, yet the bytes differ where nothing of ours was to go (an attribute, a comment, a row's look).
+    if (why !== null) return bad(`工作表“${sa[i].name}”${why}`);
   }
   for (let k = 0; k < sheets.length; k++) {
     const g = sheetGrid(sbs[sa.length + k]);

@@ -41,8 +41,6 @@ export interface TokenConsumer {
   pause(buf: Uint8Array, upTo: number): void;
 }
 
-const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13;
-
 /** Index of `seq` in `b` from `from`, or -1. */
 function find(b: Uint8Array, seq: number[], from: number): number {
   for (let i = b.indexOf(seq[0], from); i >= 0; i = b.indexOf(seq[0], i + 1)) {
@@ -59,6 +57,9 @@ const CDATA_END = [93, 93, 62]; // ]]>
 const PI_END = [63, 62]; // ?>
 const CDATA_START = [60, 33, 91, 67, 68, 65, 84, 65, 91]; // <![CDATA[
 
+/** How much of a part the tokenizer takes at a time: tests make it a few bytes, to split tags and cells everywhere. */
+export const PIECE = { bytes: 4 << 20 };
+
 export class ByteTokenizer {
   private buf: Uint8Array = new Uint8Array(0);
   private text = false;
@@ -66,14 +67,28 @@ export class ByteTokenizer {
 
   constructor(private readonly consumer: TokenConsumer) {}
 
+  /**
+   * Hands over the complete tags of a piece, handed PIECE.bytes at a time. An unfinished tag left
+   * at a piece's end is joined with the start of the next piece only (at least as much again as
+   * is left, so a long comment is joined in doubling steps), never with the whole piece.
+   */
   push(piece: Uint8Array): void {
-    if (this.buf.length) {
-      const b = new Uint8Array(this.buf.length + piece.length);
-      b.set(this.buf);
-      b.set(piece, this.buf.length);
-      this.buf = b;
-    } else this.buf = piece;
-    this.buf = this.buf.subarray(this.run(this.buf, false));
+    const step = PIECE.bytes;
+    let at = 0;
+    while (at < piece.length) {
+      let b: Uint8Array;
+      if (this.buf.length) {
+        const take = Math.min(piece.length - at, Math.max(step, this.buf.length));
+        b = new Uint8Array(this.buf.length + take);
+        b.set(this.buf);
+        b.set(piece.subarray(at, at + take), this.buf.length);
+        at += take;
+      } else {
+        b = piece.subarray(at, Math.min(piece.length, at + step));
+        at += b.length;
+      }
+      this.buf = b.subarray(this.run(b, false));
+    }
   }
 
   /** The end of the part: a tag, comment or section left unfinished is refused. */
@@ -88,17 +103,21 @@ export class ByteTokenizer {
     const t = this.tok;
     let p = 0;
     for (;;) {
-      const i = b.indexOf(60, p);
-      const stop = i < 0 ? len : i;
-      if (!this.text) {
-        for (let k = p; k < stop; k++) {
-          if (!isSpace(b[k])) {
+      // Found by a loop, not indexOf: most stretches between tags are a few bytes, where a call costs more.
+      let i = p;
+      if (this.text) while (i < len && b[i] !== 60) i++;
+      else {
+        for (; i < len; i++) {
+          const c = b[i];
+          if (c === 60) break;
+          if (!(c === 32 || c === 9 || c === 10 || c === 13)) {
             this.text = true;
+            while (i < len && b[i] !== 60) i++;
             break;
           }
         }
       }
-      if (i < 0) {
+      if (i >= len) {
         this.consumer.pause(b, len);
         return len;
       }
@@ -198,10 +217,11 @@ export function samePrefix(b: Uint8Array, t: ByteTok, prefix: Uint8Array): boole
 }
 
 /**
- * The value of ` name="…"` read from the tag's bytes when written so (the usual form), as a
- * position range; null when the tag writes it otherwise (the caller decodes the tag and asks attr).
+ * Where the value of ` name="…"` starts in the tag b[from..to) when written so (the usual form;
+ * it ends at the next `"`), or -1 when the tag writes it otherwise or not at all (the caller
+ * decodes the tag and asks attr).
  */
-export function quotedAttr(b: Uint8Array, from: number, to: number, name: string): { start: number; end: number } | null {
+export function quotedAttr(b: Uint8Array, from: number, to: number, name: string): number {
   const n = name.length;
   let q = 0;
   for (let i = from; i + n + 3 < to; i++) {
@@ -218,15 +238,16 @@ export function quotedAttr(b: Uint8Array, from: number, to: number, name: string
     let k = 0;
     while (k < n && b[i + 1 + k] === name.charCodeAt(k)) k++;
     if (k < n || b[i + 1 + n] !== 61 || b[i + 2 + n] !== 34) continue;
-    const v = i + 3 + n;
-    const e = b.indexOf(34, v);
-    return e < 0 || e >= to ? null : { start: v, end: e };
+    return i + 3 + n;
   }
-  return null;
+  return -1;
 }
 
-/** A cell address `B12` at b[from..to) read by character codes, or null when not of that form. */
-export function addressAt(b: Uint8Array, from: number, to: number, maxCols: number, maxRows: number): { row: number; col: number } | null {
+/**
+ * The cell address `B12` whose value starts at b[from] (ending at a `"` before `to`), read by
+ * character codes, packed as row * 16384 + column - 1; -1 when not of that form or out of range.
+ */
+export function addressAt(b: Uint8Array, from: number, to: number, maxCols: number, maxRows: number): number {
   let j = from;
   let col = 0;
   let row = 0;
@@ -234,18 +255,18 @@ export function addressAt(b: Uint8Array, from: number, to: number, maxCols: numb
   const letters = j - from;
   for (; j < to && j - from - letters < 7 && b[j] >= 48 && b[j] <= 57; j++) row = row * 10 + b[j] - 48;
   const digits = j - from - letters;
-  if (letters === 0 || digits === 0 || j !== to) return null;
-  return col <= maxCols && row >= 1 && row <= maxRows ? { row, col } : null;
+  if (letters === 0 || digits === 0 || b[j] !== 34) return -1;
+  return col <= maxCols && row >= 1 && row <= maxRows ? row * 16384 + col - 1 : -1;
 }
 
-/** A decimal row number at b[from..to), or null when not plain digits. */
-export function numberAt(b: Uint8Array, from: number, to: number): number | null {
-  if (to <= from || to - from > 9) return null;
+/** The decimal number whose digits start at b[from] and end at a `"`, or -1 when not plain digits. */
+export function numberAt(b: Uint8Array, from: number, to: number): number {
   let n = 0;
-  for (let j = from; j < to; j++) {
+  let j = from;
+  for (; j < to && j - from < 9; j++) {
     const c = b[j];
-    if (c < 48 || c > 57) return null;
+    if (c < 48 || c > 57) break;
     n = n * 10 + c - 48;
   }
-  return n;
+  return j > from && b[j] === 34 ? n : -1;
 }

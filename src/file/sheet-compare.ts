@@ -1,0 +1,386 @@
+/**
+ * The annotated copy's sheet read back as bytes and compared with the original's, both walked a
+ * piece at a time (sheet-stream.ts), so a sheet of any size is compared without a grid of either.
+ * Each side is reduced to the same canonical form — every row's tag (without its `spans` hint),
+ * every cell and whatever else the row holds, byte for byte; outside <sheetData> every byte but
+ * the <dimension> tag — leaving out only what we may write: our cells (checked on the copy's
+ * side against the planned values; on the original's side they must have been empty), the style
+ * of a cell we mark, and rows that hold nothing else. The original's rows are kept as two 32-bit
+ * hashes each (12 bytes a row) and the copy's compared with them in order. Browser-safe.
+ */
+import type { CellValue } from "../engine/types";
+import type { OutValue } from "../engine/host";
+import { a1, MAX_COLS, MAX_ROWS } from "../engine/address";
+import { attr, decodeXml, dropAttr } from "./xml";
+import { addressAt, ByteTokenizer, CLOSE, EMPTY, hasBytes, named, numberAt, OPEN, quotedAttr, samePrefix, type ByteTok, type TokenConsumer } from "./sheet-stream";
+import { readPart, streamPart, type ZipEntry } from "./zip";
+
+/** What we planned for one cell: a value written there, and/or a mark's look. */
+export interface PlannedCell {
+  value?: OutValue;
+  look?: string;
+}
+export type PlannedCells = Map<number, Map<number, PlannedCell>>;
+
+const dec = new TextDecoder("utf-8");
+
+/** Keys of the parts of a sheet outside its rows. */
+const HEAD = -1;
+const TAIL = -2;
+
+const OUT = 0;
+const DATA = 1;
+const ROW = 2;
+const RAW = 3;
+const OURS = 4;
+
+class Differs extends Error {}
+const differs = (why: string): never => {
+  throw new Differs(why);
+};
+
+const SPANS = [115, 112, 97, 110, 115];
+const S = [115];
+const enc = new TextEncoder();
+
+/**
+ * Whether a row's tag says nothing but its number (`<row r="12">`; a row holding nothing else is
+ * left out), or a cell's nothing but its address (`<c r="B12"/>`, an empty cell we marked): the
+ * name ends at `name` in the tag's `n` bytes.
+ */
+function bare(b: Uint8Array, n: number, name: number, cell: boolean): boolean {
+  let i = name;
+  if (b[i++] !== 32 || b[i++] !== 114 || b[i++] !== 61 || b[i++] !== 34) return false;
+  const from = i;
+  if (cell) while (b[i] >= 65 && b[i] <= 90) i++;
+  const digits = i;
+  while (b[i] >= 48 && b[i] <= 57) i++;
+  if (i === digits || (cell && digits === from) || b[i++] !== 34) return false;
+  return cell ? n === i + 2 && b[i] === 47 && b[i + 1] === 62 : n === i + 1 && b[i] === 62;
+}
+
+/** One side's walk: its canonical form handed over a part (head, each row, tail) at a time as two hashes. */
+class Canonical implements TokenConsumer {
+  private phase = OUT;
+  private sawData = false;
+  private pBytes = new Uint8Array(0);
+  /** Where bytes not yet hashed start, while hashing everything (outside <sheetData>, inside a cell). */
+  private hashed = 0;
+  private h1 = 0x811c9dc5;
+  private h2 = 0;
+  private rowNo = 0;
+  private bareRow = false;
+  private rowHolds = false;
+  private depth = 0;
+  private resume = OUT;
+  /** The cell of ours being read: where, what was planned, whether the original's held anything, its bytes so far. */
+  private oursRow = 0;
+  private oursCol = 0;
+  private oursValue: OutValue | undefined;
+  private oursHolds = false;
+  private pieces: Uint8Array[] | null = null;
+  private capture = 0;
+
+  constructor(
+    private readonly planned: PlannedCells,
+    /** True for the copy: our cells are read and compared with the plan. */
+    private readonly isCopy: boolean,
+    private readonly onPart: (key: number, h1: number, h2: number) => void,
+  ) {}
+
+  written = 0;
+
+  private feed(b: Uint8Array, from: number, to: number): void {
+    let h1 = this.h1;
+    let h2 = this.h2;
+    for (let i = from; i < to; i++) {
+      const c = b[i];
+      h1 = Math.imul(h1 ^ c, 16777619);
+      h2 = (Math.imul(h2, 31) + c) | 0;
+    }
+    this.h1 = h1;
+    this.h2 = h2;
+  }
+
+  private feedText(s: string): void {
+    let h1 = this.h1;
+    let h2 = this.h2;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 16777619);
+      h2 = (Math.imul(h2, 31) + c) | 0;
+    }
+    this.h1 = h1;
+    this.h2 = h2;
+  }
+
+  private part(key: number): void {
+    this.onPart(key, this.h1 >>> 0, this.h2 >>> 0);
+    this.h1 = 0x811c9dc5;
+    this.h2 = 0;
+  }
+
+  pause(b: Uint8Array, upTo: number): void {
+    if (this.phase === OUT || this.phase === RAW) this.feed(b, this.hashed, upTo);
+    this.hashed = 0;
+    if (this.phase === OURS && this.isCopy) (this.pieces ??= []).push(b.slice(this.capture, upTo));
+    this.capture = 0;
+  }
+
+  token(b: Uint8Array, t: ByteTok): void {
+    switch (this.phase) {
+      case OUT:
+        return this.out(b, t);
+      case DATA:
+        return this.data(b, t);
+      case ROW:
+        return this.row(b, t);
+      case RAW:
+        if (t.kind === OPEN) this.depth++;
+        else if (t.kind === CLOSE) this.depth--;
+        if (this.depth === 0) {
+          this.feed(b, this.hashed, t.end);
+          this.phase = this.resume;
+        }
+        return;
+      case OURS: {
+        if (t.text) this.oursHolds = true;
+        if (t.kind === OPEN) this.depth++;
+        else if (t.kind === CLOSE) this.depth--;
+        if (t.kind !== CLOSE && named(b, t, "f")) this.oursHolds = true;
+        if (this.depth === 0) this.endOurs(b, t.end);
+        return;
+      }
+    }
+  }
+
+  private out(b: Uint8Array, t: ByteTok): void {
+    if (t.kind === CLOSE) return;
+    if (named(b, t, "dimension")) {
+      this.feed(b, this.hashed, t.start);
+      this.hashed = t.end;
+      return;
+    }
+    if (!named(b, t, "sheetData") || this.sawData) return;
+    this.sawData = true;
+    this.feed(b, this.hashed, t.start);
+    this.hashed = t.end;
+    this.feedText("<sheetData>");
+    this.part(HEAD);
+    this.pBytes = b.slice(t.prefixStart, t.nameStart);
+    if (t.kind === EMPTY) this.feedText("</sheetData>");
+    else this.phase = DATA;
+  }
+
+  private data(b: Uint8Array, t: ByteTok): void {
+    if (t.text) differs("<sheetData> 中有文字");
+    if (t.kind === CLOSE) {
+      this.phase = OUT;
+      this.hashed = t.end;
+      this.feedText("</sheetData>");
+      return;
+    }
+    if (!named(b, t, "row") || !samePrefix(b, t, this.pBytes)) differs("<sheetData> 中有行以外的内容");
+    const r = quotedAttr(b, t.nameEnd, t.end, "r");
+    this.rowNo = r >= 0 ? numberAt(b, r, t.end) : -1;
+    if (this.rowNo < 0) this.rowNo = Number(attr(dec.decode(b.subarray(t.start, t.end)), "r"));
+    const n = this.canonTag(b, t, "spans", SPANS, t.kind === EMPTY);
+    this.bareRow = bare(this.scratch, n, t.nameEnd - t.start, false);
+    this.rowHolds = false;
+    this.feed(this.scratch, 0, n);
+    if (t.kind === EMPTY) {
+      this.feedText("</");
+      this.feed(this.pBytes, 0, this.pBytes.length);
+      this.feedText("row>");
+      this.endRow();
+    } else this.phase = ROW;
+  }
+
+  private scratch = new Uint8Array(256);
+
+  /**
+   * The tag without attribute `drop` (as xml.ts dropAttr takes it out) into `scratch`; a
+   * self-closing tag ends in `>` when `open`. Returns its length.
+   */
+  private canonTag(b: Uint8Array, t: ByteTok, drop: string, dropBytes: number[], open: boolean): number {
+    let src = b;
+    let from = t.start;
+    let to = t.end;
+    let cutFrom = -1;
+    let cutTo = -1;
+    const v = quotedAttr(b, t.nameEnd, t.end, drop);
+    if (v >= 0) {
+      cutFrom = v - drop.length - 3;
+      cutTo = b.indexOf(34, v) + 1;
+    } else if (hasBytes(b, dropBytes, t.nameEnd, t.end)) {
+      src = enc.encode(dropAttr(dec.decode(b.subarray(t.start, t.end)), drop));
+      from = 0;
+      to = src.length;
+    }
+    if (to - from > this.scratch.length) this.scratch = new Uint8Array(2 * (to - from));
+    const out = this.scratch;
+    let n = 0;
+    for (let i = from; i < to; i++) if (i < cutFrom || i >= cutTo) out[n++] = src[i];
+    if (open && n >= 2 && out[n - 2] === 47) out[--n - 1] = 62;
+    return n;
+  }
+
+  private endRow(): void {
+    if (this.bareRow && !this.rowHolds) {
+      this.h1 = 0x811c9dc5;
+      this.h2 = 0;
+    } else this.part(this.rowNo);
+    this.phase = DATA;
+  }
+
+  private raw(b: Uint8Array, t: ByteTok, from: number): void {
+    this.rowHolds = true;
+    this.hashed = from;
+    if (t.kind !== OPEN) {
+      this.feed(b, from, t.end);
+      return;
+    }
+    this.depth = 1;
+    this.resume = ROW;
+    this.phase = RAW;
+  }
+
+  private row(b: Uint8Array, t: ByteTok): void {
+    if (t.text) differs(`第 ${this.rowNo} 行中有文字`);
+    if (t.kind === CLOSE) {
+      this.feed(b, t.start, t.end);
+      return this.endRow();
+    }
+    if (!named(b, t, "c") || !samePrefix(b, t, this.pBytes)) return this.raw(b, t, t.start);
+    const r = quotedAttr(b, t.nameEnd, t.end, "r");
+    const packed = r >= 0 ? addressAt(b, r, t.end, MAX_COLS, MAX_ROWS) : -1;
+    const at = packed >= 0 ? null : cellRef(dec.decode(b.subarray(t.start, t.end)));
+    const row = packed >= 0 ? Math.floor(packed / 16384) : at ? at.row : -1;
+    const col = packed >= 0 ? (packed % 16384) + 1 : at ? at.col : 0;
+    const plan = row === this.rowNo ? this.planned.get(row)?.get(col) : undefined;
+    if (!plan) return this.raw(b, t, t.start);
+    if (plan.value !== undefined) {
+      this.oursRow = row;
+      this.oursCol = col;
+      this.oursValue = plan.value;
+      this.oursHolds = false;
+      this.pieces = null;
+      this.capture = t.start;
+      if (t.kind === EMPTY) return this.endOurs(b, t.end);
+      this.depth = 1;
+      this.phase = OURS;
+      return;
+    }
+    // A cell we mark: the same but for its style.
+    const n = this.canonTag(b, t, "s", S, false);
+    if (t.kind === EMPTY && bare(this.scratch, n, t.nameEnd - t.start, true)) return;
+    this.feed(this.scratch, 0, n);
+    this.raw(b, t, t.end);
+  }
+
+  private endOurs(b: Uint8Array, end: number): void {
+    this.phase = ROW;
+    const where = () => a1(this.oursRow, this.oursCol);
+    if (!this.isCopy) {
+      if (this.oursHolds) differs(`${where()} 原有内容`);
+      return;
+    }
+    let xml: string;
+    if (this.pieces) {
+      this.pieces.push(b.slice(this.capture, end));
+      xml = this.pieces.map((p) => dec.decode(p, { stream: true })).join("") + dec.decode();
+      this.pieces = null;
+    } else xml = dec.decode(b.subarray(this.capture, end));
+    const got = cellValue(xml);
+    if (got === undefined || !matches(got, this.oursValue)) differs(`${where()} 应为“${String(this.oursValue ?? "")}”，读回为“${String(got ?? "")}”`);
+    this.written++;
+  }
+
+  /** The end of the part: the tail after <sheetData>. */
+  finish(): void {
+    if (this.phase !== OUT) differs("工作表 XML 不完整");
+    this.part(TAIL);
+  }
+}
+
+function cellRef(tag: string): { row: number; col: number } | null {
+  const ref = attr(tag, "r");
+  const m = ref ? /^([A-Z]{1,3})(\d{1,7})$/.exec(ref) : null;
+  if (!m) return null;
+  let col = 0;
+  for (const ch of m[1]) col = col * 26 + ch.charCodeAt(0) - 64;
+  return { row: Number(m[2]), col };
+}
+
+/** What one of our cells holds as written: a number, a text, or null for none; undefined when it is not a cell we could have written. */
+function cellValue(xml: string): CellValue | undefined {
+  const end = xml.indexOf(">");
+  const tag = xml.slice(0, end + 1);
+  if (tag.endsWith("/>")) return null;
+  if (/<(?:[\w.-]+:)?f[\s>/]/.test(xml)) return undefined;
+  const t = attr(tag, "t");
+  if (t === "inlineStr") {
+    let s = "";
+    for (const m of xml.matchAll(/<(?:[\w.-]+:)?t(?:\s[^>]*)?>([^<]*)<\/(?:[\w.-]+:)?t>/g)) s += decodeXml(m[1]);
+    return s;
+  }
+  if (t !== null && t !== "n") return undefined;
+  const v = /<(?:[\w.-]+:)?v>([^<]*)</.exec(xml);
+  return v ? Number(v[1]) : null;
+}
+
+/** Whether what a cell holds is the planned value, as our writer writes it (numbers as numbers, anything else as its text). */
+function matches(got: CellValue, want: OutValue | undefined): boolean {
+  if (want === null || want === undefined || want === "") return got === null || got === "";
+  if (typeof want === "number" && Number.isFinite(want)) return got === want;
+  return got === String(want);
+}
+
+/** A part's inflated bytes in pieces: whole when the inflater can take it (fast), streamed when larger. */
+function pieces(bytes: Uint8Array, e: ZipEntry, onPiece: (b: Uint8Array) => void): boolean {
+  if (e.size > WHOLE) return streamPart(bytes, e, onPiece);
+  const { data, truncated } = readPart(bytes, e);
+  for (let i = 0; i < data.length; i += 4 << 20) onPiece(data.subarray(i, Math.min(data.length, i + (4 << 20))));
+  return truncated;
+}
+
+/** A sheet part taken whole (native inflate, outside the JavaScript heap in Node) up to this size. */
+const WHOLE = 256 << 20;
+
+function walk(bytes: Uint8Array, e: ZipEntry, c: Canonical): void {
+  const tok = new ByteTokenizer(c);
+  if (pieces(bytes, e, (p) => tok.push(p))) differs("部件的内容超出其声明的大小");
+  tok.end();
+  c.finish();
+}
+
+/**
+ * Why the copy's sheet part (entry `inCopy` of `copy`) is not the original's (entry `inOriginal`)
+ * with our cells `planned` written and marked, or null when it is exactly that. Our cells with a
+ * value must all be there, reading as planned; the original's must have been empty.
+ */
+export function sheetPartDiffers(original: Uint8Array, inOriginal: ZipEntry, copy: Uint8Array, inCopy: ZipEntry, planned: PlannedCells): string | null {
+  const keys: number[] = [];
+  const h1s: number[] = [];
+  const h2s: number[] = [];
+  let values = 0;
+  for (const row of planned.values()) for (const p of row.values()) if (p.value !== undefined) values++;
+  try {
+    walk(original, inOriginal, new Canonical(planned, false, (k, a, b) => (keys.push(k), h1s.push(a), h2s.push(b))));
+    let i = 0;
+    const onCopy = (k: number, a: number, b: number) => {
+      if (i >= keys.length) differs(k >= 0 ? `第 ${k} 行是原文件没有的` : "工作表末尾多出内容");
+      if (keys[i] !== k) differs(keys[i] >= 0 ? `第 ${keys[i]} 行与原文件不一致` : "行以外的内容与原文件不一致");
+      if (h1s[i] !== a || h2s[i] !== b) differs(k >= 0 ? `第 ${k} 行与原文件不一致` : "行以外的内容与原文件不一致");
+      i++;
+    };
+    const c = new Canonical(planned, true, onCopy);
+    walk(copy, inCopy, c);
+    if (i < keys.length) differs(keys[i] >= 0 ? `第 ${keys[i]} 行在副本中缺失` : "行以外的内容与原文件不一致");
+    if (c.written !== values) differs(`写入的结果少了 ${values - c.written} 个单元格`);
+    return null;
+  } catch (e) {
+    if (e instanceof Differs) return e.message;
+    return e instanceof Error ? e.message : String(e);
+  }
+}
