@@ -814,11 +814,14 @@ function editSheet(pkg: PackageEdit, key: string, sheetName: string, targets: Ta
   pkg.setDeflated(key, part.done());
 }
 
+/** For the XML declaration: 200 bytes may end inside a character. */
+const loose = new TextDecoder("utf-8");
+
 /** Whether a part's first bytes show UTF-8 XML: no UTF-16 or UTF-32 byte order, no other declared encoding. */
 function isUtf8Xml(head: Uint8Array): boolean {
   if ((head[0] === 0xfe && head[1] === 0xff) || (head[0] === 0xff && head[1] === 0xfe) || head[0] === 0 || head[1] === 0) return false;
   const start = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-  const decl = dec.decode(head.subarray(start, start + 200));
+  const decl = loose.decode(head.subarray(start, start + 200));
   if (!decl.startsWith("<?xml")) return true;
   const enc = /encoding\s*=\s*["']([^"']*)["']/.exec(decl.slice(0, decl.indexOf("?>") >>> 0));
   return !enc || /^utf-?8$/i.test(enc[1]);
@@ -845,8 +848,21 @@ function cellAddress(tag: string): { row: number; col: number } | null {
   return ref ? parseA1(ref) : null;
 }
 
-function targetsOf(plans: ResultPlan[]): Map<number, Map<number, Target>> {
-  const out = new Map<number, Map<number, Target>>();
+/**
+ * The cells of one sheet's plans, made once for a plan that is alone on its sheet (the usual
+ * case): the copy is written from them and compared with them after it is read back.
+ */
+const targetsMade = new WeakMap<ResultPlan, Targets>();
+
+function targetsOf(plans: ResultPlan[]): Targets {
+  if (plans.length !== 1) return makeTargets(plans);
+  let t = targetsMade.get(plans[0]);
+  if (!t) targetsMade.set(plans[0], (t = makeTargets(plans)));
+  return t;
+}
+
+function makeTargets(plans: ResultPlan[]): Targets {
+  const out: Targets = new Map();
   const at = (row: number, col: number): Target => {
     let r = out.get(row);
     if (!r) out.set(row, (r = new Map()));
@@ -1169,7 +1185,7 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
   const sbs = rb.workbook.sheets;
   if (sbs.length !== sa.length + sheets.length + (needsListSheet(sheets) ? 1 : 0)) return bad(`工作表数目不符（原 ${sa.length} 张，副本 ${sbs.length} 张）`);
   const targeted = new Map<string, Targets>();
-  for (const p of plans) targeted.set(p.sheet, targetsOf(plans.filter((q) => q.sheet === p.sheet)));
+  for (const p of plans) if (!targeted.has(p.sheet)) targeted.set(p.sheet, targetsOf(plans.filter((q) => q.sheet === p.sheet)));
   // Parts that changed must be ones we edit: the sheets we wrote into, styles, the workbook's
   // sheet list and relationships, content types and the marker. Anything else is a loss (told
   // after the cells, below).

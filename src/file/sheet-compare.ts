@@ -340,7 +340,7 @@ function matches(got: CellValue, want: OutValue | undefined): boolean {
 function pieces(bytes: Uint8Array, e: ZipEntry, onPiece: (b: Uint8Array) => void): boolean {
   if (e.size > WHOLE) return streamPart(bytes, e, onPiece);
   const { data, truncated } = readPart(bytes, e);
-  for (let i = 0; i < data.length; i += 4 << 20) onPiece(data.subarray(i, Math.min(data.length, i + (4 << 20))));
+  onPiece(data);
   return truncated;
 }
 
