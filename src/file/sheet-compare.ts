@@ -13,7 +13,7 @@ import type { OutValue } from "../engine/host";
 import { a1, MAX_COLS, MAX_ROWS } from "../engine/address";
 import { attr, decodeXml, dropAttr } from "./xml";
 import { addressAt, ByteTokenizer, CLOSE, EMPTY, hasBytes, named, numberAt, OPEN, quotedAttr, samePrefix, type ByteTok, type TokenConsumer } from "./sheet-stream";
-import { readPart, streamPart, type ZipEntry } from "./zip";
+import { streamPart, type ZipEntry } from "./zip";
 
 /** What we planned for one cell: a value written there, and/or a mark's look. */
 export interface PlannedCell {
@@ -336,20 +336,9 @@ function matches(got: CellValue, want: OutValue | undefined): boolean {
   return got === String(want);
 }
 
-/** A part's inflated bytes in pieces: whole when the inflater can take it (fast), streamed when larger. */
-function pieces(bytes: Uint8Array, e: ZipEntry, onPiece: (b: Uint8Array) => void): boolean {
-  if (e.size > WHOLE) return streamPart(bytes, e, onPiece);
-  const { data, truncated } = readPart(bytes, e);
-  onPiece(data);
-  return truncated;
-}
-
-/** A sheet part taken whole (native inflate, outside the JavaScript heap in Node) up to this size. */
-const WHOLE = 256 << 20;
-
 function walk(bytes: Uint8Array, e: ZipEntry, c: Canonical): void {
   const tok = new ByteTokenizer(c);
-  if (pieces(bytes, e, (p) => tok.push(p))) differs("部件的内容超出其声明的大小");
+  if (streamPart(bytes, e, (p) => tok.push(p))) differs("部件的内容超出其声明的大小");
   tok.end();
   c.finish();
 }
