@@ -16,6 +16,7 @@ import { FileWorkbookHost } from "../src/file/host";
 import { localChecker } from "../src/taskpane/check";
 import { getPack, rosterPack } from "../src/packs";
 import type { CheckProgress } from "../src/engine/host";
+import type { SheetResult } from "../src/engine/types";
 import { bigAssessmentBook } from "./support/big-book";
 
 /** What a worker does, in this process: each message cloned and delivered in a later task. */
@@ -36,8 +37,10 @@ class StandInWorker {
   }
   postMessage(req: SessionRequest): void {
     const copy = structuredClone(req);
+    // As page-worker.ts: a window of rows is answered at once (between a check's parts), any other message in turn.
+    if (copy.op === "rows" && this.session.holds(copy.ref)) setTimeout(() => !this.dead && void this.session.handle(copy));
     // A worker takes messages one at a time, each in its own task.
-    this.queue = this.queue.then(() => new Promise((r) => setTimeout(r))).then(() => (this.dead ? undefined : this.session.handle(copy)));
+    else this.queue = this.queue.then(() => new Promise((r) => setTimeout(r))).then(() => (this.dead ? undefined : this.session.handle(copy)));
   }
   terminate(): void {
     this.dead = true;
@@ -95,7 +98,26 @@ test("check, report and annotated copy are made in the worker; the result crosse
   expect(found[0].pack).toBe(pack);
   const progress: CheckProgress[] = [];
   StandInWorker.sent = [];
-  const { result, outcome } = await host.checker.check("2024年度考核", grid, pack, {}, (p) => progress.push(p));
+  // The result comes before it is written: its first rows can be drawn while the copy is written.
+  const order: string[] = [];
+  let early: SheetResult | null = null;
+  let firstRows: Promise<unknown> = Promise.resolve();
+  const checking = host.checker.check(
+    "2024年度考核",
+    grid,
+    pack,
+    {},
+    (p) => progress.push(p),
+    (r) => {
+      early = r;
+      order.push(`result, written ${progress.filter((p) => p.phase === "write").length}`);
+      firstRows = rowsApart(r)!("all", 0, 50).then((w) => order.push(`rows ${w.rows.length}`));
+    },
+  );
+  const { result, outcome } = await checking.then((r) => (order.push("written"), r));
+  await firstRows;
+  expect(result).toBe(early);
+  expect(order).toEqual(["result, written 0", "rows 50", "written"]);
   // Counts and the summary cross; the 3,500 records stay in the worker (no message near their size).
   expect(result.records).toEqual([]);
   expect(result.summary.records).toBe(ROWS);

@@ -145,8 +145,17 @@ export interface SheetChecker {
   /**
    * Evaluates and writes the results; a result with unmatched fields is not written (outcome null),
    * and one the workbook refused comes back with the refusal, so its verdicts can still be shown.
+   * `onResult` is given the result as soon as it is known, before it is written (the same object
+   * the promise resolves with).
    */
-  check(sheet: string, grid: SheetGrid, pack: Pack, opts: EvaluateOptions, onProgress?: (p: CheckProgress) => void): Promise<{ result: SheetResult; outcome: WriteOutcome | null; writeError?: unknown }>;
+  check(
+    sheet: string,
+    grid: SheetGrid,
+    pack: Pack,
+    opts: EvaluateOptions,
+    onProgress?: (p: CheckProgress) => void,
+    onResult?: (result: SheetResult) => void,
+  ): Promise<{ result: SheetResult; outcome: WriteOutcome | null; writeError?: unknown }>;
   /** Every other sheet that fits a pack, with the workbook's saved choices where they apply; the rest named. */
   checkOthers(skip: string, packs: Pack[], saved: WorkbookSettings, onProgress?: (p: CheckProgress) => void): Promise<{ checked: OtherSheet[]; unfit: string[] }>;
   /** 汇总表: a result this checker gave (evaluate or check) summed up in a new sheet; the sheet's name. */

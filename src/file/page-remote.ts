@@ -42,6 +42,8 @@ interface Pending {
   resolve(v: unknown): void;
   reject(e: unknown): void;
   onProgress?: (p: CheckProgress | (Progress & { phase: "open" })) => void;
+  /** A check's result before its answer (see SessionMessage "result"). */
+  onResult?: (r: Shown) => void;
   parts: Map<string, unknown[]>;
   /** What the bar was last told. */
   told: { phase: string; done: number } | null;
@@ -90,6 +92,7 @@ export class PageRemote {
     const p = this.pending.get(m.id);
     if (!p) return;
     if (m.type === "progress") this.tell(p, { phase: m.phase, done: m.done, total: m.total });
+    else if (m.type === "result") p.onResult?.(m.value);
     else if (m.type === "part") {
       // A sheet's rows, in parts: the bar rises with them.
       const list = p.parts.get(m.path) ?? [];
@@ -125,10 +128,10 @@ export class PageRemote {
     this.journal.push(step);
   }
 
-  request<T>(op: SessionOp, onProgress?: Pending["onProgress"], transfer: Transferable[] = []): Promise<T> {
+  request<T>(op: SessionOp, onProgress?: Pending["onProgress"], transfer: Transferable[] = [], onResult?: Pending["onResult"]): Promise<T> {
     const id = this.next++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { op, resolve: resolve as (v: unknown) => void, reject, onProgress, parts: new Map(), told: null });
+      this.pending.set(id, { op, resolve: resolve as (v: unknown) => void, reject, onProgress, onResult, parts: new Map(), told: null });
       this.worker.postMessage({ ...op, id } satisfies SessionRequest, transfer);
     });
   }
@@ -269,9 +272,12 @@ function remoteChecker(remote: PageRemote): SheetChecker {
     async evaluate(sheet, _grid, pack, opts: EvaluateOptions, onProgress) {
       return apart(remote, await remote.request<Shown>({ op: "evaluate", sheet, pack, opts }, progressOf(onProgress)));
     },
-    async check(sheet, _grid, pack, opts, onProgress) {
-      const r = await remote.request<{ result: Shown; outcome: WriteOutcome | null; writeError?: unknown }>({ op: "check", sheet, pack, opts }, progressOf(onProgress));
-      const result = apart(remote, r.result);
+    async check(sheet, _grid, pack, opts, onProgress, onResult) {
+      // The result shown early is the one the answer resolves with (the same object: its rows are not asked for again).
+      let early: SheetResult | null = null;
+      const shown = (s: Shown) => onResult?.((early = apart(remote, s)));
+      const r = await remote.request<{ result: Shown; outcome: WriteOutcome | null; writeError?: unknown }>({ op: "check", sheet, pack, opts }, progressOf(onProgress), [], shown);
+      const result = early ?? apart(remote, r.result);
       return r.writeError === undefined ? { result, outcome: r.outcome } : { ...r, result };
     },
     async checkOthers(skip, packs, saved, onProgress) {

@@ -53,6 +53,8 @@ export type SessionMessage =
   | { id: number; type: "progress"; phase: CheckProgress["phase"] | "open"; done: number; total: number }
   /** Items to append to the array at `path` (dot-separated) of the answer, `total` in all. */
   | { id: number; type: "part"; path: string; items: unknown[]; total: number }
+  /** A check's result, as soon as it is known (a Shown): its writing goes on. */
+  | { id: number; type: "result"; value: Shown }
   | { id: number; type: "done"; value: unknown; made: Made }
   | { id: number; type: "error"; code: string | null; message: Text2 };
 
@@ -115,6 +117,11 @@ export class PageSession {
     return hollow(result, ref);
   }
 
+  /** Whether the rows of `ref` can be answered now (not before a replay has made its result again). */
+  holds(ref: string): boolean {
+    return this.shown.has(ref);
+  }
+
   private kept(ref: string): { result: SheetResult; index?: RowIndex } {
     const kept = this.shown.get(ref);
     // A result since replaced: the page has the new one by now and uses that.
@@ -163,11 +170,14 @@ export class PageSession {
         return this.answer(post, id, this.keep("evaluate", result, `${id}`));
       }
       case "check": {
-        const r = await checker.check(req.sheet, await grid(req.sheet), req.pack, req.opts, progress);
+        // The result goes to the page before it is written: the page shows it, and asks for its rows meanwhile.
+        let shown: Shown | null = null;
+        const early = (result: SheetResult) => post({ id, type: "result", value: (shown = this.keep("check", result, `${id}`)) });
+        const r = await checker.check(req.sheet, await grid(req.sheet), req.pack, req.opts, progress, early);
         if (r.outcome) this.checked.set(req.sheet, r.result);
         const w = r.writeError;
         const writeError = w === undefined ? undefined : w instanceof HostError ? { code: w.code, message: w.text } : errorMessage(w);
-        return this.answer(post, id, { result: this.keep("check", r.result, `${id}`), outcome: r.outcome, writeError });
+        return this.answer(post, id, { result: shown ?? this.keep("check", r.result, `${id}`), outcome: r.outcome, writeError });
       }
       case "checkOthers": {
         const r = await checker.checkOthers(req.skip, req.packs, req.saved, progress);

@@ -41,19 +41,21 @@ export function localChecker(host: WorkbookHost): SheetChecker {
       return detectPacks(grid, packs);
     },
     evaluate,
-    async check(sheet, grid, pack, opts, onProgress) {
+    async check(sheet, grid, pack, opts, onProgress, onResult) {
       const result = await evaluate(sheet, grid, pack, opts, onProgress);
       if (result.unmatched.length) return { result, outcome: null };
+      onResult?.(result);
       const records = result.records;
       onProgress?.({ phase: "write", done: 0, total: records.length });
       await yieldToUI();
       // Each record's problems are built when first read, and the result columns read them all:
-      // built here a part at a time, so the bar says how far writing has come (the web page's
-      // worker sends each step to the page at once).
+      // built here a part at a time, so the bar says how far writing has come, and between parts
+      // the rows the results view asks for are answered (the web page's worker).
       for (let i = 0; i < records.length; i += EXPLAIN_PART) {
         const end = Math.min(records.length, i + EXPLAIN_PART);
         for (let k = i; k < end; k++) void records[k].issues;
         onProgress?.({ phase: "write", done: end, total: records.length });
+        await yieldToUI();
       }
       try {
         const outcome = await host.writeResults(planResults(grid, result, pack), (p) => onProgress?.({ phase: "write", ...p }));

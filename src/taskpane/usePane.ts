@@ -384,11 +384,21 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         }
         patch({ grid, busy: { phase: "evaluate", done: 0, total: grid.rows.length } });
         const opts = { mapping: s.mapping, params: s.params, readings: s.readings, headerRow: s.headerRow };
-        const { result, outcome: written, writeError } = await checker.check(sheet, grid, pack, opts, checkProgress);
         const match = matchHeaders(grid, pack, { mapping: s.mapping, headerRow: s.headerRow });
+        // The web page shows the verdicts the moment they are known; writing them into the copy
+        // (each record explained for 校验说明) follows in the worker, its bar moving.
+        let shown = false;
+        const onResult = page
+          ? (r: SheetResult) => {
+              shown = true;
+              setState((x) => ({ ...x, match, result: r, stale: false, outcome: null, sheetState: "ready", runs: x.runs + 1 }));
+            }
+          : undefined;
+        const { result, outcome: written, writeError } = await checker.check(sheet, grid, pack, opts, checkProgress, onResult);
+        const runs = (x: PaneState) => (shown ? x.runs : x.runs + 1);
         if (writeError) {
           // The verdicts stand even when the workbook refused them: shown, and kept for the report.
-          setState((x) => ({ ...x, match, result, stale: false, outcome: null, sheetState: "ready", runs: x.runs + 1 }));
+          setState((x) => ({ ...x, match, result, stale: false, outcome: null, sheetState: "ready", runs: runs(x) }));
           onValidated?.({ pack, result, outcome: null });
           throw writeError;
         }
@@ -399,7 +409,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
           return;
         }
         const outcome = written;
-        setState((x) => ({ ...x, match, result, stale: false, outcome: null, sheetState: "ready", runs: x.runs + 1 }));
+        setState((x) => ({ ...x, match, result, stale: false, outcome: null, sheetState: "ready", runs: runs(x) }));
         onValidated?.({ pack, result, outcome });
         checked.push(checkedSheet(result, pack, s.params, s.readings));
         if (page) await checkOthers();
