@@ -1,3 +1,6 @@
+import * as fs from "fs";
+import * as path from "path";
+import { builtinPacks, rosterPack } from "../src/packs";
 import { parsePack, describePackProblems } from "../src/packs/schema";
 
 /** A small pack that is correct; each test breaks it in one or more ways. */
@@ -98,5 +101,32 @@ describe("parsePack", () => {
     expect(describePackProblems("mini", r.errors)).toBe(
       "规则包“mini”的 layouts[0].required[0]：引用了不存在的字段“ghost”（refers to field \"ghost\", which the pack does not define）",
     );
+  });
+});
+
+describe("the built-in packs", () => {
+  // Used as they are (packs/index.ts, no schema code loaded): each must pass the schema and be
+  // written out in full, so that the schema gives it back unchanged — no default left for it to fill.
+  const dir = path.join(__dirname, "..", "src", "packs");
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json"));
+
+  test.each(files)("%s passes the schema and spells out every default", (file) => {
+    const json: unknown = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
+    const r = parsePack(json);
+    if (!r.ok) throw new Error(describePackProblems(file, r.errors));
+    expect(r.pack).toStrictEqual(json);
+  });
+
+  test("every built-in pack is among them, as the engine gets it", () => {
+    const used = [...builtinPacks(), rosterPack()];
+    expect(files.length).toBe(used.length);
+    for (const p of used) expect(files.map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")).id)).toContain(p.id);
+  });
+
+  test("a default left out is found", () => {
+    const json = JSON.parse(fs.readFileSync(path.join(dir, "studio-assessment.json"), "utf8"));
+    delete json.criteria[0].severity;
+    const r = parsePack(json);
+    expect(r.ok && r.pack).not.toStrictEqual(json);
   });
 });
