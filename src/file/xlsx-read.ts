@@ -2,11 +2,12 @@
  * Reading .xlsx files we did not write. The corpus evidence (TOOLCHAIN.md) rules out exceljs
  * (fails on ~300 real files, hangs on 3) and SheetJS (unfixed advisories on its read path), so
  * we read the zip with our own directory walk over fflate (zip.ts) and scan the few XML parts we
- * need with indexOf (xml.ts) — no DOM, no library parsing untrusted XML.
+ * need ourselves — the small ones as text with indexOf (xml.ts), sheets and shared strings as
+ * UTF-8 bytes (below: no string or object per cell) — no DOM, no library parsing untrusted XML.
  *
  * Nothing a file declares is trusted: part sizes are checked before inflating, and a sheet's
- * extent comes from the cells present, never from <dimension>. A sheet part is inflated and
- * scanned in pieces, never held whole, and its cells are kept column by column in typed arrays
+ * extent comes from the cells present, never from <dimension>. A sheet part over zip.ts's
+ * whole-part size is inflated and scanned in pieces, never held whole, and its cells are kept column by column in typed arrays
  * (engine/grid.ts: shared strings as indexes), each column up to its last value. The grid has a
  * budget in cells (LIMITS.gridSlots, lowered to what the memory allowed holds): a sheet whose
  * values would need more is refused as `too-large`, naming the sheet and the cell that crossed
@@ -362,9 +363,13 @@ function relationships(xml: string | null, base: string): { id: string; type: st
 /** A text kept from a part: a leading U+FEFF is part of the text here, not a byte-order mark. */
 const textDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
-/** The text of bytes [from, to) of a part; short ASCII texts (numbers, most addresses) without a TextDecoder call. */
+/**
+ * The text of bytes [from, to) of a part; short ASCII texts (numbers, most addresses) without a
+ * TextDecoder call — up to 12 characters, which V8 joins into a flat string (longer joins would
+ * be kept as chains of pieces).
+ */
 function textAt(b: Uint8Array, from: number, to: number): string {
-  if (to - from > 24) return textDecoder.decode(b.subarray(from, to));
+  if (to - from > 12) return textDecoder.decode(b.subarray(from, to));
   let s = "";
   for (let i = from; i < to; i++) {
     const c = b[i];
