@@ -10,7 +10,7 @@ import { strToU8, zipSync } from "fflate";
 import { LIMITS, readWorkbook, sheetGrid, type ReadResult } from "../src/file/xlsx-read";
 import { decodeXml, escapeXml, textOf } from "../src/file/xml";
 import { fflateInflate, listZip, setInflate } from "../src/file/zip";
-import { useNodeInflate } from "../src/file/node/inflate";
+import { nodeInflate, useNodeInflate, zlibPieces } from "../src/file/node/inflate";
 import { buildXlsx } from "./support/xlsx-build";
 import { CORPUS } from "./support/corpus";
 
@@ -117,6 +117,36 @@ describe("markup as other writers spell it", () => {
   test("entities and OOXML escapes decode, and what we escape reads back as typed", () => {
     expect(decodeXml("&lt;&#x4E00;&#19968;&amp;_x0007__x005F_x0041_")).toBe("<一一&\u0007_x0041_");
     for (const s of ["=1+1", "a_x0041_b", "控制\u0001字符\u001f", "<&\">", "🔬 مدرسة"]) expect(textOf(`<t>${escapeXml(s)}</t>`)).toBe(s);
+  });
+});
+
+describe("encodings", () => {
+  const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
+  const sheet = `<?xml version="1.0" encoding="UTF-16"?><worksheet ${NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>\ufeff甲</t></is></c><c r="B1" t="s"><v>0</v></c><c r="C1"><v>1.5</v></c><c r="D1" t="inlineStr"><is><t>\u{20000}x</t></is></c></row></sheetData></worksheet>`;
+  const strings = `<sst ${NS}><si><t>乙\u{1F600}</t></si></sst>`;
+  const utf16le = (t: string) => new Uint8Array(Buffer.from(`\ufeff${t}`, "utf16le"));
+  const utf16be = (t: string) => new Uint8Array(Buffer.from(t, "utf16le").swap16());
+  const utf8bom = (t: string) => new Uint8Array(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(t)]));
+  // A text that starts with U+FEFF keeps it: only a part's first bytes are a byte-order mark.
+  const expected = [["\ufeff甲", "乙\u{1F600}", 1.5, "\u{20000}x"]];
+  const books = {
+    "UTF-16LE with a byte-order mark": buildXlsx({ sheets: [{ name: "S", xml: "" }], extra: { "xl/worksheets/sheet1.xml": utf16le(sheet), "xl/sharedStrings.xml": utf16le(strings) } }),
+    "UTF-16BE without one": buildXlsx({ sheets: [{ name: "S", xml: "" }], extra: { "xl/worksheets/sheet1.xml": utf16be(sheet), "xl/sharedStrings.xml": utf16be(strings) } }),
+    "UTF-8 with one": buildXlsx({ sheets: [{ name: "S", xml: "" }], extra: { "xl/worksheets/sheet1.xml": utf8bom(sheet), "xl/sharedStrings.xml": utf8bom(strings) } }),
+  };
+
+  test.each(Object.keys(books))("parts in %s read as the same cells, whole and cut into pieces anywhere", (which) => {
+    const book = books[which as keyof typeof books];
+    try {
+      expect(grids(readWorkbook(book))[0].rows).toEqual(expected);
+      useNodeInflate();
+      expect(grids(readWorkbook(book))[0].rows).toEqual(expected);
+      // pieces of 3 bytes: UTF-16 code units, surrogate pairs and UTF-8 sequences cut in two
+      setInflate(nodeInflate, 0, zlibPieces(3));
+      expect(grids(readWorkbook(book))[0].rows).toEqual(expected);
+    } finally {
+      setInflate(fflateInflate);
+    }
   });
 });
 

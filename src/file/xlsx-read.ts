@@ -210,7 +210,8 @@ class Utf16Pieces {
   private readonly bigEndian: boolean;
   private tail: Uint8Array | null = null;
   constructor(encoding: "utf-16le" | "utf-16be") {
-    this.decoder = new TextDecoder(encoding);
+    // The part's byte-order mark is skipped before the first piece; a U+FEFF that starts a later piece is text.
+    this.decoder = new TextDecoder(encoding, { ignoreBOM: true });
     this.bigEndian = encoding === "utf-16be";
   }
   utf8(piece: Uint8Array): Uint8Array {
