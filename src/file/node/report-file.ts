@@ -29,6 +29,8 @@ class DeflatedPart implements XmlSink {
   /** The pieces written so far, in order; rejects never (a failure is kept in #error). */
   #written: Promise<void> = Promise.resolve();
   #error: unknown = null;
+  /** Pieces given and not yet written. */
+  #pending = 0;
   constructor(readonly file: string) {
     this.#fd = fs.openSync(file, "wx");
   }
@@ -36,7 +38,10 @@ class DeflatedPart implements XmlSink {
     if (this.#error) return;
     this.crc = zlib.crc32(xml, this.crc);
     this.size += xml.length;
-    const deflated = deflateRaw(xml);
+    // Past a few pieces in the pool (the rows come faster than the pool deflates them), the piece
+    // is deflated here and now: memory holds a few pieces, whatever the report's size.
+    const deflated = this.#pending < MAX_PENDING ? deflateRaw(xml) : Promise.resolve(zlib.deflateRawSync(xml, DEFLATE));
+    this.#pending++;
     // Handled from now on (a failure is taken up in turn, below), not reported as unhandled meanwhile.
     deflated.catch(() => undefined);
     this.#written = this.#written
@@ -46,7 +51,8 @@ class DeflatedPart implements XmlSink {
       })
       .catch((e: unknown) => {
         this.#error ??= e;
-      });
+      })
+      .finally(() => this.#pending--);
   }
   #put(b: Uint8Array): void {
     if (this.#fd === null) return;
@@ -71,9 +77,13 @@ class DeflatedPart implements XmlSink {
 /** Output buffers big enough for most pieces whole (zlib's default, 16 KB, means a trip back to the main thread every 16 KB). */
 const OUT_CHUNK = 1 << 18;
 
-/** A piece deflated at zlib's fastest level, flushed to a byte boundary so the pieces join into one stream. */
+/** A piece at zlib's fastest level, flushed to a byte boundary so the pieces join into one stream. */
+const DEFLATE: zlib.ZlibOptions = { level: 1, finishFlush: zlib.constants.Z_SYNC_FLUSH, chunkSize: OUT_CHUNK };
+/** Pieces given to the thread pool and not yet written (about 40 MB: a chunk of records makes some twenty), past which the next are deflated on the main thread. */
+const MAX_PENDING = 32;
+
 function deflateRaw(xml: Uint8Array): Promise<Buffer> {
-  return new Promise((resolve, reject) => zlib.deflateRaw(xml, { level: 1, finishFlush: zlib.constants.Z_SYNC_FLUSH, chunkSize: OUT_CHUNK }, (e, d) => (e ? reject(e) : resolve(d))));
+  return new Promise((resolve, reject) => zlib.deflateRaw(xml, DEFLATE, (e, d) => (e ? reject(e) : resolve(d))));
 }
 
 interface ZipPart {
