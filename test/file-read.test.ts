@@ -61,6 +61,39 @@ describe("cell values", () => {
   });
 });
 
+describe("numbers as written", () => {
+  // Values read straight from the file's bytes must be exactly what Number() makes of the text:
+  // the same double to the last bit, -0 kept, and anything Number() would not read left as text.
+  const rand = (n: number) => Math.floor(Math.random() * n);
+  const digits = (n: number) => Array.from({ length: n }, () => rand(10)).join("");
+  const kinds = [
+    () => digits(1 + rand(17)),
+    () => `${digits(1 + rand(9))}.${digits(1 + rand(9))}`,
+    () => `-${digits(1 + rand(8))}.${digits(rand(8))}`,
+    () => `0.${digits(1 + rand(16))}`,
+    () => `.${digits(1 + rand(5))}`,
+    () => `${digits(1 + rand(4))}.`,
+    () => `${digits(1 + rand(3))}E${rand(2) ? "-" : "+"}${rand(320)}`,
+    () => String(Math.random() * 10 ** rand(20)),
+    () => ["-0", "0", "00012", "-", ".", "", " 7", "1e", "0x1F", "Infinity", "1.2.3", "--1", "+5", "９"][rand(14)],
+  ];
+  const values = Array.from({ length: 3000 }, (_, i) => kinds[i % kinds.length]());
+  const book = buildXlsx({
+    sheets: [{ name: "数", xml: values.map((v, i) => `<row r="${i + 1}"><c r="A${i + 1}"><v>${v}</v></c><c r="B${i + 1}" t="n" s="3"><v>${v}</v></c></row>`).join("") }],
+  });
+
+  test("every plain number is Number()'s own value; what Number() would not read stays text, a blank stays blank", () => {
+    const g = grid(book);
+    values.forEach((v, i) => {
+      const n = Number(v);
+      const want = v.trim() !== "" && Number.isFinite(n) ? n : v === "" ? null : v;
+      const row = g.rows[i] ?? [];
+      // Object.is: -0 and 0 are told apart, as are two doubles one bit apart
+      if (!Object.is(row[0] ?? null, want) || !Object.is(row[1] ?? null, want)) throw new Error(`“${v}” read as ${String(row[0])} / ${String(row[1])}, Number() gives ${String(want)}`);
+    });
+  });
+});
+
 describe("dates", () => {
   const cells = '<row r="1"><c r="A1" s="1"><v>45292</v></c><c r="B1" s="2"><v>45292</v></c><c r="C1"><v>45292</v></c><c r="D1" t="d"><v>2024-01-01T00:00:00Z</v></c></row>';
   test("1900 system: serials as stored, ISO date cells turned into serials", () => {
