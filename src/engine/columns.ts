@@ -1,9 +1,11 @@
 /**
  * Verdicts column by column. Deciding whether a record meets a pack needs no messages, so a
  * sheet is decided field by field: each field's column is read once into typed arrays, and each
- * test runs as one tight loop over all records. The record-by-record tests in evaluate.ts remain
- * the ones that explain (they build the issues when a door asks); both follow the same rules, and
- * test/evaluate-columns.test.ts holds them to the same verdicts on random sheets.
+ * test runs as one tight loop over all records. A record is explained (its issues built when a
+ * door asks) from these codes: the criteria it met are not looked at again, a plain comparison
+ * is said from its code and its one cell, and only tests of other shapes are run again record by
+ * record (evaluate.ts). Both follow the same rules, and test/evaluate-columns.test.ts holds them
+ * to the same verdicts and the same issues on random sheets.
  *
  * A test's outcome per record is a code: bits 0–1 the three-valued result (no, yes, unknown),
  * bit 2 set when blank or unreadable evidence was met on the way — the same facts the
