@@ -147,6 +147,17 @@ export class PlanCells {
 
   /** How many cells get a value. */
   values(): number {
+    if (this.byRow.length === 1) {
+      // One plan whose rows come once each, none on its header row: its header cells and its rows' filled values.
+      const { plan, rows } = this.byRow[0];
+      let once = !plan.headers.length || rows[lowerBound(rows, plan.headerRow)] !== plan.headerRow;
+      for (let i = 1; once && i < rows.length; i++) once = rows[i] !== rows[i - 1];
+      if (once) {
+        let n = plan.headers.length;
+        for (const r of plan.rows) for (const v of r.values) if (filled(v)) n++;
+        return n;
+      }
+    }
     let n = 0;
     for (const row of this.rows) for (const t of this.get(row)!.values()) if (t.value !== undefined) n++;
     return n;

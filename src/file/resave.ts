@@ -28,6 +28,7 @@ import { chartParts, sheetRef } from "./chart";
 import { addressAt, ByteTokenizer, CLOSE, EMPTY, hasBytes, named, numberAt, OPEN, quotedAttr, samePrefix, SheetStreamError, type ByteTok, type TokenConsumer } from "./sheet-stream";
 import { streamPart } from "./zip";
 import { sheetPartDiffers } from "./sheet-compare";
+import { PlanCells, type Look, type Target } from "./plan-cells";
 import { CELLS_PER_FORMAT, inlineList, LISTS_SHEET, tableOf } from "./sheet-layout";
 
 export type ResaveError = { error: { code: "cannot-resave"; message: string } };
@@ -243,7 +244,6 @@ export function stylesOf(pkg: PackageEdit, parts: ReturnType<typeof workbookPart
   return new Styles(xml, themeColours(parts.theme && pkg.has(parts.theme) ? text(pkg, parts.theme) : null));
 }
 
-type Look = Severity | "header";
 
 /** Excel's built-in number formats we may ask for: used by id, never declared. */
 const BUILTIN_FORMATS: Record<string, number> = { General: 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10, "@": 49 };
@@ -364,9 +364,17 @@ export class Styles {
    * for a cell we mark, so any door's 清除结果 gives it back.
    */
   fillOf(xf: number): string | null | undefined {
-    const src = this.xfs[Number.isInteger(xf) && xf >= 0 && xf < this.xfs.length ? xf : 0];
-    return this.colourOfFill(this.fillIdOf(src));
+    const b = Number.isInteger(xf) && xf >= 0 && xf < this.xfs.length ? xf : 0;
+    if (this.fillsOf.has(b)) return this.fillsOf.get(b);
+    const id = this.fillIdOf(this.xfs[b]);
+    const colour = this.colourOfFill(id);
+    // Kept when it is one of the file's own fills (a fill we add later cannot change it).
+    if (id < this.fillCount) this.fillsOf.set(b, colour);
+    return colour;
   }
+
+  /** The colour each format of the file shows, as fillOf found it: a large sheet asks once per marked cell. */
+  private readonly fillsOf = new Map<number, string | null | undefined>();
 
   /**
    * The format of a cell of format `xf` with its fill replaced by `colour` (null: no fill) — how a
@@ -434,10 +442,6 @@ export class Styles {
 
 // ------------------------------------------------------------------ cells
 
-interface Target {
-  value?: OutValue;
-  look?: Look;
-}
 
 function cellXml(p: string, ref: string, t: Target, style: number | null): string {
   const s = style === null ? "" : ` s="${style}"`;
@@ -447,7 +451,6 @@ function cellXml(p: string, ref: string, t: Target, style: number | null): strin
   return `<${p}c r="${ref}"${s} t="inlineStr"><${p}is><${p}t xml:space="preserve">${escapeXml(String(v))}</${p}t></${p}is></${p}c>`;
 }
 
-type Targets = Map<number, Map<number, Target>>;
 
 /** Told of each cell the copy colours, with the fill it had ("#RRGGBB" or null): the ledger keeps it. */
 export type OnMark = (sheet: string, row: number, col: number, severity: Severity, fill: string | null) => void;
@@ -500,9 +503,7 @@ const SKIP = 4;
  * anything but rows in <sheetData>, or a cell of ours that already holds a value or a formula.
  */
 class SheetEditor implements TokenConsumer {
-  private readonly rowsWanted: number[];
-  private readonly minCol: number;
-  private readonly maxCol: number;
+  private readonly rowsWanted: Float64Array;
   private phase = BEFORE;
   private sawData = false;
   private p = "";
@@ -527,21 +528,11 @@ class SheetEditor implements TokenConsumer {
   constructor(
     private readonly out: ByteOut,
     private readonly sheetName: string,
-    private readonly targets: Targets,
+    private readonly targets: PlanCells,
     private readonly styles: () => Styles,
     private readonly onMark?: OnMark,
   ) {
-    this.rowsWanted = [...targets.keys()].sort((a, b) => a - b);
-    let maxCol = 0;
-    let minCol = Infinity;
-    for (const r of this.rowsWanted) {
-      for (const c of targets.get(r)!.keys()) {
-        maxCol = Math.max(maxCol, c);
-        minCol = Math.min(minCol, c);
-      }
-    }
-    this.minCol = minCol;
-    this.maxCol = maxCol;
+    this.rowsWanted = targets.rows;
   }
 
   private flushTo(b: Uint8Array, upTo: number): void {
@@ -641,7 +632,7 @@ class SheetEditor implements TokenConsumer {
       const box = parseRange(attr(tag, "ref") ?? "");
       const rows = this.rowsWanted;
       if (box && rows.length) {
-        const ref = rangeA1(Math.min(box.r1, rows[0]), Math.min(box.c1, this.minCol), Math.max(box.r2, rows[rows.length - 1]), Math.max(box.c2, this.maxCol));
+        const ref = rangeA1(Math.min(box.r1, rows[0]), Math.min(box.c1, this.targets.minCol), Math.max(box.r2, rows[rows.length - 1]), Math.max(box.c2, this.targets.maxCol));
         this.flushTo(b, t.start);
         this.out.text(setAttr(tag, "ref", ref));
         this.copied = t.end;
@@ -788,7 +779,7 @@ const SPANS = [115, 112, 97, 110, 115]; // spans
  * Edits sheet part `key` of the package as it is inflated, into a part compressed as it is
  * written: neither the original's XML nor the copy's is ever held whole.
  */
-function editSheet(pkg: PackageEdit, key: string, sheetName: string, targets: Targets, styles: () => Styles, onMark?: OnMark): void {
+function editSheet(pkg: PackageEdit, key: string, sheetName: string, targets: PlanCells, styles: () => Styles, onMark?: OnMark): void {
   const entry = pkg.entry(key) ?? refuse(`缺少部件 ${key}`);
   const part = new PartWriter();
   const out = new ByteOut((b) => part.push(b));
@@ -848,43 +839,14 @@ function cellAddress(tag: string): { row: number; col: number } | null {
   return ref ? parseA1(ref) : null;
 }
 
-/**
- * The cells of one sheet's plans, made once for a plan that is alone on its sheet (the usual
- * case): the copy is written from them and compared with them after it is read back.
- */
-const targetsMade = new WeakMap<ResultPlan, Targets>();
+/** The cells of one sheet's plans, made once for a plan alone on its sheet (the usual case): the copy is written from them and compared with them when read back. */
+const targetsMade = new WeakMap<ResultPlan, PlanCells>();
 
-function targetsOf(plans: ResultPlan[]): Targets {
-  if (plans.length !== 1) return makeTargets(plans);
+function targetsOf(plans: ResultPlan[]): PlanCells {
+  if (plans.length !== 1) return new PlanCells(plans);
   let t = targetsMade.get(plans[0]);
-  if (!t) targetsMade.set(plans[0], (t = makeTargets(plans)));
+  if (!t) targetsMade.set(plans[0], (t = new PlanCells(plans)));
   return t;
-}
-
-function makeTargets(plans: ResultPlan[]): Targets {
-  const out: Targets = new Map();
-  const at = (row: number, col: number): Target => {
-    let r = out.get(row);
-    if (!r) out.set(row, (r = new Map()));
-    let t = r.get(col);
-    if (!t) r.set(col, (t = {}));
-    return t;
-  };
-  for (const plan of plans) {
-    plan.headers.forEach((h, i) => Object.assign(at(plan.headerRow, plan.startCol + i), { value: h, look: "header" as Look }));
-    for (const r of plan.rows) {
-      r.values.forEach((v, i) => {
-        if (v !== null && v !== undefined && v !== "") at(r.row, plan.startCol + i).value = v;
-      });
-    }
-    for (const m of plan.marks) {
-      const a = parseA1(m.address.replace(/\$/g, ""));
-      if (!a) continue;
-      const t = at(a.row, a.col);
-      if (t.look !== "error") t.look = m.severity;
-    }
-  }
-  return out;
 }
 
 // ------------------------------------------------------------------ added sheets
@@ -1184,7 +1146,7 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
   const sa = ra.workbook.sheets;
   const sbs = rb.workbook.sheets;
   if (sbs.length !== sa.length + sheets.length + (needsListSheet(sheets) ? 1 : 0)) return bad(`工作表数目不符（原 ${sa.length} 张，副本 ${sbs.length} 张）`);
-  const targeted = new Map<string, Targets>();
+  const targeted = new Map<string, PlanCells>();
   for (const p of plans) if (!targeted.has(p.sheet)) targeted.set(p.sheet, targetsOf(plans.filter((q) => q.sheet === p.sheet)));
   // Parts that changed must be ones we edit: the sheets we wrote into, styles, the workbook's
   // sheet list and relationships, content types and the marker. Anything else is a loss (told
@@ -1279,8 +1241,8 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
       }
     }
     if (want) {
-      for (const [row, cols] of want) {
-        for (const [col, t] of cols) {
+      for (const row of want.rows) {
+        for (const [col, t] of want.get(row)!) {
           if (t.value !== undefined && !same(cellAt(gb.grid, row, col), planned(t.value))) return bad(`${sa[i].name}!${a1(row, col)} 缺少写入的结果`);
         }
       }

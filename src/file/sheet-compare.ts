@@ -14,13 +14,7 @@ import { a1, MAX_COLS, MAX_ROWS } from "../engine/address";
 import { attr, decodeXml, dropAttr } from "./xml";
 import { addressAt, ByteTokenizer, CLOSE, EMPTY, hasBytes, named, numberAt, OPEN, quotedAttr, samePrefix, type ByteTok, type TokenConsumer } from "./sheet-stream";
 import { streamPart, type ZipEntry } from "./zip";
-
-/** What we planned for one cell: a value written there, and/or a mark's look. */
-export interface PlannedCell {
-  value?: OutValue;
-  look?: string;
-}
-export type PlannedCells = Map<number, Map<number, PlannedCell>>;
+import type { PlanCells } from "./plan-cells";
 
 const dec = new TextDecoder("utf-8");
 
@@ -82,7 +76,7 @@ class Canonical implements TokenConsumer {
   private capture = 0;
 
   constructor(
-    private readonly planned: PlannedCells,
+    private readonly planned: PlanCells,
     /** True for the copy: our cells are read and compared with the plan. */
     private readonly isCopy: boolean,
     private readonly onPart: (key: number, h1: number, h2: number) => void,
@@ -348,12 +342,11 @@ function walk(bytes: Uint8Array, e: ZipEntry, c: Canonical): void {
  * with our cells `planned` written and marked, or null when it is exactly that. Our cells with a
  * value must all be there, reading as planned; the original's must have been empty.
  */
-export function sheetPartDiffers(original: Uint8Array, inOriginal: ZipEntry, copy: Uint8Array, inCopy: ZipEntry, planned: PlannedCells): string | null {
+export function sheetPartDiffers(original: Uint8Array, inOriginal: ZipEntry, copy: Uint8Array, inCopy: ZipEntry, planned: PlanCells): string | null {
   const keys: number[] = [];
   const h1s: number[] = [];
   const h2s: number[] = [];
-  let values = 0;
-  for (const row of planned.values()) for (const p of row.values()) if (p.value !== undefined) values++;
+  const values = planned.values();
   try {
     walk(original, inOriginal, new Canonical(planned, false, (k, a, b) => (keys.push(k), h1s.push(a), h2s.push(b))));
     let i = 0;
