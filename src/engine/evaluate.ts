@@ -1102,9 +1102,9 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   const letters = evalPack.fields.map((_, i) => (colOf[i] >= 0 ? colLetter(colOf[i] + grid.origin.col) : ""));
   const recordCells = read.cells;
   deriveFields(evalPack, cp.fieldIndex, colOf, letters, recordCells, base.problems, grid.name);
-  // The record being judged: its index among the records and its sheet row.
+  // The record being judged: its index among the records and its sheet row, as text once per record (not per cell named).
   let current = 0;
-  let sheetRow = 0;
+  let sheetRow = "";
   const acc: Access = {
     value: (f) => (f >= 0 && colOf[f] >= 0 ? recordCells.at(current, colOf[f]) : null),
     cell: (f) => (f >= 0 && colOf[f] >= 0 ? letters[f] + sheetRow : null),
@@ -1117,7 +1117,7 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   // A graded record's unmet standards are 错误 only when they make it 不合格 (see verdicts.ts).
   const build: IssueBuilder = (row, record, status, sink) => {
     current = record;
-    sheetRow = row;
+    sheetRow = String(row);
     known.i = record;
     judge(cp, crits, acc, row, failSeverity && status === "error" ? "error" : failSeverity, sink, status, known);
   };
@@ -1145,10 +1145,10 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     current = i;
-    sheetRow = row;
     const v = verdictAt(crits, codes, verdicts, i, scratch, failedLists, uncheckedLists);
     let extra = NO_ISSUES;
     if (pack.budget && pack.outcome.kind === "checks") {
+      sheetRow = String(row);
       const b = checkBudgetLine(cp, acc, row);
       if (b.issues.length) extra = b.issues;
       lines.push(b.line);
