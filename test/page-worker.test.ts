@@ -10,13 +10,14 @@ import { fileDoor } from "../src/file/door";
 import { PageSession, PART, type SessionMessage, type SessionRequest } from "../src/file/page-session";
 import { RemoteHost } from "../src/file/page-remote";
 import { evaluateSheet } from "../src/engine";
+import { CellColumns, columnGrid } from "../src/engine/grid";
 import { rowGroups, rowsApart, withoutOwnResults, type RowGroup } from "../src/taskpane/model";
 import { readAll, readWorkbook, sheetGrid, workbookOf } from "../src/file/xlsx-read";
 import { FileWorkbookHost } from "../src/file/host";
 import { localChecker } from "../src/taskpane/check";
 import { getPack, rosterPack } from "../src/packs";
 import type { CheckProgress } from "../src/engine/host";
-import type { SheetResult } from "../src/engine/types";
+import type { CellValue, SheetGrid, SheetResult } from "../src/engine/types";
 import { bigAssessmentBook } from "./support/big-book";
 
 /** What a worker does, in this process: each message cloned and delivered in a later task. */
@@ -78,6 +79,9 @@ test("a sheet comes back in parts, each short, and equals the reader's own grid"
   const own = sheetGrid(wb.workbook.sheets[0]);
   if (!own.ok) throw new Error("unreadable");
   expect(grid).toEqual(own.grid);
+  // Column-stored on the page too, as the reader holds it: no array per row for its garbage collector.
+  expect(grid.columns).toBeInstanceOf(CellColumns);
+  expect(withoutOwnResults(grid).columns).toBeInstanceOf(CellColumns);
   // ROWS + 2 rows in parts of PART; the bar, told each twentieth, rises to the total.
   expect(StandInWorker.sent.filter((m) => m.type === "part")).toHaveLength(Math.ceil((ROWS + 2) / PART));
   expect(seen.length).toBeGreaterThanOrEqual(1);
@@ -243,4 +247,25 @@ test("汇总表 and 生成台账 are made in the worker from its own records and
   expect(await here.checker.writeSummary(localAgain, pack, false)).toBe(second);
   expect(await host.readSheet(second)).toEqual(await here.host.readSheet(second));
   host.remote.close();
+});
+
+test("our earlier result columns read as blank alike from a row-stored grid and a column-stored one (which stays column-stored)", () => {
+  const rows: CellValue[][] = [
+    ["2024年度考核"],
+    ["工作室名称", "培训场次(场)", "得分", "等级", "未达标项", "校验说明"],
+    ["工作室甲", 2, 8, "合格", null, "无问题"],
+    ["工作室乙", "若干", 6, "不合格", "八", "八：培训场次为“若干”"],
+    ["工作室丙", 3],
+  ];
+  const cells = new CellColumns([]);
+  rows.forEach((r, i) => r.forEach((v, c) => cells.set(i, c, v)));
+  const byRows: SheetGrid = { name: "考核", origin: { row: 1, col: 1 }, rows };
+  const byColumns = columnGrid({ name: "考核", origin: { row: 1, col: 1 } }, cells);
+  const blank = [["2024年度考核"], ["工作室名称", "培训场次(场)", null, null, null, null], ["工作室甲", 2, null, null, null, null], ["工作室乙", "若干", null, null, null, null], ["工作室丙", 3]];
+  expect(withoutOwnResults(byRows).rows).toEqual(blank);
+  const fromColumns = withoutOwnResults(byColumns);
+  expect(fromColumns.columns).toBeInstanceOf(CellColumns);
+  expect(fromColumns.rows).toEqual(blank);
+  // The grid read is left as it was.
+  expect(byColumns.rows[2]).toEqual(["工作室甲", 2, 8, "合格", null, "无问题"]);
 });

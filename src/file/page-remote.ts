@@ -12,7 +12,8 @@ import { RECORD_SHEET, type CheckRecord } from "../engine/record";
 import type { EvaluateOptions, SheetGrid, SheetResult, Text2 } from "../engine/types";
 import type { HeaderMatch } from "../engine/headers";
 import { limitsFor } from "./limits";
-import type { HostMethod, Made, SessionMessage, SessionOp, SessionRequest, Shown } from "./page-session";
+import { CellColumns, columnGrid } from "../engine/grid";
+import type { CellPart, HostMethod, Made, SessionMessage, SessionOp, SessionRequest, Shown } from "./page-session";
 import { withRowsApart, type RowPage } from "../taskpane/model";
 import { readMessage } from "./xlsx-read";
 
@@ -44,7 +45,8 @@ interface Pending {
   onProgress?: (p: CheckProgress | (Progress & { phase: "open" })) => void;
   /** A check's result before its answer (see SessionMessage "result"). */
   onResult?: (r: Shown) => void;
-  parts: Map<string, unknown[]>;
+  /** A sheet's cells as their parts come (readSheet), column-stored; the grid is made of them at the answer. */
+  cells?: CellColumns;
   /** What the bar was last told. */
   told: { phase: string; done: number } | null;
 }
@@ -52,12 +54,12 @@ interface Pending {
 /** The bar is told when it moves by a twentieth (each telling draws the pane again), at a new phase, and at the end. */
 const PROGRESS_STEPS = 20;
 
-/** Puts `items` at `path` (dot-separated keys and indexes) of `value`. */
-function place(value: unknown, path: string, items: unknown[]): void {
-  const keys = path.split(".");
-  let at = value as Record<string, unknown>;
-  for (const k of keys.slice(0, -1)) at = at[k] as Record<string, unknown>;
-  at[keys[keys.length - 1]] = items;
+/** A part of a sheet's cells put into the page's columns; each row's last cell set (blank) first, so rows keep their widths. */
+function putCells(into: CellColumns, part: CellPart): number {
+  const { from, widths, places, values } = part;
+  widths.forEach((w, i) => w > 0 && into.set(from + i, w - 1, null));
+  for (let k = 0; k < values.length; k++) into.set(from + places[2 * k], places[2 * k + 1], values[k]);
+  return from + widths.length;
 }
 
 export class PageRemote {
@@ -94,16 +96,15 @@ export class PageRemote {
     if (m.type === "progress") this.tell(p, { phase: m.phase, done: m.done, total: m.total });
     else if (m.type === "result") p.onResult?.(m.value);
     else if (m.type === "part") {
-      // A sheet's rows, in parts: the bar rises with them.
-      const list = p.parts.get(m.path) ?? [];
-      for (const x of m.items) list.push(x);
-      p.parts.set(m.path, list);
-      this.tell(p, { phase: "read", done: list.length, total: m.total });
+      // A sheet's cells, in parts: the bar rises with them.
+      p.cells ??= new CellColumns([]);
+      this.tell(p, { phase: "read", done: putCells(p.cells, m.cells), total: m.total });
     } else {
       this.pending.delete(m.id);
       if (m.type === "error") return p.reject({ code: m.code, message: m.message });
-      for (const [path, items] of p.parts) place(m.value, path, items);
       this.made = m.made;
+      // A sheet: its own properties, and the cells its parts brought.
+      if (p.op.op === "host" && p.op.method === "readSheet") m.value = columnGrid(m.value as Omit<SheetGrid, "rows" | "columns">, p.cells ?? new CellColumns([]));
       if (replayed(p.op)) this.note({ id: m.id, op: p.op });
       p.resolve(m.value);
     }
@@ -131,9 +132,14 @@ export class PageRemote {
   request<T>(op: SessionOp, onProgress?: Pending["onProgress"], transfer: Transferable[] = [], onResult?: Pending["onResult"]): Promise<T> {
     const id = this.next++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { op, resolve: resolve as (v: unknown) => void, reject, onProgress, onResult, parts: new Map(), told: null });
+      this.pending.set(id, { op, resolve: resolve as (v: unknown) => void, reject, onProgress, onResult, told: null });
       this.worker.postMessage({ ...op, id } satisfies SessionRequest, transfer);
     });
+  }
+
+  /** A sheet of the workbook, column-stored as the worker holds it, its cells put together as their parts came. */
+  readSheet(name: string, onProgress?: (p: Progress) => void): Promise<SheetGrid> {
+    return this.request<SheetGrid>({ op: "host", method: "readSheet", args: [name] }, onProgress);
   }
 
   /** A copy of the bytes goes to the worker: the page keeps the original for a replay. */
@@ -217,10 +223,10 @@ export class RemoteHost implements WorkbookHost {
   }
   readSheet(name: string, onProgress?: (p: Progress) => void): Promise<SheetGrid> {
     // A sheet added by the page (summary, template, ledger, 校验记录) changes with each step: read afresh every time.
-    if (name === RECORD_SHEET || this.remote.made.added.includes(name)) return this.remote.request<SheetGrid>({ op: "host", method: "readSheet", args: [name] }, onProgress);
+    if (name === RECORD_SHEET || this.remote.made.added.includes(name)) return this.remote.readSheet(name, onProgress);
     let g = this.grids.get(name);
     if (!g) {
-      g = this.remote.request<SheetGrid>({ op: "host", method: "readSheet", args: [name] }, onProgress);
+      g = this.remote.readSheet(name, onProgress);
       this.grids.set(name, g);
       // A read that failed (or was cancelled) is tried again next time.
       g.catch(() => this.grids.delete(name));

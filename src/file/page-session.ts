@@ -2,15 +2,16 @@
  * The web page's workbook, held in its worker (page-worker.ts): the file is read, checked and
  * written here — the same host and the same check functions as the pane uses in place — and the
  * page's thread only shows what comes back. A result's records stay here: the page gets the
- * summary and counts, and asks for the rows it draws a window at a time ("rows"). A sheet's rows
- * come back in parts of PART items, each its own message, so no single message costs the page's
+ * summary and counts, and asks for the rows it draws a window at a time ("rows"). A sheet's cells
+ * come back in parts of PART rows, each its own message, so no single message costs the page's
  * thread more than a few milliseconds to take in. No DOM here, no Worker global: page-worker.ts
  * wires `handle` to the worker's messages, and tests call it directly.
  */
 import { reportBytes, type ReportEntry } from "../cli/render";
 import { fitsNothing } from "./check";
 import type { CheckProgress, SheetChecker, WorkbookSettings } from "../engine/host";
-import type { EvaluateOptions, SheetResult, Text2 } from "../engine/types";
+import type { CellValue, EvaluateOptions, SheetGrid, SheetResult, Text2 } from "../engine/types";
+import { cellAt, gridBase, rowCount, rowWidth } from "../engine/grid";
 import type { Pack } from "../packs/schema";
 import type { LedgerOptions, LedgerPacks } from "../engine/term/ledger";
 import { localChecker } from "../taskpane/check";
@@ -21,6 +22,38 @@ import { readAll, workbookOf } from "./xlsx-read";
 
 /** Items per part message: a part of a sheet's rows costs the page a millisecond or two. */
 export const PART = 500;
+
+/**
+ * A part of a sheet's cells as it crosses: rows [from, from + widths.length), each value with its
+ * place (no blanks: a wide sparse row costs its values, not its width) — not an array per row: the
+ * page keeps them column-stored too (engine/grid.ts), so 100,000 rows are not 100,000 arrays for
+ * its garbage collector.
+ */
+export interface CellPart {
+  from: number;
+  /** Each row's width (one past its last cell). */
+  widths: number[];
+  /** Row (from `from`) and column of each value, in pairs. */
+  places: number[];
+  values: CellValue[];
+}
+
+/** A sheet's cells in parts of PART rows, each made as it is sent. */
+function* cellParts(g: SheetGrid): Generator<CellPart> {
+  const n = rowCount(g);
+  for (let from = 0; from < n; from += PART) {
+    const part: CellPart = { from, widths: [], places: [], values: [] };
+    for (let r = from; r < Math.min(n, from + PART); r++) {
+      const w = rowWidth(g, r);
+      part.widths.push(w);
+      for (let c = 0; c < w; c++) {
+        const v = cellAt(g, r, c);
+        if (v !== null) part.places.push(r - from, c), part.values.push(v);
+      }
+    }
+    yield part;
+  }
+}
 
 /** Host methods the page calls through the worker (writeResults only as part of "check"). */
 export type HostMethod = "listSheets" | "ownSheets" | "activeSheet" | "readSheet" | "writeSheet" | "clearResults" | "loadSettings" | "saveSettings" | "recordCheck";
@@ -51,8 +84,8 @@ export interface Made {
 
 export type SessionMessage =
   | { id: number; type: "progress"; phase: CheckProgress["phase"] | "open"; done: number; total: number }
-  /** Items to append to the array at `path` (dot-separated) of the answer, `total` in all. */
-  | { id: number; type: "part"; path: string; items: unknown[]; total: number }
+  /** A part of a sheet's cells (readSheet), of `total` rows. */
+  | { id: number; type: "part"; cells: CellPart; total: number }
   /** A check's result, as soon as it is known (a Shown): its writing goes on. */
   | { id: number; type: "result"; value: Shown }
   | { id: number; type: "done"; value: unknown; made: Made }
@@ -100,10 +133,8 @@ export class PageSession {
     return { results: host ? host.resultPlans().map((p) => p.sheet) : [], added: host ? host.sheetPlans().map((p) => p.name) : [] };
   }
 
-  /** The answer, its big arrays taken out and sent first in parts. */
-  private answer(post: Post, id: number, value: unknown, parts: [string, unknown[]][] = [], transfer?: Transferable[]): void {
-    for (const [path, items] of parts)
-      for (let i = 0; i < items.length; i += PART) post({ id, type: "part", path, items: items.slice(i, i + PART).map(plain), total: items.length });
+  /** The answer to a request, with what the annotated copy holds now. */
+  private answer(post: Post, id: number, value: unknown, transfer?: Transferable[]): void {
     post({ id, type: "done", value, made: this.made() }, transfer);
   }
 
@@ -155,8 +186,10 @@ export class PageSession {
       case "host": {
         const value = await (host[req.method] as (...a: unknown[]) => Promise<unknown>).apply(host, req.args);
         if (req.method === "readSheet" && value && typeof value === "object") {
-          const g = value as { rows: unknown[] };
-          return this.answer(post, id, { ...g, rows: [] }, [["rows", g.rows]]);
+          const g = value as SheetGrid;
+          // Its cells in parts (the page puts them together as they come: page-remote.ts), then the grid's own properties.
+          for (const cells of cellParts(g)) post({ id, type: "part", cells, total: rowCount(g) });
+          return this.answer(post, id, gridBase(g));
         }
         return this.answer(post, id, value);
       }
@@ -201,13 +234,13 @@ export class PageSession {
         const entries: ReportEntry[] = results.map((result) => ({ file: req.file, result }));
         for (const sheet of await host.notChecked(results.map((r) => r.sheet))) entries.push({ file: req.file, sheet, skipped: fitsNothing(sheet) });
         const bytes = reportBytes(entries, host.recordsMade());
-        return this.answer(post, id, bytes, [], [bytes.buffer]);
+        return this.answer(post, id, bytes, [bytes.buffer]);
       }
       case "annotated": {
         const out = annotatedCopy(host.original, host.copyInput());
         if (!("copy" in out)) throw new HostError("cannot-write", { zh: out.error.message, en: out.error.message });
         // Handed over, not copied — unless it is the original's own buffer, which the workbook still needs.
-        return this.answer(post, id, out.copy, [], out.copy.buffer === host.original.buffer ? [] : [out.copy.buffer]);
+        return this.answer(post, id, out.copy, out.copy.buffer === host.original.buffer ? [] : [out.copy.buffer]);
       }
     }
   }

@@ -3,7 +3,7 @@
  * four views (列匹配, 结果, 规则, 工作表操作). The same component runs inside Excel and on the
  * standalone page; only the WorkbookHost behind it differs.
  */
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { startTransition, useEffect, useRef, useState, type ReactNode } from "react";
 import {
   Button,
   Caption1,
@@ -71,10 +71,12 @@ export function App({ sheetPicker, footer, headerExtra, alert, focusOnOpen, ...o
   // Each completed validation opens the results, and the keyboard focus goes there (not lost on a disabled button).
   useEffect(() => {
     if (state.runs > 0) {
-      setView("results");
+      // On the page, the results view (a costly first drawing) is drawn in slices as a transition.
+      if (options.page) startTransition(() => setView("results"));
+      else setView("results");
       panel.current?.focus();
     }
-  }, [state.runs]);
+  }, [state.runs, options.page]);
   useEffect(() => {
     if (focusOnOpen) heading.current?.focus();
   }, [focusOnOpen]);

@@ -8,6 +8,7 @@ import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from "rea
 import { Caption1, makeStyles, Subtitle2, tokens } from "@fluentui/react-components";
 import type { CellValue, SheetGrid } from "../engine/types";
 import { colLetter } from "./model";
+import { cellAt, rowCount, rowWidth } from "../engine/grid";
 import { useStrings } from "./i18n";
 
 /** Sizes in em of the font: a row, a column, the row-number column. */
@@ -81,9 +82,10 @@ export const SheetPreview = memo(function SheetPreview({ grid, target }: { grid:
   const box = useRef<HTMLDivElement>(null);
   const [em, setEm] = useState(12);
   const [view, setView] = useState({ top: 0, left: 0, height: 300, width: 300 });
+  const rows = rowCount(grid);
   const width = useMemo(() => {
     let w = 0;
-    for (const r of grid.rows) if (r.length > w) w = r.length;
+    for (let r = rowCount(grid) - 1; r >= 0; r--) w = Math.max(w, rowWidth(grid, r));
     return w;
   }, [grid]);
   const at = target ? parseCell(target.cell) : null;
@@ -119,16 +121,15 @@ export const SheetPreview = memo(function SheetPreview({ grid, target }: { grid:
   }, [target?.n, rowPx, colPx]);
 
   const r0 = Math.max(0, Math.floor(view.top / rowPx) - OVERSCAN);
-  const r1 = Math.min(grid.rows.length, Math.ceil((view.top + view.height) / rowPx) + OVERSCAN);
+  const r1 = Math.min(rows, Math.ceil((view.top + view.height) / rowPx) + OVERSCAN);
   const c0 = Math.max(0, Math.floor((view.left - headPx) / colPx) - OVERSCAN);
   const c1 = Math.min(width, Math.ceil((view.left + view.width - headPx) / colPx) + OVERSCAN);
 
   const cells = [];
   for (let i = r0; i < r1; i++) {
-    const row = grid.rows[i];
     for (let j = c0; j < c1; j++) {
       const hit = i === ti && j === tj;
-      const text = shown(row[j]);
+      const text = shown(cellAt(grid, i, j));
       cells.push(
         <div
           key={`${i}:${j}`}
@@ -173,7 +174,7 @@ export const SheetPreview = memo(function SheetPreview({ grid, target }: { grid:
           setView({ top: el.scrollTop, left: el.scrollLeft, height: el.clientHeight, width: el.clientWidth });
         }}
       >
-        <div style={{ position: "relative", height: (grid.rows.length + 1) * rowPx, width: headPx + width * colPx }}>{cells}</div>
+        <div style={{ position: "relative", height: (rows + 1) * rowPx, width: headPx + width * colPx }}>{cells}</div>
       </div>
     </section>
   );

@@ -14,6 +14,7 @@ import type { CheckProgress, OtherSheet, SheetChecker, WorkbookHost } from "../e
 import type { EvaluateOptions, ParamOverrides, SheetGrid } from "../engine/types";
 import type { Pack } from "../packs/schema";
 import { isEmptyGrid, withoutOwnResults, yieldToUI } from "./model";
+import { rowCount } from "../engine/grid";
 
 /** The thresholds saved for a pack that differ from its own values (anything else is dropped). */
 export function cleanParams(pack: Pack | undefined, params: ParamOverrides | undefined): ParamOverrides {
@@ -31,7 +32,7 @@ const EXPLAIN_PART = 5_000;
 
 export function localChecker(host: WorkbookHost): SheetChecker {
   const evaluate = async (_sheet: string, grid: SheetGrid, pack: Pack, opts: EvaluateOptions, onProgress?: (p: CheckProgress) => void) => {
-    onProgress?.({ phase: "evaluate", done: 0, total: grid.rows.length });
+    onProgress?.({ phase: "evaluate", done: 0, total: rowCount(grid) });
     // Lets the progress bar show before a long evaluation.
     await yieldToUI();
     return evaluateSheet(grid, pack, opts);

@@ -5,7 +5,8 @@
  */
 import type { CellValue, Issue, RecordResult, SheetGrid, SheetResult, Status, Text2 } from "../engine/types";
 import type { Field, Pack } from "../packs/schema";
-import { ASSESSMENT_HEADERS, CHECK_HEADERS, templateFields } from "../engine/output";
+import { ASSESSMENT_HEADERS, blankAreas, CHECK_HEADERS, templateFields } from "../engine/output";
+import { cellAt, rowCount, rowWidth } from "../engine/grid";
 import { groupRemindersByRow, SEVERITY_STATUS } from "../engine/verdicts";
 import { both, type Lang } from "./strings";
 
@@ -27,7 +28,9 @@ function cellString(v: CellValue | undefined): string {
 
 /** A sheet with no value anywhere (a new sheet, or one whose only content is formatting). */
 export function isEmptyGrid(grid: SheetGrid): boolean {
-  return grid.rows.every((r) => r.every((v) => isBlank(v)));
+  const n = rowCount(grid);
+  for (let r = 0; r < n; r++) for (let c = rowWidth(grid, r) - 1; c >= 0; c--) if (!isBlank(cellAt(grid, r, c))) return false;
+  return true;
 }
 
 /** Rows searched for the header of earlier results (the engine looks for headers as far down). */
@@ -42,15 +45,15 @@ const RESULT_HEADER_SCAN = 20;
  */
 export function withoutOwnResults(grid: SheetGrid): SheetGrid {
   const sets = [ASSESSMENT_HEADERS, CHECK_HEADERS] as readonly (readonly string[])[];
-  for (let i = 0; i < Math.min(grid.rows.length, RESULT_HEADER_SCAN); i++) {
-    const cells = grid.rows[i];
-    let last = cells.length - 1;
-    while (last >= 0 && isBlank(cells[last])) last--;
+  for (let i = 0; i < Math.min(rowCount(grid), RESULT_HEADER_SCAN); i++) {
+    let last = rowWidth(grid, i) - 1;
+    while (last >= 0 && isBlank(cellAt(grid, i, last))) last--;
     for (const headers of sets) {
       const first = last - headers.length + 1;
-      if (first < 1 || !headers.every((h, k) => cellString(cells[first + k]) === h)) continue;
-      const rows = grid.rows.map((r, j) => (j < i ? r : r.map((v, c) => (c >= first && c <= last ? null : v))));
-      return { ...grid, rows };
+      if (first < 1 || !headers.every((h, k) => cellString(cellAt(grid, i, first + k)) === h)) continue;
+      // The header row down to the last row, those columns (blankAreas keeps a column-stored grid column-stored).
+      const { row, col } = grid.origin;
+      return blankAreas(grid, [`${colLetter(col + first)}${row + i}:${colLetter(col + last)}${row + Math.max(i, rowCount(grid) - 1)}`]);
     }
   }
   return grid;
@@ -81,10 +84,11 @@ function mergeBoxes(grid: SheetGrid): { r1: number; c1: number; r2: number; c2: 
 export function columnChoices(grid: SheetGrid, headerRows: number[]): ColumnChoice[] {
   // Linear in the cells and the merges (a hostile file may list 50,000 full-width merges):
   // which columns hold data in one pass, and for each header row which merge covers each column.
+  const n = rowCount(grid);
   let width = 0;
-  for (const r of grid.rows) if (r.length > width) width = r.length;
+  for (let r = 0; r < n; r++) width = Math.max(width, rowWidth(grid, r));
   const hasData = new Uint8Array(width);
-  for (const r of grid.rows) for (let j = 0; j < r.length; j++) if (!hasData[j] && !isBlank(r[j])) hasData[j] = 1;
+  for (let r = 0; r < n; r++) for (let j = rowWidth(grid, r) - 1; j >= 0; j--) if (!hasData[j] && !isBlank(cellAt(grid, r, j))) hasData[j] = 1;
   const covered = headerRows.map(() => new Map<number, { r1: number; c1: number }>());
   for (const b of mergeBoxes(grid)) {
     headerRows.forEach((row, k) => {
@@ -97,7 +101,7 @@ export function columnChoices(grid: SheetGrid, headerRows: number[]): ColumnChoi
   const at = (k: number, row: number, col: number): string => {
     const box = covered[k].get(col);
     const [r, c] = box ? [box.r1, box.c1] : [row, col];
-    return cellString(grid.rows[r - grid.origin.row]?.[c - grid.origin.col]);
+    return cellString(cellAt(grid, r - grid.origin.row, c - grid.origin.col));
   };
   const out: ColumnChoice[] = [];
   for (let j = 0; j < width; j++) {

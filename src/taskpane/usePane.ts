@@ -4,7 +4,7 @@
  * results, and the sheet actions. One action runs at a time; long steps yield to the browser so
  * the progress bar moves and the pane stays responsive.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { matchHeaders } from "../engine";
 import { templateSheet } from "../engine/output";
 import { checkedSheet, checkRecord, RECORD_SHEET, type CheckedSheet } from "../engine/record";
@@ -17,6 +17,7 @@ import { both, bothInPage, type Lang, type Strings } from "./strings";
 import { isRevocationReading } from "../engine/term/readings";
 import { chosenReadings } from "../engine/interpretations";
 import { rosterPack } from "../packs";
+import { rowCount } from "../engine/grid";
 
 export type HeaderMatch = ReturnType<typeof matchHeaders>;
 
@@ -382,7 +383,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
           patch({ grid, match: null, result: null, sheetState: "empty", notice: withOthers({ intent: "warning", text: say((t) => t.emptySheet(sheet)), code: "empty-sheet" }) });
           return;
         }
-        patch({ grid, busy: { phase: "evaluate", done: 0, total: grid.rows.length } });
+        patch({ grid, busy: { phase: "evaluate", done: 0, total: rowCount(grid) } });
         const opts = { mapping: s.mapping, params: s.params, readings: s.readings, headerRow: s.headerRow };
         const match = matchHeaders(grid, pack, { mapping: s.mapping, headerRow: s.headerRow });
         // The web page shows the verdicts the moment they are known; writing them into the copy
@@ -391,7 +392,8 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         const onResult = page
           ? (r: SheetResult) => {
               shown = true;
-              setState((x) => ({ ...x, match, result: r, stale: false, outcome: null, sheetState: "ready", runs: x.runs + 1 }));
+              // Drawn as a transition: React draws the results view in slices, the page answering between them.
+              startTransition(() => setState((x) => ({ ...x, match, result: r, stale: false, outcome: null, sheetState: "ready", runs: x.runs + 1 })));
             }
           : undefined;
         const { result, outcome: written, writeError } = await checker.check(sheet, grid, pack, opts, checkProgress, onResult);
