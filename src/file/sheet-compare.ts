@@ -19,6 +19,9 @@ import type { PlanCells } from "./plan-cells";
 const dec = new TextDecoder("utf-8");
 
 /** Keys of the parts of a sheet outside its rows. */
+/** FNV-1a's offset basis, as a 32-bit signed integer (the hash is kept in int32 all along). */
+const FNV_START = 0x811c9dc5 | 0;
+
 const HEAD = -1;
 const TAIL = -2;
 
@@ -60,7 +63,7 @@ class Canonical implements TokenConsumer {
   private pBytes = new Uint8Array(0);
   /** Where bytes not yet hashed start, while hashing everything (outside <sheetData>, inside a cell). */
   private hashed = 0;
-  private h1 = 0x811c9dc5;
+  private h1 = FNV_START;
   private h2 = 0;
   private rowNo = 0;
   private bareRow = false;
@@ -109,8 +112,8 @@ class Canonical implements TokenConsumer {
   }
 
   private part(key: number): void {
-    this.onPart(key, this.h1 >>> 0, this.h2 >>> 0);
-    this.h1 = 0x811c9dc5;
+    this.onPart(key, this.h1, this.h2);
+    this.h1 = FNV_START;
     this.h2 = 0;
   }
 
@@ -221,7 +224,7 @@ class Canonical implements TokenConsumer {
 
   private endRow(): void {
     if (this.bareRow && !this.rowHolds) {
-      this.h1 = 0x811c9dc5;
+      this.h1 = FNV_START;
       this.h2 = 0;
     } else this.part(this.rowNo);
     this.phase = DATA;
@@ -309,19 +312,24 @@ function cellRef(tag: string): { row: number; col: number } | null {
 /** What one of our cells holds as written: a number, a text, or null for none; undefined when it is not a cell we could have written. */
 function cellValue(xml: string): CellValue | undefined {
   const end = xml.indexOf(">");
-  const tag = xml.slice(0, end + 1);
-  if (tag.endsWith("/>")) return null;
-  if (/<(?:[\w.-]+:)?f[\s>/]/.test(xml)) return undefined;
-  const t = attr(tag, "t");
+  if (xml.charCodeAt(end - 1) === 47) return null;
+  if (FORMULA.test(xml)) return undefined;
+  const inline = xml.lastIndexOf(' t="inlineStr"', end);
+  const t = inline >= 0 ? "inlineStr" : attr(xml.slice(0, end + 1), "t");
   if (t === "inlineStr") {
     let s = "";
-    for (const m of xml.matchAll(/<(?:[\w.-]+:)?t(?:\s[^>]*)?>([^<]*)<\/(?:[\w.-]+:)?t>/g)) s += decodeXml(m[1]);
+    TEXT.lastIndex = 0;
+    for (let m = TEXT.exec(xml); m; m = TEXT.exec(xml)) s += decodeXml(m[1]);
     return s;
   }
   if (t !== null && t !== "n") return undefined;
-  const v = /<(?:[\w.-]+:)?v>([^<]*)</.exec(xml);
+  const v = VALUE.exec(xml);
   return v ? Number(v[1]) : null;
 }
+
+const FORMULA = /<(?:[\w.-]+:)?f[\s>/]/;
+const TEXT = /<(?:[\w.-]+:)?t(?:\s[^>]*)?>([^<]*)<\/(?:[\w.-]+:)?t>/g;
+const VALUE = /<(?:[\w.-]+:)?v>([^<]*)</;
 
 /** Whether what a cell holds is the planned value, as our writer writes it (numbers as numbers, anything else as its text). */
 function matches(got: CellValue, want: OutValue | undefined): boolean {
