@@ -243,6 +243,25 @@ describe("lines that are not records, wherever their word stands (issue 10)", ()
     ]);
   });
 
+  test("a footer typed after spaces (half- or full-width, a byte-order mark) is still a footer; a name opening with a footer's first character is a record", () => {
+    const r = read([
+      HEADER,
+      [1, "制造工作室", 1, 1, 1, null],
+      [2, "联合工作室", 1, 1, 1, null],
+      [null, "  填表人：王芳", null, null, null, null],
+      [null, "\u3000联系电话：0518-85800000", null, null, null, null],
+      [null, "\ufeff单位(盖章)", null, null, null, null],
+      [null, "\t注3：以证书为准", null, null, null, null],
+    ]);
+    expect(r.rows.map((x) => x.row)).toEqual([2, 3]);
+    expect(r.skipped.map((x) => [x.row, x.reason, x.text])).toEqual([
+      [4, "footer", "填表人：王芳"],
+      [5, "footer", "联系电话：0518-85800000"],
+      [6, "footer", "单位(盖章)"],
+      [7, "footer", "注3：以证书为准"],
+    ]);
+  });
+
   test("names that merely contain the words stay records: 平均分配工作室, 累计划 is not a word, 注意力工作室", () => {
     const r = read([HEADER, [1, "平均分配工作室", 1, 1, 1, null], [2, "注意力工作室", 1, 1, 1, null], [3, "累计划工作室", 2, 2, 2, null]]);
     expect(r.rows.map((x) => x.row)).toEqual([2, 3, 4]);

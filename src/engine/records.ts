@@ -91,8 +91,13 @@ export const SKIP_REASONS: Record<Skipped["reason"], { zh: string; en: string }>
 const TOTAL_WORD = /^\p{Script=Han}{0,4}(?:合计|总计|小计|共计|累计)(?:金额|数|支出)?[\d.,]*[元项场次人所名个万]*$/u;
 /** 平均, 平均值, 均值, 全市平均, 平均数 — the same shape as a total. */
 const AVERAGE_WORD = /^\p{Script=Han}{0,4}(?:平均|均值)(?:值|数|分)?[\d.,]*[元项场次人所名个万]*$/u;
-/** The words a line under the table starts with: signatures, contacts, legends, notes. */
-const FOOTER_START = /^(?:填表人|填报人|审核人|审批人|复核人|负责人|经办人|制表人|制表|统计人|联系人|联系电话|联系方式|电话|签字|签名|盖章|单位盖章|单位（盖章）|单位\(盖章\)|填表日期|填报日期|制表日期|注[:：]|注\d|备注[:：]|说明[:：]|填表说明|图例|附注)/;
+/** The words a line under the table starts with: signatures, contacts, legends, notes (as regular expressions, each opening with its first character). */
+const FOOTER_WORDS = ["填表人", "填报人", "审核人", "审批人", "复核人", "负责人", "经办人", "制表人", "制表", "统计人", "联系人", "联系电话", "联系方式", "电话", "签字", "签名", "盖章", "单位盖章", "单位（盖章）", "单位\\(盖章\\)", "填表日期", "填报日期", "制表日期", "注[:：]", "注\\d", "备注[:：]", "说明[:：]", "填表说明", "图例", "附注"];
+const FOOTER_START = new RegExp(`^(?:${FOOTER_WORDS.join("|")})`);
+/** Their first characters: a row whose first text opens with another visible character is no footer, decided without trimming or a regular expression. */
+const FOOTER_FIRST = new Set(FOOTER_WORDS.map((w) => w.charCodeAt(0)));
+/** Characters that are surely not white space (which trim would take off): printable ASCII, and from 、 on but the byte-order mark. */
+const visible = (c: number) => (c > 0x20 && c < 0x7f) || (c > 0x3000 && c !== 0xfeff);
 /** Longer texts are sentences or names, not a total label. */
 const TOTAL_MAX_LENGTH = 12;
 
@@ -126,6 +131,8 @@ function footerText(grid: SheetGrid, r: number, width: number): string | null {
     const v = cellAt(grid, r, i);
     if (isBlank(v)) continue;
     if (typeof v !== "string") return null;
+    const c = v.charCodeAt(0);
+    if (visible(c) && !FOOTER_FIRST.has(c)) return null;
     const t = v.trim().replace(/\s+/g, "");
     return FOOTER_START.test(t) ? v.trim() : null;
   }
