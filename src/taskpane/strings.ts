@@ -9,7 +9,9 @@ import { SEVERITY_WORDS, STATUS_WORDS } from "../engine/verdicts";
 
 export type Lang = "zh" | "en";
 
-const n = (x: number) => x.toLocaleString("en-US");
+/** One formatter for every count (toLocaleString makes one per call: the page's bar says a count many times a second). */
+const COUNT = new Intl.NumberFormat("en-US");
+const n = (x: number) => COUNT.format(x);
 
 /** The first few cells of a list by name, then how many more. */
 function cellList<T>(cells: T[], sep: string, name: (c: T) => string, more: (k: number) => string): string {
