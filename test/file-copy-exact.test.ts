@@ -236,13 +236,12 @@ describe("a sheet we did not write into: compared by its part's bytes, and by ev
   });
 });
 
-test("time is linear in the sheet's size: 20,000 rows copied in seconds (was minutes)", () => {
+// How the copy's cost grows with the sheet is measured by cost ratio in scaling.test.ts, not by a clock here.
+test("a 20,000-row sheet with 5,000 marked cells: every row's result written, the last one in place", () => {
   const rows = Array.from({ length: 20_000 }, (_, i) => `<row r="${i + 2}">${inline(`A${i + 2}`, `工作室${i}`)}<c r="B${i + 2}"><v>${i}</v></c></row>`).join("");
   const bytes = buildXlsx({ sheets: [{ name: "表", xml: `<row r="1">${inline("A1", "名称")}</row>${rows}` }] });
   const plans = [{ ...plan("表", Array.from({ length: 20_000 }, (_, i) => ({ row: i + 2, values: [i % 2 ? "通过" : "不通过"] }))), marks: Array.from({ length: 5000 }, (_, i) => ({ address: `B${i * 4 + 2}`, severity: "error" as const })) }];
-  const t0 = Date.now();
   const out = copyOf(bytes, plans);
-  expect(Date.now() - t0).toBeLessThan(15_000);
   expect(grids(out)["表"][20_000]).toEqual(["工作室19999", 19999, "通过"]);
 }, 60_000);
 
