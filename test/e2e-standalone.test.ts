@@ -345,6 +345,9 @@ e2e("the web page in a browser", () => {
       });
       await validate.click();
       await page.getByText("已取消。文件保持取消前的状态。").first().waitFor({ timeout: 10_000 });
+      // The results of the check before are on screen, their rows drawn (asked of the new worker once it has made them again).
+      expect(await page.getByTestId("records-checked").innerText()).toContain(BIG.toLocaleString("en-US"));
+      await page.getByRole("button", { name: "在预览中显示单元格 H10" }).first().waitFor({ timeout: 60_000 });
       await shot(page, `page-${width}-cancelled`);
       await validate.click();
       await page.getByText(/已校验。/).first().waitFor({ timeout: 120_000 });

@@ -396,7 +396,15 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
               startTransition(() => setState((x) => ({ ...x, match, result: r, stale: false, outcome: null, sheetState: "ready", runs: x.runs + 1 })));
             }
           : undefined;
-        const { result, outcome: written, writeError } = await checker.check(sheet, grid, pack, opts, checkProgress, onResult);
+        let done: Awaited<ReturnType<typeof checker.check>>;
+        try {
+          done = await checker.check(sheet, grid, pack, opts, checkProgress, onResult);
+        } catch (e) {
+          // The verdicts shown early belong to a check that did not finish (取消): what was on screen before comes back.
+          if (shown) setState((x) => ({ ...x, match: s.match, result: s.result, stale: s.stale, outcome: s.outcome }));
+          throw e;
+        }
+        const { result, outcome: written, writeError } = done;
         const runs = (x: PaneState) => (shown ? x.runs : x.runs + 1);
         if (writeError) {
           // The verdicts stand even when the workbook refused them: shown, and kept for the report.
