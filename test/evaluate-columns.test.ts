@@ -6,9 +6,8 @@
  */
 import fc from "fast-check";
 import { evaluateRow, evaluateSheet } from "../src/engine";
-import { needsOf } from "../src/engine/columns";
-import { resolveTest } from "../src/engine/interpretations";
 import { builtinPacks } from "../src/packs";
+import { layoutHeader } from "./support/layout-header";
 import type { Pack, Test } from "../src/packs/schema";
 import { pack } from "./support/mini-packs";
 import type { CellValue } from "../src/engine/types";
@@ -39,22 +38,6 @@ function eligibilityPack(id: string, fields: FieldJson[], tests: { test: Test; s
     outcome: { kind: "all", pass: "符合", passEn: "eligible", fail: "不符合", failEn: "not eligible" },
     layouts: [{ id: "all", label: { zh: "全部", en: "All" }, required }],
   });
-}
-
-/** The header a layout's sheet has: its label field, then every field its criteria read (and their 是/否 flags). */
-function headerFor(pack: Pack, layoutId: string): string[] {
-  const layout = pack.layouts.find((l) => l.id === layoutId)!;
-  const ids = new Set<string>();
-  const label = pack.fields.find((f) => f.role === "label");
-  if (label) ids.add(label.id);
-  for (const id of layout.required) ids.add(id);
-  const index = new Map(pack.fields.map((f, i) => [f.id, i]));
-  for (const c of pack.criteria) {
-    if (layout.criteria && !layout.criteria.includes(c.id)) continue;
-    for (const n of needsOf(resolveTest(pack, c.test), index)) ids.add(pack.fields[n.field].id);
-    if (c.flag && layout.required.includes(c.flag)) ids.add(c.flag);
-  }
-  return [...ids].map((id) => pack.fields.find((f) => f.id === id)!.label);
 }
 
 function agree(pack: Pack, header: string[], rows: CellValue[][]): void {
@@ -90,7 +73,7 @@ describe("column-wise verdicts equal record-wise ones", () => {
   for (const pack of builtinPacks().filter((p) => p.criteria.length > 0)) {
     for (const layout of pack.layouts) {
       test(`${pack.id} / ${layout.id}`, () => {
-        const header = headerFor(pack, layout.id);
+        const header = layoutHeader(pack, layout.id);
         fc.assert(
           fc.property(fc.array(fc.array(cell, { minLength: header.length, maxLength: header.length }), { minLength: 1, maxLength: 25 }), (rows) => {
             // A label the row can be told by: never blank, never a total.

@@ -8,9 +8,8 @@
  */
 import fc from "fast-check";
 import { evaluateSheet, recordNamesCells } from "../src/engine/evaluate";
-import { needsOf } from "../src/engine/columns";
-import { resolveTest } from "../src/engine/interpretations";
 import { builtinPacks } from "../src/packs";
+import { layoutHeader } from "./support/layout-header";
 import type { Pack } from "../src/packs/schema";
 import type { CellValue, SheetResult } from "../src/engine/types";
 import { issueOut, sheetPieces, SheetReader, type IssueOut, type Needs, type RecordChunk, type SheetHead } from "../src/cli/wire";
@@ -22,23 +21,6 @@ const POOL: CellValue[] = [
   "若干", "约3项", "待定", "", null, { error: "#N/A" },
 ];
 const cell = fc.constantFrom(...POOL);
-
-/** The header of a layout's sheet: the label field, the required fields and every field a criterion reads. */
-function headerFor(pack: Pack, layoutId: string): string[] {
-  const layout = pack.layouts.find((l) => l.id === layoutId)!;
-  const ids = new Set<string>();
-  const label = pack.fields.find((f) => f.role === "label");
-  if (label) ids.add(label.id);
-  for (const id of layout.required) ids.add(id);
-  const index = new Map(pack.fields.map((f, i) => [f.id, i]));
-  for (const c of pack.criteria) {
-    if (layout.criteria && !layout.criteria.includes(c.id)) continue;
-    for (const n of needsOf(resolveTest(pack, c.test), index)) ids.add(pack.fields[n.field].id);
-    if (c.flag && layout.required.includes(c.flag)) ids.add(c.flag);
-  }
-  if (pack.budget) for (const id of Object.values(pack.budget.fields)) if (id) ids.add(id);
-  return [...ids].map((id) => pack.fields.find((f) => f.id === id)!.label);
-}
 
 /** Every issue the chunks carry, per record (by row), as the main process reads them. */
 function crossed(r: SheetResult, needs: Needs): { head: SheetHead; byRow: Map<number, IssueOut[]> } {
@@ -96,7 +78,7 @@ describe("the wire carries the records' own issues, in one language and only tho
   for (const pack of builtinPacks().filter((p) => p.criteria.length > 0 || p.budget)) {
     for (const layout of pack.layouts) {
       test(`${pack.id} / ${layout.id}`, () => {
-        const full = headerFor(pack, layout.id);
+        const full = layoutHeader(pack, layout.id, { budget: true });
         fc.assert(
           fc.property(
             fc.array(fc.array(cell, { minLength: full.length, maxLength: full.length }), { minLength: 1, maxLength: 12 }),
