@@ -411,6 +411,11 @@ function wantedHeaders(pack: Pack, k: CompiledCriterion, missing: number[]): { z
     : { zh, en };
 }
 
+/** A criterion's message arguments, its detail said only in the language asked for (the other left empty). */
+function criterionArgs(c: { source: string; name: { zh: string; en: string } }, say: (l: Lang) => string): Params {
+  return (l) => ({ source: c.source, name: c.name.zh, nameEn: c.name.en, detail: l === "en" ? "" : say("zh"), detailEn: l === "zh" ? "" : say("en") });
+}
+
 /** A record's issue for a criterion that could not be checked: which rule, which header is missing — or which text no list knows. */
 function uncheckedIssue(pack: Pack, k: CompiledCriterion, notes: Note[], row: number | null, acc: Access, sink: IssueSink, status: Status): void {
   const review = notes.find((n) => n.review);
@@ -418,13 +423,7 @@ function uncheckedIssue(pack: Pack, k: CompiledCriterion, notes: Note[], row: nu
   if (review && !notes.some((n) => n.absent)) {
     const f = pack.fields[review.field];
     const say = review.review!;
-    sink.found("criterion-review", settled(issueSeverity("criterion-review"), status), acc.cell(review.field), row, f.id, cellText(acc.value(review.field)), source, (l) => ({
-      source,
-      name: name.zh,
-      nameEn: name.en,
-      detail: l === "en" ? "" : say("zh"),
-      detailEn: l === "zh" ? "" : say("en"),
-    }));
+    sink.found("criterion-review", settled(issueSeverity("criterion-review"), status), acc.cell(review.field), row, f.id, cellText(acc.value(review.field)), source, criterionArgs(k.c, say));
     return;
   }
   if (!sink.standards) return;
@@ -625,15 +624,9 @@ function judge(
         const p = k.plain!;
         const f = pack.fields[p.field];
         const raw = acc.value(p.field);
-        const { source, name } = k.c;
+        const { source } = k.c;
         const said = (l: Lang) => comparedDetail(l, f, raw, (p.read(raw) as { value: number }).value, p.cmp, p.bound);
-        sink.found("criterion-failed", settled(severity, recordStatus), acc.cell(p.field), row, f.id, cellText(raw), source, (l) => ({
-          source,
-          name: name.zh,
-          nameEn: name.en,
-          detail: l === "en" ? "" : said("zh"),
-          detailEn: l === "zh" ? "" : said("en"),
-        }));
+        sink.found("criterion-failed", settled(severity, recordStatus), acc.cell(p.field), row, f.id, cellText(raw), source, criterionArgs(k.c, said));
       }
       continue;
     }
@@ -686,15 +679,9 @@ function judge(
     if (sink.standards && (unreadable === 0 || details.length)) {
       const first = details[0]?.field ?? (k.flag >= 0 && acc.has(k.flag) ? k.flag : k.firstField);
       const f = first >= 0 ? pack.fields[first] : null;
-      const { source, name } = k.c;
+      const { source } = k.c;
       const said = (l: Lang) => (details.length ? details.map((d) => d.detail!(l)).join(l === "zh" ? "；" : "; ") : l === "zh" ? "未达到" : "not met");
-      sink.found("criterion-failed", settled(severity, recordStatus), f ? acc.cell(first) : null, row, f?.id ?? null, f ? cellText(acc.value(first)) : null, source, (l) => ({
-        source,
-        name: name.zh,
-        nameEn: name.en,
-        detail: l === "en" ? "" : said("zh"),
-        detailEn: l === "zh" ? "" : said("en"),
-      }));
+      sink.found("criterion-failed", settled(severity, recordStatus), f ? acc.cell(first) : null, row, f?.id ?? null, f ? cellText(acc.value(first)) : null, source, criterionArgs(k.c, said));
     }
   }
   return { met, total: crits.length, failed, unchecked, status, dataProblems };
