@@ -13,7 +13,7 @@ import { getPack } from "../packs";
 import type { Pack } from "../packs/schema";
 import { gradeText, pad, SEVERITY_ZH, STATUS_ZH, terminalSafe } from "./format";
 import type { SheetResult } from "../engine/types";
-import { COUNTS, countsPart, RECORDS, ReportSheet, REPORT_HEADERS, REPORT_SHEETS, reportParts, sheetPart, type SheetNo } from "./report-xml";
+import { COUNTS, countsPart, RECORDS, ReportSheet, REPORT_HEADERS, REPORT_SHEETS, reportParts, SharedStrings, sheetPart, type SheetNo } from "./report-xml";
 import { zipSync } from "fflate";
 import { sheetPieces, SheetReader, STATUSES, stringAt, type IssueOut, type Lang, type Needs, type RecordChunk, type SheetHead } from "./wire";
 
@@ -373,9 +373,10 @@ export function reportRowsOf(entries: ReportEntry[], records: CheckRecord[] = []
 export function reportBytes(entries: ReportEntry[], records: CheckRecord[] = []): Uint8Array {
   const chunks: Uint8Array[][] = REPORT_SHEETS.map(() => []);
   const sink = (no: number) => ({ write: (x: Uint8Array) => void chunks[no].push(x) });
-  const sheets: (ReportSheet | null)[] = [new ReportSheet(0, sink(0)), new ReportSheet(1, sink(1)), new ReportSheet(2, sink(2)), null, null];
+  const shared = new SharedStrings();
+  const sheets: (ReportSheet | null)[] = [new ReportSheet(0, sink(0), shared), new ReportSheet(1, sink(1), shared), new ReportSheet(2, sink(2), shared), null, null];
   const counts = noCounts();
-  const recordSheet = () => (sheets[RECORDS] ??= new ReportSheet(RECORDS, sink(RECORDS)));
+  const recordSheet = () => (sheets[RECORDS] ??= new ReportSheet(RECORDS, sink(RECORDS), shared));
   reportInto({ summary: sheets[0]!, issues: sheets[1]!, groups: sheets[2]!, records: recordSheet, counts }, entries, records);
   const files: Record<string, Uint8Array> = {};
   const extra: Record<string, string> = {};
@@ -395,6 +396,6 @@ export function reportBytes(entries: ReportEntry[], records: CheckRecord[] = [])
     }
     files[sheetPart(no)] = all;
   }
-  for (const [name, text] of Object.entries({ ...reportParts(present, overrides), ...extra })) files[name] = enc.encode(text);
+  for (const [name, text] of Object.entries({ ...reportParts(present, overrides, shared), ...extra })) files[name] = enc.encode(text);
   return zipSync(files, { level: 6 });
 }

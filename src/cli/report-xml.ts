@@ -2,9 +2,10 @@
  * The report workbook written as sheet XML row by row — no workbook object in memory, no exceljs:
  * 汇总, 问题清单, 经费 and, when checks were recorded, 校验记录. Each sheet is a ReportSheet that
  * turns rows into XML and hands it on in pieces (to a deflate stream on disk for the command line,
- * report-file.ts; to memory for the page, reportBytes). Strings are inline text, never formulas,
- * so a studio name starting with = stays text. The other parts (workbook, styles, the kj-assess
- * marker) are small and fixed. Browser-safe.
+ * report-file.ts; to memory for the page, reportBytes). Strings are text, never formulas, so a
+ * studio name starting with = stays text: the texts that repeat from row to row (REPEATS) as shared
+ * strings, one table for the whole workbook (SharedStrings, written last), the rest inline. The
+ * other parts (workbook, styles, the kj-assess marker) are small and fixed. Browser-safe.
  */
 import { colLetter } from "../engine/address";
 import { RECORD_HEADERS, RECORD_SHEET } from "../engine/record";
@@ -39,8 +40,9 @@ const STYLE_OF: readonly (readonly number[])[] = [[], [], [0, 0, 0, 0, 2, 2, 3],
 const LETTERS = Array.from({ length: 16 }, (_, i) => colLetter(i + 1));
 /**
  * Columns whose texts repeat from row to row (the file, the sheet, the pack, grades, statuses,
- * severities, sources): each distinct text's cell XML is made once. Labels, messages and cell
- * texts are not kept.
+ * severities, sources): each distinct text's cell XML is made once, a shared string's index when
+ * the workbook has a table (a few bytes a cell instead of the text: at 100,000 rows most of the
+ * report's XML). Labels, messages and cell texts stay inline.
  */
 const REPEATS: readonly (readonly boolean[])[] = [
   [true, true, true, false, false, true, true, false, false, true, true, true, false],
@@ -51,6 +53,8 @@ const REPEATS: readonly (readonly boolean[])[] = [
 ];
 /** Distinct repeated texts kept per sheet, past which the memory starts again (a guard: a run holds a few hundred). */
 const MAX_KEPT = 4096;
+/** Distinct texts the shared table takes, past which a new one is written inline (a guard, as MAX_KEPT). */
+const MAX_SHARED = 1 << 16;
 
 /** Excel's last row. */
 export const MAX_SHEET_ROWS = 1_048_576;
@@ -104,11 +108,41 @@ const PIECE = 1 << 20;
 const BATCH = 1 << 14;
 const encoder = new TextEncoder();
 
-/** What follows `<c r="A12` in a cell of style `st`: a number's opening, a text's, a text's that keeps its edge spaces. */
+/** What follows `<c r="A12` in a cell of style `st`: a number's opening, a text's, a text's that keeps its edge spaces, a shared string's. */
 const cellOpenings = (st: number) => {
   const s = `"${st ? ` s="${st}"` : ""}`;
-  return { num: `${s}><v>`, str: `${s} t="inlineStr"><is><t>`, keep: `${s} t="inlineStr"><is><t xml:space="preserve">` };
+  return { num: `${s}><v>`, str: `${s} t="inlineStr"><is><t>`, keep: `${s} t="inlineStr"><is><t xml:space="preserve">`, shared: `${s} t="s"><v>` };
 };
+type Openings = ReturnType<typeof cellOpenings>;
+
+/** A `<t>` holding the text, told to keep its edge whitespace when it has some. */
+const tElement = (v: string) => `${edgeSpace(v) ? '<t xml:space="preserve">' : "<t>"}${xmlText(v)}</t>`;
+
+/**
+ * The workbook's shared strings (xl/sharedStrings.xml), one table for all its sheets: the sheets
+ * write a text's index, the table is written once they are done. `count` is the cells that use it.
+ */
+export class SharedStrings {
+  count = 0;
+  readonly #index = new Map<string, number>();
+  readonly #items: string[] = [];
+  /** The text's index, added if new; -1 once the table is full (the text is then written inline). */
+  indexOf(v: string): number {
+    let i = this.#index.get(v);
+    if (i === undefined) {
+      if (this.#items.length >= MAX_SHARED) return -1;
+      this.#index.set(v, (i = this.#items.length));
+      this.#items.push(`<si>${tElement(v)}</si>`);
+    }
+    return i;
+  }
+  get size(): number {
+    return this.#items.length;
+  }
+  xml(): string {
+    return `${DECL}<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="${this.count}" uniqueCount="${this.#items.length}">${this.#items.join("")}</sst>`;
+  }
+}
 
 /** A text cell's XML after `<c r="A12`. */
 const textCell = (o: { str: string; keep: string }, v: string) => `${edgeSpace(v) ? o.keep : o.str}${xmlText(v)}</t></is></c>`;
@@ -125,13 +159,15 @@ export class ReportSheet {
   #bytes: Uint8Array[] = [];
   #size = 0;
   /** Each column's cell openings in a data row. */
-  readonly #open: { num: string; str: string; keep: string }[];
-  /** A repeated text's cell XML after `<c r="A12`, by column and text. */
-  readonly #kept: Map<string, string>[] = LETTERS.map(() => new Map());
+  readonly #open: Openings[];
+  /** A repeated text's cell XML after `<c r="A12`, by column and text; `shared` when it is an index into the table. */
+  readonly #kept: Map<string, { xml: string; shared: boolean }>[] = LETTERS.map(() => new Map());
   #keptCount = 0;
+  /** `shared`: the workbook's table, where the repeated texts go (without one they are inline). */
   constructor(
     readonly no: SheetNo,
     private readonly sink: XmlSink,
+    private readonly shared: SharedStrings | null = null,
   ) {
     this.#open = LETTERS.map((_, j) => cellOpenings(STYLE_OF[no][j] || 0));
     const cols = WIDTHS[no].map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`).join("");
@@ -149,7 +185,7 @@ export class ReportSheet {
   }
 
   /** A row, every cell in the style `all` opens, or each in its column's. */
-  #row(values: readonly OutValue[], all: { num: string; str: string; keep: string } | null): void {
+  #row(values: readonly OutValue[], all: Openings | null): void {
     const r = String(++this.rows);
     let s = `<row r="${r}">`;
     for (let j = 0; j < values.length; j++) {
@@ -171,9 +207,12 @@ export class ReportSheet {
         for (const m of this.#kept) m.clear();
         this.#keptCount = 1;
       }
-      kept.set(v, (t = textCell(this.#open[j], v)));
+      const i = this.shared ? this.shared.indexOf(v) : -1;
+      t = i < 0 ? { xml: textCell(this.#open[j], v), shared: false } : { xml: `${this.#open[j].shared}${i}</v></c>`, shared: true };
+      kept.set(v, t);
     }
-    return t;
+    if (t.shared) this.shared!.count++;
+    return t.xml;
   }
 
   /** XML in; a piece goes to the sink once it holds PIECE characters (the same pieces however it is batched). */
@@ -237,19 +276,21 @@ export function countsPart(counts: RunCounts, sink: XmlSink, extra: Record<strin
   sheet.end(chart.drawing("rIdChart"));
 }
 
-/** Every part of the report but the sheets, by name, for the sheets present (in order). */
-export function reportParts(present: readonly SheetNo[], more: readonly string[] = []): Record<string, string> {
+/** Every part of the report but the sheets, by name, for the sheets present (in order); the shared strings when the sheets used any. */
+export function reportParts(present: readonly SheetNo[], more: readonly string[] = [], shared: SharedStrings | null = null): Record<string, string> {
   const marker = markerParts("report");
+  const sst = shared && shared.size ? shared : null;
   const sheets = present.map((no, i) => `<sheet name="${REPORT_SHEETS[no]}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join("");
   const rels = present.map((no, i) => `<Relationship Id="rId${i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${no + 1}.xml"/>`).join("");
   const overrides = present.map((no) => `<Override PartName="/${sheetPart(no)}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`).join("");
   return {
-    "[Content_Types].xml": `${DECL}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>${overrides}<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>${marker.override}${more.join("")}</Types>`,
+    "[Content_Types].xml": `${DECL}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>${overrides}${sst ? '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>' : ""}<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>${marker.override}${more.join("")}</Types>`,
     "_rels/.rels": `${DECL}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>${marker.relationship}</Relationships>`,
     "docProps/core.xml": `${DECL}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>科教考核助手 kj-assess</dc:creator></cp:coreProperties>`,
     [marker.name]: marker.xml,
     "xl/workbook.xml": `${DECL}<workbook ${NS}><sheets>${sheets}</sheets></workbook>`,
-    "xl/_rels/workbook.xml.rels": `${DECL}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${rels}<Relationship Id="rId${present.length + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>`,
+    "xl/_rels/workbook.xml.rels": `${DECL}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${rels}<Relationship Id="rId${present.length + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>${sst ? `<Relationship Id="rId${present.length + 2}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>` : ""}</Relationships>`,
     "xl/styles.xml": `${DECL}<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="0.0%"/></numFmts><fonts count="2"><font><sz val="11"/><name val="等线"/></font><font><b/><sz val="11"/><name val="等线"/></font></fonts><fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/><xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>`,
+    ...(sst ? { "xl/sharedStrings.xml": sst.xml() } : {}),
   };
 }

@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as crypto from "crypto";
 import * as zlib from "zlib";
-import { COUNTS, countsPart, RECORDS, ReportSheet, reportParts, REPORT_SHEETS, sheetPart, type SheetNo, type XmlSink } from "../../cli/report-xml";
+import { COUNTS, countsPart, RECORDS, ReportSheet, reportParts, REPORT_SHEETS, SharedStrings, sheetPart, type SheetNo, type XmlSink } from "../../cli/report-xml";
 import { noCounts, type ReportSheets } from "../../cli/render";
 import { AtomicFile, reasonOf, WriteFailure } from "./atomic";
 import { ourKindOfFile } from "./outputs";
@@ -98,6 +98,7 @@ export class ReportFile implements ReportSheets {
   readonly #tmp: string;
   readonly #parts: (DeflatedPart | null)[] = REPORT_SHEETS.map(() => null);
   readonly #sheets: (ReportSheet | null)[] = REPORT_SHEETS.map(() => null);
+  readonly #shared = new SharedStrings();
   readonly counts = noCounts();
   readonly summary: ReportSheet;
   readonly issues: ReportSheet;
@@ -121,7 +122,7 @@ export class ReportFile implements ReportSheets {
   }
 
   #sheet(no: SheetNo): ReportSheet {
-    return (this.#sheets[no] = new ReportSheet(no, this.#part(no)));
+    return (this.#sheets[no] = new ReportSheet(no, this.#part(no), this.#shared));
   }
 
   /** 校验记录, made when the first check record comes. */
@@ -149,7 +150,7 @@ export class ReportFile implements ReportSheets {
         present.push(no as SheetNo);
         sheets.push({ name: sheetPart(no as SheetNo), crc: p.crc >>> 0, size: p.size, compressed: p.compressed, data: p.file });
       }
-      const small = Object.entries({ ...reportParts(present, overrides), ...extra }).map(([name, text]): ZipPart => {
+      const small = Object.entries({ ...reportParts(present, overrides, this.#shared), ...extra }).map(([name, text]): ZipPart => {
         const b = Buffer.from(text, "utf8");
         const d = zlib.deflateRawSync(b);
         return { name, crc: zlib.crc32(b) >>> 0, size: b.length, compressed: d.length, data: new Uint8Array(d.buffer, d.byteOffset, d.length) };
