@@ -108,9 +108,9 @@ const PIECE = 1 << 20;
 const BATCH = 1 << 14;
 const encoder = new TextEncoder();
 
-/** What follows `<c r="A12` in a cell of style `st`: a number's opening, a text's, a text's that keeps its edge spaces, a shared string's. */
+/** What follows `<c r="A12"` (or `<c`) in a cell of style `st`: a number's opening, a text's, a text's that keeps its edge spaces, a shared string's. */
 const cellOpenings = (st: number) => {
-  const s = `"${st ? ` s="${st}"` : ""}`;
+  const s = st ? ` s="${st}"` : "";
   return { num: `${s}><v>`, str: `${s} t="inlineStr"><is><t>`, keep: `${s} t="inlineStr"><is><t xml:space="preserve">`, shared: `${s} t="s"><v>` };
 };
 type Openings = ReturnType<typeof cellOpenings>;
@@ -144,7 +144,7 @@ export class SharedStrings {
   }
 }
 
-/** A text cell's XML after `<c r="A12`. */
+/** A text cell's XML after `<c r="A12"`. */
 const textCell = (o: { str: string; keep: string }, v: string) => `${edgeSpace(v) ? o.keep : o.str}${xmlText(v)}</t></is></c>`;
 
 /** One sheet of the report: rows in, XML out in pieces of about a megabyte. */
@@ -160,7 +160,7 @@ export class ReportSheet {
   #size = 0;
   /** Each column's cell openings in a data row. */
   readonly #open: Openings[];
-  /** A repeated text's cell XML after `<c r="A12`, by column and text; `shared` when it is an index into the table. */
+  /** A repeated text's cell XML after `<c r="A12"`, by column and text; `shared` when it is an index into the table. */
   readonly #kept: Map<string, { xml: string; shared: boolean }>[] = LETTERS.map(() => new Map());
   #keptCount = 0;
   /** `shared`: the workbook's table, where the repeated texts go (without one they are inline). */
@@ -188,13 +188,18 @@ export class ReportSheet {
   #row(values: readonly OutValue[], all: Openings | null): void {
     const r = String(++this.rows);
     let s = `<row r="${r}">`;
+    // A cell right after the row's previous one goes without its address (the reader takes the next
+    // column); the row's first cell, and one after a skipped column, keep theirs.
+    let last = -2;
     for (let j = 0; j < values.length; j++) {
       const v = values[j];
       if (v === null || v === undefined || v === "" || (typeof v === "number" && !Number.isFinite(v))) continue;
       const o = all ?? this.#open[j];
-      if (typeof v === "number") s += `<c r="${LETTERS[j]}${r}${o.num}${v}</v></c>`;
-      else if (all || !REPEATS[this.no][j]) s += `<c r="${LETTERS[j]}${r}${textCell(o, v)}`;
-      else s += `<c r="${LETTERS[j]}${r}${this.#repeated(j, v)}`;
+      s += j === last + 1 ? "<c" : `<c r="${LETTERS[j]}${r}"`;
+      last = j;
+      if (typeof v === "number") s += `${o.num}${v}</v></c>`;
+      else if (all || !REPEATS[this.no][j]) s += textCell(o, v);
+      else s += this.#repeated(j, v);
     }
     this.#push(s + "</row>");
   }
