@@ -11,6 +11,8 @@ import { pad, terminalSafe, width } from "../src/cli/format";
 import { reportBytes, reportRowsOf, sheetJsonText, sheetTable } from "../src/cli/render";
 import { xmlText } from "../src/cli/report-xml";
 import { readWorkbook, sheetGrid } from "../src/file/xlsx-read";
+import { strFromU8, unzipSync } from "fflate";
+import ExcelJS from "exceljs";
 
 /** Small pieces the hostile texts are made of. */
 const PIECES = ["a", "Z", " ", "_", "x", "0", "F", "g", "&", "<", ">", '"', "\\", "/", "\u0000", "\u0001", "\t", "\n", "\r", "\u001b", "\u007f", "\u0085", "\u200e", "\u202e", "\u2067", "\ud83d", "\ude00", "\ud83d\ude00", "\ufffe", "\uffff", "中", "長", "ｶ", "한", "，", "_x0041_", "_x00", "…"];
@@ -124,6 +126,55 @@ test("report: every cell read back from the workbook is the row's value (repeate
       row.forEach((v, c) => {
         if (v === null || v === undefined || v === "") expect(got[c] ?? null).toBeNull();
         else expect([r, c, got[c]]).toEqual([r, c, held(v)]);
+      });
+    });
+  }
+});
+
+test("report: repeated texts as one shared-strings table (count and uniqueCount right), addresses only where a cell does not follow the one before; exceljs reads the same cells", async () => {
+  const result = hostileSheet();
+  const entries = [
+    { file: " 县区/a&b.xlsx", result },
+    { file: "_x0041_.xlsx", result },
+  ];
+  const bytes = reportBytes(entries);
+  const parts = unzipSync(bytes);
+  const sst = strFromU8(parts["xl/sharedStrings.xml"]);
+  const sheets = Object.keys(parts).filter((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n)).map((n) => strFromU8(parts[n]));
+  const items = sst.match(/<si>.*?<\/si>/g) ?? [];
+  const uses = sheets.map((x) => (x.match(/<c[^>]* t="s"/g) ?? []).length).reduce((a, b) => a + b, 0);
+  expect(items.length).toBeGreaterThan(2);
+  expect(new Set(items).size).toBe(items.length);
+  expect(sst).toContain(`count="${uses}" uniqueCount="${items.length}"`);
+  expect(strFromU8(parts["[Content_Types].xml"])).toContain('<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>');
+  expect(strFromU8(parts["xl/_rels/workbook.xml.rels"])).toMatch(/relationships\/sharedStrings" Target="sharedStrings.xml"/);
+  // Every row keeps its number and its first cell (if any) its address; some cells go without theirs.
+  for (const x of sheets) {
+    for (const row of x.match(/<row[^>]*>.*?<\/row>/g) ?? []) {
+      expect(row).toMatch(/^<row r="\d+">(<\/row>|<c r="[A-Z]+\d+")/);
+    }
+  }
+  expect(sheets.join("")).toContain("<c t=");
+  // exceljs places every cell where the rows say (shared strings resolved, gaps kept).
+  const rows = reportRowsOf(entries);
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(Buffer.from(bytes) as never);
+  const held = (v: unknown) => (typeof v === "string" ? v.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd") : v);
+  for (const name of ["汇总", "问题清单"]) {
+    const want = rows.find((s) => s.name === name)!.rows;
+    const ws = book.getWorksheet(name)!;
+    expect(ws.rowCount).toBe(want.length);
+    want.forEach((row, r) => {
+      row.forEach((v, c) => {
+        const got = ws.getRow(r + 1).getCell(c + 1).value;
+        if (v === null || v === undefined || v === "") expect(got ?? null).toBeNull();
+        else if (typeof v !== "string") expect([r, c, got]).toEqual([r, c, v]);
+        else {
+          // exceljs undoes Excel's _xHHHH_ escapes in shared strings, not in inline ones: either reading
+          // may be the text. An XML parser reads a line end written as a bare CR as LF (XML's rule).
+          const unescaped = typeof got === "string" ? got.replace(/_x([0-9A-Fa-f]{4})_/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))) : got;
+          expect([[r, c, got], [r, c, unescaped]]).toContainEqual([r, c, (held(v) as string).replace(/\r\n?/g, "\n")]);
+        }
       });
     });
   }
