@@ -303,9 +303,12 @@ e2e("the web page in a browser", () => {
       await page.getByText(/已校验。/).first().waitFor({ timeout: 120_000 });
       expect(await page.getByTestId("records-checked").innerText()).toContain(BIG.toLocaleString("en-US"));
       expect(await blocked(page, "一键校验 → results")).toEqual({ step: "一键校验 → results", tasks: [] });
-      // Writing the results (each record explained, in the worker) moved the bar up to every record.
+      // Writing the results (each record explained, in the worker) moved the bar up to every record,
+      // never back. How many of its steps are drawn depends on the machine's speed (React draws the
+      // last of those that came while it was busy), so that the worker tells the bar several times
+      // is held by page-worker.test, not here.
       const done = (await progressSeen(page)).filter(([label]) => label.startsWith("正在写入结果")).map(([, d]) => d);
-      expect(new Set(done).size).toBeGreaterThanOrEqual(2);
+      expect(done.length).toBeGreaterThanOrEqual(1);
       expect(done).toEqual([...done].sort((a, b) => a - b));
       expect(done[done.length - 1]).toBe(BIG);
 
