@@ -29,7 +29,8 @@ export const UNUSABLE = 4;
 export const ABSENT = 8;
 /** The evidence bits a code may carry besides its three-valued result. */
 const EVIDENCE = UNUSABLE | ABSENT;
-const UNKNOWN_UNUSABLE = UNKNOWN | UNUSABLE;
+/** Unknown because the evidence is blank or unreadable. */
+export const UNKNOWN_UNUSABLE = UNKNOWN | UNUSABLE;
 const UNKNOWN_ABSENT = UNKNOWN | ABSENT;
 /** Which whole numbers a numeric column takes as they are: none, zero or more (counts), any (money). */
 const WHOLE_COUNT = 1;

@@ -12,8 +12,8 @@ import { groupedPack, memberId } from "./groups";
 import { colLetter } from "./address";
 import { cellText, yesNoOf, formatMoney, readDate, readMoney, readText, readYear, readYesNo, serialToYMD, formatNumber, type Read } from "./values";
 import { NO, numericReader, OPS, PRECISION_WORDS, readDateOrYear, recency, UNKNOWN, vocabJudge, YES, type Tri } from "./readers";
-import { ABSENT, compileColumnTest, needsOf, SheetColumns, UNUSABLE, type ColumnTest, type Need } from "./columns";
-import { settleIssues } from "./verdicts";
+import { ABSENT, compileColumnTest, needsOf, SheetColumns, UNKNOWN_UNUSABLE, UNUSABLE, type ColumnTest, type Need } from "./columns";
+import { settledSeverity, settleIssues } from "./verdicts";
 import { applied, readingOf, readingsIn, resolveTest } from "./interpretations";
 import type { CellValue, EvaluateOptions, GroupResult, Issue, ParamOverrides, Readings, RecordResult, Severity, SheetGrid, SheetResult, Status, Summary, Text2 } from "./types";
 import type { Criterion, Field, Layout, Operand, Pack, PlainTest } from "../packs/schema";
@@ -89,11 +89,6 @@ function collect(into: Issue[]): IssueSink {
   };
 }
 
-/** A column-wise code: unknown for blank or unreadable evidence (columns.ts). */
-const UNKNOWN_UNUSABLE = UNKNOWN | UNUSABLE;
-
-/** On a record that is not 不通过 nothing is a 错误 (verdicts.ts settleIssues, applied as issues are made). */
-const settled = (severity: Severity, status: Status): Severity => (severity === "error" && status !== "error" ? "warning" : severity);
 
 /** `notes` is null on the fast path: only the verdict is wanted, and `unknownSeen` counts unusable evidence. */
 type Compiled = (acc: Access, notes: Note[] | null) => Tri;
@@ -423,13 +418,13 @@ function uncheckedIssue(pack: Pack, k: CompiledCriterion, notes: Note[], row: nu
   if (review && !notes.some((n) => n.absent)) {
     const f = pack.fields[review.field];
     const say = review.review!;
-    sink.found("criterion-review", settled(issueSeverity("criterion-review"), status), acc.cell(review.field), row, f.id, cellText(acc.value(review.field)), source, criterionArgs(k.c, say));
+    sink.found("criterion-review", settledSeverity(issueSeverity("criterion-review"), status), acc.cell(review.field), row, f.id, cellText(acc.value(review.field)), source, criterionArgs(k.c, say));
     return;
   }
   if (!sink.standards) return;
   const missing = notes.filter((n) => n.absent).map((n) => n.field);
   const field = pack.fields[missing[0] ?? k.firstField]?.id ?? null;
-  sink.found("criterion-unchecked", settled(issueSeverity("criterion-unchecked"), status), null, row, field, null, source, () => {
+  sink.found("criterion-unchecked", settledSeverity(issueSeverity("criterion-unchecked"), status), null, row, field, null, source, () => {
     const h = wantedHeaders(pack, k, missing);
     return { source, name: name.zh, nameEn: name.en, headers: h.zh, headersEn: h.en };
   });
@@ -440,8 +435,8 @@ function readFound(pack: Pack, n: Note, acc: Access, row: number | null, source:
   const f = pack.fields[n.field];
   const cell = acc.cell(n.field);
   const r = n.read as Extract<Read<unknown>, { ok: false }>;
-  if (r.missing) sink.found("missing", settled(issueSeverity("missing"), status), cell, row, f.id, "", source, () => ({ label: f.label, labelEn: f.labelEn }));
-  else sink.found("unreadable", settled(issueSeverity("unreadable"), status), cell, row, f.id, r.text, source, () => ({ label: f.label, labelEn: f.labelEn, reason: r.reason.zh, reasonEn: r.reason.en }));
+  if (r.missing) sink.found("missing", settledSeverity(issueSeverity("missing"), status), cell, row, f.id, "", source, () => ({ label: f.label, labelEn: f.labelEn }));
+  else sink.found("unreadable", settledSeverity(issueSeverity("unreadable"), status), cell, row, f.id, r.text, source, () => ({ label: f.label, labelEn: f.labelEn, reason: r.reason.zh, reasonEn: r.reason.en }));
 }
 
 function readIssue(pack: Pack, n: Note, acc: Access, row: number | null, source: string | null): Issue {
@@ -626,7 +621,7 @@ function judge(
         const raw = acc.value(p.field);
         const { source } = k.c;
         const said = (l: Lang) => comparedDetail(l, f, raw, (p.read(raw) as { value: number }).value, p.cmp, p.bound);
-        sink.found("criterion-failed", settled(severity, recordStatus), acc.cell(p.field), row, f.id, cellText(raw), source, criterionArgs(k.c, said));
+        sink.found("criterion-failed", settledSeverity(severity, recordStatus), acc.cell(p.field), row, f.id, cellText(raw), source, criterionArgs(k.c, said));
       }
       continue;
     }
@@ -681,7 +676,7 @@ function judge(
       const f = first >= 0 ? pack.fields[first] : null;
       const { source } = k.c;
       const said = (l: Lang) => (details.length ? details.map((d) => d.detail!(l)).join(l === "zh" ? "；" : "; ") : l === "zh" ? "未达到" : "not met");
-      sink.found("criterion-failed", settled(severity, recordStatus), f ? acc.cell(first) : null, row, f?.id ?? null, f ? cellText(acc.value(first)) : null, source, criterionArgs(k.c, said));
+      sink.found("criterion-failed", settledSeverity(severity, recordStatus), f ? acc.cell(first) : null, row, f?.id ?? null, f ? cellText(acc.value(first)) : null, source, criterionArgs(k.c, said));
     }
   }
   return { met, total: crits.length, failed, unchecked, status, dataProblems };
@@ -979,7 +974,7 @@ class SheetRecord implements RecordResult {
   explainInto(sink: IssueSink): void {
     if (this.#build) {
       this.#build(this.row, this.#record, this.status, sink);
-      for (const i of this.#issues) if (sink.standards || !STANDARD_CODES.has(i.code)) sink.made(i, settled(i.severity, this.status));
+      for (const i of this.#issues) if (sink.standards || !STANDARD_CODES.has(i.code)) sink.made(i, settledSeverity(i.severity, this.status));
     } else for (const i of this.#issues) if (sink.standards || !STANDARD_CODES.has(i.code)) sink.made(i, i.severity);
   }
   toJSON(): RecordResult {
@@ -1197,11 +1192,16 @@ export function evaluateRow(pack: Pack, headers: CellValue[] | null, values: Cel
   const crits = applicable(cp, layout, acc.has);
   const graded = pack.outcome.kind === "grade";
   const extra = pack.budget && pack.outcome.kind === "checks" ? checkBudgetLine(cp, acc, 0).issues : [];
-  // Decided first, then explained: a graded record's unmet standards are 错误 only when it is 不合格.
-  const o = outcome(cp, judge(cp, crits, acc, null, graded ? "warning" : null, null), extra);
+  // Judged and explained at once; a graded record's unmet standards are 错误 only when it is 不合格,
+  // so only then is it judged again (one formula call usually runs the tests once).
   const found: Issue[] = [];
-  const v = judge(cp, crits, acc, null, graded ? (o.status === "error" ? "error" : "warning") : null, collect(found), o.status);
-  return { row: 0, label: labelOf(cp, acc, 0), ...o, failed: v.failed, unchecked: v.unchecked, issues: [...found, ...settleIssues(extra, o.status)] };
+  let v = judge(cp, crits, acc, null, graded ? "warning" : null, collect(found));
+  const o = outcome(cp, v, extra);
+  if (graded && o.status === "error") {
+    found.length = 0;
+    v = judge(cp, crits, acc, null, "error", collect(found));
+  }
+  return { row: 0, label: labelOf(cp, acc, 0), ...o, failed: v.failed, unchecked: v.unchecked, issues: settleIssues([...found, ...extra], o.status) };
 }
 
 /** One criterion on bare evidence, bound to the criterion's fields in the order its test names them. */

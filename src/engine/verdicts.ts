@@ -47,9 +47,12 @@ export function severityWord(s: Severity): string {
  * 错误 (an unreadable cell on a 合格 row is a 提醒 — the row is 需核实, not failed). The engine
  * applies this once; doors only read `severity`.
  */
+/** An issue's severity on a record of this status: 错误 only on a record that fails, else 提醒. */
+export const settledSeverity = (severity: Severity, status: Status): Severity => (severity === "error" && status !== "error" ? "warning" : severity);
+
 export function settleIssues(issues: Issue[], status: Status): Issue[] {
   if (status === "error" || !issues.some((i) => i.severity === "error")) return issues;
-  return issues.map((i) => (i.severity === "error" ? { ...i, severity: "warning" as const } : i));
+  return issues.map((i) => (i.severity === "error" ? { ...i, severity: settledSeverity(i.severity, status) } : i));
 }
 
 /**
