@@ -168,9 +168,18 @@ export function looseIssues(result: SheetResult): Issue[] {
  */
 export function rowGroups(result: SheetResult): RowGroup[] {
   const reminders = groupRemindersByRow(result.groups);
+  // A record's issues are explained when its row is drawn, not when the rows are grouped: grouping
+  // and filtering (by status) read no issue, so the first window does not explain every record.
   const group = (rec: RecordResult): RowGroup => {
     const extra = reminders.get(rec.row);
-    return { row: rec.row, record: rec, issues: extra ? rec.issues.concat(extra) : rec.issues };
+    let issues: Issue[] | undefined;
+    return {
+      row: rec.row,
+      record: rec,
+      get issues() {
+        return (issues ??= extra ? rec.issues.concat(extra) : rec.issues);
+      },
+    };
   };
   // Records come in sheet order, one per row: then one pass, no map and no sort.
   const records = result.records;
