@@ -188,6 +188,9 @@ describe("the copy read back and compared with the original", () => {
     const sheet = dec.decode(unzipSync(copy)["xl/worksheets/sheet1.xml"]);
     expect(copyMismatch(bytes, swap("xl/worksheets/sheet1.xml", strToU8(sheet.replace("<v>5</v>", "<v>6</v>"))), plans)).toContain("B2");
     expect(copyMismatch(bytes, swap("xl/worksheets/sheet1.xml", strToU8(sheet.replace("通过", "不通过"))), plans)).toContain("C2");
+    // Nothing readable to compare with: refused, never passed unchecked.
+    const unreadable = swap("xl/workbook.xml", strToU8("<workbook"));
+    expect(copyMismatch(unreadable, unreadable, plans)).toContain("原文件无法读取");
   });
 
   test("compared with the original as the check already read it (the command line's worker): the same findings", () => {

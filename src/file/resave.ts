@@ -1142,7 +1142,9 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
   const originalKeys = new Set(a.map((x) => partKey(x.name)));
   const ra: ReadResult = read ? { ok: true, workbook: read } : readWorkbook(original);
   const rb = readWorkbook(copy);
-  if (!ra.ok || !rb.ok) return ra.ok ? bad(`副本无法读取：${!rb.ok ? rb.error.message : ""}`) : null;
+  // Unreadable on either side, nothing can be compared: the copy is refused, never passed unchecked.
+  if (!ra.ok) return bad(`原文件无法读取，副本无法核对：${ra.error.message}`);
+  if (!rb.ok) return bad(`副本无法读取：${rb.error.message}`);
   const sa = ra.workbook.sheets;
   const sbs = rb.workbook.sheets;
   if (sbs.length !== sa.length + sheets.length + (needsListSheet(sheets) ? 1 : 0)) return bad(`工作表数目不符（原 ${sa.length} 张，副本 ${sbs.length} 张）`);
@@ -1221,6 +1223,8 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
     if (!ga.ok || !gb.ok) {
       if (ga.ok !== gb.ok) return bad(`工作表“${sa[i].name}”${ga.ok ? "在副本中无法读取" : "在原文件中无法读取，在副本中却可以"}`);
       if (why !== null) return bad(`工作表“${sa[i].name}”${why}`);
+      // A sheet we wrote into must be compared one way or the other.
+      if (want) return bad(`工作表“${sa[i].name}”无法读取，写入的结果无法核对`);
       continue;
     }
     // Read in place (grid.ts): a copy of a large sheet is compared without building its rows.
