@@ -10,7 +10,8 @@ import { builtinPacks } from "../src/packs";
 import { layoutHeader } from "./support/layout-header";
 import type { Pack, Test } from "../src/packs/schema";
 import { pack } from "./support/mini-packs";
-import type { CellValue } from "../src/engine/types";
+import type { CellValue, SheetGrid } from "../src/engine/types";
+import { CellColumns, columnGrid } from "../src/engine/grid";
 
 /** What officials type, and what they should not: numbers in every form, 是/否 marks, dates, words, blanks, errors. */
 const POOL: CellValue[] = [
@@ -148,4 +149,56 @@ describe("column-wise verdicts equal record-wise ones", () => {
     expect(sheet.records[1].failed).toEqual(["c32", "c33"]);
     expect(sheet.records[1].status).toBe("error");
   });
+});
+
+/**
+ * A sheet as the file reader holds it: column by column, texts as shared strings (one index for
+ * every cell typing the same text, some as the sheet's own texts), numbers, booleans and errors
+ * in place, ragged rows. recordRows and SheetColumns.fill read such a grid's columns directly
+ * (kinds and indexes, a shared text looked at once); the result must be the one its rows give.
+ */
+function heldGrid(rows: CellValue[][], ownTexts: (r: number, c: number) => boolean): SheetGrid {
+  const shared: string[] = [];
+  const index = new Map<string, number>();
+  const cols = new CellColumns(shared);
+  rows.forEach((row, r) =>
+    row.forEach((v, c) => {
+      if (typeof v === "string" && !ownTexts(r, c)) {
+        let k = index.get(v);
+        if (k === undefined) index.set(v, (k = shared.push(v) - 1));
+        cols.setShared(r, c, k);
+      } else if (v !== null) cols.set(r, c, v);
+    }),
+  );
+  return columnGrid({ name: "随机", origin: { row: 1, col: 1 } }, cols);
+}
+
+describe("a column-stored grid (as read from a file) gives what its rows give", () => {
+  /** Besides what officials type in a record: the lines under and between records that are not records. */
+  const LINES: CellValue[] = ["合计", "合 计", "全市合计", "平均", "全市平均", "平均分配工作室", "合计划", "填表人：张三", "注：单位为项", "  备注：无", "3项", "若干"];
+  const anyCell = fc.oneof(cell, fc.constantFrom(...LINES));
+  for (const pack of builtinPacks().filter((p) => p.criteria.length > 0)) {
+    test(pack.id, () => {
+      const header = layoutHeader(pack, pack.layouts[0].id);
+      // Not vacuous: records, and lines skipped as totals, averages or footers, were seen.
+      const seen = { records: 0, skipped: 0 };
+      fc.assert(
+        fc.property(
+          fc.array(fc.array(anyCell, { minLength: 0, maxLength: header.length + 1 }), { minLength: 1, maxLength: 25 }),
+          fc.integer({ min: 0, max: 2 }),
+          (rows, own) => {
+            const all = [header, ...rows];
+            const byRows = evaluateSheet({ name: "随机", rows: all, origin: { row: 1, col: 1 } }, pack);
+            const byColumns = evaluateSheet(heldGrid(all, (r, c) => (r + c) % 3 === own), pack);
+            expect(JSON.parse(JSON.stringify(byColumns))).toEqual(JSON.parse(JSON.stringify(byRows)));
+            seen.records += byRows.records.length;
+            seen.skipped += byRows.skipped.filter((s) => s.reason !== "blank").length;
+          },
+        ),
+        { numRuns: Number(process.env.RUNS ?? 80) },
+      );
+      expect(seen.records).toBeGreaterThan(0);
+      expect(seen.skipped).toBeGreaterThan(0);
+    });
+  }
 });

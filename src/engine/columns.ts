@@ -14,7 +14,8 @@
  * condition counts only when it is itself unknown and its branches disagree. Bit 3 is set when a
  * column the test needs is absent from the sheet (the criterion could not be checked).
  */
-import { readText, yesNoOf, type When } from "./values";
+import { readText, yesNoOf, type Read, type When } from "./values";
+import { BLANK, NUMBER, SHARED, type HeldColumn } from "./grid";
 import { NO, numericReader, OPS, readDateOrYear, recency, UNKNOWN, vocabJudge, YES } from "./readers";
 import type { CellValue } from "./types";
 import type { RecordCells } from "./records";
@@ -43,6 +44,19 @@ export interface Need {
 }
 
 type NumberColumn = { v: Float64Array; ok: Uint8Array };
+type NumberReader = (v: CellValue) => Read<number>;
+
+/** What one reader made of each shared text, by its index: state 0 not read yet, 1 a number (in value), 2 unreadable. */
+class SharedReads {
+  readonly state: Uint8Array;
+  readonly value: Float64Array;
+  constructor(n: number) {
+    this.state = new Uint8Array(n);
+    this.value = new Float64Array(n);
+  }
+}
+/** fill's mark for a numeric column already read from its held column. */
+const HELD = -2;
 type DateColumn = { when: (When | null)[] };
 
 /**
@@ -84,8 +98,20 @@ export class SheetColumns {
         this.numbers.set(f, c);
         return c;
       });
+      // A column-stored grid's columns are read one by one, straight from the kinds and numbers it
+      // holds; a shared text (3项, 若干: one index for all its cells) is read once per reader.
+      const memos = new Map<NumberReader, SharedReads>();
+      for (let j = 0; j < numbers.length; j++) {
+        const held = at[j] >= 0 ? this.cells.held(at[j]) : null;
+        if (!held) continue;
+        let memo = memos.get(readers[j]);
+        if (!memo) memos.set(readers[j], (memo = new SharedReads(held.shared.length)));
+        this.#numbersHeld(held, at[j], readers[j], whole[j], out[j], memo);
+        at[j] = HELD;
+      }
       for (let i = 0; i < this.n; i++) {
         for (let j = 0; j < numbers.length; j++) {
+          if (at[j] === HELD) continue;
           const v = at[j] >= 0 ? this.cells.at(i, at[j]) : null;
           if (typeof v === "number" && whole[j] !== 0 && Number.isSafeInteger(v) && (v >= 0 || whole[j] === WHOLE_ANY)) {
             out[j].v[i] = v;
@@ -123,6 +149,48 @@ export class SheetColumns {
         c.when[i] = r.ok ? r.value : null;
       }
       this.dates.set(f, c);
+    }
+  }
+
+  /** A numeric column read from a held column (what the row-by-row loop of fill does, cell by cell). */
+  #numbersHeld(h: HeldColumn, col: number, read: NumberReader, whole: number, out: NumberColumn, memo: SharedReads): void {
+    const rows = this.cells.gridRows;
+    const { kinds, nums, shared } = h;
+    const { v: values, ok } = out;
+    for (let i = 0; i < this.n; i++) {
+      const r = rows[i];
+      const kind = r < kinds.length ? kinds[r] : BLANK;
+      if (kind === NUMBER) {
+        const v = nums[r];
+        if (whole !== 0 && Number.isSafeInteger(v) && (v >= 0 || whole === WHOLE_ANY)) {
+          values[i] = v;
+          ok[i] = 1;
+          continue;
+        }
+        const x = read(v);
+        if (x.ok) {
+          values[i] = x.value;
+          ok[i] = 1;
+        }
+      } else if (kind === SHARED) {
+        const k = nums[r];
+        let state = memo.state[k];
+        if (state === 0) {
+          const x = read(shared[k]);
+          if (x.ok) memo.value[k] = x.value;
+          memo.state[k] = state = x.ok ? 1 : 2;
+        }
+        if (state === 1) {
+          values[i] = memo.value[k];
+          ok[i] = 1;
+        }
+      } else {
+        const x = read(this.cells.at(i, col));
+        if (x.ok) {
+          values[i] = x.value;
+          ok[i] = 1;
+        }
+      }
     }
   }
 

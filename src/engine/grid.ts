@@ -12,16 +12,29 @@
  */
 import type { CellValue, SheetGrid } from "./types";
 
-const BLANK = 0;
-const NUMBER = 1;
+export const BLANK = 0;
+export const NUMBER = 1;
 /** Index into the shared strings. */
-const SHARED = 2;
+export const SHARED = 2;
 /** Index into the sheet's own texts (inline strings, formula results, texts that are not numbers). */
-const TEXT = 3;
+export const TEXT = 3;
 const FALSE = 4;
 const TRUE = 5;
 /** Index into the sheet's own other values (error values). */
 const OTHER = 6;
+
+/**
+ * One column as a column-stored grid holds it, for the engine's loops over every record (records.ts,
+ * columns.ts): the kind of each row's cell and its number — the value, or an index into `shared`
+ * (SHARED) or `texts` (TEXT) — read without a call per cell. Rows past `kinds.length` are blank.
+ * A text shared by many cells has one index, so what is read from it can be worked out once.
+ */
+export interface HeldColumn {
+  kinds: Uint8Array;
+  nums: Float64Array;
+  shared: readonly string[];
+  texts: readonly string[];
+}
 
 export class CellColumns {
   /** Per column (0-based), a kind per row; undefined for a column that holds nothing. */
@@ -89,6 +102,12 @@ export class CellColumns {
     else (k[r] = OTHER), (this.nums[c]![r] = this.others.push(v) - 1);
     this.slots += g;
     return g;
+  }
+
+  /** Column c as held (0-based); null when it holds nothing. Read-only for the caller. */
+  held(c: number): HeldColumn | null {
+    const kinds = this.kinds[c];
+    return kinds ? { kinds, nums: this.nums[c]!, shared: this.shared, texts: this.texts } : null;
   }
 
   width(r: number): number {

@@ -24,7 +24,7 @@
  */
 import type { HeaderMatch } from "./headers";
 import type { CellValue, SheetGrid, Skipped } from "./types";
-import { cellAt, rowCount, rowWidth } from "./grid";
+import { BLANK, cellAt, rowCount, rowWidth, SHARED, TEXT, type HeldColumn } from "./grid";
 import { isInvisibleChar } from "./values";
 
 /**
@@ -58,6 +58,18 @@ export class RecordCells {
   ) {}
   get length(): number {
     return this.at0.length;
+  }
+  /** The 0-based grid row of each record, for loops over a held column (below). */
+  get gridRows(): readonly number[] {
+    return this.at0;
+  }
+  /**
+   * Column i as a column-stored grid holds it, so a loop over every record reads its kinds and
+   * numbers directly (record k's cell at gridRows[k]); null for a row-stored grid, a derived
+   * column, or a column holding nothing — read those through at().
+   */
+  held(i: number): HeldColumn | null {
+    return i < this.width && this.grid.columns ? this.grid.columns.held(i) : null;
   }
   at(k: number, i: number): CellValue {
     if (i < this.width) return cellAt(this.grid, this.at0[k], i);
@@ -125,6 +137,33 @@ export function isAverageText(v: CellValue | undefined): boolean {
   return t.length <= TOTAL_MAX_LENGTH && AVERAGE_WORD.test(t);
 }
 
+const NEITHER = 1;
+const TOTAL = 2;
+const AVERAGE = 3;
+
+/** Whether a cell's value is a total's word, an average's, or neither. */
+function sumWord(v: CellValue): number {
+  // Only short texts holding 计 or 均 can be a total or an average: one look per cell.
+  if (typeof v !== "string" || v.length > TOTAL_MAX_LENGTH * 2) return NEITHER;
+  return isTotalText(v) ? TOTAL : isAverageText(v) ? AVERAGE : NEITHER;
+}
+
+/** sumWord of the shared texts, each worked out once (a sheet's 3项 or 合计 stands in many cells). */
+class SumWords {
+  #memo: Uint8Array | null = null;
+  of(shared: readonly string[], i: number): number {
+    const memo = (this.#memo ??= new Uint8Array(shared.length));
+    return memo[i] || (memo[i] = sumWord(shared[i]));
+  }
+}
+
+/** A held column's text at row r, `other` for a value that is no text, null for a blank. */
+function heldText<T>(h: HeldColumn | null, r: number, other: T): string | T | null {
+  if (!h || r >= h.kinds.length) return null;
+  const kind = h.kinds[r];
+  return kind === SHARED ? h.shared[h.nums[r]] : kind === TEXT ? h.texts[h.nums[r]] : kind === BLANK ? null : other;
+}
+
 /** The row's first non-blank cell opens a signature, contact, legend or note line. */
 function footerText(grid: SheetGrid, r: number, width: number): string | null {
   for (let i = 0; i < width; i++) {
@@ -158,13 +197,17 @@ export function recordRows(grid: SheetGrid, match: HeaderMatch): RecordRows {
   const matched = [...new Set(match.columns.map((c) => c.col - origin.col))].filter((i) => i >= 0);
 
   const start = Math.max(0, match.headerRow - origin.row + 1);
+  // A column-stored grid's columns read directly: a cell's kind tells a text from a number without
+  // building the value, and a shared text (one index for all its cells) is looked at once.
+  const held = grid.columns ? Array.from({ length: width }, (_, c) => grid.columns!.held(c)) : null;
+  const sums = held ? new SumWords() : null;
   let lastRecord = -1;
   for (let r = start; r < n; r++) {
     const row = origin.row + r;
     const w = rowWidth(grid, r);
     let blank = true;
     for (let k = 0; k < matched.length; k++) {
-      if (!isBlank(cellAt(grid, r, matched[k]))) {
+      if (!isBlank(held ? heldText(held[matched[k]], r, 0) : cellAt(grid, r, matched[k]))) {
         blank = false;
         break;
       }
@@ -175,12 +218,27 @@ export function recordRows(grid: SheetGrid, match: HeaderMatch): RecordRows {
     }
     let not: Skipped | null = null;
     for (let k = 0; k < w; k++) {
-      const v = cellAt(grid, r, k);
-      // Only short texts holding 计 or 均 can be a total or an average: one look per cell.
-      if (typeof v !== "string" || v.length > TOTAL_MAX_LENGTH * 2) continue;
+      let word = NEITHER;
+      let v: CellValue;
+      if (held) {
+        const h = held[k];
+        if (!h || r >= h.kinds.length) continue;
+        const kind = h.kinds[r];
+        if (kind === SHARED) {
+          word = sums!.of(h.shared, h.nums[r]);
+          if (word === NEITHER) continue;
+          v = h.shared[h.nums[r]];
+        } else if (kind === TEXT) {
+          v = h.texts[h.nums[r]];
+          word = sumWord(v);
+        } else continue;
+      } else {
+        v = cellAt(grid, r, k);
+        word = sumWord(v);
+      }
       // The word of a total line is always one of a few; an average's or a footer's text is shown.
-      if (isTotalText(v)) not = { row, reason: "total" };
-      else if (isAverageText(v)) not = { row, reason: "average", text: v.trim() };
+      if (word === TOTAL) not = { row, reason: "total" };
+      else if (word === AVERAGE) not = { row, reason: "average", text: (v as string).trim() };
       if (not) break;
     }
     if (!not) {
