@@ -15,7 +15,7 @@ import { gradeText, pad, SEVERITY_ZH, STATUS_ZH, terminalSafe } from "./format";
 import type { SheetResult } from "../engine/types";
 import { COUNTS, countsPart, RECORDS, ReportSheet, REPORT_HEADERS, REPORT_SHEETS, reportParts, SharedStrings, sheetPart, type SheetNo } from "./report-xml";
 import { zipSync } from "fflate";
-import { sheetPieces, SheetReader, STATUSES, stringAt, type IssueOut, type Lang, type Needs, type RecordChunk, type SheetHead } from "./wire";
+import { sheetPieces, SheetReader, STATUSES, stringAt, type IssueOut, type Lang, type Needs, type RecordChunk, type SheetHead, type Strings } from "./wire";
 
 export type Out = (text: string) => void;
 
@@ -175,9 +175,25 @@ function quote(s: string): string {
 }
 const orNull = (s: string | null | undefined): string => (s === null || s === undefined ? "null" : quote(s));
 
-/** An issue as JSON.stringify writes it, its fields in IssueOut's order. */
-function issueJson(i: IssueOut): string {
-  return `{"code":${quote(i.code)},"severity":"${i.severity}","cell":${orNull(i.cell)},"text":${orNull(i.text)},"source":${orNull(i.source)}${i.message === undefined ? "" : `,"message":${quote(i.message)}`}}`;
+/** A character JSON.stringify would escape (or, for a surrogate, might): text without any is quoted as it is. */
+// eslint-disable-next-line no-control-regex
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * The strings of a chunk's block as JSON: the whole block looked at once (one native pass), so
+ * a block with nothing to escape — nearly every one — has each string quoted as it is.
+ */
+class JsonStrings {
+  readonly #plain: boolean;
+  constructor(readonly s: Strings) {
+    this.#plain = !ESCAPED.test(s.text);
+  }
+  at(i: number): string {
+    const s = this.s;
+    if (s.nul[i]) return "null";
+    const t = s.text.slice(i ? s.end[i - 1] : 0, s.end[i]);
+    return this.#plain ? `"${t}"` : quote(t);
+  }
 }
 
 /**
@@ -209,17 +225,32 @@ export class JsonSheet {
     return t;
   }
 
+  /** Sources quoted, by index (they accumulate over the chunks). */
+  readonly #sources: string[] = [];
+
   records(chunk: RecordChunk): void {
     const c = this.#r.take(chunk);
     const at = issueRanges(c);
+    const s = c.issues;
+    // What repeats from issue to issue quoted once: each code's opening (with its severity) and each source.
+    const heads = s.codes.map((code) => [`{"code":${quote(code)},"severity":"warning","cell":`, `{"code":${quote(code)},"severity":"error","cell":`]);
+    for (let k = this.#sources.length; k < s.sources.length; k++) this.#sources.push(quote(s.sources[k]));
+    const labels = new JsonStrings(c.labels);
+    const cells = new JsonStrings(s.cell);
+    const texts = new JsonStrings(s.text);
+    const messages = s.message ? new JsonStrings(s.message) : null;
     let text = "";
     for (let j = 0; j < c.n; j++) {
       const g = c.grade[j] + 1;
       const met = c.met[j];
       const total = c.total[j];
-      text += `${this.#first ? "" : ","}{"row":${c.row[j]},"label":${orNull(stringAt(c.labels, j))},"status":"${STATUSES[c.status[j]]}","grade":${this.#grade[g]},"consequence":${this.#consequence[g]},"met":${met < 0 ? "null" : met},"total":${total < 0 ? "null" : total},"failed":${this.#list(c.failed[j])},"unchecked":${this.#list(c.unchecked[j])}${c.hidden[j] ? ',"hidden":true' : ""},"issues":[`;
+      text += `${this.#first ? "" : ","}{"row":${c.row[j]},"label":${labels.at(j)},"status":"${STATUSES[c.status[j]]}","grade":${this.#grade[g]},"consequence":${this.#consequence[g]},"met":${met < 0 ? "null" : met},"total":${total < 0 ? "null" : total},"failed":${this.#list(c.failed[j])},"unchecked":${this.#list(c.unchecked[j])}${c.hidden[j] ? ',"hidden":true' : ""},"issues":[`;
       this.#first = false;
-      for (let k = at[j]; k < at[j + 1]; k++) text += (k > at[j] ? "," : "") + issueJson(this.#r.issue(c, k));
+      for (let k = at[j]; k < at[j + 1]; k++) {
+        // As issueJson writes an IssueOut (a message never null: "" when none was made).
+        const from = s.source[k];
+        text += `${k > at[j] ? "," : ""}${heads[s.code[k]][s.severity[k]]}${cells.at(k)},"text":${texts.at(k)},"source":${from < 0 ? "null" : this.#sources[from]}${messages ? `,"message":${messages.s.nul[k] ? '""' : messages.at(k)}` : ""}}`;
+      }
       text += "]}";
       if (text.length >= PIECE) {
         this.out(text);
