@@ -31,6 +31,31 @@ export function parseA1(s: string): { row: number; col: number } | null {
   return col && row >= 1 && row <= MAX_ROWS ? { row, col } : null;
 }
 
+/**
+ * A cell's row and column packed as row * MAX_COLS + column - 1 ("AB12", "$ab$12"), or -1 when
+ * it is not a cell. The plain form is read by character codes (a large sheet has millions);
+ * anything else is parseA1's answer.
+ */
+export function cellKey(s: string): number {
+  let col = 0;
+  let i = 0;
+  for (; i < s.length && i < 3; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 65 || c > 90) break;
+    col = col * 26 + c - 64;
+  }
+  const letters = i;
+  let row = 0;
+  for (; i < s.length && i - letters < 7; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    row = row * 10 + c - 48;
+  }
+  if (letters > 0 && i > letters && i === s.length && col <= MAX_COLS && row >= 1 && row <= MAX_ROWS) return row * MAX_COLS + col - 1;
+  const a = parseA1(s);
+  return a ? a.row * MAX_COLS + a.col - 1 : -1;
+}
+
 export interface RangeRef {
   sheet?: string;
   r1: number;

@@ -14,7 +14,7 @@ import type { OutValue, ResultPlan } from "./host";
 import type { CellValue, SheetGrid } from "./types";
 import { a1, parseRange } from "./address";
 import { cellAt } from "./grid";
-import { blankAreas } from "./output";
+import { blankAreas, lastPlanRow } from "./output";
 
 /** Fingerprint characters a whole ledger may hold: about 150,000 result cells. */
 export const FINGERPRINT_CHARS = 400_000;
@@ -78,12 +78,14 @@ function fromBase64(s: string): Uint8Array | null {
  */
 export function fingerprint(plan: ResultPlan): string | null {
   const width = plan.headers.length;
-  const byRow = new Map<number, OutValue[]>();
-  for (const r of plan.rows) if (r.row > plan.headerRow && !byRow.has(r.row)) byRow.set(r.row, r.values);
-  let last = plan.headerRow;
-  for (const r of byRow.keys()) if (r > last) last = r;
+  const last = lastPlanRow(plan);
   const cells = (last - plan.headerRow + 1) * width;
   if (width === 0 || Math.ceil((cells * 2) / 3) * 4 > FINGERPRINT_CHARS) return null;
+  // Within the ceiling (a sheet of tens of thousands of cells at most): the values made once here.
+  const byRow = new Map<number, OutValue[]>();
+  const lines = plan.lines;
+  if (lines) lines.rows.forEach((row, i) => void (row > plan.headerRow && !byRow.has(row) && byRow.set(row, lines.values(i))));
+  else for (const r of plan.rows) if (r.row > plan.headerRow && !byRow.has(r.row)) byRow.set(r.row, r.values);
   const bytes = new Uint8Array(cells * 2);
   let k = 0;
   for (let r = plan.headerRow; r <= last; r++) {
@@ -158,7 +160,7 @@ export function withoutOurResults(grid: SheetGrid, entries: WrittenArea[]): { gr
 
 /** The first typed-over cell (A1, as withoutOurResults lists them) inside the area a plan writes beside the data. */
 export function typedInTheWay(plan: ResultPlan, typed: string[]): string | null {
-  const last = plan.rows.reduce((m, r) => Math.max(m, r.row), plan.headerRow);
+  const last = lastPlanRow(plan);
   for (const cell of typed) {
     const c = parseRange(cell);
     if (c && c.r1 >= plan.headerRow && c.r1 <= last && c.c1 >= plan.startCol && c.c1 < plan.startCol + plan.headers.length) return cell;

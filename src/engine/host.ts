@@ -28,6 +28,22 @@ export interface ResultPlan {
   rows: { row: number; values: OutValue[] }[];
   /** Cells to colour, as A1 addresses on `sheet`. */
   marks: { address: string; severity: Severity }[];
+  /**
+   * The same lines and marks, compact, where the plan was made from a sheet's verdicts
+   * (output.ts planResults; not enumerable): what a large sheet's copy is written from, with no
+   * object per line or mark. `rows` and `marks` are then made from the verdicts when first read.
+   */
+  readonly lines?: PlanLines;
+}
+
+/** A plan's lines and marks, compact (ResultPlan.lines). */
+export interface PlanLines {
+  /** Sheet row of each line, in the plan's order (rows[i] is rows[i].row of the plan). */
+  readonly rows: Int32Array;
+  /** Line i's values, one per header, made when asked and not kept. */
+  values(i: number): OutValue[];
+  /** Each marked cell once, ascending: (row * MAX_COLS + column - 1) * 2, plus 1 for an error. */
+  readonly marks: Float64Array;
 }
 
 /** Where results actually went. */

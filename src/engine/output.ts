@@ -3,10 +3,12 @@
  * line): result columns beside the data, marks on problem cells, the printable summary sheet and
  * the empty submission template. Hosts only decide *how* to put these plans into their workbook.
  */
-import type { OutValue, ResultPlan, SheetPlan } from "./host";
+import type { OutValue, PlanLines, ResultPlan, SheetPlan } from "./host";
 import type { CellValue, GroupResult, Issue, RecordResult, Severity, SheetGrid, SheetResult, Status } from "./types";
 import type { Field, Pack, Test } from "../packs/schema";
-import { parseRange, rangeA1 } from "./address";
+import { a1, cellKey, MAX_COLS, parseRange, rangeA1 } from "./address";
+import { explainRecord, type IssueSink } from "./evaluate";
+import { issueMessage } from "./issues";
 import { groupRemindersByRow, severityWord, STATUS_FILL, statusWord } from "./verdicts";
 import { cellAt, columnGrid, gridBase, rowAt, rowCount, rowWidth } from "./grid";
 
@@ -56,13 +58,22 @@ export function firstFreeColumn(grid: SheetGrid, headerRow: number): number {
   return Math.max(last + 1, 1);
 }
 
+/** What a line of 校验说明 is made from: an issue's code, cell, article and Chinese message. */
+interface NoteIssue {
+  code: string;
+  severity: Severity;
+  cell: string | null;
+  source: string | null;
+  zh: string;
+}
+
 /**
  * One issue as a line of 校验说明: where, what, and the article (unless the message names it).
  * A standard not met is already listed in 未达标项, so its line keeps only the evidence and the
  * threshold: "八：科技辅导员培训场次为“1场”，需≥2".
  */
-function issueLine(issue: Issue, pack: Pack): string {
-  const msg = issue.message.zh.trim();
+function issueLine(issue: NoteIssue, pack: Pack): string {
+  const msg = issue.zh.trim();
   if (issue.code === "criterion-failed") {
     const c = pack.criteria.find((x) => x.source === issue.source);
     const prefix = c ? `未达到${c.source}：${c.name.zh}（` : "";
@@ -72,8 +83,26 @@ function issueLine(issue: Issue, pack: Pack): string {
   return issue.cell && !cited.includes(issue.cell) ? `${issue.cell}：${cited}` : cited;
 }
 
+const noteIssue = (i: Issue, severity: Severity = i.severity): NoteIssue => ({ code: i.code, severity, cell: i.cell, source: i.source, zh: i.message.zh });
+
+/** A record's issues as its notes need them, explained for this reading and not kept on the record (messages in Chinese only). */
+function recordIssues(rec: RecordResult): NoteIssue[] {
+  const out: NoteIssue[] = [];
+  explainRecord(rec, {
+    lang: "zh",
+    standards: true,
+    found(code, severity, cell, _row, _field, _text, source, params) {
+      out.push({ code, severity, cell, source, zh: issueMessage(code, params("zh"), cell, "zh") });
+    },
+    made(issue, severity) {
+      out.push(noteIssue(issue, severity));
+    },
+  });
+  return out;
+}
+
 /** Errors before warnings, otherwise in the engine's order. */
-function bySeverity(issues: Issue[]): Issue[] {
+function bySeverity(issues: NoteIssue[]): NoteIssue[] {
   return [...issues.filter((i) => i.severity === "error"), ...issues.filter((i) => i.severity !== "error")];
 }
 
@@ -115,8 +144,8 @@ function unmetText(pack: Pack, rec: RecordResult): string {
  * the line's own problems as a 提醒 naming the group (the group's verdict is on the summary).
  */
 function recordValues(rec: RecordResult, pack: Pack, reminders: Issue[] | undefined): OutValue[] {
-  const group = (reminders ?? []).map((i) => `${severityPrefix}${issueLine(i, pack)}`);
-  const lines = [...(rec.hidden ? [HIDDEN_NOTE] : []), ...bySeverity(rec.issues).map((i) => issueLine(i, pack)), ...group];
+  const group = (reminders ?? []).map((i) => `${severityPrefix}${issueLine(noteIssue(i), pack)}`);
+  const lines = [...(rec.hidden ? [HIDDEN_NOTE] : []), ...bySeverity(recordIssues(rec)).map((i) => issueLine(i, pack)), ...group];
   const status = rec.status;
   const empty = status === "ok" && !group.length ? "无问题" : "";
   if (pack.outcome.kind === "grade") return [rec.met, rec.grade, unmetText(pack, rec) || null, note(lines, empty)];
@@ -128,31 +157,118 @@ function recordValues(rec: RecordResult, pack: Pack, reminders: Issue[] | undefi
 /**
  * Result columns for one evaluated sheet: headers on the header row, one line per record, and a
  * mark on every cell an issue points at (an error outranks a warning on the same cell).
+ *
+ * Made compact (`lines`): each line's sheet row, its values made when asked from the record's
+ * verdicts, and the marked cells packed in one sorted typed array — a sheet of a million records
+ * needs no object per line or mark, and no record keeps its explained issues. `rows` and `marks`
+ * are made from the same verdicts when a door first reads them (Excel, the page).
  */
 export function planResults(grid: SheetGrid, result: SheetResult, pack: Pack): ResultPlan {
   const headers: string[] = pack.outcome.kind === "grade" ? [...ASSESSMENT_HEADERS] : [...CHECK_HEADERS];
   const byRow = groupRemindersByRow(result.groups);
-  const rows = result.records.map((rec) => ({ row: rec.row, values: recordValues(rec, pack, byRow.get(rec.row)) }));
+  const records = result.records;
+  const rowOf = new Int32Array(records.length);
+  for (let i = 0; i < records.length; i++) rowOf[i] = records[i].row;
+  const values = (i: number) => recordValues(records[i], pack, byRow.get(records[i].row));
+  const lines: PlanLines = { rows: rowOf, values, marks: packedMarks(result, byRow) };
+  const plan = { sheet: result.sheet, headerRow: result.headerRow, startCol: firstFreeColumn(grid, result.headerRow), headers } as ResultPlan;
+  let rows: ResultPlan["rows"] | undefined;
+  let marks: ResultPlan["marks"] | undefined;
+  Object.defineProperties(plan, {
+    rows: {
+      enumerable: true,
+      get: () => (rows ??= Array.from(rowOf, (row, i) => ({ row, values: values(i) }))),
+      set: (v: ResultPlan["rows"]) => void (rows = v),
+    },
+    marks: {
+      enumerable: true,
+      get: () => (marks ??= markList(result, byRow)),
+      set: (v: ResultPlan["marks"]) => void (marks = v),
+    },
+    // Not enumerable: a plan compared or serialised is its rows and marks.
+    lines: { enumerable: false, value: lines },
+  });
+  return plan;
+}
 
-  const marks = new Map<string, Severity>();
-  const mark = (i: Issue) => {
-    if (!i.cell) return;
-    const cell = i.cell.replace(/\$/g, "").toUpperCase();
-    if (marks.get(cell) !== "error") marks.set(cell, i.severity);
+/** The plan's marks without its values or headers (results moved to a sheet of their own leave only marks on the data). */
+export function marksOnly(plan: ResultPlan): ResultPlan {
+  const base = { sheet: plan.sheet, headerRow: plan.headerRow, startCol: plan.startCol, headers: [] as string[], rows: [] as ResultPlan["rows"] };
+  const lines = plan.lines;
+  if (!lines) return { ...base, marks: plan.marks };
+  const out = base as ResultPlan;
+  let marks: ResultPlan["marks"] | undefined;
+  Object.defineProperties(out, {
+    marks: { enumerable: true, get: () => (marks ??= unpackMarks(lines.marks)), set: (v: ResultPlan["marks"]) => void (marks = v) },
+    lines: { enumerable: false, value: { rows: new Int32Array(0), values: () => [], marks: lines.marks } satisfies PlanLines },
+  });
+  return out;
+}
+
+/**
+ * Every cell an issue of the sheet points at, with the issue's severity, in the engine's order:
+ * the records' issues (explained for this reading, without messages), a group's problems on its
+ * lines, then the sheet's problems.
+ */
+function eachMark(result: SheetResult, byRow: Map<number, Issue[]>, mark: (cell: string | null, severity: Severity) => void): void {
+  const sink: IssueSink = {
+    lang: null,
+    standards: true,
+    found: (_code, severity, cell) => mark(cell, severity),
+    made: (issue, severity) => mark(issue.cell, severity),
   };
-  for (const r of result.records) r.issues.forEach(mark);
+  for (const r of result.records) explainRecord(r, sink);
   // A group's problem marks its cells as the 提醒 its lines carry, never against a line's own verdict.
-  for (const list of byRow.values()) list.forEach(mark);
-  result.problems.forEach(mark);
+  for (const list of byRow.values()) for (const i of list) mark(i.cell, i.severity);
+  for (const i of result.problems) mark(i.cell, i.severity);
+}
 
-  return {
-    sheet: result.sheet,
-    headerRow: result.headerRow,
-    startCol: firstFreeColumn(grid, result.headerRow),
-    headers,
-    rows,
-    marks: [...marks].map(([address, severity]) => ({ address, severity })),
-  };
+/** The marks as A1 addresses, each once in the order first met, an error outranking a warning. */
+function markList(result: SheetResult, byRow: Map<number, Issue[]>): ResultPlan["marks"] {
+  const marks = new Map<string, Severity>();
+  eachMark(result, byRow, (c, severity) => {
+    if (!c) return;
+    const cell = c.replace(/\$/g, "").toUpperCase();
+    if (marks.get(cell) !== "error") marks.set(cell, severity);
+  });
+  return [...marks].map(([address, severity]) => ({ address, severity }));
+}
+
+/** The marks packed as PlanLines.marks holds them; an address that is not a cell marks nothing. */
+function packedMarks(result: SheetResult, byRow: Map<number, Issue[]>): Float64Array {
+  let out = new Float64Array(1024);
+  let n = 0;
+  eachMark(result, byRow, (c, severity) => {
+    const key = c ? cellKey(c) : -1;
+    if (key < 0) return;
+    if (n === out.length) {
+      const grown = new Float64Array(out.length * 2);
+      grown.set(out);
+      out = grown;
+    }
+    out[n++] = key * 2 + (severity === "error" ? 1 : 0);
+  });
+  const sorted = out.subarray(0, n).sort();
+  // Each cell once: its last entry, an error where there is one (odd sorts after even).
+  let k = 0;
+  for (let i = 0; i < n; i++) if (i === n - 1 || Math.floor(sorted[i + 1] / 2) !== Math.floor(sorted[i] / 2)) sorted[k++] = sorted[i];
+  return sorted.slice(0, k);
+}
+
+/** Packed marks as A1 addresses. */
+function unpackMarks(packed: Float64Array): ResultPlan["marks"] {
+  return Array.from(packed, (m) => {
+    const key = Math.floor(m / 2);
+    return { address: a1(Math.floor(key / MAX_COLS), (key % MAX_COLS) + 1), severity: m % 2 ? ("error" as const) : ("warning" as const) };
+  });
+}
+
+/** The last sheet row a plan writes on: its header row or its last line's. */
+export function lastPlanRow(plan: ResultPlan): number {
+  let last = plan.headerRow;
+  if (plan.lines) for (const r of plan.lines.rows) last = r > last ? r : last;
+  else for (const r of plan.rows) last = r.row > last ? r.row : last;
+  return last;
 }
 
 /** Name of the sheet results go to when the cells beside the data hold someone else's content. */
@@ -251,7 +367,7 @@ export function summarySheet(results: SheetResult[], pack: Pack): SheetPlan {
         g.limit,
         g.limit > 0 ? g.spent / g.limit : null,
         statusWord(g.status),
-        note(g.issues.map((i) => issueLine(i, pack)), ""),
+        note(g.issues.map((i) => issueLine(noteIssue(i), pack)), ""),
       ]);
     if (!groups.length) rows.push(["（没有可汇总的经费记录）"]);
     const last = rows.length;

@@ -12,7 +12,7 @@ import { LEDGER_KEY, type Ledger, type LedgerCreated, type LedgerSheet } from ".
 import { boxA1, encodeRuns, packCells } from "../excel/a1";
 import type { CellValue, Severity, SheetGrid, Text2 } from "../engine/types";
 import { a1, rangeA1 } from "../engine/address";
-import { asideRows } from "../engine/output";
+import { asideRows, lastPlanRow, marksOnly } from "../engine/output";
 import { fingerprint, FINGERPRINT_CHARS } from "../engine/fingerprint";
 import { setAddinSettings } from "./addin-part";
 import type { PackageEdit } from "./zip-copy";
@@ -131,7 +131,7 @@ interface Mark {
  * actually coloured and the fill each had, so that any door's 清除结果 gives it back.
  */
 export function ledgerEntry(plan: ResultPlan, marks: Mark[]): LedgerSheet {
-  const last = plan.rows.reduce((m, r) => Math.max(m, r.row), plan.headerRow);
+  const last = lastPlanRow(plan);
   const area = { r1: plan.headerRow, c1: plan.startCol, r2: last, c2: plan.startCol + plan.headers.length - 1 };
   const bySeverity: Record<Severity, { row: number; col: number }[]> = { error: [], warning: [] };
   const byFill = new Map<string, { row: number; col: number }[]>();
@@ -164,13 +164,17 @@ const blank = (v: CellValue | undefined) => v === null || v === undefined || (ty
 
 /** The first cell of the plan's target area that holds something we did not write (the grid reads our earlier results as blank), if any. */
 export function blockedCell(grid: SheetGrid, plan: ResultPlan): string | null {
-  for (const row of [plan.headerRow, ...plan.rows.map((r) => r.row)]) {
+  const at = (row: number): string | null => {
     for (let i = 0; i < plan.headers.length; i++) {
       const col = plan.startCol + i;
       if (!blank(cellAt(grid, row - grid.origin.row, col - grid.origin.col))) return a1(row, col);
     }
-  }
-  return null;
+    return null;
+  };
+  let hit = at(plan.headerRow);
+  if (plan.lines) for (let i = 0; !hit && i < plan.lines.rows.length; i++) hit = at(plan.lines.rows[i]);
+  else for (let i = 0; !hit && i < plan.rows.length; i++) hit = at(plan.rows[i].row);
+  return hit;
 }
 
 /** A sheet name not among `taken` (no case, as Excel compares), numbered as resave.ts numbers the sheets it adds. */
@@ -195,5 +199,5 @@ export function createdEntry(plan: SheetPlan, source: string | null, base?: stri
 export function aside(plan: ResultPlan, blocked: string, name: string): { sheet: SheetPlan; created: LedgerCreated; marks: ResultPlan; why: Text2 } {
   const why = { zh: `结果列中已有不是本工具写入的内容（${blocked}）`, en: `the result columns hold content this tool did not write (${blocked})` };
   const sheet: SheetPlan = { name, rows: asideRows(plan, why.zh), headerRows: [2] };
-  return { sheet, created: createdEntry(sheet, plan.sheet), marks: { ...plan, headers: [], rows: [] }, why };
+  return { sheet, created: createdEntry(sheet, plan.sheet), marks: marksOnly(plan), why };
 }

@@ -1,42 +1,50 @@
 /**
  * The cells one sheet's result plans write or mark, looked up a row at a time. Values stay in the
- * plans; what is added is two sorted typed arrays — the rows that get anything, and the marked
- * cells packed with their look — so a sheet of a million rows needs no object per cell. A row's
- * cells are made when asked for (the copy's writer and its read-back ask in row order; the last
- * row asked is kept). Browser-safe.
+ * plans (a plan made from verdicts makes a line's values when asked: ResultPlan.lines); what is
+ * added is typed arrays — the rows that get anything, the marked cells packed with their look, and
+ * per line two hashes of each value as it must read back — so a sheet of a million rows needs no
+ * object per cell. The copy's writer asks `get` (values made), its read-back asks `expected`
+ * (the hashes the writer recorded; no value made again). Both ask in row order; the last row
+ * asked is kept. Browser-safe.
  */
 import type { OutValue, ResultPlan } from "../engine/host";
-import { MAX_COLS, parseA1 } from "../engine/address";
+import { cellKey, MAX_COLS } from "../engine/address";
 
 export type Look = "error" | "warning" | "header";
 
 /** What we write into one cell: a value, and/or the look of a mark or a header. */
 export interface Target {
+  /** The value (from `get`; `expected` leaves it out). */
   value?: OutValue;
   look?: Look;
+  /** Set on a cell that gets a value: its hashes as it reads back (valueHash). */
+  h1?: number;
+  h2?: number;
 }
 
 const filled = (v: OutValue | undefined) => v !== null && v !== undefined && v !== "";
 
-/** Row and column of a plain address ("AB12") read by character codes, packed as row * MAX_COLS + column - 1; otherwise parseA1's answer. */
-function cellKey(address: string): number {
-  let col = 0;
-  let i = 0;
-  for (; i < address.length && i < 3; i++) {
-    const c = address.charCodeAt(i);
-    if (c < 65 || c > 90) break;
-    col = col * 26 + c - 64;
+const FNV_START = 0x811c9dc5 | 0;
+const hashOut = new Int32Array(2);
+
+/**
+ * Two 32-bit hashes of a value as our reader gives a cell back: a finite number as a number,
+ * anything else as its text (how the copy's writer writes it). `hashOut` holds them until the next call.
+ */
+export function valueHash(v: unknown): Int32Array {
+  const number = typeof v === "number" && Number.isFinite(v);
+  // An empty cell reads as no text.
+  const s = number ? String(v) : v === null || v === undefined ? "" : String(v);
+  let h1 = Math.imul(FNV_START ^ (number ? 110 : 115), 16777619);
+  let h2 = number ? 110 : 115;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 16777619);
+    h2 = (Math.imul(h2, 31) + c) | 0;
   }
-  let row = 0;
-  const digits = i;
-  for (; i < address.length && i - digits < 8; i++) {
-    const c = address.charCodeAt(i);
-    if (c < 48 || c > 57) break;
-    row = row * 10 + c - 48;
-  }
-  if (digits > 0 && i > digits && i === address.length && col <= MAX_COLS && row >= 1) return row * MAX_COLS + col - 1;
-  const a = parseA1(address.replace(/\$/g, ""));
-  return a ? a.row * MAX_COLS + a.col - 1 : -1;
+  hashOut[0] = h1;
+  hashOut[1] = h2;
+  return hashOut;
 }
 
 /** First index of `sorted` holding a value ≥ x. */
@@ -51,17 +59,84 @@ function lowerBound(sorted: ArrayLike<number>, x: number): number {
   return lo;
 }
 
+/** One plan's lines: their rows ascending, where each is in the plan, and what each line's values hash to once made. */
+class Lines {
+  readonly rows: Float64Array;
+  readonly at: Int32Array;
+  readonly width: number;
+  /** Per line: 1 once its values were made and hashed. */
+  private readonly done: Uint8Array;
+  /** Per line and value: 1 when it is filled, and its hashes. */
+  private readonly has: Uint8Array;
+  private readonly h1: Int32Array;
+  private readonly h2: Int32Array;
+
+  constructor(
+    readonly plan: ResultPlan,
+    rowOf: ArrayLike<number>,
+    private readonly valuesOf: (i: number) => OutValue[],
+    width: number,
+  ) {
+    const n = rowOf.length;
+    let sorted = true;
+    for (let i = 1; i < n && sorted; i++) sorted = rowOf[i - 1] <= rowOf[i];
+    const at = new Int32Array(n);
+    for (let i = 0; i < n; i++) at[i] = i;
+    if (!sorted) at.sort((a, b) => rowOf[a] - rowOf[b]);
+    this.at = at;
+    this.rows = Float64Array.from(at, (i) => rowOf[i]);
+    this.width = width;
+    this.done = new Uint8Array(n);
+    this.has = new Uint8Array(n * width);
+    this.h1 = new Int32Array(n * width);
+    this.h2 = new Int32Array(n * width);
+  }
+
+  /** Line i's values, made now; their hashes recorded. */
+  values(i: number): OutValue[] {
+    const v = this.valuesOf(i);
+    const w = this.width;
+    for (let j = 0; j < w; j++) {
+      const k = i * w + j;
+      if (j < v.length && filled(v[j])) {
+        const h = valueHash(v[j]);
+        this.has[k] = 1;
+        this.h1[k] = h[0];
+        this.h2[k] = h[1];
+      } else this.has[k] = 0;
+    }
+    this.done[i] = 1;
+    return v;
+  }
+
+  /** Line i's filled values as hashes into `at(column offset)`, made only if the writer has not made them. */
+  expected(i: number, put: (j: number, h1: number, h2: number) => void): void {
+    if (!this.done[i]) this.values(i);
+    const w = this.width;
+    for (let j = 0; j < w; j++) if (this.has[i * w + j]) put(j, this.h1[i * w + j], this.h2[i * w + j]);
+  }
+
+  /** How many of line i's values are filled. */
+  filledCount(i: number): number {
+    if (!this.done[i]) this.values(i);
+    let n = 0;
+    for (let j = 0, w = this.width; j < w; j++) n += this.has[i * w + j];
+    return n;
+  }
+}
+
 export class PlanCells {
-  /** Rows that get a value or a mark, ascending, each once. */
+  /** Rows that may get a value or a mark, ascending, each once (a row of a plan's lines whose values are all empty gets nothing: `get` gives undefined). */
   readonly rows: Float64Array;
   readonly minCol: number;
   readonly maxCol: number;
   /** Marked cells: (row * MAX_COLS + column - 1) * 2, plus 1 for an error; ascending. */
   private readonly marks: Float64Array;
-  /** Per plan, its rows' numbers ascending and where each is in plan.rows. */
-  private readonly byRow: { plan: ResultPlan; rows: Float64Array; at: Int32Array }[];
+  private readonly byPlan: Lines[];
   private lastRow = -1;
   private last: Map<number, Target> | undefined;
+  private lastExpectedRow = -1;
+  private lastExpected: Map<number, Target> | undefined;
 
   constructor(plans: ResultPlan[]) {
     let minCol = Infinity;
@@ -71,31 +146,52 @@ export class PlanCells {
       if (c > maxCol) maxCol = c;
     };
     const wanted: number[] = [];
-    let n = 0;
-    for (const p of plans) n += p.marks.length;
-    const marks = new Float64Array(n);
-    let m = 0;
+    const packed: Float64Array[] = [];
     for (const p of plans) {
+      if (p.lines) {
+        packed.push(p.lines.marks);
+        continue;
+      }
+      const own = new Float64Array(p.marks.length);
+      let m = 0;
       for (const mark of p.marks) {
         const key = cellKey(mark.address);
-        if (key < 0) continue;
-        marks[m++] = key * 2 + (mark.severity === "error" ? 1 : 0);
-        wanted.push(Math.floor(key / MAX_COLS));
-        col((key % MAX_COLS) + 1);
+        if (key >= 0) own[m++] = key * 2 + (mark.severity === "error" ? 1 : 0);
       }
+      packed.push(own.subarray(0, m));
     }
-    this.marks = marks.subarray(0, m).sort();
-    this.byRow = plans.map((plan) => {
+    let total = 0;
+    for (const m of packed) total += m.length;
+    const marks = new Float64Array(total);
+    let m = 0;
+    for (const p of packed) {
+      marks.set(p, m);
+      m += p.length;
+    }
+    // A plan's own packed marks are sorted already.
+    this.marks = plans.length === 1 && plans[0].lines ? marks : marks.sort();
+    for (let i = 0; i < this.marks.length; i++) {
+      const key = Math.floor(this.marks[i] / 2);
+      // Rows ascend with the marks: each row once.
+      const row = Math.floor(key / MAX_COLS);
+      if (wanted[wanted.length - 1] !== row) wanted.push(row);
+      col((key % MAX_COLS) + 1);
+    }
+    this.byPlan = plans.map((plan) => {
       if (plan.headers.length) {
         wanted.push(plan.headerRow);
         col(plan.startCol);
         col(plan.startCol + plan.headers.length - 1);
       }
-      const rows = new Float64Array(plan.rows.length);
-      let sorted = true;
-      plan.rows.forEach((r, i) => {
-        rows[i] = r.row;
-        if (i && rows[i - 1] > r.row) sorted = false;
+      const lines = plan.lines;
+      if (lines) {
+        // Every line's row (its values are made when the writer comes to it); its columns are the headers'.
+        for (const r of lines.rows) wanted.push(r);
+        return new Lines(plan, lines.rows, (i) => lines.values(i), plan.headers.length);
+      }
+      let width = 0;
+      for (const r of plan.rows) {
+        if (r.values.length > width) width = r.values.length;
         let any = false;
         r.values.forEach((v, j) => {
           if (!filled(v)) return;
@@ -103,10 +199,8 @@ export class PlanCells {
           col(plan.startCol + j);
         });
         if (any) wanted.push(r.row);
-      });
-      const at = Int32Array.from(plan.rows, (_, i) => i);
-      if (!sorted) at.sort((a, b) => plan.rows[a].row - plan.rows[b].row);
-      return { plan, rows: sorted ? rows : Float64Array.from(at, (i) => plan.rows[i].row), at };
+      }
+      return new Lines(plan, Float64Array.from(plan.rows, (r) => r.row), (i) => plan.rows[i].values, width);
     });
     const all = Float64Array.from(wanted).sort();
     let k = 0;
@@ -116,9 +210,23 @@ export class PlanCells {
     this.maxCol = maxCol;
   }
 
-  /** The cells of `row` we write or mark, by column; undefined when none. */
+  /** The cells of `row` we write or mark, by column, with the values made now; undefined when none. */
   get(row: number): Map<number, Target> | undefined {
     if (row === this.lastRow) return this.last;
+    this.last = this.cells(row, true);
+    this.lastRow = row;
+    return this.last;
+  }
+
+  /** The cells of `row` as they must read back: hashes of the values (as the writer made them), no value. */
+  expected(row: number): Map<number, Target> | undefined {
+    if (row === this.lastExpectedRow) return this.lastExpected;
+    this.lastExpected = this.cells(row, false);
+    this.lastExpectedRow = row;
+    return this.lastExpected;
+  }
+
+  private cells(row: number, withValues: boolean): Map<number, Target> | undefined {
     let out: Map<number, Target> | undefined;
     const at = (c: number): Target => {
       out ??= new Map();
@@ -126,12 +234,37 @@ export class PlanCells {
       if (!t) out.set(c, (t = {}));
       return t;
     };
-    for (const { plan, rows, at: where } of this.byRow) {
-      if (plan.headerRow === row) plan.headers.forEach((h, i) => Object.assign(at(plan.startCol + i), { value: h, look: "header" as Look }));
-      for (let k = lowerBound(rows, row); k < rows.length && rows[k] === row; k++) {
-        plan.rows[where[k]].values.forEach((v, i) => {
-          if (filled(v)) at(plan.startCol + i).value = v;
+    for (const lines of this.byPlan) {
+      const plan = lines.plan;
+      if (plan.headerRow === row)
+        plan.headers.forEach((h, i) => {
+          const t = at(plan.startCol + i);
+          const hash = valueHash(h);
+          t.h1 = hash[0];
+          t.h2 = hash[1];
+          if (withValues) t.value = h;
+          t.look = "header";
         });
+      const { rows, at: where } = lines;
+      for (let k = lowerBound(rows, row); k < rows.length && rows[k] === row; k++) {
+        const i = where[k];
+        if (withValues) {
+          const values = lines.values(i);
+          for (let j = 0; j < values.length; j++) {
+            const v = values[j];
+            if (!filled(v)) continue;
+            const t = at(plan.startCol + j);
+            const hash = valueHash(v);
+            t.value = v;
+            t.h1 = hash[0];
+            t.h2 = hash[1];
+          }
+        } else
+          lines.expected(i, (j, h1, h2) => {
+            const t = at(plan.startCol + j);
+            t.h1 = h1;
+            t.h2 = h2;
+          });
       }
     }
     const end = (row + 1) * MAX_COLS * 2;
@@ -140,26 +273,25 @@ export class PlanCells {
       const t = at((Math.floor(key / 2) % MAX_COLS) + 1);
       if (t.look !== "error") t.look = key % 2 ? "error" : "warning";
     }
-    this.lastRow = row;
-    this.last = out;
     return out;
   }
 
   /** How many cells get a value. */
   values(): number {
-    if (this.byRow.length === 1) {
-      // One plan whose rows come once each, none on its header row: its header cells and its rows' filled values.
-      const { plan, rows } = this.byRow[0];
+    if (this.byPlan.length === 1) {
+      // One plan whose rows come once each, none on its header row: its header cells and its lines' filled values.
+      const lines = this.byPlan[0];
+      const { plan, rows } = lines;
       let once = !plan.headers.length || rows[lowerBound(rows, plan.headerRow)] !== plan.headerRow;
       for (let i = 1; once && i < rows.length; i++) once = rows[i] !== rows[i - 1];
       if (once) {
         let n = plan.headers.length;
-        for (const r of plan.rows) for (const v of r.values) if (filled(v)) n++;
+        for (let i = 0; i < rows.length; i++) n += lines.filledCount(i);
         return n;
       }
     }
     let n = 0;
-    for (const row of this.rows) for (const t of this.get(row)!.values()) if (t.value !== undefined) n++;
+    for (const row of this.rows) for (const t of this.expected(row)?.values() ?? []) if (t.h1 !== undefined) n++;
     return n;
   }
 }

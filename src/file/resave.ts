@@ -571,7 +571,8 @@ class SheetEditor implements TokenConsumer {
     const p = this.p;
     while (this.w < this.rowsWanted.length && this.rowsWanted[this.w] < limit) {
       const rowNo = this.rowsWanted[this.w++];
-      this.out.text(`<${p}row r="${rowNo}">${this.cellsOf(rowNo, this.targets.get(rowNo)!)}</${p}row>`);
+      const want = this.targets.get(rowNo);
+      if (want) this.out.text(`<${p}row r="${rowNo}">${this.cellsOf(rowNo, want)}</${p}row>`);
     }
   }
 
@@ -1246,7 +1247,7 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
     }
     if (want) {
       for (const row of want.rows) {
-        for (const [col, t] of want.get(row)!) {
+        for (const [col, t] of want.get(row) ?? []) {
           if (t.value !== undefined && !same(cellAt(gb.grid, row, col), planned(t.value))) return bad(`${sa[i].name}!${a1(row, col)} 缺少写入的结果`);
         }
       }

@@ -9,12 +9,11 @@
  * hashes each (12 bytes a row) and the copy's compared with them in order. Browser-safe.
  */
 import type { CellValue } from "../engine/types";
-import type { OutValue } from "../engine/host";
 import { a1, MAX_COLS, MAX_ROWS } from "../engine/address";
 import { attr, decodeXml, dropAttr } from "./xml";
 import { addressAt, ByteTokenizer, CLOSE, EMPTY, hasBytes, named, numberAt, OPEN, quotedAttr, samePrefix, type ByteTok, type TokenConsumer } from "./sheet-stream";
 import { streamPart, type ZipEntry } from "./zip";
-import type { PlanCells } from "./plan-cells";
+import { valueHash, type PlanCells } from "./plan-cells";
 
 const dec = new TextDecoder("utf-8");
 
@@ -73,7 +72,8 @@ class Canonical implements TokenConsumer {
   /** The cell of ours being read: where, what was planned, whether the original's held anything, its bytes so far. */
   private oursRow = 0;
   private oursCol = 0;
-  private oursValue: OutValue | undefined;
+  private oursH1 = 0;
+  private oursH2 = 0;
   private oursHolds = false;
   private pieces: Uint8Array[] | null = null;
   private capture = 0;
@@ -254,12 +254,13 @@ class Canonical implements TokenConsumer {
     const at = packed >= 0 ? null : cellRef(dec.decode(b.subarray(t.start, t.end)));
     const row = packed >= 0 ? Math.floor(packed / 16384) : at ? at.row : -1;
     const col = packed >= 0 ? (packed % 16384) + 1 : at ? at.col : 0;
-    const plan = row === this.rowNo ? this.planned.get(row)?.get(col) : undefined;
+    const plan = row === this.rowNo ? this.planned.expected(row)?.get(col) : undefined;
     if (!plan) return this.raw(b, t, t.start);
-    if (plan.value !== undefined) {
+    if (plan.h1 !== undefined) {
       this.oursRow = row;
       this.oursCol = col;
-      this.oursValue = plan.value;
+      this.oursH1 = plan.h1;
+      this.oursH2 = plan.h2!;
       this.oursHolds = false;
       this.pieces = null;
       this.capture = t.start;
@@ -289,7 +290,8 @@ class Canonical implements TokenConsumer {
       this.pieces = null;
     } else xml = dec.decode(b.subarray(this.capture, end));
     const got = cellValue(xml);
-    if (got === undefined || !matches(got, this.oursValue)) differs(`${where()} 应为“${String(this.oursValue ?? "")}”，读回为“${String(got ?? "")}”`);
+    const h = got === undefined ? null : valueHash(got);
+    if (!h || h[0] !== this.oursH1 || h[1] !== this.oursH2) differs(`${where()} 读回为“${String(got ?? "")}”，与写入的结果不符`);
     this.written++;
   }
 
@@ -330,13 +332,6 @@ function cellValue(xml: string): CellValue | undefined {
 const FORMULA = /<(?:[\w.-]+:)?f[\s>/]/;
 const TEXT = /<(?:[\w.-]+:)?t(?:\s[^>]*)?>([^<]*)<\/(?:[\w.-]+:)?t>/g;
 const VALUE = /<(?:[\w.-]+:)?v>([^<]*)</;
-
-/** Whether what a cell holds is the planned value, as our writer writes it (numbers as numbers, anything else as its text). */
-function matches(got: CellValue, want: OutValue | undefined): boolean {
-  if (want === null || want === undefined || want === "") return got === null || got === "";
-  if (typeof want === "number" && Number.isFinite(want)) return got === want;
-  return got === String(want);
-}
 
 function walk(bytes: Uint8Array, e: ZipEntry, c: Canonical): void {
   const tok = new ByteTokenizer(c);
