@@ -293,8 +293,8 @@ e2e("the web page in a browser", () => {
       await page.getByText("推荐规则包").first().waitFor({ timeout: 120_000 });
       await expect(validate.isEnabled()).resolves.toBe(true);
       expect(await blocked(page, "file chosen → pane")).toEqual({ step: "file chosen → pane", tasks: [] });
-      // The sheet's rows came over in parts: the bar rose with them.
-      // Parts often come faster than frames, so the bar may be drawn once or a few times; never backwards.
+      // The bar showed while the file and its sheet were read (the sheet's rows stay in the worker:
+      // the page gets its first rows). It may be drawn once or a few times; never backwards.
       const reading = (await progressSeen(page)).filter(([label]) => label.startsWith("正在读取")).map(([, done]) => done);
       expect(reading.length).toBeGreaterThanOrEqual(1);
       expect(reading).toEqual([...reading].sort((a, b) => a - b));

@@ -7,11 +7,14 @@
  * and leaves the workbook as it was before it (settings, earlier checks and their rows replayed).
  */
 import { fileDoor } from "../src/file/door";
-import { PageSession, PART, type SessionMessage, type SessionRequest } from "../src/file/page-session";
+import { HEAD_ROWS, PageSession, type SessionMessage, type SessionRequest } from "../src/file/page-session";
 import { RemoteHost } from "../src/file/page-remote";
 import { evaluateSheet } from "../src/engine";
-import { CellColumns, columnGrid } from "../src/engine/grid";
-import { rowGroups, rowsApart, withoutOwnResults, type RowGroup } from "../src/taskpane/model";
+import * as evaluation from "../src/engine/evaluate";
+import { cellAt, CellColumns, columnGrid, gridBase, rowCount, rowWidth } from "../src/engine/grid";
+import { matchHeaders } from "../src/engine/headers";
+import { cellsApart, columnChoices, isEmptyGrid, rowGroups, rowsApart, withoutOwnResults, type RowGroup } from "../src/taskpane/model";
+import { buildXlsx } from "./support/xlsx-build";
 import { readAll, readWorkbook, sheetGrid, workbookOf } from "../src/file/xlsx-read";
 import { FileWorkbookHost } from "../src/file/host";
 import { localChecker } from "../src/taskpane/check";
@@ -69,7 +72,21 @@ async function open(): Promise<RemoteHost> {
   return r.host as RemoteHost;
 }
 
-test("a sheet comes back in parts, each short, and equals the reader's own grid", async () => {
+/** Every cell of a grid by its rows (as far as each row reaches). */
+const cellsOf = (g: SheetGrid, from = 0, to = rowCount(g)) => Array.from({ length: to - from }, (_, i) => Array.from({ length: rowWidth(g, from + i) }, (_, c) => cellAt(g, from + i, c)));
+
+/** A sheet the page holds, whole: its own properties, its first rows, and every row below asked of the worker a window at a time. */
+async function wholeOnPage(g: SheetGrid): Promise<{ base: unknown; cells: CellValue[][] }> {
+  const apart = cellsApart(g);
+  const cells = cellsOf(g, 0, apart ? apart.head : rowCount(g));
+  for (let from = cells.length; from < rowCount(g); from += 500) {
+    const at = await apart!.window(from, 500);
+    for (let r = from; r < Math.min(rowCount(g), from + 500); r++) cells.push(Array.from({ length: at.width(r) }, (_, c) => at.at(r, c)));
+  }
+  return { base: gridBase(g), cells };
+}
+
+test("a sheet stays in the worker: the page holds its first rows and reads the whole sheet the same — rows, widths, empty or not, the column choices, the header match — and the preview's windows are the reader's cells", async () => {
   const host = await open();
   const seen: number[] = [];
   StandInWorker.sent = [];
@@ -78,18 +95,99 @@ test("a sheet comes back in parts, each short, and equals the reader's own grid"
   if (!wb.ok) throw new Error("unreadable");
   const own = sheetGrid(wb.workbook.sheets[0]);
   if (!own.ok) throw new Error("unreadable");
-  expect(grid).toEqual(own.grid);
-  // Column-stored on the page too, as the reader holds it: no array per row for its garbage collector.
+  const whole = own.grid;
+  // Column-stored on the page too; no message near the sheet's size (a few hundred bytes a row): the first rows only.
   expect(grid.columns).toBeInstanceOf(CellColumns);
-  expect(withoutOwnResults(grid).columns).toBeInstanceOf(CellColumns);
-  // ROWS + 2 rows in parts of PART; the bar, told each twentieth, rises to the total.
-  expect(StandInWorker.sent.filter((m) => m.type === "part")).toHaveLength(Math.ceil((ROWS + 2) / PART));
-  expect(seen.length).toBeGreaterThanOrEqual(1);
-  expect(seen[seen.length - 1]).toBe(ROWS + 2);
-  expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+  expect(Math.max(...StandInWorker.sent.map((m) => m.size))).toBeLessThan(40_000);
+  const apart = cellsApart(grid)!;
+  expect(apart.head).toBe(HEAD_ROWS);
+  expect(cellsOf(grid, 0, HEAD_ROWS)).toEqual(cellsOf(whole, 0, HEAD_ROWS));
+  expect(rowCount(grid)).toBe(ROWS + 2);
+  expect(isEmptyGrid(grid)).toBe(false);
+  expect(columnChoices(grid, [2])).toEqual(columnChoices(whole, [2]));
+  expect(matchHeaders(grid, pack)).toEqual(matchHeaders(whole, pack));
+  expect(withoutOwnResults(grid)).toBe(grid);
+  // The bar is told once, with every row.
+  expect(seen).toEqual([ROWS + 2]);
+  // The rows below, a window at a time, as the reader holds them.
+  const at = await apart.window(3_000, 100);
+  expect(Array.from({ length: 100 }, (_, i) => Array.from({ length: at.width(3_000 + i) }, (_, c) => at.at(3_000 + i, c)))).toEqual(cellsOf(whole, 3_000, 3_100));
   // Asked again, the page's own copy: nothing crosses twice.
   expect(await host.readSheet("2024年度考核")).toBe(grid);
   host.remote.close();
+});
+
+test("a sheet whose data below its first rows is uneven reads on the page as the whole: a column with data only far down, a widest row, a short last row, a sheet empty but far down", async () => {
+  const row = (r: number, cells: [string, string | number][]) => `<row r="${r}">${cells.map(([c, v]) => (typeof v === "number" ? `<c r="${c}${r}"><v>${v}</v></c>` : `<c r="${c}${r}" t="inlineStr"><is><t>${v}</t></is></c>`)).join("")}</row>`;
+  const lines = [row(1, [["A", "工作室名称"], ["B", "培训场次(场)"], ["C", "备注"]])];
+  for (let r = 2; r <= 400; r++) {
+    // Column C: blank text in row 250, a note in row 300 (and F there: the widest row); a short last row.
+    if (r === 250) lines.push(row(r, [["A", `工作室${r}`], ["B", r % 7], ["C", "  "]]));
+    else if (r === 300) lines.push(row(r, [["A", `工作室${r}`], ["B", r % 7], ["C", "迟到的备注"], ["F", 1]]));
+    else if (r === 400) lines.push(row(r, [["A", "合计"]]));
+    else lines.push(row(r, [["A", `工作室${r}`], ["B", r % 7]]));
+  }
+  const book = buildXlsx({
+    sheets: [
+      { name: "不齐", xml: lines.join("") },
+      { name: "远处", xml: row(500, [["D", "只有这一格"]]) },
+    ],
+  });
+  const r = await fileDoor.open(book, "不齐.xlsx");
+  if (!r.ok) throw new Error(r.message.zh);
+  const wb = readWorkbook(book);
+  if (!wb.ok) throw new Error("unreadable");
+  for (const [i, name] of ["不齐", "远处"].entries()) {
+    const page = await r.host.readSheet(name);
+    const own = sheetGrid(wb.workbook.sheets[i]);
+    if (!own.ok) throw new Error("unreadable");
+    const whole = own.grid;
+    expect(cellsApart(page)).toBeDefined();
+    expect(rowCount(page)).toBe(rowCount(whole));
+    expect(isEmptyGrid(page)).toBe(isEmptyGrid(whole));
+    expect(columnChoices(page, [1])).toEqual(columnChoices(whole, [1]));
+    expect(matchHeaders(page, pack)).toEqual(matchHeaders(whole, pack));
+    let width = 0;
+    for (let k = 0; k < rowCount(page); k++) width = Math.max(width, rowWidth(page, k));
+    let widthWhole = 0;
+    for (let k = 0; k < rowCount(whole); k++) widthWhole = Math.max(widthWhole, rowWidth(whole, k));
+    expect(width).toBe(widthWhole);
+  }
+  // Column C holds data only in row 300 (row 250's is blank text), F only there too.
+  const uneven = await r.host.readSheet("不齐");
+  expect(columnChoices(uneven, [1]).map((c) => c.letter)).toEqual(["A", "B", "C", "F"]);
+  (r.host as RemoteHost).remote.close();
+});
+
+test("the check begun ahead while the pane is drawn (prepare) is used only by a check with the very same pack and choices; any other is evaluated afresh", async () => {
+  const host = await open();
+  const grid = await host.readSheet("2024年度考核");
+  const wb = readWorkbook(bytes);
+  const whole = wb.ok && sheetGrid(wb.workbook.sheets[0]);
+  if (!whole || !whole.ok) throw new Error("unreadable");
+  const strict = { params: { std1Min: 2, excellentMin: 10 } };
+  const here = { plain: evaluateSheet(withoutOwnResults(whole.grid), pack, {}).summary, strict: evaluateSheet(withoutOwnResults(whole.grid), pack, strict).summary };
+  expect(here.strict).not.toEqual(here.plain);
+  const made = jest.spyOn(evaluation, "evaluateSheet");
+  try {
+    // Begun ahead with a stricter threshold; then 一键校验 with the defaults: not those verdicts.
+    host.checker.prepare!("2024年度考核", pack, strict);
+    const plain = await host.checker.check("2024年度考核", grid, pack, {});
+    expect(plain.result.summary).toEqual(here.plain);
+    expect(made).toHaveBeenCalledTimes(2);
+    // Begun ahead with the choices the check then asks for (written in another order): made once.
+    host.checker.prepare!("2024年度考核", pack, { readings: {}, params: { std1Min: 2, excellentMin: 10 }, mapping: {} });
+    const again = await host.checker.check("2024年度考核", grid, pack, { mapping: {}, params: { std1Min: 2, excellentMin: 10 }, readings: {} });
+    expect(again.result.summary).toEqual(here.strict);
+    expect(made).toHaveBeenCalledTimes(3);
+    // Another pack's verdicts are never taken for them.
+    host.checker.prepare!("2024年度考核", getPack("studio-budget")!, {});
+    expect((await host.checker.check("2024年度考核", grid, pack, {})).result.summary).toEqual(here.plain);
+    expect(made).toHaveBeenCalledTimes(5);
+  } finally {
+    made.mockRestore();
+    host.remote.close();
+  }
 });
 
 /** Rows as the page draws them, plain (a record in the pane is the engine's own object, its issues a getter). */
@@ -135,7 +233,10 @@ test("check, report and annotated copy are made in the worker; the result crosse
   expect(host.remote.made).toEqual({ results: ["2024年度考核"], added: [] });
 
   // The rows, a window at a time, are the pane's own rows of the same check made in place.
-  const here = rowGroups(evaluateSheet(withoutOwnResults(grid), pack, {}));
+  const wb = readWorkbook(bytes);
+  const whole = wb.ok && sheetGrid(wb.workbook.sheets[0]);
+  if (!whole || !whole.ok) throw new Error("unreadable");
+  const here = rowGroups(evaluateSheet(withoutOwnResults(whole.grid), pack, {}));
   const rows = rowsApart(result)!;
   const first = await rows("all", 0, 50);
   expect(first.total).toBe(ROWS);
@@ -216,9 +317,9 @@ test("汇总表 and 生成台账 are made in the worker from its own records and
   const local = await here.checker.check("2024年度考核", localGrid, pack, {});
   expect(await here.checker.writeSummary(local.result, pack, true)).toBe(name);
   const summary = await host.readSheet(name);
-  expect(summary).toEqual(await here.host.readSheet(name));
+  expect(await wholeOnPage(summary)).toEqual(await wholeOnPage(withoutOwnResults(await here.host.readSheet(name))));
   // A line per record: all 3,500 studios are in it.
-  expect(summary.rows.length).toBeGreaterThan(ROWS);
+  expect(rowCount(summary)).toBeGreaterThan(ROWS);
   expect(host.remote.made.added).toEqual([name]);
 
   // 生成台账: the worker reads every sheet and writes the ledger; only what the pane shows crosses.
@@ -230,7 +331,7 @@ test("汇总表 and 生成台账 are made in the worker from its own records and
   // Studio names only (thousands of them), not each studio's term.
   expect(remote.ledger.studios.length).toBeGreaterThan(1000);
   expect(remote.ledger.studios[0]).toBe("工作室1");
-  expect(await host.readSheet(remote.sheet!)).toEqual(await here.host.readSheet(remote.sheet!));
+  expect(await wholeOnPage(await host.readSheet(remote.sheet!))).toEqual(await wholeOnPage(withoutOwnResults(await here.host.readSheet(remote.sheet!))));
 
   // A summary of an evaluation (a changed threshold, the sheet still holding the check's results),
   // then 取消: the new worker replays both, and the summary is still in the copy.
@@ -245,7 +346,7 @@ test("汇总表 and 生成台账 are made in the worker from its own records and
   expect(host.remote.made.added).toEqual([remote.sheet, second]);
   const localAgain = await here.checker.evaluate("2024年度考核", localGrid, pack, { params: { "national-awards": 2 } });
   expect(await here.checker.writeSummary(localAgain, pack, false)).toBe(second);
-  expect(await host.readSheet(second)).toEqual(await here.host.readSheet(second));
+  expect(await wholeOnPage(await host.readSheet(second))).toEqual(await wholeOnPage(withoutOwnResults(await here.host.readSheet(second))));
   host.remote.close();
 });
 

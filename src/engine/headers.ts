@@ -736,6 +736,16 @@ interface Hypothesis {
  */
 const SAMPLE_SEARCH_ROWS = 50;
 
+/**
+ * Rows from the top of the grid that matching may read, for a header found where it looks (or
+ * fixed at `headerRow`, 1-based, with the grid's first row at `firstRow`): the header, the rows
+ * above it and the sample rows below. Beyond them it asks only whether the sheet holds anything.
+ */
+export function headerReadRows(headerRow?: number, firstRow = 1): number {
+  const last = Math.max(HEADER_SCAN_ROWS - 1, headerRow === undefined ? 0 : headerRow - firstRow);
+  return last + 1 + SAMPLE_SEARCH_ROWS;
+}
+
 class Scan {
   private columns = new Map<string, HeaderColumn[] | null>();
   private samples = new Map<number, Map<number, CellValue[]>>();

@@ -183,6 +183,13 @@ export interface SheetChecker {
   writeLedger(packs: LedgerPacks, opts: LedgerOptions, withChart: boolean, onProgress?: (p: CheckProgress) => void): Promise<{ ledger: LedgerShown; sheet: string | null }>;
   /** Stops the step under way (its promise rejects with the code "cancelled"); the workbook stays usable. */
   cancel?(): void;
+  /**
+   * The verdicts the pane will most likely ask for next (the pack and choices on screen), begun
+   * ahead where the work runs apart from the pane (the web page's worker): a check or an
+   * evaluation asked for with exactly these uses them instead of evaluating again; any other is
+   * evaluated afresh. Nothing is shown or written by it.
+   */
+  prepare?(sheet: string, pack: Pack, opts: EvaluateOptions): void;
 }
 
 /** What the pane shows of a term ledger: its studios' names, the written names to confirm and the readings applied. */

@@ -1,7 +1,7 @@
 /**
- * The page's side of its worker (page-worker.ts): requests out, progress and answers back, the
- * answers' big arrays put together from their parts (each part its own short task on the page's
- * thread). A WorkbookHost and a SheetChecker over it, so the pane works as it does in place.
+ * The page's side of its worker (page-worker.ts): requests out, progress and answers back — none
+ * of them big: a result's rows and a sheet's cells stay in the worker, asked for a window at a
+ * time. A WorkbookHost and a SheetChecker over it, so the pane works as it does in place.
  *
  * 取消 terminates the worker: the step under way ends with the code "cancelled", and a new worker
  * opens the original bytes again and replays, quietly, every step that had changed the workbook
@@ -12,9 +12,9 @@ import { RECORD_SHEET, type CheckRecord } from "../engine/record";
 import type { EvaluateOptions, SheetGrid, SheetResult, Text2 } from "../engine/types";
 import type { HeaderMatch } from "../engine/headers";
 import { limitsFor } from "./limits";
-import { CellColumns, columnGrid } from "../engine/grid";
-import type { CellPart, HostMethod, Made, SessionMessage, SessionOp, SessionRequest, Shown } from "./page-session";
-import { withRowsApart, type RowPage } from "../taskpane/model";
+import { CellColumns, columnGrid, rowCount } from "../engine/grid";
+import type { CellPart, HostMethod, Made, SessionMessage, SessionOp, SessionRequest, SheetSketch, Shown } from "./page-session";
+import { withCellsApart, withRowsApart, type RowPage } from "../taskpane/model";
 import { readMessage } from "./xlsx-read";
 
 /** The page's worker, beside the page (webpack entry "page-worker"). */
@@ -45,8 +45,6 @@ interface Pending {
   onProgress?: (p: CheckProgress | (Progress & { phase: "open" })) => void;
   /** A check's result before its answer (see SessionMessage "result"). */
   onResult?: (r: Shown) => void;
-  /** A sheet's cells as their parts come (readSheet), column-stored; the grid is made of them at the answer. */
-  cells?: CellColumns;
   /** What the bar was last told. */
   told: { phase: string; done: number } | null;
 }
@@ -54,12 +52,32 @@ interface Pending {
 /** The bar is told when it moves by a twentieth (each telling draws the pane again), at a new phase, and at the end. */
 const PROGRESS_STEPS = 20;
 
-/** A part of a sheet's cells put into the page's columns; each row's last cell set (blank) first, so rows keep their widths. */
-function putCells(into: CellColumns, part: CellPart): number {
-  const { from, widths, places, values } = part;
+/** Cells put into the page's columns, `from` rows down; each row's last cell set (blank) first, so rows keep their widths. */
+function putCells(into: CellColumns, part: CellPart, from = part.from): void {
+  const { widths, places, values } = part;
   widths.forEach((w, i) => w > 0 && into.set(from + i, w - 1, null));
   for (let k = 0; k < values.length; k++) into.set(from + places[2 * k], places[2 * k + 1], values[k]);
-  return from + widths.length;
+}
+
+/**
+ * A sheet as the page holds it (see SheetSketch): a column-stored grid of its first rows and the
+ * marks below them, whose rows below the head the preview asks for a window at a time. What the
+ * page reads of a whole sheet — rows, widths, empty or not, which columns hold data, the header —
+ * reads the same as over the whole grid.
+ */
+function sketchGrid(s: SheetSketch, window: (from: number, count: number) => Promise<CellPart>): SheetGrid {
+  const cells = new CellColumns([]);
+  putCells(cells, s.top);
+  for (let k = 0; k < s.widths.length; k += 2) cells.set(s.widths[k], s.widths[k + 1] - 1, null);
+  for (let k = 0; k < s.values.length; k++) cells.set(s.places[2 * k], s.places[2 * k + 1], s.values[k]);
+  const grid = columnGrid(s.base, cells);
+  if (s.head >= cells.rowCount) return grid;
+  return withCellsApart(grid, s.head, async (from, count) => {
+    const part = await window(from, count);
+    const rows = new CellColumns([]);
+    putCells(rows, part, 0);
+    return { width: (r) => rows.width(r - part.from), at: (r, c) => rows.at(r - part.from, c) };
+  });
 }
 
 export class PageRemote {
@@ -95,16 +113,10 @@ export class PageRemote {
     if (!p) return;
     if (m.type === "progress") this.tell(p, { phase: m.phase, done: m.done, total: m.total });
     else if (m.type === "result") p.onResult?.(m.value);
-    else if (m.type === "part") {
-      // A sheet's cells, in parts: the bar rises with them.
-      p.cells ??= new CellColumns([]);
-      this.tell(p, { phase: "read", done: putCells(p.cells, m.cells), total: m.total });
-    } else {
+    else {
       this.pending.delete(m.id);
       if (m.type === "error") return p.reject({ code: m.code, message: m.message });
       this.made = m.made;
-      // A sheet: its own properties, and the cells its parts brought.
-      if (p.op.op === "host" && p.op.method === "readSheet") m.value = columnGrid(m.value as Omit<SheetGrid, "rows" | "columns">, p.cells ?? new CellColumns([]));
       if (replayed(p.op)) this.note({ id: m.id, op: p.op });
       p.resolve(m.value);
     }
@@ -137,9 +149,15 @@ export class PageRemote {
     });
   }
 
-  /** A sheet of the workbook, column-stored as the worker holds it, its cells put together as their parts came. */
-  readSheet(name: string, onProgress?: (p: Progress) => void): Promise<SheetGrid> {
-    return this.request<SheetGrid>({ op: "host", method: "readSheet", args: [name] }, onProgress);
+  /**
+   * A sheet of the workbook as the pane reads it (our earlier result columns blank), column-stored:
+   * its first rows and what the page must know of the rest (sketchGrid); the worker keeps the rest.
+   */
+  async readSheet(name: string, onProgress?: (p: Progress) => void): Promise<SheetGrid> {
+    const sketch = await this.request<SheetSketch>({ op: "sheet", sheet: name });
+    const grid = sketchGrid(sketch, (from, count) => this.request<CellPart>({ op: "cells", sheet: name, from, count }));
+    onProgress?.({ done: rowCount(grid), total: rowCount(grid) });
+    return grid;
   }
 
   /** A copy of the bytes goes to the worker: the page keeps the original for a replay. */
@@ -299,6 +317,10 @@ function remoteChecker(remote: PageRemote): SheetChecker {
       return remote.request<{ ledger: LedgerShown; sheet: string | null }>({ op: "ledger", packs, opts, withChart }, progressOf(onProgress));
     },
     cancel: () => remote.cancel(),
+    prepare(sheet, pack, opts) {
+      // Nothing waits for it: a failure shows when the check itself is asked for.
+      remote.request({ op: "prepare", sheet, pack, opts }).catch(() => undefined);
+    },
   };
 }
 

@@ -2,32 +2,30 @@
  * The web page's workbook, held in its worker (page-worker.ts): the file is read, checked and
  * written here — the same host and the same check functions as the pane uses in place — and the
  * page's thread only shows what comes back. A result's records stay here: the page gets the
- * summary and counts, and asks for the rows it draws a window at a time ("rows"). A sheet's cells
- * come back in parts of PART rows, each its own message, so no single message costs the page's
- * thread more than a few milliseconds to take in. No DOM here, no Worker global: page-worker.ts
- * wires `handle` to the worker's messages, and tests call it directly.
+ * summary and counts, and asks for the rows it draws a window at a time ("rows"). So do a sheet's
+ * cells: the page gets the rows matching reads and what it must know of the rest (SheetSketch),
+ * and its preview asks for the rows it shows ("cells"). No DOM here, no Worker global:
+ * page-worker.ts wires `handle` to the worker's messages, and tests call it directly.
  */
 import { reportBytes, type ReportEntry } from "../cli/render";
 import { fitsNothing } from "./check";
 import type { CheckProgress, SheetChecker, WorkbookSettings } from "../engine/host";
 import type { CellValue, EvaluateOptions, SheetGrid, SheetResult, Text2 } from "../engine/types";
 import { cellAt, gridBase, rowCount, rowWidth } from "../engine/grid";
+import { headerReadRows } from "../engine/headers";
 import type { Pack } from "../packs/schema";
 import type { LedgerOptions, LedgerPacks } from "../engine/term/ledger";
 import { localChecker } from "../taskpane/check";
+import { evaluateSheet } from "../engine";
 import { errorMessage, RowIndex, rowGroups, withoutOwnResults, type Filter, type RowGroup } from "../taskpane/model";
 import { annotatedCopy } from "./copy";
 import { FileWorkbookHost, HostError } from "./host";
 import { readAll, workbookOf } from "./xlsx-read";
 
-/** Items per part message: a part of a sheet's rows costs the page a millisecond or two. */
-export const PART = 500;
-
 /**
- * A part of a sheet's cells as it crosses: rows [from, from + widths.length), each value with its
- * place (no blanks: a wide sparse row costs its values, not its width) — not an array per row: the
- * page keeps them column-stored too (engine/grid.ts), so 100,000 rows are not 100,000 arrays for
- * its garbage collector.
+ * Cells as they cross: rows [from, from + widths.length), each value with its place (no blanks: a
+ * wide sparse row costs its values, not its width) — not an array per row: the page keeps them
+ * column-stored too (engine/grid.ts).
  */
 export interface CellPart {
   from: number;
@@ -38,31 +36,91 @@ export interface CellPart {
   values: CellValue[];
 }
 
-/** A sheet's cells in parts of PART rows, each made as it is sent. */
-function* cellParts(g: SheetGrid): Generator<CellPart> {
-  const n = rowCount(g);
-  for (let from = 0; from < n; from += PART) {
-    const part: CellPart = { from, widths: [], places: [], values: [] };
-    for (let r = from; r < Math.min(n, from + PART); r++) {
-      const w = rowWidth(g, r);
-      part.widths.push(w);
-      for (let c = 0; c < w; c++) {
-        const v = cellAt(g, r, c);
-        if (v !== null) part.places.push(r - from, c), part.values.push(v);
-      }
+/** Rows [from, to) of a grid as they cross. */
+function cellPart(g: SheetGrid, from: number, to: number): CellPart {
+  const part: CellPart = { from, widths: [], places: [], values: [] };
+  for (let r = from; r < Math.min(rowCount(g), to); r++) {
+    const w = rowWidth(g, r);
+    part.widths.push(w);
+    for (let c = 0; c < w; c++) {
+      const v = cellAt(g, r, c);
+      if (v !== null) part.places.push(r - from, c), part.values.push(v);
     }
-    yield part;
   }
+  return part;
+}
+
+/** Rows the page holds of a sheet at least (its preview's first screen), whatever matching reads. */
+export const HEAD_ROWS = 100;
+
+/** The most rows a window of a sheet's cells may ask for (the preview asks for what it shows). */
+const WINDOW_MAX = 1_000;
+
+/**
+ * A sheet as the page holds it (page-remote.ts puts it together): its own properties, its first
+ * `head` rows whole — all that header matching reads, and the preview's first screen — and below
+ * them only what the page's questions about the whole sheet need: the first cell of each column
+ * that is not blank (is the sheet empty? which columns hold data?), and the width of the last row
+ * and of a widest row (how many rows and columns there are). The rest stays here: the preview
+ * asks for the rows it shows, a window at a time ("cells").
+ */
+export interface SheetSketch {
+  base: Omit<SheetGrid, "rows" | "columns">;
+  head: number;
+  top: CellPart;
+  /** Below the head, absolute rows: widths to mark (row, width pairs), then values with their places (row, column pairs). */
+  widths: number[];
+  places: number[];
+  values: CellValue[];
+}
+
+/** A value as JSON with its objects' keys in order: the same choices give the same text whatever order they were made in. */
+function canonical(v: unknown): string {
+  if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "null";
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(",")}}`;
+}
+
+const blank = (v: CellValue) => v === null || (typeof v === "string" && v.trim() === "");
+
+function sketchOf(g: SheetGrid, want: number): SheetSketch {
+  const n = rowCount(g);
+  // A last row without cells (a row-stored grid may have one) could not be marked: such a grid crosses whole.
+  const head = n > 0 && rowWidth(g, n - 1) === 0 ? n : Math.min(n, want);
+  const sketch: SheetSketch = { base: gridBase(g), head, top: cellPart(g, 0, head), widths: [], places: [], values: [] };
+  if (head >= n) return sketch;
+  let widest = head;
+  const seen: boolean[] = [];
+  for (let r = head; r < n; r++) {
+    const w = rowWidth(g, r);
+    if (w > rowWidth(g, widest)) widest = r;
+    for (let c = 0; c < w; c++) {
+      if (seen[c]) continue;
+      const v = cellAt(g, r, c);
+      if (!blank(v)) (seen[c] = true), sketch.places.push(r, c), sketch.values.push(v);
+    }
+  }
+  sketch.widths.push(n - 1, rowWidth(g, n - 1));
+  if (widest !== n - 1) sketch.widths.push(widest, rowWidth(g, widest));
+  return sketch;
 }
 
 /** Host methods the page calls through the worker (writeResults only as part of "check"). */
-export type HostMethod = "listSheets" | "ownSheets" | "activeSheet" | "readSheet" | "writeSheet" | "clearResults" | "loadSettings" | "saveSettings" | "recordCheck";
+export type HostMethod = "listSheets" | "ownSheets" | "activeSheet" | "writeSheet" | "clearResults" | "loadSettings" | "saveSettings" | "recordCheck";
 
 export type SessionOp =
   | { op: "open"; bytes: ArrayBuffer; name: string }
   | { op: "host"; method: HostMethod; args: unknown[] }
+  /** A sheet as the page holds it (SheetSketch), our earlier result columns blanked as the pane reads them. */
+  | { op: "sheet"; sheet: string }
+  /** Rows [from, from + count) of a sheet as the page reads it (a CellPart): what the preview shows. */
+  | { op: "cells"; sheet: string; from: number; count: number }
   | { op: "detect"; sheet: string; packs: Pack[] }
   | { op: "evaluate"; sheet: string; pack: Pack; opts: EvaluateOptions }
+  /** The verdicts a check or an evaluation will most likely ask for next, made ahead (SheetChecker.prepare); nothing is sent back. */
+  | { op: "prepare"; sheet: string; pack: Pack; opts: EvaluateOptions }
   | { op: "check"; sheet: string; pack: Pack; opts: EvaluateOptions }
   | { op: "checkOthers"; skip: string; packs: Pack[]; saved: WorkbookSettings }
   | { op: "report"; file: string; sheets: string[] }
@@ -84,8 +142,6 @@ export interface Made {
 
 export type SessionMessage =
   | { id: number; type: "progress"; phase: CheckProgress["phase"] | "open"; done: number; total: number }
-  /** A part of a sheet's cells (readSheet), of `total` rows. */
-  | { id: number; type: "part"; cells: CellPart; total: number }
   /** A check's result, as soon as it is known (a Shown): its writing goes on. */
   | { id: number; type: "result"; value: Shown }
   | { id: number; type: "done"; value: unknown; made: Made }
@@ -115,6 +171,9 @@ export class PageSession {
   /** Results the page may show, by ref: the latest check and the latest evaluation of each sheet. */
   private readonly shown = new Map<string, { result: SheetResult; index?: RowIndex }>();
   private readonly latest = new Map<string, string>();
+  private readonly blanked = new WeakMap<SheetGrid, SheetGrid>();
+  /** The latest verdicts made (prepared ahead, or an evaluation or check): of this very grid, with this pack and these choices. */
+  private last: { grid: SheetGrid; key: string; result: SheetResult } | null = null;
 
   constructor(private readonly post: Post) {}
 
@@ -160,6 +219,33 @@ export class PageSession {
     return kept;
   }
 
+  /** The sheet as the pane sees it: our own earlier result columns blanked (the pane does the same), once per grid read. */
+  private async grid(host: FileWorkbookHost, sheet: string): Promise<SheetGrid> {
+    const read = await host.readSheet(sheet);
+    let g = this.blanked.get(read);
+    if (!g) this.blanked.set(read, (g = withoutOwnResults(read)));
+    return g;
+  }
+
+  /**
+   * A sheet's verdicts: those made last when they are of the same grid, pack and choices (prepared
+   * ahead while the page drew the pane, or the evaluation on screen), else made now — and kept.
+   */
+  private verdicts(grid: SheetGrid, pack: Pack, opts: EvaluateOptions = {}): SheetResult {
+    const key = canonical([pack, opts.mapping, opts.params, opts.readings, opts.headerRow]);
+    const last = this.last;
+    if (last && last.grid === grid && last.key === key) return last.result;
+    this.last = null;
+    const result = evaluateSheet(grid, pack, opts);
+    this.last = { grid, key, result };
+    return result;
+  }
+
+  /** Whether a file is open (a window of a sheet's cells can then be answered at once). */
+  isOpen(): boolean {
+    return this.host !== null;
+  }
+
   private opened(): { host: FileWorkbookHost; checker: SheetChecker } {
     if (!this.host || !this.checker) throw new HostError("not-open", { zh: "没有打开的文件", en: "no file is open" });
     return { host: this.host, checker: this.checker };
@@ -173,31 +259,36 @@ export class PageSession {
       const read = readAll(bytes, (done, total) => post({ id, type: "progress", phase: "open", done, total }));
       if (!read.ok) return this.answer(post, id, { ok: false, code: read.error.code, message: { zh: read.error.message, en: read.error.message } });
       this.host = new FileWorkbookHost(bytes, req.name, workbookOf(read));
-      this.checker = localChecker(this.host);
+      this.checker = localChecker(this.host, (grid, pack, opts) => this.verdicts(grid, pack, opts));
+      this.last = null;
       this.checked.clear();
       this.shown.clear();
       this.latest.clear();
       return this.answer(post, id, { ok: true });
     }
     const { host, checker } = this.opened();
-    // The sheet as the pane sees it: our own earlier result columns blanked (the pane does the same).
-    const grid = async (sheet: string) => withoutOwnResults(await host.readSheet(sheet));
+    const grid = (sheet: string) => this.grid(host, sheet);
     switch (req.op) {
-      case "host": {
-        const value = await (host[req.method] as (...a: unknown[]) => Promise<unknown>).apply(host, req.args);
-        if (req.method === "readSheet" && value && typeof value === "object") {
-          const g = value as SheetGrid;
-          // Its cells in parts (the page puts them together as they come: page-remote.ts), then the grid's own properties.
-          for (const cells of cellParts(g)) post({ id, type: "part", cells, total: rowCount(g) });
-          return this.answer(post, id, gridBase(g));
-        }
-        return this.answer(post, id, value);
+      case "host":
+        return this.answer(post, id, await (host[req.method] as (...a: unknown[]) => Promise<unknown>).apply(host, req.args));
+      case "sheet": {
+        // Every row matching may read, for the header row the workbook's settings fix (if any).
+        const g = await grid(req.sheet);
+        const fixed = (await host.loadSettings()).headerRow;
+        return this.answer(post, id, sketchOf(g, Math.max(HEAD_ROWS, headerReadRows(fixed, g.origin.row))));
       }
+      case "cells":
+        return this.answer(post, id, cellPart(await grid(req.sheet), req.from, req.from + Math.min(req.count, WINDOW_MAX)));
       case "detect": {
         const found = await checker.detect(req.sheet, await grid(req.sheet), req.packs);
         // Packs go back by position in the list the page sent (it keeps its own objects).
         return this.answer(post, id, found.map((c) => ({ index: req.packs.findIndex((p) => p.id === c.pack.id), match: c.match })));
       }
+      case "prepare":
+        // Answered at once (nothing waits for it); the work follows, ahead of the requests sent after it.
+        this.answer(post, id, null);
+        this.verdicts(await grid(req.sheet), req.pack, req.opts);
+        return;
       case "evaluate": {
         const result = await checker.evaluate(req.sheet, await grid(req.sheet), req.pack, req.opts, progress);
         return this.answer(post, id, this.keep("evaluate", result, `${id}`));

@@ -13,12 +13,13 @@ const scope = globalThis as unknown as {
 
 const session = new PageSession((m, transfer) => scope.postMessage(m, transfer ?? []));
 // One request at a time, in the order sent: a replay after a cancel rebuilds the state step by step.
-// A window of rows of a result already made only reads it: answered at once, between the parts of
-// a check still writing (the results view asks for its first rows while the copy is written).
+// A window of rows of a result already made, or of a sheet's cells, only reads: answered at once,
+// between the parts of a check still writing (the results view asks for its first rows while the
+// copy is written).
 // Its result not made yet (a replay under way after 取消): in turn, after the replay.
 let queue = Promise.resolve();
 scope.onmessage = (e) => {
   const req = e.data;
-  if (req.op === "rows" && session.holds(req.ref)) void session.handle(req);
+  if ((req.op === "rows" && session.holds(req.ref)) || (req.op === "cells" && session.isOpen())) void session.handle(req);
   else queue = queue.then(() => session.handle(req));
 };

@@ -7,7 +7,7 @@
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { Caption1, makeStyles, Subtitle2, tokens } from "@fluentui/react-components";
 import type { CellValue, SheetGrid } from "../engine/types";
-import { colLetter } from "./model";
+import { cellsApart, colLetter, type CellsWindow } from "./model";
 import { cellAt, rowCount, rowWidth } from "../engine/grid";
 import { useStrings } from "./i18n";
 
@@ -17,6 +17,8 @@ const COL_EM = 8;
 const HEAD_EM = 4.5;
 /** Rows and columns rendered beyond those in sight, so a quick scroll shows no gap. */
 const OVERSCAN = 2;
+/** Rows asked for at a time where the sheet's rows stay apart (the web page's worker). */
+const BLOCK = 100;
 
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS, minWidth: 0 },
@@ -88,6 +90,15 @@ export const SheetPreview = memo(function SheetPreview({ grid, target }: { grid:
     for (let r = rowCount(grid) - 1; r >= 0; r--) w = Math.max(w, rowWidth(grid, r));
     return w;
   }, [grid]);
+  // Rows below the head of a grid whose rows stay in the worker: asked for a block at a time, as they come into sight.
+  const apart = cellsApart(grid);
+  const [blocks, setBlocks] = useState<{ grid: SheetGrid; got: Map<number, CellsWindow> }>({ grid, got: new Map() });
+  const asked = useRef<{ grid: SheetGrid; blocks: Set<number> }>({ grid, blocks: new Set() });
+  const got = blocks.grid === grid ? blocks.got : null;
+  const valueAt = (i: number, j: number): CellValue => {
+    if (!apart || i < apart.head) return cellAt(grid, i, j);
+    return got?.get(Math.floor(i / BLOCK))?.at(i, j) ?? null;
+  };
   const at = target ? parseCell(target.cell) : null;
   const ti = at ? at.row - grid.origin.row : -1;
   const tj = at ? at.col - grid.origin.col : -1;
@@ -125,11 +136,26 @@ export const SheetPreview = memo(function SheetPreview({ grid, target }: { grid:
   const c0 = Math.max(0, Math.floor((view.left - headPx) / colPx) - OVERSCAN);
   const c1 = Math.min(width, Math.ceil((view.left + view.width - headPx) / colPx) + OVERSCAN);
 
+  useEffect(() => {
+    if (!apart || r1 <= apart.head) return;
+    if (asked.current.grid !== grid) asked.current = { grid, blocks: new Set() };
+    const mine = asked.current;
+    for (let b = Math.floor(Math.max(r0, apart.head) / BLOCK); b * BLOCK < r1; b++) {
+      if (mine.blocks.has(b)) continue;
+      mine.blocks.add(b);
+      apart.window(b * BLOCK, BLOCK).then(
+        (cells) => setBlocks((x) => (x.grid === grid ? { grid, got: new Map(x.got).set(b, cells) } : { grid, got: new Map([[b, cells]]) })),
+        // Not answered (the worker started afresh after 取消): asked again when next in sight.
+        () => mine.blocks.delete(b),
+      );
+    }
+  }, [apart, grid, r0, r1]);
+
   const cells = [];
   for (let i = r0; i < r1; i++) {
     for (let j = c0; j < c1; j++) {
       const hit = i === ti && j === tj;
-      const text = shown(cellAt(grid, i, j));
+      const text = shown(valueAt(i, j));
       cells.push(
         <div
           key={`${i}:${j}`}

@@ -30,12 +30,16 @@ export function cleanParams(pack: Pack | undefined, params: ParamOverrides | und
 /** Records explained at a time before their results are planned: the progress bar moves through them. */
 const EXPLAIN_PART = 5_000;
 
-export function localChecker(host: WorkbookHost): SheetChecker {
+/**
+ * The pane's long steps over `host`. `verdicts` is how a sheet the pane looks at is evaluated
+ * (the web page's worker passes one that reuses verdicts it prepared ahead; see SheetChecker.prepare).
+ */
+export function localChecker(host: WorkbookHost, verdicts: typeof evaluateSheet = evaluateSheet): SheetChecker {
   const evaluate = async (_sheet: string, grid: SheetGrid, pack: Pack, opts: EvaluateOptions, onProgress?: (p: CheckProgress) => void) => {
     onProgress?.({ phase: "evaluate", done: 0, total: rowCount(grid) });
     // Lets the progress bar show before a long evaluation.
     await yieldToUI();
-    return evaluateSheet(grid, pack, opts);
+    return verdicts(grid, pack, opts);
   };
   return {
     async detect(_sheet, grid, packs) {

@@ -213,6 +213,35 @@ export function rowsApart(result: SheetResult): RowsOf | undefined {
   return apart.get(result);
 }
 
+/** A window of a sheet's rows, by grid row and column (0-based from the origin, as cellAt and rowWidth). */
+export interface CellsWindow {
+  width(r: number): number;
+  at(r: number, c: number): CellValue;
+}
+
+/** Where the rows of a grid below its first `head` come from when they stay apart from the pane (the web page's worker). */
+export interface CellsApart {
+  head: number;
+  window(from: number, count: number): Promise<CellsWindow>;
+}
+
+const cellsApartOf = new WeakMap<SheetGrid, CellsApart>();
+
+/**
+ * Marks a grid of which the pane holds the first `head` rows whole (below them, only what tells
+ * whether the sheet or a column holds anything, and how far it reaches): its other rows are asked
+ * for a window at a time.
+ */
+export function withCellsApart(grid: SheetGrid, head: number, window: CellsApart["window"]): SheetGrid {
+  cellsApartOf.set(grid, { head, window });
+  return grid;
+}
+
+/** The source of a grid's rows below its head, when they stay apart; undefined when the pane holds every cell. */
+export function cellsApart(grid: SheetGrid): CellsApart | undefined {
+  return cellsApartOf.get(grid);
+}
+
 /**
  * The rows a filter shows, windowed over groups already made: indexes per filter are built once
  * (where the records are: the worker answers each window from them).

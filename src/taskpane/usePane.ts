@@ -224,6 +224,8 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         const readings = chosenReadings(pack, saved.pack === pack.id ? saved.readings : undefined);
         const match = matchHeaders(grid, pack, { mapping, headerRow });
         patch({ grid, candidates, packId: pack.id, mapping, headerRow, params, readings, match, sheetState: "ready" });
+        // The check 一键校验 would make now, begun ahead where the work runs apart (the web page's worker).
+        if (!match.unmatched.length) checker.prepare?.(sheet, pack, { mapping, params, readings, headerRow });
       }),
     [exclusive, settings, host, patch, progress, packById, packs, checker, page],
   );
@@ -239,8 +241,10 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
       const again = !!s.result && s.result.pack === pack.id;
       patch({ ...next, match, result: again ? s.result : null, stale: again, sheetState: "ready" });
       if (again) patch({ result: await evaluate(s.sheet, s.grid, pack, next) });
+      // Else the check 一键校验 would make with the new choices, begun ahead (see load).
+      else if (!match.unmatched.length) checker.prepare?.(s.sheet, pack, { mapping: next.mapping, params: next.params, readings: next.readings, headerRow: next.headerRow });
     },
-    [evaluate, patch],
+    [evaluate, patch, checker],
   );
 
   const choosePack = useCallback(
