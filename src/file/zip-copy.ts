@@ -176,12 +176,12 @@ export function setDeflater(d: Deflater): void {
   codec = d;
 }
 
-/** A part compressed as it was written: its compressed pieces, the CRC and size of what they hold. */
-export interface DeflatedPart {
-  chunks: Uint8Array[];
-  crc: number;
-  size: number;
-}
+/**
+ * A part compressed as it was written: its compressed pieces, the CRC and size of what they hold.
+ * Pieces that are not an array (read from a file as they are written out) come with their total
+ * `compressedSize`, and are gone through once.
+ */
+export type DeflatedPart = { crc: number; size: number } & ({ chunks: Uint8Array[]; compressedSize?: number } | { chunks: Iterable<Uint8Array>; compressedSize: number });
 
 /** A part written in pieces and compressed as they come, so that it is never held whole uncompressed. */
 export class PartWriter {
@@ -210,38 +210,62 @@ function dosNow(): { time: number; date: number } {
   };
 }
 
-class Out {
+/** Where a zip is written, in order: `length` is the bytes written so far (an entry's offset). */
+export interface ZipSink {
+  readonly length: number;
+  push(b: Uint8Array): void;
+}
+
+class Out implements ZipSink {
   private chunks: Uint8Array[] = [];
   length = 0;
   push(b: Uint8Array): void {
     this.chunks.push(b);
     this.length += b.length;
   }
-  header(size: number, fill: (v: DataView) => void): void {
-    const b = new Uint8Array(size);
-    fill(new DataView(b.buffer));
-    this.push(b);
-  }
   done(): Uint8Array {
     return concat(this.chunks);
   }
 }
 
+function header(out: ZipSink, size: number, fill: (v: DataView) => void): void {
+  const b = new Uint8Array(size);
+  fill(new DataView(b.buffer));
+  out.push(b);
+}
+
 /** A part in the new zip: copied raw from the original, or new bytes. */
 export type Part =
   | { raw: RawEntry }
-  | { name: string; nameBytes?: Uint8Array; data: Uint8Array; like?: RawEntry; store?: boolean }
-  | { name: string; nameBytes: Uint8Array; deflated: DeflatedPart; like: RawEntry };
+  | { name: string; nameBytes?: Uint8Array; data: Uint8Array; like?: RawEntry; store?: boolean; when?: DosTime }
+  | { name: string; nameBytes?: Uint8Array; deflated: DeflatedPart; like?: RawEntry; when?: DosTime };
+
+/** A part's DOS time and date, as a zip entry holds them. */
+export interface DosTime {
+  time: number;
+  date: number;
+}
 
 const enc = new TextEncoder();
 
 /** The zip holding `parts` in order. Zip64 records are written only when sizes or offsets need them. */
 export function writeZip(original: Uint8Array, parts: Part[]): Uint8Array {
   const out = new Out();
+  writeZipTo(out, original, parts);
+  return out.done();
+}
+
+/**
+ * The zip holding `parts` in order, written to `out` as it is made (a part's compressed pieces may
+ * come from a file: they are pushed one by one, never held together). Zip64 records are written
+ * only when sizes, offsets or the number of entries need them.
+ */
+export function writeZipTo(out: ZipSink, original: Uint8Array, parts: Part[]): void {
   const central: { e: Omit<RawEntry, "dataStart" | "offset">; offset: number }[] = [];
   for (const part of parts) {
     let e: Omit<RawEntry, "dataStart" | "offset">;
-    let data: Uint8Array[];
+    let data: Iterable<Uint8Array>;
+    let compressedSize: number | undefined;
     if ("raw" in part) {
       e = part.raw;
       data = [original.subarray(part.raw.dataStart, part.raw.dataStart + part.raw.compressedSize)];
@@ -250,7 +274,7 @@ export function writeZip(original: Uint8Array, parts: Part[]): Uint8Array {
       const nameBytes = part.nameBytes ?? enc.encode(part.name);
       let crc: number, size: number, method: number;
       if ("deflated" in part) {
-        ({ crc, size } = part.deflated);
+        ({ crc, size, compressedSize } = part.deflated);
         data = part.deflated.chunks;
         method = 8;
       } else {
@@ -260,7 +284,7 @@ export function writeZip(original: Uint8Array, parts: Part[]): Uint8Array {
         size = part.data.length;
         method = store ? 0 : 8;
       }
-      const when = like ?? dosNow();
+      const when = like ?? part.when ?? dosNow();
       const ascii = nameBytes.every((b) => b < 0x80);
       e = {
         name: part.name,
@@ -273,7 +297,7 @@ export function writeZip(original: Uint8Array, parts: Part[]): Uint8Array {
         time: when.time,
         date: when.date,
         crc,
-        compressedSize: data.reduce((n, d) => n + d.length, 0),
+        compressedSize: compressedSize ?? sizeOf(data as Uint8Array[]),
         size,
         internalAttr: like?.internalAttr ?? 0,
         externalAttr: like?.externalAttr ?? 0,
@@ -285,7 +309,7 @@ export function writeZip(original: Uint8Array, parts: Part[]): Uint8Array {
     const big = e.size >= 0xffffffff || e.compressedSize >= 0xffffffff;
     const z64 = big ? zip64Extra([e.size, e.compressedSize]) : new Uint8Array(0);
     // The data descriptor flag (bit 3) is cleared: sizes and CRC are in the header itself.
-    out.header(30, (v) => {
+    header(out, 30, (v) => {
       v.setUint32(0, 0x04034b50, true);
       v.setUint16(4, big ? 45 : Math.max(20, e.versionNeeded & 0xff), true);
       v.setUint16(6, e.flags & ~0x0008, true);
@@ -311,7 +335,7 @@ export function writeZip(original: Uint8Array, parts: Part[]): Uint8Array {
     if (e.compressedSize >= 0xffffffff) values.push(e.compressedSize);
     if (offset >= 0xffffffff) values.push(offset);
     const z64 = values.length ? zip64Extra(values) : new Uint8Array(0);
-    out.header(46, (v) => {
+    header(out, 46, (v) => {
       v.setUint32(0, 0x02014b50, true);
       v.setUint16(4, e.versionMadeBy, true);
       v.setUint16(6, z64.length ? 45 : Math.max(20, e.versionNeeded & 0xff), true);
@@ -339,7 +363,7 @@ export function writeZip(original: Uint8Array, parts: Part[]): Uint8Array {
   const n = central.length;
   if (n >= 0xffff || dirStart >= 0xffffffff || dirSize >= 0xffffffff) {
     const z = out.length;
-    out.header(56, (v) => {
+    header(out, 56, (v) => {
       v.setUint32(0, 0x06064b50, true);
       v.setBigUint64(4, 44n, true);
       v.setUint16(12, 45, true);
@@ -349,20 +373,25 @@ export function writeZip(original: Uint8Array, parts: Part[]): Uint8Array {
       v.setBigUint64(40, BigInt(dirSize), true);
       v.setBigUint64(48, BigInt(dirStart), true);
     });
-    out.header(20, (v) => {
+    header(out, 20, (v) => {
       v.setUint32(0, 0x07064b50, true);
       v.setBigUint64(8, BigInt(z), true);
       v.setUint32(16, 1, true);
     });
   }
-  out.header(22, (v) => {
+  header(out, 22, (v) => {
     v.setUint32(0, 0x06054b50, true);
     v.setUint16(8, Math.min(n, 0xffff), true);
     v.setUint16(10, Math.min(n, 0xffff), true);
     v.setUint32(12, Math.min(dirSize, 0xffffffff), true);
     v.setUint32(16, Math.min(dirStart, 0xffffffff), true);
   });
-  return out.done();
+}
+
+function sizeOf(chunks: Uint8Array[]): number {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  return n;
 }
 
 function zip64Extra(values: number[]): Uint8Array {

@@ -12,6 +12,7 @@ import * as crypto from "crypto";
 import * as zlib from "zlib";
 import { COUNTS, countsPart, RECORDS, ReportSheet, reportParts, REPORT_SHEETS, SharedStrings, sheetPart, type SheetNo, type XmlSink } from "../../cli/report-xml";
 import { noCounts, type ReportSheets } from "../../cli/render";
+import { writeZipTo, type Part } from "../zip-copy";
 import { AtomicFile, reasonOf, WriteFailure } from "./atomic";
 import { ourKindOfFile } from "./outputs";
 
@@ -66,6 +67,20 @@ class DeflatedPart implements XmlSink {
     this.#put(zlib.deflateRawSync(new Uint8Array(0)));
     this.close();
   }
+  /** The compressed stream read back from the temporary file, a megabyte at a time (once end() is done). */
+  *chunks(): Generator<Uint8Array> {
+    const src = fs.openSync(this.file, "r");
+    try {
+      for (;;) {
+        const buf = Buffer.allocUnsafe(1 << 20);
+        const n = fs.readSync(src, buf, 0, buf.length, null);
+        if (n <= 0) return;
+        yield buf.subarray(0, n);
+      }
+    } finally {
+      fs.closeSync(src);
+    }
+  }
   close(): void {
     if (this.#fd === null) return;
     const fd = this.#fd;
@@ -84,14 +99,6 @@ const MAX_PENDING = 32;
 
 function deflateRaw(xml: Uint8Array): Promise<Buffer> {
   return new Promise((resolve, reject) => zlib.deflateRaw(xml, DEFLATE, (e, d) => (e ? reject(e) : resolve(d))));
-}
-
-interface ZipPart {
-  name: string;
-  crc: number;
-  size: number;
-  compressed: number;
-  data: Uint8Array | string;
 }
 
 export class ReportFile implements ReportSheets {
@@ -143,20 +150,31 @@ export class ReportFile implements ReportSheets {
       const overrides: string[] = [];
       countsPart(this.counts, this.#part(COUNTS), extra, overrides);
       const present: SheetNo[] = [];
-      const sheets: ZipPart[] = [];
+      const sheets: Part[] = [];
       for (const [no, p] of this.#parts.entries()) {
         if (!p) continue;
         await p.end();
         present.push(no as SheetNo);
-        sheets.push({ name: sheetPart(no as SheetNo), crc: p.crc >>> 0, size: p.size, compressed: p.compressed, data: p.file });
+        sheets.push({ name: sheetPart(no as SheetNo), deflated: { crc: p.crc >>> 0, size: p.size, compressedSize: p.compressed, chunks: p.chunks() }, when: DOS_1980 });
       }
-      const small = Object.entries({ ...reportParts(present, overrides, this.#shared), ...extra }).map(([name, text]): ZipPart => {
+      const small = Object.entries({ ...reportParts(present, overrides, this.#shared), ...extra }).map(([name, text]): Part => {
         const b = Buffer.from(text, "utf8");
         const d = zlib.deflateRawSync(b);
-        return { name, crc: zlib.crc32(b) >>> 0, size: b.length, compressed: d.length, data: new Uint8Array(d.buffer, d.byteOffset, d.length) };
+        return { name, deflated: { crc: zlib.crc32(b) >>> 0, size: b.length, chunks: [new Uint8Array(d.buffer, d.byteOffset, d.length)] }, when: DOS_1980 };
       });
       const out = new AtomicFile(this.file, { mayReplace: (existing) => ourKindOfFile(existing) === "report" });
-      writeZip(out, [...small, ...sheets]);
+      let written = 0;
+      const sink = {
+        get length() {
+          return written;
+        },
+        push(b: Uint8Array) {
+          out.write(b);
+          written += b.length;
+        },
+      };
+      // The one zip writer (zip-copy.ts): zip64 records when a sheet passes 4 GB or the offsets do.
+      writeZipTo(sink, new Uint8Array(0), [...small, ...sheets]);
       out.commit();
     } catch (e) {
       throw e instanceof WriteFailure ? e : new WriteFailure(this.file, reasonOf(e));
@@ -179,60 +197,5 @@ export class ReportFile implements ReportSheets {
   }
 }
 
-/** A zip of deflated parts (sizes and CRCs known before each part, so no data descriptors); names in UTF-8. */
-function writeZip(out: AtomicFile, parts: ZipPart[]): void {
-  let offset = 0;
-  const central: Buffer[] = [];
-  const put = (b: Uint8Array) => {
-    out.write(b);
-    offset += b.length;
-  };
-  for (const p of parts) {
-    const name = Buffer.from(p.name, "utf8");
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
-    local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt32LE(0x00210000, 10); // 1980-01-01 00:00
-    local.writeUInt32LE(p.crc, 14);
-    local.writeUInt32LE(p.compressed, 18);
-    local.writeUInt32LE(p.size, 22);
-    local.writeUInt16LE(name.length, 26);
-    const at = offset;
-    put(local);
-    put(name);
-    if (typeof p.data !== "string") put(p.data);
-    else {
-      const src = fs.openSync(p.data, "r");
-      try {
-        const buf = Buffer.allocUnsafe(1 << 20);
-        for (let n; (n = fs.readSync(src, buf, 0, buf.length, null)) > 0; ) put(buf.subarray(0, n));
-      } finally {
-        fs.closeSync(src);
-      }
-    }
-    const c = Buffer.alloc(46);
-    c.writeUInt32LE(0x02014b50, 0);
-    c.writeUInt16LE(20, 4);
-    c.writeUInt16LE(20, 6);
-    c.writeUInt16LE(0x0800, 8);
-    c.writeUInt16LE(8, 10);
-    c.writeUInt32LE(0x00210000, 12);
-    c.writeUInt32LE(p.crc, 16);
-    c.writeUInt32LE(p.compressed, 20);
-    c.writeUInt32LE(p.size, 24);
-    c.writeUInt16LE(name.length, 28);
-    c.writeUInt32LE(at, 42);
-    central.push(c, name);
-  }
-  const start = offset;
-  for (const b of central) put(b);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(parts.length, 8);
-  end.writeUInt16LE(parts.length, 10);
-  end.writeUInt32LE(offset - start, 12);
-  end.writeUInt32LE(start, 16);
-  put(end);
-}
+/** The report's parts dated 1980-01-01 00:00, the zip format's first day (a report's content does not depend on when it was written). */
+const DOS_1980 = { time: 0, date: 0x21 };
