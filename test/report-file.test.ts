@@ -1,19 +1,38 @@
 /**
- * The command line's report file (report-file.ts): its sheets deflated into temporary files as rows
- * come, then written by the one zip writer (zip-copy.ts writeZipTo) — with zip64 records when
- * sizes, offsets or the number of entries need them.
+ * The command line's report file (report-file.ts): its sheets and its shared strings deflated into
+ * temporary files as rows come, the table's opening (with counts known only at the end) put before
+ * its items with the CRCs joined, all written by the one zip writer (zip-copy.ts writeZipTo) —
+ * with zip64 records when sizes, offsets or the number of entries need them.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as zlib from "zlib";
 import ExcelJS from "exceljs";
-import { ReportFile } from "../src/file/node/report-file";
+import { crc32Combine, ReportFile } from "../src/file/node/report-file";
 import { rawEntries, writeZipTo, type Part, type ZipSink } from "../src/file/zip-copy";
+import { readWorkbook, sheetGrid } from "../src/file/xlsx-read";
+import type { OutValue } from "../src/engine/host";
 
 let tmp: string;
 beforeAll(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kj-report-file-"))));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+test("crc32Combine: the CRC of A then B from the two CRCs, for every split of real data; lengths past 2^32 join as the parts do", () => {
+  const data = new Uint8Array(5000);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 7919 + (i >> 3)) & 0xff;
+  const whole = zlib.crc32(data) >>> 0;
+  for (const at of [0, 1, 2, 3, 7, 64, 999, 2500, 4096, 4999, 5000]) {
+    const a = data.subarray(0, at);
+    const b = data.subarray(at);
+    expect([at, crc32Combine(zlib.crc32(a), zlib.crc32(b), b.length)]).toEqual([at, whole]);
+  }
+  // Joining is associative: (A·B)·C = A·(B·C), with B and C together longer than 2^32 bytes.
+  const [a, b, c] = [0x12345678, 0x9abcdef0, 0x0badf00d];
+  const lb = 3_000_000_000;
+  const lc = 2_500_000_123;
+  expect(crc32Combine(crc32Combine(a, b, lb), c, lc)).toBe(crc32Combine(a, crc32Combine(b, c, lc), lb + lc));
+});
 
 /** Every entry's data inflated and held to its CRC and size. */
 function checkEntries(bytes: Uint8Array): Map<string, Buffer> {
@@ -26,18 +45,52 @@ function checkEntries(bytes: Uint8Array): Map<string, Buffer> {
   return parts;
 }
 
-test("a report written by the one zip writer: every entry's CRC and sizes right, the cells read back", async () => {
+test("a report past the shared strings' memory: repeated and unique texts, line breaks, escapes — every part's CRC right, every cell read back by exceljs and by our reader", async () => {
   const file = path.join(tmp, "报告.xlsx");
-  const report = new ReportFile(file);
-  for (let i = 0; i < 2000; i++) report.issues.row(["县区/a.xlsx", "考核", "B3", i + 3, `工作室${i}`, "提醒", `第${i % 50}条未达标`, null, "第十六条（一）"]);
+  // A table that remembers 256 texts a generation, given thousands: texts come back after being
+  // forgotten and are written again (a second item), none lost.
+  const report = new ReportFile(file, 256);
+  const rows: OutValue[][] = [];
+  for (let i = 0; i < 3000; i++) {
+    const name = i % 100 === 7 ? `多行\n名称${i}` : i % 97 === 3 ? ` 前后空格${i} ` : `工作室${i}&<${i % 3 ? "" : "_x0041_"}`;
+    const row: OutValue[] = ["县区/a.xlsx", "考核", "B3", i + 3, name, i % 2 ? "错误" : "提醒", `第${i % 50}条未达标`, i % 5 ? "是" : null, "第十六条（一）"];
+    const again: OutValue[] = ["县区/a.xlsx", "考核", null, i + 3, `工作室${(i * 7919) % 3000}&<`, "提醒", `第${(i * 7) % 50}条`, null, null];
+    for (const r of [row, again]) {
+      rows.push(r);
+      report.issues.row(r);
+    }
+  }
+  report.summary.row(["县区/a.xlsx", "考核", "名师工作室年度考核", 3, "工作室0", "合格", null, 8, 10, null, "通过", null, null]);
   await report.finish();
+  expect(fs.readdirSync(tmp).filter((f) => f.startsWith(".kj-"))).toEqual([]);
   const bytes = new Uint8Array(fs.readFileSync(file));
   const parts = checkEntries(bytes);
-  expect(parts.has("xl/worksheets/sheet2.xml")).toBe(true);
+  const sst = parts.get("xl/sharedStrings.xml")!.toString("utf8");
+  const items = sst.match(/<si>/g)!;
+  const texts = sst.match(/<si><t[^>]*>[^<]*<\/t><\/si>/g)!;
+  expect(items.length).toBe(texts.length);
+  // Forgotten texts written again: more items than distinct texts.
+  expect(new Set(texts).size).toBeLessThan(texts.length);
+  const uses = [...parts.entries()].filter(([n]) => n.startsWith("xl/worksheets/sheet")).reduce((n, [, x]) => n + (x.toString("utf8").match(/ t="s"/g) ?? []).length, 0);
+  expect(sst).toMatch(new RegExp(`^<\\?xml[^>]*\\?>\\n<sst xmlns="[^"]*" count="${uses}" uniqueCount="${items.length}">`));
+  expect(sst.endsWith("</sst>")).toBe(true);
+
+  const want = rows.map((row) => row.map((v) => (v === "" || v === undefined ? null : v)));
+  const book = readWorkbook(bytes);
+  if (!book.ok) throw new Error(book.error.message);
+  const g = sheetGrid(book.workbook.sheets.find((s) => s.name === "问题清单")!);
+  if (!g.ok) throw new Error(g.error.message);
+  expect(g.grid.rows.slice(1).map((r) => Array.from({ length: 9 }, (_, c) => r[c] ?? null))).toEqual(want);
+
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(Buffer.from(bytes) as never);
-  expect(wb.getWorksheet("问题清单")!.getRow(2001).getCell(5).value).toBe("工作室1999");
-});
+  const ws = wb.getWorksheet("问题清单")!;
+  expect(ws.rowCount).toBe(rows.length + 1);
+  const got: OutValue[][] = [];
+  for (let r = 0; r < rows.length; r++) got.push(Array.from({ length: 9 }, (_, c) => (ws.getRow(r + 2).getCell(c + 1).value as OutValue) ?? null));
+  expect(got).toEqual(want);
+  expect(wb.getWorksheet("汇总")!.getRow(2).getCell(5).value).toBe("工作室0");
+}, 60_000);
 
 /** A zip sink that keeps the bytes. */
 function memorySink(): ZipSink & { bytes(): Uint8Array } {

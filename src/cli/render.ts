@@ -404,7 +404,8 @@ export function reportRowsOf(entries: ReportEntry[], records: CheckRecord[] = []
 export function reportBytes(entries: ReportEntry[], records: CheckRecord[] = []): Uint8Array {
   const chunks: Uint8Array[][] = REPORT_SHEETS.map(() => []);
   const sink = (no: number) => ({ write: (x: Uint8Array) => void chunks[no].push(x) });
-  const shared = new SharedStrings();
+  const sst: Uint8Array[] = [];
+  const shared = new SharedStrings({ write: (x) => void sst.push(x) });
   const sheets: (ReportSheet | null)[] = [new ReportSheet(0, sink(0), shared), new ReportSheet(1, sink(1), shared), new ReportSheet(2, sink(2), shared), null, null];
   const counts = noCounts();
   const recordSheet = () => (sheets[RECORDS] ??= new ReportSheet(RECORDS, sink(RECORDS), shared));
@@ -416,17 +417,23 @@ export function reportBytes(entries: ReportEntry[], records: CheckRecord[] = [])
   countsPart(counts, sink(COUNTS), extra, overrides);
   const present = REPORT_SHEETS.map((_, no) => no as SheetNo).filter((no) => chunks[no].length);
   const enc = new TextEncoder();
-  for (const no of present) {
-    let n = 0;
-    for (const c of chunks[no]) n += c.length;
-    const all = new Uint8Array(n);
-    let at = 0;
-    for (const c of chunks[no]) {
-      all.set(c, at);
-      at += c.length;
-    }
-    files[sheetPart(no)] = all;
-  }
+  for (const no of present) files[sheetPart(no)] = joined(chunks[no]);
   for (const [name, text] of Object.entries({ ...reportParts(present, overrides, shared), ...extra })) files[name] = enc.encode(text);
+  if (shared.size) {
+    shared.end();
+    files["xl/sharedStrings.xml"] = joined([enc.encode(shared.head()), ...sst]);
+  }
   return zipSync(files, { level: 6 });
+}
+
+function joined(chunks: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  const all = new Uint8Array(n);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return all;
 }

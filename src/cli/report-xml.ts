@@ -1,11 +1,12 @@
 /**
  * The report workbook written as sheet XML row by row — no workbook object in memory, no exceljs:
  * 汇总, 问题清单, 经费 and, when checks were recorded, 校验记录. Each sheet is a ReportSheet that
- * turns rows into XML and hands it on in pieces (to a deflate stream on disk for the command line,
- * report-file.ts; to memory for the page, reportBytes). Strings are text, never formulas, so a
- * studio name starting with = stays text: the texts that repeat from row to row (REPEATS) as shared
- * strings, one table for the whole workbook (SharedStrings, written last), the rest inline. The
- * other parts (workbook, styles, the kj-assess marker) are small and fixed. Browser-safe.
+ * turns rows into XML bytes and hands them on in pieces (to a deflate stream on disk for the command
+ * line, report-file.ts; to memory for the page, reportBytes). Strings are text, never formulas, so
+ * a studio name starting with = stays text: the data rows' texts (SHARED) as shared strings, one
+ * table for the whole workbook (SharedStrings, its items handed on as they come, its opening with
+ * the counts made last), the rest inline. The other parts (workbook, styles, the kj-assess marker)
+ * are small and fixed. Browser-safe.
  */
 import { colLetter } from "../engine/address";
 import { RECORD_HEADERS, RECORD_SHEET } from "../engine/record";
@@ -39,22 +40,27 @@ const WIDTHS: readonly (readonly number[])[] = [
 const STYLE_OF: readonly (readonly number[])[] = [[], [], [0, 0, 0, 0, 2, 2, 3], [], []];
 const LETTERS = Array.from({ length: 16 }, (_, i) => colLetter(i + 1));
 /**
- * Columns whose texts repeat from row to row (the file, the sheet, the pack, grades, statuses,
- * severities, sources): each distinct text's cell XML is made once, a shared string's index when
- * the workbook has a table (a few bytes a cell instead of the text: at 100,000 rows most of the
- * report's XML). Labels, messages and cell texts stay inline.
+ * Text columns written as shared strings (an index into the workbook's one table): every text of
+ * 汇总, 问题清单 and 经费 — the file, the sheet, the names, the messages, the cell texts — but
+ * 问题清单's cell address (unique to its row: shorter inline). A message or a name is written to
+ * the table once and used by every row that repeats it (a record's name on each of its issues,
+ * the same unmet standard on many records): at 100,000 records most of the report's XML was
+ * these texts written again and again. The header row and 统计, 校验记录 stay inline.
  */
-const REPEATS: readonly (readonly boolean[])[] = [
-  [true, true, true, false, false, true, true, false, false, true, true, true, false],
-  [true, true, false, false, false, true, false, false, true],
-  [true, true, false, false, false, false, false, true, false],
+const SHARED: readonly (readonly boolean[])[] = [
+  [true, true, true, true, true, true, true, true, true, true, true, true, true],
+  [true, true, false, true, true, true, true, true, true],
+  [true, true, true, true, true, true, true, true, true],
   [],
   [],
 ];
-/** Distinct repeated texts kept per sheet, past which the memory starts again (a guard: a run holds a few hundred). */
-const MAX_KEPT = 4096;
-/** Distinct texts the shared table takes, past which a new one is written inline (a guard, as MAX_KEPT). */
-const MAX_SHARED = 1 << 16;
+/**
+ * Texts the table remembers, in each of two generations: a text used again while still in either
+ * is written as its index; one not seen for two generations is added again (a second item with
+ * the same text, which readers take as they take any item). Memory stays bounded whatever the
+ * number of records, and the texts that recur (files, statuses, the common messages) stay.
+ */
+const KEEP = 1 << 16;
 
 /** Excel's last row. */
 export const MAX_SHEET_ROWS = 1_048_576;
@@ -97,55 +103,228 @@ function edgeSpace(v: string): boolean {
 const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
 const DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 
-/** Pieces of a sheet's XML (UTF-8) go here, in order; ended once. */
+/** Pieces of a part's XML (UTF-8) go here, in order; each piece is the sink's to keep. */
 export interface XmlSink {
   write(xml: Uint8Array): void;
 }
 
-/** A piece handed to the sink once it holds this many characters (UTF-16 units) of XML. */
+/** A piece handed to the sink once it holds this many bytes of XML (at a row's end). */
 const PIECE = 1 << 20;
-/** Rows are encoded to UTF-8 a batch of this many characters at a time, so their strings die young. */
-const BATCH = 1 << 14;
 const encoder = new TextEncoder();
-
-/** What follows `<c r="A12"` (or `<c`) in a cell of style `st`: a number's opening, a text's, a text's that keeps its edge spaces, a shared string's. */
-const cellOpenings = (st: number) => {
-  const s = st ? ` s="${st}"` : "";
-  return { num: `${s}><v>`, str: `${s} t="inlineStr"><is><t>`, keep: `${s} t="inlineStr"><is><t xml:space="preserve">`, shared: `${s} t="s"><v>` };
-};
-type Openings = ReturnType<typeof cellOpenings>;
-
-/** A `<t>` holding the text, told to keep its edge whitespace when it has some. */
-const tElement = (v: string) => `${edgeSpace(v) ? '<t xml:space="preserve">' : "<t>"}${xmlText(v)}</t>`;
+const ascii = (s: string): Uint8Array => encoder.encode(s);
 
 /**
- * The workbook's shared strings (xl/sharedStrings.xml), one table for all its sheets: the sheets
- * write a text's index, the table is written once they are done. `count` is the cells that use it.
+ * XML written straight into a buffer as UTF-8 — markup as bytes made once, numbers as digits,
+ * text encoded in place — so no string is built per cell and nothing is encoded twice. The
+ * buffer is handed on whole (take) and a new one started.
  */
-export class SharedStrings {
-  count = 0;
-  readonly #index = new Map<string, number>();
-  readonly #items: string[] = [];
-  /** The text's index, added if new; -1 once the table is full (the text is then written inline). */
-  indexOf(v: string): number {
-    let i = this.#index.get(v);
-    if (i === undefined) {
-      if (this.#items.length >= MAX_SHARED) return -1;
-      this.#index.set(v, (i = this.#items.length));
-      this.#items.push(`<si>${tElement(v)}</si>`);
+class XmlBytes {
+  buf = new Uint8Array(PIECE + (1 << 16));
+  pos = 0;
+
+  /** Room for n more bytes. */
+  room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const b = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
+    b.set(this.buf.subarray(0, this.pos));
+    this.buf = b;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.room(b.length);
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < b.length; i++) buf[p++] = b[i];
+    this.pos = p;
+  }
+
+  /** A number as `${v}` writes it (digits by hand for whole numbers, the common case). */
+  number(v: number): void {
+    if (Number.isInteger(v) && v > -1e15 && v < 1e15) {
+      this.room(17);
+      const buf = this.buf;
+      let p = this.pos;
+      if (v < 0) {
+        buf[p++] = 45;
+        v = -v;
+      }
+      if (v < 10) buf[p++] = 48 + v;
+      else {
+        const start = p;
+        while (v > 0) {
+          const q = Math.floor(v / 10);
+          buf[p++] = 48 + (v - q * 10);
+          v = q;
+        }
+        for (let a = start, z = p - 1; a < z; a++, z--) {
+          const t = buf[a];
+          buf[a] = buf[z];
+          buf[z] = t;
+        }
+      }
+      this.pos = p;
+    } else this.utf8(String(v));
+  }
+
+  /** Text as XML character data (xmlText), encoded in place; the rare text that needs escaping goes through xmlText first. */
+  text(s: string): void {
+    this.room(s.length * 3);
+    const p = encodeClean(s, this.buf, this.pos);
+    if (p >= 0) this.pos = p;
+    else this.utf8(xmlText(s));
+  }
+
+  /** Text as it is (markup, or text already escaped), UTF-8 encoded. */
+  utf8(s: string): void {
+    this.room(s.length * 3);
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < s.length; i++) {
+      let c = s.charCodeAt(i);
+      if (c < 0x80) buf[p++] = c;
+      else if (c < 0x800) {
+        buf[p++] = 0xc0 | (c >> 6);
+        buf[p++] = 0x80 | (c & 63);
+      } else {
+        if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+          const d = s.charCodeAt(i + 1);
+          if (d >= 0xdc00 && d <= 0xdfff) {
+            c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+            i++;
+            buf[p++] = 0xf0 | (c >> 18);
+            buf[p++] = 0x80 | ((c >> 12) & 63);
+            buf[p++] = 0x80 | ((c >> 6) & 63);
+            buf[p++] = 0x80 | (c & 63);
+            continue;
+          }
+        }
+        // A lone surrogate never reaches here from xmlText (written as U+FFFD); from markup, as U+FFFD too.
+        if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
+        buf[p++] = 0xe0 | (c >> 12);
+        buf[p++] = 0x80 | ((c >> 6) & 63);
+        buf[p++] = 0x80 | (c & 63);
+      }
     }
-    return i;
+    this.pos = p;
   }
-  get size(): number {
-    return this.#items.length;
-  }
-  xml(): string {
-    return `${DECL}<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="${this.count}" uniqueCount="${this.#items.length}">${this.#items.join("")}</sst>`;
+
+  /** The bytes written, handed on; a new buffer is started. */
+  take(): Uint8Array {
+    const out = this.buf.subarray(0, this.pos);
+    this.buf = new Uint8Array(PIECE + (1 << 16));
+    this.pos = 0;
+    return out;
   }
 }
 
-/** A text cell's XML after `<c r="A12"`. */
-const textCell = (o: { str: string; keep: string }, v: string) => `${edgeSpace(v) ? o.keep : o.str}${xmlText(v)}</t></is></c>`;
+/**
+ * Text that xmlText leaves as it is, UTF-8 encoded into buf at p: the new end, or -1 when the text
+ * holds anything xmlText would change (&, <, >, a control, a surrogate not in a pair, U+FFFE/FFFF,
+ * an `_x` that may start an escape's look-alike) — the caller then writes xmlText's text instead.
+ */
+function encodeClean(s: string, buf: Uint8Array, p: number): number {
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) {
+      if (c < 0x20 ? c !== 9 && c !== 10 && c !== 13 : c === 38 || c === 60 || c === 62 || (c === 95 && s.charCodeAt(i + 1) === 120)) return -1;
+      buf[p++] = c;
+    } else if (c < 0x800) {
+      buf[p++] = 0xc0 | (c >> 6);
+      buf[p++] = 0x80 | (c & 63);
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      const d = s.charCodeAt(i + 1);
+      if (c > 0xdbff || !(d >= 0xdc00 && d <= 0xdfff)) return -1;
+      c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+      i++;
+      buf[p++] = 0xf0 | (c >> 18);
+      buf[p++] = 0x80 | ((c >> 12) & 63);
+      buf[p++] = 0x80 | ((c >> 6) & 63);
+      buf[p++] = 0x80 | (c & 63);
+    } else {
+      if (c >= 0xfffe) return -1;
+      buf[p++] = 0xe0 | (c >> 12);
+      buf[p++] = 0x80 | ((c >> 6) & 63);
+      buf[p++] = 0x80 | (c & 63);
+    }
+  }
+  return p;
+}
+
+/** A cell's markup after `<c` or `<c r="A12"` in a column of style `st`, as bytes: a number's opening, a text's, a text's that keeps its edge spaces, a shared string's; and the closings. */
+const cellOpenings = (st: number) => {
+  const s = st ? ` s="${st}"` : "";
+  return { num: ascii(`${s}><v>`), str: ascii(`${s} t="inlineStr"><is><t>`), keep: ascii(`${s} t="inlineStr"><is><t xml:space="preserve">`), shared: ascii(`${s} t="s"><v>`) };
+};
+type Openings = ReturnType<typeof cellOpenings>;
+const V_END = ascii("</v></c>");
+const T_END = ascii("</t></is></c>");
+const C = ascii("<c");
+const C_R = ascii('<c r="');
+const QUOTE = ascii('"');
+const ROW = ascii('<row r="');
+const ROW_OPEN_END = ascii('">');
+const ROW_END = ascii("</row>");
+const SI = ascii("<si><t>");
+const SI_KEEP = ascii('<si><t xml:space="preserve">');
+const SI_END = ascii("</t></si>");
+const SST_END = ascii("</sst>");
+
+/**
+ * The workbook's shared strings (xl/sharedStrings.xml), one table for all its sheets: the sheets
+ * write a text's index; the items are written to `sink` as they are added (so the table is never
+ * held whole), the opening (`head`, with the counts) once the sheets are done. `count` is the
+ * cells that use it, `size` its items.
+ */
+export class SharedStrings {
+  count = 0;
+  size = 0;
+  #young = new Map<string, number>();
+  #old = new Map<string, number>();
+  readonly #out = new XmlBytes();
+  /** `keep`: texts remembered per generation (smaller only in tests). */
+  constructor(
+    private readonly sink: XmlSink,
+    private readonly keep = KEEP,
+  ) {}
+
+  /**
+   * The text's index, its item written if the table does not remember it; -1 for a text with a
+   * line break, which stays inline (as it always was: the table's items each on one line).
+   */
+  indexOf(v: string): number {
+    let i = this.#young.get(v);
+    if (i !== undefined) return i;
+    i = this.#old.get(v);
+    if (i === undefined && (v.indexOf("\n") >= 0 || v.indexOf("\r") >= 0)) i = -1;
+    else if (i === undefined) {
+      i = this.size++;
+      const o = this.#out;
+      o.bytes(edgeSpace(v) ? SI_KEEP : SI);
+      o.text(v);
+      o.bytes(SI_END);
+      if (o.pos >= PIECE) this.sink.write(o.take());
+    }
+    this.#young.set(v, i);
+    if (this.#young.size >= this.keep) {
+      this.#old = this.#young;
+      this.#young = new Map();
+    }
+    return i;
+  }
+
+  /** What comes before the items, with the counts (known once the sheets are done). */
+  head(): string {
+    return `${DECL}<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="${this.count}" uniqueCount="${this.size}">`;
+  }
+
+  /** Writes the items not yet handed on and the closing tag; the part is head() followed by everything written to the sink. */
+  end(): void {
+    this.#out.bytes(SST_END);
+    this.sink.write(this.#out.take());
+    this.#young.clear();
+    this.#old.clear();
+  }
+}
 
 /** One sheet of the report: rows in, XML out in pieces of about a megabyte. */
 export class ReportSheet {
@@ -153,17 +332,15 @@ export class ReportSheet {
   rows = 0;
   /** Rows left out past Excel's last row. */
   cut = 0;
-  /** XML not yet encoded. */
-  #text = "";
-  /** The piece being filled: its batches' bytes, and how many characters they came from. */
-  #bytes: Uint8Array[] = [];
-  #size = 0;
+  readonly #out = new XmlBytes();
   /** Each column's cell openings in a data row. */
   readonly #open: Openings[];
-  /** A repeated text's cell XML after `<c r="A12"`, by column and text; `shared` when it is an index into the table. */
-  readonly #kept: Map<string, { xml: string; shared: boolean }>[] = LETTERS.map(() => new Map());
-  #keptCount = 0;
-  /** `shared`: the workbook's table, where the repeated texts go (without one they are inline). */
+  /** Each column's letters, as bytes. */
+  readonly #letters = LETTERS.map(ascii);
+  /** Each shared column's last text and its index: the same file, sheet, status or name on the next row costs a comparison, not a lookup. */
+  readonly #lastText: (string | null)[] = LETTERS.map(() => null);
+  readonly #lastIndex: number[] = LETTERS.map(() => 0);
+  /** `shared`: the workbook's table, where the SHARED columns' texts go (without one they are inline). */
   constructor(
     readonly no: SheetNo,
     private readonly sink: XmlSink,
@@ -171,8 +348,8 @@ export class ReportSheet {
   ) {
     this.#open = LETTERS.map((_, j) => cellOpenings(STYLE_OF[no][j] || 0));
     const cols = WIDTHS[no].map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`).join("");
-    this.#push(`${DECL}<worksheet ${NS}><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><cols>${cols}</cols><sheetData>`);
-    this.#row(REPORT_HEADERS[no], cellOpenings(1));
+    this.#out.utf8(`${DECL}<worksheet ${NS}><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><cols>${cols}</cols><sheetData>`);
+    this.#row(REPORT_HEADERS[no], HEADER);
   }
 
   /** A row of values; past Excel's last row (one kept for the note), counted instead. */
@@ -184,74 +361,56 @@ export class ReportSheet {
     this.#row(values, null);
   }
 
-  /** A row, every cell in the style `all` opens, or each in its column's. */
+  /** A row, every cell inline in the style `all` opens, or each in its column's (shared where SHARED says). */
   #row(values: readonly OutValue[], all: Openings | null): void {
-    const r = String(++this.rows);
-    let s = `<row r="${r}">`;
+    const o = this.#out;
+    const r = ++this.rows;
+    o.bytes(ROW);
+    o.number(r);
+    o.bytes(ROW_OPEN_END);
+    const shared = all ? null : this.shared;
+    const sharedCols = SHARED[this.no];
     // A cell right after the row's previous one goes without its address (the reader takes the next
     // column); the row's first cell, and one after a skipped column, keep theirs.
     let last = -2;
     for (let j = 0; j < values.length; j++) {
       const v = values[j];
       if (v === null || v === undefined || v === "" || (typeof v === "number" && !Number.isFinite(v))) continue;
-      const o = all ?? this.#open[j];
-      s += j === last + 1 ? "<c" : `<c r="${LETTERS[j]}${r}"`;
+      const open = all ?? this.#open[j];
+      if (j === last + 1) o.bytes(C);
+      else {
+        o.bytes(C_R);
+        o.bytes(this.#letters[j]);
+        o.number(r);
+        o.bytes(QUOTE);
+      }
       last = j;
-      if (typeof v === "number") s += `${o.num}${v}</v></c>`;
-      else if (all || !REPEATS[this.no][j]) s += textCell(o, v);
-      else s += this.#repeated(j, v);
-    }
-    this.#push(s + "</row>");
-  }
-
-  #repeated(j: number, v: string): string {
-    const kept = this.#kept[j];
-    let t = kept.get(v);
-    if (t === undefined) {
-      if (++this.#keptCount > MAX_KEPT) {
-        for (const m of this.#kept) m.clear();
-        this.#keptCount = 1;
-      }
-      const i = this.shared ? this.shared.indexOf(v) : -1;
-      t = i < 0 ? { xml: textCell(this.#open[j], v), shared: false } : { xml: `${this.#open[j].shared}${i}</v></c>`, shared: true };
-      kept.set(v, t);
-    }
-    if (t.shared) this.shared!.count++;
-    return t.xml;
-  }
-
-  /** XML in; a piece goes to the sink once it holds PIECE characters (the same pieces however it is batched). */
-  #push(s: string): void {
-    this.#text += s;
-    this.#size += s.length;
-    if (this.#size >= PIECE) this.#flush();
-    else if (this.#text.length >= BATCH) this.#encode();
-  }
-
-  #encode(): void {
-    if (!this.#text) return;
-    this.#bytes.push(encoder.encode(this.#text));
-    this.#text = "";
-  }
-
-  #flush(): void {
-    this.#encode();
-    const b = this.#bytes;
-    if (!b.length) return;
-    let piece = b[0];
-    if (b.length > 1) {
-      let n = 0;
-      for (const x of b) n += x.length;
-      piece = new Uint8Array(n);
-      let at = 0;
-      for (const x of b) {
-        piece.set(x, at);
-        at += x.length;
+      if (typeof v === "number") {
+        o.bytes(open.num);
+        o.number(v);
+        o.bytes(V_END);
+      } else if (shared && sharedCols[j] && this.#sharedIndex(shared, j, v) >= 0) {
+        shared.count++;
+        o.bytes(open.shared);
+        o.number(this.#lastIndex[j]);
+        o.bytes(V_END);
+      } else {
+        o.bytes(edgeSpace(v) ? open.keep : open.str);
+        o.text(v);
+        o.bytes(T_END);
       }
     }
-    this.#bytes = [];
-    this.#size = 0;
-    this.sink.write(piece);
+    o.bytes(ROW_END);
+    if (o.pos >= PIECE) this.sink.write(o.take());
+  }
+
+  /** The shared text's index (kept as the column's last), or -1: written inline. */
+  #sharedIndex(shared: SharedStrings, j: number, v: string): number {
+    if (v !== this.#lastText[j]) {
+      this.#lastIndex[j] = shared.indexOf(v);
+      this.#lastText[j] = v;
+    }
+    return this.#lastIndex[j];
   }
 
   /** Closes the sheet (a note row for rows that did not fit; the filter over the list); `drawing` goes in its schema place. */
@@ -261,10 +420,13 @@ export class ReportSheet {
       this.#row([note], null);
     }
     const filter = this.rows > 1 ? `<autoFilter ref="A1:${LETTERS[REPORT_HEADERS[this.no].length - 1]}${this.rows}"/>` : "";
-    this.#push(drawing ? withDrawing(`</sheetData>${filter}</worksheet>`, drawing) : `</sheetData>${filter}</worksheet>`);
-    this.#flush();
+    this.#out.utf8(drawing ? withDrawing(`</sheetData>${filter}</worksheet>`, drawing) : `</sheetData>${filter}</worksheet>`);
+    this.sink.write(this.#out.take());
   }
 }
+
+/** The header row's cells: inline, in the header style. */
+const HEADER = cellOpenings(1);
 
 export const sheetPart = (no: SheetNo): string => `xl/worksheets/sheet${no + 1}.xml`;
 
@@ -281,7 +443,7 @@ export function countsPart(counts: RunCounts, sink: XmlSink, extra: Record<strin
   sheet.end(chart.drawing("rIdChart"));
 }
 
-/** Every part of the report but the sheets, by name, for the sheets present (in order); the shared strings when the sheets used any. */
+/** Every part of the report but the sheets and the shared strings, by name, for the sheets present (in order); the table's content type and relationship when the sheets used it. */
 export function reportParts(present: readonly SheetNo[], more: readonly string[] = [], shared: SharedStrings | null = null): Record<string, string> {
   const marker = markerParts("report");
   const sst = shared && shared.size ? shared : null;
@@ -296,6 +458,5 @@ export function reportParts(present: readonly SheetNo[], more: readonly string[]
     "xl/workbook.xml": `${DECL}<workbook ${NS}><sheets>${sheets}</sheets></workbook>`,
     "xl/_rels/workbook.xml.rels": `${DECL}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${rels}<Relationship Id="rId${present.length + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>${sst ? `<Relationship Id="rId${present.length + 2}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>` : ""}</Relationships>`,
     "xl/styles.xml": `${DECL}<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="0.0%"/></numFmts><fonts count="2"><font><sz val="11"/><name val="等线"/></font><font><b/><sz val="11"/><name val="等线"/></font></fonts><fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/><xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>`,
-    ...(sst ? { "xl/sharedStrings.xml": sst.xml() } : {}),
   };
 }

@@ -1,10 +1,12 @@
 /**
- * The command line's --report written while the check runs: each sheet's XML is deflated piece by
- * piece (native zlib at its fastest level: a third faster for the whole report, a third larger, each piece flushed to a byte boundary so the pieces join into
- * one deflate stream) into a temporary file beside the report, so the main process holds one piece at a time
- * whatever the number of records or files. At the end the zip is assembled from the compressed
- * sheets (copied, not recompressed) through AtomicFile: a temporary name, read back by digest,
- * then the final name — only over an earlier report of ours.
+ * The command line's --report written while the check runs: each sheet's XML — and the shared
+ * strings' items, as the sheets add them — is deflated piece by piece (native zlib at its fastest
+ * level: a third faster for the whole report, a third larger, each piece flushed to a byte
+ * boundary so the pieces join into one deflate stream) into a temporary file beside the report,
+ * so the main process holds a few pieces at a time whatever the number of records or files. At
+ * the end the zip is assembled from the compressed parts (copied, not recompressed) by the one zip
+ * writer (zip-copy.ts, zip64 when sizes need it) through AtomicFile: a temporary name, read back
+ * by digest, then the final name — only over an earlier report of ours.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -105,16 +107,23 @@ export class ReportFile implements ReportSheets {
   readonly #tmp: string;
   readonly #parts: (DeflatedPart | null)[] = REPORT_SHEETS.map(() => null);
   readonly #sheets: (ReportSheet | null)[] = REPORT_SHEETS.map(() => null);
-  readonly #shared = new SharedStrings();
+  /** The shared strings' items, deflated into their own temporary file as they are added. */
+  readonly #sstPart: DeflatedPart;
+  readonly #shared: SharedStrings;
   readonly counts = noCounts();
   readonly summary: ReportSheet;
   readonly issues: ReportSheet;
   readonly groups: ReportSheet;
 
-  /** Opens the sheets' temporary files beside the report; throws WriteFailure when it cannot. */
-  constructor(readonly file: string) {
+  /** Opens the sheets' temporary files beside the report; throws WriteFailure when it cannot. `keep`: see SharedStrings. */
+  constructor(
+    readonly file: string,
+    keep?: number,
+  ) {
     this.#tmp = path.join(path.dirname(path.resolve(file)), `.kj-${process.pid}-${crypto.randomBytes(4).toString("hex")}`);
     try {
+      this.#sstPart = new DeflatedPart(`${this.#tmp}-sst.tmp`);
+      this.#shared = new SharedStrings(this.#sstPart, keep);
       this.summary = this.#sheet(0);
       this.issues = this.#sheet(1);
       this.groups = this.#sheet(2);
@@ -162,6 +171,20 @@ export class ReportFile implements ReportSheets {
         const d = zlib.deflateRawSync(b);
         return { name, deflated: { crc: zlib.crc32(b) >>> 0, size: b.length, chunks: [new Uint8Array(d.buffer, d.byteOffset, d.length)] }, when: DOS_1980 };
       });
+      if (this.#shared.size) {
+        this.#shared.end();
+        const p = this.#sstPart;
+        await p.end();
+        // The opening (with the counts, known only now) deflated on its own and put before the items:
+        // sync-flushed pieces join into one stream, and CRCs join by crc32Combine.
+        const head = Buffer.from(this.#shared.head(), "utf8");
+        const d = zlib.deflateRawSync(head, DEFLATE);
+        sheets.push({
+          name: "xl/sharedStrings.xml",
+          deflated: { crc: crc32Combine(zlib.crc32(head), p.crc >>> 0, p.size), size: head.length + p.size, compressedSize: d.length + p.compressed, chunks: [d, ...p.chunks()] },
+          when: DOS_1980,
+        });
+      }
       const out = new AtomicFile(this.file, { mayReplace: (existing) => ourKindOfFile(existing) === "report" });
       let written = 0;
       const sink = {
@@ -185,7 +208,7 @@ export class ReportFile implements ReportSheets {
 
   /** Removes the temporary files (after a failure, or once the report is written). */
   abort(): void {
-    for (const p of this.#parts) {
+    for (const p of [...this.#parts, this.#sstPart]) {
       if (!p) continue;
       try {
         p.close();
@@ -199,3 +222,40 @@ export class ReportFile implements ReportSheets {
 
 /** The report's parts dated 1980-01-01 00:00, the zip format's first day (a report's content does not depend on when it was written). */
 const DOS_1980 = { time: 0, date: 0x21 };
+
+/** CRC-32 multiplication in GF(2): the matrix (32 rows) times the vector. */
+function gf2Times(mat: Uint32Array, vec: number): number {
+  let sum = 0;
+  for (let i = 0; vec !== 0; i++, vec >>>= 1) if (vec & 1) sum ^= mat[i];
+  return sum >>> 0;
+}
+
+function gf2Square(square: Uint32Array, mat: Uint32Array): void {
+  for (let n = 0; n < 32; n++) square[n] = gf2Times(mat, mat[n]);
+}
+
+/** The CRC-32 of A followed by B, from A's CRC, B's CRC and B's length (zlib's crc32_combine). */
+export function crc32Combine(crcA: number, crcB: number, lengthB: number): number {
+  if (lengthB <= 0) return crcA >>> 0;
+  const even = new Uint32Array(32);
+  const odd = new Uint32Array(32);
+  // The operator for one zero bit, then two, then four.
+  odd[0] = 0xedb88320;
+  for (let n = 1, row = 1; n < 32; n++, row <<= 1) odd[n] = row;
+  gf2Square(even, odd);
+  gf2Square(odd, even);
+  let crc = crcA >>> 0;
+  let len = lengthB;
+  // Zeros appended to A, a power of two at a time (len may pass 2^32: halved by division, not shifts).
+  for (;;) {
+    gf2Square(even, odd);
+    if (len % 2) crc = gf2Times(even, crc);
+    len = Math.floor(len / 2);
+    if (len === 0) break;
+    gf2Square(odd, even);
+    if (len % 2) crc = gf2Times(odd, crc);
+    len = Math.floor(len / 2);
+    if (len === 0) break;
+  }
+  return (crc ^ crcB) >>> 0;
+}
