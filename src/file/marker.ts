@@ -7,7 +7,7 @@
  * Browser-safe.
  */
 import { attr, decodeXml, escapeAttr, rootClose, rootPrefix, tags, withOverride, withRelationship } from "./xml";
-import { inflateSync } from "fflate";
+import { fflate } from "./fflate-lazy";
 import { readEntry, resolveTarget } from "./zip";
 import { PackageEdit, ZipCopyError } from "./zip-copy";
 
@@ -207,5 +207,5 @@ export function markBytes(bytes: Uint8Array, kind: OurKind): Uint8Array {
 }
 
 export function markerOfBytes(bytes: Uint8Array): OurKind | null {
-  return markerOfSource({ size: bytes.length, read: (o, l) => bytes.subarray(o, o + l) }, (d, size) => inflateSync(d, { out: new Uint8Array(size) }));
+  return markerOfSource({ size: bytes.length, read: (o, l) => bytes.subarray(o, o + l) }, (d, size) => fflate().inflateSync(d, { out: new Uint8Array(size) }));
 }

@@ -6,7 +6,7 @@
  * missing (a part named `__proto__` included: entries live in a Map, never in an object's keys).
  * Browser-safe: fflate by default; Node's workers install zlib (node/deflate.ts).
  */
-import { Deflate, deflateSync } from "fflate";
+import { fflate } from "./fflate-lazy";
 import { centralDirectory, normalizeName } from "./zip";
 
 export class ZipCopyError extends Error {}
@@ -156,11 +156,11 @@ export function crc32(data: Uint8Array, crc = 0): number {
 }
 
 let codec: Deflater = {
-  deflate: (d) => deflateSync(d, { level: 6 }),
+  deflate: (d) => fflate().deflateSync(d, { level: 6 }),
   crc32,
   stream: () => {
     const out: Uint8Array[] = [];
-    const d = new Deflate({ level: 6 }, (chunk) => out.push(chunk));
+    const d = new (fflate().Deflate)({ level: 6 }, (chunk) => out.push(chunk));
     return {
       push: (data) => d.push(data),
       end: () => {

@@ -7,7 +7,7 @@
  * declares is checked against our limits before anything is inflated. Zip64 sizes and offsets
  * are read. Browser-safe: no node built-ins.
  */
-import { Inflate as InflateStream } from "fflate";
+import { fflate } from "./fflate-lazy";
 
 export interface ZipEntry {
   /** Name as stored (may use "\\" or a leading "/" — see normalizeName). */
@@ -151,7 +151,7 @@ function inflateStream(data: Uint8Array, size: number, onChunk: (chunk: Uint8Arr
   const cap = size + SLACK;
   let got = 0;
   let over = false;
-  const inf = new InflateStream((chunk) => {
+  const inf = new (fflate().Inflate)((chunk) => {
     if (over) return;
     if (got + chunk.length > cap) {
       onChunk(chunk.subarray(0, cap - got));
@@ -224,7 +224,7 @@ export class InflateBudget {
 }
 
 /** Where an entry's compressed data lies, after checking what it declares against the bytes really there. */
-function entryData(bytes: Uint8Array, e: ZipEntry): Uint8Array {
+export function entryData(bytes: Uint8Array, e: ZipEntry): Uint8Array {
   if (e.flags & 1) throw new ZipError("encrypted", `压缩包中的“${e.name}”设置了密码`);
   const h = e.offset;
   if (h + 30 > bytes.length || u32(bytes, h) !== 0x04034b50) throw new ZipError("damaged", `压缩包中的“${e.name}”位置无效`);
