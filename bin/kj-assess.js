@@ -9,9 +9,9 @@ if (!fs.existsSync(entry)) {
   process.exit(2);
 }
 const args = process.argv.slice(2);
-// A check's first worker process starts now, loading its modules while this one loads its own (file/node/child-start.ts).
+// A check's first worker process starts now, reading the first workbook named and loading its modules while this one loads its own (file/node/child-start.ts).
 if ((args[0] === "check" || args[0] === "inspect") && !args.includes("--help") && !args.includes("-h") && args.slice(1).some((a) => !a.startsWith("-"))) {
-  require(path.join(__dirname, "..", "lib", "file", "node", "child-start.js")).startEarly("worker");
+  require(path.join(__dirname, "..", "lib", "file", "node", "child-start.js")).startEarly("worker", args.slice(1));
 }
 require(entry)
   .main(args)

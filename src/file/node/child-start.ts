@@ -30,10 +30,10 @@ export interface Started {
   ready: Promise<void>;
 }
 
-/** Forks a child running the worker module `name`; its first message (or its exit) makes it ready. */
-export function startChild(name: string): Started {
+/** Forks a child running the worker module `name` (with `args` after its own); its first message (or its exit) makes it ready. */
+export function startChild(name: string, args: string[] = []): Started {
   const script = workerScript(name);
-  const child = fork(script.file, script.argv, {
+  const child = fork(script.file, [...script.argv, ...args], {
     execArgv: [`--max-old-space-size=${CHILD_HEAP_MB}`],
     serialization: "advanced",
     stdio: ["ignore", "ignore", "pipe", "ipc"],
@@ -53,9 +53,37 @@ export function startChild(name: string): Started {
 
 let early: { name: string; started: Started } | null = null;
 
-/** Starts the child for worker module `name` now, for the pool to take when it needs one. */
-export function startEarly(name: string): void {
-  early ??= { name, started: startChild(name) };
+/** The command line's options that take a value (cli/main.ts STRING_OPTIONS, and --set): the word after one is not a file. */
+export const VALUE_OPTIONS = ["pack", "sheet", "report", "annotate", "rules", "lang", "set"];
+
+/** How a child is told the workbook to read ahead (prefetch.ts, which reads it; kept here so that the command line need not load it). */
+export const READ_AHEAD_ARG = "--kj-read-ahead=";
+
+/**
+ * The first workbook the arguments after the command name (.xlsx or .xlsm, not a folder), as an
+ * absolute path — what the pool's first job will read, so the child reads it ahead — or null.
+ * Only a guess: the job names its file, and a child told another reads that one as before.
+ */
+export function firstWorkbook(args: string[]): string | null {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--") continue;
+    if (a.startsWith("-")) {
+      if (!a.includes("=") && VALUE_OPTIONS.includes(a.replace(/^-+/, ""))) i++;
+      continue;
+    }
+    if (/\.(xlsx|xlsm)$/i.test(a) && !/^~\$/.test(path.basename(a))) return path.resolve(a);
+  }
+  return null;
+}
+
+/**
+ * Starts the child for worker module `name` now, for the pool to take when it needs one; told to
+ * read ahead the first workbook of `args` (the command's arguments after its name), if any.
+ */
+export function startEarly(name: string, args: string[] = []): void {
+  const file = firstWorkbook(args);
+  early ??= { name, started: startChild(name, file ? [READ_AHEAD_ARG + file] : []) };
 }
 
 /** The child started early for `name`, once (null when there is none). */

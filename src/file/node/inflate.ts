@@ -10,17 +10,67 @@
 import * as zlib from "zlib";
 import { fflateInflate, setInflate, SLACK, type Inflate, type InflatePieces } from "../zip";
 
+/**
+ * One output buffer of the declared size (and a byte to spot a longer stream): zlib's default 16 KB
+ * pieces, joined at the end, cost a third more than inflating itself. The same options inflate a
+ * part now (nodeInflate) or ahead of time (inflateAhead), so both give the same bytes or both fail.
+ */
+const wholeOptions = (size: number): zlib.ZlibOptions => ({ maxOutputLength: Math.max(1, size), chunkSize: Math.max(64, size + 1) });
+
 export const nodeInflate: Inflate = (data, size) => {
+  const early = takeAhead(data, size);
+  if (early) return { data: early, truncated: false };
   try {
-    // One output buffer of the declared size (and a byte to spot a longer stream): zlib's default
-    // 16 KB pieces, joined at the end, cost a third more than inflating itself.
-    const out = zlib.inflateRawSync(data, { maxOutputLength: Math.max(1, size), chunkSize: Math.max(64, size + 1) });
+    const out = zlib.inflateRawSync(data, wholeOptions(size));
     return { data: new Uint8Array(out.buffer, out.byteOffset, out.byteLength), truncated: false };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") return fflateInflate(data, size);
     throw e;
   }
 };
+
+/**
+ * Parts inflated ahead of time in libuv's thread pool (prefetch.ts: while a worker process loads
+ * its modules), each by where its compressed data lies in the one file buffer they came from, and
+ * taken once. Only a part zlib inflated whole without an error is here; any other is inflated
+ * when it is read, as it would have been, and fails or falls back the same way.
+ */
+const ahead = new Map<string, Uint8Array>();
+let aheadOf: ArrayBufferLike | null = null;
+const aheadKey = (data: Uint8Array, size: number) => `${data.byteOffset}:${data.length}:${size}`;
+
+function takeAhead(data: Uint8Array, size: number): Uint8Array | null {
+  if (data.buffer !== aheadOf) return null;
+  const key = aheadKey(data, size);
+  const out = ahead.get(key);
+  if (!out) return null;
+  ahead.delete(key);
+  return out;
+}
+
+/**
+ * Starts inflating `data` (a part's compressed bytes inside the buffer `file`) in the thread pool;
+ * resolves, never rejects, once it is done — the part is then taken by the read that asks for it
+ * from the same buffer. Parts of another buffer ahead before are dropped.
+ */
+export function inflateAhead(file: ArrayBufferLike, data: Uint8Array, size: number): Promise<void> {
+  if (aheadOf !== file) {
+    ahead.clear();
+    aheadOf = file;
+  }
+  return new Promise((resolve) => {
+    zlib.inflateRaw(data, wholeOptions(size), (err, out) => {
+      if (!err && aheadOf === file) ahead.set(aheadKey(data, size), new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
+      resolve();
+    });
+  });
+}
+
+/** Lets go of every part inflated ahead and not taken (the file was read, or another was asked for). */
+export function dropAhead(): void {
+  ahead.clear();
+  aheadOf = null;
+}
 
 /** The output of one call to zlib when a part is inflated in pieces. */
 const PIECE_BYTES = 4 << 20;
