@@ -21,6 +21,8 @@ import { errorMessage, RowIndex, rowGroups, withoutOwnResults, type Filter, type
 import { annotatedCopy } from "./copy";
 import { FileWorkbookHost, HostError } from "./host";
 import { readAll, workbookOf } from "./xlsx-read";
+import { inflatedAhead } from "./web-inflate";
+import { withInflate } from "./zip";
 
 /**
  * Cells as they cross: rows [from, from + widths.length), each value with its place (no blanks: a
@@ -256,7 +258,10 @@ export class PageSession {
     const progress = (p: CheckProgress) => post({ id, type: "progress", ...p });
     if (req.op === "open") {
       const bytes = new Uint8Array(req.bytes);
-      const read = readAll(bytes, (done, total) => post({ id, type: "progress", phase: "open", done, total }));
+      // The sheets inflated ahead by the browser's own inflater where it has one (web-inflate.ts).
+      const ahead = await inflatedAhead(bytes);
+      const readBytes = () => readAll(bytes, (done, total) => post({ id, type: "progress", phase: "open", done, total }));
+      const read = ahead ? withInflate(ahead, readBytes) : readBytes();
       if (!read.ok) return this.answer(post, id, { ok: false, code: read.error.code, message: { zh: read.error.message, en: read.error.message } });
       this.host = new FileWorkbookHost(bytes, req.name, workbookOf(read));
       this.checker = localChecker(this.host, (grid, pack, opts) => this.verdicts(grid, pack, opts));

@@ -129,7 +129,7 @@ export function listZip(bytes: Uint8Array): ZipEntry[] {
  * Deflate cannot expand data more than about 1032 : 1; a part declaring more than its compressed
  * bytes could ever hold is lying about its size, and is refused before anything is inflated.
  */
-const MAX_RATIO = 1032;
+export const MAX_RATIO = 1032;
 
 /** Raw deflate data → at most `size` bytes, and whether the stream held more than that. */
 export type Inflate = (data: Uint8Array, size: number) => { data: Uint8Array; truncated: boolean };
@@ -209,6 +209,17 @@ export function setInflate(fn: Inflate | null, whole = WHOLE_PART_BYTES, pieces:
   inflate = fn;
   wholeMax = whole;
   inflatePieces = pieces;
+}
+
+/** Runs `work` with `fn` as the inflater of whole parts, then puts back the inflaters it found. */
+export function withInflate<T>(fn: Inflate, work: () => T): T {
+  const before = { inflate, wholeMax, inflatePieces };
+  inflate = fn;
+  try {
+    return work();
+  } finally {
+    ({ inflate, wholeMax, inflatePieces } = before);
+  }
 }
 
 /**
