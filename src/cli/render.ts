@@ -268,6 +268,7 @@ export class JsonSheet {
 
 /** The report's sheets a run writes into: 汇总, 问题清单, 经费, and 校验记录 once a check is recorded. */
 export interface RowSink {
+  /** The values are read during the call, never kept: the caller may fill the same array again. */
   row(values: readonly OutValue[]): void;
 }
 export interface ReportSheets {
@@ -306,17 +307,41 @@ export class ReportRows {
     const c = this.#r.take(chunk);
     const h = this.#r.head;
     const at = issueRanges(c);
+    const s = c.issues;
+    // One row array for the sheet's rows, one for the issues' (the sheets take their values as they
+    // are given, keeping none): each issue's values straight from the chunk, as #issue would give them.
+    const sum: OutValue[] = [this.file, h.sheet, this.#packName, 0, null, null, null, null, null, null, null, null, null];
+    const one: OutValue[] = [this.file, h.sheet, null, 0, null, null, "", null, null];
     for (let j = 0; j < c.n; j++) {
       const g = c.grade[j];
       const label = stringAt(c.labels, j);
       const row = c.row[j];
       // The row's own problems (cells to fix, rule breaches); unmet standards are in 未达标项 already.
       let notes = "";
-      for (let k = at[j]; k < at[j + 1]; k++) if (c.issues.codes[c.issues.code[k]] !== "criterion-failed") notes += (notes ? "；" : "") + (stringAt(c.issues.message!, k) ?? "");
+      for (let k = at[j]; k < at[j + 1]; k++) if (s.codes[s.code[k]] !== "criterion-failed") notes += (notes ? "；" : "") + ((s.message && stringAt(s.message, k)) ?? "");
       const failed = this.#names(c.failed[j]);
       this.to.counts.records[STATUSES[c.status[j]]]++;
-      this.to.summary.row([this.file, h.sheet, this.#packName, row, label, g >= 0 ? h.grades[g] : null, g >= 0 ? h.consequences[g] : null, c.met[j] < 0 ? null : c.met[j], c.total[j] < 0 ? null : c.total[j], failed || null, STATUS_ZH[STATUSES[c.status[j]]], c.hidden[j] ? "是" : null, notes || null]);
-      for (let k = at[j]; k < at[j + 1]; k++) this.to.issues.row(this.#issue(label, this.#r.issue(c, k), row));
+      sum[3] = row;
+      sum[4] = label;
+      sum[5] = g >= 0 ? h.grades[g] : null;
+      sum[6] = g >= 0 ? h.consequences[g] : null;
+      sum[7] = c.met[j] < 0 ? null : c.met[j];
+      sum[8] = c.total[j] < 0 ? null : c.total[j];
+      sum[9] = failed || null;
+      sum[10] = STATUS_ZH[STATUSES[c.status[j]]];
+      sum[11] = c.hidden[j] ? "是" : null;
+      sum[12] = notes || null;
+      this.to.summary.row(sum);
+      one[3] = row;
+      one[4] = label;
+      for (let k = at[j]; k < at[j + 1]; k++) {
+        one[2] = stringAt(s.cell, k);
+        one[5] = SEVERITY_ZH[s.severity[k] ? "error" : "warning"];
+        one[6] = (s.message && stringAt(s.message, k)) ?? "";
+        one[7] = stringAt(s.text, k) || null;
+        one[8] = s.source[k] < 0 ? null : s.sources[s.source[k]];
+        this.to.issues.row(one);
+      }
     }
   }
 

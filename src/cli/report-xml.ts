@@ -138,6 +138,15 @@ class XmlBytes {
     this.pos = p;
   }
 
+  /** Bytes written earlier in this buffer, [from, to), written again. */
+  copy(from: number, to: number): void {
+    this.room(to - from);
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = from; i < to; i++) buf[p++] = buf[i];
+    this.pos = p;
+  }
+
   /** A number as `${v}` writes it (digits by hand for whole numbers, the common case). */
   number(v: number): void {
     if (Number.isInteger(v) && v > -1e15 && v < 1e15) {
@@ -366,7 +375,10 @@ export class ReportSheet {
     const o = this.#out;
     const r = ++this.rows;
     o.bytes(ROW);
+    // The row number's digits, copied into the addresses of the row's cells that need one.
+    const digits = o.pos;
     o.number(r);
+    const digitsEnd = o.pos;
     o.bytes(ROW_OPEN_END);
     const shared = all ? null : this.shared;
     const sharedCols = SHARED[this.no];
@@ -381,7 +393,7 @@ export class ReportSheet {
       else {
         o.bytes(C_R);
         o.bytes(this.#letters[j]);
-        o.number(r);
+        o.copy(digits, digitsEnd);
         o.bytes(QUOTE);
       }
       last = j;
