@@ -71,6 +71,10 @@ function agree(pack: Pack, header: string[], rows: CellValue[][]): void {
     const read = evaluateSheet(grid(), pack);
     for (const x of read.records) void x.issues;
     expect(crossed(read, needs).byRow).toEqual(expected(read, needs, got.head.graded));
+    // The verdicts as evaluateSheet holds them (no record objects made) cross as the record objects
+    // do (a copy of the result holds only those): the same head, the same chunks.
+    const held = evaluateSheet(grid(), pack);
+    expect([...sheetPieces(held, needs)]).toEqual([...sheetPieces({ ...held }, needs)]);
   }
 }
 
@@ -95,6 +99,18 @@ describe("the wire carries the records' own issues, in one language and only tho
       });
     }
   }
+
+  test("records replaced on a result are what crosses, not the verdicts it was evaluated with", () => {
+    const pack = builtinPacks().find((p) => p.id === "studio-assessment")!;
+    const header = layoutHeader(pack, "evidence");
+    const rows: CellValue[][] = [1, 2, 3].map((k) => [`工作室${k}`, ...header.slice(1).map(() => k)]);
+    const result = evaluateSheet({ name: "考核", rows: [header, ...rows], origin: { row: 1, col: 1 } }, pack);
+    const rowsOf = (r: SheetResult) => [...sheetPieces(r, NEEDS[2])].flatMap((p) => (p.kind === "records" ? [...p.row] : []));
+    expect(rowsOf(result)).toEqual([2, 3, 4]);
+    result.records = result.records.slice(1);
+    expect(rowsOf(result)).toEqual([3, 4]);
+    expect(JSON.parse(JSON.stringify(result)).records.map((r: { row: number }) => r.row)).toEqual([3, 4]);
+  });
 
   test("a graded table's records carry their blank and unreadable cells only; the JSON's every issue, without messages", () => {
     const pack = builtinPacks().find((p) => p.id === "studio-assessment")!;

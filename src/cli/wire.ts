@@ -9,7 +9,7 @@
  * into the chunk (explainRecord), so neither process holds a sheet's explanations at once. Plain
  * data: structured-clonable, no Node built-ins.
  */
-import { explainRecord, recordNamesCells, type IssueSink } from "../engine/evaluate";
+import { recordVerdicts, type IssueSink } from "../engine/evaluate";
 import { issueMessage } from "../engine/issues";
 import { consequenceText } from "../engine/consequences";
 import type { Issue, SheetResult, Skipped, Status, Summary } from "../engine/types";
@@ -169,19 +169,24 @@ export const shownLabel = (label: string, hidden: boolean): string => (hidden ? 
  */
 export function* sheetPieces(r: SheetResult, needs: Needs): Generator<SheetPiece> {
   const pack = getPack(r.pack);
-  const records = r.records;
+  // Read as verdicts: no object per record (and none made) for a sheet evaluateSheet decided here.
+  const records = recordVerdicts(r);
+  const count = records.length;
   let graded = false;
   let counted = false;
   let widest = 10;
-  for (const x of records) {
-    if (x.grade !== null) graded = true;
-    if (x.met !== null) counted = true;
+  const grades = Object.keys(r.summary.grades);
+  for (let i = 0; i < count; i++) {
+    const grade = records.grade(i);
+    if (grade !== null) {
+      graded = true;
+      if (!grades.includes(grade)) grades.push(grade);
+    }
+    if (records.met(i) !== null) counted = true;
     // A loop, not a spread: a spread overflows the stack past ~120,000 records.
-    const w = width(shownLabel(x.label, !!x.hidden));
+    const w = width(shownLabel(records.label(i), records.hidden(i)));
     if (w > widest) widest = Math.min(w, 46);
   }
-  const grades = Object.keys(r.summary.grades);
-  for (const x of records) if (x.grade !== null && !grades.includes(x.grade)) grades.push(x.grade);
   const gradeIndex = new Map(grades.map((g, i) => [g, i]));
   const o = (i: Issue) => issueOut(i, needs);
   yield {
@@ -189,11 +194,11 @@ export function* sheetPieces(r: SheetResult, needs: Needs): Generator<SheetPiece
     sheet: r.sheet,
     pack: r.pack,
     headerRow: r.headerRow,
-    records: records.length,
+    records: count,
     graded,
     counted,
     nameWidth: Math.min(46, widest + 2),
-    rowWidth: Math.max(6, String(records.length ? records[records.length - 1].row : 0).length + 2),
+    rowWidth: Math.max(6, String(count ? records.row(count - 1) : 0).length + 2),
     summary: r.summary,
     skipped: r.skipped,
     problems: r.problems.map(o),
@@ -208,8 +213,8 @@ export function* sheetPieces(r: SheetResult, needs: Needs): Generator<SheetPiece
   let lists = 1;
   const codes = new Map<string, number>();
   const sources = new Map<string, number>();
-  for (let from = 0; from < records.length; from += CHUNK) {
-    const n = Math.min(CHUNK, records.length - from);
+  for (let from = 0; from < count; from += CHUNK) {
+    const n = Math.min(CHUNK, count - from);
     const c: RecordChunk = {
       kind: "records",
       n,
@@ -285,18 +290,19 @@ export function* sheetPieces(r: SheetResult, needs: Needs): Generator<SheetPiece
       made: (i, s) => add(i.code, s, i.cell, i.text, i.source, lang ? i.message[lang] : null),
     };
     for (j = 0; j < n; j++) {
-      const x = records[from + j];
-      c.row[j] = x.row;
-      c.met[j] = x.met ?? -1;
-      c.total[j] = x.total ?? -1;
-      c.status[j] = STATUS_INDEX[x.status];
-      c.grade[j] = x.grade === null ? -1 : gradeIndex.get(x.grade)!;
-      c.failed[j] = listOf(x.failed);
-      c.unchecked[j] = listOf(x.unchecked);
-      if (x.hidden) c.hidden[j] = 1;
-      labels.push(x.label);
+      const i = from + j;
+      const grade = records.grade(i);
+      c.row[j] = records.row(i);
+      c.met[j] = records.met(i) ?? -1;
+      c.total[j] = records.total(i) ?? -1;
+      c.status[j] = STATUS_INDEX[records.status(i)];
+      c.grade[j] = grade === null ? -1 : gradeIndex.get(grade)!;
+      c.failed[j] = listOf(records.failed(i));
+      c.unchecked[j] = listOf(records.unchecked(i));
+      if (records.hidden(i)) c.hidden[j] = 1;
+      labels.push(records.label(i));
       // Without grades the table prints every record's problems; with them, only the cells to fix.
-      if (needs.all || !graded || recordNamesCells(x)) explainRecord(x, sink);
+      if (needs.all || !graded || records.namesCells(i)) records.explain(i, sink);
     }
     c.labels = labels.done();
     c.issues = {

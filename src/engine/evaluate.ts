@@ -986,6 +986,195 @@ class SheetRecord implements RecordResult {
 }
 
 /**
+ * A sheet's records as what was decided about each, held in typed arrays (no object per record:
+ * a city sheet has 100,000, and the command line's outputs read them once, in order):
+ * `RecordVerdicts` for whoever streams them; `objects()` makes the RecordResults a door that holds
+ * them reads (evaluateSheet's `records`, made on first read).
+ */
+export interface RecordVerdicts {
+  readonly length: number;
+  row(i: number): number;
+  label(i: number): string;
+  hidden(i: number): boolean;
+  status(i: number): Status;
+  grade(i: number): string | null;
+  met(i: number): number | null;
+  total(i: number): number | null;
+  failed(i: number): readonly string[];
+  unchecked(i: number): readonly string[];
+  /** Whether explaining record i would name a cell to fix (recordNamesCells). */
+  namesCells(i: number): boolean;
+  /** Record i's issues into a sink, for one reading (explainRecord). */
+  explain(i: number, sink: IssueSink): void;
+}
+
+const STATUS_OF: readonly Status[] = ["ok", "warning", "error"];
+const STATUS_CODE: Record<Status, number> = { ok: 0, warning: 1, error: 2 };
+/** The verdicts evaluateSheet holds for a result it made, until its records are read (made as objects) or replaced. */
+const EVALUATED = new WeakMap<SheetResult, EvaluatedRecords>();
+
+class EvaluatedRecords implements RecordVerdicts {
+  readonly length: number;
+  readonly #status: Uint8Array;
+  /** Index into #grades; -1: none. */
+  readonly #grade: Int16Array;
+  readonly #grades: string[] = [];
+  /** -1: null. */
+  readonly #met: Int16Array;
+  readonly #total: Int16Array;
+  readonly #failed: (readonly string[])[];
+  readonly #unchecked: (readonly string[])[];
+  readonly #hidden: Uint8Array;
+  /** Some failed criterion's evidence was blank or unreadable. */
+  readonly #unusable: Uint8Array;
+  /** A budget line's own issues, by record (none for other packs). */
+  readonly extras: Issue[][] | null;
+
+  constructor(
+    private readonly rows: number[],
+    private readonly labels: (string | null)[] | null,
+    private readonly build: IssueBuilder,
+    budgetLines: boolean,
+  ) {
+    const n = (this.length = rows.length);
+    this.#status = new Uint8Array(n);
+    this.#grade = new Int16Array(n);
+    this.#met = new Int16Array(n);
+    this.#total = new Int16Array(n);
+    this.#failed = new Array(n);
+    this.#unchecked = new Array(n);
+    this.#hidden = new Uint8Array(n);
+    this.#unusable = new Uint8Array(n);
+    this.extras = budgetLines ? new Array(n) : null;
+  }
+
+  set(i: number, o: Outcome, v: Verdict, hidden: boolean): void {
+    this.#status[i] = STATUS_CODE[o.status];
+    let g = -1;
+    if (o.grade !== null) {
+      g = this.#grades.indexOf(o.grade);
+      if (g < 0) g = this.#grades.push(o.grade) - 1;
+    }
+    this.#grade[i] = g;
+    this.#met[i] = o.met ?? -1;
+    this.#total[i] = o.total ?? -1;
+    this.#failed[i] = v.failed;
+    this.#unchecked[i] = v.unchecked;
+    if (hidden) this.#hidden[i] = 1;
+    if (v.dataProblems) this.#unusable[i] = 1;
+  }
+
+  row(i: number): number {
+    return this.rows[i];
+  }
+  label(i: number): string {
+    return this.labels?.[i] ?? rowLabel(this.rows[i]);
+  }
+  hidden(i: number): boolean {
+    return this.#hidden[i] === 1;
+  }
+  status(i: number): Status {
+    return STATUS_OF[this.#status[i]];
+  }
+  grade(i: number): string | null {
+    const g = this.#grade[i];
+    return g < 0 ? null : this.#grades[g];
+  }
+  met(i: number): number | null {
+    const m = this.#met[i];
+    return m < 0 ? null : m;
+  }
+  total(i: number): number | null {
+    const t = this.#total[i];
+    return t < 0 ? null : t;
+  }
+  failed(i: number): readonly string[] {
+    return this.#failed[i];
+  }
+  unchecked(i: number): readonly string[] {
+    return this.#unchecked[i];
+  }
+  #explained(i: number): boolean {
+    return this.#failed[i].length > 0 || this.#unchecked[i].length > 0;
+  }
+  namesCells(i: number): boolean {
+    const extra = this.extras?.[i] ?? NO_ISSUES;
+    return this.#unusable[i] === 1 || (this.#explained(i) ? extra.length > 0 : extra.some((x) => !STANDARD_CODES.has(x.code)));
+  }
+  explain(i: number, sink: IssueSink): void {
+    const extra = this.extras?.[i] ?? NO_ISSUES;
+    const status = this.status(i);
+    if (this.#explained(i)) {
+      this.build(this.rows[i], i, status, sink);
+      for (const x of extra) if (sink.standards || !STANDARD_CODES.has(x.code)) sink.made(x, settledSeverity(x.severity, status));
+    } else for (const x of extra) if (sink.standards || !STANDARD_CODES.has(x.code)) sink.made(x, x.severity);
+  }
+
+  /** Every record as a RecordResult, its issues built when first read. */
+  objects(): RecordResult[] {
+    const out: RecordResult[] = new Array(this.length);
+    const o: Outcome = { status: "ok", grade: null, met: null, total: null };
+    for (let i = 0; i < this.length; i++) {
+      o.status = this.status(i);
+      o.grade = this.grade(i);
+      o.met = this.met(i);
+      o.total = this.total(i);
+      const rec = new SheetRecord(this.rows[i], this.label(i), o, this.#failed[i], this.#unchecked[i], i, this.extras?.[i] ?? NO_ISSUES, this.build);
+      if (this.#hidden[i]) rec.hidden = true;
+      if (this.#unusable[i]) rec.markUnusable();
+      out[i] = rec;
+    }
+    return out;
+  }
+}
+
+/** Records as a list of RecordResults (a result not made by evaluateSheet here, or whose records were read or replaced). */
+class RecordList implements RecordVerdicts {
+  readonly length: number;
+  constructor(private readonly records: RecordResult[]) {
+    this.length = records.length;
+  }
+  row(i: number): number {
+    return this.records[i].row;
+  }
+  label(i: number): string {
+    return this.records[i].label;
+  }
+  hidden(i: number): boolean {
+    return !!this.records[i].hidden;
+  }
+  status(i: number): Status {
+    return this.records[i].status;
+  }
+  grade(i: number): string | null {
+    return this.records[i].grade;
+  }
+  met(i: number): number | null {
+    return this.records[i].met;
+  }
+  total(i: number): number | null {
+    return this.records[i].total;
+  }
+  failed(i: number): readonly string[] {
+    return this.records[i].failed;
+  }
+  unchecked(i: number): readonly string[] {
+    return this.records[i].unchecked ?? NONE;
+  }
+  namesCells(i: number): boolean {
+    return recordNamesCells(this.records[i]);
+  }
+  explain(i: number, sink: IssueSink): void {
+    explainRecord(this.records[i], sink);
+  }
+}
+
+/** A sheet's records as verdicts, without making an object per record when evaluateSheet holds them. */
+export function recordVerdicts(r: SheetResult): RecordVerdicts {
+  return EVALUATED.get(r) ?? new RecordList(r.records);
+}
+
+/**
  * One sheet problem per criterion that needs a column the sheet lacks: which rule cannot be
  * checked and which header would let it be. Its records are 需核实 at best on it.
  */
@@ -1094,7 +1283,6 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   };
   const crits = applicable(cp, layout, acc.has);
   const failSeverity = pack.outcome.kind === "grade" ? "warning" : null;
-  const records: RecordResult[] = new Array(rows.length);
   const lines: BudgetLine[] = [];
   // A graded record's unmet standards are 错误 only when they make it 不合格 (see verdicts.ts).
   const build: IssueBuilder = (row, record, status, sink) => {
@@ -1124,21 +1312,19 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   let uncheckedAny = rows.length ? 0 : -1;
   for (let i = 0; i < rows.length; i++) uncheckedAny |= verdicts.unchecked[i];
   base.problems.push(...uncheckedProblems(grid.name, evalPack, crits.filter((_, k) => k >= MASK_BITS || uncheckedAny & (1 << k)), acc));
+  const records = new EvaluatedRecords(rows, labels, build, !!pack.budget && pack.outcome.kind === "checks");
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     current = i;
     const v = verdictAt(crits, codes, verdicts, i, scratch, failedLists, uncheckedLists);
     let extra = NO_ISSUES;
-    if (pack.budget && pack.outcome.kind === "checks") {
+    if (records.extras) {
       sheetRow = String(row);
       const b = checkBudgetLine(cp, acc, row);
-      if (b.issues.length) extra = b.issues;
+      if (b.issues.length) records.extras[i] = extra = b.issues;
       lines.push(b.line);
     }
-    const rec = new SheetRecord(row, labels?.[i] ?? rowLabel(row), outcome(cp, v, extra, decided), v.failed, v.unchecked, i, extra, build);
-    if (hidden.size > 0 && hidden.has(row)) rec.hidden = true;
-    if (v.dataProblems) rec.markUnusable();
-    records[i] = rec;
+    records.set(i, outcome(cp, v, extra, decided), v, hidden.size > 0 && hidden.has(row));
     summary[decided.status]++;
     if (decided.grade) summary.grades[decided.grade] = (summary.grades[decided.grade] ?? 0) + 1;
   }
@@ -1146,9 +1332,9 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   if (layout.count) {
     const min = layout.count.min !== undefined ? cp.param(layout.count.min) : -Infinity;
     const max = layout.count.max !== undefined ? cp.param(layout.count.max) : Infinity;
-    if (records.length < min || records.length > max) {
+    if (rows.length < min || rows.length > max) {
       base.problems.push(
-        makeIssue("record-count", { sheet: grid.name, count: records.length, what: layout.label.zh, whatEn: layout.label.en, min, max }, { severity: layout.count.severity, source: layout.count.source }),
+        makeIssue("record-count", { sheet: grid.name, count: rows.length, what: layout.label.zh, whatEn: layout.label.en, min, max }, { severity: layout.count.severity, source: layout.count.source }),
       );
     }
   }
@@ -1163,7 +1349,29 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
   base.interpretations = pack.interpretations.filter((i) => used.has(i.id)).map((i) => applied(i, pack, opts.readings));
 
   if (pack.budget && pack.outcome.kind === "checks") base.problems.push(...budgetSheetNotes(cp, acc.has, grid.name, opts.params));
-  return { ...base, records, groups: pack.budget ? budgetGroups(cp, lines, opts.params, opts.readings) : [], skipped, summary };
+  const groups = pack.budget ? budgetGroups(cp, lines, opts.params, opts.readings) : [];
+  // The records as objects only when a door reads them (the command line's outputs read the
+  // verdicts); once made, they are the records — what a door read of their issues included.
+  let made: RecordResult[] | null = null;
+  const result: SheetResult = {
+    ...base,
+    get records(): RecordResult[] {
+      if (!made) {
+        made = records.objects();
+        EVALUATED.delete(result);
+      }
+      return made;
+    },
+    set records(value: RecordResult[]) {
+      made = value;
+      EVALUATED.delete(result);
+    },
+    groups,
+    skipped,
+    summary,
+  };
+  EVALUATED.set(result, records);
+  return result;
 }
 
 /**
