@@ -120,6 +120,41 @@ describe("markup as other writers spell it", () => {
   });
 });
 
+describe("cells read in one pass (the common shapes) read as the general reader reads them", () => {
+  // Each cell as written, then the same cell with an attribute of more than one letter, which
+  // the one-pass reader leaves to the general one: both sheets must give the same grid.
+  // (# is the row's number.)
+  const addresses = ["A#", "B#", "$C$#", "d#", "AA#", "XFD1", "XFE#", "A1048577", "A0", "E", "7", "", "F0#", "ZZZZ#", "G#x"];
+  const values: [string, string][] = [
+    ['t="s"', "<v>0</v>"], ['t="s"', "<v>1</v>"], ['t="s"', "<v>2</v>"], ['t="s"', "<v>01</v>"], ['t="s"', "<v>1234567890123456</v>"], ['t="s"', "<v></v>"], ['t="s"', "<v> 1</v>"],
+    ["", "<v>0</v>"], ["", "<v>-0</v>"], ["", "<v>12</v>"], ["", "<v>1.5</v>"], ["", "<v>1.</v>"], ["", "<v>.5</v>"], ["", "<v>-.5</v>"], ["", "<v>1e5</v>"],
+    ["", "<v>123456789012345</v>"], ["", "<v>1234567890123456</v>"], ["", "<v>0.1234567890123456</v>"], ["", "<v>00012</v>"], ["", "<v> 12</v>"], ["", "<v>+1</v>"], ["", "<v>--1</v>"], ["", "<v>1.2.3</v>"],
+    ['t="n"', "<v>7</v>"], ['t="str"', "<v>是</v>"], ['t="b"', "<v>1</v>"], ['t="e"', "<v>#N/A</v>"], ['t="d"', "<v>2024-09-01</v>"], ['t="inlineStr"', "<is><t>3项</t></is>"], ['t="inlineStr"', "<is><t>a&amp;b</t></is>"],
+    ['s="1"', "<v>45000</v>"], ['s="1" t="s"', "<v>1</v>"], ['t="s" s="1"', "<v>1</v>"],
+  ];
+  const cells = (extra: string) => {
+    let row = 0;
+    const out: string[] = [];
+    values.forEach(([attrs, inner]) => {
+      // A row of its own for each value, every address in it; the cells without r= follow the ones before them.
+      out.push(`<row r="${++row}">`);
+      for (const a of addresses) out.push(`<c${extra} r="${a.replace("#", String(row))}"${attrs ? ` ${attrs}` : ""}>${inner}</c>`);
+      out.push(`<c${extra}${attrs ? ` ${attrs}` : ""}>${inner}</c>`, `<c${extra} r="H${row}" r="I"${attrs ? ` ${attrs}` : ""}>${inner}</c>`, `</row>`);
+    });
+    return out.join("");
+  };
+  const shared = ["<t>甲</t>", "<t>是</t>", "<t>3项</t>"];
+
+  test.each([false, true])("in the 1900 system and the 1904 system (date1904: %s)", (date1904) => {
+    const read = (extra: string) => grids(readWorkbook(buildXlsx({ sheets: [{ name: "S", xml: cells(extra) }], shared, date1904 })))[0];
+    const fast = read("");
+    const general = read(' cm="1"');
+    expect(fast.rows).toEqual(general.rows);
+    expect(fast.unplaced).toEqual(general.unplaced);
+    expect(fast.rows.length).toBe(values.length);
+  });
+});
+
 describe("encodings", () => {
   const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
   const sheet = `<?xml version="1.0" encoding="UTF-16"?><worksheet ${NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>\ufeff甲</t></is></c><c r="B1" t="s"><v>0</v></c><c r="C1"><v>1.5</v></c><c r="D1" t="inlineStr"><is><t>\u{20000}x</t></is></c></row></sheetData></worksheet>`;

@@ -40,8 +40,12 @@ export class CellColumns {
   /** Per column (0-based), a kind per row; undefined for a column that holds nothing. */
   private readonly kinds: (Uint8Array | undefined)[] = [];
   private readonly nums: (Float64Array | undefined)[] = [];
-  /** Per row, its width: one past its last value (0 for an empty row). */
-  private widths = new Int32Array(1024);
+  /**
+   * Per row, its width: one past its last value (0 for an empty row). Empty until the first cell:
+   * the field is then replaced before any code is optimized for it — replacing it only once the
+   * reader is well under way (row 1,024) threw away V8's optimized code for every cell setter.
+   */
+  private widths = new Int32Array(0);
   private readonly texts: string[] = [];
   private readonly others: CellValue[] = [];
   /** Rows held: one past the last row with a value. */
@@ -68,7 +72,7 @@ export class CellColumns {
       grown = size - old;
     }
     if (r >= this.widths.length) {
-      const w = new Int32Array(Math.min(1_048_576, Math.max(r + 1, this.widths.length * 2)));
+      const w = new Int32Array(Math.min(1_048_576, Math.max(r + 1, this.widths.length * 2, 1024)));
       w.set(this.widths);
       this.widths = w;
     }

@@ -860,17 +860,38 @@ function keepMerges(refs: string[], lastRow: number): string[] {
 }
 
 /**
+ * The length of every shared string, made once per list: the text budget counts a shared string's
+ * length at every cell using it, and a typed array of lengths is read far faster than the strings
+ * themselves (scattered through the heap: a cache miss per cell).
+ */
+const stringLengths = new WeakMap<readonly string[], Int32Array>();
+function lengthsOf(strings: readonly string[]): Int32Array {
+  let out = stringLengths.get(strings);
+  if (!out) {
+    out = new Int32Array(strings.length);
+    for (let i = 0; i < strings.length; i++) out[i] = strings[i].length;
+    stringLengths.set(strings, out);
+  }
+  return out;
+}
+
+/**
  * One sheet's cells, scanned piece by piece (Package.scan): rows and cells as they come, the
  * phase (before, inside, after <sheetData>) carried between pieces. A cell whose address is
  * damaged costs that cell only: it is skipped and listed in the grid's `unplaced`.
  */
 class SheetScanner implements Scanner {
   private readonly cells: CellColumns;
+  /** The shared strings' lengths (lengthsOf). */
+  private readonly lengths: Int32Array;
   private readonly hiddenRows: number[] = [];
   private readonly mergeRefs: string[] = [];
   private readonly unplaced: { ref: string; row: number | null }[] = [];
   /** The row arrays this sheet would make (rows plus every row's width): budgeted as well, for the doors that ask for rows. */
   private rowSlots = 0;
+  /** The row a cell was placed in last (1-based; 0 before any) and that row's width since. */
+  private wRow = 0;
+  private wWidth = 0;
   private chars = 0;
   private rowNo = 0;
   private colNo = 0;
@@ -884,6 +905,7 @@ class SheetScanner implements Scanner {
     private readonly limits: Limits,
   ) {
     this.cells = new CellColumns(strings);
+    this.lengths = lengthsOf(strings);
   }
 
   feed(xml: Uint8Array, final: boolean): number {
@@ -898,8 +920,10 @@ class SheetScanner implements Scanner {
         continue;
       }
       if (this.phase === 1 && xml[lt + 1] === C && xml[lt + 2] === 32) {
-        const next = this.plainCell(xml, lt);
+        // A row's cells one after another, each read in one pass, for as long as they are plain.
+        let next = this.plainCell(xml, lt);
         if (next >= 0) {
+          for (let q = next; xml[q] === 60 && xml[q + 1] === C && xml[q + 2] === 32 && (q = this.plainCell(xml, q)) >= 0; ) next = q;
           p = next;
           continue;
         }
@@ -958,13 +982,15 @@ class SheetScanner implements Scanner {
    */
   private plainCell(xml: Uint8Array, lt: number): number {
     let i = lt + 2;
-    let r = -1;
-    let rEnd = -1;
+    // The last r attribute's column and row as read while scanning it (0 when absent; the row 0 when it names a column only).
+    let refC = 0;
+    let refR = 0;
     let t = T_NUMBER;
     let s = -1;
     let sEnd = -1;
+    let c = 0;
     for (;;) {
-      let c = xml[i];
+      c = xml[i];
       if (c === 62 /* > */) break;
       if (c !== 32) return -1;
       const name = xml[++i];
@@ -972,60 +998,89 @@ class SheetScanner implements Scanner {
       if (xml[i + 1] !== 61 /* = */ || xml[i + 2] !== 34 /* " */) return -1;
       const from = i + 3;
       let to = from;
-      while ((c = xml[to]) !== 34) {
-        if (c === 62 || c === undefined) return -1;
-        to++;
+      if (name === 114 /* r */) {
+        // The address read as it is scanned: capital letters, then digits, then the quote.
+        let col = 0;
+        while ((c = xml[to]) >= 65 && c <= 90 && col <= MAX_COLS) (col = col * 26 + c - 64), to++;
+        let row = 0;
+        while ((c = xml[to]) >= 48 && c <= 57 && row <= MAX_ROWS) (row = row * 10 + c - 48), to++;
+        if (c !== 34 || col < 1 || col > MAX_COLS || row > MAX_ROWS) {
+          // Any other address ($, small letters, damage): as readRef reads it.
+          while ((c = xml[to]) !== 34) {
+            if (c === 62 || c === undefined) return -1;
+            to++;
+          }
+          readRef(xml, from, to);
+          if (refCol < 1 || refCol > MAX_COLS || refRow < 0) return -1;
+          (col = refCol), (row = refRow);
+        }
+        (refC = col), (refR = row);
+      } else {
+        while ((c = xml[to]) !== 34) {
+          if (c === 62 || c === undefined) return -1;
+          to++;
+        }
+        if (name === 116 /* t */) t = to - from === 1 && xml[from] === 115 /* s */ ? T_SHARED : typeAt(xml, from, to);
+        else if (name === 115 /* s */) (s = from), (sEnd = to);
       }
-      if (name === 114 /* r */) (r = from), (rEnd = to);
-      else if (name === 116 /* t */) t = typeAt(xml, from, to);
-      else if (name === 115 /* s */) (s = from), (sEnd = to);
       i = to + 1;
     }
     // i is at the start tag's '>'; the value must follow at once and the cell end right after it.
     if (xml[i + 1] !== 60) return -1;
-    let vFrom = -1;
-    let vTo = -1;
-    let next = -1;
-    if (xml[i + 2] === V && xml[i + 3] === 62) {
-      vFrom = i + 4;
-      vTo = find(xml, 60, vFrom);
-      if (vTo < 0 || xml[vTo + 1] !== 47 || xml[vTo + 2] !== V || xml[vTo + 3] !== 62 || xml[vTo + 4] !== 60 || xml[vTo + 5] !== 47 || xml[vTo + 6] !== C || xml[vTo + 7] !== 62) return -1;
-      next = vTo + 8;
-    } else if (t === T_INLINE && at(xml, i + 1, "<is>")) {
-      // An inline string that is one plain run: <is><t>text</t></is></c>.
-      next = plainRun(xml, i + 5, "</t></is></c>");
-      if (next < 0) return -1;
-    } else return -1;
     let row = this.rowNo || 1;
     let col = this.colNo + 1;
-    if (r >= 0) {
-      readRef(xml, r, rEnd);
-      if (refCol < 1 || refCol > MAX_COLS || refRow < 0) return -1;
-      col = refCol;
-      if (refRow > 0) row = refRow;
+    if (refC > 0) {
+      col = refC;
+      if (refR > 0) row = refR;
     }
     if (col > MAX_COLS) return -1;
-    if (vFrom < 0) {
+    if (xml[i + 2] === V && xml[i + 3] === 62) {
+      // <v>, its text read as it is scanned — a shared string's index or a plain number — then </v></c>.
+      let p = i + 4;
+      let m = 0;
+      let digits = 0;
+      let n = 0;
+      if (t === T_SHARED) {
+        while ((c = xml[p]) >= 48 && c <= 57) (m = m * 10 + c - 48), p++, digits++;
+        if (c !== 60 || digits === 0 || digits > 15 || m >= this.strings.length) return -1;
+      } else if (t === T_NUMBER) {
+        const neg = xml[p] === 45; /* - */
+        if (neg) p++;
+        let frac = -1;
+        for (;;) {
+          c = xml[p];
+          if (c >= 48 && c <= 57) {
+            m = m * 10 + c - 48;
+            digits++;
+            if (frac >= 0) frac++;
+          } else if (c === 46 /* . */ && frac < 0) frac = 0;
+          else break;
+          p++;
+        }
+        if (c !== 60 || digits === 0 || digits > 15) return -1;
+        // Exactly Number()'s value, as numberAt says.
+        n = frac > 0 ? m / POW10[frac] : m;
+        if (neg) n = -n;
+      } else return -1;
+      if (xml[p + 1] !== 47 || xml[p + 2] !== V || xml[p + 3] !== 62 || xml[p + 4] !== 60 || xml[p + 5] !== 47 || xml[p + 6] !== C || xml[p + 7] !== 62) return -1;
+      this.colNo = col;
+      if (t === T_SHARED) return this.shared(row, col, m, p + 8);
+      if (this.date1904) {
+        (attrS = s), (attrSEnd = sEnd);
+        if (this.dateStyles.has(styleOf(xml))) n += 1462;
+      }
+      this.number(row, col, n);
+      return p + 8;
+    }
+    if (t === T_INLINE && at(xml, i + 1, "<is>")) {
+      // An inline string that is one plain run: <is><t>text</t></is></c>.
+      const next = plainRun(xml, i + 5, "</t></is></c>");
+      if (next < 0) return -1;
       this.colNo = col;
       this.put(row, col, runOut);
       return next;
     }
-    if (t === T_SHARED) {
-      const k = digitsAt(xml, vFrom, vTo);
-      if (k < 0 || k >= this.strings.length) return -1;
-      this.colNo = col;
-      return this.shared(row, col, k, next);
-    }
-    if (t !== T_NUMBER) return -1;
-    let n = numberAt(xml, vFrom, vTo);
-    if (n !== n) return -1;
-    if (this.date1904) {
-      (attrS = s), (attrSEnd = sEnd);
-      if (this.dateStyles.has(styleOf(xml))) n += 1462;
-    }
-    this.colNo = col;
-    this.number(row, col, n);
-    return next;
+    return -1;
   }
 
   /** The cell whose start tag ends at gt: its value placed in the grid; returns where scanning goes on, or NEED. */
@@ -1152,40 +1207,46 @@ class SheetScanner implements Scanner {
 
   /** Places shared string `i` (kept as its index); returns `p`. */
   private shared(row: number, col: number, i: number, p: number): number {
-    this.budget(row, col, this.strings[i].length);
-    const before = this.cells.width(row - 1);
-    this.grow(row, col, before, this.cells.setShared(row - 1, col - 1, i));
+    if ((this.chars += this.lengths[i]) > this.limits.textChars) this.tooMuchText(row, col);
+    const before = row === this.wRow ? this.wWidth : this.cells.width(row - 1);
+    this.grew(row, col, before, this.cells.setShared(row - 1, col - 1, i));
     return p;
   }
 
   private number(row: number, col: number, n: number): void {
-    const before = this.cells.width(row - 1);
-    this.grow(row, col, before, this.cells.setNumber(row - 1, col - 1, n));
+    const before = row === this.wRow ? this.wWidth : this.cells.width(row - 1);
+    this.grew(row, col, before, this.cells.setNumber(row - 1, col - 1, n));
   }
 
   private put(row: number, col: number, value: CellValue): void {
-    if (typeof value === "string") this.budget(row, col, value.length);
-    const before = this.cells.width(row - 1);
-    this.grow(row, col, before, this.cells.set(row - 1, col - 1, value));
+    if (typeof value === "string" && (this.chars += value.length) > this.limits.textChars) this.tooMuchText(row, col);
+    const before = row === this.wRow ? this.wWidth : this.cells.width(row - 1);
+    this.grew(row, col, before, this.cells.set(row - 1, col - 1, value));
   }
 
-  /** Counts a text's characters against the sheet's text budget. */
-  private budget(row: number, col: number, chars: number): void {
-    if ((this.chars += chars) > this.limits.textChars) {
-      throw new ReadFailure("too-large", `工作表“${this.name}”到 ${a1(row, col)} 为止的文字已超过 ${this.limits.textChars.toLocaleString("en-US")} 个字符（同一长文字被大量单元格重复引用）`);
-    }
+  /** The sheet's texts (a shared string counted once per cell using it) passed the text budget at this cell. */
+  private tooMuchText(row: number, col: number): never {
+    throw new ReadFailure("too-large", `工作表“${this.name}”到 ${a1(row, col)} 为止的文字已超过 ${this.limits.textChars.toLocaleString("en-US")} 个字符（同一长文字被大量单元格重复引用）`);
   }
 
   /**
    * After a cell is placed: its row's width and the columns' new slots against the grid budget —
    * the slots the columns hold, and the row arrays the same cells would make — refusing the sheet
-   * at the cell that crosses it.
+   * at the cell that crosses it. The row's width is kept here too (every cell placed widens its
+   * row to its column, as CellColumns does), so the next cell of the row need not ask for it.
    */
-  private grow(row: number, col: number, width: number, columnSlots: number): void {
-    if (col > width) this.rowSlots += col - width + (width === 0 ? 1 : 0);
-    if ((columnSlots && this.cells.slots > this.limits.gridSlots) || (col > width && this.rowSlots + this.cells.rowCount > this.limits.gridSlots)) {
-      throw new ReadFailure("too-large", `工作表“${this.name}”在 ${a1(row, col)} 仍有数据，按实际范围需要超过 ${this.limits.gridSlots.toLocaleString("en-US")} 个单元格`);
-    }
+  private grew(row: number, col: number, width: number, columnSlots: number): void {
+    this.wRow = row;
+    if (col > width) {
+      this.wWidth = col;
+      this.rowSlots += col - width + (width === 0 ? 1 : 0);
+      if (this.rowSlots + this.cells.rowCount > this.limits.gridSlots) this.tooManyCells(row, col);
+    } else this.wWidth = width;
+    if (columnSlots && this.cells.slots > this.limits.gridSlots) this.tooManyCells(row, col);
+  }
+
+  private tooManyCells(row: number, col: number): never {
+    throw new ReadFailure("too-large", `工作表“${this.name}”在 ${a1(row, col)} 仍有数据，按实际范围需要超过 ${this.limits.gridSlots.toLocaleString("en-US")} 个单元格`);
   }
 
   grid(): SheetGrid {
