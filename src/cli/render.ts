@@ -448,7 +448,9 @@ export function reportBytes(entries: ReportEntry[], records: CheckRecord[] = [])
     shared.end();
     files["xl/sharedStrings.xml"] = joined([enc.encode(shared.head()), ...sst]);
   }
-  return zipSync(files, { level: 6 });
+  // fflate's level 3: on the 100,000-row report's 131 MB of XML 1.35 s for 9.6 MB, where level 6
+  // takes 2.9 s for 8.2 MB (levels 1 and 2 save nothing more: 1.3 s, 11.7 and 10.6 MB).
+  return zipSync(files, { level: 3 });
 }
 
 function joined(chunks: Uint8Array[]): Uint8Array {
