@@ -193,6 +193,33 @@ describe("the copy read back and compared with the original", () => {
     expect(copyMismatch(unreadable, unreadable, plans)).toContain("原文件无法读取");
   });
 
+  test("a rewritten part whose CRC-32 is not its content's is refused: the sheet (summed as it is compared) and a small part", () => {
+    const entries = rawEntries(copy);
+    const badCrc = (name: string) =>
+      writeZip(
+        copy,
+        entries.map((e): Part =>
+          e.name !== name ? { raw: e } : { name: e.name, nameBytes: e.nameBytes, deflated: { chunks: [copy.subarray(e.dataStart, e.dataStart + e.compressedSize)], crc: (e.crc ^ 1) >>> 0, size: e.size }, like: e },
+        ),
+      );
+    expect(entries.find((e) => e.name === "xl/worksheets/sheet1.xml")?.method).toBe(8);
+    expect(copyMismatch(bytes, badCrc("xl/worksheets/sheet1.xml"), plans)).toContain("CRC-32");
+    expect(copyMismatch(bytes, badCrc("docProps/custom.xml"), plans)).toContain("docProps/custom.xml");
+    expect(copyMismatch(bytes, badCrc("docProps/custom.xml"), plans)).toContain("CRC-32");
+  });
+
+  test("the original's side taken as the copy was written, or walked anew for other plans: the same findings", () => {
+    // Plans equal to those the copy was made with, but other objects: the original is walked again.
+    const again = plans.map((p) => ({ ...p, rows: p.rows.map((r) => ({ ...r })) }));
+    const sheet = dec.decode(unzipSync(copy)["xl/worksheets/sheet1.xml"]);
+    const entries = rawEntries(copy);
+    const tampered = writeZip(copy, entries.map((e): Part => (e.name !== "xl/worksheets/sheet1.xml" ? { raw: e } : { name: e.name, data: strToU8(sheet.replace("<v>5</v>", "<v>6</v>")), like: e })));
+    for (const p of [plans, again]) {
+      expect(copyMismatch(bytes, copy, p)).toBeNull();
+      expect(copyMismatch(bytes, tampered, p)).toContain("B2 由“5”变为“6”");
+    }
+  });
+
   test("compared with the original as the check already read it (the command line's worker): the same findings", () => {
     const read = readWorkbook(bytes);
     if (!read.ok) throw new Error(read.error.message);

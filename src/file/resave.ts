@@ -23,11 +23,11 @@ import { fillColour, themeColours } from "./fill-colour";
 import { readWorkbook, sheetGrid, type ReadResult, type Workbook } from "./xlsx-read";
 import { resolveTarget } from "./zip";
 import { isAddinPart } from "./addin-part";
-import { PartWriter, rawEntries, ZipCopyError, type PackageEdit, type RawEntry } from "./zip-copy";
+import { partCrc32, PartWriter, rawEntries, ZipCopyError, type PackageEdit, type RawEntry } from "./zip-copy";
 import { chartParts, sheetRef } from "./chart";
 import { addressAt, ByteTokenizer, CLOSE, EMPTY, hasBytes, named, numberAt, OPEN, quotedAttr, samePrefix, SheetStreamError, type ByteTok, type TokenConsumer } from "./sheet-stream";
 import { streamPart } from "./zip";
-import { sheetPartDiffers } from "./sheet-compare";
+import { OriginalDigest, sheetPartDiffers } from "./sheet-compare";
 import { PlanCells, type Look, type Target } from "./plan-cells";
 import { CELLS_PER_FORMAT, inlineList, LISTS_SHEET, tableOf } from "./sheet-layout";
 
@@ -785,7 +785,18 @@ function editSheet(pkg: PackageEdit, key: string, sheetName: string, targets: Pl
   const part = new PartWriter();
   const out = new ByteOut((b) => part.push(b));
   const editor = new SheetEditor(out, sheetName, targets, styles, onMark);
-  const tok = new ByteTokenizer(editor);
+  // The read-back's view of the original taken from the same tokens: the original is walked once.
+  const digest = new OriginalDigest(targets, pkg.original, entry.offset);
+  const tok = new ByteTokenizer({
+    token: (b, t) => {
+      editor.token(b, t);
+      digest.token(b, t);
+    },
+    pause: (b, upTo) => {
+      editor.pause(b, upTo);
+      digest.pause(b, upTo);
+    },
+  });
   let first = true;
   let over: boolean;
   try {
@@ -803,6 +814,7 @@ function editSheet(pkg: PackageEdit, key: string, sheetName: string, targets: Pl
   }
   if (over) refuse(`${key} 的内容超出其声明的大小`);
   editor.finish();
+  digest.finish();
   pkg.setDeflated(key, part.done());
 }
 
@@ -1132,6 +1144,10 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
     return true;
   };
   const changed = new Set<string>();
+  /** Entries of the copy that are the original's own, byte for byte. */
+  const copiedRaw = new Set<RawEntry>();
+  /** Entries of the copy whose CRC-32 and size were checked as they were read back. */
+  const summed = new Set<RawEntry>();
   const missing = a.filter((x) => !inCopy.has(key(x)));
   if (missing.length) return bad(`副本少了 ${missing.length} 个部件（${missing.map((x) => x.name).join("、")}）`);
   for (const x of a) {
@@ -1139,6 +1155,7 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
     if ((x.flags & 0x800) !== (y.flags & 0x800)) return bad(`部件“${x.name}”的名称编码标记被改动`);
     const raw = x.method === y.method && x.crc === y.crc && x.size === y.size && eq(original.subarray(x.dataStart, x.dataStart + x.compressedSize), copy.subarray(y.dataStart, y.dataStart + y.compressedSize));
     if (!raw) changed.add(partKey(x.name));
+    else copiedRaw.add(y);
   }
   const originalKeys = new Set(a.map((x) => partKey(x.name)));
   const ra: ReadResult = read ? { ok: true, workbook: read } : readWorkbook(original);
@@ -1216,6 +1233,7 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
       const inCopy = entryB.get(key);
       if (want && inCopy) {
         why = sheetPartDiffers(original, entryA.get(key)!, copy, inCopy, want);
+        if (why === null) summed.add(inCopy);
         if (why === null) continue;
       }
     }
@@ -1265,6 +1283,22 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
         if (!same(y, planned(rows[r][c]))) return bad(`添加的工作表“${sbs[sa.length + k].name}”的 ${a1(r + 1, c + 1)} 与计划不符`);
       }
     }
+  }
+  // Every part we wrote, read back whole, holds what its entry declares (the sheets compared above were summed as they were walked).
+  for (const y of b) {
+    if (copiedRaw.has(y) || summed.has(y)) continue;
+    let crc = 0;
+    let size = 0;
+    let over: boolean;
+    try {
+      over = streamPart(copy, y, (p) => {
+        crc = partCrc32(p, crc);
+        size += p.length;
+      });
+    } catch (e) {
+      return bad(`部件“${y.name}”无法解压：${(e as Error).message}`);
+    }
+    if (over || size !== y.size || crc !== y.crc) return bad(`部件“${y.name}”的内容与其校验和（CRC-32）或大小不符`);
   }
   if (partsProblem !== null) return bad(partsProblem);
   for (const k of changed) if (!allowed.has(k)) return bad(`部件“${k}”被改动`);

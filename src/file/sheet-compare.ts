@@ -13,6 +13,7 @@ import { a1, MAX_COLS, MAX_ROWS } from "../engine/address";
 import { attr, decodeXml, dropAttr } from "./xml";
 import { addressAt, ByteTokenizer, CLOSE, EMPTY, hasBytes, named, numberAt, OPEN, quotedAttr, samePrefix, type ByteTok, type TokenConsumer } from "./sheet-stream";
 import { streamPart, type ZipEntry } from "./zip";
+import { partCrc32 } from "./zip-copy";
 import { valueHash, type PlanCells } from "./plan-cells";
 
 const dec = new TextDecoder("utf-8");
@@ -333,35 +334,118 @@ const FORMULA = /<(?:[\w.-]+:)?f[\s>/]/;
 const TEXT = /<(?:[\w.-]+:)?t(?:\s[^>]*)?>([^<]*)<\/(?:[\w.-]+:)?t>/g;
 const VALUE = /<(?:[\w.-]+:)?v>([^<]*)</;
 
-function walk(bytes: Uint8Array, e: ZipEntry, c: Canonical): void {
+/** Walks a part; with `check`, its CRC-32 and size must be the ones its zip entry declares (the copy's part as written). */
+function walk(bytes: Uint8Array, e: ZipEntry, c: Canonical, check?: { crc: number; size: number }): void {
   const tok = new ByteTokenizer(c);
-  if (streamPart(bytes, e, (p) => tok.push(p))) differs("部件的内容超出其声明的大小");
+  let crc = 0;
+  let size = 0;
+  const over = streamPart(bytes, e, (p) => {
+    if (check) {
+      crc = partCrc32(p, crc);
+      size += p.length;
+    }
+    tok.push(p);
+  });
+  if (over) differs("部件的内容超出其声明的大小");
+  if (check && (size !== check.size || crc !== check.crc)) differs("部件的内容与其校验和（CRC-32）或大小不符");
   tok.end();
   c.finish();
 }
+
+/** A list of a side's parts (key, two hashes), grown as they come. */
+class Parts {
+  keys = new Int32Array(1024);
+  h1s = new Int32Array(1024);
+  h2s = new Int32Array(1024);
+  n = 0;
+  add(k: number, a: number, b: number): void {
+    if (this.n === this.keys.length) {
+      const grow = (x: Int32Array) => {
+        const y = new Int32Array(x.length * 2);
+        y.set(x);
+        return y;
+      };
+      this.keys = grow(this.keys);
+      this.h1s = grow(this.h1s);
+      this.h2s = grow(this.h2s);
+    }
+    this.keys[this.n] = k;
+    this.h1s[this.n] = a;
+    this.h2s[this.n++] = b;
+  }
+}
+
+/**
+ * The original's side of the compare, taken from the original's tokens as the copy is written
+ * from them (resave.ts hands every token to both), so the read-back walks only the copy: the
+ * same canonical parts a walk of the original would give, or why it could not be taken.
+ */
+export class OriginalDigest implements TokenConsumer {
+  readonly parts = new Parts();
+  failed: string | null = null;
+  private readonly c: Canonical;
+
+  constructor(
+    planned: PlanCells,
+    /** The original package and where the sheet's entry is in it: the digest stands for that part only. */
+    readonly original: Uint8Array,
+    readonly offset: number,
+  ) {
+    this.c = new Canonical(planned, false, (k, a, b) => this.parts.add(k, a, b));
+    digests.set(planned, this);
+  }
+
+  private guard(f: () => void): void {
+    if (this.failed !== null) return;
+    try {
+      f();
+    } catch (e) {
+      this.failed = e instanceof Error ? e.message : String(e);
+    }
+  }
+  token(b: Uint8Array, t: ByteTok): void {
+    this.guard(() => this.c.token(b, t));
+  }
+  pause(b: Uint8Array, upTo: number): void {
+    this.guard(() => this.c.pause(b, upTo));
+  }
+  finish(): void {
+    this.guard(() => this.c.finish());
+  }
+}
+
+/** The digest last taken with each sheet's cells. */
+const digests = new WeakMap<PlanCells, OriginalDigest>();
 
 /**
  * Why the copy's sheet part (entry `inCopy` of `copy`) is not the original's (entry `inOriginal`)
  * with our cells `planned` written and marked, or null when it is exactly that. Our cells with a
  * value must all be there, reading as planned; the original's must have been empty.
  */
-export function sheetPartDiffers(original: Uint8Array, inOriginal: ZipEntry, copy: Uint8Array, inCopy: ZipEntry, planned: PlanCells): string | null {
-  const keys: number[] = [];
-  const h1s: number[] = [];
-  const h2s: number[] = [];
-  const values = planned.values();
+export function sheetPartDiffers(original: Uint8Array, inOriginal: ZipEntry, copy: Uint8Array, inCopy: ZipEntry & { crc: number }, planned: PlanCells): string | null {
   try {
-    walk(original, inOriginal, new Canonical(planned, false, (k, a, b) => (keys.push(k), h1s.push(a), h2s.push(b))));
+    // Taken as the copy was written from this very part, or walked now.
+    const taken = digests.get(planned);
+    let parts: Parts;
+    if (taken && taken.original === original && taken.offset === inOriginal.offset) {
+      if (taken.failed !== null) return taken.failed;
+      parts = taken.parts;
+    } else {
+      parts = new Parts();
+      walk(original, inOriginal, new Canonical(planned, false, (k, a, b) => parts.add(k, a, b)));
+    }
+    const { keys, h1s, h2s, n } = parts;
     let i = 0;
     const onCopy = (k: number, a: number, b: number) => {
-      if (i >= keys.length) differs(k >= 0 ? `第 ${k} 行是原文件没有的` : "工作表末尾多出内容");
+      if (i >= n) differs(k >= 0 ? `第 ${k} 行是原文件没有的` : "工作表末尾多出内容");
       if (keys[i] !== k) differs(keys[i] >= 0 ? `第 ${keys[i]} 行与原文件不一致` : "行以外的内容与原文件不一致");
       if (h1s[i] !== a || h2s[i] !== b) differs(k >= 0 ? `第 ${k} 行与原文件不一致` : "行以外的内容与原文件不一致");
       i++;
     };
     const c = new Canonical(planned, true, onCopy);
-    walk(copy, inCopy, c);
-    if (i < keys.length) differs(keys[i] >= 0 ? `第 ${keys[i]} 行在副本中缺失` : "行以外的内容与原文件不一致");
+    walk(copy, inCopy, c, inCopy);
+    if (i < n) differs(keys[i] >= 0 ? `第 ${keys[i]} 行在副本中缺失` : "行以外的内容与原文件不一致");
+    const values = planned.values();
     if (c.written !== values) differs(`写入的结果少了 ${values - c.written} 个单元格`);
     return null;
   } catch (e) {

@@ -171,6 +171,11 @@ let codec: Deflater = {
   },
 };
 
+/** CRC-32 of `data` continuing from `crc`, by this thread's codec (zlib's in Node's workers). */
+export function partCrc32(data: Uint8Array, crc = 0): number {
+  return codec.crc32(data, crc);
+}
+
 /** Replaces the compressor for this thread (Node's zlib is several times faster than fflate). */
 export function setDeflater(d: Deflater): void {
   codec = d;
