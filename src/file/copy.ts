@@ -9,9 +9,9 @@ import { cellAt, rowCount, rowWidth } from "../engine/grid";
 import type { ResultPlan, SheetPlan } from "../engine/host";
 import { RECORD_SHEET, recordLines, recordSheet, type CheckRecord } from "../engine/record";
 import { LEDGER_KEY, type Ledger, type LedgerCreated, type LedgerSheet } from "../excel/ledger";
-import { boxA1, encodeRuns, packCells } from "../excel/a1";
+import { boxA1 } from "../excel/a1";
 import type { CellValue, Severity, SheetGrid, Text2 } from "../engine/types";
-import { a1, rangeA1 } from "../engine/address";
+import { a1, colLetter, rangeA1 } from "../engine/address";
 import { asideRows, lastPlanRow, marksOnly } from "../engine/output";
 import { fingerprint, FINGERPRINT_CHARS } from "../engine/fingerprint";
 import { setAddinSettings } from "./addin-part";
@@ -78,17 +78,17 @@ export function annotatedCopy(original: Uint8Array, input: CopyInput, opts: Copy
   const rec = recordOutput(base, input.records);
   const plans = rec.plan ? [...input.plans, rec.plan] : input.plans;
   const sheets = rec.sheet ? [...input.sheets, rec.sheet] : input.sheets;
-  const marked = new Map<string, Mark[]>();
+  const marked = new Map<string, MarkLog>();
   const onMark = (sheet: string, row: number, col: number, severity: Severity, fill: string | null) => {
-    const list = marked.get(sheet) ?? [];
-    list.push({ row, col, severity, fill });
-    marked.set(sheet, list);
+    let log = marked.get(sheet);
+    if (!log) marked.set(sheet, (log = new MarkLog()));
+    log.add(row, col, severity, fill);
   };
   // The settings (with the ledger of the marks just made) go into the same package edit: the copy is zipped once.
   let settingsFailed: unknown = null;
   const finish = (pkg: PackageEdit) => {
     const kept = input.kept ?? { sheets: [], created: [] };
-    const entries = withinPrintBudget([...kept.sheets, ...input.plans.map((p) => ledgerEntry(p, marked.get(p.sheet) ?? []))]);
+    const entries = withinPrintBudget([...kept.sheets, ...input.plans.map((p) => ledgerEntry(p, marked.get(p.sheet) ?? new MarkLog()))]);
     const ledger: Ledger | undefined = entries.length || kept.created.length ? { v: 1, sheets: entries, created: kept.created } : undefined;
     try {
       setAddinSettings(pkg, { ...input.addin, [LEDGER_KEY]: ledger });
@@ -117,12 +117,111 @@ function withinPrintBudget(entries: LedgerSheet[]): LedgerSheet[] {
   });
 }
 
-interface Mark {
-  row: number;
-  col: number;
-  severity: Severity;
-  /** The cell's own fill before we coloured it ("#RRGGBB"), or null. */
-  fill: string | null;
+/** Rows fit in 21 bits (1,048,576): a cell packed column first, so cells sort by column, then row. */
+const ROW_BITS = 2 ** 21;
+const FILLS = 65536;
+
+/**
+ * The cells a copy coloured on one sheet, with the fill each had before ("#RRGGBB" or none), as
+ * typed arrays: a city sheet's copy colours millions. Each cell packed column first with a bit
+ * for an error; its fill as an index into the colours in the order first met (0: none).
+ */
+export class MarkLog {
+  /** ((column * ROW_BITS + row) * 2 + 1 for an error) * 65536 + fill: below 2^53. */
+  private keys = new Float64Array(256);
+  private n = 0;
+  private readonly colours: string[] = [];
+  private readonly colourIds = new Map<string, number>();
+
+  add(row: number, col: number, severity: Severity, fill: string | null): void {
+    if (this.n === this.keys.length) {
+      const keys = new Float64Array(this.n * 2);
+      keys.set(this.keys);
+      this.keys = keys;
+    }
+    let id = 0;
+    if (fill !== null) {
+      id = this.colourIds.get(fill) ?? 0;
+      if (!id) {
+        // A workbook holds fewer cell formats than this (Excel's limit is 64,000).
+        if (this.colours.length === FILLS - 1) throw new Error("标记的单元格原有底色种类过多");
+        this.colourIds.set(fill, (id = this.colours.push(fill)));
+      }
+    }
+    this.keys[this.n++] = ((col * ROW_BITS + row) * 2 + (severity === "error" ? 1 : 0)) * FILLS + id;
+  }
+
+  /** The ledger's marks and fills, as encodeRuns(packCells(cells)) writes each list of cells. */
+  encoded(): { error: string; warning: string; fills: Record<string, string> } {
+    const keys = this.keys.subarray(0, this.n).sort();
+    const cells = new Float64Array(this.n);
+    const pick = (want: (key: number, fill: number) => boolean) => {
+      let m = 0;
+      for (let i = 0; i < keys.length; i++) {
+        const fill = keys[i] % FILLS;
+        const key = (keys[i] - fill) / FILLS;
+        if (want(key, fill)) cells[m++] = Math.floor(key / 2);
+      }
+      return encodeCells(cells.subarray(0, m));
+    };
+    const fills: Record<string, string> = {};
+    this.colours.forEach((colour, k) => (fills[colour] = pick((_, fill) => fill === k + 1)));
+    return { error: pick((key) => key % 2 === 1), warning: pick((key) => key % 2 === 0), fills };
+  }
+}
+
+/**
+ * Cells packed column first, ascending, written as encodeRuns writes packCells' runs: per column
+ * "C:" and each run of consecutive rows as the distance of its first row from the previous run's
+ * and its extra length in base 36, repeats folded ("a,7*1j8j").
+ */
+export function encodeCells(cells: ArrayLike<number>): string {
+  const cols: string[] = [];
+  let col = -1;
+  let folded: string[] = [];
+  let prev = 0;
+  let token = "";
+  let times = 0;
+  let r1 = -1;
+  let r2 = -1;
+  const endToken = () => {
+    if (times) folded.push(times > 1 ? `${token}*${times.toString(36)}` : token);
+    times = 0;
+  };
+  const endRun = () => {
+    if (r1 < 0) return;
+    const t = (r1 - prev).toString(36) + (r2 > r1 ? `+${(r2 - r1).toString(36)}` : "");
+    prev = r1;
+    if (times && t === token) times++;
+    else {
+      endToken();
+      token = t;
+      times = 1;
+    }
+    r1 = -1;
+  };
+  const endCol = () => {
+    endRun();
+    endToken();
+    if (col >= 0) cols.push(`${colLetter(col)}:${folded.join(",")}`);
+    folded = [];
+    prev = 0;
+  };
+  for (let i = 0; i < cells.length; i++) {
+    const c = Math.floor(cells[i] / ROW_BITS);
+    const row = cells[i] % ROW_BITS;
+    if (c !== col) {
+      endCol();
+      col = c;
+    }
+    if (r1 >= 0 && row <= r2 + 1) r2 = Math.max(r2, row);
+    else {
+      endRun();
+      r1 = r2 = row;
+    }
+  }
+  endCol();
+  return cols.join(";");
 }
 
 /**
@@ -130,18 +229,10 @@ interface Mark {
  * (excel/ledger.ts), the sheet named by its name (a file has no Excel ids): the area, the cells
  * actually coloured and the fill each had, so that any door's 清除结果 gives it back.
  */
-export function ledgerEntry(plan: ResultPlan, marks: Mark[]): LedgerSheet {
+export function ledgerEntry(plan: ResultPlan, marks: MarkLog): LedgerSheet {
   const last = lastPlanRow(plan);
   const area = { r1: plan.headerRow, c1: plan.startCol, r2: last, c2: plan.startCol + plan.headers.length - 1 };
-  const bySeverity: Record<Severity, { row: number; col: number }[]> = { error: [], warning: [] };
-  const byFill = new Map<string, { row: number; col: number }[]>();
-  for (const m of marks) {
-    bySeverity[m.severity].push(m);
-    if (!m.fill) continue;
-    const list = byFill.get(m.fill);
-    if (list) list.push(m);
-    else byFill.set(m.fill, [m]);
-  }
+  const { error, warning, fills } = marks.encoded();
   // Results moved to a sheet of their own leave only marks here (the sheet is in the ledger's created list).
   const aside = plan.headers.length === 0;
   const print = aside ? null : fingerprint(plan);
@@ -152,8 +243,8 @@ export function ledgerEntry(plan: ResultPlan, marks: Mark[]): LedgerSheet {
     cells: aside ? 0 : (area.r2 - area.r1 + 1) * (area.c2 - area.c1 + 1),
     header: aside ? null : boxA1({ ...area, r2: area.r1 }),
     headerBold: aside ? null : false,
-    marks: { error: encodeRuns(packCells(bySeverity.error)), warning: encodeRuns(packCells(bySeverity.warning)) },
-    fills: Object.fromEntries([...byFill].map(([colour, cells]) => [colour, encodeRuns(packCells(cells))])),
+    marks: { error, warning },
+    fills,
     ...(print === null ? {} : { fingerprint: print }),
   };
 }
