@@ -57,6 +57,9 @@ const CDATA_END = [93, 93, 62]; // ]]>
 const PI_END = [63, 62]; // ?>
 const CDATA_START = [60, 33, 91, 67, 68, 65, 84, 65, 91]; // <![CDATA[
 
+/** The start of the next piece joined to a tag left unfinished at a piece's end (more for a longer one). */
+const JOIN_BYTES = 4096;
+
 /** How much of a part the tokenizer takes at a time: tests make it a few bytes, to split tags and cells everywhere. */
 export const PIECE = { bytes: 4 << 20 };
 
@@ -69,7 +72,7 @@ export class ByteTokenizer {
 
   /**
    * Hands over the complete tags of a piece, handed PIECE.bytes at a time. An unfinished tag left
-   * at a piece's end is joined with the start of the next piece only (at least as much again as
+   * at a piece's end is joined with the first few kilobytes of the next piece only (at least as much again as
    * is left, so a long comment is joined in doubling steps), never with the whole piece.
    */
   push(piece: Uint8Array): void {
@@ -78,7 +81,8 @@ export class ByteTokenizer {
     while (at < piece.length) {
       let b: Uint8Array;
       if (this.buf.length) {
-        const take = Math.min(piece.length - at, Math.max(step, this.buf.length));
+        // Only as much as may finish the tag: what is left after it is taken without a copy.
+        const take = Math.min(piece.length - at, Math.max(Math.min(step, JOIN_BYTES), this.buf.length));
         b = new Uint8Array(this.buf.length + take);
         b.set(this.buf);
         b.set(piece.subarray(at, at + take), this.buf.length);
