@@ -9,7 +9,7 @@
 import { attr, decodeXml, escapeAttr, rootClose, rootPrefix, tags, withOverride, withRelationship } from "./xml";
 import { fflate } from "./fflate-lazy";
 import { readEntry, resolveTarget } from "./zip";
-import { PackageEdit, ZipCopyError } from "./zip-copy";
+import { PackageEdit, ZipCopyError, type RawEntry } from "./zip-copy";
 
 export type OurKind = "report" | "annotated-copy";
 export const MARKER_PROPERTY = "kj-assess";
@@ -195,8 +195,8 @@ export function markerOfSource(src: ByteSource, inflate: (data: Uint8Array, size
 }
 
 /** A package read for editing: the original's parts, inflated on demand by the reader's own zip code. */
-export function editPackage(bytes: Uint8Array): PackageEdit {
-  return new PackageEdit(bytes, (e) => readEntry(bytes, e));
+export function editPackage(bytes: Uint8Array, entries?: RawEntry[]): PackageEdit {
+  return new PackageEdit(bytes, (e) => readEntry(bytes, e), entries);
 }
 
 /** The same workbook with our marker added: every other part copied raw. */

@@ -1178,7 +1178,7 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
   let keysB: string[] | null = null;
   let relsKept = false;
   try {
-    const pkg = editPackage(copy);
+    const pkg = editPackage(copy, b);
     const parts = workbookParts(pkg);
     const names = new Set(plans.map((p) => p.sheet));
     const keys = [...parts.sheets.filter((s) => names.has(s.name)).map((s) => s.key), parts.styles, parts.wbKey, parts.relsKey, "[Content_Types].xml", "_rels/.rels"];
@@ -1189,7 +1189,7 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
     allowed = new Set(keys.map(partKey));
     keysB = parts.sheets.map((s) => partKey(s.key));
     try {
-      const pa = editPackage(original);
+      const pa = editPackage(original, a);
       const before = workbookParts(pa);
       keysA = before.sheets.map((s) => partKey(s.key));
       // Every relationship of the workbook kept as it was (added sheets only append): the shared strings are found where they were.

@@ -425,8 +425,10 @@ export class PackageEdit {
   constructor(
     readonly original: Uint8Array,
     private readonly inflate: (e: RawEntry) => Uint8Array,
+    /** The package's entries, when its central directory was read already (rawEntries). */
+    entries?: RawEntry[],
   ) {
-    this.entries = rawEntries(original);
+    this.entries = entries ?? rawEntries(original);
     for (const e of this.entries) {
       const k = normalizeName(e.name);
       const list = this.byKey.get(k);
