@@ -11,7 +11,7 @@ const cell = fc.record({
   row: fc.oneof(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 1_048_576 })),
   col: fc.oneof(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 16_384 })),
   severity: fc.constantFrom("error" as const, "warning" as const),
-  fill: fc.constantFrom(null, "#FFFF00", "#C6EFCE", "#FFC7CE"),
+  fill: fc.constantFrom<string | null>(null, "#FFFF00", "#C6EFCE", "#FFC7CE"),
 });
 
 test("property: the marks and fills as encodeRuns(packCells(…)) writes them, whatever the order and repeats", () => {
