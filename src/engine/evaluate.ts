@@ -682,6 +682,31 @@ function judge(
   return { met, total: crits.length, failed, unchecked, status, dataProblems };
 }
 
+/**
+ * A record's cells to fix — what judge says into a sink without the standards — from its codes
+ * alone, when every criterion it did not meet is a plain comparison: each blank or unreadable
+ * cell once, in criterion order; unmet standards on usable evidence say nothing here. False (and
+ * nothing said) when some criterion needs judge: a test of another shape, or a 是/否 column.
+ */
+function cellsToFix(pack: Pack, crits: CompiledCriterion[], codes: Uint8Array[], i: number, acc: Access, row: number, sink: IssueSink, status: Status): boolean {
+  for (let c = 0; c < crits.length; c++) {
+    const code = codes[c][i];
+    if ((code & 3) === YES || code === NO) continue;
+    const k = crits[c];
+    if (code !== UNKNOWN_UNUSABLE || !k.plain || (k.flag >= 0 && acc.has(k.flag))) return false;
+  }
+  let reported: number[] | null = null;
+  for (let c = 0; c < crits.length; c++) {
+    if (codes[c][i] !== UNKNOWN_UNUSABLE) continue;
+    const k = crits[c];
+    const p = k.plain!;
+    if (reported?.includes(p.field)) continue;
+    (reported ??= []).push(p.field);
+    readFound(pack, { field: p.field, read: p.read(acc.value(p.field)) }, acc, row, k.c.source, sink, status);
+  }
+  return true;
+}
+
 function worst(issues: Issue[]): Status {
   let s: Status = "ok";
   for (const i of issues) {
@@ -1289,6 +1314,7 @@ export function evaluateSheet(grid: SheetGrid, pack: Pack, opts: EvaluateOptions
     current = record;
     sheetRow = String(row);
     known.i = record;
+    if (!sink.standards && cellsToFix(cp.pack, crits, codes, record, acc, row, sink, status)) return;
     judge(cp, crits, acc, row, failSeverity && status === "error" ? "error" : failSeverity, sink, status, known);
   };
   const columns = new SheetColumns(recordCells, colOf, evalPack.fields);
