@@ -254,6 +254,20 @@ describe("the grid budget", () => {
     expect(Date.now() - t).toBeLessThan(3000);
   });
 
+  test("a long shared string used by cell after cell is counted at every use: refused at the cell that passes the text budget, read in one pass or not", () => {
+    const shared = [`<t>${"长".repeat(100)}</t>`, "<t>是</t>"];
+    for (const extra of ["", ' cm="1"']) {
+      const rows = Array.from({ length: 10 }, (_, i) => `<row r="${i + 1}"><c${extra} r="A${i + 1}" t="s"><v>0</v></c><c${extra} r="B${i + 1}" t="s"><v>1</v></c></row>`).join("");
+      const book = buildXlsx({ sheets: [{ name: "名单", xml: rows }], shared });
+      const r = readWorkbook(book, { limits: { textChars: 350 } });
+      if (!r.ok) throw new Error(r.error.message);
+      const g = sheetGrid(r.workbook.sheets[0]);
+      // 100 + 1 per row: 101, 202, 303, then A4 makes 403.
+      expect(g.ok ? "read" : g.error).toEqual({ code: "too-large", message: expect.stringContaining("工作表“名单”到 A4 为止的文字已超过 350 个字符") });
+      expect(grids(readWorkbook(book, { limits: { textChars: 1010 } }))[0].rows).toHaveLength(10);
+    }
+  });
+
   test("values spread wider than the budget are refused as too-large, naming the sheet and the cell", () => {
     // 3 rows each with one value in column XFD: 3 × 16,384 slots against a budget of 40,000
     const xml = [1, 2, 3].map((r) => `<row r="${r}"><c r="XFD${r}"><v>${r}</v></c></row>`).join("");

@@ -692,6 +692,8 @@ function readRef(s: Uint8Array, from: number, to: number): void {
  */
 class SharedStrings implements Scanner {
   readonly list: string[] = [];
+  /** Each string's length, noted as it is added (lengthsOf). */
+  private lengths = new Int32Array(1024);
   private chars = 0;
   constructor(
     private readonly max: number,
@@ -736,9 +738,28 @@ class SharedStrings implements Scanner {
   private add(s: string): void {
     if (this.list.length >= this.max) throw new ReadFailure("too-large", `共享字符串超过 ${this.max.toLocaleString("en-US")} 条`);
     if ((this.chars += s.length) > this.maxChars) throw new ReadFailure("too-large", `共享字符串超过 ${this.maxChars.toLocaleString("en-US")} 个字符`);
-    this.list.push(s);
+    const n = this.list.push(s);
+    if (n > this.lengths.length) {
+      const grown = new Int32Array(this.lengths.length * 2);
+      grown.set(this.lengths);
+      this.lengths = grown;
+    }
+    this.lengths[n - 1] = s.length;
+  }
+  /** The list's lengths, kept for the sheets that use it (lengthsOf). */
+  done(): string[] {
+    stringLengths.set(this.list, this.lengths.subarray(0, this.list.length));
+    return this.list;
   }
 }
+
+/**
+ * The length of every shared string, noted as the strings are read (or made once for any other
+ * list): the text budget counts a shared string's length at every cell using it, and a typed array
+ * of lengths is read far faster than the strings themselves (scattered through the heap: a cache
+ * miss per cell).
+ */
+const stringLengths = new WeakMap<readonly string[], Int32Array>();
 
 const BUILTIN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
 
@@ -859,12 +880,6 @@ function keepMerges(refs: string[], lastRow: number): string[] {
   return out;
 }
 
-/**
- * The length of every shared string, made once per list: the text budget counts a shared string's
- * length at every cell using it, and a typed array of lengths is read far faster than the strings
- * themselves (scattered through the heap: a cache miss per cell).
- */
-const stringLengths = new WeakMap<readonly string[], Int32Array>();
 function lengthsOf(strings: readonly string[]): Int32Array {
   let out = stringLengths.get(strings);
   if (!out) {
@@ -1322,7 +1337,7 @@ export function readWorkbook(bytes: Uint8Array, opts: ReadOptions = {}): ReadRes
       if (strings) return strings;
       const sst = new SharedStrings(limits.gridSlots, limits.textChars);
       pkg.scan(ssPath, sst);
-      return (strings = sst.list);
+      return (strings = sst.done());
     };
     // Several sheets naming one part (a damaged or hostile workbook.xml) are scanned once.
     const scanned = new Map<string, SheetGrid>();
