@@ -14,7 +14,7 @@ import type { Pack } from "../packs/schema";
 import { gradeText, pad, SEVERITY_ZH, STATUS_ZH, terminalSafe } from "./format";
 import type { SheetResult } from "../engine/types";
 import { COUNTS, countsPart, RECORDS, ReportSheet, REPORT_HEADERS, REPORT_SHEETS, reportParts, SharedStrings, sheetPart, type SheetNo } from "./report-xml";
-import { zipSync } from "fflate";
+import { fflate } from "../file/fflate-lazy";
 import { sheetPieces, SheetReader, STATUSES, stringAt, type IssueOut, type Lang, type Needs, type RecordChunk, type SheetHead, type Strings } from "./wire";
 
 export type Out = (text: string) => void;
@@ -450,7 +450,7 @@ export function reportBytes(entries: ReportEntry[], records: CheckRecord[] = [])
   }
   // fflate's level 3: on the 100,000-row report's 131 MB of XML 1.35 s for 9.6 MB, where level 6
   // takes 2.9 s for 8.2 MB (levels 1 and 2 save nothing more: 1.3 s, 11.7 and 10.6 MB).
-  return zipSync(files, { level: 3 });
+  return fflate().zipSync(files, { level: 3 });
 }
 
 function joined(chunks: Uint8Array[]): Uint8Array {
