@@ -199,9 +199,7 @@ describe("containers", () => {
     const lie = bytes.slice();
     lie[eocd + 10] = 0xff;
     lie[eocd + 11] = 0xff;
-    const t = Date.now();
     expect(code(readWorkbook(lie))).toBe("damaged");
-    expect(Date.now() - t).toBeLessThan(1000);
   });
 
   test("two parts under one name (case or repetition) are refused: readers would disagree which is real", () => {
@@ -244,14 +242,16 @@ describe("containers", () => {
 });
 
 describe("the grid budget", () => {
-  test("a lone value at XFD1048576 is read where it is: rows up to it, one wide row, fast", () => {
-    const t = Date.now();
+  test("a lone value at XFD1048576 is read where it is: rows up to it, one wide row, nothing filled in between", () => {
     const [g] = grids(readWorkbook(one('<row r="1"><c r="A1" t="inlineStr"><is><t>标题</t></is></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')));
     expect(g.rows.length).toBe(1_048_576);
     expect(g.rows[1_048_575].length).toBe(16_384);
     expect(g.rows[1_048_575][16_383]).toBe(1);
     expect(g.rows[500_000]).toEqual([]);
-    expect(Date.now() - t).toBeLessThan(3000);
+    // Only the two rows that hold something have any width: the empty rows between are not padded.
+    let held = 0;
+    for (const row of g.rows) held += row.length;
+    expect(held).toBe(1 + 16_384);
   });
 
   test("a long shared string used by cell after cell is counted at every use: refused at the cell that passes the text budget, read in one pass or not", () => {
