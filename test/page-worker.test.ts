@@ -17,7 +17,7 @@ import { cellsApart, columnChoices, isEmptyGrid, rowGroups, rowsApart, withoutOw
 import { buildXlsx } from "./support/xlsx-build";
 import { readAll, readWorkbook, sheetGrid, workbookOf } from "../src/file/xlsx-read";
 import { FileWorkbookHost } from "../src/file/host";
-import { localChecker } from "../src/taskpane/check";
+import { localChecker, paneChoice } from "../src/taskpane/check";
 import { getPack, rosterPack } from "../src/packs";
 import type { CheckProgress } from "../src/engine/host";
 import type { CellValue, SheetGrid, SheetResult } from "../src/engine/types";
@@ -170,6 +170,15 @@ test("the check begun ahead while the pane is drawn (prepare) is used only by a 
   expect(here.strict).not.toEqual(here.plain);
   const made = jest.spyOn(evaluation, "evaluateSheet");
   try {
+    // Detecting the sheet's packs begins the check with the choice the pane then takes (paneChoice, here the defaults).
+    const found = await host.checker.detect("2024年度考核", grid, [getPack("studio-budget")!, pack]);
+    const choice = paneChoice("2024年度考核", {}, found, [getPack("studio-budget")!, pack])!;
+    expect(choice.pack.id).toBe(pack.id);
+    const { mapping, params, readings, headerRow } = choice;
+    const first = await host.checker.check("2024年度考核", grid, choice.pack, { mapping, params, readings, headerRow });
+    expect(first.result.summary).toEqual(here.plain);
+    expect(made).toHaveBeenCalledTimes(1);
+    made.mockClear();
     // Begun ahead with a stricter threshold; then 一键校验 with the defaults: not those verdicts.
     host.checker.prepare!("2024年度考核", pack, strict);
     const plain = await host.checker.check("2024年度考核", grid, pack, {});

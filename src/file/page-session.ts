@@ -15,7 +15,8 @@ import { cellAt, gridBase, rowCount, rowWidth } from "../engine/grid";
 import { headerReadRows } from "../engine/headers";
 import type { Pack } from "../packs/schema";
 import type { LedgerOptions, LedgerPacks } from "../engine/term/ledger";
-import { localChecker } from "../taskpane/check";
+import { localChecker, paneChoice } from "../taskpane/check";
+import { matchHeaders } from "../engine/headers";
 import { evaluateSheet } from "../engine";
 import { errorMessage, RowIndex, rowGroups, withoutOwnResults, type Filter, type RowGroup } from "../taskpane/model";
 import { annotatedCopy } from "./copy";
@@ -285,9 +286,17 @@ export class PageSession {
       case "cells":
         return this.answer(post, id, cellPart(await grid(req.sheet), req.from, req.from + Math.min(req.count, WINDOW_MAX)));
       case "detect": {
-        const found = await checker.detect(req.sheet, await grid(req.sheet), req.packs);
+        const g = await grid(req.sheet);
+        const found = await checker.detect(req.sheet, g, req.packs);
         // Packs go back by position in the list the page sent (it keeps its own objects).
-        return this.answer(post, id, found.map((c) => ({ index: req.packs.findIndex((p) => p.id === c.pack.id), match: c.match })));
+        this.answer(post, id, found.map((c) => ({ index: req.packs.findIndex((p) => p.id === c.pack.id), match: c.match })));
+        // The pane opens the sheet with the choice it takes from these (the same function): its
+        // check is begun now, while the page draws the pane (its own prepare then finds it made).
+        const choice = paneChoice(req.sheet, await host.loadSettings(), found, req.packs);
+        if (!choice) return;
+        const { pack, mapping, headerRow, params, readings } = choice;
+        if (!matchHeaders(g, pack, { mapping, headerRow }).unmatched.length) this.verdicts(g, pack, { mapping, headerRow, params, readings });
+        return;
       }
       case "prepare":
         // Answered at once (nothing waits for it); the work follows, ahead of the requests sent after it.

@@ -12,7 +12,7 @@ import type { CheckProgress, LedgerShown, WorkbookHost, WorkbookSettings, WriteO
 import type { Mapping, ParamOverrides, Readings, SheetGrid, SheetResult, Text2 } from "../engine/types";
 import type { Pack } from "../packs/schema";
 import { errorMessage, fieldLabel, isEmptyGrid, withoutOwnResults, yieldToUI } from "./model";
-import { cleanParams, localChecker } from "./check";
+import { cleanParams, localChecker, paneChoice } from "./check";
 import { both, bothInPage, type Lang, type Strings } from "./strings";
 import { isRevocationReading } from "../engine/term/readings";
 import { chosenReadings } from "../engine/interpretations";
@@ -198,12 +198,8 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         }
         await yieldToUI();
         const candidates = await checker.detect(sheet, grid, packs);
-        // The saved choice belongs to the sheet it was made on; without that note (older
-        // settings), it applies wherever its pack fits the sheet at all.
-        const savedPack = packById(saved.pack);
-        const useSaved = !!savedPack && (saved.sheet ? saved.sheet === sheet : candidates.some((c) => c.pack.id === savedPack.id));
-        const pack = useSaved ? savedPack : candidates[0]?.pack;
-        if (!pack) {
+        const choice = paneChoice(sheet, saved, candidates, packs);
+        if (!choice) {
           patch({
             grid,
             candidates,
@@ -218,10 +214,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
           });
           return;
         }
-        const mapping = useSaved ? { ...(saved.mapping ?? {}) } : {};
-        const headerRow = useSaved ? saved.headerRow : undefined;
-        const params = cleanParams(pack, saved.pack === pack.id ? saved.params : undefined);
-        const readings = chosenReadings(pack, saved.pack === pack.id ? saved.readings : undefined);
+        const { pack, mapping, headerRow, params, readings } = choice;
         const match = matchHeaders(grid, pack, { mapping, headerRow });
         patch({ grid, candidates, packId: pack.id, mapping, headerRow, params, readings, match, sheetState: "ready" });
         // The check 一键校验 would make now, begun ahead where the work runs apart (the web page's worker).
