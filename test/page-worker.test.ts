@@ -199,6 +199,21 @@ test("the check begun ahead while the pane is drawn (prepare) is used only by a 
   }
 });
 
+test("the worker started ahead when the page is shown is the one the next file is read in: reading starts at once", async () => {
+  const before = StandInWorker.started;
+  fileDoor.warm();
+  fileDoor.warm();
+  expect(StandInWorker.started).toBe(before + 1);
+  const host = await open();
+  expect(StandInWorker.started).toBe(before + 1);
+  expect(await host.listSheets()).toEqual(["2024年度考核"]);
+  // The next file starts its own.
+  const next = await open();
+  expect(StandInWorker.started).toBe(before + 2);
+  host.remote.close();
+  next.remote.close();
+});
+
 /** Rows as the page draws them, plain (a record in the pane is the engine's own object, its issues a getter). */
 const plainRows = (rows: RowGroup[]) => JSON.parse(JSON.stringify(rows)) as unknown;
 

@@ -18,7 +18,7 @@ import type { SheetResult, Text2 } from "../engine/types";
 import type { Pack } from "../packs/schema";
 import { annotatedCopy } from "./copy";
 import { FileWorkbookHost, HostError } from "./host";
-import { PageRemote, RemoteHost } from "./page-remote";
+import { PageRemote, RemoteHost, warmUp } from "./page-remote";
 import { readAll, workbookOf } from "./xlsx-read";
 
 export interface OpenOptions {
@@ -80,6 +80,11 @@ export const fileDoor = {
   withResults(host: WorkbookHost): string[] {
     if (host instanceof RemoteHost) return host.remote.made.results;
     return host instanceof FileWorkbookHost ? host.resultPlans().map((p) => p.sheet) : [];
+  },
+
+  /** The worker for the next file started ahead, so reading starts the moment a file is chosen. */
+  warm(): void {
+    warmUp();
   },
 
   /** Stops a download being made (in the worker); the page stays as it was. */

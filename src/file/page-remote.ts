@@ -80,6 +80,30 @@ function sketchGrid(s: SheetSketch, window: (from: number, count: number) => Pro
   });
 }
 
+/** A worker started before any file is chosen (warmUp), its script loaded and compiled: the next file's reading starts at once. */
+let spare: { url: string; worker: Worker } | null = null;
+
+/** Starts a worker ahead for the next file (the page calls it when it is shown); one at a time. */
+export function warmUp(url = WORKER_URL): void {
+  if (spare || typeof Worker !== "function") return;
+  const worker = new Worker(url);
+  const mine = { url, worker };
+  // One that fails to start is let go: the next file starts its own, and says so if that fails too.
+  worker.onerror = (e) => {
+    e.preventDefault();
+    worker.terminate();
+    if (spare === mine) spare = null;
+  };
+  spare = mine;
+}
+
+function startWorker(url: string): Worker {
+  if (spare?.url !== url) return new Worker(url);
+  const w = spare.worker;
+  spare = null;
+  return w;
+}
+
 export class PageRemote {
   private worker: Worker;
   private next = 1;
@@ -98,7 +122,7 @@ export class PageRemote {
   }
 
   private start(): Worker {
-    const w = new Worker(this.url);
+    const w = startWorker(this.url);
     w.onmessage = (e: MessageEvent<SessionMessage>) => this.receive(e.data);
     w.onerror = (e) => {
       e.preventDefault();

@@ -3,7 +3,7 @@
  * chooses or drops. Everything happens in the page — the file is read into memory, checked, and
  * the report and the annotated copy are built here and offered as downloads; nothing is uploaded.
  */
-import { useCallback, useRef, useState, type DragEvent } from "react";
+import { useCallback, useEffect, useRef, useState, type DragEvent } from "react";
 import { Body1, Button, Caption1, FluentProvider, Link, makeStyles, MessageBar, MessageBarBody, Spinner, Subtitle2, tokens, webLightTheme } from "@fluentui/react-components";
 import type { WorkbookHost } from "../engine/host";
 import { ANNOTATED_SUFFIX, REPORT_SUFFIX } from "../engine/output";
@@ -43,6 +43,8 @@ export interface FileDoor {
   cancel?(host: WorkbookHost): void;
   /** An empty submission workbook for a pack, with drop-downs and number formats. */
   template?(pack: Pack): Promise<Uint8Array>;
+  /** Makes ready ahead what opening the next file needs (the page's worker), so reading starts at once. */
+  warm?(): void;
 }
 
 /** Example workbooks copied next to the page by the build (webpack.config.js), one per kind of sheet. */
@@ -206,6 +208,8 @@ function Page({ packs, door, onLang }: { packs: Pack[]; door: FileDoor; onLang: 
   const counter = useRef(0);
   const openedRef = useRef<Opened | null>(null);
   openedRef.current = opened;
+  // Ready for the first file (a next one starts its own: a spare beside an open file would only take memory).
+  useEffect(() => door.warm?.(), [door]);
 
   const openFile = useCallback(
     async (file: File) => {
