@@ -7,7 +7,7 @@
  */
 import { evaluateSheet } from "../src/engine";
 import { getPack } from "../src/packs";
-import { pad, terminalSafe, width } from "../src/cli/format";
+import { pad, padNumber, terminalSafe, width } from "../src/cli/format";
 import { reportBytes, reportRowsOf, sheetJsonText, sheetTable } from "../src/cli/render";
 import { xmlText } from "../src/cli/report-xml";
 import { readWorkbook, sheetGrid } from "../src/file/xlsx-read";
@@ -70,6 +70,8 @@ test("table cells: made safe and padded exactly as defined, for every width", ()
     expect(terminalSafe(t, true)).toBe(safeByRegex(t, true));
   }
   for (const t of all.slice(0, 1500)) for (let n = 1; n <= 14; n++) expect([t, n, pad(t, n)]).toEqual([t, n, padByDefinition(t, n)]);
+  // A sheet row's number padded as its text is, whether it fits or is cut.
+  for (const v of [0, 3, 42, 1048576, 100002, -7, 123456789012]) for (let n = 1; n <= 14; n++) expect([v, n, padNumber(v, n)]).toEqual([v, n, padByDefinition(String(v), n)]);
   // Nothing unsafe reaches the terminal, whatever was cut.
   for (const t of all) expect(pad(t, 6)).not.toMatch(UNSAFE);
 });

@@ -95,6 +95,12 @@ export function pad(text: string, n: number): string {
   return (safe ? text : terminalSafe(text)) + spaces(n - w);
 }
 
+/** pad of a whole number (a sheet row): its digits take a column each and need no making safe, so when it fits nothing is looked at. */
+export function padNumber(v: number, n: number): string {
+  const text = String(v);
+  return text.length <= n - 2 ? text + spaces(n - text.length) : pad(text, n);
+}
+
 /** Unmet criteria as an official reads them, for a pack named by id. */
 export function failedNamesOf(packId: string, ids: readonly string[]): string[] {
   const pack = getPack(packId);

@@ -11,7 +11,7 @@ import type { OutValue } from "../engine/host";
 import { recordLines, type CheckRecord } from "../engine/record";
 import { getPack } from "../packs";
 import type { Pack } from "../packs/schema";
-import { gradeText, pad, SEVERITY_ZH, STATUS_ZH, terminalSafe } from "./format";
+import { gradeText, pad, padNumber, SEVERITY_ZH, STATUS_ZH, terminalSafe } from "./format";
 import type { SheetResult } from "../engine/types";
 import { COUNTS, countsPart, RECORDS, ReportSheet, REPORT_HEADERS, REPORT_SHEETS, reportParts, SharedStrings, sheetPart, type SheetNo } from "./report-xml";
 import { fflate } from "../file/fflate-lazy";
@@ -123,7 +123,7 @@ export class TableSheet {
         what = terminalSafe(what);
       }
       const label = stringAt(c.labels, j) ?? "";
-      text += `  ${pad(String(c.row[j]), h.rowWidth)}${pad(c.hidden[j] ? `${label}（隐藏行）` : label, h.nameWidth)}${h.graded ? this.#gradeCell(g) : ""}${h.counted ? this.#metCell(c.met[j], c.total[j]) : ""}${this.#status[c.status[j]]}${what}\n`;
+      text += `  ${padNumber(c.row[j], h.rowWidth)}${pad(c.hidden[j] ? `${label}（隐藏行）` : label, h.nameWidth)}${h.graded ? this.#gradeCell(g) : ""}${h.counted ? this.#metCell(c.met[j], c.total[j]) : ""}${this.#status[c.status[j]]}${what}\n`;
       if (text.length >= PIECE) {
         this.out(text);
         text = "";
