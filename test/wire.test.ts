@@ -9,6 +9,7 @@
 import fc from "fast-check";
 import { evaluateSheet, recordNamesCells } from "../src/engine/evaluate";
 import { builtinPacks } from "../src/packs";
+import { STANDARD_CODES } from "../src/engine/issues";
 import { layoutHeader } from "./support/layout-header";
 import type { Pack } from "../src/packs/schema";
 import type { CellValue, SheetResult } from "../src/engine/types";
@@ -39,14 +40,13 @@ function crossed(r: SheetResult, needs: Needs): { head: SheetHead; byRow: Map<nu
   return { head: (reader as SheetReader | null)!.head, byRow };
 }
 
-const STANDARDS = new Set(["criterion-failed", "criterion-unchecked"]);
 
 /** What the chunks should carry: the records' own issues, for the records and of the kinds the output prints. */
 function expected(r: SheetResult, needs: Needs, graded: boolean): Map<number, IssueOut[]> {
   const out = new Map<number, IssueOut[]>();
   for (const x of r.records) {
     if (!(needs.all || !graded || recordNamesCells(x))) continue;
-    const list = x.issues.filter((i) => needs.all || !graded || !STANDARDS.has(i.code)).map((i) => issueOut(i, needs));
+    const list = x.issues.filter((i) => needs.all || !graded || !STANDARD_CODES.has(i.code)).map((i) => issueOut(i, needs));
     if (list.length) out.set(x.row, list);
   }
   return out;

@@ -7,6 +7,7 @@
  */
 import { countsSheet, failedNames, type RunCounts } from "../engine/output";
 import { SKIP_REASONS } from "../engine/records";
+import { STANDARD_CODES } from "../engine/issues";
 import type { OutValue } from "../engine/host";
 import { recordLines, type CheckRecord } from "../engine/record";
 import { getPack } from "../packs";
@@ -43,7 +44,6 @@ function issueRanges(c: RecordChunk): Int32Array {
 
 const money = (n: number) => n.toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const MAX_SKIPS_LISTED = 10;
-const SHOWN_IN_ROW = new Set(["criterion-failed", "criterion-unchecked"]);
 const problemLine = (p: IssueOut) => `    ${p.severity === "error" ? "✗" : "!"} ${p.message ?? ""}${p.source ? `〔${p.source}〕` : ""}\n`;
 
 /**
@@ -115,7 +115,7 @@ export class TableSheet {
         what = this.#what(c.failed[j], c.unchecked[j]);
         for (let k = at[j]; k < at[j + 1]; k++) {
           const i = this.#r.issue(c, k);
-          if (!SHOWN_IN_ROW.has(i.code)) this.#fix.push(problemLine(i));
+          if (!STANDARD_CODES.has(i.code)) this.#fix.push(problemLine(i));
         }
       } else {
         what = "";

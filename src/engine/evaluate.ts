@@ -6,7 +6,7 @@
  */
 import { budgetOf, paramValue, spendingFindings, subsidyFor } from "./budget";
 import { matchHeaderTexts, matchHeaders, type HeaderMatch } from "./headers";
-import { issueSeverity, makeIssue, type IssueCode } from "./issues";
+import { issueSeverity, makeIssue, STANDARD_CODES, type IssueCode } from "./issues";
 import { recordRows, type RecordCells } from "./records";
 import { groupedPack, memberId } from "./groups";
 import { colLetter } from "./address";
@@ -70,8 +70,6 @@ export interface IssueSink {
   made(issue: Issue, severity: Severity): void;
 }
 
-/** The issues a sink with `standards` false leaves out: what the record's failed and unchecked lists say already. */
-const STANDARD_CODES: ReadonlySet<string> = new Set(["criterion-failed", "criterion-unchecked"]);
 
 /** A sink that makes Issue objects (both languages) into `into`. */
 function collect(into: Issue[]): IssueSink {
@@ -993,7 +991,7 @@ class SheetRecord implements RecordResult {
   }
   /** Whether explaining the record would name a cell to fix (blank or unreadable evidence, or issues of its own). */
   get namesCells(): boolean {
-    return this.#unusable || (this.#build ? this.#issues.length > 0 : this.#issues.some((i) => i.code !== "criterion-failed" && i.code !== "criterion-unchecked"));
+    return this.#unusable || (this.#build ? this.#issues.length > 0 : this.#issues.some((i) => !STANDARD_CODES.has(i.code)));
   }
   /** The issues into a sink, for one reading and not kept: a door that streams records reads each once. */
   explainInto(sink: IssueSink): void {
@@ -1472,5 +1470,5 @@ export function explainRecord(r: RecordResult, sink: IssueSink): void {
  * (budget lines). Decided from the verdict codes, without explaining the record.
  */
 export function recordNamesCells(r: RecordResult): boolean {
-  return r instanceof SheetRecord ? r.namesCells : r.issues.some((i) => i.code !== "criterion-failed" && i.code !== "criterion-unchecked");
+  return r instanceof SheetRecord ? r.namesCells : r.issues.some((i) => !STANDARD_CODES.has(i.code));
 }

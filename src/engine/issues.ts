@@ -40,6 +40,13 @@ export const ISSUE_TEMPLATES = {
 
 export type IssueCode = keyof typeof ISSUE_TEMPLATES;
 
+/**
+ * The codes that say a standard is unmet or could not be checked — what a record's failed and
+ * unchecked lists say already: a graded table names those in its 未达标项 column and prints only
+ * the other issues (the cells to fix).
+ */
+export const STANDARD_CODES: ReadonlySet<string> = new Set<IssueCode>(["criterion-failed", "criterion-unchecked"]);
+
 export interface IssuePosition {
   cell?: string | null;
   row?: number | null;
