@@ -14,6 +14,7 @@ import type { OutValue, ResultPlan } from "./host";
 import type { CellValue, SheetGrid } from "./types";
 import { a1, parseRange } from "./address";
 import { cellAt } from "./grid";
+import { fnv1a } from "./hash";
 import { blankAreas, lastPlanRow } from "./output";
 
 /** Fingerprint characters a whole ledger may hold: about 150,000 result cells. */
@@ -40,11 +41,7 @@ function text(v: OutValue | CellValue | undefined): string {
 
 /** FNV-1a over the UTF-16 units, folded to 16 bits. */
 function hash16(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
+  const h = fnv1a(s);
   return (h ^ (h >>> 16)) & 0xffff;
 }
 

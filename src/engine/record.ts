@@ -10,6 +10,7 @@ import type { ParamOverrides, SheetResult, Summary } from "./types";
 import type { Pack } from "../packs/schema";
 import { safeSheetName } from "./output";
 import { statusWord } from "./verdicts";
+import { fnv1a } from "./hash";
 
 /** Settings key of the list of check records (beside kj-assess:settings and kj-assess:written). */
 export const RECORDS_KEY = "kj-assess:checks";
@@ -73,13 +74,7 @@ export interface CheckRecord {
 
 /** FNV-1a over the pack's JSON: the same pack gives the same version in every door. */
 export function packVersion(pack: Pack): string {
-  const s = JSON.stringify(pack);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, "0");
+  return fnv1a(JSON.stringify(pack)).toString(16).padStart(8, "0");
 }
 
 export function checkedSheet(result: SheetResult, pack: Pack, params: ParamOverrides = {}, readings: Record<string, string> = {}): CheckedSheet {
