@@ -16,7 +16,7 @@ import { asideRows, lastPlanRow, marksOnly } from "../engine/output";
 import { fingerprint, FINGERPRINT_CHARS } from "../engine/fingerprint";
 import { setAddinSettings } from "./addin-part";
 import type { PackageEdit } from "./zip-copy";
-import { toAnnotatedCopy, type CopyOptions, type ResaveError } from "./resave";
+import { toAnnotatedCopy, toAnnotatedCopyAside, type CopyOptions, type ResaveError } from "./resave";
 import { unwrite } from "./unwrite";
 import { readWorkbook, sheetGrid } from "./xlsx-read";
 
@@ -69,6 +69,22 @@ function recordOutput(base: Uint8Array, records: CheckRecord[]): { plan?: Result
 }
 
 export function annotatedCopy(original: Uint8Array, input: CopyInput, opts: CopyOptions = {}): Copy | ResaveError {
+  const c = prepared(original, input, opts);
+  return "error" in c ? c : c.done(toAnnotatedCopy(c.base, c.plans, c.sheets, c.opts));
+}
+
+/** annotatedCopy with the edited sheets compressed in the thread pool as they are edited (the command line's workers). */
+export async function annotatedCopyAside(original: Uint8Array, input: CopyInput, opts: CopyOptions = {}): Promise<Copy | ResaveError> {
+  const c = prepared(original, input, opts);
+  return "error" in c ? c : c.done(await toAnnotatedCopyAside(c.base, c.plans, c.sheets, c.opts));
+}
+
+/** What the copy is made from and with: earlier results taken out, the record's lines, the ledger written as the last edit. */
+function prepared(
+  original: Uint8Array,
+  input: CopyInput,
+  opts: CopyOptions,
+): ResaveError | { base: Uint8Array; plans: ResultPlan[]; sheets: SheetPlan[]; opts: CopyOptions; done: (made: Uint8Array | ResaveError) => Copy | ResaveError } {
   let base: Uint8Array;
   try {
     base = unwrite(original, input.replaced, input.removed, input.typed);
@@ -97,10 +113,12 @@ export function annotatedCopy(original: Uint8Array, input: CopyInput, opts: Copy
       throw e;
     }
   };
-  const made = toAnnotatedCopy(base, plans, sheets, { ...opts, onMark, finish });
-  if (settingsFailed) return refusal(`无法写入加载项设置：${settingsFailed instanceof Error ? settingsFailed.message : String(settingsFailed)}`);
-  if (!(made instanceof Uint8Array)) return made;
-  return { copy: made, base, plans, sheets };
+  const done = (made: Uint8Array | ResaveError): Copy | ResaveError => {
+    if (settingsFailed) return refusal(`无法写入加载项设置：${settingsFailed instanceof Error ? settingsFailed.message : String(settingsFailed)}`);
+    if (!(made instanceof Uint8Array)) return made;
+    return { copy: made, base, plans, sheets };
+  };
+  return { base, plans, sheets, opts: { ...opts, onMark, finish }, done };
 }
 
 /** Fingerprints past the ledger's ceiling are left out (those areas clear as a block, as before). */

@@ -23,7 +23,7 @@ import { fillColour, themeColours } from "./fill-colour";
 import { readWorkbook, sheetGrid, type ReadResult, type Workbook } from "./xlsx-read";
 import { resolveTarget } from "./zip";
 import { isAddinPart } from "./addin-part";
-import { partCrc32, PartWriter, rawEntries, ZipCopyError, type PackageEdit, type RawEntry } from "./zip-copy";
+import { PackageEdit, partCrc32, PartWriter, rawEntries, ZipCopyError, type RawEntry } from "./zip-copy";
 import { chartParts, sheetRef } from "./chart";
 import { addressAt, ByteTokenizer, CLOSE, EMPTY, hasBytes, named, numberAt, OPEN, quotedAttr, samePrefix, SheetStreamError, type ByteTok, type TokenConsumer } from "./sheet-stream";
 import { streamPart } from "./zip";
@@ -484,7 +484,10 @@ class ByteOut {
     this.at += enc.encodeInto(s, this.buf.subarray(this.at)).written;
   }
   flush(): void {
-    if (this.at) this.sink(this.buf.subarray(0, this.at));
+    if (!this.at) return;
+    // Handed on as it is (it may be compressed elsewhere while we go on): the next bytes go into a new buffer.
+    this.sink(this.buf.subarray(0, this.at));
+    this.buf = new Uint8Array(OUT_CHUNK);
     this.at = 0;
   }
 }
@@ -776,13 +779,18 @@ class SheetEditor implements TokenConsumer {
 
 const SPANS = [115, 112, 97, 110, 115]; // spans
 
+/** The largest sheet part (as the original declares it) compressed in the thread pool: a 100,000-row sheet is 90 MB. */
+const ASIDE_MAX_BYTES = 128 << 20;
+
 /**
  * Edits sheet part `key` of the package as it is inflated, into a part compressed as it is
  * written: neither the original's XML nor the copy's is ever held whole.
  */
-function editSheet(pkg: PackageEdit, key: string, sheetName: string, targets: PlanCells, styles: () => Styles, onMark?: OnMark): void {
+function editSheet(pkg: PackageEdit, key: string, sheetName: string, targets: PlanCells, styles: () => Styles, onMark: OnMark | undefined, aside: boolean): void {
   const entry = pkg.entry(key) ?? refuse(`缺少部件 ${key}`);
-  const part = new PartWriter();
+  // The pool's results are taken only once the edit is over (the edit does not yield), so what it
+  // is given stays held until then: only a part of bounded size goes aside.
+  const part = new PartWriter(aside && entry.size <= ASIDE_MAX_BYTES);
   const out = new ByteOut((b) => part.push(b));
   const editor = new SheetEditor(out, sheetName, targets, styles, onMark);
   // The read-back's view of the original taken from the same tokens: the original is walked once.
@@ -1057,43 +1065,73 @@ export interface CopyOptions {
  */
 export function toAnnotatedCopy(original: Uint8Array, plans: ResultPlan[], sheets: SheetPlan[] = [], opts: CopyOptions = {}): Uint8Array | ResaveError {
   try {
-    let pkg: PackageEdit;
-    try {
-      pkg = editPackage(original);
-    } catch {
-      return refusal("压缩包无法解开（damaged package）");
-    }
-    const parts = workbookParts(pkg);
-    let styles: Styles | null = null;
-    const getStyles = (): Styles => {
-      return (styles ??= stylesOf(pkg, parts));
-    };
-    const bySheet = new Map<string, ResultPlan[]>();
-    for (const plan of plans) bySheet.set(plan.sheet, [...(bySheet.get(plan.sheet) ?? []), plan]);
-    for (const [name, group] of bySheet) {
-      const matches = parts.sheets.filter((s) => s.name === name);
-      if (matches.length === 0) refuse(`工作簿中没有工作表“${name}”`);
-      // Two sheets under one name: which one was checked cannot be told from the name.
-      if (matches.length > 1) refuse(`工作簿中有 ${matches.length} 张同名工作表“${name}”`);
-      if (parts.sheets.filter((s) => pkg.entry(s.key) === pkg.entry(matches[0].key)).length > 1) refuse(`工作表“${name}”的部件被多张工作表共用`);
-      if (!pkg.has(matches[0].key)) refuse(`工作表“${name}”的部件不存在`);
-      editSheet(pkg, matches[0].key, name, targetsOf(group), getStyles, opts.onMark);
-    }
-    addSheets(pkg, parts, sheets, getStyles);
-    const st = styles as Styles | null;
-    if (st && st.changed) pkg.set(parts.styles, enc.encode(st.toXml()));
-    markPackage(pkg, "annotated-copy");
-    opts.finish?.(pkg);
-    const copy = pkg.toZip();
-    if (opts.verify !== false) {
-      const problem = copyMismatch(original, copy, plans, sheets);
-      if (problem) return refusal(problem);
-    }
-    return copy;
+    const pkg = edited(original, plans, sheets, opts, false);
+    return pkg instanceof PackageEdit ? zipped(original, pkg, plans, sheets, opts) : pkg;
   } catch (e) {
-    if (e instanceof Refusal || e instanceof ZipCopyError) return refusal(e.message);
-    return refusal(e instanceof Error ? e.message.slice(0, 200) : String(e));
+    return failed(e);
   }
+}
+
+/**
+ * toAnnotatedCopy with the edited sheets compressed in the thread pool while they are edited
+ * (where the codec can: Node's workers), so that the editing and the compressing overlap.
+ */
+export async function toAnnotatedCopyAside(original: Uint8Array, plans: ResultPlan[], sheets: SheetPlan[] = [], opts: CopyOptions = {}): Promise<Uint8Array | ResaveError> {
+  try {
+    const pkg = edited(original, plans, sheets, opts, true);
+    if (!(pkg instanceof PackageEdit)) return pkg;
+    await pkg.settled();
+    return zipped(original, pkg, plans, sheets, opts);
+  } catch (e) {
+    return failed(e);
+  }
+}
+
+function failed(e: unknown): ResaveError {
+  if (e instanceof Refusal || e instanceof ZipCopyError) return refusal(e.message);
+  return refusal(e instanceof Error ? e.message.slice(0, 200) : String(e));
+}
+
+/** The copy zipped, and compared with the original unless the caller compares what it writes. */
+function zipped(original: Uint8Array, pkg: PackageEdit, plans: ResultPlan[], sheets: SheetPlan[], opts: CopyOptions): Uint8Array | ResaveError {
+  const copy = pkg.toZip();
+  if (opts.verify !== false) {
+    const problem = copyMismatch(original, copy, plans, sheets);
+    if (problem) return refusal(problem);
+  }
+  return copy;
+}
+
+/** The package with every edit made, not yet zipped (throws a Refusal). */
+function edited(original: Uint8Array, plans: ResultPlan[], sheets: SheetPlan[], opts: CopyOptions, aside: boolean): PackageEdit | ResaveError {
+  let pkg: PackageEdit;
+  try {
+    pkg = editPackage(original);
+  } catch {
+    return refusal("压缩包无法解开（damaged package）");
+  }
+  const parts = workbookParts(pkg);
+  let styles: Styles | null = null;
+  const getStyles = (): Styles => {
+    return (styles ??= stylesOf(pkg, parts));
+  };
+  const bySheet = new Map<string, ResultPlan[]>();
+  for (const plan of plans) bySheet.set(plan.sheet, [...(bySheet.get(plan.sheet) ?? []), plan]);
+  for (const [name, group] of bySheet) {
+    const matches = parts.sheets.filter((s) => s.name === name);
+    if (matches.length === 0) refuse(`工作簿中没有工作表“${name}”`);
+    // Two sheets under one name: which one was checked cannot be told from the name.
+    if (matches.length > 1) refuse(`工作簿中有 ${matches.length} 张同名工作表“${name}”`);
+    if (parts.sheets.filter((s) => pkg.entry(s.key) === pkg.entry(matches[0].key)).length > 1) refuse(`工作表“${name}”的部件被多张工作表共用`);
+    if (!pkg.has(matches[0].key)) refuse(`工作表“${name}”的部件不存在`);
+    editSheet(pkg, matches[0].key, name, targetsOf(group), getStyles, opts.onMark, aside);
+  }
+  addSheets(pkg, parts, sheets, getStyles);
+  const st = styles as Styles | null;
+  if (st && st.changed) pkg.set(parts.styles, enc.encode(st.toXml()));
+  markPackage(pkg, "annotated-copy");
+  opts.finish?.(pkg);
+  return pkg;
 }
 
 function refusal(detail: string): ResaveError {

@@ -137,6 +137,12 @@ export interface Deflater {
   /** CRC-32 of `data`, continuing from `crc` (the CRC of what came before; 0 at the start). */
   crc32(data: Uint8Array, crc?: number): number;
   stream(): DeflateStream;
+  /**
+   * A stream whose pieces are compressed elsewhere (Node's thread pool) while the caller goes on
+   * writing: the pieces pushed must not change afterwards; `end` resolves with the compressed
+   * stream once every piece is done. Absent where there is no elsewhere (the browser).
+   */
+  streamAside?(): { push(data: Uint8Array): void; end(): Promise<Uint8Array[]> };
 }
 
 const CRC_TABLE = (() => {
@@ -186,21 +192,44 @@ export function setDeflater(d: Deflater): void {
  * Pieces that are not an array (read from a file as they are written out) come with their total
  * `compressedSize`, and are gone through once.
  */
-export type DeflatedPart = { crc: number; size: number } & ({ chunks: Uint8Array[]; compressedSize?: number } | { chunks: Iterable<Uint8Array>; compressedSize: number });
+export type DeflatedPart = {
+  crc: number;
+  size: number;
+  /** Still being compressed elsewhere: `chunks` is filled in when this settles (PackageEdit.settled). */
+  pending?: Promise<void>;
+} & ({ chunks: Uint8Array[]; compressedSize?: number } | { chunks: Iterable<Uint8Array>; compressedSize: number });
 
-/** A part written in pieces and compressed as they come, so that it is never held whole uncompressed. */
+/**
+ * A part written in pieces and compressed as they come, so that it is never held whole
+ * uncompressed. `aside`: compressed in the thread pool where the codec can (the pieces pushed
+ * must then not change), overlapping the writing; the part is pending until that is done.
+ */
 export class PartWriter {
-  private readonly z = codec.stream();
+  private readonly aside: ReturnType<NonNullable<Deflater["streamAside"]>> | undefined;
+  private readonly z: DeflateStream | null;
   private crc = 0;
   private size = 0;
+  constructor(aside = false) {
+    this.aside = aside ? codec.streamAside?.() : undefined;
+    this.z = this.aside ? null : codec.stream();
+  }
   push(data: Uint8Array): void {
     if (!data.length) return;
     this.crc = codec.crc32(data, this.crc);
     this.size += data.length;
-    this.z.push(data);
+    if (this.aside) this.aside.push(data);
+    else this.z!.push(data);
   }
   done(): DeflatedPart {
-    return { chunks: this.z.end(), crc: this.crc, size: this.size };
+    if (!this.aside) return { chunks: this.z!.end(), crc: this.crc, size: this.size };
+    const part: DeflatedPart = { chunks: [] as Uint8Array[], crc: this.crc, size: this.size };
+    part.pending = this.aside.end().then((chunks) => {
+      part.chunks = chunks;
+      delete part.pending;
+    });
+    // A copy refused before it is zipped never waits for its parts: their failure is not an unheard rejection.
+    part.pending.catch(() => undefined);
+    return part;
   }
 }
 
@@ -481,6 +510,11 @@ export class PackageEdit {
     this.deflated.set(e, part);
   }
 
+  /** Once every part compressed elsewhere is done (rejected when one failed). */
+  async settled(): Promise<void> {
+    for (const part of this.deflated.values()) if (part.pending) await part.pending;
+  }
+
   /** Takes a part out of the package (an added one, or an original one left out of the zip). */
   remove(name: string): void {
     const e = this.entry(name);
@@ -498,6 +532,7 @@ export class PackageEdit {
   toZip(): Uint8Array {
     const parts: Part[] = this.entries.filter((e) => !this.removed.has(e)).map((e) => {
       const deflated = this.deflated.get(e);
+      if (deflated?.pending) throw new ZipCopyError(`部件“${e.name}”尚未压缩完成`);
       if (deflated) return { name: e.name, nameBytes: e.nameBytes, deflated, like: e };
       const data = this.changed.get(e);
       return data ? { name: e.name, nameBytes: e.nameBytes, data, like: e } : { raw: e };

@@ -25,5 +25,19 @@ export function useNodeDeflate(): void {
         },
       };
     },
+    // The same stream, each piece compressed in libuv's thread pool (pieces are independent:
+    // each ends flushed to a byte boundary), kept in order however they finish.
+    streamAside: () => {
+      const pieces: Promise<Uint8Array>[] = [];
+      const one = (data: Uint8Array, flush: number) =>
+        new Promise<Uint8Array>((resolve, reject) => zlib.deflateRaw(data, { level: 1, finishFlush: flush }, (e, b) => (e ? reject(e) : resolve(view(b)))));
+      return {
+        push: (data) => void pieces.push(one(data, zlib.constants.Z_SYNC_FLUSH)),
+        end: () => {
+          pieces.push(one(new Uint8Array(0), zlib.constants.Z_FINISH));
+          return Promise.all(pieces);
+        },
+      };
+    },
   });
 }

@@ -11,7 +11,7 @@ import { sheetPieces } from "../../cli/wire";
 import { checkWorkbook, inspectWorkbook } from "../check";
 import * as path from "path";
 import { copyMismatch } from "../resave";
-import { annotatedCopy, aside, freeSheetName } from "../copy";
+import { annotatedCopyAside, aside, freeSheetName } from "../copy";
 import { RESULT_SHEET } from "../../engine/output";
 import type { ResultPlan, SheetPlan } from "../../engine/host";
 import { removableSheets, sourceOf } from "../unwrite";
@@ -91,7 +91,7 @@ async function run(task: Task): Promise<TaskResult> {
       created.push(moved.created);
     }
     // Compared with the original (without our earlier results) once, as read back from disk (below), not also in memory.
-    const out = annotatedCopy(
+    const out = await annotatedCopyAside(
       bytes,
       {
         plans,
