@@ -9,7 +9,7 @@ import type { Field, Pack, Test } from "../packs/schema";
 import { a1, cellKey, MAX_COLS, parseRange, rangeA1 } from "./address";
 import { explainRecord, type IssueSink } from "./evaluate";
 import { issueMessage } from "./issues";
-import { groupRemindersByRow, severityWord, STATUS_FILL, statusWord } from "./verdicts";
+import { groupRemindersByRow, isStandardNumeral, severityWord, STATUS_FILL, statusWord } from "./verdicts";
 import { cellAt, columnGrid, gridBase, rowAt, rowCount, rowWidth } from "./grid";
 
 /** Excel treats text that starts with these as a formula (=, +, -) or an implicit-intersection formula (@). */
@@ -121,7 +121,7 @@ function note(lines: string[], empty: string): string {
 
 /** Criterion ids as officials read them: the assessment's numerals stay (四), others become their names. */
 export function failedNames(pack: Pack, ids: readonly string[]): string[] {
-  return ids.map((id) => (/^[一二三四五六七八九十]+$/.test(id) ? id : pack.criteria.find((c) => c.id === id)?.name.zh ?? id));
+  return ids.map((id) => (isStandardNumeral(id) ? id : pack.criteria.find((c) => c.id === id)?.name.zh ?? id));
 }
 
 function criterionName(pack: Pack, id: string): string {

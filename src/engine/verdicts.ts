@@ -27,6 +27,13 @@ export const STATUS_FILL: Record<Status, string> = { ok: "#C6EFCE", warning: "#F
 /** Fill of a marked cell: the colour of the status its issue stands for. */
 export const MARK_FILL: Record<Severity, string> = { error: STATUS_FILL.error, warning: STATUS_FILL.warning };
 
+/** The assessment's standards are 第十六条's items 一 to 十: their criterion ids are these numerals. */
+export const STANDARD_NUMERALS = "一二三四五六七八九十";
+const NUMERAL_ID = new RegExp(`^[${STANDARD_NUMERALS}]+$`);
+
+/** Whether a criterion id is a standard's numeral (四): shown as it is, where other criteria are shown by name. */
+export const isStandardNumeral = (id: string): boolean => NUMERAL_ID.test(id);
+
 const RANK: Record<Status, number> = { ok: 0, warning: 1, error: 2 };
 
 export function worseStatus(a: Status, b: Status): Status {

@@ -9,6 +9,7 @@ import type { Criterion, Pack } from "../packs/schema";
 import { line, omitted, quote } from "./args";
 import { getWorkbookParams, getWorkbookReadings } from "./params";
 import { formulaError } from "./runtime";
+import { STANDARD_NUMERALS } from "../engine/verdicts";
 
 function builtin(id: string): Pack {
   const p = getPack(id);
@@ -28,16 +29,15 @@ export function packNamed(name: unknown, fallback: () => Pack): Pack {
   return p;
 }
 
-const NUMERALS = "一二三四五六七八九十";
 
 /** Standard n as officials write it: 4, "4", "四", "标准四", "（四）". */
 export function criterionFor(pack: Pack, n: CellValue): Criterion {
   let id: string | null = null;
-  if (typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 10) id = NUMERALS[n - 1];
+  if (typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 10) id = STANDARD_NUMERALS[n - 1];
   else if (typeof n === "string") {
     const t = n.replace(/[\s（）()标准第项条]/g, "");
-    if (/^(10|[1-9])$/.test(t)) id = NUMERALS[Number(t) - 1];
-    else if (t.length === 1 && NUMERALS.includes(t)) id = t;
+    if (/^(10|[1-9])$/.test(t)) id = STANDARD_NUMERALS[Number(t) - 1];
+    else if (t.length === 1 && STANDARD_NUMERALS.includes(t)) id = t;
   }
   const c = id ? pack.criteria.find((x) => x.id === id) : undefined;
   if (!c) throw formulaError("invalidValue", `标准序号应为 1–10 或 一至十，收到${quote(n)}`);

@@ -9,6 +9,7 @@ import type { Interpretation, Param } from "../packs/schema";
 import { useStrings } from "./i18n";
 import type { Pane } from "./usePane";
 import { consequenceText } from "../engine/consequences";
+import { isStandardNumeral } from "../engine/verdicts";
 
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: "12px" },
@@ -198,7 +199,7 @@ export function RulesView({ pane }: { pane: Pane }) {
                 <li key={c.id} className={st.item} data-criterion={c.id}>
                   <span className={st.head}>
                     <Body1>
-                      {/^[一二三四五六七八九十]+$/.test(c.id) ? `${c.id}　` : ""}
+                      {isStandardNumeral(c.id) ? `${c.id}　` : ""}
                       {c.name[lang]}
                     </Body1>
                     <Caption1 className={st.meta}>{c.source}</Caption1>

@@ -7,7 +7,7 @@ import type { CellValue, Issue, RecordResult, SheetGrid, SheetResult, Status, Te
 import type { Field, Pack } from "../packs/schema";
 import { ASSESSMENT_HEADERS, blankAreas, CHECK_HEADERS, templateFields } from "../engine/output";
 import { cellAt, rowCount, rowWidth } from "../engine/grid";
-import { groupRemindersByRow, SEVERITY_STATUS } from "../engine/verdicts";
+import { groupRemindersByRow, isStandardNumeral, SEVERITY_STATUS } from "../engine/verdicts";
 import { both, type Lang } from "./strings";
 
 export function colLetter(col: number): string {
@@ -126,7 +126,7 @@ export function text(t: Text2 | null | undefined, lang: Lang): string {
 
 /** Unmet criteria as a person reads them: the assessment's numerals (四) stay, others by their name. */
 export function failedLabels(pack: Pack, ids: readonly string[], lang: Lang): string[] {
-  return ids.map((id) => (/^[一二三四五六七八九十]+$/.test(id) ? id : (pack.criteria.find((c) => c.id === id)?.name[lang] ?? id)));
+  return ids.map((id) => (isStandardNumeral(id) ? id : (pack.criteria.find((c) => c.id === id)?.name[lang] ?? id)));
 }
 
 /** A grade as the UI language says it (优秀 → Excellent). */
