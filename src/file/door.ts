@@ -10,13 +10,13 @@
  * jsdom), everything happens in place.
  */
 import { reportBytes, type ReportEntry } from "../cli/render";
-import { fitsNothing } from "./check";
 import { templateSheet } from "../engine/output";
 import { writeWorkbook } from "./xlsx-write";
 import type { WorkbookHost } from "../engine/host";
 import type { SheetResult, Text2 } from "../engine/types";
 import type { Pack } from "../packs/schema";
 import { annotatedCopy } from "./copy";
+import { pageReport } from "./page-report";
 import { FileWorkbookHost, HostError } from "./host";
 import { PageRemote, RemoteHost, warmUp } from "./page-remote";
 import { readAll, workbookOf } from "./xlsx-read";
@@ -65,10 +65,8 @@ export const fileDoor = {
   async report(file: string, checked: Checked[], host?: WorkbookHost): Promise<Uint8Array> {
     // In the worker, from its own results: the page sends only which sheets.
     if (host instanceof RemoteHost) return host.remote.request<Uint8Array>({ op: "report", file, sheets: checked.map((c) => c.result.sheet) });
-    const entries: ReportEntry[] = checked.map((c) => ({ file, result: c.result }));
-    if (!(host instanceof FileWorkbookHost)) return reportBytes(entries);
-    for (const sheet of await host.notChecked(checked.map((c) => c.result.sheet))) entries.push({ file, sheet, skipped: fitsNothing(sheet) });
-    return reportBytes(entries, host.recordsMade());
+    if (host instanceof FileWorkbookHost) return pageReport(file, checked.map((c) => c.result), host);
+    return reportBytes(checked.map((c): ReportEntry => ({ file, result: c.result })));
   },
 
   added(host: WorkbookHost): string[] {

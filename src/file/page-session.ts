@@ -7,8 +7,7 @@
  * and its preview asks for the rows it shows ("cells"). No DOM here, no Worker global:
  * page-worker.ts wires `handle` to the worker's messages, and tests call it directly.
  */
-import { reportBytes, type ReportEntry } from "../cli/render";
-import { fitsNothing } from "./check";
+import { pageReport } from "./page-report";
 import type { CheckProgress, SheetChecker, WorkbookSettings } from "../engine/host";
 import type { CellValue, EvaluateOptions, SheetGrid, SheetResult, Text2 } from "../engine/types";
 import { cellAt, gridBase, rowCount, rowWidth } from "../engine/grid";
@@ -334,11 +333,7 @@ export class PageSession {
         return this.answer(post, id, { total: page.total, rows: page.rows.map(plainRow) });
       }
       case "report": {
-        const results = req.sheets.flatMap((s) => this.checked.get(s) ?? []);
-        // Like the command line's: every sheet not checked is named.
-        const entries: ReportEntry[] = results.map((result) => ({ file: req.file, result }));
-        for (const sheet of await host.notChecked(results.map((r) => r.sheet))) entries.push({ file: req.file, sheet, skipped: fitsNothing(sheet) });
-        const bytes = reportBytes(entries, host.recordsMade());
+        const bytes = await pageReport(req.file, req.sheets.flatMap((s) => this.checked.get(s) ?? []), host);
         return this.answer(post, id, bytes, [bytes.buffer]);
       }
       case "annotated": {
