@@ -9,6 +9,8 @@ import { Caption1, makeStyles, Subtitle2, tokens } from "@fluentui/react-compone
 import type { CellValue, SheetGrid } from "../engine/types";
 import { cellsApart, colLetter, type CellsWindow } from "./model";
 import { cellAt, rowCount, rowWidth } from "../engine/grid";
+import { parseA1 } from "../engine/address";
+import { cellText } from "../engine/values";
 import { useStrings } from "./i18n";
 
 /** Sizes in em of the font: a row, a column, the row-number column. */
@@ -56,21 +58,6 @@ const useStyles = makeStyles({
   targetHead: { backgroundColor: tokens.colorBrandBackground2, color: tokens.colorNeutralForeground1 },
 });
 
-function shown(v: CellValue | undefined): string {
-  if (v === null || v === undefined) return "";
-  if (typeof v === "object") return v.error;
-  if (typeof v === "boolean") return v ? "TRUE" : "FALSE";
-  return String(v);
-}
-
-/** "H10" → 1-based row and column; null for anything else. */
-export function parseCell(address: string): { row: number; col: number } | null {
-  const m = /^\$?([A-Z]{1,3})\$?(\d+)$/i.exec(address.replace(/^.*!/, "").trim());
-  if (!m) return null;
-  const col = [...m[1].toUpperCase()].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
-  return { row: Number(m[2]), col };
-}
-
 export interface PreviewTarget {
   cell: string;
   /** Changes with every click, so the same cell clicked again scrolls back to it. */
@@ -99,7 +86,8 @@ export const SheetPreview = memo(function SheetPreview({ grid, target }: { grid:
     if (!apart || i < apart.head) return cellAt(grid, i, j);
     return got?.get(Math.floor(i / BLOCK))?.at(i, j) ?? null;
   };
-  const at = target ? parseCell(target.cell) : null;
+  // A link's cell, on this sheet ("H10"; a sheet's name before it is left off).
+  const at = target ? parseA1(target.cell.replace(/^.*!/, "")) : null;
   const ti = at ? at.row - grid.origin.row : -1;
   const tj = at ? at.col - grid.origin.col : -1;
 
@@ -155,7 +143,7 @@ export const SheetPreview = memo(function SheetPreview({ grid, target }: { grid:
   for (let i = r0; i < r1; i++) {
     for (let j = c0; j < c1; j++) {
       const hit = i === ti && j === tj;
-      const text = shown(valueAt(i, j));
+      const text = cellText(valueAt(i, j));
       cells.push(
         <div
           key={`${i}:${j}`}
