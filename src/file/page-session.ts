@@ -17,6 +17,7 @@ import type { LedgerOptions, LedgerPacks } from "../engine/term/ledger";
 import { localChecker, paneChoice } from "../taskpane/check";
 import { matchHeaders } from "../engine/headers";
 import { evaluateSheet } from "../engine";
+import { both } from "../taskpane/strings";
 import { errorMessage, RowIndex, rowGroups, withoutOwnResults, type Filter, type RowGroup } from "../taskpane/model";
 import { annotatedCopy } from "./copy";
 import { FileWorkbookHost, HostError } from "./host";
@@ -217,7 +218,7 @@ export class PageSession {
   private kept(ref: string): { result: SheetResult; index?: RowIndex } {
     const kept = this.shown.get(ref);
     // A result since replaced: the page has the new one by now and uses that.
-    if (!kept) throw new HostError("gone", { zh: "结果已更新，请再试一次", en: "the result was replaced; please try again" });
+    if (!kept) throw new HostError("gone", both((t) => t.resultReplaced));
     return kept;
   }
 
@@ -249,7 +250,7 @@ export class PageSession {
   }
 
   private opened(): { host: FileWorkbookHost; checker: SheetChecker } {
-    if (!this.host || !this.checker) throw new HostError("not-open", { zh: "没有打开的文件", en: "no file is open" });
+    if (!this.host || !this.checker) throw new HostError("not-open", both((t) => t.noFileOpen));
     return { host: this.host, checker: this.checker };
   }
 

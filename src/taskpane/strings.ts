@@ -229,6 +229,8 @@ const zh = {
   downloadFailed: (msg: string) => `生成下载文件失败：${msg}`,
   downloadMaking: "正在生成下载文件…",
   downloadCancelled: "已取消生成下载文件。",
+  resultReplaced: "结果已更新，请再试一次。",
+  noFileOpen: "没有打开的文件。",
   language: "English",
   dismiss: "关闭",
 };
@@ -469,6 +471,8 @@ const en: Strings = {
   downloadFailed: (msg) => `Could not build the download: ${msg}`,
   downloadMaking: "Building the download…",
   downloadCancelled: "Building the download was cancelled.",
+  resultReplaced: "The result was replaced; please try again.",
+  noFileOpen: "No file is open.",
   language: "中文",
   dismiss: "Dismiss",
 };
