@@ -3,11 +3,15 @@
  * the matching drop-downs, which fields to list, problems grouped by row, labels in the UI
  * language, and the bilingual message for anything a host throws.
  */
-import type { CellValue, Issue, RecordResult, SheetGrid, SheetResult, Status, Text2 } from "../engine/types";
+import type { CellValue, Issue, SheetGrid, SheetResult, Status, Text2 } from "../engine/types";
 import type { Field, Pack } from "../packs/schema";
 import { ASSESSMENT_HEADERS, blankAreas, CHECK_HEADERS, templateFields } from "../engine/output";
 import { cellAt, rowCount, rowWidth } from "../engine/grid";
-import { groupRemindersByRow, isStandardNumeral, SEVERITY_STATUS } from "../engine/verdicts";
+import { isStandardNumeral, SEVERITY_STATUS } from "../engine/verdicts";
+import type { Filter, RowPage } from "../engine/rows";
+
+// The rows of a result as the list shows them are the engine's (pure: the page's worker answers from them too).
+export { passesFilter, RowIndex, rowGroups, type Filter, type RowGroup, type RowPage } from "../engine/rows";
 import { both, type Lang } from "./strings";
 
 export function colLetter(col: number): string {
@@ -149,52 +153,9 @@ export function fieldsToShow(pack: Pack, layoutId: string | null | undefined, ma
   return pack.fields.filter((f) => wanted.has(f.id));
 }
 
-export type Filter = "all" | "error" | "warning";
-
-export interface RowGroup {
-  row: number;
-  record: RecordResult | null;
-  issues: Issue[];
-}
-
 /** Totals' problems (a budget group's over-spend): shown on the group, apart from the rows. */
 export function looseIssues(result: SheetResult): Issue[] {
   return result.groups.flatMap((g) => g.issues);
-}
-
-/**
- * One entry per record (in sheet order) with its own issues and, for budget lines, the 提醒 of
- * their studio-year's over-spend (groupRemindersByRow: the line's status stays its own).
- */
-export function rowGroups(result: SheetResult): RowGroup[] {
-  const reminders = groupRemindersByRow(result.groups);
-  // A record's issues are explained when its row is drawn, not when the rows are grouped: grouping
-  // and filtering (by status) read no issue, so the first window does not explain every record.
-  const group = (rec: RecordResult): RowGroup => {
-    const extra = reminders.get(rec.row);
-    let issues: Issue[] | undefined;
-    return {
-      row: rec.row,
-      record: rec,
-      get issues() {
-        return (issues ??= extra ? rec.issues.concat(extra) : rec.issues);
-      },
-    };
-  };
-  // Records come in sheet order, one per row: then one pass, no map and no sort.
-  const records = result.records;
-  let ordered = true;
-  for (let i = 1; i < records.length && ordered; i++) ordered = records[i].row > records[i - 1].row;
-  if (ordered) return records.map(group);
-  const byRow = new Map<number, RowGroup>();
-  for (const rec of records) byRow.set(rec.row, group(rec));
-  return [...byRow.values()].sort((a, b) => a.row - b.row);
-}
-
-/** A window of the rows a filter shows: `total` of them in all, `rows` from the one asked for. */
-export interface RowPage {
-  total: number;
-  rows: RowGroup[];
 }
 
 /** Where a result's rows come from when its records stay apart from the pane (the web page's worker). */
@@ -240,26 +201,6 @@ export function withCellsApart(grid: SheetGrid, head: number, window: CellsApart
 /** The source of a grid's rows below its head, when they stay apart; undefined when the pane holds every cell. */
 export function cellsApart(grid: SheetGrid): CellsApart | undefined {
   return cellsApartOf.get(grid);
-}
-
-/**
- * The rows a filter shows, windowed over groups already made: indexes per filter are built once
- * (where the records are: the worker answers each window from them).
- */
-export class RowIndex {
-  private readonly shown = new Map<Filter, RowGroup[]>();
-  constructor(private readonly groups: RowGroup[]) {}
-  page(filter: Filter, from: number, count: number): RowPage {
-    let list = this.shown.get(filter);
-    if (!list) this.shown.set(filter, (list = filter === "all" ? this.groups : this.groups.filter((g) => passesFilter(g, filter))));
-    return { total: list.length, rows: list.slice(from, from + count) };
-  }
-}
-
-/** Filters are by record status (不通过 / 需核实), the same words as the copy's verdict column and the report. */
-export function passesFilter(g: RowGroup, filter: Filter): boolean {
-  if (filter === "all") return true;
-  return g.record?.status === filter;
 }
 
 /** Sheet-level and totals problems under a status filter: those whose severity stands for that status. */
