@@ -17,8 +17,14 @@ import type { ResultPlan } from "../engine/host";
 import type { SheetResult } from "../engine/types";
 import type { Pack } from "../packs/schema";
 import { readWorkbook, sheetGrid, type Limits, type ReadError, type ReadErrorCode, type Workbook } from "./xlsx-read";
-import { createdSheet } from "./unwrite";
-import { blockedCell } from "./copy";
+
+/**
+ * The annotated copy's modules (copy.ts, unwrite.ts and the package editing under them), loaded
+ * when a check needs them — results to plan, or results of an earlier check to recognise — so a
+ * worker whose check is only printed does not load them at its start.
+ */
+const copyModule = (): typeof import("./copy") => require("./copy");
+const unwriteModule = (): typeof import("./unwrite") => require("./unwrite");
 
 export interface CheckOptions {
   /** Use this pack for every sheet instead of detecting one. */
@@ -91,7 +97,7 @@ export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptio
   const saved = stored.settings;
   // Sheets a check created (results moved aside, summaries), known by the ledger: ours, not an official's data.
   const names = r.workbook.sheets.map((s) => s.name);
-  const ours = new Set([...OUR_SHEETS, ...stored.ledger.created.map((c) => createdSheet(names, c)).filter((n): n is string => n !== null)]);
+  const ours = new Set([...OUR_SHEETS, ...stored.ledger.created.map((c) => unwriteModule().createdSheet(names, c)).filter((n): n is string => n !== null)]);
   for (const entry of chosen) {
     const read = sheetGrid(entry);
     if (!read.ok) {
@@ -131,7 +137,7 @@ export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptio
     const checked = checkedSheet(result, pack, params, readings);
     if (opts.plans) {
       const plan = planResults(g.grid, result, pack);
-      sheets.push({ result, plan, blocked: blockedCell(g.grid, plan) ?? typedInTheWay(plan, g.typed.flat()), typed: g.typed.flat(), checked });
+      sheets.push({ result, plan, blocked: copyModule().blockedCell(g.grid, plan) ?? typedInTheWay(plan, g.typed.flat()), typed: g.typed.flat(), checked });
     } else sheets.push({ result, checked });
   }
   if (sheets.length === 0 && misfits.length) return { ok: false, error: { code: "pack-does-not-fit", message: `${misfits.join("；")}。请检查表头，或去掉 --pack 让程序按表头选择规则包` } };

@@ -10,7 +10,11 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as crypto from "crypto";
+import type * as Crypto from "crypto";
+
+/** node:crypto, loaded when a file is first written: a worker whose check is only printed never loads it (a few ms of its start). */
+let cryptoLib: typeof Crypto | null = null;
+const crypto = (): typeof Crypto => (cryptoLib ??= require("crypto") as typeof Crypto);
 
 export class WriteFailure extends Error {
   constructor(
@@ -116,7 +120,7 @@ export class AtomicFile {
   private readonly target: string;
   private readonly tmp: string;
   private fd: number | null;
-  private readonly hash = crypto.createHash("sha256");
+  private readonly hash = crypto().createHash("sha256");
   private size = 0;
 
   constructor(
@@ -127,7 +131,7 @@ export class AtomicFile {
     mayGo(file, exists, opts);
     this.target = target;
     // Hidden and without a workbook extension: a folder walk never takes it for a workbook.
-    this.tmp = path.join(path.dirname(target), `.kj-${process.pid}-${crypto.randomBytes(4).toString("hex")}.tmp`);
+    this.tmp = path.join(path.dirname(target), `.kj-${process.pid}-${crypto().randomBytes(4).toString("hex")}.tmp`);
     try {
       this.fd = fs.openSync(this.tmp, "wx");
     } catch (e) {
@@ -160,7 +164,7 @@ export class AtomicFile {
       this.fd = null;
       if (opts.verify) {
         const back = new Uint8Array(fs.readFileSync(tmp));
-        if (back.length !== this.size || crypto.createHash("sha256").update(back).digest("hex") !== this.hash.digest("hex")) throw new WriteFailure(file, READ_BACK);
+        if (back.length !== this.size || crypto().createHash("sha256").update(back).digest("hex") !== this.hash.digest("hex")) throw new WriteFailure(file, READ_BACK);
         const problem = opts.verify(back);
         if (problem) throw new WriteFailure(file, problem);
       } else if (digestOf(tmp) !== this.hash.digest("hex")) throw new WriteFailure(file, READ_BACK);
@@ -205,7 +209,7 @@ const READ_BACK = "写入后读回的内容与应写内容不一致（read back 
 
 /** SHA-256 of a file, read in pieces. */
 function digestOf(file: string): string {
-  const h = crypto.createHash("sha256");
+  const h = crypto().createHash("sha256");
   const fd = fs.openSync(file, "r");
   try {
     const buf = Buffer.alloc(1 << 20);

@@ -10,17 +10,13 @@ import { builtinPacks, getPack } from "../../packs";
 import { sheetPieces } from "../../cli/wire";
 import { checkWorkbook, inspectWorkbook } from "../check";
 import * as path from "path";
-import { copyMismatch } from "../resave";
-import { annotatedCopyAside, aside, freeSheetName } from "../copy";
 import { RESULT_SHEET } from "../../engine/output";
 import type { ResultPlan, SheetPlan } from "../../engine/host";
-import { removableSheets, sourceOf } from "../unwrite";
 import { appendRecord, checkRecord, RECORDS_KEY } from "../../engine/record";
 import { SETTINGS_KEY, type LedgerCreated, type LedgerSheet } from "../../excel/ledger";
 import type { AnnotateOutcome, Part, Task, TaskResult } from "./pool";
 import { dropAhead, useNodeInflate } from "./inflate";
 import { useNodeDeflate } from "./deflate";
-import { writeCopyFile, WriteFailure } from "./outputs";
 import { reasonOf } from "./atomic";
 import { clockFrom, jobCpuMs, readingDone, serve } from "./child";
 
@@ -69,6 +65,11 @@ async function run(task: Task): Promise<TaskResult> {
   r.sheets.length = 0;
   let annotated: AnnotateOutcome | undefined;
   if (task.annotate) {
+    // The copy's modules are loaded here, for the tasks that ask for a copy: a worker whose checks are only printed never loads them.
+    const { annotatedCopyAside, aside, freeSheetName } = require("../copy") as typeof import("../copy");
+    const { copyMismatch } = require("../resave") as typeof import("../resave");
+    const { removableSheets, sourceOf } = require("../unwrite") as typeof import("../unwrite");
+    const { writeCopyFile, WriteFailure } = require("./outputs") as typeof import("./outputs");
     const names = new Set(planned.map((p) => p.plan.sheet));
     const isChecked = (e: LedgerSheet) => names.has(e.id) || names.has(e.name);
     // A results sheet an earlier check (any door) made for a sheet checked now goes with its results.
