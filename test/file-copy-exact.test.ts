@@ -112,6 +112,15 @@ describe("markup that is not what it looks like", () => {
     expect(grids(out)["表"][1].slice(1)).toEqual([null, "通过"]);
   });
 
+  test("an empty cell of ours addressed otherwise (r='c2', $C$3) is ours to the writer and to the read-back alike", () => {
+    const xml = `<row r="1">${inline("A1", "名称")}</row><row r="2">${inline("A2", "甲")}<c r='c2' s="0"/></row><row r="3">${inline("A3", "乙")}<c r="$C$3"/></row>`;
+    const bytes = buildXlsx({ sheets: [{ name: "表", xml }] });
+    const plans = [plan("表", [{ row: 2, values: ["通过"] }, { row: 3, values: ["不通过"] }])];
+    const out = copyOf(bytes, plans);
+    expect(copyMismatch(bytes, out, plans)).toBeNull();
+    expect(grids(out)["表"].slice(1)).toEqual([["甲", null, "通过"], ["乙", null, "不通过"]]);
+  });
+
   test("a > inside a quoted attribute value does not end the tag", () => {
     const xml = `<row r="2" x14ac:note="a>b" xmlns:x14ac="urn:x">${inline("A2", "甲")}</row>`;
     const out = copyOf(buildXlsx({ sheets: [{ name: "表", xml }] }), [plan("表", [{ row: 2, values: ["通过"] }])]);

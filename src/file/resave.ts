@@ -13,7 +13,7 @@
  * compared with the original (copyMismatch) before anyone sees it. Browser-safe.
  */
 import { cellAt as gridCell, rowCount, rowWidth } from "../engine/grid";
-import { a1, colLetter, MAX_COLS, MAX_ROWS, parseA1, parseRange, rangeA1 } from "../engine/address";
+import { a1, colLetter, MAX_COLS, parseRange, rangeA1 } from "../engine/address";
 import type { OutValue, ResultPlan, SheetPlan } from "../engine/host";
 import { MARK_FILL } from "../engine/verdicts";
 import type { CellValue, Severity } from "../engine/types";
@@ -25,7 +25,7 @@ import { resolveTarget } from "./zip";
 import { isAddinPart } from "./addin-part";
 import { PackageEdit, partCrc32, PartWriter, rawEntries, ZipCopyError, type RawEntry } from "./zip-copy";
 import { chartParts, sheetRef } from "./chart";
-import { addressAt, ByteTokenizer, CLOSE, EMPTY, hasBytes, named, numberAt, OPEN, quotedAttr, samePrefix, SheetStreamError, type ByteTok, type TokenConsumer } from "./sheet-stream";
+import { ByteTokenizer, cellOfTag, CLOSE, EMPTY, hasBytes, named, numberAt, OPEN, quotedAttr, samePrefix, SheetStreamError, type ByteTok, type TokenConsumer } from "./sheet-stream";
 import { streamPart } from "./zip";
 import { OriginalDigest, sheetPartDiffers } from "./sheet-compare";
 import { PlanCells, type Look, type Target } from "./plan-cells";
@@ -716,11 +716,9 @@ class SheetEditor implements TokenConsumer {
       this.restOfRow(b, t.start);
       return this.startSkip(b, t, ROW);
     }
-    const r = quotedAttr(b, t.nameEnd, t.end, "r");
-    const packed = r >= 0 ? addressAt(b, r, t.end, MAX_COLS, MAX_ROWS) : -1;
-    const at = packed >= 0 ? null : cellAddress(dec.decode(b.subarray(t.start, t.end)));
-    const row = packed >= 0 ? Math.floor(packed / 16384) : at ? at.row : -1;
-    const col = packed >= 0 ? (packed % 16384) + 1 : at ? at.col : 0;
+    const packed = cellOfTag(b, t);
+    const row = packed >= 0 ? Math.floor(packed / MAX_COLS) : -1;
+    const col = packed >= 0 ? (packed % MAX_COLS) + 1 : 0;
     if (row !== rowNo) refuse(`工作表“${name}”第 ${rowNo} 行有未写地址或地址不符的单元格`);
     if (col <= this.lastCol) refuse(`工作表“${name}”的单元格 ${a1(row, col)} 重复或顺序颠倒`);
     this.lastCol = col;
@@ -837,27 +835,6 @@ function isUtf8Xml(head: Uint8Array): boolean {
   if (!decl.startsWith("<?xml")) return true;
   const enc = /encoding\s*=\s*["']([^"']*)["']/.exec(decl.slice(0, decl.indexOf("?>") >>> 0));
   return !enc || /^utf-?8$/i.test(enc[1]);
-}
-
-/**
- * A cell's address from its start tag. The usual ` r="B12"` is read by character codes (a large
- * sheet has millions of cells); anything else (other spacing or quotes, $, lower case) goes
- * through attr and parseA1, which decide as before.
- */
-function cellAddress(tag: string): { row: number; col: number } | null {
-  const i = tag.indexOf(' r="');
-  if (i >= 0) {
-    let j = i + 4;
-    let col = 0;
-    let row = 0;
-    for (let c = tag.charCodeAt(j); c >= 65 && c <= 90 && j - i - 4 < 3; c = tag.charCodeAt(++j)) col = col * 26 + c - 64;
-    const letters = j - i - 4;
-    for (let c = tag.charCodeAt(j); c >= 48 && c <= 57 && j - i - 4 - letters < 7; c = tag.charCodeAt(++j)) row = row * 10 + c - 48;
-    const digits = j - i - 4 - letters;
-    if (letters > 0 && digits > 0 && tag.charCodeAt(j) === 34) return col <= MAX_COLS && row >= 1 && row <= MAX_ROWS ? { row, col } : null;
-  }
-  const ref = attr(tag, "r");
-  return ref ? parseA1(ref) : null;
 }
 
 /** The cells of one sheet's plans, made once for a plan alone on its sheet (the usual case): the copy is written from them and compared with them when read back. */

@@ -9,9 +9,9 @@
  * hashes each (12 bytes a row) and the copy's compared with them in order. Browser-safe.
  */
 import type { CellValue } from "../engine/types";
-import { a1, MAX_COLS, MAX_ROWS } from "../engine/address";
+import { a1, MAX_COLS } from "../engine/address";
 import { attr, decodeXml, dropAttr } from "./xml";
-import { addressAt, ByteTokenizer, CLOSE, EMPTY, hasBytes, named, numberAt, OPEN, quotedAttr, samePrefix, type ByteTok, type TokenConsumer } from "./sheet-stream";
+import { ByteTokenizer, cellOfTag, CLOSE, EMPTY, hasBytes, named, numberAt, OPEN, quotedAttr, samePrefix, type ByteTok, type TokenConsumer } from "./sheet-stream";
 import { streamPart, type ZipEntry } from "./zip";
 import { partCrc32 } from "./zip-copy";
 import { valueHash, type PlanCells } from "./plan-cells";
@@ -250,11 +250,9 @@ class Canonical implements TokenConsumer {
       return this.endRow();
     }
     if (!named(b, t, "c") || !samePrefix(b, t, this.pBytes)) return this.raw(b, t, t.start);
-    const r = quotedAttr(b, t.nameEnd, t.end, "r");
-    const packed = r >= 0 ? addressAt(b, r, t.end, MAX_COLS, MAX_ROWS) : -1;
-    const at = packed >= 0 ? null : cellRef(dec.decode(b.subarray(t.start, t.end)));
-    const row = packed >= 0 ? Math.floor(packed / 16384) : at ? at.row : -1;
-    const col = packed >= 0 ? (packed % 16384) + 1 : at ? at.col : 0;
+    const packed = cellOfTag(b, t);
+    const row = packed >= 0 ? Math.floor(packed / MAX_COLS) : -1;
+    const col = packed >= 0 ? (packed % MAX_COLS) + 1 : 0;
     const plan = row === this.rowNo ? this.planned.expected(row)?.get(col) : undefined;
     if (!plan) return this.raw(b, t, t.start);
     if (plan.h1 !== undefined) {
@@ -301,15 +299,6 @@ class Canonical implements TokenConsumer {
     if (this.phase !== OUT) differs("工作表 XML 不完整");
     this.part(TAIL);
   }
-}
-
-function cellRef(tag: string): { row: number; col: number } | null {
-  const ref = attr(tag, "r");
-  const m = ref ? /^([A-Z]{1,3})(\d{1,7})$/.exec(ref) : null;
-  if (!m) return null;
-  let col = 0;
-  for (const ch of m[1]) col = col * 26 + ch.charCodeAt(0) - 64;
-  return { row: Number(m[2]), col };
 }
 
 /** What one of our cells holds as written: a number, a text, or null for none; undefined when it is not a cell we could have written. */

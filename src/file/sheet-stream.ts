@@ -9,6 +9,9 @@
  * a sheet part whole. Browser-safe.
  */
 
+import { cellKey, MAX_COLS, MAX_ROWS } from "../engine/address";
+import { attr } from "./xml";
+
 export class SheetStreamError extends Error {}
 const refuse = (why: string): never => {
   throw new SheetStreamError(why);
@@ -261,6 +264,21 @@ export function addressAt(b: Uint8Array, from: number, to: number, maxCols: numb
   const digits = j - from - letters;
   if (letters === 0 || digits === 0 || b[j] !== 34) return -1;
   return col <= maxCols && row >= 1 && row <= maxRows ? row * 16384 + col - 1 : -1;
+}
+
+const tagText = new TextDecoder("utf-8");
+
+/**
+ * The address of cell tag `t`, packed as row * 16384 + column - 1 (address.ts cellKey), or -1
+ * when it has none: the usual ` r="B12"` read as bytes, any other form (other quotes or spacing,
+ * $, lower case) read by attr and cellKey — one reading for the copy's writer and its read-back.
+ */
+export function cellOfTag(b: Uint8Array, t: ByteTok): number {
+  const r = quotedAttr(b, t.nameEnd, t.end, "r");
+  const packed = r >= 0 ? addressAt(b, r, t.end, MAX_COLS, MAX_ROWS) : -1;
+  if (packed >= 0) return packed;
+  const ref = attr(tagText.decode(b.subarray(t.start, t.end)), "r");
+  return ref ? cellKey(ref) : -1;
 }
 
 /** The decimal number whose digits start at b[from] and end at a `"`, or -1 when not plain digits. */
