@@ -90,94 +90,6 @@ function prefixOf(xml: string, name: string): string | null {
   return m ? m[1] ?? "" : null;
 }
 
-// ------------------------------------------------------------------ one-pass scanner
-
-interface Tok {
-  start: number;
-  end: number;
-  /** Local name. */
-  name: string;
-  /** Namespace prefix with its colon, or "". */
-  prefix: string;
-  kind: "open" | "close" | "empty";
-}
-
-/**
- * Tags in document order. Comments, processing instructions and CDATA sections are passed over
- * as what they are — a `<row>` inside a comment is not a row — and a `>` inside a quoted
- * attribute value does not end the tag. `text` tells whether character data (CDATA included)
- * came between the previous tag and this one.
- */
-class Scanner {
-  pos = 0;
-  text = false;
-  constructor(readonly xml: string) {}
-
-  next(): Tok | null {
-    const xml = this.xml;
-    this.text = false;
-    for (;;) {
-      const i = xml.indexOf("<", this.pos);
-      if (i < 0) {
-        if (/\S/.test(xml.slice(this.pos))) this.text = true;
-        this.pos = xml.length;
-        return null;
-      }
-      if (i > this.pos && !this.text) {
-        for (let k = this.pos; k < i; k++) {
-          const c = xml.charCodeAt(k);
-          if (!(c === 32 || c === 9 || c === 10 || c === 13)) {
-            this.text = true;
-            break;
-          }
-        }
-      }
-      const c1 = xml.charCodeAt(i + 1);
-      if (c1 === 33 /* ! */) {
-        if (xml.startsWith("<!--", i)) this.pos = this.past(xml.indexOf("-->", i + 4), 3, "注释");
-        else if (xml.startsWith("<![CDATA[", i)) {
-          this.pos = this.past(xml.indexOf("]]>", i + 9), 3, "CDATA");
-          this.text = true;
-        } else refuse("XML 中有文档类型声明（DOCTYPE）");
-        continue;
-      }
-      if (c1 === 63 /* ? */) {
-        this.pos = this.past(xml.indexOf("?>", i + 2), 2, "处理指令");
-        continue;
-      }
-      let j = i + 1;
-      let q = 0;
-      for (; j < xml.length; j++) {
-        const c = xml.charCodeAt(j);
-        if (q) {
-          if (c === q) q = 0;
-        } else if (c === 34 || c === 39) q = c;
-        else if (c === 62) break;
-      }
-      if (j >= xml.length) refuse("XML 标记不完整");
-      const close = c1 === 47;
-      let s = close ? i + 2 : i + 1;
-      let e = s;
-      let colon = -1;
-      for (; e < j; e++) {
-        const c = xml.charCodeAt(e);
-        if (c === 32 || c === 9 || c === 10 || c === 13 || c === 47) break;
-        if (c === 58) colon = e;
-      }
-      const prefix = colon >= 0 ? xml.slice(s, colon + 1) : "";
-      if (colon >= 0) s = colon + 1;
-      this.pos = j + 1;
-      return { start: i, end: j + 1, name: xml.slice(s, e), prefix, kind: close ? "close" : xml.charCodeAt(j - 1) === 47 ? "empty" : "open" };
-    }
-  }
-
-  private past(at: number, len: number, what: string): number {
-    if (at < 0) refuse(`XML 中的${what}没有结束`);
-    return at + len;
-  }
-}
-
-
 // ------------------------------------------------------------------ package
 
 function text(pkg: PackageEdit, key: string): string {
@@ -927,10 +839,26 @@ function newSheetXml(plan: SheetPlan, styles: () => Styles, lists: (list: string
 
 /** Where the root element of a part closes (its last end tag), found past comments and CDATA. */
 function closeOf(xml: string, name: string): { at: number; prefix: string } {
-  const sc = new Scanner(xml);
+  const bytes = enc.encode(xml);
   let found: { at: number; prefix: string } | null = null;
-  for (let t = sc.next(); t; t = sc.next()) if (t.kind === "close" && t.name === name) found = { at: t.start, prefix: t.prefix };
-  return found ?? refuse(`<${name}> 的结尾无法识别`);
+  /** Where the bytes the tokenizer hands over start in the part. */
+  let base = 0;
+  const tok = new ByteTokenizer({
+    token: (b, t) => {
+      if (t.kind === CLOSE && named(b, t, name)) found = { at: base + t.start, prefix: dec.decode(b.subarray(t.prefixStart, t.nameStart)) };
+    },
+    pause: (_b, upTo) => void (base += upTo),
+  });
+  try {
+    tok.push(bytes);
+    tok.end();
+  } catch (e) {
+    if (e instanceof SheetStreamError) refuse(e.message);
+    throw e;
+  }
+  const hit: { at: number; prefix: string } = found ?? refuse(`<${name}> 的结尾无法识别`);
+  // A position in the text: the bytes before the tag decoded (it starts at a "<", never inside a character).
+  return { at: dec.decode(bytes.subarray(0, hit.at)).length, prefix: hit.prefix };
 }
 
 /** Whether added sheets need the hidden list sheet: a drop-down whose list cannot be inline. */

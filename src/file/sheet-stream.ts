@@ -3,10 +3,10 @@
  * bytes of its name) of a part fed to it in pieces, and keeps only the unfinished tag between
  * pieces. Comments, processing instructions and CDATA sections are passed over as what they are
  * (a `<row>` inside a comment is not a row), a `>` inside a quoted attribute value does not end
- * the tag, and `text` says whether character data came between the previous tag and this one — the
- * same rules as resave.ts's string scanner, without making a string of anything. The annotated
- * copy's sheet editor and its read-back comparison both walk sheets with it, so neither ever holds
- * a sheet part whole. Browser-safe.
+ * the tag, and `text` says whether character data came between the previous tag and this one —
+ * without making a string of anything. The annotated copy's sheet editor and its read-back
+ * comparison both walk sheets with it, so neither ever holds a sheet part whole; resave.ts finds
+ * where the workbook's small parts close with it too (one tokenizer). Browser-safe.
  */
 
 import { cellKey, MAX_COLS, MAX_ROWS } from "../engine/address";
