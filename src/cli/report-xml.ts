@@ -313,7 +313,9 @@ export class SharedStrings {
       o.bytes(SI_END);
       if (o.pos >= PIECE) this.sink.write(o.take());
     }
-    this.#young.set(v, i);
+    // Kept as a copy of its own: the text may be a slice of a whole chunk's messages or labels,
+    // which the table would otherwise keep alive for as long as it remembers the text.
+    this.#young.set(ownCopy(v), i);
     if (this.#young.size >= this.keep) {
       this.#old = this.#young;
       this.#young = new Map();
@@ -334,6 +336,9 @@ export class SharedStrings {
     this.#old.clear();
   }
 }
+
+/** The text as a string of its own, holding no larger string it was sliced from (V8 keeps a slice's whole parent alive). */
+export const ownCopy = (v: string): string => (v + " ").slice(0, -1);
 
 /** One sheet of the report: rows in, XML out in pieces of about a megabyte. */
 export class ReportSheet {
