@@ -7,10 +7,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { strToU8, zipSync } from "fflate";
-import { LIMITS, readWorkbook, sheetGrid, type ReadResult } from "../src/file/xlsx-read";
+import { LIMITS, readWorkbook, setUtf8Slice, sheetGrid, type ReadResult } from "../src/file/xlsx-read";
 import { decodeXml, escapeXml, textOf } from "../src/file/xml";
 import { fflateInflate, listZip, setInflate } from "../src/file/zip";
-import { nodeInflate, useNodeInflate, zlibPieces } from "../src/file/node/inflate";
+import { nodeInflate, nodeUtf8Slice, useNodeInflate, zlibPieces } from "../src/file/node/inflate";
 import { buildXlsx } from "./support/xlsx-build";
 import { CORPUS } from "./support/corpus";
 
@@ -181,6 +181,41 @@ describe("encodings", () => {
       expect(grids(readWorkbook(book))[0].rows).toEqual(expected);
     } finally {
       setInflate(fflateInflate);
+    }
+  });
+});
+
+describe("texts decoded by Node's Buffer (what the command line's workers use) read as the TextDecoder reads them", () => {
+  test("any bytes, malformed ones included: the same text", () => {
+    const td = new TextDecoder("utf-8", { ignoreBOM: true });
+    // Lead, continuation and never-valid bytes, and sequences cut short, overlong or surrogate: where decoders tend to differ.
+    const odd = [0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbb, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xed, 0xee, 0xef, 0xf0, 0xf4, 0xf5, 0xfe, 0xff];
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const buf = new Uint8Array(48);
+    for (let k = 0; k < 100_000; k++) {
+      for (let i = 0; i < buf.length; i++) buf[i] = rnd(10) < 7 ? odd[rnd(odd.length)] : rnd(256);
+      const from = rnd(20);
+      const to = from + rnd(28);
+      if (nodeUtf8Slice!(buf, from, to) !== td.decode(buf.subarray(from, to))) throw new Error(`differs on ${Buffer.from(buf.subarray(from, to)).toString("hex")}`);
+    }
+    const named = strToU8("\ufeff第0批工作室1");
+    expect(nodeUtf8Slice!(named, 0, named.length)).toBe("\ufeff第0批工作室1");
+  });
+
+  test("a workbook with malformed UTF-8 in its strings reads as the same cells", () => {
+    const bad = (t: string) => new Uint8Array([...strToU8(t), 0xe5, 0x8f, 0x41, 0xc0, 0xaf, 0xed, 0xa0, 0x80, 0xf0, 0x9f, 0x98]);
+    const sheet = new Uint8Array([...strToU8(`<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>`), ...bad("乙"), ...strToU8(`</t></is></c></row></sheetData></worksheet>`)]);
+    const strings = new Uint8Array([...strToU8(`<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>`), ...bad("甲"), ...strToU8(`</t></si></sst>`)]);
+    const book = buildXlsx({ sheets: [{ name: "S", xml: "" }], extra: { "xl/worksheets/sheet1.xml": sheet, "xl/sharedStrings.xml": strings } });
+    setUtf8Slice(null);
+    const expected = grids(readWorkbook(book))[0].rows;
+    expect(String(expected[0][0])).toContain("\ufffd");
+    try {
+      setUtf8Slice(nodeUtf8Slice);
+      expect(grids(readWorkbook(book))[0].rows).toEqual(expected);
+    } finally {
+      setUtf8Slice(null);
     }
   });
 });

@@ -9,6 +9,7 @@
  */
 import * as zlib from "zlib";
 import { fflateInflate, setInflate, SLACK, type Inflate, type InflatePieces } from "../zip";
+import type { Utf8Slice } from "../xlsx-read";
 
 /**
  * One output buffer of the declared size (and a byte to spot a longer stream): zlib's default 16 KB
@@ -130,7 +131,13 @@ export function zlibPieces(pieceBytes = PIECE_BYTES): InflatePieces | null {
   };
 }
 
-/** zlib for every part: whole up to `whole` bytes (zip.ts WHOLE_PART_BYTES), in pieces above. */
+/** Buffer's own UTF-8 decoding of a range (what buffer.toString("utf8", from, to) calls), or null where a Node version lacks it. */
+const bufferSlice = (Buffer.prototype as unknown as { utf8Slice?: (this: Uint8Array, from: number, to: number) => string }).utf8Slice;
+export const nodeUtf8Slice: Utf8Slice | null = typeof bufferSlice === "function" ? (b, from, to) => bufferSlice.call(b, from, to) : null;
+
+/** zlib for every part: whole up to `whole` bytes (zip.ts WHOLE_PART_BYTES), in pieces above; and Buffer's UTF-8 decoding for the texts read. */
 export function useNodeInflate(whole?: number): void {
   setInflate(nodeInflate, whole, zlibPieces());
+  // (Required here, not imported: prefetch.ts loads this module first thing, before the reader.)
+  (require("../xlsx-read") as typeof import("../xlsx-read")).setUtf8Slice(nodeUtf8Slice);
 }
