@@ -10,12 +10,22 @@ import type { ParamOverrides, SheetResult, Summary } from "./types";
 import type { Pack } from "../packs/schema";
 import { safeSheetName } from "./output";
 import { statusWord } from "./verdicts";
+import { LEDGER_SHEET } from "./term/sheet";
 import { fnv1a } from "./hash";
 
 /** Settings key of the list of check records (beside kj-assess:settings and kj-assess:written). */
 export const RECORDS_KEY = "kj-assess:checks";
 /** The visible, printable record sheet: one line per checked sheet, appended, never rewritten. */
 export const RECORD_SHEET = "校验记录";
+
+/**
+ * The sheets of a workbook that are ours, not an official's data — 校验记录, 周期台账, and those
+ * a check or the pane created (`created`: the door's own list, from its ledger) — never checked,
+ * never named as not checked, only looked at. Every door asks here.
+ */
+export function ourSheets(created: Iterable<string> = []): Set<string> {
+  return new Set([RECORD_SHEET, LEDGER_SHEET, ...created]);
+}
 /** Records kept in settings (the sheet keeps every line; settings are small, 2 MB in Excel). */
 export const RECORDS_KEPT = 200;
 

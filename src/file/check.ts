@@ -6,9 +6,8 @@ import { typedInTheWay, withoutOurResults } from "../engine/fingerprint";
 import { detectPacks, evaluateSheet, matchHeaders, planResults } from "../engine";
 import { chosenReadings } from "../engine/interpretations";
 import { rowCount, rowWidth } from "../engine/grid";
-import { LEDGER_SHEET } from "../engine/term/sheet";
 import { DETECT_THRESHOLD } from "../engine/headers";
-import { checkedSheet, parseRecords, RECORD_SHEET, RECORDS_KEY, type CheckedSheet, type CheckRecord } from "../engine/record";
+import { checkedSheet, ourSheets, parseRecords, RECORDS_KEY, type CheckedSheet, type CheckRecord } from "../engine/record";
 import type { ParamOverrides } from "../engine/types";
 import type { WorkbookSettings } from "../engine/host";
 import { LEDGER_KEY, parseLedger, parseSettings, SETTINGS_KEY, type Ledger } from "../excel/ledger";
@@ -77,8 +76,6 @@ export interface SheetSummary {
 
 export type FileInspect = { ok: true; sheets: SheetSummary[] } | { ok: false; error: { code: string; message: string } };
 
-const OUR_SHEETS = new Set([RECORD_SHEET, LEDGER_SHEET]);
-
 export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptions = {}): FileCheck {
   const r = readWorkbook(bytes, { limits: opts.limits });
   if (!r.ok) return { ok: false, error: r.error };
@@ -97,7 +94,7 @@ export function checkWorkbook(bytes: Uint8Array, packs: Pack[], opts: CheckOptio
   const saved = stored.settings;
   // Sheets a check created (results moved aside, summaries), known by the ledger: ours, not an official's data.
   const names = r.workbook.sheets.map((s) => s.name);
-  const ours = new Set([...OUR_SHEETS, ...stored.ledger.created.map((c) => unwriteModule().createdSheet(names, c)).filter((n): n is string => n !== null)]);
+  const ours = ourSheets(stored.ledger.created.map((c) => unwriteModule().createdSheet(names, c)).filter((n): n is string => n !== null));
   for (const entry of chosen) {
     const read = sheetGrid(entry);
     if (!read.ok) {

@@ -11,11 +11,10 @@ import type { SheetGrid, Text2 } from "../engine/types";
 import { readWorkbook, sheetGrid, type Workbook } from "./xlsx-read";
 import { addinSettingsOf } from "./addin-part";
 import { LEDGER_KEY, parseLedger, parseSettings, SETTINGS_KEY, type Ledger, type LedgerCreated, type LedgerSheet } from "../excel/ledger";
-import { appendRecord, parseRecords, RECORD_SHEET, recordSheet, RECORDS_KEY, type CheckRecord } from "../engine/record";
+import { appendRecord, ourSheets, parseRecords, RECORD_SHEET, recordSheet, RECORDS_KEY, type CheckRecord } from "../engine/record";
 import { RESULT_SHEET, safeSheetName } from "../engine/output";
 import { aside, blockedCell, createdEntry, freeSheetName, type CopyInput } from "./copy";
 import { removableSheets, sourceOf, createdSheet } from "./unwrite";
-import { LEDGER_SHEET } from "../engine/term/sheet";
 
 /** Errors a host throws carry a code and a message in both languages, like the Excel layer's. */
 export class HostError extends Error {
@@ -273,7 +272,7 @@ export class FileWorkbookHost implements WorkbookHost {
 
   /** Sheets of the workbook a report must name as not checked: all but `done` and our own. */
   async notChecked(done: string[]): Promise<string[]> {
-    const skip = new Set([...done, RECORD_SHEET, LEDGER_SHEET, ...(await this.ownSheets())]);
+    const skip = new Set([...done, ...ourSheets(await this.ownSheets())]);
     return this.workbook.sheets.map((s) => s.name).filter((n) => !skip.has(n));
   }
 

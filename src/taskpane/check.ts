@@ -7,8 +7,8 @@
 import { detectPacks, evaluateSheet } from "../engine";
 import { planResults, summarySheet } from "../engine/output";
 import { buildLedger } from "../engine/term/ledger";
-import { RECORD_SHEET } from "../engine/record";
-import { LEDGER_SHEET, ledgerSheet } from "../engine/term/sheet";
+import { ourSheets } from "../engine/record";
+import { ledgerSheet } from "../engine/term/sheet";
 import { chosenReadings } from "../engine/interpretations";
 import type { CheckProgress, OtherSheet, SheetChecker, WorkbookHost, WorkbookSettings } from "../engine/host";
 import type { EvaluateOptions, Mapping, ParamOverrides, Readings, SheetGrid } from "../engine/types";
@@ -101,7 +101,7 @@ export function localChecker(host: WorkbookHost, verdicts: typeof evaluateSheet 
     },
     async checkOthers(skip, packs, saved, onProgress) {
       // Never our own sheets (校验记录, 周期台账, results and summaries a check created): they are not an official's data.
-      const ours = new Set([RECORD_SHEET, LEDGER_SHEET, ...((await host.ownSheets?.()) ?? [])]);
+      const ours = ourSheets((await host.ownSheets?.()) ?? []);
       const names = (await host.listSheets()).filter((n) => n !== skip && !ours.has(n));
       const checked: OtherSheet[] = [];
       const unfit: string[] = [];
@@ -137,7 +137,7 @@ export function localChecker(host: WorkbookHost, verdicts: typeof evaluateSheet 
     },
     async writeLedger(packs, opts, withChart, onProgress) {
       // Our own sheets (an earlier ledger, the summary, 校验记录) are not the studios' data.
-      const ours = new Set([RECORD_SHEET, LEDGER_SHEET, ...((await host.ownSheets?.()) ?? [])]);
+      const ours = ourSheets((await host.ownSheets?.()) ?? []);
       const names = (await host.listSheets()).filter((n) => !ours.has(n));
       const sheets = [];
       for (const name of names) {

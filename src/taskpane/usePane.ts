@@ -7,7 +7,7 @@
 import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { matchHeaders } from "../engine";
 import { templateSheet } from "../engine/output";
-import { checkedSheet, checkRecord, RECORD_SHEET, type CheckedSheet } from "../engine/record";
+import { checkedSheet, checkRecord, ourSheets, type CheckedSheet } from "../engine/record";
 import type { CheckProgress, LedgerShown, WorkbookHost, WorkbookSettings, WriteOutcome } from "../engine/host";
 import type { Mapping, ParamOverrides, Readings, SheetGrid, SheetResult, Text2 } from "../engine/types";
 import type { Pack } from "../packs/schema";
@@ -172,7 +172,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
         const saved = await settings();
         const sheets = await host.listSheets();
         const sheet = name && sheets.includes(name) ? name : await host.activeSheet();
-        const own = !!page && (sheet === RECORD_SHEET || ((await host.ownSheets?.()) ?? []).includes(sheet));
+        const own = !!page && ourSheets((await host.ownSheets?.()) ?? []).has(sheet);
         patch({ sheets, sheet, own, sheetState: "loading", result: null, outcome: null, stale: false, focus: null });
         const grid = withoutOwnResults(await host.readSheet(sheet, progress("read")));
         if (own) {
@@ -363,7 +363,7 @@ export function usePane({ host, packs, applyParams, onRibbonValidate, onValidate
           return also ? { ...n, text: { zh: `${n.text.zh}${also.zh}`, en: `${n.text.en} ${also.en}` } } : n;
         };
         // A sheet the page added (summary, template, ledger, 校验记录) is shown for looking only: never checked.
-        if (page && (sheet === RECORD_SHEET || ((await host.ownSheets?.()) ?? []).includes(sheet))) {
+        if (page && ourSheets((await host.ownSheets?.()) ?? []).has(sheet)) {
           await checkOthers();
           patch({ notice: withOthers({ intent: "info", text: say((t) => t.ownSheetNotChecked(sheet)) }) });
           return;
