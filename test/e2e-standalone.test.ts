@@ -324,6 +324,14 @@ e2e("the web page in a browser", () => {
       // What the official sees after the click (the window as it is), then the whole page.
       await page.screenshot({ path: path.join(SHOTS, `page-${width}-preview-view.png`) });
       await shot(page, `page-${width}-preview`);
+      // Rows far below those the page holds come from the worker as they come into sight: sheet row 20,000 holds 工作室19998.
+      await page.getByTestId("preview-box").evaluate((el, lines) => {
+        // The box is a row of column letters and the sheet's rows tall.
+        el.scrollTop = (el.scrollHeight / lines) * 19_995;
+        el.scrollLeft = 0;
+        el.dispatchEvent(new Event("scroll"));
+      }, BIG + 3);
+      await page.getByTestId("preview-box").getByText("工作室19998", { exact: true }).waitFor({ timeout: 30_000 });
 
       for (const [button, name] of [
         ["下载校验报告", "report"],
