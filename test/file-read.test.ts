@@ -303,4 +303,12 @@ describe("reading files in worker threads", () => {
     const after = await readFileSafe(path.join(dir, "big.xlsx"));
     expect(after.ok).toBe(true);
   }, 60_000);
+
+  test("a read over before the watchdog's first sample is still held to the memory limit", async () => {
+    // A two-cell workbook reads in a few ms, well inside the watchdog's 20 ms; no Node process fits in 16 MB.
+    for (let i = 0; i < 3; i++) {
+      const r = await readFileSafe(path.join(dir, "good.xlsx"), { maxMemoryMb: 16 });
+      expect(r).toMatchObject({ ok: false, error: { code: "out-of-memory", message: expect.stringContaining("16 MB") } });
+    }
+  }, 60_000);
 });

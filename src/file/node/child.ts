@@ -7,6 +7,7 @@
  * limit it writes the verdict to stderr and kills the process. The main thread may be stuck in a
  * loop or an allocation; the watchdog is its own thread, so it still runs.
  */
+import * as fs from "fs";
 import { Worker } from "worker_threads";
 import type { Envelope } from "./workers";
 
@@ -36,10 +37,26 @@ setInterval(() => {
 `;
 
 /**
+ * Resident memory measured once more from this thread, where a job's memory is at its height: a
+ * read that is over between two of the watchdog's samples (20 ms apart) is still held to its limit.
+ */
+function holdToMemoryLimit(): void {
+  const rss = process.memoryUsage.rss();
+  if (!state[0] || rss <= state[2]) return;
+  try {
+    fs.writeSync(2, `\nKJ-LIMIT out-of-memory ${Math.round(rss / 1048576)}\n`);
+  } catch {
+    // stderr gone: the pool still sees the process killed
+  }
+  process.kill(process.pid, "SIGKILL");
+}
+
+/**
  * The file has been read and checked: its CPU limit ends here (the limit is on reading a file, not
  * on writing what was found in it); the memory limit stays. Answers the CPU time the job took so far, in ms.
  */
 export function readingDone(): number {
+  holdToMemoryLimit();
   const u = process.cpuUsage();
   state[1] = Infinity;
   // What follows holds the original, the copy and the plans at once: a small multiple of what reading needed, never past the heap's own cap.
@@ -78,6 +95,7 @@ export function serve<J, R>(handle: (job: J) => R | Promise<R>): void {
       .then(() => handle(m.job))
       .then(
         (reply) => {
+          holdToMemoryLimit();
           state[0] = 0;
           process.send!(reply);
         },
