@@ -16,6 +16,7 @@ import { gradeText, pad, padNumber, SEVERITY_ZH, STATUS_ZH, terminalSafe } from 
 import type { SheetResult } from "../engine/types";
 import { COUNTS, countsPart, ownCopy, RECORDS, ReportSheet, REPORT_HEADERS, REPORT_SHEETS, reportParts, SharedStrings, sheetPart, type SheetNo } from "./report-xml";
 import { fflate } from "../file/fflate-lazy";
+import { concat } from "../file/zip";
 import { sheetPieces, SheetReader, STATUSES, stringAt, type IssueOut, type Lang, type Needs, type RecordChunk, type SheetHead, type Strings } from "./wire";
 
 export type Out = (text: string) => void;
@@ -444,25 +445,13 @@ export function reportBytes(entries: ReportEntry[], records: CheckRecord[] = [])
   countsPart(counts, sink(COUNTS), extra, overrides);
   const present = REPORT_SHEETS.map((_, no) => no as SheetNo).filter((no) => chunks[no].length);
   const enc = new TextEncoder();
-  for (const no of present) files[sheetPart(no)] = joined(chunks[no]);
+  for (const no of present) files[sheetPart(no)] = concat(chunks[no]);
   for (const [name, text] of Object.entries({ ...reportParts(present, overrides, shared), ...extra })) files[name] = enc.encode(text);
   if (shared.size) {
     shared.end();
-    files["xl/sharedStrings.xml"] = joined([enc.encode(shared.head()), ...sst]);
+    files["xl/sharedStrings.xml"] = concat([enc.encode(shared.head()), ...sst]);
   }
   // fflate's level 3: on the 100,000-row report's 131 MB of XML 1.35 s for 9.6 MB, where level 6
   // takes 2.9 s for 8.2 MB (levels 1 and 2 save nothing more: 1.3 s, 11.7 and 10.6 MB).
   return fflate().zipSync(files, { level: 3 });
-}
-
-function joined(chunks: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const c of chunks) n += c.length;
-  const all = new Uint8Array(n);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.length;
-  }
-  return all;
 }

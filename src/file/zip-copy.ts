@@ -7,7 +7,7 @@
  * Browser-safe: fflate by default; Node's workers install zlib (node/deflate.ts).
  */
 import { fflate } from "./fflate-lazy";
-import { centralDirectory, normalizeName } from "./zip";
+import { centralDirectory, concat, normalizeName } from "./zip";
 
 export class ZipCopyError extends Error {}
 
@@ -49,18 +49,6 @@ function withoutZip64(extra: Uint8Array): Uint8Array {
     e += 4 + len;
   }
   return concat(keep);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 /** Every entry of the central directory with what a raw copy needs. Throws ZipCopyError. */

@@ -328,3 +328,16 @@ export function streamPart(bytes: Uint8Array, e: ZipEntry, onChunk: (piece: Uint
     throw new ZipError("damaged", `压缩包中的“${e.name}”无法解压`);
   }
 }
+
+/** The pieces one after another in one new array. */
+export function concat(parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
