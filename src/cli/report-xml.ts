@@ -178,43 +178,15 @@ class XmlBytes {
   /** Text as XML character data (xmlText), encoded in place; the rare text that needs escaping goes through xmlText first. */
   text(s: string): void {
     this.room(s.length * 3);
-    const p = encodeClean(s, this.buf, this.pos);
+    const p = encodeUtf8(s, this.buf, this.pos, true);
     if (p >= 0) this.pos = p;
     else this.utf8(xmlText(s));
   }
 
-  /** Text as it is (markup, or text already escaped), UTF-8 encoded. */
+  /** Text as it is (markup, or text already escaped), UTF-8 encoded; a surrogate not in a pair as U+FFFD. */
   utf8(s: string): void {
     this.room(s.length * 3);
-    const buf = this.buf;
-    let p = this.pos;
-    for (let i = 0; i < s.length; i++) {
-      let c = s.charCodeAt(i);
-      if (c < 0x80) buf[p++] = c;
-      else if (c < 0x800) {
-        buf[p++] = 0xc0 | (c >> 6);
-        buf[p++] = 0x80 | (c & 63);
-      } else {
-        if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-          const d = s.charCodeAt(i + 1);
-          if (d >= 0xdc00 && d <= 0xdfff) {
-            c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-            i++;
-            buf[p++] = 0xf0 | (c >> 18);
-            buf[p++] = 0x80 | ((c >> 12) & 63);
-            buf[p++] = 0x80 | ((c >> 6) & 63);
-            buf[p++] = 0x80 | (c & 63);
-            continue;
-          }
-        }
-        // A lone surrogate never reaches here from xmlText (written as U+FFFD); from markup, as U+FFFD too.
-        if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
-        buf[p++] = 0xe0 | (c >> 12);
-        buf[p++] = 0x80 | ((c >> 6) & 63);
-        buf[p++] = 0x80 | (c & 63);
-      }
-    }
-    this.pos = p;
+    this.pos = encodeUtf8(s, this.buf, this.pos, false);
   }
 
   /** The bytes written, handed on; a new buffer is started. */
@@ -227,30 +199,35 @@ class XmlBytes {
 }
 
 /**
- * Text that xmlText leaves as it is, UTF-8 encoded into buf at p: the new end, or -1 when the text
- * holds anything xmlText would change (&, <, >, a control, a surrogate not in a pair, U+FFFE/FFFF,
- * an `_x` that may start an escape's look-alike) — the caller then writes xmlText's text instead.
+ * `s` UTF-8 encoded into buf at p: the new end. With `clean`, -1 instead when the text holds
+ * anything xmlText would change (&, <, >, a control, a surrogate not in a pair, U+FFFE/FFFF, an
+ * `_x` that may start an escape's look-alike) — the caller then writes xmlText's text instead;
+ * without it, a surrogate not in a pair is written as U+FFFD.
  */
-function encodeClean(s: string, buf: Uint8Array, p: number): number {
+function encodeUtf8(s: string, buf: Uint8Array, p: number, clean: boolean): number {
   for (let i = 0; i < s.length; i++) {
     let c = s.charCodeAt(i);
     if (c < 0x80) {
-      if (c < 0x20 ? c !== 9 && c !== 10 && c !== 13 : c === 38 || c === 60 || c === 62 || (c === 95 && s.charCodeAt(i + 1) === 120)) return -1;
+      if (clean && (c < 0x20 ? c !== 9 && c !== 10 && c !== 13 : c === 38 || c === 60 || c === 62 || (c === 95 && s.charCodeAt(i + 1) === 120))) return -1;
       buf[p++] = c;
     } else if (c < 0x800) {
       buf[p++] = 0xc0 | (c >> 6);
       buf[p++] = 0x80 | (c & 63);
-    } else if (c >= 0xd800 && c <= 0xdfff) {
-      const d = s.charCodeAt(i + 1);
-      if (c > 0xdbff || !(d >= 0xdc00 && d <= 0xdfff)) return -1;
-      c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-      i++;
-      buf[p++] = 0xf0 | (c >> 18);
-      buf[p++] = 0x80 | ((c >> 12) & 63);
-      buf[p++] = 0x80 | ((c >> 6) & 63);
-      buf[p++] = 0x80 | (c & 63);
     } else {
-      if (c >= 0xfffe) return -1;
+      if (c >= 0xd800 && c <= 0xdfff) {
+        const d = s.charCodeAt(i + 1);
+        if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          i++;
+          buf[p++] = 0xf0 | (c >> 18);
+          buf[p++] = 0x80 | ((c >> 12) & 63);
+          buf[p++] = 0x80 | ((c >> 6) & 63);
+          buf[p++] = 0x80 | (c & 63);
+          continue;
+        }
+        if (clean) return -1;
+        c = 0xfffd;
+      } else if (clean && c >= 0xfffe) return -1;
       buf[p++] = 0xe0 | (c >> 12);
       buf[p++] = 0x80 | ((c >> 6) & 63);
       buf[p++] = 0x80 | (c & 63);
