@@ -17,7 +17,8 @@ import { cellsApart, columnChoices, isEmptyGrid, rowGroups, rowsApart, withoutOw
 import { buildXlsx } from "./support/xlsx-build";
 import { readAll, readWorkbook, sheetGrid, workbookOf } from "../src/file/xlsx-read";
 import { FileWorkbookHost } from "../src/file/host";
-import { localChecker, paneChoice } from "../src/taskpane/check";
+import { localChecker } from "../src/taskpane/check";
+import { paneChoice } from "../src/engine/choice";
 import { getPack, rosterPack } from "../src/packs";
 import type { CheckProgress } from "../src/engine/host";
 import type { CellValue, SheetGrid, SheetResult } from "../src/engine/types";

@@ -10,52 +10,12 @@ import { buildLedger } from "../engine/term/ledger";
 import { ourSheets } from "../engine/record";
 import { ledgerSheet } from "../engine/term/sheet";
 import { chosenReadings } from "../engine/interpretations";
-import type { CheckProgress, OtherSheet, SheetChecker, WorkbookHost, WorkbookSettings } from "../engine/host";
-import type { EvaluateOptions, Mapping, ParamOverrides, Readings, SheetGrid } from "../engine/types";
+import { cleanParams } from "../engine/choice";
+import type { CheckProgress, OtherSheet, SheetChecker, WorkbookHost } from "../engine/host";
+import type { EvaluateOptions, SheetGrid } from "../engine/types";
 import type { Pack } from "../packs/schema";
 import { isEmptyGrid, withoutOwnResults, yieldToUI } from "./model";
 import { rowCount } from "../engine/grid";
-
-/** The thresholds saved for a pack that differ from its own values (anything else is dropped). */
-export function cleanParams(pack: Pack | undefined, params: ParamOverrides | undefined): ParamOverrides {
-  const out: ParamOverrides = {};
-  if (!pack || !params) return out;
-  for (const p of pack.params) {
-    const v = params[p.id];
-    if (typeof v === "number" && Number.isFinite(v) && v !== p.value) out[p.id] = v;
-  }
-  return out;
-}
-
-/** The pack and choices the pane takes for a sheet it opens. */
-export interface PaneChoice {
-  pack: Pack;
-  mapping: Mapping;
-  headerRow?: number;
-  params: ParamOverrides;
-  readings: Readings;
-}
-
-/**
- * What the pane takes for a sheet it opens, from the packs that fit it (best first) and the
- * workbook's saved settings: the saved choice belongs to the sheet it was made on — without that
- * note (older settings), it applies wherever its pack fits the sheet at all; else the best fit
- * with its defaults. Null when no pack fits. The web page's worker takes the same, to begin the
- * check ahead (SheetChecker.prepare).
- */
-export function paneChoice(sheet: string, saved: WorkbookSettings, candidates: { pack: Pack }[], packs: Pack[]): PaneChoice | null {
-  const savedPack = packs.find((p) => p.id === saved.pack);
-  const useSaved = !!savedPack && (saved.sheet ? saved.sheet === sheet : candidates.some((c) => c.pack.id === savedPack.id));
-  const pack = useSaved ? savedPack : candidates[0]?.pack;
-  if (!pack) return null;
-  return {
-    pack,
-    mapping: useSaved ? { ...(saved.mapping ?? {}) } : {},
-    headerRow: useSaved ? saved.headerRow : undefined,
-    params: cleanParams(pack, saved.pack === pack.id ? saved.params : undefined),
-    readings: chosenReadings(pack, saved.pack === pack.id ? saved.readings : undefined),
-  };
-}
 
 /** Records explained at a time before their results are planned: the progress bar moves through them. */
 const EXPLAIN_PART = 5_000;

@@ -12,7 +12,8 @@ import type { CheckProgress, LedgerShown, WorkbookHost, WorkbookSettings, WriteO
 import type { Mapping, ParamOverrides, Readings, SheetGrid, SheetResult, Text2 } from "../engine/types";
 import type { Pack } from "../packs/schema";
 import { errorMessage, fieldLabel, isEmptyGrid, withoutOwnResults, yieldToUI } from "./model";
-import { cleanParams, localChecker, paneChoice } from "./check";
+import { localChecker } from "./check";
+import { cleanParams, paneChoice } from "../engine/choice";
 import { both, bothInPage, type Lang, type Strings } from "./strings";
 import { isRevocationReading } from "../engine/term/readings";
 import { chosenReadings } from "../engine/interpretations";
