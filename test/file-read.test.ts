@@ -294,14 +294,22 @@ describe("reading files in worker threads", () => {
     // 60,000 rows: about 100 ms of CPU to read, and more than 64 MB resident (the process with its code, the file and the grid)
     const rows = Array.from({ length: 60_000 }, (_, i) => `<row r="${i + 1}"><c r="A${i + 1}" t="inlineStr"><is><t>第${i}行的文字</t></is></c><c r="B${i + 1}"><v>${i}.5</v></c></row>`).join("");
     fs.writeFileSync(path.join(dir, "big.xlsx"), buildXlsx({ sheets: [{ name: "大", xml: rows }] }));
-    // 50 ms of CPU time cannot read it: the watchdog stops the process reading it
-    const slow = await readFileSafe(path.join(dir, "big.xlsx"), { timeoutMs: 50 });
+    // 20 ms of CPU time cannot read it: the watchdog stops the process reading it, or the read's end finds it over
+    const slow = await readFileSafe(path.join(dir, "big.xlsx"), { timeoutMs: 20 });
     expect(slow).toMatchObject({ ok: false, error: { code: "timeout", message: expect.stringContaining("CPU") } });
     // 64 MB of resident memory cannot hold the process reading it (the whole process is measured, not the heap)
     const big = await readFileSafe(path.join(dir, "big.xlsx"), { maxMemoryMb: 64 });
     expect(big).toMatchObject({ ok: false, error: { code: "out-of-memory", message: expect.stringContaining("64 MB") } });
     const after = await readFileSafe(path.join(dir, "big.xlsx"));
     expect(after.ok).toBe(true);
+  }, 60_000);
+
+  test("a read over before the watchdog's first sample is still held to the CPU limit", async () => {
+    // No read takes no CPU time: a limit of 0 ms is passed whenever the watchdog samples, or at the end if it never did.
+    for (let i = 0; i < 3; i++) {
+      const r = await readFileSafe(path.join(dir, "good.xlsx"), { timeoutMs: 0 });
+      expect(r).toMatchObject({ ok: false, error: { code: "timeout", message: expect.stringContaining("CPU") } });
+    }
   }, 60_000);
 
   test("a read over before the watchdog's first sample is still held to the memory limit", async () => {

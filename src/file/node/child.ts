@@ -36,15 +36,10 @@ setInterval(() => {
 }, 20);
 `;
 
-/**
- * Resident memory measured once more from this thread, where a job's memory is at its height: a
- * read that is over between two of the watchdog's samples (20 ms apart) is still held to its limit.
- */
-function holdToMemoryLimit(): void {
-  const rss = process.memoryUsage.rss();
-  if (!state[0] || rss <= state[2]) return;
+/** Writes the limit's verdict where the pool reads it, and ends the process. */
+function stop(what: "timeout" | "out-of-memory", n: number): void {
   try {
-    fs.writeSync(2, `\nKJ-LIMIT out-of-memory ${Math.round(rss / 1048576)}\n`);
+    fs.writeSync(2, `\nKJ-LIMIT ${what} ${n}\n`);
   } catch {
     // stderr gone: the pool still sees the process killed
   }
@@ -52,11 +47,26 @@ function holdToMemoryLimit(): void {
 }
 
 /**
+ * The limits measured once more from this thread, where a job's memory is at its height and its
+ * reading ends: a read that is over between two of the watchdog's samples (20 ms apart, later on
+ * a busy machine) is still held to them, so the same file meets the same verdict however the
+ * machine is loaded.
+ */
+function holdToLimits(): void {
+  if (!state[0]) return;
+  const u = process.cpuUsage();
+  const cpu = u.user + u.system - state[3];
+  if (cpu > state[1]) stop("timeout", Math.round(cpu / 1000));
+  const rss = process.memoryUsage.rss();
+  if (rss > state[2]) stop("out-of-memory", Math.round(rss / 1048576));
+}
+
+/**
  * The file has been read and checked: its CPU limit ends here (the limit is on reading a file, not
  * on writing what was found in it); the memory limit stays. Answers the CPU time the job took so far, in ms.
  */
 export function readingDone(): number {
-  holdToMemoryLimit();
+  holdToLimits();
   const u = process.cpuUsage();
   state[1] = Infinity;
   // What follows holds the original, the copy and the plans at once: a small multiple of what reading needed, never past the heap's own cap.
@@ -95,7 +105,7 @@ export function serve<J, R>(handle: (job: J) => R | Promise<R>): void {
       .then(() => handle(m.job))
       .then(
         (reply) => {
-          holdToMemoryLimit();
+          holdToLimits();
           state[0] = 0;
           process.send!(reply);
         },
