@@ -26,6 +26,8 @@ import { ledgerCommand, LEDGER_USAGE } from "./ledger";
 
 export interface Io {
   out(s: string): void;
+  /** Output made as UTF-8 bytes (the JSON's records), written as they are; without it, decoded and given to out. */
+  bytes?(b: Uint8Array): void;
   err(s: string): void;
   /** Whether stderr is a terminal (progress lines only then, or for long runs). */
   tty?: boolean;
@@ -33,7 +35,7 @@ export interface Io {
 
 /** Output piped into a reader that stopped (`| head`): the run ends quietly, as other command-line tools do. */
 let quietOnClosedPipe = false;
-function stdoutWrite(s: string): void {
+function stdoutWrite(s: string | Uint8Array): void {
   if (!quietOnClosedPipe) {
     quietOnClosedPipe = true;
     process.stdout.on("error", (e: NodeJS.ErrnoException) => {
@@ -46,6 +48,7 @@ function stdoutWrite(s: string): void {
 
 const defaultIo: Io = {
   out: stdoutWrite,
+  bytes: stdoutWrite,
   err: (s) => process.stderr.write(s),
   tty: process.stderr.isTTY,
 };
@@ -418,7 +421,7 @@ async function command(argv: string[], io: Io): Promise<number> {
       notes.push(`无法写出汇总报告 ${opts.report}，原有文件未改动：${e instanceof WriteFailure ? e.reason : reasonOf(e)}`);
     }
   }
-  const run = new RunOutput({ json: opts.json, table: !opts.json, report, out: (s) => io.out(s) });
+  const run = new RunOutput({ json: opts.json, table: !opts.json, report, out: (s) => io.out(s), bytes: io.bytes && ((b) => io.bytes!(b)) });
   // Positions in the output: files not found first, unreadable folders, then the files in the order found.
   const fileAt: string[] = [...missing, ...badFolders.map((r) => r.file), ...files];
   run.fileOf = (i) => fileAt[i];

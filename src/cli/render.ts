@@ -17,6 +17,7 @@ import type { SheetResult } from "../engine/types";
 import { COUNTS, countsPart, ownCopy, RECORDS, ReportSheet, REPORT_HEADERS, REPORT_SHEETS, reportParts, SharedStrings, sheetPart, type SheetNo } from "./report-xml";
 import { fflate } from "../file/fflate-lazy";
 import { concat } from "../file/zip";
+import { ascii, Utf8Bytes, type OutBytes } from "./bytes";
 import { sheetPieces, SheetReader, STATUSES, stringAt, type IssueOut, type Lang, type Needs, type RecordChunk, type SheetHead, type Strings } from "./wire";
 
 export type Out = (text: string) => void;
@@ -182,91 +183,185 @@ const orNull = (s: string | null | undefined): string => (s === null || s === un
 // eslint-disable-next-line no-control-regex
 const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 
+/** JSON bytes are handed on in pieces of about this many bytes. */
+const PIECE_BYTES = 1 << 18;
+
+const NULL = ascii("null");
+const EMPTY = ascii('""');
+
 /**
- * The strings of a chunk's block as JSON: the whole block looked at once (one native pass), so
- * a block with nothing to escape — nearly every one — has each string quoted as it is.
+ * The strings of a chunk's block as JSON bytes: the whole block looked at once (one native pass)
+ * and, when nothing in it needs escaping — nearly every block — encoded at once, each string then
+ * copied out of it between quotes; a block with something to escape has each string quoted by
+ * JSON.stringify (quote) as it is written.
  */
 class JsonStrings {
   readonly #plain: boolean;
+  readonly #bytes: Uint8Array;
+  /** Where each string ends in #bytes. */
+  readonly #ends: Uint32Array;
   constructor(readonly s: Strings) {
     this.#plain = !ESCAPED.test(s.text);
+    this.#bytes = this.#plain ? ascii(s.text) : EMPTY;
+    // No surrogate in a plain block: each unit is one, two or three bytes; all ASCII, as many bytes as units.
+    this.#ends = this.#plain && this.#bytes.length !== s.text.length ? byteEnds(s) : s.end;
   }
-  at(i: number): string {
+  write(o: Utf8Bytes, i: number, nul: Uint8Array = NULL): void {
     const s = this.s;
-    if (s.nul[i]) return "null";
-    const t = s.text.slice(i ? s.end[i - 1] : 0, s.end[i]);
-    return this.#plain ? `"${t}"` : quote(t);
+    if (s.nul[i]) return o.bytes(nul);
+    if (!this.#plain) return o.utf8(quote(s.text.slice(i ? s.end[i - 1] : 0, s.end[i])));
+    const from = i ? this.#ends[i - 1] : 0;
+    const to = this.#ends[i];
+    o.room(to - from + 2);
+    o.buf[o.pos++] = 34;
+    o.range(this.#bytes, from, to);
+    o.buf[o.pos++] = 34;
   }
 }
 
+/** A block's string ends in UTF-8 bytes, for text without surrogates. */
+function byteEnds(s: Strings): Uint32Array {
+  const ends = new Uint32Array(s.end.length);
+  const t = s.text;
+  let b = 0;
+  let i = 0;
+  for (let k = 0; k < ends.length; k++) {
+    for (const e = s.end[k]; i < e; i++) {
+      const c = t.charCodeAt(i);
+      b += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+    }
+    ends[k] = b;
+  }
+  return ends;
+}
+
+const STATUS_GRADE = STATUSES.map((s) => ascii(`,"status":"${s}","grade":`));
+const ROW_OPEN = ascii('{"row":');
+const NEXT_ROW_OPEN = ascii(',{"row":');
+const LABEL = ascii(',"label":');
+const TOTAL = ascii(',"total":');
+const FAILED = ascii(',"failed":');
+const UNCHECKED = ascii(',"unchecked":');
+const HIDDEN = ascii(',"hidden":true');
+const ISSUES = ascii(',"issues":[');
+const TEXT = ascii(',"text":');
+const SOURCE = ascii(',"source":');
+const MESSAGE = ascii(',"message":');
+
 /**
  * One checked sheet as one compact JSON object, its records written as they arrive — each
- * record's text built by hand, exactly as JSON.stringify would write its object, without making
- * the object; what repeats (grades, consequences, failed lists) written once.
+ * record's bytes written by hand, exactly as JSON.stringify would write its object (then UTF-8
+ * encoded), without making the object or a string; what repeats (grades, consequences, failed
+ * lists, each code's opening, sources) encoded once. Each call hands its bytes on before it
+ * returns, so they keep their place among the run's other output.
  */
 export class JsonSheet {
   readonly #r: SheetReader;
-  readonly #lists: (string | undefined)[] = [];
-  /** By grade index + 1 (0: none). */
-  readonly #grade: string[];
-  readonly #consequence: string[];
+  readonly #lists: (Uint8Array | undefined)[] = [];
+  /** By grade index + 1 (0: none): the grade, its consequence and the met count's key. */
+  readonly #grade: Uint8Array[];
   #first = true;
+  readonly #o = new Utf8Bytes(PIECE_BYTES + (1 << 16));
   constructor(
     file: string,
     head: SheetHead,
-    private readonly out: Out,
+    private readonly out: OutBytes,
   ) {
     this.#r = new SheetReader(head);
-    this.#grade = ["null", ...head.grades.map(quote)];
-    this.#consequence = ["null", ...head.consequences.map(orNull)];
-    out(`${open({ file, sheet: head.sheet, pack: head.pack, headerRow: head.headerRow })},"records":[`);
+    const consequences = ["null", ...head.consequences.map(orNull)];
+    this.#grade = ["null", ...head.grades.map(quote)].map((g, k) => ascii(`${g},"consequence":${consequences[k]},"met":`));
+    this.#o.utf8(`${open({ file, sheet: head.sheet, pack: head.pack, headerRow: head.headerRow })},"records":[`);
+    this.#flush();
   }
 
-  #list(k: number): string {
+  #flush(): void {
+    if (this.#o.pos) this.out(this.#o.take());
+  }
+
+  #list(k: number): Uint8Array {
     let t = this.#lists[k];
-    if (t === undefined) this.#lists[k] = t = JSON.stringify(this.#r.lists[k]);
+    if (t === undefined) this.#lists[k] = t = ascii(JSON.stringify(this.#r.lists[k]));
     return t;
   }
 
   /** Sources quoted, by index (they accumulate over the chunks). */
-  readonly #sources: string[] = [];
+  readonly #sources: Uint8Array[] = [];
 
   records(chunk: RecordChunk): void {
     const c = this.#r.take(chunk);
     const at = issueRanges(c);
     const s = c.issues;
-    // What repeats from issue to issue quoted once: each code's opening (with its severity) and each source.
-    const heads = s.codes.map((code) => [`{"code":${quote(code)},"severity":"warning","cell":`, `{"code":${quote(code)},"severity":"error","cell":`]);
-    for (let k = this.#sources.length; k < s.sources.length; k++) this.#sources.push(quote(s.sources[k]));
+    // What repeats from issue to issue encoded once: each code's opening (with its severity) and each source.
+    const heads = s.codes.map((code) => [ascii(`{"code":${quote(code)},"severity":"warning","cell":`), ascii(`{"code":${quote(code)},"severity":"error","cell":`)]);
+    for (let k = this.#sources.length; k < s.sources.length; k++) this.#sources.push(ascii(quote(s.sources[k])));
     const labels = new JsonStrings(c.labels);
     const cells = new JsonStrings(s.cell);
     const texts = new JsonStrings(s.text);
     const messages = s.message ? new JsonStrings(s.message) : null;
-    let text = "";
+    const o = this.#o;
     for (let j = 0; j < c.n; j++) {
-      const g = c.grade[j] + 1;
       const met = c.met[j];
       const total = c.total[j];
-      text += `${this.#first ? "" : ","}{"row":${c.row[j]},"label":${labels.at(j)},"status":"${STATUSES[c.status[j]]}","grade":${this.#grade[g]},"consequence":${this.#consequence[g]},"met":${met < 0 ? "null" : met},"total":${total < 0 ? "null" : total},"failed":${this.#list(c.failed[j])},"unchecked":${this.#list(c.unchecked[j])}${c.hidden[j] ? ',"hidden":true' : ""},"issues":[`;
+      o.bytes(this.#first ? ROW_OPEN : NEXT_ROW_OPEN);
       this.#first = false;
+      o.number(c.row[j]);
+      o.bytes(LABEL);
+      labels.write(o, j);
+      o.bytes(STATUS_GRADE[c.status[j]]);
+      o.bytes(this.#grade[c.grade[j] + 1]);
+      if (met < 0) o.bytes(NULL);
+      else o.number(met);
+      o.bytes(TOTAL);
+      if (total < 0) o.bytes(NULL);
+      else o.number(total);
+      o.bytes(FAILED);
+      o.bytes(this.#list(c.failed[j]));
+      o.bytes(UNCHECKED);
+      o.bytes(this.#list(c.unchecked[j]));
+      if (c.hidden[j]) o.bytes(HIDDEN);
+      o.bytes(ISSUES);
       for (let k = at[j]; k < at[j + 1]; k++) {
         // As issueJson writes an IssueOut (a message never null: "" when none was made).
+        if (k > at[j]) {
+          o.room(1);
+          o.buf[o.pos++] = 44;
+        }
+        o.bytes(heads[s.code[k]][s.severity[k]]);
+        cells.write(o, k);
+        o.bytes(TEXT);
+        texts.write(o, k);
+        o.bytes(SOURCE);
         const from = s.source[k];
-        text += `${k > at[j] ? "," : ""}${heads[s.code[k]][s.severity[k]]}${cells.at(k)},"text":${texts.at(k)},"source":${from < 0 ? "null" : this.#sources[from]}${messages ? `,"message":${messages.s.nul[k] ? '""' : messages.at(k)}` : ""}}`;
+        o.bytes(from < 0 ? NULL : this.#sources[from]);
+        if (messages) {
+          o.bytes(MESSAGE);
+          messages.write(o, k, EMPTY);
+        }
+        o.room(1);
+        o.buf[o.pos++] = 125;
       }
-      text += "]}";
-      if (text.length >= PIECE) {
-        this.out(text);
-        text = "";
-      }
+      o.room(2);
+      o.buf[o.pos++] = 93;
+      o.buf[o.pos++] = 125;
+      if (o.pos >= PIECE_BYTES) this.#flush();
     }
-    if (text) this.out(text);
+    this.#flush();
   }
 
   end(): void {
     const h = this.#r.head;
-    this.out(`],"groups":${JSON.stringify(h.groups)},"skipped":${JSON.stringify(h.skipped)},"summary":${JSON.stringify(h.summary)},"problems":${JSON.stringify(h.problems)},"interpretations":${JSON.stringify(h.interpretations)}}`);
+    this.#o.utf8(`],"groups":${JSON.stringify(h.groups)},"skipped":${JSON.stringify(h.skipped)},"summary":${JSON.stringify(h.summary)},"problems":${JSON.stringify(h.problems)},"interpretations":${JSON.stringify(h.interpretations)}}`);
+    this.#flush();
   }
+}
+
+/** Bytes handed on as text: decoded as they come (a character cut between two pieces waits for its end). */
+export function asText(out: Out): OutBytes {
+  const d = new TextDecoder();
+  return (b) => {
+    const t = d.decode(b, { stream: true });
+    if (t) out(t);
+  };
 }
 
 /** The report's sheets a run writes into: 汇总, 问题清单, 经费, and 校验记录 once a check is recorded. */
@@ -397,9 +492,9 @@ export function sheetTable(file: string, r: SheetResult, lang: Lang = "zh"): str
 
 /** One checked sheet as its compact JSON text (issues with their message when `messages`). */
 export function sheetJsonText(file: string, r: SheetResult, opts: { lang?: Lang; messages?: boolean } = {}): string {
-  const parts: string[] = [];
-  feed(r, { lang: opts.lang ?? "zh", all: true, messages: !!opts.messages }, (h) => new JsonSheet(file, h, (s) => parts.push(s)));
-  return parts.join("");
+  const parts: Uint8Array[] = [];
+  feed(r, { lang: opts.lang ?? "zh", all: true, messages: !!opts.messages }, (h) => new JsonSheet(file, h, (b) => parts.push(b)));
+  return new TextDecoder().decode(concat(parts));
 }
 
 export type ReportEntry =

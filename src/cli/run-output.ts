@@ -9,7 +9,8 @@
 import type { CheckRecord } from "../engine/record";
 import type { Part, TaskResult } from "../file/node/pool";
 import { errorLines, skippedLines } from "./format";
-import { JsonSheet, ReportRows, reportError, reportRecord, reportSkipped, TableSheet, type Out, type ReportSheets } from "./render";
+import { asText, JsonSheet, ReportRows, reportError, reportRecord, reportSkipped, TableSheet, type Out, type ReportSheets } from "./render";
+import type { OutBytes } from "./bytes";
 import type { SheetPiece } from "./wire";
 
 export interface RunOutputOptions {
@@ -18,6 +19,8 @@ export interface RunOutputOptions {
   table: boolean;
   report: ReportSheets | null;
   out: Out;
+  /** Where output made as UTF-8 bytes goes (the JSON's records), in its place among `out`'s text; default: decoded and given to `out`. */
+  bytes?: OutBytes;
 }
 
 type Held = { parts: { sheet: number; piece: SheetPiece }[]; result?: TaskResult };
@@ -39,7 +42,10 @@ export class RunOutput {
   writeFailed = false;
   readonly notes: string[] = [];
 
+  readonly #bytes: OutBytes;
+
   constructor(private readonly o: RunOutputOptions) {
+    this.#bytes = o.bytes ?? asText(o.out);
     if (o.json) o.out('{"files":[');
   }
 
@@ -94,7 +100,7 @@ export class RunOutput {
       if (this.o.table) w.table = new TableSheet(file, piece, this.o.out);
       if (this.o.json) {
         this.#entry();
-        w.json = new JsonSheet(file, piece, this.o.out);
+        w.json = new JsonSheet(file, piece, this.#bytes);
       }
       if (this.o.report) w.report = new ReportRows(file, piece, this.o.report);
       this.#open = w;

@@ -1,0 +1,134 @@
+/**
+ * Text written straight into a buffer as UTF-8 — markup as bytes made once, numbers as digits,
+ * text encoded in place — for the outputs that are long runs of the same few pieces (the
+ * report's sheet XML, the --json document): no string built per record and none encoded twice.
+ * The buffer is handed on whole (take) and a new one started. Browser-safe.
+ */
+
+const encoder = new TextEncoder();
+
+/** Markup (or any text) as UTF-8 bytes, made once. */
+export const ascii = (s: string): Uint8Array => encoder.encode(s);
+
+/** Bytes handed on; the array is the receiver's from then on (never written again). */
+export type OutBytes = (bytes: Uint8Array) => void;
+
+export class Utf8Bytes {
+  buf: Uint8Array;
+  pos = 0;
+
+  /** `size`: what a buffer holds before it grows (pieces are handed on at about that size). */
+  constructor(private readonly size = (1 << 20) + (1 << 16)) {
+    this.buf = new Uint8Array(size);
+  }
+
+  /** Room for n more bytes. */
+  room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const b = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
+    b.set(this.buf.subarray(0, this.pos));
+    this.buf = b;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.room(b.length);
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < b.length; i++) buf[p++] = b[i];
+    this.pos = p;
+  }
+
+  /** Bytes [from, to) of `b` (of this buffer itself, written earlier, too). */
+  range(b: Uint8Array, from: number, to: number): void {
+    this.room(to - from);
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = from; i < to; i++) buf[p++] = b[i];
+    this.pos = p;
+  }
+
+  /** Bytes written earlier in this buffer, [from, to), written again. */
+  copy(from: number, to: number): void {
+    this.range(this.buf, from, to);
+  }
+
+  /** A number as `${v}` writes it (digits by hand for whole numbers, the common case). */
+  number(v: number): void {
+    if (Number.isInteger(v) && v > -1e15 && v < 1e15) {
+      this.room(17);
+      const buf = this.buf;
+      let p = this.pos;
+      if (v < 0) {
+        buf[p++] = 45;
+        v = -v;
+      }
+      if (v < 10) buf[p++] = 48 + v;
+      else {
+        const start = p;
+        while (v > 0) {
+          const q = Math.floor(v / 10);
+          buf[p++] = 48 + (v - q * 10);
+          v = q;
+        }
+        for (let a = start, z = p - 1; a < z; a++, z--) {
+          const t = buf[a];
+          buf[a] = buf[z];
+          buf[z] = t;
+        }
+      }
+      this.pos = p;
+    } else this.utf8(String(v));
+  }
+
+  /** Text as it is (markup, or text already escaped), UTF-8 encoded; a surrogate not in a pair as U+FFFD. */
+  utf8(s: string): void {
+    this.room(s.length * 3);
+    this.pos = encodeUtf8(s, this.buf, this.pos, false);
+  }
+
+  /** The bytes written, handed on; a new buffer is started. */
+  take(): Uint8Array {
+    const out = this.buf.subarray(0, this.pos);
+    this.buf = new Uint8Array(this.size);
+    this.pos = 0;
+    return out;
+  }
+}
+
+/**
+ * `s` UTF-8 encoded into buf at p: the new end. With `clean`, -1 instead when the text holds
+ * anything xmlText would change (&, <, >, a control, a surrogate not in a pair, U+FFFE/FFFF, an
+ * `_x` that may start an escape's look-alike) — the caller then writes xmlText's text instead;
+ * without it, a surrogate not in a pair is written as U+FFFD.
+ */
+export function encodeUtf8(s: string, buf: Uint8Array, p: number, clean: boolean): number {
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) {
+      if (clean && (c < 0x20 ? c !== 9 && c !== 10 && c !== 13 : c === 38 || c === 60 || c === 62 || (c === 95 && s.charCodeAt(i + 1) === 120))) return -1;
+      buf[p++] = c;
+    } else if (c < 0x800) {
+      buf[p++] = 0xc0 | (c >> 6);
+      buf[p++] = 0x80 | (c & 63);
+    } else {
+      if (c >= 0xd800 && c <= 0xdfff) {
+        const d = s.charCodeAt(i + 1);
+        if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          i++;
+          buf[p++] = 0xf0 | (c >> 18);
+          buf[p++] = 0x80 | ((c >> 12) & 63);
+          buf[p++] = 0x80 | ((c >> 6) & 63);
+          buf[p++] = 0x80 | (c & 63);
+          continue;
+        }
+        if (clean) return -1;
+        c = 0xfffd;
+      } else if (clean && c >= 0xfffe) return -1;
+      buf[p++] = 0xe0 | (c >> 12);
+      buf[p++] = 0x80 | ((c >> 6) & 63);
+      buf[p++] = 0x80 | (c & 63);
+    }
+  }
+  return p;
+}
