@@ -180,7 +180,7 @@ export const HOSTILE: Record<string, HostileCase> = {
   },
   "many-sheets": {
     title: "n sheets, every one naming the same part",
-    sizes: [1000, 4000],
+    sizes: [500, 2000],
     code: "ok",
     perMb: false,
     make: (n) => zipParts(bookParts({ sheets: [sheetXml(HEADER + rows(3, 2))], names: Array.from({ length: n }, (_, i) => `表${i + 1}`), targets: Array.from({ length: n }, () => "worksheets/sheet1.xml") })),
