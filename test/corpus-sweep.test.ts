@@ -12,6 +12,13 @@ import { readFiles, type FileErrorCode } from "../src/file/node/read-file";
 import { toAnnotatedCopy } from "../src/file/resave";
 import { readWorkbook, sheetGrid } from "../src/file/xlsx-read";
 import { CORPUS } from "./support/corpus";
+import { useNodeInflate } from "../src/file/node/inflate";
+import { useNodeDeflate } from "../src/file/node/deflate";
+
+// Node's zlib, as the command line's workers read and copy (fflate's own codec is tested on its own:
+// in jest's sandbox it is several times slower, and here it would take most of the suite's minute).
+useNodeInflate();
+useNodeDeflate();
 
 
 const KNOWN: FileErrorCode[] = ["encrypted", "legacy-xls", "not-a-workbook", "damaged", "too-large", "timeout", "out-of-memory", "unreadable-file"];

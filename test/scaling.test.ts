@@ -13,6 +13,12 @@ import { reportBytes, sheetJsonText, sheetTable } from "../src/cli/render";
 import { annotatedCopy } from "../src/file/copy";
 import { copyMismatch } from "../src/file/resave";
 import { buildXlsx } from "./support/xlsx-build";
+import { useNodeInflate } from "../src/file/node/inflate";
+import { useNodeDeflate } from "../src/file/node/deflate";
+
+// The codecs of the command line's workers (Node's zlib), as the outputs are built there.
+useNodeInflate();
+useNodeDeflate();
 
 const HEADERS = ["工作室名称", "国家级科技比赛获奖数", "全国专项赛事获奖数", "参加青少年科技活动项数", "省级一等奖（项）", "省级二等奖（项）", "帮扶薄弱学校数", "参加科普周/科普日/承办竞赛次数", "市级创新大赛获奖数", "培训场次(场)", "新增骨干成员 数", "单位配套经费（元）"];
 
