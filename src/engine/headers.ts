@@ -16,6 +16,10 @@ import type { CellValue, ColumnMatch, Issue, Mapping, SheetGrid } from "./types"
 import { cellAt, rowAt, rowCount, rowWidth as widthOf } from "./grid";
 import { cellText, readNumber, readYesNo } from "./values";
 
+// Taken once: header matching runs these in its inner loops, and where a host intercepts global
+// lookups (a vm sandbox, such as jest's) each `Math.` there costs a call into the host.
+const { abs, floor, max, min, round } = Math;
+
 // ------------------------------------------------------------------------------------------------
 // Normal form
 
@@ -25,7 +29,7 @@ const CN_DIGITS = "零一二三四五六七八九";
 function toChineseNumeral(n: number): string {
   if (!Number.isInteger(n) || n < 1 || n > 99) return String(n);
   if (n < 10) return CN_DIGITS[n];
-  const tens = Math.floor(n / 10);
+  const tens = floor(n / 10);
   const ones = n % 10;
   return (tens === 1 ? "" : CN_DIGITS[tens]) + "十" + (ones ? CN_DIGITS[ones] : "");
 }
@@ -241,7 +245,7 @@ function termsScore(norm: string, f: FieldNames): number {
       }
       covered += hit;
     }
-    if (all && set.length) best = Math.max(best, CONFIDENCE.termsBase + CONFIDENCE.termsSpan * Math.min(1, covered / norm.length));
+    if (all && set.length) best = max(best, CONFIDENCE.termsBase + CONFIDENCE.termsSpan * min(1, covered / norm.length));
   }
   return best;
 }
@@ -276,7 +280,7 @@ function ngramScore(a: string, b: string, pool: Map<string, number>): number {
   const x = a.length - 1;
   const y = b.length - 1;
   // Names of very different lengths cannot share enough pairs: no need to count.
-  if ((2 * Math.min(x, y)) / (x + y) < NGRAM_MIN) return 0;
+  if ((2 * min(x, y)) / (x + y) < NGRAM_MIN) return 0;
   const used = new Map<string, number>();
   let shared = 0;
   for (let i = 0; i < x; i++) {
@@ -313,23 +317,23 @@ function fieldConfidence(norm: string, f: FieldNames, exactOnly = false): number
   for (const m of f.markers) if (norm.startsWith(m)) best = CONFIDENCE.marker;
   const body = bodyOf(norm);
   if (body !== norm && body) {
-    if (body === f.label) best = Math.max(best, CONFIDENCE.bodyLabel);
-    else if (f.synonyms.includes(body)) best = Math.max(best, CONFIDENCE.bodySynonym);
+    if (body === f.label) best = max(best, CONFIDENCE.bodyLabel);
+    else if (f.synonyms.includes(body)) best = max(best, CONFIDENCE.bodySynonym);
   }
   if (best >= CONFIDENCE.containsBase + CONFIDENCE.containsSpan) return best;
   const key = body;
   const known = f.memo.get(key);
   let loose = known ?? 0;
   if (known === undefined) {
-    f.bodies.forEach((name, i) => (loose = Math.max(loose, containsScore(body, name), abbrevScore(body, name), ngramScore(body, name, f.grams[i]))));
-    loose = Math.max(loose, termsScore(body, f));
+    f.bodies.forEach((name, i) => (loose = max(loose, containsScore(body, name), abbrevScore(body, name), ngramScore(body, name, f.grams[i]))));
+    loose = max(loose, termsScore(body, f));
     if (f.memo.size >= MEMO_SIZE) f.memo.clear();
     f.memo.set(key, loose);
   }
-  return round3(Math.max(best, loose));
+  return round3(max(best, loose));
 }
 
-const round3 = (x: number) => Math.round(x * 1000) / 1000;
+const round3 = (x: number) => round(x * 1000) / 1000;
 /** Normal forms remembered per field (bounded: a sheet of notes has many distinct texts). */
 const MEMO_SIZE = 5000;
 
@@ -488,7 +492,7 @@ function nonEmptyCount(grid: SheetGrid, r: number): number {
  */
 function twoRowColumns(grid: SheetGrid, top: number): HeaderColumn[] | null {
   const bottom = top + 1;
-  const width = Math.max(rowWidth(grid, top), rowWidth(grid, bottom));
+  const width = max(rowWidth(grid, top), rowWidth(grid, bottom));
   const anchors = groupAnchors(grid, top);
   const groups: string[] = [];
   let carried = "";
@@ -566,7 +570,7 @@ function scoreColumns(columns: HeaderColumn[], fields: FieldNames[], samples: Ma
     const values = samples?.get(column.col);
     for (const field of fields) {
       let best = 0;
-      for (const cand of column.candidates) best = Math.max(best, round3(fieldConfidence(cand.norm, field, cand.exactOnly) * cand.weight));
+      for (const cand of column.candidates) best = max(best, round3(fieldConfidence(cand.norm, field, cand.exactOnly) * cand.weight));
       if (best > 0 && values && values.some((v) => contradicts(field.type, v))) best = round3(best * TYPE_EVIDENCE);
       if (best > 0) out.push({ field, column, confidence: best });
     }
@@ -687,7 +691,7 @@ function bestLayout(pack: Pack, columns: HeaderColumn[], ctx: Context): LayoutFi
   const index = packIndex(pack);
   const scored = scoreColumns(columns, index.fields, ctx.samples);
   const bestByCol = new Map<number, number>();
-  for (const x of scored) bestByCol.set(x.column.col, Math.max(bestByCol.get(x.column.col) ?? 0, x.confidence));
+  for (const x of scored) bestByCol.set(x.column.col, max(bestByCol.get(x.column.col) ?? 0, x.confidence));
   let best: LayoutFit | null = null;
   for (const layout of pack.layouts) {
     const fit = fitLayout(layout, scored, bestByCol, index, ctx);
@@ -701,7 +705,7 @@ const EPS = 1e-9;
 const HINT_MARGIN = 0.1;
 
 function better(a: LayoutFit, b: LayoutFit): boolean {
-  if (Math.abs(a.quality - b.quality) > HINT_MARGIN) return a.quality > b.quality;
+  if (abs(a.quality - b.quality) > HINT_MARGIN) return a.quality > b.quality;
   if (a.hint !== b.hint) return a.hint > b.hint;
   return a.quality > b.quality + EPS;
 }
@@ -742,7 +746,7 @@ const SAMPLE_SEARCH_ROWS = 50;
  * above it and the sample rows below. Beyond them it asks only whether the sheet holds anything.
  */
 export function headerReadRows(headerRow?: number, firstRow = 1): number {
-  const last = Math.max(HEADER_SCAN_ROWS - 1, headerRow === undefined ? 0 : headerRow - firstRow);
+  const last = max(HEADER_SCAN_ROWS - 1, headerRow === undefined ? 0 : headerRow - firstRow);
   return last + 1 + SAMPLE_SEARCH_ROWS;
 }
 
@@ -781,7 +785,7 @@ class Scan {
     samples = new Map<number, CellValue[]>();
     const grid = this.grid;
     let taken = 0;
-    const end = Math.min(rowCount(grid), lastHeader + 1 + SAMPLE_SEARCH_ROWS);
+    const end = min(rowCount(grid), lastHeader + 1 + SAMPLE_SEARCH_ROWS);
     for (let r = lastHeader + 1; r < end && taken < 5; r++) {
       const row = rowAt(grid, r);
       if (!row.some((v) => v !== null && v !== undefined && !(typeof v === "string" && v.trim() === ""))) continue;
@@ -855,7 +859,7 @@ function findHypothesis(scan: Scan, pack: Pack, mapping: Pick[], fixedRow?: numb
   if (fixedRow !== undefined) {
     const r = fixedRow - grid.origin.row;
     if (r >= 0 && r < rowCount(grid)) rowsToTry.push(r);
-  } else for (let r = 0; r < Math.min(HEADER_SCAN_ROWS, rowCount(grid)); r++) rowsToTry.push(r);
+  } else for (let r = 0; r < min(HEADER_SCAN_ROWS, rowCount(grid)); r++) rowsToTry.push(r);
 
   let best: Hypothesis | null = null;
   const consider = (h: Hypothesis | null) => {
