@@ -14,6 +14,8 @@ import { layoutHeader } from "./support/layout-header";
 import type { Pack } from "../src/packs/schema";
 import type { CellValue, SheetResult } from "../src/engine/types";
 import { issueOut, sheetPieces, SheetReader, type IssueOut, type Needs, type RecordChunk, type SheetHead } from "../src/cli/wire";
+import { noCounts, ReportRows, reportRowsOf, type ReportSheets } from "../src/cli/render";
+import type { OutValue } from "../src/engine/host";
 
 const POOL: CellValue[] = [
   0, 1, 2, 3, 5, 15, 800, 1200, -1, "0", "２", "二", "3项", "800字", "1,200", "¥5,000.00", "1.2万",
@@ -24,10 +26,10 @@ const POOL: CellValue[] = [
 const cell = fc.constantFrom(...POOL);
 
 /** Every issue the chunks carry, per record (by row), as the main process reads them. */
-function crossed(r: SheetResult, needs: Needs): { head: SheetHead; byRow: Map<number, IssueOut[]> } {
+function crossed(r: SheetResult, needs: Needs, sizes?: { chunk?: number; keep?: number }): { head: SheetHead; byRow: Map<number, IssueOut[]> } {
   let reader: SheetReader | null = null;
   const byRow = new Map<number, IssueOut[]>();
-  for (const p of sheetPieces(r, needs)) {
+  for (const p of sheetPieces(r, needs, sizes)) {
     if (p.kind === "head") reader = new SheetReader(p);
     else {
       const c: RecordChunk = reader!.take(p);
@@ -75,6 +77,8 @@ function agree(pack: Pack, header: string[], rows: CellValue[][]): void {
     // do (a copy of the result holds only those): the same head, the same chunks.
     const held = evaluateSheet(grid(), pack);
     expect([...sheetPieces(held, needs)]).toEqual([...sheetPieces({ ...held }, needs)]);
+    // In chunks of two records, the sheet's table of texts starting again once it holds three: the same issues.
+    if (needs === NEEDS[2] || needs === NEEDS[4]) expect(crossed(evaluateSheet(grid(), pack), needs, { chunk: 2, keep: 3 }).byRow).toEqual(want);
   }
 }
 
@@ -99,6 +103,38 @@ describe("the wire carries the records' own issues, in one language and only tho
       });
     }
   }
+
+  test("the report's rows name each repeated text by its shared-strings item — the right one, also when the wire's table of texts starts again", () => {
+    const pack = builtinPacks().find((p) => p.id === "studio-assessment")!;
+    const header = layoutHeader(pack, "evidence");
+    const values: CellValue[] = [0, 1, 2, 5, "若干", null, "3项", "二"];
+    const rows: CellValue[][] = Array.from({ length: 30 }, (_, k) => [`工作室${k % 7}`, ...header.slice(1).map((_, f) => values[(k * 3 + f * 5) % values.length])]);
+    const result = () => evaluateSheet({ name: "考核", rows: [header, ...rows], origin: { row: 1, col: 1 } }, pack);
+    // Each row as written: a column given an item is that item's text (items never reused for another text).
+    const written = (sizes?: { chunk?: number; keep?: number }) => {
+      const items: string[] = [];
+      const out: OutValue[][] = [];
+      const sink = { row: (v: readonly OutValue[], it?: ArrayLike<number>) => void out.push(v.map((x, j) => (it && it[j] >= 0 ? `#${items[it[j]]}` : x))) };
+      const to: ReportSheets = { summary: sink, issues: sink, groups: sink, records: () => sink, counts: noCounts(), sharedIndex: (t) => items.push(t) - 1 };
+      let w: ReportRows | null = null;
+      for (const p of sheetPieces(result(), { lang: "zh", all: true, messages: true }, sizes)) {
+        if (p.kind === "head") w = new ReportRows("a.xlsx", p, to);
+        else w!.records(p);
+      }
+      return out;
+    };
+    const plain = reportRowsOf([{ file: "a.xlsx", result: result() }]);
+    const want = [...plain[0].rows.slice(1), ...plain[1].rows.slice(1)];
+    const shown = (rows: OutValue[][]) => rows.map((r) => r.map((v) => (typeof v === "string" && v.startsWith("#") ? v.slice(1) : v)));
+    for (const sizes of [undefined, { chunk: 2, keep: 3 }]) {
+      const got = written(sizes);
+      expect(got.some((r) => r.some((v) => typeof v === "string" && v.startsWith("#")))).toBe(true);
+      // Summary rows and issue rows interleave here (one sink): compared as sets of rows in order per kind.
+      const isSummary = (r: OutValue[]) => r.length === 13;
+      expect(shown(got.filter(isSummary))).toEqual(want.filter(isSummary));
+      expect(shown(got.filter((r) => !isSummary(r)))).toEqual(want.filter((r) => !isSummary(r)));
+    }
+  });
 
   test("records replaced on a result are what crosses, not the verdicts it was evaluated with", () => {
     const pack = builtinPacks().find((p) => p.id === "studio-assessment")!;

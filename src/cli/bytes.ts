@@ -56,27 +56,12 @@ export class Utf8Bytes {
   number(v: number): void {
     if (Number.isInteger(v) && v > -1e15 && v < 1e15) {
       this.room(17);
-      const buf = this.buf;
       let p = this.pos;
       if (v < 0) {
-        buf[p++] = 45;
+        this.buf[p++] = 45;
         v = -v;
       }
-      if (v < 10) buf[p++] = 48 + v;
-      else {
-        const start = p;
-        while (v > 0) {
-          const q = Math.floor(v / 10);
-          buf[p++] = 48 + (v - q * 10);
-          v = q;
-        }
-        for (let a = start, z = p - 1; a < z; a++, z--) {
-          const t = buf[a];
-          buf[a] = buf[z];
-          buf[z] = t;
-        }
-      }
-      this.pos = p;
+      this.pos = putWhole(this.buf, p, v);
     } else this.utf8(String(v));
   }
 
@@ -93,6 +78,31 @@ export class Utf8Bytes {
     this.pos = 0;
     return out;
   }
+}
+
+/** Digits of a whole number 0 ≤ v < 1e15 written at p (room made by the caller): the new end. */
+export function putWhole(buf: Uint8Array, p: number, v: number): number {
+  if (v < 10) {
+    buf[p] = 48 + v;
+    return p + 1;
+  }
+  let n = 2;
+  for (let x = 100; x <= v && n < 16; x *= 10) n++;
+  const end = p + n;
+  let at = end;
+  while (v >= 10) {
+    const q = Math.floor(v / 10);
+    buf[--at] = 48 + (v - q * 10);
+    v = q;
+  }
+  buf[--at] = 48 + v;
+  return end;
+}
+
+/** Bytes written at p (room made by the caller): the new end. */
+export function put(buf: Uint8Array, p: number, b: Uint8Array): number {
+  for (let i = 0; i < b.length; i++) buf[p++] = b[i];
+  return p;
 }
 
 /**

@@ -116,14 +116,13 @@ export class TableSheet {
       if (h.graded) {
         what = this.#what(c.failed[j], c.unchecked[j]);
         for (let k = at[j]; k < at[j + 1]; k++) {
-          const i = this.#r.issue(c, k);
-          // A copy of its own: the message is a slice of the chunk's messages, which the list
-          // would keep alive whole until the sheet ends (at 1,000,000 rows with --report, 258 MB).
-          if (!STANDARD_CODES.has(i.code)) this.#fix.push(ownCopy(problemLine(i)));
+          if (STANDARD_CODES.has(c.issues.codes[c.issues.code[k]])) continue;
+          // A flat copy of its own, holding nothing larger it was made from, kept until the sheet ends.
+          this.#fix.push(ownCopy(problemLine(this.#r.issue(c, k))));
         }
       } else {
         what = "";
-        for (let k = at[j]; k < at[j + 1]; k++) what += (what ? "；" : "") + (stringAt(c.issues.message!, k) ?? "");
+        for (let k = at[j]; k < at[j + 1]; k++) what += (what ? "；" : "") + this.#r.message(c, k);
         what = terminalSafe(what);
       }
       const label = stringAt(c.labels, j) ?? "";
@@ -286,6 +285,8 @@ export class JsonSheet {
 
   /** Sources quoted, by index (they accumulate over the chunks). */
   readonly #sources: Uint8Array[] = [];
+  /** The sheet's texts quoted as JSON bytes, by index, each once (until the table starts again). */
+  #texts: Uint8Array[] = [];
 
   records(chunk: RecordChunk): void {
     const c = this.#r.take(chunk);
@@ -294,10 +295,13 @@ export class JsonSheet {
     // What repeats from issue to issue encoded once: each code's opening (with its severity) and each source.
     const heads = s.codes.map((code) => [ascii(`{"code":${quote(code)},"severity":"warning","cell":`), ascii(`{"code":${quote(code)},"severity":"error","cell":`)]);
     for (let k = this.#sources.length; k < s.sources.length; k++) this.#sources.push(ascii(quote(s.sources[k])));
+    if (s.fresh) this.#texts = [];
+    for (const t of s.texts) this.#texts.push(ascii(quote(t)));
     const labels = new JsonStrings(c.labels);
     const cells = new JsonStrings(s.cell);
-    const texts = new JsonStrings(s.text);
-    const messages = s.message ? new JsonStrings(s.message) : null;
+    const found = s.text;
+    const message = s.message;
+    const texts = this.#texts;
     const o = this.#o;
     for (let j = 0; j < c.n; j++) {
       const met = c.met[j];
@@ -329,13 +333,13 @@ export class JsonSheet {
         o.bytes(heads[s.code[k]][s.severity[k]]);
         cells.write(o, k);
         o.bytes(TEXT);
-        texts.write(o, k);
+        o.bytes(found[k] < 0 ? NULL : texts[found[k]]);
         o.bytes(SOURCE);
         const from = s.source[k];
         o.bytes(from < 0 ? NULL : this.#sources[from]);
-        if (messages) {
+        if (message) {
           o.bytes(MESSAGE);
-          messages.write(o, k, EMPTY);
+          o.bytes(texts[message[k]]);
         }
         o.room(1);
         o.buf[o.pos++] = 125;
@@ -366,8 +370,12 @@ export function asText(out: Out): OutBytes {
 
 /** The report's sheets a run writes into: 汇总, 问题清单, 经费, and 校验记录 once a check is recorded. */
 export interface RowSink {
-  /** The values are read during the call, never kept: the caller may fill the same array again. */
-  row(values: readonly OutValue[]): void;
+  /**
+   * The values are read during the call, never kept: the caller may fill the same array again.
+   * `shared[j]` ≥ 0: column j's text is that item of the workbook's shared strings already
+   * (ReportSheets.sharedIndex), written as that index.
+   */
+  row(values: readonly OutValue[], shared?: ArrayLike<number>): void;
 }
 export interface ReportSheets {
   summary: RowSink;
@@ -377,15 +385,37 @@ export interface ReportSheets {
   records(): RowSink;
   /** What 统计 shows: records per status, sheets not checked, files that could not be read. */
   counts: RunCounts;
+  /** A text's index in the workbook's shared strings (-1: written inline), when the sheets write shared strings. */
+  sharedIndex?(text: string): number;
 }
 
 export const noCounts = (): RunCounts => ({ records: { ok: 0, warning: 0, error: 0 }, notChecked: 0, unreadable: 0 });
+
+/**
+ * Shared-strings items of texts a sheet's rows repeat, each found once by a small key the rows
+ * carry anyway (a grade's index, a failed list's, the wire's text index…), not by hashing its text again.
+ */
+class Items {
+  #of: number[] = [];
+  constructor(private readonly find: (text: string) => number) {}
+  /** The item of `text`, which key k always stands for (until clear); -1: written inline. */
+  at(k: number, text: string): number {
+    let x = this.#of[k];
+    if (x === undefined) x = this.#of[k] = this.find(text);
+    return x;
+  }
+  clear(): void {
+    this.#of = [];
+  }
+}
 
 /** One checked sheet's rows of the report, written as its records arrive. */
 export class ReportRows {
   readonly #r: SheetReader;
   readonly #names: (k: number) => string;
   readonly #packName: string;
+  /** With a shared-strings table: the items of the sheet's file, sheet and pack names and 是 (by position), grades and consequences (by grade), failed lists, statuses, severities, sources, and the wire's texts (until its table starts again). */
+  readonly #items: { fixed: Items; grade: Items; consequence: Items; failed: Items; status: Items; severity: Items; source: Items; text: Items } | null;
   constructor(
     private readonly file: string,
     head: SheetHead,
@@ -395,6 +425,8 @@ export class ReportRows {
     const pack = getPack(head.pack);
     this.#names = namesOf(pack, this.#r.lists);
     this.#packName = pack?.name.zh ?? head.pack;
+    const find = to.sharedIndex?.bind(to);
+    this.#items = find ? { fixed: new Items(find), grade: new Items(find), consequence: new Items(find), failed: new Items(find), status: new Items(find), severity: new Items(find), source: new Items(find), text: new Items(find) } : null;
   }
 
   #issue(label: string | null, i: IssueOut, row: number | null): OutValue[] {
@@ -406,19 +438,41 @@ export class ReportRows {
     const h = this.#r.head;
     const at = issueRanges(c);
     const s = c.issues;
+    const texts = this.#r.texts;
+    const message = s.message;
+    const found = s.text;
+    const it = this.#items;
+    if (it && s.fresh) it.text.clear();
     // One row array for the sheet's rows, one for the issues' (the sheets take their values as they
     // are given, keeping none): each issue's values straight from the chunk, as #issue would give them.
+    // With a table, each text's item beside it (-1: the sheet finds it by its text, or writes it inline).
     const sum: OutValue[] = [this.file, h.sheet, this.#packName, 0, null, null, null, null, null, null, null, null, null];
     const one: OutValue[] = [this.file, h.sheet, null, 0, null, null, "", null, null];
+    const sumItems = it ? new Int32Array(13).fill(-1) : undefined;
+    const oneItems = it ? new Int32Array(9).fill(-1) : undefined;
+    if (it && c.n) {
+      sumItems![0] = oneItems![0] = it.fixed.at(0, this.file);
+      sumItems![1] = oneItems![1] = it.fixed.at(1, h.sheet);
+      sumItems![2] = it.fixed.at(2, this.#packName);
+    }
+    const notCriterion = s.codes.map((code) => code !== "criterion-failed");
     for (let j = 0; j < c.n; j++) {
       const g = c.grade[j];
       const label = stringAt(c.labels, j);
       const row = c.row[j];
+      const status = c.status[j];
       // The row's own problems (cells to fix, rule breaches); unmet standards are in 未达标项 already.
       let notes = "";
-      for (let k = at[j]; k < at[j + 1]; k++) if (s.codes[s.code[k]] !== "criterion-failed") notes += (notes ? "；" : "") + ((s.message && stringAt(s.message, k)) ?? "");
+      let noted = 0;
+      let only = -1;
+      for (let k = at[j]; k < at[j + 1]; k++) {
+        if (!notCriterion[s.code[k]]) continue;
+        const m = message ? texts[message[k]] : "";
+        notes += (notes ? "；" : "") + m;
+        if (noted++ === 0 && message) only = message[k];
+      }
       const failed = this.#names(c.failed[j]);
-      this.to.counts.records[STATUSES[c.status[j]]]++;
+      this.to.counts.records[STATUSES[status]]++;
       sum[3] = row;
       sum[4] = label;
       sum[5] = g >= 0 ? h.grades[g] : null;
@@ -426,19 +480,42 @@ export class ReportRows {
       sum[7] = c.met[j] < 0 ? null : c.met[j];
       sum[8] = c.total[j] < 0 ? null : c.total[j];
       sum[9] = failed || null;
-      sum[10] = STATUS_ZH[STATUSES[c.status[j]]];
+      sum[10] = STATUS_ZH[STATUSES[status]];
       sum[11] = c.hidden[j] ? "是" : null;
       sum[12] = notes || null;
-      this.to.summary.row(sum);
+      if (it) {
+        const si = sumItems!;
+        // The label is the one text looked up by its text; its item is then the issues' too.
+        si[4] = label ? this.to.sharedIndex!(label) : -1;
+        si[5] = g >= 0 ? it.grade.at(g, h.grades[g]) : -1;
+        si[6] = g >= 0 && h.consequences[g] ? it.consequence.at(g, h.consequences[g]!) : -1;
+        si[9] = failed ? it.failed.at(c.failed[j], failed) : -1;
+        si[10] = it.status.at(status, sum[10] as string);
+        si[11] = c.hidden[j] ? it.fixed.at(3, "是") : -1;
+        si[12] = noted === 1 && notes ? it.text.at(only, notes) : -1;
+        oneItems![4] = si[4];
+      }
+      this.to.summary.row(sum, sumItems);
       one[3] = row;
       one[4] = label;
       for (let k = at[j]; k < at[j + 1]; k++) {
+        const severity = s.severity[k];
+        const m = message ? texts[message[k]] : "";
+        const t = found[k] < 0 ? null : texts[found[k]];
+        const from = s.source[k];
         one[2] = stringAt(s.cell, k);
-        one[5] = SEVERITY_ZH[s.severity[k] ? "error" : "warning"];
-        one[6] = (s.message && stringAt(s.message, k)) ?? "";
-        one[7] = stringAt(s.text, k) || null;
-        one[8] = s.source[k] < 0 ? null : s.sources[s.source[k]];
-        this.to.issues.row(one);
+        one[5] = SEVERITY_ZH[severity ? "error" : "warning"];
+        one[6] = m;
+        one[7] = t || null;
+        one[8] = from < 0 ? null : s.sources[from];
+        if (it) {
+          const oi = oneItems!;
+          oi[5] = it.severity.at(severity, one[5]);
+          oi[6] = m ? it.text.at(message![k], m) : -1;
+          oi[7] = t ? it.text.at(found[k], t) : -1;
+          oi[8] = from >= 0 ? it.source.at(from, s.sources[from]) : -1;
+        }
+        this.to.issues.row(one, oneItems);
       }
     }
   }
@@ -532,7 +609,7 @@ export function reportBytes(entries: ReportEntry[], records: CheckRecord[] = [])
   const sheets: (ReportSheet | null)[] = [new ReportSheet(0, sink(0), shared), new ReportSheet(1, sink(1), shared), new ReportSheet(2, sink(2), shared), null, null];
   const counts = noCounts();
   const recordSheet = () => (sheets[RECORDS] ??= new ReportSheet(RECORDS, sink(RECORDS), shared));
-  reportInto({ summary: sheets[0]!, issues: sheets[1]!, groups: sheets[2]!, records: recordSheet, counts }, entries, records);
+  reportInto({ summary: sheets[0]!, issues: sheets[1]!, groups: sheets[2]!, records: recordSheet, counts, sharedIndex: (t) => shared.indexOf(t) }, entries, records);
   const files: Record<string, Uint8Array> = {};
   const extra: Record<string, string> = {};
   const overrides: string[] = [];

@@ -14,7 +14,7 @@ import { countsSheet, REPORT_COUNTS_SHEET, type RunCounts } from "../engine/outp
 import { chartParts, withDrawing } from "../file/chart";
 import type { OutValue } from "../engine/host";
 import { markerParts } from "../file/marker";
-import { ascii, encodeUtf8, Utf8Bytes } from "./bytes";
+import { ascii, encodeUtf8, put, putWhole, Utf8Bytes } from "./bytes";
 
 /** The report's sheets in their order: 汇总, 问题清单, 经费, 统计 (counts and a chart), and 校验记录 when checks were recorded. */
 export const REPORT_SHEETS = ["汇总", "问题清单", "经费", REPORT_COUNTS_SHEET, RECORD_SHEET] as const;
@@ -111,6 +111,13 @@ export interface XmlSink {
 
 /** A piece handed to the sink once it holds this many bytes of XML (at a row's end). */
 const PIECE = 1 << 20;
+/**
+ * Room a row's markup takes at most beside its cells (`<row r="1048576">`, `</row>`), and a cell's
+ * beside its text: `<c r="P1048576" s="3" t="inlineStr"><is><t xml:space="preserve">` and its end, or
+ * a number's 15 digits.
+ */
+const ROW_ROOM = 32;
+const CELL_ROOM = 96;
 
 /** XML bytes (bytes.ts): text as XML character data besides. */
 class XmlBytes extends Utf8Bytes {
@@ -126,7 +133,15 @@ class XmlBytes extends Utf8Bytes {
 /** A cell's markup after `<c` or `<c r="A12"` in a column of style `st`, as bytes: a number's opening, a text's, a text's that keeps its edge spaces, a shared string's; and the closings. */
 const cellOpenings = (st: number) => {
   const s = st ? ` s="${st}"` : "";
-  return { num: ascii(`${s}><v>`), str: ascii(`${s} t="inlineStr"><is><t>`), keep: ascii(`${s} t="inlineStr"><is><t xml:space="preserve">`), shared: ascii(`${s} t="s"><v>`) };
+  return {
+    num: ascii(`${s}><v>`),
+    str: ascii(`${s} t="inlineStr"><is><t>`),
+    keep: ascii(`${s} t="inlineStr"><is><t xml:space="preserve">`),
+    shared: ascii(`${s} t="s"><v>`),
+    // The same after `<c`, for a cell written without its address (the common case), in one piece.
+    cNum: ascii(`<c${s}><v>`),
+    cShared: ascii(`<c${s} t="s"><v>`),
+  };
 };
 type Openings = ReturnType<typeof cellOpenings>;
 const V_END = ascii("</v></c>");
@@ -230,25 +245,31 @@ export class ReportSheet {
     this.#row(REPORT_HEADERS[no], HEADER);
   }
 
-  /** A row of values; past Excel's last row (one kept for the note), counted instead. */
-  row(values: readonly OutValue[]): void {
+  /** A row of values (`items[j]` ≥ 0: column j's text is that shared-strings item, found by the caller); past Excel's last row (one kept for the note), counted instead. */
+  row(values: readonly OutValue[], items?: ArrayLike<number>): void {
     if (this.rows >= MAX_SHEET_ROWS - 1) {
       this.cut++;
       return;
     }
-    this.#row(values, null);
+    this.#row(values, null, items);
   }
 
-  /** A row, every cell inline in the style `all` opens, or each in its column's (shared where SHARED says). */
-  #row(values: readonly OutValue[], all: Openings | null): void {
+  /**
+   * A row, every cell inline in the style `all` opens, or each in its column's (shared where SHARED
+   * says). The markup and the numbers are written at a local position with room made for them
+   * once (CELL_ROOM a cell); a text is written by the buffer, which makes its own room.
+   */
+  #row(values: readonly OutValue[], all: Openings | null, items?: ArrayLike<number>): void {
     const o = this.#out;
     const r = ++this.rows;
-    o.bytes(ROW);
+    o.room(ROW_ROOM + values.length * CELL_ROOM);
+    let buf = o.buf;
+    let p = put(buf, o.pos, ROW);
     // The row number's digits, copied into the addresses of the row's cells that need one.
-    const digits = o.pos;
-    o.number(r);
-    const digitsEnd = o.pos;
-    o.bytes(ROW_OPEN_END);
+    const digits = p;
+    p = putWhole(buf, p, r);
+    const digitsEnd = p;
+    p = put(buf, p, ROW_OPEN_END);
     const shared = all ? null : this.shared;
     const sharedCols = SHARED[this.no];
     // A cell right after the row's previous one goes without its address (the reader takes the next
@@ -258,30 +279,47 @@ export class ReportSheet {
       const v = values[j];
       if (v === null || v === undefined || v === "" || (typeof v === "number" && !Number.isFinite(v))) continue;
       const open = all ?? this.#open[j];
-      if (j === last + 1) o.bytes(C);
-      else {
-        o.bytes(C_R);
-        o.bytes(this.#letters[j]);
-        o.copy(digits, digitsEnd);
-        o.bytes(QUOTE);
+      const next = j === last + 1;
+      if (!next) {
+        p = put(buf, p, C_R);
+        p = put(buf, p, this.#letters[j]);
+        for (let i = digits; i < digitsEnd; i++) buf[p++] = buf[i];
+        p = put(buf, p, QUOTE);
       }
       last = j;
+      let item = -1;
       if (typeof v === "number") {
-        o.bytes(open.num);
+        if (Number.isInteger(v) && v >= 0 && v < 1e15) {
+          p = put(buf, p, next ? open.cNum : open.num);
+          p = putWhole(buf, p, v);
+          p = put(buf, p, V_END);
+          continue;
+        }
+        // Other numbers (negative, fractions) as `${v}` writes them.
+        if (next) p = put(buf, p, C);
+        p = put(buf, p, open.num);
+        o.pos = p;
         o.number(v);
         o.bytes(V_END);
-      } else if (shared && sharedCols[j] && this.#sharedIndex(shared, j, v) >= 0) {
+      } else if (shared && ((items && (item = items[j]) >= 0) || (sharedCols[j] && (item = this.#sharedIndex(shared, j, v)) >= 0))) {
         shared.count++;
-        o.bytes(open.shared);
-        o.number(this.#lastIndex[j]);
-        o.bytes(V_END);
+        p = put(buf, p, next ? open.cShared : open.shared);
+        p = putWhole(buf, p, item);
+        p = put(buf, p, V_END);
+        continue;
       } else {
-        o.bytes(edgeSpace(v) ? open.keep : open.str);
+        if (next) p = put(buf, p, C);
+        p = put(buf, p, edgeSpace(v) ? open.keep : open.str);
+        o.pos = p;
         o.text(v);
         o.bytes(T_END);
       }
+      // Written by the buffer (which may have grown): room again for the rest of the row.
+      o.room(ROW_ROOM + (values.length - j) * CELL_ROOM);
+      buf = o.buf;
+      p = o.pos;
     }
-    o.bytes(ROW_END);
+    o.pos = put(buf, p, ROW_END);
     if (o.pos >= PIECE) this.sink.write(o.take());
   }
 

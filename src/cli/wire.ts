@@ -5,7 +5,9 @@
  * failed list, labels as one string — with the issues only of the records an output prints them
  * for (every record's for the JSON and the report; for a graded sheet's table, only the cells to
  * fix of the records naming one, its 未达标项 column naming the standards). Messages come in the
- * chosen language only, and only when an output prints them. Each record is explained straight
+ * chosen language only, and only when an output prints them, as indexes into the sheet's table of
+ * distinct messages (an unmet standard said of the same value is one message for thousands of
+ * records: it crosses once, and the report's shared strings find it by its index). Each record is explained straight
  * into the chunk (explainRecord), so neither process holds a sheet's explanations at once. Plain
  * data: structured-clonable, no Node built-ins.
  */
@@ -93,11 +95,21 @@ export interface RecordChunk {
     /** 0 warning, 1 error. */
     severity: Uint8Array;
     cell: Strings;
-    text: Strings;
+    /** The text found in the cell, as an index into the sheet's texts (below); -1: none. */
+    text: Int32Array;
     /** Index into `sources` (every article cited so far, this chunk's new ones appended); -1: none. */
     source: Int32Array;
     sources: string[];
-    message: Strings | null;
+    /** Each issue's message, when printed, as an index into the sheet's texts; null when no message is printed. */
+    message: Int32Array | null;
+    /**
+     * The sheet's texts — messages and the texts found in cells, each distinct one once — this
+     * chunk's new ones, appended to those of the chunks before: the same unmet standard said of
+     * the same value on thousands of records crosses once. `fresh`: the table starts again with
+     * this chunk's (it is bounded, TEXTS_KEPT).
+     */
+    texts: string[];
+    fresh: boolean;
   };
 }
 
@@ -108,6 +120,9 @@ const STATUS_INDEX: Record<Status, number> = { ok: 0, warning: 1, error: 2 };
 
 /** Records per chunk. */
 export const CHUNK = 8192;
+
+/** Distinct texts a sheet's table holds before it starts again (at a chunk's start): memory stays bounded whatever the sheet. */
+export const TEXTS_KEPT = 1 << 16;
 
 /**
  * Whole numbers collected in an Int32Array that grows by doubling (one kind of array, so the
@@ -164,10 +179,13 @@ export function issueOut(i: Issue, needs: Pick<Needs, "lang" | "messages">): Iss
 export const shownLabel = (label: string, hidden: boolean): string => (hidden ? `${label}（隐藏行）` : label);
 
 /**
- * A checked sheet as pieces: the head, then the records chunk by chunk. A generator, so the
+ * A checked sheet as pieces: the head, then the records chunk by chunk (`sizes`: records per chunk
+ * and texts kept, smaller only in tests). A generator, so the
  * caller posts each piece and lets it go before the next is built.
  */
-export function* sheetPieces(r: SheetResult, needs: Needs): Generator<SheetPiece> {
+export function* sheetPieces(r: SheetResult, needs: Needs, sizes: { chunk?: number; keep?: number } = {}): Generator<SheetPiece> {
+  const chunk = sizes.chunk ?? CHUNK;
+  const keep = sizes.keep ?? TEXTS_KEPT;
   const pack = getPack(r.pack);
   // Read as verdicts: no object per record (and none made) for a sheet evaluateSheet decided here.
   const records = recordVerdicts(r);
@@ -213,8 +231,9 @@ export function* sheetPieces(r: SheetResult, needs: Needs): Generator<SheetPiece
   let lists = 1;
   const codes = new Map<string, number>();
   const sources = new Map<string, number>();
-  for (let from = 0; from < count; from += CHUNK) {
-    const n = Math.min(CHUNK, count - from);
+  const texts = new Map<string, number>();
+  for (let from = 0; from < count; from += chunk) {
+    const n = Math.min(chunk, count - from);
     const c: RecordChunk = {
       kind: "records",
       n,
@@ -235,10 +254,12 @@ export function* sheetPieces(r: SheetResult, needs: Needs): Generator<SheetPiece
         codes: [],
         severity: new Uint8Array(0),
         cell: { text: "", end: new Uint32Array(0), nul: new Uint8Array(0) },
-        text: { text: "", end: new Uint32Array(0), nul: new Uint8Array(0) },
+        text: new Int32Array(0),
         source: new Int32Array(0),
         sources: [],
         message: null,
+        texts: [],
+        fresh: false,
       },
     };
     const listOf = (ids: readonly string[] | undefined): number => {
@@ -260,10 +281,22 @@ export function* sheetPieces(r: SheetResult, needs: Needs): Generator<SheetPiece
     const code = new Column();
     const severity = new Column();
     const cell = new StringsBuilder();
-    const text = new StringsBuilder();
+    const text = new Column();
     const source = new Column();
     const lang = needs.messages ? needs.lang : null;
-    const message = lang ? new StringsBuilder() : null;
+    const message = lang ? new Column() : null;
+    const fresh = texts.size >= keep;
+    if (fresh) texts.clear();
+    const newTexts: string[] = [];
+    // The text's index in the sheet's texts (the engine hands an unmet standard's message out as the same string each time: its hash is kept, the lookup cheap).
+    const textIndex = (t: string): number => {
+      let x = texts.get(t);
+      if (x === undefined) {
+        texts.set(t, (x = texts.size));
+        newTexts.push(t);
+      }
+      return x;
+    };
     let j = 0;
     const add = (c: string, s: "error" | "warning", at: string | null, t: string | null, from: string | null, m: string | null) => {
       rec.push(j);
@@ -272,7 +305,7 @@ export function* sheetPieces(r: SheetResult, needs: Needs): Generator<SheetPiece
       code.push(k);
       severity.push(s === "error" ? 1 : 0);
       cell.push(at);
-      text.push(t);
+      text.push(t === null ? -1 : textIndex(t));
       // A few articles, cited hundreds of thousands of times: sent once each.
       if (from === null) source.push(-1);
       else {
@@ -280,13 +313,13 @@ export function* sheetPieces(r: SheetResult, needs: Needs): Generator<SheetPiece
         if (a === undefined) sources.set(from, (a = sources.size));
         source.push(a);
       }
-      message?.push(m ?? "");
+      message?.push(textIndex(m ?? ""));
     };
     const sink: IssueSink = {
       lang,
       // Without grades the table prints every issue; with them, 未达标项 names the standards.
       standards: needs.all || !graded,
-      found: (c, s, at, _row, _field, t, from, params) => add(c, s, at, t, from, lang ? issueMessage(c, params(lang), at, lang) : null),
+      found: (c, s, at, _row, _field, t, from, params, made) => add(c, s, at, t, from, lang ? (made ?? issueMessage(c, params(lang), at, lang)) : null),
       made: (i, s) => add(i.code, s, i.cell, i.text, i.source, lang ? i.message[lang] : null),
     };
     for (j = 0; j < n; j++) {
@@ -312,23 +345,39 @@ export function* sheetPieces(r: SheetResult, needs: Needs): Generator<SheetPiece
       codes: [...codes.keys()],
       severity: severity.done(Uint8Array),
       cell: cell.done(),
-      text: text.done(),
+      text: text.done(Int32Array),
       source: source.done(Int32Array),
       sources: [...sources.keys()],
-      message: message ? message.done() : null,
+      message: message ? message.done(Int32Array) : null,
+      texts: newTexts,
+      fresh,
     };
     yield c;
   }
 }
 
-/** The main process's view of a sheet's chunks: lists accumulated as chunks arrive. */
+/** The main process's view of a sheet's chunks: lists and messages accumulated as chunks arrive. */
 export class SheetReader {
   readonly lists: string[][] = [[]];
+  /** The sheet's texts by index (RecordChunk's `text` and `message`). */
+  texts: string[] = [];
   constructor(readonly head: SheetHead) {}
-  /** Takes a chunk's new lists; call once per chunk, in order. */
+  /** Takes a chunk's new lists and texts; call once per chunk, in order. */
   take(c: RecordChunk): RecordChunk {
     for (const l of c.lists) this.lists.push(l);
+    if (c.issues.fresh) this.texts = [];
+    for (const t of c.issues.texts) this.texts.push(t);
     return c;
+  }
+  /** Issue k's message (chunk c, taken); "" when the chunk carries none. */
+  message(c: RecordChunk, k: number): string {
+    const m = c.issues.message;
+    return m ? this.texts[m[k]] : "";
+  }
+  /** The text found in issue k's cell (chunk c, taken). */
+  text(c: RecordChunk, k: number): string | null {
+    const t = c.issues.text[k];
+    return t < 0 ? null : this.texts[t];
   }
   issue(c: RecordChunk, k: number): IssueOut {
     const s = c.issues;
@@ -336,10 +385,10 @@ export class SheetReader {
       code: s.codes[s.code[k]],
       severity: s.severity[k] ? "error" : "warning",
       cell: stringAt(s.cell, k),
-      text: stringAt(s.text, k),
+      text: this.text(c, k),
       source: s.source[k] < 0 ? null : s.sources[s.source[k]],
     };
-    if (s.message) o.message = stringAt(s.message, k) ?? "";
+    if (s.message) o.message = this.texts[s.message[k]];
     return o;
   }
 }

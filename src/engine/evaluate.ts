@@ -6,7 +6,7 @@
  */
 import { budgetOf, paramValue, spendingFindings, subsidyFor } from "./budget";
 import { matchHeaderTexts, matchHeaders, type HeaderMatch } from "./headers";
-import { issueSeverity, makeIssue, STANDARD_CODES, type IssueCode } from "./issues";
+import { issueMessage, issueSeverity, makeIssue, STANDARD_CODES, type IssueCode } from "./issues";
 import { recordRows, type RecordCells } from "./records";
 import { groupedPack, memberId } from "./groups";
 import { colLetter } from "./address";
@@ -64,8 +64,10 @@ export interface IssueSink {
   /**
    * An issue found, its severity settled to the record's status; `params` may be called during
    * the call only. Its position as arguments, not an object: a city sheet's JSON has 400,000.
+   * `message`, when given, is the message in `lang` already made (what issueMessage would make
+   * of `params`): an unmet standard said of the same cell text again is the same string, made once.
    */
-  found(code: IssueCode, severity: Severity, cell: string | null, row: number | null, field: string | null, text: string | null, source: string | null, params: Params): void;
+  found(code: IssueCode, severity: Severity, cell: string | null, row: number | null, field: string | null, text: string | null, source: string | null, params: Params, message?: string): void;
   /** An issue made before (a budget line's own, or issues already read), with its settled severity. */
   made(issue: Issue, severity: Severity): void;
 }
@@ -129,6 +131,8 @@ interface Plain {
 
 interface CompiledCriterion {
   c: Criterion;
+  /** Its message when a plain comparison is not met, by the cell's value, per language (plainMessage). */
+  said?: { zh: Map<string | number, string>; en: Map<string | number, string> };
   test: Compiled;
   plain: Plain | null;
   /** The same test over a whole sheet at once (columns.ts): verdicts without messages. */
@@ -404,6 +408,25 @@ function wantedHeaders(pack: Pack, k: CompiledCriterion, missing: number[]): { z
     : { zh, en };
 }
 
+/** Values whose message a criterion remembers, per language: past it, messages are made each time (memory stays bounded on hostile sheets). */
+const SAID_KEPT = 4096;
+
+/**
+ * The message of a plain comparison not met, in one language: it depends on the criterion and
+ * the cell's value only (no cell address in it), so a sheet's hundreds of thousands of unmet
+ * standards are a few hundred messages, each made once and handed out as the same string.
+ */
+function plainMessage(k: CompiledCriterion, lang: Lang, raw: CellValue, args: Params): string {
+  if (typeof raw !== "string" && typeof raw !== "number") return issueMessage("criterion-failed", args(lang), null, lang);
+  const memo = (k.said ??= { zh: new Map(), en: new Map() })[lang];
+  let m = memo.get(raw);
+  if (m === undefined) {
+    m = issueMessage("criterion-failed", args(lang), null, lang);
+    if (memo.size < SAID_KEPT) memo.set(raw, m);
+  }
+  return m;
+}
+
 /** A criterion's message arguments, its detail said only in the language asked for (the other left empty). */
 function criterionArgs(c: { source: string; name: { zh: string; en: string } }, say: (l: Lang) => string): Params {
   return (l) => ({ source: c.source, name: c.name.zh, nameEn: c.name.en, detail: l === "en" ? "" : say("zh"), detailEn: l === "zh" ? "" : say("en") });
@@ -619,7 +642,9 @@ function judge(
         const raw = acc.value(p.field);
         const { source } = k.c;
         const said = (l: Lang) => comparedDetail(l, f, raw, (p.read(raw) as { value: number }).value, p.cmp, p.bound);
-        sink.found("criterion-failed", settledSeverity(severity, recordStatus), acc.cell(p.field), row, f.id, cellText(raw), source, criterionArgs(k.c, said));
+        const args = criterionArgs(k.c, said);
+        const l = sink.lang;
+        sink.found("criterion-failed", settledSeverity(severity, recordStatus), acc.cell(p.field), row, f.id, cellText(raw), source, args, l === "zh" || l === "en" ? plainMessage(k, l, raw, args) : undefined);
       }
       continue;
     }

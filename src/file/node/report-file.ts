@@ -144,6 +144,11 @@ export class ReportFile implements ReportSheets {
     return (this.#sheets[no] = new ReportSheet(no, this.#part(no), this.#shared));
   }
 
+  /** A text's index in the report's shared strings (-1: inline). */
+  sharedIndex(text: string): number {
+    return this.#shared.indexOf(text);
+  }
+
   /** 校验记录, made when the first check record comes. */
   records(): ReportSheet {
     return this.#sheets[RECORDS] ?? this.#sheet(RECORDS);
