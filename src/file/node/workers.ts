@@ -197,6 +197,9 @@ export async function runInWorkers<J, R>(jobs: J[], opts: PoolOptions<R>): Promi
         if (dead) {
           child!.kill("SIGKILL");
           child = null;
+        } else if (next >= jobs.length) {
+          // No job left for it: it ends (its heap let go) while the reply is written out.
+          child!.disconnect();
         }
         answer(reply);
       }
@@ -205,8 +208,9 @@ export async function runInWorkers<J, R>(jobs: J[], opts: PoolOptions<R>): Promi
     if (child) {
       const c = child;
       await new Promise<void>((resolve) => {
+        if (c.exitCode !== null || c.signalCode !== null) return resolve();
         c.once("exit", () => resolve());
-        c.disconnect();
+        if (c.connected) c.disconnect();
       });
     }
   }
