@@ -31,10 +31,17 @@ export class Utf8Bytes {
   }
 
   bytes(b: Uint8Array): void {
-    this.room(b.length);
+    const n = b.length;
+    this.room(n);
+    // A few bytes are copied faster one by one than by set, which costs a call into the runtime.
+    if (n > 32) {
+      this.buf.set(b, this.pos);
+      this.pos += n;
+      return;
+    }
     const buf = this.buf;
     let p = this.pos;
-    for (let i = 0; i < b.length; i++) buf[p++] = b[i];
+    for (let i = 0; i < n; i++) buf[p++] = b[i];
     this.pos = p;
   }
 
