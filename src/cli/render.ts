@@ -234,18 +234,11 @@ function byteEnds(s: Strings): Uint32Array {
   return ends;
 }
 
-const STATUS_GRADE = STATUSES.map((s) => ascii(`,"status":"${s}","grade":`));
 const ROW_OPEN = ascii('{"row":');
 const NEXT_ROW_OPEN = ascii(',{"row":');
 const LABEL = ascii(',"label":');
 const TOTAL = ascii(',"total":');
-const FAILED = ascii(',"failed":');
-const UNCHECKED = ascii(',"unchecked":');
-const HIDDEN = ascii(',"hidden":true');
-const ISSUES = ascii(',"issues":[');
-const TEXT = ascii(',"text":');
-const SOURCE = ascii(',"source":');
-const MESSAGE = ascii(',"message":');
+const TEXT_NULL = ascii(',"text":null');
 
 /**
  * One checked sheet as one compact JSON object, its records written as they arrive — each
@@ -256,9 +249,15 @@ const MESSAGE = ascii(',"message":');
  */
 export class JsonSheet {
   readonly #r: SheetReader;
-  readonly #lists: (Uint8Array | undefined)[] = [];
-  /** By grade index + 1 (0: none): the grade, its consequence and the met count's key. */
-  readonly #grade: Uint8Array[];
+  /**
+   * The record's pieces that repeat, each encoded once and written with one call: its status,
+   * grade, consequence and the met count's key (by status and grade); its failed and unchecked
+   * lists, hidden flag and the issues' opening (by the two lists and the flag).
+   */
+  readonly #verdict = new Map<number, Uint8Array>();
+  readonly #lists = new Map<number, Uint8Array>();
+  readonly #grades: string[];
+  readonly #consequences: string[];
   #first = true;
   readonly #o = new Utf8Bytes(PIECE_BYTES + (1 << 16));
   constructor(
@@ -267,8 +266,8 @@ export class JsonSheet {
     private readonly out: OutBytes,
   ) {
     this.#r = new SheetReader(head);
-    const consequences = ["null", ...head.consequences.map(orNull)];
-    this.#grade = ["null", ...head.grades.map(quote)].map((g, k) => ascii(`${g},"consequence":${consequences[k]},"met":`));
+    this.#consequences = ["null", ...head.consequences.map(orNull)];
+    this.#grades = ["null", ...head.grades.map(quote)];
     this.#o.utf8(`${open({ file, sheet: head.sheet, pack: head.pack, headerRow: head.headerRow })},"records":[`);
     this.#flush();
   }
@@ -277,31 +276,52 @@ export class JsonSheet {
     if (this.#o.pos) this.out(this.#o.take());
   }
 
-  #list(k: number): Uint8Array {
-    let t = this.#lists[k];
-    if (t === undefined) this.#lists[k] = t = ascii(JSON.stringify(this.#r.lists[k]));
+  /** `,"status":…,"grade":…,"consequence":…,"met":` for a status index and a grade index + 1. */
+  #verdictOf(status: number, g: number): Uint8Array {
+    const key = g * 4 + status;
+    let t = this.#verdict.get(key);
+    if (t === undefined) this.#verdict.set(key, (t = ascii(`,"status":"${STATUSES[status]}","grade":${this.#grades[g]},"consequence":${this.#consequences[g]},"met":`)));
     return t;
   }
 
-  /** Sources quoted, by index (they accumulate over the chunks). */
-  readonly #sources: Uint8Array[] = [];
-  /** The sheet's texts quoted as JSON bytes, by index, each once (until the table starts again). */
-  #texts: Uint8Array[] = [];
+  /** `,"failed":[…],"unchecked":[…]` (and `,"hidden":true`) `,"issues":[` for two list indexes and the flag. */
+  #listsOf(failed: number, unchecked: number, hidden: number): Uint8Array {
+    const key = (failed * 0x100000 + unchecked) * 2 + hidden;
+    let t = this.#lists.get(key);
+    if (t === undefined) {
+      const lists = this.#r.lists;
+      t = ascii(`,"failed":${JSON.stringify(lists[failed])},"unchecked":${JSON.stringify(lists[unchecked])}${hidden ? ',"hidden":true' : ""},"issues":[`);
+      this.#lists.set(key, t);
+    }
+    return t;
+  }
+
+  /** Each source as `,"source":…` with what follows it (`,"message":` or the issue's end), by index + 1 (0: none). */
+  #sources: Uint8Array[] = [];
+  /** The sheet's texts quoted as JSON bytes, by index, each once (until the table starts again): as a cell's text (`,"text":…`) and as a message (`…}`). */
+  #texts: string[] = [];
+  #found: Uint8Array[] = [];
+  #messages: Uint8Array[] = [];
 
   records(chunk: RecordChunk): void {
     const c = this.#r.take(chunk);
     const at = issueRanges(c);
     const s = c.issues;
+    const message = s.message;
     // What repeats from issue to issue encoded once: each code's opening (with its severity) and each source.
     const heads = s.codes.map((code) => [ascii(`{"code":${quote(code)},"severity":"warning","cell":`), ascii(`{"code":${quote(code)},"severity":"error","cell":`)]);
-    for (let k = this.#sources.length; k < s.sources.length; k++) this.#sources.push(ascii(quote(s.sources[k])));
-    if (s.fresh) this.#texts = [];
-    for (const t of s.texts) this.#texts.push(ascii(quote(t)));
+    const after = message ? ',"message":' : "}";
+    if (this.#sources.length === 0) this.#sources.push(ascii(`,"source":null${after}`));
+    for (let k = this.#sources.length - 1; k < s.sources.length; k++) this.#sources.push(ascii(`,"source":${quote(s.sources[k])}${after}`));
+    if (s.fresh) {
+      this.#texts = [];
+      this.#found = [];
+      this.#messages = [];
+    }
+    for (const t of s.texts) this.#texts.push(quote(t));
     const labels = new JsonStrings(c.labels);
     const cells = new JsonStrings(s.cell);
     const found = s.text;
-    const message = s.message;
-    const texts = this.#texts;
     const o = this.#o;
     for (let j = 0; j < c.n; j++) {
       const met = c.met[j];
@@ -311,19 +331,13 @@ export class JsonSheet {
       o.number(c.row[j]);
       o.bytes(LABEL);
       labels.write(o, j);
-      o.bytes(STATUS_GRADE[c.status[j]]);
-      o.bytes(this.#grade[c.grade[j] + 1]);
+      o.bytes(this.#verdictOf(c.status[j], c.grade[j] + 1));
       if (met < 0) o.bytes(NULL);
       else o.number(met);
       o.bytes(TOTAL);
       if (total < 0) o.bytes(NULL);
       else o.number(total);
-      o.bytes(FAILED);
-      o.bytes(this.#list(c.failed[j]));
-      o.bytes(UNCHECKED);
-      o.bytes(this.#list(c.unchecked[j]));
-      if (c.hidden[j]) o.bytes(HIDDEN);
-      o.bytes(ISSUES);
+      o.bytes(this.#listsOf(c.failed[j], c.unchecked[j], c.hidden[j]));
       for (let k = at[j]; k < at[j + 1]; k++) {
         // As issueJson writes an IssueOut (a message never null: "" when none was made).
         if (k > at[j]) {
@@ -332,17 +346,13 @@ export class JsonSheet {
         }
         o.bytes(heads[s.code[k]][s.severity[k]]);
         cells.write(o, k);
-        o.bytes(TEXT);
-        o.bytes(found[k] < 0 ? NULL : texts[found[k]]);
-        o.bytes(SOURCE);
-        const from = s.source[k];
-        o.bytes(from < 0 ? NULL : this.#sources[from]);
+        const f = found[k];
+        o.bytes(f < 0 ? TEXT_NULL : (this.#found[f] ??= ascii(`,"text":${this.#texts[f]}`)));
+        o.bytes(this.#sources[s.source[k] + 1]);
         if (message) {
-          o.bytes(MESSAGE);
-          o.bytes(texts[message[k]]);
+          const m = message[k];
+          o.bytes((this.#messages[m] ??= ascii(`${this.#texts[m]}}`)));
         }
-        o.room(1);
-        o.buf[o.pos++] = 125;
       }
       o.room(2);
       o.buf[o.pos++] = 93;
