@@ -6,6 +6,7 @@
  */
 import * as fs from "fs";
 import * as os from "os";
+import { fork } from "child_process";
 import * as path from "path";
 import { zipSync, strToU8 } from "fflate";
 import { readWorkbook, sheetGrid, type ReadResult } from "../src/file/xlsx-read";
@@ -302,6 +303,18 @@ describe("reading files in worker threads", () => {
     expect(big).toMatchObject({ ok: false, error: { code: "out-of-memory", message: expect.stringContaining("64 MB") } });
     const after = await readFileSafe(path.join(dir, "big.xlsx"));
     expect(after.ok).toBe(true);
+  }, 60_000);
+
+  test("a job that never ends is stopped by the watchdog thread alone, with its CPU time", async () => {
+    const child = fork(path.join(__dirname, "../src/file/node/worker-boot.js"), [path.join(__dirname, "support/endless-child.ts")], { stdio: ["ignore", "ignore", "pipe", "ipc"] });
+    let stderr = "";
+    child.stderr!.on("data", (d) => (stderr += d));
+    child.on("message", (m: { ready?: boolean }) => {
+      if (m.ready) child.send({ job: {}, limits: { cpuMs: 100, memoryMb: 4096 } });
+    });
+    const signal = await new Promise((resolve) => child.on("exit", (_code, sig) => resolve(sig)));
+    expect(signal).toBe("SIGKILL");
+    expect(Number(/KJ-LIMIT timeout (\d+)/.exec(stderr)?.[1])).toBeGreaterThanOrEqual(100);
   }, 60_000);
 
   test("a read over before the watchdog's first sample is still held to the CPU limit", async () => {

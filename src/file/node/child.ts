@@ -7,7 +7,6 @@
  * limit it writes the verdict to stderr and kills the process. The main thread may be stuck in a
  * loop or an allocation; the watchdog is its own thread, so it still runs.
  */
-import * as fs from "fs";
 import { Worker } from "worker_threads";
 import type { Envelope } from "./workers";
 
@@ -18,33 +17,31 @@ const OUTPUT_MEMORY_CAP = 6144 * 1048576;
 /** Shared with the watchdog: [job running (0/1), CPU limit µs, RSS limit bytes, CPU µs at job start]. */
 const state = new Float64Array(new SharedArrayBuffer(4 * 8));
 
-const WATCHDOG = `
-const { workerData } = require("worker_threads");
-const fs = require("fs");
-const s = new Float64Array(workerData);
-const stop = (what, n) => {
-  try { fs.writeSync(2, "\\nKJ-LIMIT " + what + " " + n + "\\n"); } catch {}
-  process.kill(process.pid, "SIGKILL");
-};
-setInterval(() => {
+/**
+ * Ends the process if the running job has passed a limit in `s` (the shared state): the verdict
+ * goes to stderr, where the pool reads it, then SIGKILL. Self-contained: the watchdog thread runs
+ * this very function's source.
+ */
+function enforceLimits(s: Float64Array): void {
   if (!s[0]) return;
   const u = process.cpuUsage();
   const cpu = u.user + u.system - s[3];
-  if (cpu > s[1]) stop("timeout", Math.round(cpu / 1000));
   const rss = process.memoryUsage.rss();
-  if (rss > s[2]) stop("out-of-memory", Math.round(rss / 1048576));
-}, 20);
-`;
-
-/** Writes the limit's verdict where the pool reads it, and ends the process. */
-function stop(what: "timeout" | "out-of-memory", n: number): void {
+  const verdict = cpu > s[1] ? `timeout ${Math.round(cpu / 1000)}` : rss > s[2] ? `out-of-memory ${Math.round(rss / 1048576)}` : null;
+  if (!verdict) return;
   try {
-    fs.writeSync(2, `\nKJ-LIMIT ${what} ${n}\n`);
+    require("fs").writeSync(2, `\nKJ-LIMIT ${verdict}\n`);
   } catch {
     // stderr gone: the pool still sees the process killed
   }
   process.kill(process.pid, "SIGKILL");
 }
+
+const WATCHDOG = `
+const s = new Float64Array(require("worker_threads").workerData);
+${enforceLimits.toString()}
+setInterval(() => enforceLimits(s), 20);
+`;
 
 /**
  * The limits measured once more from this thread, where a job's memory is at its height and its
@@ -52,14 +49,7 @@ function stop(what: "timeout" | "out-of-memory", n: number): void {
  * a busy machine) is still held to them, so the same file meets the same verdict however the
  * machine is loaded.
  */
-function holdToLimits(): void {
-  if (!state[0]) return;
-  const u = process.cpuUsage();
-  const cpu = u.user + u.system - state[3];
-  if (cpu > state[1]) stop("timeout", Math.round(cpu / 1000));
-  const rss = process.memoryUsage.rss();
-  if (rss > state[2]) stop("out-of-memory", Math.round(rss / 1048576));
-}
+const holdToLimits = () => enforceLimits(state);
 
 /**
  * The file has been read and checked: its CPU limit ends here (the limit is on reading a file, not
