@@ -202,6 +202,18 @@ describe("the copy read back and compared with the original", () => {
     expect(copyMismatch(unreadable, unreadable, plans)).toContain("原文件无法读取");
   });
 
+  test("in the 1904 date system (compared cell by cell, not as bytes): the copy passes; a date or a result changed is named", () => {
+    // 45000 under 1904 is 2027-03-15, under 1900 2023-03-15: the date system takes part in reading the cell.
+    const dated = buildXlsx({ date1904: true, sheets: [{ name: "表", xml: `<row r="1">${inline("A1", "名称")}</row><row r="2">${inline("A2", "甲")}<c r="B2" s="1"><v>45000</v></c></row>` }] });
+    const out = copyOf(dated, plans);
+    expect(copyMismatch(dated, out, plans)).toBeNull();
+    const entries = rawEntries(out);
+    const sheet = dec.decode(unzipSync(out)["xl/worksheets/sheet1.xml"]);
+    const swapSheet = (xml: string) => writeZip(out, entries.map((e): Part => (e.name !== "xl/worksheets/sheet1.xml" ? { raw: e } : { name: e.name, data: strToU8(xml), like: e })));
+    expect(copyMismatch(dated, swapSheet(sheet.replace("<v>45000</v>", "<v>45001</v>")), plans)).toContain("B2");
+    expect(copyMismatch(dated, swapSheet(sheet.replace("通过", "不通过")), plans)).toContain("C2");
+  });
+
   test("a rewritten part whose CRC-32 is not its content's is refused: the sheet (summed as it is compared) and a small part", () => {
     const entries = rawEntries(copy);
     const badCrc = (name: string) =>
