@@ -14,7 +14,7 @@ import { countsSheet, REPORT_COUNTS_SHEET, type RunCounts } from "../engine/outp
 import { chartParts, withDrawing } from "../file/chart";
 import type { OutValue } from "../engine/host";
 import { markerParts } from "../file/marker";
-import { ascii, encodeUtf8, put, putWhole, Utf8Bytes } from "./bytes";
+import { ascii, encodeUtf8, markup, put, putMarkup, putWhole, Utf8Bytes } from "./bytes";
 
 /** The report's sheets in their order: 汇总, 问题清单, 经费, 统计 (counts and a chart), and 校验记录 when checks were recorded. */
 export const REPORT_SHEETS = ["汇总", "问题清单", "经费", REPORT_COUNTS_SHEET, RECORD_SHEET] as const;
@@ -117,7 +117,9 @@ const PIECE = 1 << 20;
  * a number's 15 digits.
  */
 const ROW_ROOM = 32;
-const CELL_ROOM = 96;
+const CELL_ROOM = 128;
+/** A text this short (in UTF-16 units, at most 3 bytes each) is encoded within a cell's room. */
+const SHORT_TEXT = 16;
 
 /** XML bytes (bytes.ts): text as XML character data besides. */
 class XmlBytes extends Utf8Bytes {
@@ -134,24 +136,28 @@ class XmlBytes extends Utf8Bytes {
 const cellOpenings = (st: number) => {
   const s = st ? ` s="${st}"` : "";
   return {
-    num: ascii(`${s}><v>`),
-    str: ascii(`${s} t="inlineStr"><is><t>`),
-    keep: ascii(`${s} t="inlineStr"><is><t xml:space="preserve">`),
-    shared: ascii(`${s} t="s"><v>`),
-    // The same after `<c`, for a cell written without its address (the common case), in one piece.
-    cNum: ascii(`<c${s}><v>`),
-    cShared: ascii(`<c${s} t="s"><v>`),
+    num: markup(`${s}><v>`),
+    str: markup(`${s} t="inlineStr"><is><t>`),
+    keep: markup(`${s} t="inlineStr"><is><t xml:space="preserve">`),
+    shared: markup(`${s} t="s"><v>`),
+    // The same after `<c`, for a cell written without its address (the common case), in one piece;
+    // and with the closing of the cell before it (a number or a shared string) in front.
+    cNum: markup(`<c${s}><v>`),
+    cShared: markup(`<c${s} t="s"><v>`),
+    endNum: markup(`</v></c><c${s}><v>`),
+    endShared: markup(`</v></c><c${s} t="s"><v>`),
   };
 };
 type Openings = ReturnType<typeof cellOpenings>;
-const V_END = ascii("</v></c>");
-const T_END = ascii("</t></is></c>");
-const C = ascii("<c");
-const C_R = ascii('<c r="');
-const QUOTE = ascii('"');
-const ROW = ascii('<row r="');
-const ROW_OPEN_END = ascii('">');
-const ROW_END = ascii("</row>");
+const V_END = markup("</v></c>");
+const T_END = markup("</t></is></c>");
+const C = markup("<c");
+const C_R = markup('<c r="');
+const QUOTE = markup('"');
+const ROW = markup('<row r="');
+const ROW_OPEN_END = markup('">');
+const ROW_END = markup("</row>");
+const V_ROW_END = markup("</v></c></row>");
 const SI = ascii("<si><t>");
 const SI_KEEP = ascii('<si><t xml:space="preserve">');
 const SI_END = ascii("</t></si>");
@@ -264,62 +270,76 @@ export class ReportSheet {
     const r = ++this.rows;
     o.room(ROW_ROOM + values.length * CELL_ROOM);
     let buf = o.buf;
-    let p = put(buf, o.pos, ROW);
+    let view = o.view;
+    let p = putMarkup(view, buf, o.pos, ROW);
     // The row number's digits, copied into the addresses of the row's cells that need one.
     const digits = p;
     p = putWhole(buf, p, r);
     const digitsEnd = p;
-    p = put(buf, p, ROW_OPEN_END);
+    p = putMarkup(view, buf, p, ROW_OPEN_END);
     const shared = all ? null : this.shared;
     const sharedCols = SHARED[this.no];
     // A cell right after the row's previous one goes without its address (the reader takes the next
     // column); the row's first cell, and one after a skipped column, keep theirs.
     let last = -2;
+    // A number's or a shared string's `</v></c>` is owed until the next cell: written with that cell's opening in one piece.
+    let owed = false;
     for (let j = 0; j < values.length; j++) {
       const v = values[j];
       if (v === null || v === undefined || v === "" || (typeof v === "number" && !Number.isFinite(v))) continue;
       const open = all ?? this.#open[j];
       const next = j === last + 1;
-      if (!next) {
-        p = put(buf, p, C_R);
-        p = put(buf, p, this.#letters[j]);
-        for (let i = digits; i < digitsEnd; i++) buf[p++] = buf[i];
-        p = put(buf, p, QUOTE);
-      }
       last = j;
       let item = -1;
+      const whole = typeof v === "number" && Number.isInteger(v) && v >= 0 && v < 1e15;
+      if (!whole && typeof v !== "number" && shared && ((items && (item = items[j]) >= 0) || (sharedCols[j] && (item = this.#sharedIndex(shared, j, v)) >= 0))) shared.count++;
+      if (next && (whole || item >= 0)) {
+        // The common cell: right after the one before, a whole number or a shared string.
+        p = putMarkup(view, buf, p, owed ? (whole ? open.endNum : open.endShared) : whole ? open.cNum : open.cShared);
+        p = putWhole(buf, p, whole ? (v as number) : item);
+        owed = true;
+        continue;
+      }
+      if (owed) p = putMarkup(view, buf, p, V_END);
+      owed = false;
+      if (next) p = putMarkup(view, buf, p, C);
+      else {
+        p = putMarkup(view, buf, p, C_R);
+        p = put(buf, p, this.#letters[j]);
+        for (let i = digits; i < digitsEnd; i++) buf[p++] = buf[i];
+        p = putMarkup(view, buf, p, QUOTE);
+      }
+      if (whole || item >= 0) {
+        p = putMarkup(view, buf, p, whole ? open.num : open.shared);
+        p = putWhole(buf, p, whole ? (v as number) : item);
+        owed = true;
+        continue;
+      }
       if (typeof v === "number") {
-        if (Number.isInteger(v) && v >= 0 && v < 1e15) {
-          p = put(buf, p, next ? open.cNum : open.num);
-          p = putWhole(buf, p, v);
-          p = put(buf, p, V_END);
-          continue;
-        }
         // Other numbers (negative, fractions) as `${v}` writes them.
-        if (next) p = put(buf, p, C);
-        p = put(buf, p, open.num);
+        p = putMarkup(view, buf, p, open.num);
         o.pos = p;
         o.number(v);
-        o.bytes(V_END);
-      } else if (shared && ((items && (item = items[j]) >= 0) || (sharedCols[j] && (item = this.#sharedIndex(shared, j, v)) >= 0))) {
-        shared.count++;
-        p = put(buf, p, next ? open.cShared : open.shared);
-        p = putWhole(buf, p, item);
-        p = put(buf, p, V_END);
-        continue;
+        o.bytes(V_END.bytes);
       } else {
-        if (next) p = put(buf, p, C);
-        p = put(buf, p, edgeSpace(v) ? open.keep : open.str);
+        p = putMarkup(view, buf, p, edgeSpace(v) ? open.keep : open.str);
+        // A short text with nothing to escape is encoded within the cell's room; any other by the buffer.
+        const end = v.length <= SHORT_TEXT ? encodeUtf8(v, buf, p, true) : -1;
+        if (end >= 0) {
+          p = putMarkup(view, buf, end, T_END);
+          continue;
+        }
         o.pos = p;
         o.text(v);
-        o.bytes(T_END);
+        o.bytes(T_END.bytes);
       }
       // Written by the buffer (which may have grown): room again for the rest of the row.
       o.room(ROW_ROOM + (values.length - j) * CELL_ROOM);
       buf = o.buf;
+      view = o.view;
       p = o.pos;
     }
-    o.pos = put(buf, p, ROW_END);
+    o.pos = putMarkup(view, buf, p, owed ? V_ROW_END : ROW_END);
     if (o.pos >= PIECE) this.sink.write(o.take());
   }
 
