@@ -222,8 +222,12 @@ export class SharedStrings {
   }
 }
 
-/** The text as a string of its own, holding no larger string it was sliced from (V8 keeps a slice's whole parent alive). */
-export const ownCopy = (v: string): string => (v + " ").slice(0, -1);
+/**
+ * The text as a string of its own, holding no larger string it was sliced from (V8 keeps a slice's
+ * whole parent alive). A text shorter than V8's shortest slice (13 units) is a copy already: a
+ * studio's name, most cell texts — 100,000 labels copied twice for nothing cost 50 ms.
+ */
+export const ownCopy = (v: string): string => (v.length < 13 ? v : (v + " ").slice(0, -1));
 
 /** One sheet of the report: rows in, XML out in pieces of about a megabyte. */
 export class ReportSheet {
