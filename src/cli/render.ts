@@ -321,6 +321,7 @@ export class JsonSheet {
     for (const t of s.texts) this.#texts.push(quote(t));
     const labels = new JsonStrings(c.labels);
     const cells = new JsonStrings(s.cell);
+    const own = s.own ? new JsonStrings(s.own) : null;
     const found = s.text;
     const o = this.#o;
     for (let j = 0; j < c.n; j++) {
@@ -351,7 +352,13 @@ export class JsonSheet {
         o.bytes(this.#sources[s.source[k] + 1]);
         if (message) {
           const m = message[k];
-          o.bytes((this.#messages[m] ??= ascii(`${this.#texts[m]}}`)));
+          if (m >= 0) o.bytes((this.#messages[m] ??= ascii(`${this.#texts[m]}}`)));
+          else {
+            // A message naming its cell, sent with the chunk (wire.ts `own`).
+            own!.write(o, -1 - m);
+            o.room(1);
+            o.buf[o.pos++] = 125;
+          }
         }
       }
       o.room(2);
@@ -477,7 +484,7 @@ export class ReportRows {
       let only = -1;
       for (let k = at[j]; k < at[j + 1]; k++) {
         if (!notCriterion[s.code[k]]) continue;
-        const m = message ? texts[message[k]] : "";
+        const m = this.#r.message(c, k);
         notes += (notes ? "；" : "") + m;
         if (noted++ === 0 && message) only = message[k];
       }
@@ -502,7 +509,7 @@ export class ReportRows {
         si[9] = failed ? it.failed.at(c.failed[j], failed) : -1;
         si[10] = it.status.at(status, sum[10] as string);
         si[11] = c.hidden[j] ? it.fixed.at(3, "是") : -1;
-        si[12] = noted === 1 && notes ? it.text.at(only, notes) : -1;
+        si[12] = noted === 1 && notes && only >= 0 ? it.text.at(only, notes) : -1;
         oneItems![4] = si[4];
       }
       this.to.summary.row(sum, sumItems);
@@ -510,7 +517,7 @@ export class ReportRows {
       one[4] = label;
       for (let k = at[j]; k < at[j + 1]; k++) {
         const severity = s.severity[k];
-        const m = message ? texts[message[k]] : "";
+        const m = this.#r.message(c, k);
         const t = found[k] < 0 ? null : texts[found[k]];
         const from = s.source[k];
         one[2] = stringAt(s.cell, k);
@@ -521,7 +528,7 @@ export class ReportRows {
         if (it) {
           const oi = oneItems!;
           oi[5] = it.severity.at(severity, one[5]);
-          oi[6] = m ? it.text.at(message![k], m) : -1;
+          oi[6] = m && message![k] >= 0 ? it.text.at(message![k], m) : -1;
           oi[7] = t ? it.text.at(found[k], t) : -1;
           oi[8] = from >= 0 ? it.source.at(from, s.sources[from]) : -1;
         }

@@ -12,7 +12,7 @@
  * data: structured-clonable, no Node built-ins.
  */
 import { recordVerdicts, type IssueSink } from "../engine/evaluate";
-import { issueMessage } from "../engine/issues";
+import { ISSUE_TEMPLATES, issueMessage } from "../engine/issues";
 import { consequenceText } from "../engine/consequences";
 import type { Issue, SheetResult, Skipped, Status, Summary } from "../engine/types";
 import { getPack } from "../packs";
@@ -100,8 +100,13 @@ export interface RecordChunk {
     /** Index into `sources` (every article cited so far, this chunk's new ones appended); -1: none. */
     source: Int32Array;
     sources: string[];
-    /** Each issue's message, when printed, as an index into the sheet's texts; null when no message is printed. */
+    /**
+     * Each issue's message, when printed, as an index into the sheet's texts — or, below zero
+     * (-1 - k), the chunk's k-th in `own`: a message that names its cell is that cell's alone,
+     * sent with its chunk, not kept in the table. Null when no message is printed.
+     */
     message: Int32Array | null;
+    own: Strings | null;
     /**
      * The sheet's texts — messages and the texts found in cells, each distinct one once — this
      * chunk's new ones, appended to those of the chunks before: the same unmet standard said of
@@ -117,6 +122,13 @@ export type SheetPiece = SheetHead | RecordChunk;
 
 export const STATUSES: readonly Status[] = ["ok", "warning", "error"];
 const STATUS_INDEX: Record<Status, number> = { ok: 0, warning: 1, error: 2 };
+
+/** Codes whose message starts with the cell it names (their templates begin with {where}): unique to the cell, never repeated. */
+const OWN_CELL: ReadonlySet<string> = new Set(
+  Object.entries(ISSUE_TEMPLATES)
+    .filter(([, t]) => t.zh.startsWith("{where}") && t.en.startsWith("{whereEn}"))
+    .map(([code]) => code),
+);
 
 /** Records per chunk. */
 export const CHUNK = 8192;
@@ -145,11 +157,14 @@ class Column {
 }
 
 class StringsBuilder {
+  /** Strings pushed. */
+  n = 0;
   readonly #parts: string[] = [];
   readonly #end = new Column();
   readonly #nul = new Column();
   #at = 0;
   push(s: string | null): void {
+    this.n++;
     if (s === null) this.#nul.push(1);
     else {
       this.#parts.push(s);
@@ -258,6 +273,7 @@ export function* sheetPieces(r: SheetResult, needs: Needs, sizes: { chunk?: numb
         source: new Int32Array(0),
         sources: [],
         message: null,
+        own: null,
         texts: [],
         fresh: false,
       },
@@ -285,6 +301,7 @@ export function* sheetPieces(r: SheetResult, needs: Needs, sizes: { chunk?: numb
     const source = new Column();
     const lang = needs.messages ? needs.lang : null;
     const message = lang ? new Column() : null;
+    const own = lang ? new StringsBuilder() : null;
     const fresh = texts.size >= keep;
     if (fresh) texts.clear();
     const newTexts: string[] = [];
@@ -313,7 +330,13 @@ export function* sheetPieces(r: SheetResult, needs: Needs, sizes: { chunk?: numb
         if (a === undefined) sources.set(from, (a = sources.size));
         source.push(a);
       }
-      message?.push(textIndex(m ?? ""));
+      if (message) {
+        // A message that starts by naming its cell ("F3 …") is the cell's own; any other goes in the table.
+        if (at !== null && m !== null && OWN_CELL.has(c) && m.startsWith(at)) {
+          message.push(-1 - own!.n);
+          own!.push(m);
+        } else message.push(textIndex(m ?? ""));
+      }
     };
     const sink: IssueSink = {
       lang,
@@ -349,6 +372,7 @@ export function* sheetPieces(r: SheetResult, needs: Needs, sizes: { chunk?: numb
       source: source.done(Int32Array),
       sources: [...sources.keys()],
       message: message ? message.done(Int32Array) : null,
+      own: own ? own.done() : null,
       texts: newTexts,
       fresh,
     };
@@ -372,7 +396,9 @@ export class SheetReader {
   /** Issue k's message (chunk c, taken); "" when the chunk carries none. */
   message(c: RecordChunk, k: number): string {
     const m = c.issues.message;
-    return m ? this.texts[m[k]] : "";
+    if (!m) return "";
+    const x = m[k];
+    return x >= 0 ? this.texts[x] : stringAt(c.issues.own!, -1 - x)!;
   }
   /** The text found in issue k's cell (chunk c, taken). */
   text(c: RecordChunk, k: number): string | null {
@@ -388,7 +414,7 @@ export class SheetReader {
       text: this.text(c, k),
       source: s.source[k] < 0 ? null : s.sources[s.source[k]],
     };
-    if (s.message) o.message = this.texts[s.message[k]];
+    if (s.message) o.message = this.message(c, k);
     return o;
   }
 }
