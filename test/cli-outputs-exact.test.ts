@@ -9,7 +9,7 @@ import { evaluateSheet } from "../src/engine";
 import { getPack } from "../src/packs";
 import { pad, padNumber, terminalSafe, width } from "../src/cli/format";
 import { reportBytes, reportRowsOf, sheetJsonText, sheetTable } from "../src/cli/render";
-import { xmlText } from "../src/cli/report-xml";
+import { xmlBlock, xmlText } from "../src/cli/report-xml";
 import { readWorkbook, sheetGrid } from "../src/file/xlsx-read";
 import { strFromU8, unzipSync } from "fflate";
 import ExcelJS from "exceljs";
@@ -78,6 +78,27 @@ test("table cells: made safe and padded exactly as defined, for every width", ()
 
 test("report text: escaped exactly as defined", () => {
   for (const t of texts(20_000, 11)) expect(xmlText(t)).toBe(xmlByRegex(t));
+});
+
+test("report text encoded a block at a time (xmlBlock): each text's bytes are its XML text, or the block is left to be written text by text", () => {
+  const all = texts(3000, 5);
+  // Blocks of hostile texts, and blocks of cell addresses (what the report encodes this way).
+  const blocks = [...Array.from({ length: 300 }, (_, b) => all.slice(b * 10, b * 10 + 10)), ...Array.from({ length: 20 }, (_, b) => ["F3", "", `AB${b + 1048570}`, "長", "😀x"].map((t) => t + b))];
+  let encoded = 0;
+  for (const block of blocks) {
+    const ends: number[] = [];
+    let at = 0;
+    for (const t of block) ends.push((at += t.length));
+    const x = xmlBlock(block.join(""), ends);
+    if (!x) {
+      // Left to the text-by-text writer only when some text needs it: an escape, or edge whitespace to keep.
+      expect(block.some((t) => xmlText(t) !== t || /^[ \t\r\n]|[ \t\r\n]$/.test(t) || /_x/.test(block.join("")))).toBe(true);
+      continue;
+    }
+    encoded++;
+    block.forEach((t, k) => expect(new TextDecoder().decode(x.bytes.subarray(k ? x.ends[k - 1] : 0, x.ends[k]))).toBe(xmlText(t)));
+  }
+  expect(encoded).toBeGreaterThanOrEqual(20);
 });
 
 /** An assessment sheet whose names and evidence are hostile texts, some repeated. */

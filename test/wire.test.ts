@@ -16,6 +16,7 @@ import type { CellValue, SheetResult } from "../src/engine/types";
 import { issueOut, sheetPieces, SheetReader, type IssueOut, type Needs, type RecordChunk, type SheetHead } from "../src/cli/wire";
 import { noCounts, ReportRows, reportRowsOf, type ReportSheets } from "../src/cli/render";
 import type { OutValue } from "../src/engine/host";
+import { XmlText } from "../src/cli/report-xml";
 
 const POOL: CellValue[] = [
   0, 1, 2, 3, 5, 15, 800, 1200, -1, "0", "２", "二", "3项", "800字", "1,200", "¥5,000.00", "1.2万",
@@ -114,7 +115,9 @@ describe("the wire carries the records' own issues, in one language and only tho
     const written = (sizes?: { chunk?: number; keep?: number }) => {
       const items: string[] = [];
       const out: OutValue[][] = [];
-      const sink = { row: (v: readonly OutValue[], it?: ArrayLike<number>) => void out.push(v.map((x, j) => (it && it[j] >= 0 ? `#${items[it[j]]}` : x))) };
+      // A text given encoded already (XmlText: these sheets have a table) read back from its bytes.
+      const value = (x: OutValue | XmlText): OutValue => (x instanceof XmlText ? new TextDecoder().decode(x.bytes.subarray(x.from, x.to)) : x);
+      const sink = { row: (v: readonly (OutValue | XmlText)[], it?: ArrayLike<number>) => void out.push(v.map((x, j) => (it && it[j] >= 0 ? `#${items[it[j]]}` : value(x)))) };
       const to: ReportSheets = { summary: sink, issues: sink, groups: sink, records: () => sink, counts: noCounts(), sharedIndex: (t) => items.push(t) - 1 };
       let w: ReportRows | null = null;
       for (const p of sheetPieces(result(), { lang: "zh", all: true, messages: true }, sizes)) {

@@ -14,7 +14,7 @@ import { getPack } from "../packs";
 import type { Pack } from "../packs/schema";
 import { gradeText, pad, padNumber, SEVERITY_ZH, STATUS_ZH, terminalSafe } from "./format";
 import type { SheetResult } from "../engine/types";
-import { COUNTS, countsPart, ownCopy, RECORDS, ReportSheet, REPORT_HEADERS, REPORT_SHEETS, reportParts, SharedStrings, sheetPart, type SheetNo } from "./report-xml";
+import { COUNTS, countsPart, ownCopy, RECORDS, ReportSheet, REPORT_HEADERS, REPORT_SHEETS, reportParts, SharedStrings, sheetPart, xmlBlock, XmlText, type SheetNo } from "./report-xml";
 import { fflate } from "../file/fflate-lazy";
 import { concat } from "../file/zip";
 import { ascii, Utf8Bytes, type OutBytes } from "./bytes";
@@ -390,9 +390,10 @@ export interface RowSink {
   /**
    * The values are read during the call, never kept: the caller may fill the same array again.
    * `shared[j]` ≥ 0: column j's text is that item of the workbook's shared strings already
-   * (ReportSheets.sharedIndex), written as that index.
+   * (ReportSheets.sharedIndex), written as that index. An XmlText (text encoded already) is
+   * given only to sheets with a shared-strings table.
    */
-  row(values: readonly OutValue[], shared?: ArrayLike<number>): void;
+  row(values: readonly (OutValue | XmlText)[], shared?: ArrayLike<number>): void;
 }
 export interface ReportSheets {
   summary: RowSink;
@@ -464,7 +465,11 @@ export class ReportRows {
     // are given, keeping none): each issue's values straight from the chunk, as #issue would give them.
     // With a table, each text's item beside it (-1: the sheet finds it by its text, or writes it inline).
     const sum: OutValue[] = [this.file, h.sheet, this.#packName, 0, null, null, null, null, null, null, null, null, null];
-    const one: OutValue[] = [this.file, h.sheet, null, 0, null, null, "", null, null];
+    const one: (OutValue | XmlText)[] = [this.file, h.sheet, null, 0, null, null, "", null, null];
+    // The cells named (F3…) encoded for XML once per chunk, each then written from there: no string per issue.
+    const cells = it ? xmlBlock(s.cell.text, s.cell.end) : null;
+    const cell = new XmlText();
+    if (cells) cell.bytes = cells.bytes;
     const sumItems = it ? new Int32Array(13).fill(-1) : undefined;
     const oneItems = it ? new Int32Array(9).fill(-1) : undefined;
     if (it && c.n) {
@@ -520,7 +525,13 @@ export class ReportRows {
         const m = this.#r.message(c, k);
         const t = found[k] < 0 ? null : texts[found[k]];
         const from = s.source[k];
-        one[2] = stringAt(s.cell, k);
+        if (!cells) one[2] = stringAt(s.cell, k);
+        else if (s.cell.nul[k]) one[2] = null;
+        else {
+          cell.from = k ? cells.ends[k - 1] : 0;
+          cell.to = cells.ends[k];
+          one[2] = cell;
+        }
         one[5] = SEVERITY_ZH[severity ? "error" : "warning"];
         one[6] = m;
         one[7] = t || null;
@@ -610,7 +621,8 @@ export function reportInto(to: ReportSheets, entries: ReportEntry[], records: Ch
 /** The report's sheets as rows of values (the header first), by sheet name. */
 export function reportRowsOf(entries: ReportEntry[], records: CheckRecord[] = []): { name: string; rows: OutValue[][] }[] {
   const sheets = REPORT_SHEETS.map((name, k) => ({ name, rows: [[...REPORT_HEADERS[k]]] as OutValue[][] }));
-  const sink = (k: number): RowSink => ({ row: (v) => void sheets[k].rows.push([...v]) });
+  // No shared-strings table here: the rows hold values only (no XmlText).
+  const sink = (k: number): RowSink => ({ row: (v) => void sheets[k].rows.push([...v] as OutValue[]) });
   const counts = noCounts();
   reportInto({ summary: sink(0), issues: sink(1), groups: sink(2), records: () => sink(RECORDS), counts }, entries, records);
   sheets[COUNTS].rows = countsSheet(counts).rows;

@@ -96,10 +96,10 @@ export function xmlText(s: string): string {
 
 /** Whether XML would drop the text's edge whitespace unless told to keep it. */
 function edgeSpace(v: string): boolean {
-  const a = v.charCodeAt(0);
-  const z = v.charCodeAt(v.length - 1);
-  return a === 32 || a === 9 || a === 10 || a === 13 || z === 32 || z === 9 || z === 10 || z === 13;
+  return isEdgeSpace(v.charCodeAt(0)) || isEdgeSpace(v.charCodeAt(v.length - 1));
 }
+
+const isEdgeSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13;
 
 const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
 const DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
@@ -229,6 +229,42 @@ export class SharedStrings {
  */
 export const ownCopy = (v: string): string => (v.length < 13 ? v : (v + " ").slice(0, -1));
 
+/**
+ * A text already written as XML character data, UTF-8 — bytes [from, to) of `bytes` — with no
+ * edge whitespace to keep: a cell's text taken from its chunk's block encoded once (xmlBlock), no
+ * string made per cell. One object is filled again for each row.
+ */
+export class XmlText {
+  bytes: Uint8Array = new Uint8Array(0);
+  from = 0;
+  to = 0;
+}
+
+/**
+ * A block of strings (each ending at `ends[k]`, in UTF-16 units) as XML character data in one
+ * encoding: the bytes, and where each string ends in them. Null when some string needs what only
+ * xmlText does (an escape), or has edge whitespace to keep: those are written one by one.
+ */
+export function xmlBlock(text: string, ends: ArrayLike<number>): { bytes: Uint8Array; ends: Uint32Array } | null {
+  const bytes = new Uint8Array(text.length * 3);
+  const n = encodeUtf8(text, bytes, 0, true);
+  if (n < 0) return null;
+  const out = new Uint32Array(ends.length);
+  let b = 0;
+  let i = 0;
+  for (let k = 0; k < ends.length; k++) {
+    const e = ends[k];
+    if (e > i && (isEdgeSpace(text.charCodeAt(i)) || isEdgeSpace(text.charCodeAt(e - 1)))) return null;
+    // Clean text has no lone surrogate: a pair's two units take four bytes, two each.
+    for (; i < e; i++) {
+      const c = text.charCodeAt(i);
+      b += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 2 : 3;
+    }
+    out[k] = b;
+  }
+  return { bytes: bytes.subarray(0, n), ends: out };
+}
+
 /** One sheet of the report: rows in, XML out in pieces of about a megabyte. */
 export class ReportSheet {
   /** Rows written, the header included. */
@@ -256,7 +292,7 @@ export class ReportSheet {
   }
 
   /** A row of values (`items[j]` ≥ 0: column j's text is that shared-strings item, found by the caller); past Excel's last row (one kept for the note), counted instead. */
-  row(values: readonly OutValue[], items?: ArrayLike<number>): void {
+  row(values: readonly (OutValue | XmlText)[], items?: ArrayLike<number>): void {
     if (this.rows >= MAX_SHEET_ROWS - 1) {
       this.cut++;
       return;
@@ -269,7 +305,7 @@ export class ReportSheet {
    * says). The markup and the numbers are written at a local position with room made for them
    * once (CELL_ROOM a cell); a text is written by the buffer, which makes its own room.
    */
-  #row(values: readonly OutValue[], all: Openings | null, items?: ArrayLike<number>): void {
+  #row(values: readonly (OutValue | XmlText)[], all: Openings | null, items?: ArrayLike<number>): void {
     const o = this.#out;
     const r = ++this.rows;
     o.room(ROW_ROOM + values.length * CELL_ROOM);
@@ -291,9 +327,31 @@ export class ReportSheet {
     for (let j = 0; j < values.length; j++) {
       const v = values[j];
       if (v === null || v === undefined || v === "" || (typeof v === "number" && !Number.isFinite(v))) continue;
+      if (typeof v === "object" && v.to === v.from) continue;
       const open = all ?? this.#open[j];
       const next = j === last + 1;
       last = j;
+      if (typeof v === "object") {
+        // Character data encoded already (XmlText): its bytes copied as they are.
+        if (owed) p = putMarkup(view, buf, p, V_END);
+        owed = false;
+        if (next) p = putMarkup(view, buf, p, C);
+        else {
+          p = putMarkup(view, buf, p, C_R);
+          p = put(buf, p, this.#letters[j]);
+          for (let i = digits; i < digitsEnd; i++) buf[p++] = buf[i];
+          p = putMarkup(view, buf, p, QUOTE);
+        }
+        p = putMarkup(view, buf, p, open.str);
+        o.pos = p;
+        o.range(v.bytes, v.from, v.to);
+        o.bytes(T_END.bytes);
+        o.room(ROW_ROOM + (values.length - j) * CELL_ROOM);
+        buf = o.buf;
+        view = o.view;
+        p = o.pos;
+        continue;
+      }
       let item = -1;
       const whole = typeof v === "number" && Number.isInteger(v) && v >= 0 && v < 1e15;
       if (!whole && typeof v !== "number" && shared && ((items && (item = items[j]) >= 0) || (sharedCols[j] && (item = this.#sharedIndex(shared, j, v)) >= 0))) shared.count++;
