@@ -245,18 +245,22 @@ export class XmlText {
  * encoding: the bytes, and where each string ends in them. Null when some string needs what only
  * xmlText does (an escape), or has edge whitespace to keep: those are written one by one.
  */
-export function xmlBlock(text: string, ends: ArrayLike<number>): { bytes: Uint8Array; ends: Uint32Array } | null {
+export function xmlBlock(text: string, ends: Uint32Array): { bytes: Uint8Array; ends: Uint32Array } | null {
   const bytes = new Uint8Array(text.length * 3);
   const n = encodeUtf8(text, bytes, 0, true);
   if (n < 0) return null;
+  for (let k = 0, i = 0; k < ends.length; i = ends[k++]) {
+    const e = ends[k];
+    if (e > i && (isEdgeSpace(text.charCodeAt(i)) || isEdgeSpace(text.charCodeAt(e - 1)))) return null;
+  }
+  // All ASCII (cell addresses): a byte a unit, the ends as they are.
+  if (n === text.length) return { bytes: bytes.subarray(0, n), ends };
   const out = new Uint32Array(ends.length);
   let b = 0;
   let i = 0;
   for (let k = 0; k < ends.length; k++) {
-    const e = ends[k];
-    if (e > i && (isEdgeSpace(text.charCodeAt(i)) || isEdgeSpace(text.charCodeAt(e - 1)))) return null;
     // Clean text has no lone surrogate: a pair's two units take four bytes, two each.
-    for (; i < e; i++) {
+    for (const e = ends[k]; i < e; i++) {
       const c = text.charCodeAt(i);
       b += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 2 : 3;
     }
