@@ -121,7 +121,6 @@ export interface RecordChunk {
 export type SheetPiece = SheetHead | RecordChunk;
 
 export const STATUSES: readonly Status[] = ["ok", "warning", "error"];
-const STATUS_INDEX: Record<Status, number> = { ok: 0, warning: 1, error: 2 };
 
 /** Codes whose message starts with the cell it names (their templates begin with {where}): unique to the cell, never repeated. */
 const OWN_CELL: ReadonlySet<string> = new Set(
@@ -220,7 +219,6 @@ export function* sheetPieces(r: SheetResult, needs: Needs, sizes: { chunk?: numb
     const w = width(shownLabel(records.label(i), records.hidden(i)));
     if (w > widest) widest = Math.min(w, 46);
   }
-  const gradeIndex = new Map(grades.map((g, i) => [g, i]));
   const o = (i: Issue) => issueOut(i, needs);
   yield {
     kind: "head",
@@ -345,17 +343,12 @@ export function* sheetPieces(r: SheetResult, needs: Needs, sizes: { chunk?: numb
       found: (c, s, at, _row, _field, t, from, params, made) => add(c, s, at, t, from, lang ? (made ?? issueMessage(c, params(lang), at, lang)) : null),
       made: (i, s) => add(i.code, s, i.cell, i.text, i.source, lang ? i.message[lang] : null),
     };
+    // Rows, counts, status, grade and hidden copied as codes (every grade is in `grades`: the loop above found them).
+    records.copyCodes(from, n, c, grades);
     for (j = 0; j < n; j++) {
       const i = from + j;
-      const grade = records.grade(i);
-      c.row[j] = records.row(i);
-      c.met[j] = records.met(i) ?? -1;
-      c.total[j] = records.total(i) ?? -1;
-      c.status[j] = STATUS_INDEX[records.status(i)];
-      c.grade[j] = grade === null ? -1 : gradeIndex.get(grade)!;
       c.failed[j] = listOf(records.failed(i));
       c.unchecked[j] = listOf(records.unchecked(i));
-      if (records.hidden(i)) c.hidden[j] = 1;
       labels.push(records.label(i));
       // Without grades the table prints every record's problems; with them, only the cells to fix.
       if (needs.all || !graded || records.namesCells(i)) records.explain(i, sink);

@@ -408,7 +408,7 @@ function wantedHeaders(pack: Pack, k: CompiledCriterion, missing: number[]): { z
     : { zh, en };
 }
 
-/** Values whose message a criterion remembers, per language: past it, messages are made each time (memory stays bounded on hostile sheets). */
+/** Values whose message a criterion (or a field's reasons a column) remembers, per language: past it, messages are made each time (memory stays bounded on hostile sheets). */
 const SAID_KEPT = 4096;
 
 /**
@@ -451,13 +451,47 @@ function uncheckedIssue(pack: Pack, k: CompiledCriterion, notes: Note[], row: nu
   });
 }
 
+/**
+ * What a blank or unreadable cell's message says after naming the cell, by field, per language:
+ * blank, or by the reason it could not be read. The same for every cell of that column read for
+ * that reason, so a sheet's tens of thousands of such messages are each their cell and one of a
+ * few hundred texts.
+ */
+interface ReadSaid {
+  blank: { zh?: string; en?: string };
+  zh: Map<string, string>;
+  en: Map<string, string>;
+}
+const readSaid = new WeakMap<Field, ReadSaid>();
+
+/** The message of a blank or unreadable cell in one language: the cell, then what readSaid keeps (templates "missing" and "unreadable" begin with {where}). */
+function readMessage(f: Field, r: Extract<Read<unknown>, { ok: false }>, cell: string | null, lang: Lang, args: Params): string {
+  let said = readSaid.get(f);
+  if (!said) readSaid.set(f, (said = { blank: {}, zh: new Map(), en: new Map() }));
+  let rest: string | undefined;
+  if (r.missing) rest = said.blank[lang] ??= issueMessage("missing", args(lang), null, lang);
+  else {
+    const memo = said[lang];
+    const reason = r.reason[lang];
+    rest = memo.get(reason);
+    if (rest === undefined) {
+      rest = issueMessage("unreadable", args(lang), null, lang);
+      if (memo.size < SAID_KEPT) memo.set(reason, rest);
+    }
+  }
+  return cell ? `${cell} ${rest}` : rest;
+}
+
 /** The issue of a blank or unreadable cell a test needed. */
 function readFound(pack: Pack, n: Note, acc: Access, row: number | null, source: string | null, sink: IssueSink, status: Status): void {
   const f = pack.fields[n.field];
   const cell = acc.cell(n.field);
   const r = n.read as Extract<Read<unknown>, { ok: false }>;
-  if (r.missing) sink.found("missing", settledSeverity(issueSeverity("missing"), status), cell, row, f.id, "", source, () => ({ label: f.label, labelEn: f.labelEn }));
-  else sink.found("unreadable", settledSeverity(issueSeverity("unreadable"), status), cell, row, f.id, r.text, source, () => ({ label: f.label, labelEn: f.labelEn, reason: r.reason.zh, reasonEn: r.reason.en }));
+  const l = sink.lang;
+  const args: Params = r.missing ? () => ({ label: f.label, labelEn: f.labelEn }) : () => ({ label: f.label, labelEn: f.labelEn, reason: r.reason.zh, reasonEn: r.reason.en });
+  const made = l === "zh" || l === "en" ? readMessage(f, r, cell, l, args) : undefined;
+  if (r.missing) sink.found("missing", settledSeverity(issueSeverity("missing"), status), cell, row, f.id, "", source, args, made);
+  else sink.found("unreadable", settledSeverity(issueSeverity("unreadable"), status), cell, row, f.id, r.text, source, args, made);
 }
 
 function readIssue(pack: Pack, n: Note, acc: Access, row: number | null, source: string | null): Issue {
@@ -1054,6 +1088,24 @@ export interface RecordVerdicts {
   namesCells(i: number): boolean;
   /** Record i's issues into a sink, for one reading (explainRecord). */
   explain(i: number, sink: IssueSink): void;
+  /**
+   * Records from … from + n - 1 into `to` at 0 … n - 1, as codes: copied from the verdicts' own
+   * arrays, not read record by record as strings and looked up again (a city sheet's 100,000).
+   */
+  copyCodes(from: number, n: number, to: VerdictCodes, grades: readonly string[]): void;
+}
+
+/**
+ * Records' verdicts as codes (what the command line's wire carries): status 0 ok, 1 warning,
+ * 2 error; grade an index into the grades given (-1: none); met and total -1 for none; hidden 1.
+ */
+export interface VerdictCodes {
+  row: Int32Array;
+  status: Uint8Array;
+  grade: Int16Array;
+  met: Int16Array;
+  total: Int16Array;
+  hidden: Uint8Array;
 }
 
 const STATUS_OF: readonly Status[] = ["ok", "warning", "error"];
@@ -1149,6 +1201,23 @@ class EvaluatedRecords implements RecordVerdicts {
     const extra = this.extras?.[i] ?? NO_ISSUES;
     return this.#unusable[i] === 1 || (this.#explained(i) ? extra.length > 0 : extra.some((x) => !STANDARD_CODES.has(x.code)));
   }
+  copyCodes(from: number, n: number, to: VerdictCodes, grades: readonly string[]): void {
+    const end = from + n;
+    // Status, met, total and hidden are held as the codes already (STATUS_CODE, -1 for none).
+    to.status.set(this.#status.subarray(from, end));
+    to.met.set(this.#met.subarray(from, end));
+    to.total.set(this.#total.subarray(from, end));
+    to.hidden.set(this.#hidden.subarray(from, end));
+    // The sheet's few grades, by this list's index: their index among `grades`.
+    const g = this.#grades.map((x) => grades.indexOf(x));
+    const rows = this.rows;
+    const grade = this.#grade;
+    for (let i = from, j = 0; i < end; i++, j++) {
+      to.row[j] = rows[i];
+      const k = grade[i];
+      to.grade[j] = k < 0 ? -1 : g[k];
+    }
+  }
   explain(i: number, sink: IssueSink): void {
     const extra = this.extras?.[i] ?? NO_ISSUES;
     const status = this.status(i);
@@ -1214,6 +1283,17 @@ class RecordList implements RecordVerdicts {
   }
   explain(i: number, sink: IssueSink): void {
     explainRecord(this.records[i], sink);
+  }
+  copyCodes(from: number, n: number, to: VerdictCodes, grades: readonly string[]): void {
+    for (let j = 0; j < n; j++) {
+      const r = this.records[from + j];
+      to.row[j] = r.row;
+      to.status[j] = STATUS_CODE[r.status];
+      to.grade[j] = r.grade === null ? -1 : grades.indexOf(r.grade);
+      to.met[j] = r.met ?? -1;
+      to.total[j] = r.total ?? -1;
+      if (r.hidden) to.hidden[j] = 1;
+    }
   }
 }
 
