@@ -335,17 +335,31 @@ export class ReportSheet {
       const open = all ?? this.#open[j];
       const next = j === last + 1;
       last = j;
-      if (typeof v === "object") {
-        // Character data encoded already (XmlText): its bytes copied as they are.
-        if (owed) p = putMarkup(view, buf, p, V_END);
-        owed = false;
-        if (next) p = putMarkup(view, buf, p, C);
-        else {
-          p = putMarkup(view, buf, p, C_R);
-          p = put(buf, p, this.#letters[j]);
-          for (let i = digits; i < digitsEnd; i++) buf[p++] = buf[i];
-          p = putMarkup(view, buf, p, QUOTE);
+      const text = typeof v === "object";
+      let item = -1;
+      const whole = typeof v === "number" && Number.isInteger(v) && v >= 0 && v < 1e15;
+      if (!text) {
+        if (!whole && typeof v !== "number" && shared && ((items && (item = items[j]) >= 0) || (sharedCols[j] && (item = this.#sharedIndex(shared, j, v)) >= 0))) shared.count++;
+        if (next && (whole || item >= 0)) {
+          // The common cell: right after the one before, a whole number or a shared string.
+          p = putMarkup(view, buf, p, owed ? (whole ? open.endNum : open.endShared) : whole ? open.cNum : open.cShared);
+          p = putWhole(buf, p, whole ? (v as number) : item);
+          owed = true;
+          continue;
         }
+      }
+      // Any other cell: what the one before owes, then `<c` with or without the address.
+      if (owed) p = putMarkup(view, buf, p, V_END);
+      owed = false;
+      if (next) p = putMarkup(view, buf, p, C);
+      else {
+        p = putMarkup(view, buf, p, C_R);
+        p = put(buf, p, this.#letters[j]);
+        for (let i = digits; i < digitsEnd; i++) buf[p++] = buf[i];
+        p = putMarkup(view, buf, p, QUOTE);
+      }
+      if (text) {
+        // Character data encoded already (XmlText): its bytes copied as they are.
         p = putMarkup(view, buf, p, open.str);
         o.pos = p;
         o.range(v.bytes, v.from, v.to);
@@ -355,25 +369,6 @@ export class ReportSheet {
         view = o.view;
         p = o.pos;
         continue;
-      }
-      let item = -1;
-      const whole = typeof v === "number" && Number.isInteger(v) && v >= 0 && v < 1e15;
-      if (!whole && typeof v !== "number" && shared && ((items && (item = items[j]) >= 0) || (sharedCols[j] && (item = this.#sharedIndex(shared, j, v)) >= 0))) shared.count++;
-      if (next && (whole || item >= 0)) {
-        // The common cell: right after the one before, a whole number or a shared string.
-        p = putMarkup(view, buf, p, owed ? (whole ? open.endNum : open.endShared) : whole ? open.cNum : open.cShared);
-        p = putWhole(buf, p, whole ? (v as number) : item);
-        owed = true;
-        continue;
-      }
-      if (owed) p = putMarkup(view, buf, p, V_END);
-      owed = false;
-      if (next) p = putMarkup(view, buf, p, C);
-      else {
-        p = putMarkup(view, buf, p, C_R);
-        p = put(buf, p, this.#letters[j]);
-        for (let i = digits; i < digitsEnd; i++) buf[p++] = buf[i];
-        p = putMarkup(view, buf, p, QUOTE);
       }
       if (whole || item >= 0) {
         p = putMarkup(view, buf, p, whole ? open.num : open.shared);
