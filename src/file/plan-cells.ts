@@ -9,6 +9,7 @@
  */
 import type { OutValue, ResultPlan } from "../engine/host";
 import { cellKey, MAX_COLS } from "../engine/address";
+import { concat } from "./zip";
 
 /**
  * Math.imul taken once: in a loop over every byte, a global looked up each time is as slow as the
@@ -166,14 +167,7 @@ export class PlanCells {
       }
       packed.push(own.subarray(0, m));
     }
-    let total = 0;
-    for (const m of packed) total += m.length;
-    const marks = new Float64Array(total);
-    let m = 0;
-    for (const p of packed) {
-      marks.set(p, m);
-      m += p.length;
-    }
+    const marks = concat(packed, Float64Array);
     // A plan's own packed marks are sorted already.
     this.marks = plans.length === 1 && plans[0].lines ? marks : marks.sort();
     for (let i = 0; i < this.marks.length; i++) {

@@ -329,11 +329,13 @@ export function streamPart(bytes: Uint8Array, e: ZipEntry, onChunk: (piece: Uint
   }
 }
 
-/** The pieces one after another in one new array. */
-export function concat(parts: Uint8Array[]): Uint8Array {
+/** The pieces one after another in one new array of their kind (bytes unless `Of` says otherwise). */
+export function concat(parts: Uint8Array[]): Uint8Array;
+export function concat(parts: Float64Array[], Of: Float64ArrayConstructor): Float64Array;
+export function concat(parts: (Uint8Array | Float64Array)[], Of: Uint8ArrayConstructor | Float64ArrayConstructor = Uint8Array): Uint8Array | Float64Array {
   let n = 0;
   for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
+  const out = new Of(n);
   let o = 0;
   for (const p of parts) {
     out.set(p, o);
