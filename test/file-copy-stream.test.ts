@@ -163,3 +163,54 @@ describe("a copy changed where no cell's value changes is still caught, and the 
     expect(copyMismatch(original, swap(moved), plans)).toMatch(/Z3|第 3 行/);
   });
 });
+
+describe("our cells read back from their bytes (the usual form) as from their text (any other)", () => {
+  // Texts that take each way: plain ASCII, CJK, a four-byte character, an entity, OOXML's _xHHHH_ escape, a control character, numbers.
+  const values = ["通过", "plain", "甲𠀀乙 😀", "a<b & c", "_x0041_ stays", "tab\there", "", "0", 7, 10, 123456789012345, 0.5, -3, 1e21];
+  const rows = values.map((_, i) => `<row r="${i + 2}"><c r="A${i + 2}"><v>${i}</v></c></row>`).join("");
+  const sheetXml = `<?xml version="1.0"?><worksheet xmlns="${MAIN}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>序号</t></is></c></row>${rows}</sheetData></worksheet>`;
+  const original = buildXlsx({ sheets: [{ name: "表", xml: sheetXml }] });
+  const plans: ResultPlan[] = [{ sheet: "表", headerRow: 1, startCol: 2, headers: ["结果"], rows: values.map((v, i) => ({ row: i + 2, values: [v] })), marks: [{ address: "A3", severity: "error" }] }];
+  const copy = toAnnotatedCopy(original, plans) as Uint8Array;
+  const part = dec.decode(unzipSync(copy)["xl/worksheets/sheet1.xml"]);
+  const swap = (xml: string) => writeZip(copy, rawEntries(copy).map((e): Part => (e.name !== "xl/worksheets/sheet1.xml" ? { raw: e } : { name: e.name, data: strToU8(xml), like: e })));
+
+  test("every value passes, in one piece and in pieces of a few bytes", () => {
+    expect(copy).toBeInstanceOf(Uint8Array);
+    expect(copyMismatch(original, copy, plans)).toBeNull();
+    expect(withPieces(7, () => copyMismatch(original, copy, plans))).toBeNull();
+  });
+
+  test.each([
+    ["B2", "通过", "通讯"],
+    ["B4", "𠀀", "𠀁"],
+    ["B4", "😀", "😁"],
+    ["B5", "&amp;", "&amp;&amp;"],
+    ["B6", "_x0041_", "_x0042_"],
+    ["B9", ">0<", ">1<"],
+    ["B10", "<v>7</v>", "<v>8</v>"],
+    ["B11", "<v>10</v>", "<v>11</v>"],
+    ["B12", "<v>123456789012345</v>", "<v>123456789012346</v>"],
+  ])("a result changed in %s (%s → %s): named with what it reads", (cell, from, to) => {
+    const cellXml = new RegExp(`<c r="${cell}"[^>]*>.*?</c>`).exec(part)![0];
+    const changed = part.replace(cellXml, cellXml.replace(from, to));
+    expect(changed).not.toBe(part);
+    expect(copyMismatch(original, swap(changed), plans)).toMatch(new RegExp(`${cell} .*读回为`));
+  });
+
+  test("a number written another way that reads as the same value (07, 1E+21) passes, as it reads", () => {
+    const changed = part.replace('<c r="B10"><v>7</v>', '<c r="B10"><v>07</v>').replace("<v>1e+21</v>", "<v>1E+21</v>");
+    expect(changed).not.toBe(part);
+    expect(copyMismatch(original, swap(changed), plans)).toBeNull();
+  });
+
+  test("a byte that is not UTF-8 inside a result is not read as the text it was: named", () => {
+    const bytes = strToU8(part);
+    const at = part.indexOf("甲𠀀乙");
+    const bad = bytes.slice();
+    // The first byte of 甲 (E7) made a lone continuation byte.
+    bad[strToU8(part.slice(0, at)).length] = 0x97;
+    const zip = writeZip(copy, rawEntries(copy).map((e): Part => (e.name !== "xl/worksheets/sheet1.xml" ? { raw: e } : { name: e.name, data: bad, like: e })));
+    expect(copyMismatch(original, zip, plans)).toContain("B4");
+  });
+});

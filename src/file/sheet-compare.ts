@@ -288,6 +288,12 @@ class Canonical implements TokenConsumer {
       if (this.oursHolds) differs(`${where()} 原有内容`);
       return;
     }
+    // Our own form, in one piece: hashed from its bytes (cellValue and valueHash give the same, or the cell is read as text below).
+    if (!this.pieces && ownCellHash(b, this.capture, end)) {
+      if (ownHash[0] !== this.oursH1 || ownHash[1] !== this.oursH2) differs(`${where()} 读回为“${String(cellValue(dec.decode(b.subarray(this.capture, end))) ?? "")}”，与写入的结果不符`);
+      this.written++;
+      return;
+    }
     let xml: string;
     if (this.pieces) {
       this.pieces.push(b.slice(this.capture, end));
@@ -305,6 +311,107 @@ class Canonical implements TokenConsumer {
     if (this.phase !== OUT) differs("工作表 XML 不完整");
     this.part(TAIL);
   }
+}
+
+/** The hashes ownCellHash found (valueHash's two, for the value the cell holds). */
+const ownHash = new Int32Array(2);
+
+/** Whether b[from..] is `prefix` (ASCII). */
+function startsWith(b: Uint8Array, from: number, prefix: number[]): boolean {
+  if (from + prefix.length > b.length) return false;
+  for (let k = 0; k < prefix.length; k++) if (b[from + k] !== prefix[k]) return false;
+  return true;
+}
+
+const ascii = (s: string) => Array.from(s, (c) => c.charCodeAt(0));
+const C_R = ascii('<c r="');
+const S_ATTR = ascii(' s="');
+const INLINE_OPEN = ascii(' t="inlineStr"><is><t xml:space="preserve">');
+const INLINE_CLOSE = ascii("</t></is></c>");
+const NUMBER_OPEN = ascii("><v>");
+const NUMBER_CLOSE = ascii("</v></c>");
+
+/**
+ * valueHash of what the cell b[from..end) holds, into ownHash, when it is written exactly as our
+ * writer writes a cell without a namespace prefix — `<c r="B12"( s="3")? t="inlineStr"><is><t
+ * xml:space="preserve">text</t></is></c>` with a text that has nothing to decode (no `&`, no
+ * `_x`) and is well-formed UTF-8, or `<c r="B12"( s="3")?><v>12</v></c>` with plain digits that
+ * read back as the same number — hashed from the bytes without a string. False for anything else
+ * (a prefix, an escape, another form): the caller reads the cell as text (cellValue).
+ */
+function ownCellHash(b: Uint8Array, from: number, end: number): boolean {
+  if (!startsWith(b, from, C_R)) return false;
+  let i = from + C_R.length;
+  while (i < end && ((b[i] >= 65 && b[i] <= 90) || (b[i] >= 48 && b[i] <= 57))) i++;
+  if (b[i++] !== 34) return false;
+  if (startsWith(b, i, S_ATTR)) {
+    i += S_ATTR.length;
+    const d = i;
+    while (i < end && b[i] >= 48 && b[i] <= 57) i++;
+    if (i === d || b[i++] !== 34) return false;
+  }
+  if (startsWith(b, i, NUMBER_OPEN)) {
+    i += NUMBER_OPEN.length;
+    const d = i;
+    while (i < end && b[i] >= 48 && b[i] <= 57) i++;
+    // Digits that String(Number(·)) gives back as they are: no leading zero, within a double's exact integers.
+    const n = i - d;
+    if (n === 0 || n > 15 || (n > 1 && b[d] === 48) || end - i !== NUMBER_CLOSE.length || !startsWith(b, i, NUMBER_CLOSE)) return false;
+    let h1 = imul(FNV_START ^ 110, 16777619);
+    let h2 = 110;
+    for (let k = d; k < i; k++) {
+      h1 = imul(h1 ^ b[k], 16777619);
+      h2 = (imul(h2, 31) + b[k]) | 0;
+    }
+    ownHash[0] = h1;
+    ownHash[1] = h2;
+    return true;
+  }
+  if (!startsWith(b, i, INLINE_OPEN)) return false;
+  i += INLINE_OPEN.length;
+  const stop = end - INLINE_CLOSE.length;
+  if (stop < i || !startsWith(b, stop, INLINE_CLOSE)) return false;
+  let h1 = imul(FNV_START ^ 115, 16777619);
+  let h2 = 115;
+  // UTF-8 decoded to UTF-16 units as they come; anything not well-formed (TextDecoder would replace it) is left to cellValue.
+  while (i < stop) {
+    const c = b[i];
+    let u: number;
+    if (c < 0x80) {
+      if (c === 60 || c === 38 || (c === 95 && b[i + 1] === 120)) return false;
+      u = c;
+      i++;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+      const c1 = b[i + 1];
+      if (i + 1 >= stop || (c1 & 0xc0) !== 0x80) return false;
+      u = ((c & 0x1f) << 6) | (c1 & 0x3f);
+      i += 2;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      const c1 = b[i + 1];
+      const c2 = b[i + 2];
+      if (i + 2 >= stop || (c1 & 0xc0) !== 0x80 || (c2 & 0xc0) !== 0x80) return false;
+      if ((c === 0xe0 && c1 < 0xa0) || (c === 0xed && c1 >= 0xa0)) return false;
+      u = ((c & 0x0f) << 12) | ((c1 & 0x3f) << 6) | (c2 & 0x3f);
+      i += 3;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      const c1 = b[i + 1];
+      const c2 = b[i + 2];
+      const c3 = b[i + 3];
+      if (i + 3 >= stop || (c1 & 0xc0) !== 0x80 || (c2 & 0xc0) !== 0x80 || (c3 & 0xc0) !== 0x80) return false;
+      if ((c === 0xf0 && c1 < 0x90) || (c === 0xf4 && c1 >= 0x90)) return false;
+      const cp = (((c & 0x07) << 18) | ((c1 & 0x3f) << 12) | ((c2 & 0x3f) << 6) | (c3 & 0x3f)) - 0x10000;
+      const hi = 0xd800 + (cp >> 10);
+      h1 = imul(h1 ^ hi, 16777619);
+      h2 = (imul(h2, 31) + hi) | 0;
+      u = 0xdc00 + (cp & 0x3ff);
+      i += 4;
+    } else return false;
+    h1 = imul(h1 ^ u, 16777619);
+    h2 = (imul(h2, 31) + u) | 0;
+  }
+  ownHash[0] = h1;
+  ownHash[1] = h2;
+  return true;
 }
 
 /** What one of our cells holds as written: a number, a text, or null for none; undefined when it is not a cell we could have written. */
