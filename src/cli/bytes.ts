@@ -98,6 +98,19 @@ export function putWhole(buf: Uint8Array, p: number, v: number): number {
     buf[p] = 48 + v;
     return p + 1;
   }
+  // Rows and shared-string items: whole numbers in 32 bits, divided as integers (a multiplication once compiled), not as doubles.
+  if (v <= 0x7fffffff) {
+    let x = v | 0;
+    const end = p + (x < 100 ? 2 : x < 1000 ? 3 : x < 10000 ? 4 : x < 100000 ? 5 : x < 1000000 ? 6 : x < 10000000 ? 7 : x < 100000000 ? 8 : x < 1000000000 ? 9 : 10);
+    let at = end;
+    while (x >= 10) {
+      const q = (x / 10) | 0;
+      buf[--at] = 48 + x - q * 10;
+      x = q;
+    }
+    buf[--at] = 48 + x;
+    return end;
+  }
   let n = 2;
   for (let x = 100; x <= v && n < 16; x *= 10) n++;
   const end = p + n;

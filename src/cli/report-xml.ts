@@ -330,24 +330,27 @@ export class ReportSheet {
     let owed = false;
     for (let j = 0; j < values.length; j++) {
       const v = values[j];
-      if (v === null || v === undefined || v === "" || (typeof v === "number" && !Number.isFinite(v))) continue;
-      if (typeof v === "object" && v.to === v.from) continue;
+      // By type first: a cell's value is a text, a number, an encoded text, or nothing (skipped).
+      let item = -1;
+      let whole = false;
+      if (typeof v === "string") {
+        if (v === "") continue;
+        if (shared && ((items && (item = items[j]) >= 0) || (sharedCols[j] && (item = this.#sharedIndex(shared, j, v)) >= 0))) shared.count++;
+      } else if (typeof v === "number") {
+        if (!Number.isFinite(v)) continue;
+        whole = Number.isInteger(v) && v >= 0 && v < 1e15;
+      } else if (v === null || v === undefined || v.to === v.from) continue;
       const open = all ?? this.#open[j];
       const next = j === last + 1;
       last = j;
-      const text = typeof v === "object";
-      let item = -1;
-      const whole = typeof v === "number" && Number.isInteger(v) && v >= 0 && v < 1e15;
-      if (!text) {
-        if (!whole && typeof v !== "number" && shared && ((items && (item = items[j]) >= 0) || (sharedCols[j] && (item = this.#sharedIndex(shared, j, v)) >= 0))) shared.count++;
-        if (next && (whole || item >= 0)) {
-          // The common cell: right after the one before, a whole number or a shared string.
-          p = putMarkup(view, buf, p, owed ? (whole ? open.endNum : open.endShared) : whole ? open.cNum : open.cShared);
-          p = putWhole(buf, p, whole ? (v as number) : item);
-          owed = true;
-          continue;
-        }
+      if (next && (whole || item >= 0)) {
+        // The common cell: right after the one before, a whole number or a shared string.
+        p = putMarkup(view, buf, p, owed ? (whole ? open.endNum : open.endShared) : whole ? open.cNum : open.cShared);
+        p = putWhole(buf, p, whole ? (v as number) : item);
+        owed = true;
+        continue;
       }
+      const text = typeof v === "object";
       // Any other cell: what the one before owes, then `<c` with or without the address.
       if (owed) p = putMarkup(view, buf, p, V_END);
       owed = false;
