@@ -18,7 +18,7 @@ import { errorLines, inspectLines, skippedLines, STATUS_ZH, terminalSafe, whyNot
 import type { SkippedJson } from "./json";
 import { reasonOf } from "../file/node/atomic";
 import { ourKindOfFile, reportBlocked, WriteFailure } from "../file/node/outputs";
-import { ReportFile } from "../file/node/report-file";
+import { ReportThread } from "../file/node/report-thread";
 import { REPORT_SHEETS } from "./report-xml";
 import { RunOutput } from "./run-output";
 import type { Lang, Needs } from "./wire";
@@ -409,18 +409,10 @@ async function command(argv: string[], io: Io): Promise<number> {
     return out.some((f) => "error" in f) ? 2 : 0;
   }
 
-  // The report is written while the check runs (its rows streamed to disk), and takes its name at the end.
+  // The report is written while the check runs (its rows streamed to disk, on a thread of its own), and takes its name at the end.
   const notes: string[] = passed.map((f) => `已跳过 kj-assess 写出的文件：${f}`);
-  let report: ReportFile | null = null;
+  const report = opts.report !== undefined ? new ReportThread(opts.report) : null;
   let reportFailed = false;
-  if (opts.report !== undefined) {
-    try {
-      report = new ReportFile(opts.report);
-    } catch (e) {
-      reportFailed = true;
-      notes.push(`无法写出汇总报告 ${opts.report}，原有文件未改动：${e instanceof WriteFailure ? e.reason : reasonOf(e)}`);
-    }
-  }
   const run = new RunOutput({ json: opts.json, table: !opts.json, report, out: (s) => io.out(s), bytes: io.bytes && ((b) => io.bytes!(b)) });
   // Positions in the output: files not found first, unreadable folders, then the files in the order found.
   const fileAt: string[] = [...missing, ...badFolders.map((r) => r.file), ...files];

@@ -576,6 +576,29 @@ export function reportRecord(to: ReportSheets, record: CheckRecord): void {
   for (const line of recordLines(record)) sheet.row(line);
 }
 
+/**
+ * Where a run's report goes, as the run meets each thing it reports: a checked sheet (its rows
+ * written as its chunks come), a file that could not be checked, one that was not, a check's
+ * record. Written into sheets in this thread (reportOut), or handed to a thread of its own that
+ * writes them the same way (file/node/report-thread.ts).
+ */
+export interface ReportOut {
+  sheet(file: string, head: SheetHead): { records(c: RecordChunk): void; end(): void };
+  error(file: string, error: { code: string; message: string }): void;
+  skipped(file: string, sheet: string | undefined, message: string): void;
+  record(record: CheckRecord): void;
+}
+
+/** The report's rows written into `to`, here. */
+export function reportOut(to: ReportSheets): ReportOut {
+  return {
+    sheet: (file, head) => new ReportRows(file, head, to),
+    error: (file, error) => reportError(to, file, error),
+    skipped: (file, sheet, message) => reportSkipped(to, file, sheet, message),
+    record: (record) => reportRecord(to, record),
+  };
+}
+
 // ------------------------------------------------------------------ in one process (the page, tests)
 
 /** A sheet's pieces fed to an output, in one process. */
@@ -610,12 +633,13 @@ export type ReportEntry =
 
 /** The report's rows for checked sheets and files that could not be checked, into any sheets. */
 export function reportInto(to: ReportSheets, entries: ReportEntry[], records: CheckRecord[] = [], lang: Lang = "zh"): void {
+  const out = reportOut(to);
   for (const e of entries) {
-    if ("error" in e) reportError(to, e.file, e.error);
-    else if ("skipped" in e) reportSkipped(to, e.file, e.sheet, e.skipped);
-    else feed(e.result, { lang, all: true, messages: true }, (h) => new ReportRows(e.file, h, to));
+    if ("error" in e) out.error(e.file, e.error);
+    else if ("skipped" in e) out.skipped(e.file, e.sheet, e.skipped);
+    else feed(e.result, { lang, all: true, messages: true }, (h) => out.sheet(e.file, h));
   }
-  for (const r of records) reportRecord(to, r);
+  for (const r of records) out.record(r);
 }
 
 /** The report's sheets as rows of values (the header first), by sheet name. */

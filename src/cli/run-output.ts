@@ -9,7 +9,7 @@
 import type { CheckRecord } from "../engine/record";
 import type { Part, TaskResult } from "../file/node/pool";
 import { errorLines, skippedLines } from "./format";
-import { asText, JsonSheet, ReportRows, reportError, reportRecord, reportSkipped, TableSheet, type Out, type ReportSheets } from "./render";
+import { asText, JsonSheet, TableSheet, type Out, type ReportOut } from "./render";
 import type { OutBytes } from "./bytes";
 import type { SheetPiece } from "./wire";
 
@@ -17,14 +17,15 @@ export interface RunOutputOptions {
   json: boolean;
   /** The text table (when not --json). */
   table: boolean;
-  report: ReportSheets | null;
+  /** Where the report goes (written here, or on a thread of its own). */
+  report: ReportOut | null;
   out: Out;
   /** Where output made as UTF-8 bytes goes (the JSON's records), in its place among `out`'s text; default: decoded and given to `out`. */
   bytes?: OutBytes;
 }
 
 type Held = { parts: { sheet: number; piece: SheetPiece }[]; result?: TaskResult };
-type Writers = { sheet: number; table?: TableSheet; json?: JsonSheet; report?: ReportRows };
+type Writers = { sheet: number; table?: TableSheet; json?: JsonSheet; report?: ReturnType<ReportOut["sheet"]> };
 
 /** Finished files held, past which the pool waits before starting another. */
 const MAX_HELD = 8;
@@ -102,7 +103,7 @@ export class RunOutput {
         this.#entry();
         w.json = new JsonSheet(file, piece, this.#bytes);
       }
-      if (this.o.report) w.report = new ReportRows(file, piece, this.o.report);
+      if (this.o.report) w.report = this.o.report.sheet(file, piece);
       this.#open = w;
       const t = this.totals;
       t.sheets++;
@@ -139,7 +140,7 @@ export class RunOutput {
     this.totals.checked++;
     // Sheets of a checked workbook that were not checked are named, like files that were not.
     for (const l of r.leftOut ?? []) this.skipped(r.file, l.sheet, "sheet-not-checked", l.message);
-    if (r.record && this.o.report) reportRecord(this.o.report, r.record as CheckRecord);
+    if (r.record && this.o.report) this.o.report.record(r.record as CheckRecord);
     // A copy that could not be written is a failed output, like a report that could not be.
     if (r.annotated && "error" in r.annotated && r.annotated.error.code === "cannot-write") this.writeFailed = true;
     if (r.annotated) this.notes.push("path" in r.annotated ? `已写出标注副本：${r.annotated.path}` : `${r.file}：未生成标注副本：${r.annotated.error.message}`);
@@ -151,7 +152,7 @@ export class RunOutput {
       this.#entry();
       this.o.out(JSON.stringify({ file, error }));
     } else if (this.o.table) this.o.out(errorLines(file, error));
-    if (this.o.report) reportError(this.o.report, file, error);
+    if (this.o.report) this.o.report.error(file, error);
   }
 
   /** A file that is not a workbook, or a sheet of a checked one that was not checked. */
@@ -162,7 +163,7 @@ export class RunOutput {
       this.#entry();
       this.o.out(JSON.stringify(e));
     } else if (this.o.table) this.o.out(skippedLines(e));
-    if (this.o.report) reportSkipped(this.o.report, file, sheet, message);
+    if (this.o.report) this.o.report.skipped(file, sheet, message);
   }
 
   /** Closes the JSON document. */

@@ -18,7 +18,8 @@ import { fork, type ChildProcess } from "child_process";
 /** The JavaScript heap a child may grow to; resident memory per file is held by the watchdog, below this. */
 const CHILD_HEAP_MB = 6144;
 
-function workerScript(name: string): { file: string; argv: string[] } {
+/** The script that runs worker module `name` (a child process's, or a thread's: report-thread.ts), and the arguments it needs. */
+export function workerScript(name: string): { file: string; argv: string[] } {
   const compiled = path.join(__dirname, `${name}.js`);
   if (fs.existsSync(compiled)) return { file: compiled, argv: [] };
   return { file: path.join(__dirname, "worker-boot.js"), argv: [path.join(__dirname, `${name}.ts`)] };
