@@ -79,13 +79,22 @@ export function jobCpuMs(): number {
   return (u.user + u.system - state[3]) / 1000;
 }
 
+/** A full collection, when the process was started with --expose-gc (child-start.ts starts the pool's children so). */
+const collect = (): void => (globalThis as { gc?: () => void }).gc?.();
+
 /** Runs `handle` for every job the pool sends, replying with its answer, under the job's limits. */
 export function serve<J, R>(handle: (job: J) => R | Promise<R>): void {
   const watchdog = new Worker(WATCHDOG, { eval: true, workerData: state.buffer });
   watchdog.unref();
   // Modules loaded: the pool starts a file's clock from here, so a slow start is not the file's.
   process.send!({ ready: true });
+  let jobs = 0;
   process.on("message", (m: Envelope<J>) => {
+    // What the file before left (its buffers, its records) is collected before this one is read,
+    // not when V8 next feels pressure: a child checking file after file keeps the memory of one
+    // file, not of one plus whatever the last left. Before the job's clock starts; never before
+    // a first job, so a single file's check pays nothing.
+    if (jobs++ > 0) collect();
     const u = process.cpuUsage();
     state[1] = m.limits.cpuMs * 1000;
     state[2] = m.limits.memoryMb * 1048576;
