@@ -6,7 +6,9 @@
  */
 import type { ResultPlan } from "../src/engine/host";
 import { useNodeDeflate } from "../src/file/node/deflate";
-import { copyMismatch, toAnnotatedCopy, toAnnotatedCopyAside } from "../src/file/resave";
+import { copyMismatch, setSheetCheck, targetsOf, toAnnotatedCopy, toAnnotatedCopyAside } from "../src/file/resave";
+import { useCopyCheckThread } from "../src/file/node/copy-check";
+import { precheckOf } from "../src/file/sheet-compare";
 import { readWorkbook, sheetGrid } from "../src/file/xlsx-read";
 import { rawEntries } from "../src/file/zip-copy";
 import { buildXlsx } from "./support/xlsx-build";
@@ -53,3 +55,66 @@ test("refused after its sheet went to the pool: the refusal, as in line", async 
   });
   expect(out).toEqual({ error: { code: "cannot-resave", message: expect.stringContaining("设置无法写入") } });
 }, 60_000);
+
+describe("compressed and read back in a thread as it is edited (the command line's workers)", () => {
+  beforeAll(() => useCopyCheckThread());
+  afterAll(() => setSheetCheck(null));
+  const sheetOf = (z: Uint8Array) => rawEntries(z).find((e) => e.name === "xl/worksheets/sheet1.xml")!;
+  /** The copy with its sheet's compressed bytes replaced (same length, so the zip's layout holds). */
+  const withSheetBytes = (z: Uint8Array, change: (data: Uint8Array) => void) => {
+    const out = z.slice();
+    const e = sheetOf(out);
+    change(out.subarray(e.dataStart, e.dataStart + e.compressedSize));
+    return out;
+  };
+
+  test("the same bytes as compressed in line; the thread's walk is what the read-back compares, and it passes", async () => {
+    const inLine = toAnnotatedCopy(bytes, plans, [], { verify: false });
+    const threaded = await toAnnotatedCopyAside(bytes, plans, [], { verify: false });
+    if (!(inLine instanceof Uint8Array) || !(threaded instanceof Uint8Array)) throw new Error("expected copies");
+    const parts = (z: Uint8Array) => rawEntries(z).map((e) => ({ name: e.name, crc: e.crc, data: Buffer.from(z.subarray(e.dataStart, e.dataStart + e.compressedSize)).toString("base64") }));
+    expect(parts(threaded)).toEqual(parts(inLine));
+    expect(copyMismatch(bytes, threaded, plans)).toBeNull();
+  }, 120_000);
+
+  test("what the thread found is what the read-back says: a row it walked differently is named", async () => {
+    const copy = await toAnnotatedCopyAside(bytes, plans, [], { verify: false });
+    if (!(copy instanceof Uint8Array)) throw new Error("expected a copy");
+    // The walk's own record of row 9,000 changed (as if the copy's row read back otherwise): the bytes still match, so the record is what is compared.
+    const pre = precheckOf(targetsOf(plans))!;
+    const k = Array.from(pre.walk.keys.subarray(0, pre.walk.n)).indexOf(9000);
+    expect(k).toBeGreaterThan(0);
+    pre.walk.h1s[k] ^= 1;
+    expect(copyMismatch(bytes, copy, plans)).toContain("第 9000 行与原文件不一致");
+    pre.walk.h1s[k] ^= 1;
+    pre.walk.written--;
+    expect(copyMismatch(bytes, copy, plans)).toContain("写入的结果少了 1 个单元格");
+    pre.walk.written++;
+    pre.walk.failed = { why: "第 12 行中有文字", at: "walk" };
+    expect(copyMismatch(bytes, copy, plans)).toContain("第 12 行中有文字");
+    pre.walk.failed = null;
+    pre.walk.crc += 1;
+    expect(copyMismatch(bytes, copy, plans)).toContain("校验和（CRC-32）");
+    pre.walk.crc -= 1;
+    expect(copyMismatch(bytes, copy, plans)).toBeNull();
+  }, 120_000);
+
+  test("a written copy whose sheet bytes are not the ones the thread walked is walked again, and what changed is named", async () => {
+    const copy = await toAnnotatedCopyAside(bytes, plans, [], { verify: false });
+    if (!(copy instanceof Uint8Array)) throw new Error("expected a copy");
+    // The last byte of the compressed sheet (its empty final block) changed: it no longer inflates to what it declares.
+    const broken = withSheetBytes(copy, (d) => void (d[d.length - 1] ^= 0xff));
+    expect(copyMismatch(bytes, broken, plans)).toMatch(/“表”.*(无法读取|无法解压|校验和)/);
+  }, 120_000);
+
+  test("refused while editing: the thread is let go and the refusal is as in line", async () => {
+    // C9000, where a result goes, holds a number.
+    const held = rows.replace('<c r="B9000"><v>8998</v></c>', '<c r="B9000"><v>8998</v></c><c r="C9000"><v>1</v></c>');
+    expect(held).not.toBe(rows);
+    const taken = buildXlsx({ sheets: [{ name: "表", xml: `<row r="1">${inline("A1", "名称")}</row>${held}` }] });
+    const inLine = toAnnotatedCopy(taken, plans, [], { verify: false });
+    const threaded = await toAnnotatedCopyAside(taken, plans, [], { verify: false });
+    expect(inLine).toHaveProperty("error");
+    expect(threaded).toEqual(inLine);
+  }, 120_000);
+});

@@ -29,6 +29,82 @@ export interface Target {
   h2?: number;
 }
 
+/** The cells of each row we write or mark, as the read-back needs them: hashes of the values, no value. */
+export interface ExpectedCells {
+  expected(row: number): Map<number, Target> | undefined;
+}
+
+const LOOKS: (Look | undefined)[] = [undefined, "warning", "error", "header"];
+
+/**
+ * Rows' cells as the writer took them (PlanCells.get), packed into 32-bit integers to cross to
+ * another thread: per row its number and cell count, per cell its column, flags (1: it gets a
+ * value; its look × 2) and the value's two hashes.
+ */
+export class PackedRows {
+  private buf = new Int32Array(4096);
+  private n = 0;
+
+  add(row: number, cells: Map<number, Target>): void {
+    const need = this.n + 2 + 4 * cells.size;
+    if (need > this.buf.length) {
+      const grown = new Int32Array(Math.max(need, 2 * this.buf.length));
+      grown.set(this.buf.subarray(0, this.n));
+      this.buf = grown;
+    }
+    const b = this.buf;
+    b[this.n++] = row;
+    b[this.n++] = cells.size;
+    for (const [col, t] of cells) {
+      b[this.n++] = col;
+      b[this.n++] = (t.h1 !== undefined ? 1 : 0) | (LOOKS.indexOf(t.look) << 1);
+      b[this.n++] = t.h1 ?? 0;
+      b[this.n++] = t.h2 ?? 0;
+    }
+  }
+
+  /** The rows added since the last take, in a buffer of their own. */
+  take(): Int32Array {
+    const out = this.buf.slice(0, this.n);
+    this.n = 0;
+    return out;
+  }
+}
+
+/** ExpectedCells from rows packed by PackedRows, as they arrive (the thread that walks the copy as it is written). */
+export class ExpectedRows implements ExpectedCells {
+  private readonly where = new Map<number, { b: Int32Array; at: number }>();
+  private lastRow = -1;
+  private last: Map<number, Target> | undefined;
+
+  add(b: Int32Array): void {
+    for (let at = 0; at < b.length; at += 2 + 4 * b[at + 1]) this.where.set(b[at], { b, at });
+  }
+
+  expected(row: number): Map<number, Target> | undefined {
+    if (row === this.lastRow) return this.last;
+    const w = this.where.get(row);
+    let out: Map<number, Target> | undefined;
+    if (w) {
+      out = new Map();
+      const { b, at } = w;
+      for (let k = 0, p = at + 2; k < b[at + 1]; k++, p += 4) {
+        const t: Target = {};
+        if (b[p + 1] & 1) {
+          t.h1 = b[p + 2];
+          t.h2 = b[p + 3];
+        }
+        const look = LOOKS[b[p + 1] >> 1];
+        if (look) t.look = look;
+        out.set(b[p], t);
+      }
+    }
+    this.lastRow = row;
+    this.last = out;
+    return out;
+  }
+}
+
 const filled = (v: OutValue | undefined) => v !== null && v !== undefined && v !== "";
 
 const FNV_START = 0x811c9dc5 | 0;
@@ -132,7 +208,10 @@ class Lines {
   }
 }
 
-export class PlanCells {
+export class PlanCells implements ExpectedCells {
+  /** Told of each row's cells as `get` makes them (the copy's writer takes each row once, in order). */
+  onGet: ((row: number, cells: Map<number, Target>) => void) | null = null;
+
   /** Rows that may get a value or a mark, ascending, each once (a row of a plan's lines whose values are all empty gets nothing: `get` gives undefined). */
   readonly rows: Float64Array;
   readonly minCol: number;
@@ -215,6 +294,7 @@ export class PlanCells {
     if (row === this.lastRow) return this.last;
     this.last = this.cells(row, true);
     this.lastRow = row;
+    if (this.last) this.onGet?.(row, this.last);
     return this.last;
   }
 

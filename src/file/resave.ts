@@ -27,8 +27,8 @@ import { PackageEdit, partCrc32, PartWriter, rawEntries, ZipCopyError, type RawE
 import { chartParts, sheetRef } from "./chart";
 import { ByteTokenizer, cellOfTag, CLOSE, EMPTY, hasBytes, named, numberAt, OPEN, quotedAttr, samePrefix, SheetStreamError, type ByteTok, type TokenConsumer } from "./sheet-stream";
 import { streamPart } from "./zip";
-import { OriginalDigest, sheetPartDiffers } from "./sheet-compare";
-import { PlanCells, type Look, type Target } from "./plan-cells";
+import { OriginalDigest, setPrecheck, sheetPartDiffers, type CopyWalkResult } from "./sheet-compare";
+import { PackedRows, PlanCells, type Look, type Target } from "./plan-cells";
 import { CELLS_PER_FORMAT, inlineList, LISTS_SHEET, tableOf } from "./sheet-layout";
 
 export type ResaveError = { error: { code: "cannot-resave"; message: string } };
@@ -377,11 +377,12 @@ const OUT_CHUNK = 1 << 20;
 class ByteOut {
   private buf = new Uint8Array(OUT_CHUNK);
   private at = 0;
-  constructor(private readonly sink: (b: Uint8Array) => void) {}
+  /** `owned`: the bytes' buffer is not used again here (the pieces of the original handed through are not). */
+  constructor(private readonly sink: (b: Uint8Array, owned: boolean) => void) {}
   bytes(b: Uint8Array): void {
     if (this.at + b.length > this.buf.length) {
       this.flush();
-      if (b.length > this.buf.length) return this.sink(b);
+      if (b.length > this.buf.length) return this.sink(b, false);
     }
     this.buf.set(b, this.at);
     this.at += b.length;
@@ -391,14 +392,14 @@ class ByteOut {
     // At most three bytes per UTF-16 unit.
     if (this.at + 3 * s.length > this.buf.length) {
       this.flush();
-      if (3 * s.length > this.buf.length) return this.sink(enc.encode(s));
+      if (3 * s.length > this.buf.length) return this.sink(enc.encode(s), true);
     }
     this.at += enc.encodeInto(s, this.buf.subarray(this.at)).written;
   }
   flush(): void {
     if (!this.at) return;
     // Handed on as it is (it may be compressed elsewhere while we go on): the next bytes go into a new buffer.
-    this.sink(this.buf.subarray(0, this.at));
+    this.sink(this.buf.subarray(0, this.at), true);
     this.buf = new Uint8Array(OUT_CHUNK);
     this.at = 0;
   }
@@ -700,8 +701,52 @@ function editSheet(pkg: PackageEdit, key: string, sheetName: string, targets: Pl
   const entry = pkg.entry(key) ?? refuse(`缺少部件 ${key}`);
   // The pool's results are taken only once the edit is over (the edit does not yield), so what it
   // is given stays held until then: only a part of bounded size goes aside.
-  const part = new PartWriter(aside && entry.size <= ASIDE_MAX_BYTES);
-  const out = new ByteOut((b) => part.push(b));
+  const away = aside && entry.size <= ASIDE_MAX_BYTES;
+  const check = away && sheetCheck ? sheetCheck(entry.name) : null;
+  if (!check) return editSheetWith(pkg, entry, key, sheetName, targets, styles, onMark, new PartWriter(away));
+  // Each row's cells go to the thread with the first piece that may hold them (the writer takes a row's cells before writing it).
+  const rows = new PackedRows();
+  targets.onGet = (row, cells) => rows.add(row, cells);
+  const part = new PartWriter(true, {
+    push: (data, owned) => check.push(data, !!owned, rows.take()),
+    end: () =>
+      check.end(rows.take()).then((r) => {
+        setPrecheck(targets, pkg.original, entry.offset, r.chunks, r.walk);
+        return r.chunks;
+      }),
+  });
+  try {
+    editSheetWith(pkg, entry, key, sheetName, targets, styles, onMark, part);
+  } catch (e) {
+    check.abort();
+    throw e;
+  } finally {
+    targets.onGet = null;
+  }
+}
+
+/**
+ * Where an edited sheet's pieces are compressed and the copy's side of its read-back walked as
+ * they are written, in another thread (node/copy-check.ts): each piece with the rows' cells
+ * taken since the last. Absent in the browser: the copy is compared once it is written.
+ */
+export interface SheetCheck {
+  push(data: Uint8Array, owned: boolean, rows: Int32Array): void;
+  /** The compressed pieces, and what the walk of the copy's side found. */
+  end(rows: Int32Array): Promise<{ chunks: Uint8Array[]; walk: CopyWalkResult }>;
+  /** The edit was refused: the thread is let go. */
+  abort(): void;
+}
+
+let sheetCheck: ((part: string) => SheetCheck) | null = null;
+
+/** Installs the thread that compresses an edited sheet and walks it as written (node/copy-check.ts). */
+export function setSheetCheck(make: ((part: string) => SheetCheck) | null): void {
+  sheetCheck = make;
+}
+
+function editSheetWith(pkg: PackageEdit, entry: RawEntry, key: string, sheetName: string, targets: PlanCells, styles: () => Styles, onMark: OnMark | undefined, part: PartWriter): void {
+  const out = new ByteOut((b, owned) => part.push(b, owned));
   const editor = new SheetEditor(out, sheetName, targets, styles, onMark);
   // The read-back's view of the original taken from the same tokens: the original is walked once.
   const digest = new OriginalDigest(targets, pkg.original, entry.offset);
@@ -752,7 +797,7 @@ function isUtf8Xml(head: Uint8Array): boolean {
 /** The cells of one sheet's plans, made once for a plan alone on its sheet (the usual case): the copy is written from them and compared with them when read back. */
 const targetsMade = new WeakMap<ResultPlan, PlanCells>();
 
-function targetsOf(plans: ResultPlan[]): PlanCells {
+export function targetsOf(plans: ResultPlan[]): PlanCells {
   if (plans.length !== 1) return new PlanCells(plans);
   let t = targetsMade.get(plans[0]);
   if (!t) targetsMade.set(plans[0], (t = new PlanCells(plans)));

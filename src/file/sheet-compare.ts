@@ -12,9 +12,9 @@ import type { CellValue } from "../engine/types";
 import { a1, MAX_COLS } from "../engine/address";
 import { attr, decodeXml, dropAttr } from "./xml";
 import { ByteTokenizer, cellOfTag, CLOSE, EMPTY, hasBytes, named, numberAt, OPEN, quotedAttr, samePrefix, type ByteTok, type TokenConsumer } from "./sheet-stream";
-import { streamPart, type ZipEntry } from "./zip";
+import { entryData, SLACK, streamPart, type ZipEntry } from "./zip";
 import { partCrc32 } from "./zip-copy";
-import { valueHash, type PlanCells } from "./plan-cells";
+import { valueHash, type ExpectedCells, type PlanCells } from "./plan-cells";
 
 /**
  * Math.imul taken once: in a loop over every byte, a global looked up each time is as slow as the
@@ -86,7 +86,7 @@ class Canonical implements TokenConsumer {
   private capture = 0;
 
   constructor(
-    private readonly planned: PlanCells,
+    private readonly planned: ExpectedCells,
     /** True for the copy: our cells are read and compared with the plan. */
     private readonly isCopy: boolean,
     private readonly onPart: (key: number, h1: number, h2: number) => void,
@@ -519,6 +519,109 @@ export class OriginalDigest implements TokenConsumer {
 /** The digest last taken with each sheet's cells. */
 const digests = new WeakMap<PlanCells, OriginalDigest>();
 
+/** What CopyWalk found, as it crosses from the thread that walked it: plain data. */
+export interface CopyWalkResult {
+  keys: Int32Array;
+  h1s: Int32Array;
+  h2s: Int32Array;
+  n: number;
+  /** Our cells that read as planned. */
+  written: number;
+  /** The first thing found wrong, and whether while walking or at the part's end (its last tag, the tail). */
+  failed: { why: string; at: "walk" | "end" } | null;
+  /** CRC-32 and size of the bytes walked. */
+  crc: number;
+  size: number;
+}
+
+/**
+ * The copy's side of the compare walked as its part is written and compressed — by the command
+ * line's workers in a thread of their own (node/copy-check.ts), from the compressed pieces
+ * inflated as one stream, the very bytes the zip holds — while the sheet is still being edited:
+ * its canonical parts as two hashes each, how many of our cells read as planned, the first thing
+ * found wrong (the walk stops there), and the CRC-32 and size of what it inflated. Compared with
+ * the original's side once the copy is written and read back (sheetPartDiffers), in the order a
+ * walk of the copy read back would have found each thing.
+ */
+export class CopyWalk {
+  private readonly parts = new Parts();
+  private readonly c: Canonical;
+  private readonly tok: ByteTokenizer;
+  private failed: CopyWalkResult["failed"] = null;
+  private crc = 0;
+  private size = 0;
+
+  constructor(expected: ExpectedCells) {
+    this.c = new Canonical(expected, true, (k, a, b) => this.parts.add(k, a, b));
+    this.tok = new ByteTokenizer(this.c);
+  }
+
+  /** The next inflated piece. */
+  push(piece: Uint8Array): void {
+    this.crc = partCrc32(piece, this.crc);
+    this.size += piece.length;
+    if (this.failed) return;
+    try {
+      this.tok.push(piece);
+    } catch (e) {
+      this.failed = { why: e instanceof Error ? e.message : String(e), at: "walk" };
+    }
+  }
+
+  /** The pieces could not be inflated (`why`: as streamPart says it). */
+  broken(why: string): void {
+    this.failed ??= { why, at: "walk" };
+  }
+
+  /** Every piece is in. */
+  end(): CopyWalkResult {
+    if (!this.failed) {
+      try {
+        this.tok.end();
+        this.c.finish();
+      } catch (e) {
+        this.failed = { why: e instanceof Error ? e.message : String(e), at: "end" };
+      }
+    }
+    const { keys, h1s, h2s, n } = this.parts;
+    return { keys: keys.slice(0, n), h1s: h1s.slice(0, n), h2s: h2s.slice(0, n), n, written: this.c.written, failed: this.failed, crc: this.crc >>> 0, size: this.size };
+  }
+}
+
+/** A sheet part's copy side walked as it was written: the compressed pieces it walked, for the original part at `offset` of `original`. */
+interface Prechecked {
+  original: Uint8Array;
+  offset: number;
+  chunks: Uint8Array[];
+  walk: CopyWalkResult;
+}
+
+/** The walk last taken of the copy written with each sheet's cells. */
+const prechecks = new WeakMap<PlanCells, Prechecked>();
+
+/** Records the copy's side walked as the copy was written from the part at `offset` of `original` with `planned`, compressed into `chunks`. */
+export function setPrecheck(planned: PlanCells, original: Uint8Array, offset: number, chunks: Uint8Array[], walk: CopyWalkResult): void {
+  prechecks.set(planned, { original, offset, chunks, walk });
+}
+
+/** The copy's side walked as it was written with `planned`, if it was (what the read-back will compare). */
+export function precheckOf(planned: PlanCells): Readonly<Prechecked> | undefined {
+  return prechecks.get(planned);
+}
+
+/** Whether `data` (an entry's compressed bytes) is exactly `chunks`, one after another. */
+function holds(data: Uint8Array, chunks: Uint8Array[]): boolean {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  if (n !== data.length) return false;
+  let at = 0;
+  for (const c of chunks) {
+    for (let i = 0; i < c.length; i++) if (data[at + i] !== c[i]) return false;
+    at += c.length;
+  }
+  return true;
+}
+
 /**
  * Why the copy's sheet part (entry `inCopy` of `copy`) is not the original's (entry `inOriginal`)
  * with our cells `planned` written and marked, or null when it is exactly that. Our cells with a
@@ -544,11 +647,26 @@ export function sheetPartDiffers(original: Uint8Array, inOriginal: ZipEntry, cop
       if (h1s[i] !== a || h2s[i] !== b) differs(k >= 0 ? `第 ${k} 行与原文件不一致` : "行以外的内容与原文件不一致");
       i++;
     };
-    const c = new Canonical(planned, true, onCopy);
-    walk(copy, inCopy, c, inCopy);
+    const pre = prechecks.get(planned);
+    let written: number;
+    // (entryData: the entry's header checked as streamPart checks it, before anything is walked.)
+    if (pre && pre.original === original && pre.offset === inOriginal.offset && inCopy.method === 8 && holds(entryData(copy, inCopy), pre.chunks)) {
+      // The copy's side was walked from these very bytes as they were written: its findings in the order a walk now would meet them.
+      const w = pre.walk;
+      for (let k = 0; k < w.n; k++) onCopy(w.keys[k], w.h1s[k], w.h2s[k]);
+      if (w.failed?.at === "walk") differs(w.failed.why);
+      if (w.size > inCopy.size + SLACK) differs("部件的内容超出其声明的大小");
+      if (w.size !== inCopy.size || w.crc !== inCopy.crc) differs("部件的内容与其校验和（CRC-32）或大小不符");
+      if (w.failed) differs(w.failed.why);
+      written = w.written;
+    } else {
+      const c = new Canonical(planned, true, onCopy);
+      walk(copy, inCopy, c, inCopy);
+      written = c.written;
+    }
     if (i < n) differs(keys[i] >= 0 ? `第 ${keys[i]} 行在副本中缺失` : "行以外的内容与原文件不一致");
     const values = planned.values();
-    if (c.written !== values) differs(`写入的结果少了 ${values - c.written} 个单元格`);
+    if (written !== values) differs(`写入的结果少了 ${values - written} 个单元格`);
     return null;
   } catch (e) {
     if (e instanceof Differs) return e.message;

@@ -130,7 +130,13 @@ export interface Deflater {
    * writing: the pieces pushed must not change afterwards; `end` resolves with the compressed
    * stream once every piece is done. Absent where there is no elsewhere (the browser).
    */
-  streamAside?(): { push(data: Uint8Array): void; end(): Promise<Uint8Array[]> };
+  streamAside?(): AsideStream;
+}
+
+/** A part's pieces compressed elsewhere; `end` resolves with the compressed stream. */
+export interface AsideStream {
+  push(data: Uint8Array, owned?: boolean): void;
+  end(): Promise<Uint8Array[]>;
 }
 
 const CRC_TABLE = (() => {
@@ -193,19 +199,21 @@ export type DeflatedPart = {
  * must then not change), overlapping the writing; the part is pending until that is done.
  */
 export class PartWriter {
-  private readonly aside: ReturnType<NonNullable<Deflater["streamAside"]>> | undefined;
+  private readonly aside: AsideStream | undefined;
   private readonly z: DeflateStream | null;
   private crc = 0;
   private size = 0;
-  constructor(aside = false) {
-    this.aside = aside ? codec.streamAside?.() : undefined;
+  /** `stream`: where the pieces go instead of the codec's own stream aside (resave.ts: a thread that also reads them back). */
+  constructor(aside = false, stream?: AsideStream) {
+    this.aside = aside ? stream ?? codec.streamAside?.() : undefined;
     this.z = this.aside ? null : codec.stream();
   }
-  push(data: Uint8Array): void {
+  /** `owned`: nobody else holds `data`'s buffer, so it may be handed to another thread as it is. */
+  push(data: Uint8Array, owned = false): void {
     if (!data.length) return;
     this.crc = codec.crc32(data, this.crc);
     this.size += data.length;
-    if (this.aside) this.aside.push(data);
+    if (this.aside) this.aside.push(data, owned);
     else this.z!.push(data);
   }
   done(): DeflatedPart {

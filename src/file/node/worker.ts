@@ -70,6 +70,8 @@ async function run(task: Task): Promise<TaskResult> {
     const { copyMismatch } = require("../resave") as typeof import("../resave");
     const { removableSheets, sourceOf } = require("../unwrite") as typeof import("../unwrite");
     const { writeCopyFile, WriteFailure } = require("./outputs") as typeof import("./outputs");
+    // The copy's sheet compressed and walked back in a thread of its own while it is edited.
+    (require("./copy-check") as typeof import("./copy-check")).useCopyCheckThread();
     const names = new Set(planned.map((p) => p.plan.sheet));
     const isChecked = (e: LedgerSheet) => names.has(e.id) || names.has(e.name);
     // A results sheet an earlier check (any door) made for a sheet checked now goes with its results.

@@ -1,0 +1,59 @@
+/**
+ * The thread of copy-check.ts: compresses each piece of an edited sheet as node/deflate.ts's
+ * stream aside does (raw deflate, level 1, each piece flushed to a byte boundary, an empty final
+ * block at the end), keeps the compressed pieces — what the zip will hold — and inflates them
+ * again as one stream, walking what comes out as the copy's side of the read-back
+ * (sheet-compare.ts CopyWalk) with the rows' cells the editor sent along. Answers the compressed
+ * pieces and the walk's findings once the last piece is in and walked.
+ */
+import { parentPort, workerData } from "worker_threads";
+import * as zlib from "zlib";
+import { CopyWalk } from "../sheet-compare";
+import { ExpectedRows } from "../plan-cells";
+import { useNodeDeflate } from "./deflate";
+
+// CRC-32 by zlib, as the writer's.
+useNodeDeflate();
+
+const part: string = (workerData as { part: string }).part;
+const rows = new ExpectedRows();
+const walk = new CopyWalk(rows);
+const chunks: Uint8Array[] = [];
+const inflater = zlib.createInflateRaw({ chunkSize: 1 << 20 });
+let answered = false;
+
+/** A compressed piece in a buffer of its own (zlib's output may sit in a larger one), to be handed back. */
+function own(b: Buffer): Uint8Array {
+  const out = new Uint8Array(b.length);
+  out.set(b);
+  return out;
+}
+
+function answer(): void {
+  if (answered) return;
+  answered = true;
+  const result = walk.end();
+  parentPort!.postMessage({ chunks, walk: result }, [...chunks.map((c) => c.buffer as ArrayBuffer), result.keys.buffer as ArrayBuffer, result.h1s.buffer as ArrayBuffer, result.h2s.buffer as ArrayBuffer]);
+}
+
+inflater.on("data", (b: Buffer) => walk.push(new Uint8Array(b.buffer, b.byteOffset, b.length)));
+inflater.on("error", () => {
+  // As streamPart says it of a part that cannot be inflated.
+  walk.broken(`压缩包中的“${part}”无法解压`);
+  answer();
+});
+inflater.on("end", answer);
+
+parentPort!.on("message", (m: { data?: Uint8Array; rows: Int32Array; end?: boolean }) => {
+  rows.add(m.rows);
+  if (m.data) {
+    const c = own(zlib.deflateRawSync(m.data, { level: 1, finishFlush: zlib.constants.Z_SYNC_FLUSH }));
+    chunks.push(c);
+    inflater.write(c);
+  }
+  if (m.end) {
+    const c = own(zlib.deflateRawSync(new Uint8Array(0), { level: 1 }));
+    chunks.push(c);
+    inflater.end(c);
+  }
+});

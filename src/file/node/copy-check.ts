@@ -1,0 +1,65 @@
+/**
+ * The annotated copy's edited sheet compressed, and read back, in a thread of its own while it is
+ * still being edited (resave.ts SheetCheck): each piece the editor writes goes to the thread
+ * (copy-check-thread.ts), which compresses it as node/deflate.ts's stream aside does — the same
+ * bytes — inflates the compressed pieces again as one stream and walks them as the copy's side
+ * of the read-back (sheet-compare.ts CopyWalk). What it found is compared with the original's
+ * side once the copy is written and read back from disk, if the written part holds exactly the
+ * bytes the thread walked; otherwise the part is walked again there. So the second core reads the
+ * copy back while the first is still writing it, instead of after.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { Worker } from "worker_threads";
+import { setSheetCheck, type SheetCheck } from "../resave";
+import type { CopyWalkResult } from "../sheet-compare";
+
+/** The thread's script: compiled beside this module, or the TypeScript started through worker-boot.js (under jest). */
+function threadScript(): { file: string; argv: string[] } {
+  const compiled = path.join(__dirname, "copy-check-thread.js");
+  if (fs.existsSync(compiled)) return { file: compiled, argv: [] };
+  return { file: path.join(__dirname, "worker-boot.js"), argv: [path.join(__dirname, "copy-check-thread.ts")] };
+}
+
+/** What the thread answers once every piece is in. */
+export interface ThreadDone {
+  chunks: Uint8Array[];
+  walk: CopyWalkResult;
+}
+
+class ThreadCheck implements SheetCheck {
+  private readonly w: Worker;
+  private readonly done: Promise<ThreadDone>;
+
+  constructor(part: string) {
+    const script = threadScript();
+    this.w = new Worker(script.file, { argv: script.argv, workerData: { part } });
+    this.done = new Promise<ThreadDone>((resolve, reject) => {
+      this.w.once("message", resolve);
+      this.w.once("error", reject);
+      this.w.once("exit", (code) => reject(new Error(`副本核对线程意外结束（${code}）`)));
+    });
+    // A copy refused before it is zipped never waits for its thread: its failure is not an unheard rejection.
+    this.done.catch(() => undefined);
+  }
+
+  push(data: Uint8Array, owned: boolean, rows: Int32Array): void {
+    // A piece that shares its buffer (a stretch of the original's inflated piece) crosses as a copy of its own.
+    const own = owned ? data : data.slice();
+    this.w.postMessage({ data: own, rows }, [own.buffer as ArrayBuffer, rows.buffer as ArrayBuffer]);
+  }
+
+  end(rows: Int32Array): Promise<ThreadDone> {
+    this.w.postMessage({ end: true, rows }, [rows.buffer as ArrayBuffer]);
+    return this.done.finally(() => void this.w.terminate());
+  }
+
+  abort(): void {
+    void this.w.terminate();
+  }
+}
+
+/** The command line's workers: every edited sheet small enough to go aside is compressed and walked in a thread. */
+export function useCopyCheckThread(): void {
+  setSheetCheck((part) => new ThreadCheck(part));
+}
