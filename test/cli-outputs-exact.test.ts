@@ -9,7 +9,8 @@ import { evaluateSheet } from "../src/engine";
 import { getPack } from "../src/packs";
 import { pad, padNumber, terminalSafe, width } from "../src/cli/format";
 import { reportBytes, reportRowsOf, sheetJsonText, sheetTable } from "../src/cli/render";
-import { xmlBlock, xmlText } from "../src/cli/report-xml";
+import { NO_CELL, ReportSheet, SharedStrings, TEXT_CELL, WHOLE_CELL, xmlBlock, xmlText, XmlText } from "../src/cli/report-xml";
+import { concat as concatBytes } from "../src/file/zip";
 import { readWorkbook, sheetGrid } from "../src/file/xlsx-read";
 import { strFromU8, unzipSync } from "fflate";
 import ExcelJS from "exceljs";
@@ -205,4 +206,56 @@ test("report: repeated texts as one shared-strings table (count and uniqueCount 
       });
     });
   }
+});
+
+test("report: a row given as items, whole numbers and encoded text (itemsRow) is written byte for byte as the same values given to row()", () => {
+  const made = (fill: (sheet: ReportSheet, shared: SharedStrings) => void) => {
+    const parts: Uint8Array[] = [];
+    const shared = new SharedStrings({ write: () => undefined });
+    const sheet = new ReportSheet(1, { write: (b) => void parts.push(b) }, shared);
+    fill(sheet, shared);
+    sheet.end();
+    return { xml: strFromU8(concatBytes(parts)), count: shared.count };
+  };
+  const text = new XmlText();
+  text.bytes = new TextEncoder().encode("F3AB12");
+  // Each column in turn nothing, an item, a whole number (0, 9, 10, big) or the encoded text: gaps
+  // at the start, in the middle and at the end, a number or an item owed before a gap or a text.
+  const kinds: number[][] = [];
+  let s = 11;
+  const rnd = (k: number) => ((s = (s * 1103515245 + 12345) & 0x7fffffff) % k);
+  for (let r = 0; r < 400; r++) {
+    // At most one encoded text a row (itemsRow's one `text`): a second is a number instead.
+    const row = Array.from({ length: 9 }, () => rnd(5));
+    kinds.push(row.map((k, j) => (k === 4 && row.indexOf(4) < j ? 3 : k)));
+  }
+  kinds.push([0, 0, 0, 0, 0, 0, 0, 0, 0], [2, 2, 2, 2, 2, 2, 2, 2, 2], [4, 1, 3, 0, 0, 3, 0, 0, 1], [0, 0, 0, 0, 0, 0, 0, 0, 4]);
+  const numbers = [0, 9, 10, 99_999, 2 ** 31 + 5, 999_999_999_999_999];
+  const rows = kinds.map((row, r) => {
+    const cells = new Int32Array(9);
+    const nums = new Float64Array(9);
+    const values: (string | number | null | XmlText)[] = [];
+    const items = new Int32Array(9).fill(-1);
+    row.forEach((k, j) => {
+      const item = (r * 9 + j) % 37;
+      const n = numbers[(r + j) % numbers.length];
+      const at = new XmlText();
+      at.bytes = text.bytes;
+      at.from = j % 3;
+      // An empty encoded text is nothing too.
+      at.to = k === 4 && r % 7 === 0 ? at.from : at.from + 2;
+      cells[j] = k === 0 ? NO_CELL : k === 1 || k === 2 ? item : k === 3 ? WHOLE_CELL : TEXT_CELL;
+      nums[j] = n;
+      values.push(k === 0 ? null : k === 1 || k === 2 ? `文本${item}` : k === 3 ? n : at);
+      if (k === 1 || k === 2) items[j] = item;
+    });
+    return { cells, nums, values, items, text: values.find((v): v is XmlText => v instanceof XmlText) ?? null };
+  });
+  const generic = made((sheet) => rows.forEach((x) => sheet.row(x.values, x.items)));
+  const fast = made((sheet) => rows.forEach((x) => sheet.itemsRow(x.cells, x.nums, x.text)));
+  expect(fast.xml).toBe(generic.xml);
+  expect(fast.count).toBe(generic.count);
+  // Cells after a gap keep their address, cells after the one before go without.
+  expect(fast.xml).toMatch(/<\/c><c r="[B-I]\d+"/);
+  expect(fast.xml).toContain("</c><c><v>");
 });

@@ -14,7 +14,7 @@ import { getPack } from "../packs";
 import type { Pack } from "../packs/schema";
 import { gradeText, pad, padNumber, SEVERITY_ZH, STATUS_ZH, terminalSafe } from "./format";
 import type { SheetResult } from "../engine/types";
-import { COUNTS, countsPart, ownCopy, RECORDS, ReportSheet, REPORT_HEADERS, REPORT_SHEETS, reportParts, SharedStrings, sheetPart, xmlBlock, XmlText, type SheetNo } from "./report-xml";
+import { COUNTS, countsPart, NO_CELL, ownCopy, RECORDS, ReportSheet, REPORT_HEADERS, REPORT_SHEETS, reportParts, SharedStrings, sheetPart, TEXT_CELL, WHOLE_CELL, xmlBlock, XmlText, type SheetNo } from "./report-xml";
 import { fflate } from "../file/fflate-lazy";
 import { concat } from "../file/zip";
 import { ascii, Utf8Bytes, type OutBytes } from "./bytes";
@@ -394,6 +394,8 @@ export interface RowSink {
    * given only to sheets with a shared-strings table.
    */
   row(values: readonly (OutValue | XmlText)[], shared?: ArrayLike<number>): void;
+  /** The same row as its cells' items, whole numbers and encoded text (ReportSheet.itemsRow), in a sheet with a shared-strings table. */
+  itemsRow?(cells: Int32Array, numbers: Float64Array, text: XmlText | null): void;
 }
 export interface ReportSheets {
   summary: RowSink;
@@ -426,6 +428,10 @@ class Items {
     this.#of = [];
   }
 }
+
+/** A row's text cell given to itemsRow: nothing for no text, its item, or SLOW: the row goes to row(), which finds it by its text or writes it inline. */
+const SLOW = -4;
+const itemCell = (v: string | null | undefined, item: number): number => (v === null || v === undefined || v === "" ? NO_CELL : item >= 0 ? item : SLOW);
 
 /** One checked sheet's rows of the report, written as its records arrive. */
 export class ReportRows {
@@ -478,6 +484,14 @@ export class ReportRows {
       sumItems![2] = it.fixed.at(2, this.#packName);
     }
     const notCriterion = s.codes.map((code) => code !== "criterion-failed");
+    // The rows as cells (itemsRow) when every text has its item: no value looked at again by the sheet.
+    const fast = it && this.to.summary.itemsRow && this.to.issues.itemsRow && cells ? { sum: new Int32Array(13), one: new Int32Array(9), sumNumbers: new Float64Array(13), oneNumbers: new Float64Array(9) } : null;
+    if (fast) {
+      for (let x = 0; x < 3; x++) fast.sum[x] = itemCell(sum[x] as string, sumItems![x]);
+      fast.one[0] = fast.sum[0];
+      fast.one[1] = fast.sum[1];
+      fast.sum[3] = fast.one[3] = WHOLE_CELL;
+    }
     for (let j = 0; j < c.n; j++) {
       const g = c.grade[j];
       const label = stringAt(c.labels, j);
@@ -517,7 +531,24 @@ export class ReportRows {
         si[12] = noted === 1 && notes && only >= 0 ? it.text.at(only, notes) : -1;
         oneItems![4] = si[4];
       }
-      this.to.summary.row(sum, sumItems);
+      if (fast) {
+        const f = fast.sum;
+        const si = sumItems!;
+        fast.sumNumbers[3] = row;
+        f[4] = itemCell(label, si[4]);
+        f[5] = itemCell(sum[5] as string | null, si[5]);
+        f[6] = itemCell(sum[6] as string | null, si[6]);
+        f[7] = c.met[j] < 0 ? NO_CELL : WHOLE_CELL;
+        fast.sumNumbers[7] = c.met[j];
+        f[8] = c.total[j] < 0 ? NO_CELL : WHOLE_CELL;
+        fast.sumNumbers[8] = c.total[j];
+        f[9] = itemCell(sum[9] as string | null, si[9]);
+        f[10] = itemCell(sum[10] as string, si[10]);
+        f[11] = itemCell(sum[11] as string | null, si[11]);
+        f[12] = itemCell(sum[12] as string | null, si[12]);
+        if (f[0] === SLOW || f[1] === SLOW || f[2] === SLOW || f[4] === SLOW || f[5] === SLOW || f[6] === SLOW || f[9] === SLOW || f[10] === SLOW || f[11] === SLOW || f[12] === SLOW) this.to.summary.row(sum, sumItems);
+        else this.to.summary.itemsRow!(f, fast.sumNumbers, null);
+      } else this.to.summary.row(sum, sumItems);
       one[3] = row;
       one[4] = label;
       for (let k = at[j]; k < at[j + 1]; k++) {
@@ -543,7 +574,19 @@ export class ReportRows {
           oi[7] = t ? it.text.at(found[k], t) : -1;
           oi[8] = from >= 0 ? it.source.at(from, s.sources[from]) : -1;
         }
-        this.to.issues.row(one, oneItems);
+        if (fast) {
+          const f = fast.one;
+          const oi = oneItems!;
+          fast.oneNumbers[3] = row;
+          f[2] = one[2] === null ? NO_CELL : TEXT_CELL;
+          f[4] = itemCell(label, oi[4]);
+          f[5] = itemCell(one[5] as string, oi[5]);
+          f[6] = itemCell(m, oi[6]);
+          f[7] = itemCell(one[7] as string | null, oi[7]);
+          f[8] = itemCell(one[8] as string | null, oi[8]);
+          if (f[0] === SLOW || f[1] === SLOW || f[4] === SLOW || f[5] === SLOW || f[6] === SLOW || f[7] === SLOW || f[8] === SLOW) this.to.issues.row(one, oneItems);
+          else this.to.issues.itemsRow!(f, fast.oneNumbers, cell);
+        } else this.to.issues.row(one, oneItems);
       }
     }
   }

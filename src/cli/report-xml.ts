@@ -63,6 +63,11 @@ const SHARED: readonly (readonly boolean[])[] = [
  */
 const KEEP = 1 << 16;
 
+/** What a column of a row given to ReportSheet.itemsRow holds besides an item: nothing, a whole number, the encoded text. */
+export const NO_CELL = -1;
+export const WHOLE_CELL = -2;
+export const TEXT_CELL = -3;
+
 /** Excel's last row. */
 export const MAX_SHEET_ROWS = 1_048_576;
 
@@ -404,6 +409,77 @@ export class ReportSheet {
       p = o.pos;
     }
     o.pos = putMarkup(view, buf, p, owed ? V_ROW_END : ROW_END);
+    if (o.pos >= PIECE) this.sink.write(o.take());
+  }
+
+  /**
+   * A row whose every cell is a shared string by its item, a whole number or text encoded already
+   * — most of 汇总's and 问题清单's rows, given so by ReportRows: `cells[j]` ≥ 0 is column j's item,
+   * NO_CELL nothing, WHOLE_CELL the whole number `numbers[j]` (0 ≤ n < 1e15), TEXT_CELL `text`.
+   * The same bytes as row() writes for those values, without looking at them again: only in a
+   * sheet with a shared-strings table.
+   */
+  itemsRow(cells: Int32Array, numbers: Float64Array, text: XmlText | null): void {
+    if (this.rows >= MAX_SHEET_ROWS - 1) {
+      this.cut++;
+      return;
+    }
+    const o = this.#out;
+    const r = ++this.rows;
+    const n = cells.length;
+    o.room(ROW_ROOM + n * CELL_ROOM);
+    let buf = o.buf;
+    let view = o.view;
+    let p = putMarkup(view, buf, o.pos, ROW);
+    const digits = p;
+    p = putWhole(buf, p, r);
+    const digitsEnd = p;
+    p = putMarkup(view, buf, p, ROW_OPEN_END);
+    let last = -2;
+    let owed = false;
+    let items = 0;
+    for (let j = 0; j < n; j++) {
+      const k = cells[j];
+      if (k === NO_CELL || (k === TEXT_CELL && text!.to === text!.from)) continue;
+      const open = this.#open[j];
+      const next = j === last + 1;
+      last = j;
+      if (k !== TEXT_CELL) {
+        const whole = k === WHOLE_CELL;
+        if (!whole) items++;
+        if (next) p = putMarkup(view, buf, p, owed ? (whole ? open.endNum : open.endShared) : whole ? open.cNum : open.cShared);
+        else {
+          if (owed) p = putMarkup(view, buf, p, V_END);
+          p = putMarkup(view, buf, p, C_R);
+          p = put(buf, p, this.#letters[j]);
+          for (let i = digits; i < digitsEnd; i++) buf[p++] = buf[i];
+          p = putMarkup(view, buf, p, QUOTE);
+          p = putMarkup(view, buf, p, whole ? open.num : open.shared);
+        }
+        p = putWhole(buf, p, whole ? numbers[j] : k);
+        owed = true;
+        continue;
+      }
+      if (owed) p = putMarkup(view, buf, p, V_END);
+      owed = false;
+      if (next) p = putMarkup(view, buf, p, C);
+      else {
+        p = putMarkup(view, buf, p, C_R);
+        p = put(buf, p, this.#letters[j]);
+        for (let i = digits; i < digitsEnd; i++) buf[p++] = buf[i];
+        p = putMarkup(view, buf, p, QUOTE);
+      }
+      p = putMarkup(view, buf, p, open.str);
+      o.pos = p;
+      o.range(text!.bytes, text!.from, text!.to);
+      o.bytes(T_END.bytes);
+      o.room(ROW_ROOM + (n - j) * CELL_ROOM);
+      buf = o.buf;
+      view = o.view;
+      p = o.pos;
+    }
+    o.pos = putMarkup(view, buf, p, owed ? V_ROW_END : ROW_END);
+    this.shared!.count += items;
     if (o.pos >= PIECE) this.sink.write(o.take());
   }
 
