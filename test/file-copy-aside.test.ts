@@ -8,7 +8,7 @@ import type { ResultPlan } from "../src/engine/host";
 import { useNodeDeflate } from "../src/file/node/deflate";
 import { copyMismatch, setSheetCheck, targetsOf, toAnnotatedCopy, toAnnotatedCopyAside } from "../src/file/resave";
 import { useCopyCheckThread } from "../src/file/node/copy-check";
-import { precheckOf } from "../src/file/sheet-compare";
+import { digestOf, precheckOf } from "../src/file/sheet-compare";
 import { readWorkbook, sheetGrid } from "../src/file/xlsx-read";
 import { rawEntries } from "../src/file/zip-copy";
 import { buildXlsx } from "./support/xlsx-build";
@@ -77,7 +77,7 @@ describe("compressed and read back in a thread as it is edited (the command line
     expect(copyMismatch(bytes, threaded, plans)).toBeNull();
   }, 120_000);
 
-  test("what the thread found is what the read-back says: a row it walked differently is named", async () => {
+  test("what the thread found on either side is what the read-back says: a row it walked differently is named", async () => {
     const copy = await toAnnotatedCopyAside(bytes, plans, [], { verify: false });
     if (!(copy instanceof Uint8Array)) throw new Error("expected a copy");
     // The walk's own record of row 9,000 changed (as if the copy's row read back otherwise): the bytes still match, so the record is what is compared.
@@ -96,6 +96,17 @@ describe("compressed and read back in a thread as it is edited (the command line
     pre.walk.crc += 1;
     expect(copyMismatch(bytes, copy, plans)).toContain("校验和（CRC-32）");
     pre.walk.crc -= 1;
+    expect(copyMismatch(bytes, copy, plans)).toBeNull();
+    // The original's side was taken there too: its row 9,000 changed is named the same way.
+    const digest = digestOf(targetsOf(plans))!;
+    const d = Array.from(digest.keys.subarray(0, digest.n)).indexOf(9000);
+    expect(d).toBe(k);
+    digest.h2s[d] ^= 1;
+    expect(copyMismatch(bytes, copy, plans)).toContain("第 9000 行与原文件不一致");
+    digest.h2s[d] ^= 1;
+    digest.failed = "第 3 行有未写地址或地址不符的单元格";
+    expect(copyMismatch(bytes, copy, plans)).toContain("第 3 行有未写地址");
+    digest.failed = null;
     expect(copyMismatch(bytes, copy, plans)).toBeNull();
   }, 120_000);
 

@@ -27,7 +27,7 @@ import { PackageEdit, partCrc32, PartWriter, rawEntries, ZipCopyError, type RawE
 import { chartParts, sheetRef } from "./chart";
 import { ByteTokenizer, cellOfTag, CLOSE, EMPTY, hasBytes, named, numberAt, OPEN, quotedAttr, samePrefix, SheetStreamError, type ByteTok, type TokenConsumer } from "./sheet-stream";
 import { streamPart } from "./zip";
-import { OriginalDigest, setPrecheck, sheetPartDiffers, type CopyWalkResult } from "./sheet-compare";
+import { OriginalDigest, setDigest, setPrecheck, sheetPartDiffers, type CopyWalkResult, type DigestResult } from "./sheet-compare";
 import { PackedRows, PlanCells, type Look, type Target } from "./plan-cells";
 import { CELLS_PER_FORMAT, inlineList, LISTS_SHEET, tableOf } from "./sheet-layout";
 
@@ -711,12 +711,15 @@ function editSheet(pkg: PackageEdit, key: string, sheetName: string, targets: Pl
     push: (data, owned) => check.push(data, !!owned, rows.take()),
     end: () =>
       check.end(rows.take()).then((r) => {
+        setDigest(targets, pkg.original, entry.offset, r.digest);
         setPrecheck(targets, pkg.original, entry.offset, r.chunks, r.walk);
         return r.chunks;
       }),
   });
+  // The original's side is taken there too, from the original's bytes as the editor passes them (with the rows taken by then).
+  const passed = (b: Uint8Array, upTo: number) => check.original(b.subarray(0, upTo), rows.take());
   try {
-    editSheetWith(pkg, entry, key, sheetName, targets, styles, onMark, part);
+    editSheetWith(pkg, entry, key, sheetName, targets, styles, onMark, part, passed);
   } catch (e) {
     check.abort();
     throw e;
@@ -731,9 +734,12 @@ function editSheet(pkg: PackageEdit, key: string, sheetName: string, targets: Pl
  * taken since the last. Absent in the browser: the copy is compared once it is written.
  */
 export interface SheetCheck {
+  /** A piece of the copy's sheet as written. */
   push(data: Uint8Array, owned: boolean, rows: Int32Array): void;
-  /** The compressed pieces, and what the walk of the copy's side found. */
-  end(rows: Int32Array): Promise<{ chunks: Uint8Array[]; walk: CopyWalkResult }>;
+  /** The original's bytes the editor has passed (every tag in them handed over), in order: they are the original's side's to walk. */
+  original(data: Uint8Array, rows: Int32Array): void;
+  /** The compressed pieces, what the walk of the copy's side found, and the original's side. */
+  end(rows: Int32Array): Promise<{ chunks: Uint8Array[]; walk: CopyWalkResult; digest: DigestResult }>;
   /** The edit was refused: the thread is let go. */
   abort(): void;
 }
@@ -745,21 +751,42 @@ export function setSheetCheck(make: ((part: string) => SheetCheck) | null): void
   sheetCheck = make;
 }
 
-function editSheetWith(pkg: PackageEdit, entry: RawEntry, key: string, sheetName: string, targets: PlanCells, styles: () => Styles, onMark: OnMark | undefined, part: PartWriter): void {
+/** `passed`: told of the original's bytes as the editor passes them, when its side is taken elsewhere (else here, from the same tokens). */
+function editSheetWith(
+  pkg: PackageEdit,
+  entry: RawEntry,
+  key: string,
+  sheetName: string,
+  targets: PlanCells,
+  styles: () => Styles,
+  onMark: OnMark | undefined,
+  part: PartWriter,
+  passed?: (b: Uint8Array, upTo: number) => void,
+): void {
   const out = new ByteOut((b, owned) => part.push(b, owned));
   const editor = new SheetEditor(out, sheetName, targets, styles, onMark);
   // The read-back's view of the original taken from the same tokens: the original is walked once.
-  const digest = new OriginalDigest(targets, pkg.original, entry.offset);
-  const tok = new ByteTokenizer({
-    token: (b, t) => {
-      editor.token(b, t);
-      digest.token(b, t);
-    },
-    pause: (b, upTo) => {
-      editor.pause(b, upTo);
-      digest.pause(b, upTo);
-    },
-  });
+  const digest = passed ? null : new OriginalDigest(targets);
+  const tok = new ByteTokenizer(
+    digest
+      ? {
+          token: (b, t) => {
+            editor.token(b, t);
+            digest.token(b, t);
+          },
+          pause: (b, upTo) => {
+            editor.pause(b, upTo);
+            digest.pause(b, upTo);
+          },
+        }
+      : {
+          token: (b, t) => editor.token(b, t),
+          pause: (b, upTo) => {
+            editor.pause(b, upTo);
+            passed!(b, upTo);
+          },
+        },
+  );
   let first = true;
   let over: boolean;
   try {
@@ -777,7 +804,7 @@ function editSheetWith(pkg: PackageEdit, entry: RawEntry, key: string, sheetName
   }
   if (over) refuse(`${key} 的内容超出其声明的大小`);
   editor.finish();
-  digest.finish();
+  if (digest) setDigest(targets, pkg.original, entry.offset, digest.finish());
   pkg.setDeflated(key, part.done());
 }
 

@@ -477,24 +477,28 @@ class Parts {
   }
 }
 
+/** One side's canonical parts (key, two hashes each), and for the original's side why they could not be taken: plain data, to cross between threads. */
+export interface DigestResult {
+  keys: Int32Array;
+  h1s: Int32Array;
+  h2s: Int32Array;
+  n: number;
+  failed: string | null;
+}
+
 /**
  * The original's side of the compare, taken from the original's tokens as the copy is written
- * from them (resave.ts hands every token to both), so the read-back walks only the copy: the
- * same canonical parts a walk of the original would give, or why it could not be taken.
+ * from them (resave.ts hands every token to both, or node/copy-check.ts hands the original's
+ * bytes to its thread as the editor passes them), so the read-back walks only the copy: the same
+ * canonical parts a walk of the original would give, or why it could not be taken.
  */
 export class OriginalDigest implements TokenConsumer {
-  readonly parts = new Parts();
-  failed: string | null = null;
+  private readonly parts = new Parts();
+  private failed: string | null = null;
   private readonly c: Canonical;
 
-  constructor(
-    planned: PlanCells,
-    /** The original package and where the sheet's entry is in it: the digest stands for that part only. */
-    readonly original: Uint8Array,
-    readonly offset: number,
-  ) {
+  constructor(planned: ExpectedCells) {
     this.c = new Canonical(planned, false, (k, a, b) => this.parts.add(k, a, b));
-    digests.set(planned, this);
   }
 
   private guard(f: () => void): void {
@@ -502,8 +506,12 @@ export class OriginalDigest implements TokenConsumer {
     try {
       f();
     } catch (e) {
-      this.failed = e instanceof Error ? e.message : String(e);
+      this.fail(e instanceof Error ? e.message : String(e));
     }
+  }
+  /** The part could not be walked (`why`), if nothing was found wrong before. */
+  fail(why: string): void {
+    this.failed ??= why;
   }
   token(b: Uint8Array, t: ByteTok): void {
     this.guard(() => this.c.token(b, t));
@@ -511,13 +519,25 @@ export class OriginalDigest implements TokenConsumer {
   pause(b: Uint8Array, upTo: number): void {
     this.guard(() => this.c.pause(b, upTo));
   }
-  finish(): void {
+  finish(): DigestResult {
     this.guard(() => this.c.finish());
+    const { keys, h1s, h2s, n } = this.parts;
+    return { keys: keys.slice(0, n), h1s: h1s.slice(0, n), h2s: h2s.slice(0, n), n, failed: this.failed };
   }
 }
 
-/** The digest last taken with each sheet's cells. */
-const digests = new WeakMap<PlanCells, OriginalDigest>();
+/** The digest last taken with each sheet's cells, of the part at `offset` of `original` (it stands for that part only). */
+const digests = new WeakMap<PlanCells, { original: Uint8Array; offset: number; digest: DigestResult }>();
+
+/** The original's side taken as the copy was written with `planned`, if it was. */
+export function digestOf(planned: PlanCells): DigestResult | undefined {
+  return digests.get(planned)?.digest;
+}
+
+/** Records the original's side taken as the copy was written with `planned` from the part at `offset` of `original`. */
+export function setDigest(planned: PlanCells, original: Uint8Array, offset: number, digest: DigestResult): void {
+  digests.set(planned, { original, offset, digest });
+}
 
 /** What CopyWalk found, as it crosses from the thread that walked it: plain data. */
 export interface CopyWalkResult {
@@ -631,13 +651,14 @@ export function sheetPartDiffers(original: Uint8Array, inOriginal: ZipEntry, cop
   try {
     // Taken as the copy was written from this very part, or walked now.
     const taken = digests.get(planned);
-    let parts: Parts;
+    let parts: { keys: Int32Array; h1s: Int32Array; h2s: Int32Array; n: number };
     if (taken && taken.original === original && taken.offset === inOriginal.offset) {
-      if (taken.failed !== null) return taken.failed;
-      parts = taken.parts;
+      if (taken.digest.failed !== null) return taken.digest.failed;
+      parts = taken.digest;
     } else {
-      parts = new Parts();
-      walk(original, inOriginal, new Canonical(planned, false, (k, a, b) => parts.add(k, a, b)));
+      const walked = new Parts();
+      walk(original, inOriginal, new Canonical(planned, false, (k, a, b) => walked.add(k, a, b)));
+      parts = walked;
     }
     const { keys, h1s, h2s, n } = parts;
     let i = 0;

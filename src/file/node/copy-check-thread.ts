@@ -3,12 +3,14 @@
  * stream aside does (raw deflate, level 1, each piece flushed to a byte boundary, an empty final
  * block at the end), keeps the compressed pieces — what the zip will hold — and inflates them
  * again as one stream, walking what comes out as the copy's side of the read-back
- * (sheet-compare.ts CopyWalk) with the rows' cells the editor sent along. Answers the compressed
- * pieces and the walk's findings once the last piece is in and walked.
+ * (sheet-compare.ts CopyWalk) with the rows' cells the editor sent along; and walks the
+ * original's bytes as the editor passes them, as the original's side (OriginalDigest). Answers
+ * the compressed pieces and both sides once the last piece is in and walked.
  */
 import { parentPort, workerData } from "worker_threads";
 import * as zlib from "zlib";
-import { CopyWalk } from "../sheet-compare";
+import { CopyWalk, OriginalDigest } from "../sheet-compare";
+import { ByteTokenizer } from "../sheet-stream";
 import { ExpectedRows } from "../plan-cells";
 import { useNodeDeflate } from "./deflate";
 
@@ -18,6 +20,8 @@ useNodeDeflate();
 const part: string = (workerData as { part: string }).part;
 const rows = new ExpectedRows();
 const walk = new CopyWalk(rows);
+const digest = new OriginalDigest(rows);
+const originalTokens = new ByteTokenizer(digest);
 const chunks: Uint8Array[] = [];
 const inflater = zlib.createInflateRaw({ chunkSize: 1 << 20 });
 let answered = false;
@@ -33,7 +37,9 @@ function answer(): void {
   if (answered) return;
   answered = true;
   const result = walk.end();
-  parentPort!.postMessage({ chunks, walk: result }, [...chunks.map((c) => c.buffer as ArrayBuffer), result.keys.buffer as ArrayBuffer, result.h1s.buffer as ArrayBuffer, result.h2s.buffer as ArrayBuffer]);
+  const sides = digest.finish();
+  const arrays = [result.keys, result.h1s, result.h2s, sides.keys, sides.h1s, sides.h2s].map((a) => a.buffer as ArrayBuffer);
+  parentPort!.postMessage({ chunks, walk: result, digest: sides }, [...chunks.map((c) => c.buffer as ArrayBuffer), ...arrays]);
 }
 
 inflater.on("data", (b: Buffer) => walk.push(new Uint8Array(b.buffer, b.byteOffset, b.length)));
@@ -44,14 +50,25 @@ inflater.on("error", () => {
 });
 inflater.on("end", answer);
 
-parentPort!.on("message", (m: { data?: Uint8Array; rows: Int32Array; end?: boolean }) => {
+/** The original's tokens walked as the editor walked them (a failure there refused the edit already). */
+function originalPiece(run: () => void): void {
+  try {
+    run();
+  } catch (e) {
+    digest.fail(e instanceof Error ? e.message : String(e));
+  }
+}
+
+parentPort!.on("message", (m: { data?: Uint8Array; original?: Uint8Array; rows: Int32Array; end?: boolean }) => {
   rows.add(m.rows);
+  if (m.original) originalPiece(() => originalTokens.push(m.original!));
   if (m.data) {
     const c = own(zlib.deflateRawSync(m.data, { level: 1, finishFlush: zlib.constants.Z_SYNC_FLUSH }));
     chunks.push(c);
     inflater.write(c);
   }
   if (m.end) {
+    originalPiece(() => originalTokens.end());
     const c = own(zlib.deflateRawSync(new Uint8Array(0), { level: 1 }));
     chunks.push(c);
     inflater.end(c);

@@ -3,16 +3,17 @@
  * still being edited (resave.ts SheetCheck): each piece the editor writes goes to the thread
  * (copy-check-thread.ts), which compresses it as node/deflate.ts's stream aside does — the same
  * bytes — inflates the compressed pieces again as one stream and walks them as the copy's side
- * of the read-back (sheet-compare.ts CopyWalk). What it found is compared with the original's
- * side once the copy is written and read back from disk, if the written part holds exactly the
- * bytes the thread walked; otherwise the part is walked again there. So the second core reads the
- * copy back while the first is still writing it, instead of after.
+ * of the read-back (sheet-compare.ts CopyWalk); the original's bytes go there too as the editor
+ * passes them, walked as the original's side (OriginalDigest). The two sides are compared once
+ * the copy is written and read back from disk, if the written part holds exactly the bytes the
+ * thread walked; otherwise the copy's part is walked again there. So the second core takes both
+ * sides of the read-back while the first is still writing the copy, instead of after.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { Worker } from "worker_threads";
 import { setSheetCheck, type SheetCheck } from "../resave";
-import type { CopyWalkResult } from "../sheet-compare";
+import type { CopyWalkResult, DigestResult } from "../sheet-compare";
 
 /** The thread's script: compiled beside this module, or the TypeScript started through worker-boot.js (under jest). */
 function threadScript(): { file: string; argv: string[] } {
@@ -25,6 +26,7 @@ function threadScript(): { file: string; argv: string[] } {
 export interface ThreadDone {
   chunks: Uint8Array[];
   walk: CopyWalkResult;
+  digest: DigestResult;
 }
 
 class ThreadCheck implements SheetCheck {
@@ -47,6 +49,12 @@ class ThreadCheck implements SheetCheck {
     // A piece that shares its buffer (a stretch of the original's inflated piece) crosses as a copy of its own.
     const own = owned ? data : data.slice();
     this.w.postMessage({ data: own, rows }, [own.buffer as ArrayBuffer, rows.buffer as ArrayBuffer]);
+  }
+
+  original(data: Uint8Array, rows: Int32Array): void {
+    // The editor's piece is still its own (the rest of an unfinished tag is read from it): a copy crosses.
+    const own = data.slice();
+    this.w.postMessage({ original: own, rows }, [own.buffer as ArrayBuffer, rows.buffer as ArrayBuffer]);
   }
 
   end(rows: Int32Array): Promise<ThreadDone> {
