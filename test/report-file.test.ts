@@ -13,6 +13,7 @@ import { crc32Combine, ReportFile } from "../src/file/node/report-file";
 import { rawEntries, writeZipTo, type Part, type ZipSink } from "../src/file/zip-copy";
 import { readWorkbook, sheetGrid } from "../src/file/xlsx-read";
 import type { OutValue } from "../src/engine/host";
+import { NO_CELL, TEXT_CELL, WHOLE_CELL, XmlText } from "../src/cli/report-xml";
 
 let tmp: string;
 beforeAll(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kj-report-file-"))));
@@ -91,6 +92,48 @@ test("a report past the shared strings' memory: repeated and unique texts, line 
   expect(got).toEqual(want);
   expect(wb.getWorksheet("汇总")!.getRow(2).getCell(5).value).toBe("工作室0");
 }, 60_000);
+
+test("问题清单 written on a thread of its own (split) comes out byte for byte as written in place: rows as cells and as values, texts found there and here, interleaved with 汇总", async () => {
+  const write = async (name: string, split: boolean) => {
+    const file = path.join(tmp, name);
+    const report = new ReportFile(file, 64, { split });
+    const cell = new XmlText();
+    cell.bytes = new TextEncoder().encode("B3C12AA7");
+    for (let i = 0; i < 5000; i++) {
+      const label = i % 101 === 5 ? `多行\n名称${i}` : i % 89 === 2 ? ` 前后空格${i} ` : `工作室${i % 700}`;
+      // Items found by the caller (as ReportRows finds them), or not: the sheet finds them by their text.
+      const given = new Int32Array(9).fill(-1);
+      given[0] = report.sharedIndex!("县区/a.xlsx");
+      if (i % 3) given[6] = report.sharedIndex!(`第${i % 40}条未达标`);
+      cell.from = (i % 4) * 2;
+      cell.to = cell.from + (i % 11 === 0 ? 0 : 2);
+      const values: (OutValue | XmlText)[] = ["县区/a.xlsx", "考核", i % 13 ? cell : `C${i}`, i % 17 ? i + 3 : -i / 4, label, i % 2 ? "错误" : "提醒", `第${i % 40}条未达标`, i % 5 ? `文本${i % 300}` : null, i % 7 ? "第十六条（一）" : null];
+      if (i % 4 === 0 || label.includes("\n")) report.issues.row(values, given);
+      else {
+        const cells = new Int32Array(9).fill(NO_CELL);
+        const numbers = new Float64Array(9);
+        cells[0] = given[0];
+        cells[1] = report.sharedIndex!("考核");
+        cells[2] = TEXT_CELL;
+        cells[3] = WHOLE_CELL;
+        numbers[3] = i + 3;
+        cells[4] = report.sharedIndex!(label);
+        cells[5] = report.sharedIndex!(values[5] as string);
+        if (i % 6) cells[6] = report.sharedIndex!(values[6] as string);
+        report.issues.itemsRow!(cells, numbers, cell);
+      }
+      if (i % 9 === 0) report.summary.row(["县区/a.xlsx", "考核", "名师工作室年度考核", i + 3, label, "合格", null, 8, 10, `一、${i % 30}`, "通过", null, i % 2 ? `说明\n${i}` : `说明${i % 50}`]);
+    }
+    await report.finish();
+    return new Map([...checkEntries(new Uint8Array(fs.readFileSync(file))).entries()].map(([n, b]) => [n, b.toString("utf8")]));
+  };
+  const here = await write("在此.xlsx", false);
+  const there = await write("另一线程.xlsx", true);
+  expect([...there.keys()]).toEqual([...here.keys()]);
+  for (const [name, text] of here) expect([name, there.get(name) === text]).toEqual([name, true]);
+  expect(here.get("xl/worksheets/sheet2.xml")).toContain('<c t="inlineStr"><is><t>B3</t>');
+  expect(fs.readdirSync(tmp).filter((f) => f.startsWith(".kj-"))).toEqual([]);
+}, 120_000);
 
 /** A zip sink that keeps the bytes. */
 function memorySink(): ZipSink & { bytes(): Uint8Array } {

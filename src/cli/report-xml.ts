@@ -68,6 +68,12 @@ export const NO_CELL = -1;
 export const WHOLE_CELL = -2;
 export const TEXT_CELL = -3;
 
+/** The last row of a sheet that had rows left out past Excel's last row. */
+export const cutNote = (cut: number): string => `另有 ${cut} 行未列出：超出 Excel 每张表 ${MAX_SHEET_ROWS} 行的上限（完整内容见 --json 输出）`;
+
+/** Whether column j of sheet `no` writes its texts as shared strings (SHARED). */
+export const sharedColumn = (no: SheetNo, j: number): boolean => !!SHARED[no][j];
+
 /** Excel's last row. */
 export const MAX_SHEET_ROWS = 1_048_576;
 
@@ -493,11 +499,9 @@ export class ReportSheet {
   }
 
   /** Closes the sheet (a note row for rows that did not fit; the filter over the list); `drawing` goes in its schema place. */
-  end(drawing = ""): void {
-    if (this.cut) {
-      const note = `另有 ${this.cut} 行未列出：超出 Excel 每张表 ${MAX_SHEET_ROWS} 行的上限（完整内容见 --json 输出）`;
-      this.#row([note], null);
-    }
+  end(drawing = "", noteItems?: ArrayLike<number>): void {
+    // `noteItems`: the note's item found already (a sheet written on another thread: report-split.ts).
+    if (this.cut) this.#row([cutNote(this.cut)], null, noteItems);
     const filter = this.rows > 1 ? `<autoFilter ref="A1:${LETTERS[REPORT_HEADERS[this.no].length - 1]}${this.rows}"/>` : "";
     this.#out.utf8(drawing ? withDrawing(`</sheetData>${filter}</worksheet>`, drawing) : `</sheetData>${filter}</worksheet>`);
     this.sink.write(this.#out.take());

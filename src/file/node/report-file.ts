@@ -12,7 +12,8 @@ import * as path from "path";
 import * as crypto from "crypto";
 import * as zlib from "zlib";
 import { COUNTS, countsPart, RECORDS, ReportSheet, reportParts, REPORT_SHEETS, SharedStrings, sheetPart, type SheetNo, type XmlSink } from "../../cli/report-xml";
-import { noCounts, type ReportSheets } from "../../cli/render";
+import { noCounts, type ReportSheets, type RowSink } from "../../cli/render";
+import { RemoteSheet, type SheetReply } from "./report-split";
 import { writeZipTo, type Part } from "../zip-copy";
 import { AtomicFile, reasonOf, WriteFailure } from "./atomic";
 import { ourKindOfFile } from "./outputs";
@@ -23,7 +24,7 @@ import { ourKindOfFile } from "./outputs";
  * main thread goes on building the next rows; the pieces are written in order as they are done.
  * A failure (disk full) is kept and thrown by end(); nothing is written after it.
  */
-class DeflatedPart implements XmlSink {
+export class DeflatedPart implements XmlSink {
   crc = 0;
   size = 0;
   compressed = 0;
@@ -69,18 +70,8 @@ class DeflatedPart implements XmlSink {
     this.close();
   }
   /** The compressed stream read back from the temporary file, a megabyte at a time (once end() is done). */
-  *chunks(): Generator<Uint8Array> {
-    const src = fs.openSync(this.file, "r");
-    try {
-      for (;;) {
-        const buf = Buffer.allocUnsafe(1 << 20);
-        const n = fs.readSync(src, buf, 0, buf.length, null);
-        if (n <= 0) return;
-        yield buf.subarray(0, n);
-      }
-    } finally {
-      fs.closeSync(src);
-    }
+  chunks(): Generator<Uint8Array> {
+    return fileChunks(this.file);
   }
   close(): void {
     if (this.#fd === null) return;
@@ -106,6 +97,21 @@ function deflateRaw(xml: Uint8Array): Promise<Buffer> {
   return new Promise((resolve, reject) => zlib.deflateRaw(xml, DEFLATE, (e, d) => (e ? reject(e) : resolve(d))));
 }
 
+/** A file read a megabyte at a time. */
+function* fileChunks(file: string): Generator<Uint8Array> {
+  const src = fs.openSync(file, "r");
+  try {
+    for (;;) {
+      const buf = Buffer.allocUnsafe(1 << 20);
+      const n = fs.readSync(src, buf, 0, buf.length, null);
+      if (n <= 0) return;
+      yield buf.subarray(0, n);
+    }
+  } finally {
+    fs.closeSync(src);
+  }
+}
+
 export class ReportFile implements ReportSheets {
   readonly #tmp: string;
   readonly #parts: (DeflatedPart | null)[] = REPORT_SHEETS.map(() => null);
@@ -115,20 +121,27 @@ export class ReportFile implements ReportSheets {
   readonly #shared: SharedStrings;
   readonly counts = noCounts();
   readonly summary: ReportSheet;
-  readonly issues: ReportSheet;
+  readonly issues: RowSink;
   readonly groups: ReportSheet;
+  /** 问题清单 written on a thread of its own (`split`), when it is. */
+  readonly #remote: RemoteSheet | null = null;
 
-  /** Opens the sheets' temporary files beside the report; throws WriteFailure when it cannot. `keep`: see SharedStrings. */
+  /**
+   * Opens the sheets' temporary files beside the report; throws WriteFailure when it cannot. `keep`:
+   * see SharedStrings. `split`: 问题清单 written on a thread of its own (report-split.ts), as the
+   * command line's report thread does.
+   */
   constructor(
     readonly file: string,
     keep?: number,
+    opts: { split?: boolean } = {},
   ) {
     this.#tmp = path.join(path.dirname(path.resolve(file)), `.kj-${process.pid}-${crypto.randomBytes(4).toString("hex")}`);
     try {
       this.#sstPart = new DeflatedPart(`${this.#tmp}-sst.tmp`);
       this.#shared = new SharedStrings(this.#sstPart, keep);
       this.summary = this.#sheet(0);
-      this.issues = this.#sheet(1);
+      this.issues = opts.split ? (this.#remote = new RemoteSheet(1, `${this.#tmp}-1.tmp`, this.#shared)) : this.#sheet(1);
       this.groups = this.#sheet(2);
     } catch (e) {
       this.abort();
@@ -156,19 +169,31 @@ export class ReportFile implements ReportSheets {
 
   /** Rows each sheet left out past Excel's last row, by sheet name index. */
   get cut(): number[] {
-    return this.#sheets.map((s) => s?.cut ?? 0);
+    return this.#sheets.map((s, no) => (no === 1 && this.#remote ? this.#remote.cut : (s?.cut ?? 0)));
   }
 
   /** Ends the sheets and writes the report under its name (atomic); the temporary files are removed whatever happens. */
   async finish(): Promise<void> {
     try {
-      for (const s of this.#sheets) s?.end();
+      // Ended in order (a sheet's note of rows left out may add to the table): 问题清单 on its thread, answering its part when written.
+      let remote: Promise<SheetReply> | null = null;
+      for (const [no, s] of this.#sheets.entries()) {
+        if (no === 1 && this.#remote) remote = this.#remote.end();
+        else s?.end();
+      }
       const extra: Record<string, string> = {};
       const overrides: string[] = [];
       countsPart(this.counts, this.#part(COUNTS), extra, overrides);
       const present: SheetNo[] = [];
       const sheets: Part[] = [];
       for (const [no, p] of this.#parts.entries()) {
+        if (no === 1 && remote) {
+          const r = await remote;
+          if ("failed" in r) throw new WriteFailure(this.file, r.failed);
+          present.push(1);
+          sheets.push({ name: sheetPart(1), deflated: { crc: r.crc, size: r.size, compressedSize: r.compressed, chunks: fileChunks(this.#remote!.file) }, when: DOS_1980 });
+          continue;
+        }
         if (!p) continue;
         await p.end();
         present.push(no as SheetNo);
@@ -216,6 +241,10 @@ export class ReportFile implements ReportSheets {
 
   /** Removes the temporary files (after a failure, or once the report is written). */
   abort(): void {
+    if (this.#remote) {
+      this.#remote.stop();
+      fs.rmSync(this.#remote.file, { force: true });
+    }
     for (const p of [...this.#parts, this.#sstPart]) {
       if (!p) continue;
       try {

@@ -41,44 +41,66 @@ const MAX_QUEUED = 8;
 /** Seconds the thread may go without handling a message it was given before it is taken for lost (its heap ran out). */
 const STALL_SECONDS = 60;
 
+/**
+ * Messages to a thread that counts those it has handled (Int32 at 0 of `handled`, added to and
+ * notified as each is done): past `max` waiting, the posting thread waits too. A thread that goes
+ * STALL_SECONDS without handling one is taken for lost (`lost`), and nothing more is posted.
+ */
+export class Bounded {
+  lost = false;
+  #posted = 0;
+  constructor(
+    private readonly port: { postMessage(m: unknown, transfer?: readonly ArrayBuffer[]): void },
+    private readonly handled: Int32Array,
+    private readonly max = MAX_QUEUED,
+  ) {}
+
+  post(m: unknown, transfer?: readonly ArrayBuffer[]): void {
+    if (this.lost) return;
+    this.port.postMessage(m, transfer);
+    this.#posted++;
+    let seen = Atomics.load(this.handled, 0);
+    let idle = 0;
+    while (this.#posted - seen > this.max) {
+      if (Atomics.wait(this.handled, 0, seen, 1000) === "timed-out" && Atomics.load(this.handled, 0) === seen && ++idle >= STALL_SECONDS) {
+        this.lost = true;
+        return;
+      }
+      const now = Atomics.load(this.handled, 0);
+      if (now !== seen) idle = 0;
+      seen = now;
+    }
+  }
+}
+
+/** On the thread: one more message handled, told to the thread waiting on the count. */
+export function handledOne(handled: Int32Array): void {
+  Atomics.add(handled, 0, 1);
+  Atomics.notify(handled, 0);
+}
+
 export class ReportThread implements ReportOut {
   /** Rows each sheet left out past Excel's last row, by sheet name index (known once finish is done). */
   cut: number[] = [];
   readonly #worker: Worker;
-  readonly #handled: Int32Array;
-  #posted = 0;
-  /** The thread stopped answering: nothing more is given to it. */
-  #lost = false;
+  readonly #port: Bounded;
   /** Why the thread ended early (an error it could not handle), when it did. */
   #ended: unknown = null;
 
   /** Starts the thread, which opens the report's temporary files; a failure to open them is the report's failure, said by finish. */
   constructor(readonly file: string) {
     const handled = new SharedArrayBuffer(4);
-    this.#handled = new Int32Array(handled);
     const script = workerScript("report-worker");
     const data: ReportWorkerData = { file, handled };
     this.#worker = new Worker(script.file, { argv: script.argv, workerData: data });
+    this.#port = new Bounded(this.#worker, new Int32Array(handled));
     this.#worker.on("error", (e) => (this.#ended ??= e));
     // The command ends when its work is done, whatever the thread: only finish waits for it.
     this.#worker.unref();
   }
 
   #post(m: ReportMessage): void {
-    if (this.#lost) return;
-    this.#worker.postMessage(m);
-    this.#posted++;
-    let seen = Atomics.load(this.#handled, 0);
-    let idle = 0;
-    while (this.#posted - seen > MAX_QUEUED) {
-      if (Atomics.wait(this.#handled, 0, seen, 1000) === "timed-out" && Atomics.load(this.#handled, 0) === seen && ++idle >= STALL_SECONDS) {
-        this.#lost = true;
-        return;
-      }
-      const now = Atomics.load(this.#handled, 0);
-      if (now !== seen) idle = 0;
-      seen = now;
-    }
+    this.#port.post(m);
   }
 
   sheet(file: string, head: SheetHead): { records(c: RecordChunk): void; end(): void } {
@@ -102,7 +124,7 @@ export class ReportThread implements ReportOut {
   finish(): Promise<void> {
     const w = this.#worker;
     const failed = (reason: string) => new WriteFailure(this.file, reason);
-    if (this.#lost) {
+    if (this.#port.lost) {
       void w.terminate();
       return Promise.reject(failed("写汇总报告的线程没有响应（the report's thread stopped answering）"));
     }

@@ -9,7 +9,7 @@ import { parentPort, workerData } from "worker_threads";
 import { ReportFile } from "./report-file";
 import { reportOut, type ReportOut } from "../../cli/render";
 import { reasonOf, WriteFailure } from "./atomic";
-import type { ReportMessage, ReportReply, ReportWorkerData } from "./report-thread";
+import { handledOne, type ReportMessage, type ReportReply, type ReportWorkerData } from "./report-thread";
 
 const data = workerData as ReportWorkerData;
 const handled = new Int32Array(data.handled);
@@ -20,7 +20,8 @@ let report: ReportFile | null = null;
 let out: ReportOut | null = null;
 let failure: string | null = null;
 try {
-  report = new ReportFile(data.file);
+  // 问题清单 on a thread of its own (report-split.ts).
+  report = new ReportFile(data.file, undefined, { split: true });
   out = reportOut(report);
 } catch (e) {
   failure = why(e);
@@ -73,6 +74,5 @@ port.on("message", (m: ReportMessage) => {
   } catch (e) {
     failure = why(e);
   }
-  Atomics.add(handled, 0, 1);
-  Atomics.notify(handled, 0);
+  handledOne(handled);
 });
