@@ -93,7 +93,7 @@ test("a report past the shared strings' memory: repeated and unique texts, line 
   expect(wb.getWorksheet("汇总")!.getRow(2).getCell(5).value).toBe("工作室0");
 }, 60_000);
 
-test("问题清单 written on a thread of its own (split) comes out byte for byte as written in place: rows as cells and as values, texts found there and here, interleaved with 汇总", async () => {
+test("汇总 and 问题清单 written on threads of their own (split) come out byte for byte as written in place: rows as cells and as values, texts found there and here, interleaved", async () => {
   const write = async (name: string, split: boolean) => {
     const file = path.join(tmp, name);
     const report = new ReportFile(file, 64, { split });
@@ -121,6 +121,17 @@ test("问题清单 written on a thread of its own (split) comes out byte for byt
         cells[5] = report.sharedIndex!(values[5] as string);
         if (i % 6) cells[6] = report.sharedIndex!(values[6] as string);
         report.issues.itemsRow!(cells, numbers, cell);
+      }
+      if (i % 9 === 4) {
+        const cells = new Int32Array(13).fill(NO_CELL);
+        const numbers = new Float64Array(13);
+        cells[0] = report.sharedIndex!("县区/a.xlsx");
+        cells[3] = cells[7] = WHOLE_CELL;
+        numbers[3] = i + 3;
+        numbers[7] = i % 11;
+        cells[4] = report.sharedIndex!(label);
+        if (i % 2) cells[10] = report.sharedIndex!("通过");
+        report.summary.itemsRow!(cells, numbers, null);
       }
       if (i % 9 === 0) report.summary.row(["县区/a.xlsx", "考核", "名师工作室年度考核", i + 3, label, "合格", null, 8, 10, `一、${i % 30}`, "通过", null, i % 2 ? `说明\n${i}` : `说明${i % 50}`]);
     }

@@ -13,7 +13,7 @@ import * as crypto from "crypto";
 import * as zlib from "zlib";
 import { COUNTS, countsPart, RECORDS, ReportSheet, reportParts, REPORT_SHEETS, SharedStrings, sheetPart, type SheetNo, type XmlSink } from "../../cli/report-xml";
 import { noCounts, type ReportSheets, type RowSink } from "../../cli/render";
-import { RemoteSheet, type SheetReply } from "./report-split";
+import { RemoteSheet } from "./report-split";
 import { writeZipTo, type Part } from "../zip-copy";
 import { AtomicFile, reasonOf, WriteFailure } from "./atomic";
 import { ourKindOfFile } from "./outputs";
@@ -120,16 +120,16 @@ export class ReportFile implements ReportSheets {
   readonly #sstPart: DeflatedPart;
   readonly #shared: SharedStrings;
   readonly counts = noCounts();
-  readonly summary: ReportSheet;
+  readonly summary: RowSink;
   readonly issues: RowSink;
   readonly groups: ReportSheet;
-  /** 问题清单 written on a thread of its own (`split`), when it is. */
-  readonly #remote: RemoteSheet | null = null;
+  /** 汇总 and 问题清单 each written on a thread of its own (`split`), when they are; by sheet. */
+  readonly #remote: (RemoteSheet | null)[] = REPORT_SHEETS.map(() => null);
 
   /**
    * Opens the sheets' temporary files beside the report; throws WriteFailure when it cannot. `keep`:
-   * see SharedStrings. `split`: 问题清单 written on a thread of its own (report-split.ts), as the
-   * command line's report thread does.
+   * see SharedStrings. `split`: 汇总 and 问题清单 each written on a thread of its own
+   * (report-split.ts), as the command line's report thread does.
    */
   constructor(
     readonly file: string,
@@ -140,8 +140,8 @@ export class ReportFile implements ReportSheets {
     try {
       this.#sstPart = new DeflatedPart(`${this.#tmp}-sst.tmp`);
       this.#shared = new SharedStrings(this.#sstPart, keep);
-      this.summary = this.#sheet(0);
-      this.issues = opts.split ? (this.#remote = new RemoteSheet(1, `${this.#tmp}-1.tmp`, this.#shared)) : this.#sheet(1);
+      this.summary = opts.split ? (this.#remote[0] = new RemoteSheet(0, `${this.#tmp}-0.tmp`, this.#shared)) : this.#sheet(0);
+      this.issues = opts.split ? (this.#remote[1] = new RemoteSheet(1, `${this.#tmp}-1.tmp`, this.#shared)) : this.#sheet(1);
       this.groups = this.#sheet(2);
     } catch (e) {
       this.abort();
@@ -169,29 +169,26 @@ export class ReportFile implements ReportSheets {
 
   /** Rows each sheet left out past Excel's last row, by sheet name index. */
   get cut(): number[] {
-    return this.#sheets.map((s, no) => (no === 1 && this.#remote ? this.#remote.cut : (s?.cut ?? 0)));
+    return this.#sheets.map((s, no) => this.#remote[no]?.cut ?? s?.cut ?? 0);
   }
 
   /** Ends the sheets and writes the report under its name (atomic); the temporary files are removed whatever happens. */
   async finish(): Promise<void> {
     try {
-      // Ended in order (a sheet's note of rows left out may add to the table): 问题清单 on its thread, answering its part when written.
-      let remote: Promise<SheetReply> | null = null;
-      for (const [no, s] of this.#sheets.entries()) {
-        if (no === 1 && this.#remote) remote = this.#remote.end();
-        else s?.end();
-      }
+      // Ended in order (a sheet's note of rows left out may add to the table); a sheet on its own thread answers its part when written.
+      const remote = this.#sheets.map((s, no) => this.#remote[no]?.end() ?? void s?.end());
       const extra: Record<string, string> = {};
       const overrides: string[] = [];
       countsPart(this.counts, this.#part(COUNTS), extra, overrides);
       const present: SheetNo[] = [];
       const sheets: Part[] = [];
       for (const [no, p] of this.#parts.entries()) {
-        if (no === 1 && remote) {
-          const r = await remote;
+        const there = remote[no];
+        if (there) {
+          const r = await there;
           if ("failed" in r) throw new WriteFailure(this.file, r.failed);
-          present.push(1);
-          sheets.push({ name: sheetPart(1), deflated: { crc: r.crc, size: r.size, compressedSize: r.compressed, chunks: fileChunks(this.#remote!.file) }, when: DOS_1980 });
+          present.push(no as SheetNo);
+          sheets.push({ name: sheetPart(no as SheetNo), deflated: { crc: r.crc, size: r.size, compressedSize: r.compressed, chunks: fileChunks(this.#remote[no]!.file) }, when: DOS_1980 });
           continue;
         }
         if (!p) continue;
@@ -241,9 +238,10 @@ export class ReportFile implements ReportSheets {
 
   /** Removes the temporary files (after a failure, or once the report is written). */
   abort(): void {
-    if (this.#remote) {
-      this.#remote.stop();
-      fs.rmSync(this.#remote.file, { force: true });
+    for (const r of this.#remote) {
+      if (!r) continue;
+      r.stop();
+      fs.rmSync(r.file, { force: true });
     }
     for (const p of [...this.#parts, this.#sstPart]) {
       if (!p) continue;

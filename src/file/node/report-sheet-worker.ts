@@ -1,5 +1,5 @@
 /**
- * The thread that writes 问题清单 for the report's thread (report-split.ts): each batch of rows
+ * The thread that writes a sheet (问题清单, 汇总) for the report's thread (report-split.ts): each batch of rows
  * into the sheet's XML, deflated into its temporary file as ReportFile deflates every part; at the
  * end the rows' note, then the part's CRC and sizes answered. It looks nothing up: every shared
  * text comes with its item, found on the report's thread in the workbook's one table.

@@ -1,7 +1,7 @@
 /**
- * 问题清单 — four fifths of the report's XML at 100,000 rows — written on a thread of its own
- * (report-sheet-worker.ts), beside the report's thread, which finds every text's shared-strings
- * item (the one table of the workbook stays on that thread) and writes 汇总 and the table. What
+ * 问题清单 and 汇总 — nearly all of the report's XML at 100,000 rows — each written on a thread of
+ * its own (report-sheet-worker.ts), beside the report's thread, which finds every text's
+ * shared-strings item (the one table of the workbook stays on that thread) and writes the table. What
  * crosses for each row is what the sheet writes without looking anything up: the row as cells
  * (items, whole numbers, the cell's encoded address: ReportSheet.itemsRow), or its values with
  * each shared text's item found already (ReportSheet.row), in batches of typed arrays. The rows
