@@ -10,7 +10,7 @@ import { strToU8, zipSync } from "fflate";
 import { LIMITS, readWorkbook, setUtf8Slice, sheetGrid, type ReadResult } from "../src/file/xlsx-read";
 import { decodeXml, escapeXml, textOf } from "../src/file/xml";
 import { fflateInflate, listZip, setInflate } from "../src/file/zip";
-import { nodeInflate, nodeUtf8Slice, useNodeInflate, zlibPieces } from "../src/file/node/inflate";
+import { nodeInflate, nodeSameBytes, nodeUtf8Slice, useNodeInflate, zlibPieces } from "../src/file/node/inflate";
 import { buildXlsx } from "./support/xlsx-build";
 import { CORPUS } from "./support/corpus";
 
@@ -218,6 +218,27 @@ describe("texts decoded by Node's Buffer (what the command line's workers use) r
       setUtf8Slice(null);
     }
   });
+});
+
+test("bytes compared by Node's Buffer (the copy's parts read back) as by the loop: views at any offset, any length", () => {
+  const buf = new Uint8Array(64).map((_, i) => (i * 37) & 0xff);
+  const twin = new Uint8Array(80);
+  twin.set(buf, 9);
+  for (let from = 0; from < 20; from++) {
+    for (let len = 0; len < 40; len++) {
+      const a = buf.subarray(from, from + len);
+      expect(nodeSameBytes(a, twin.subarray(9 + from, 9 + from + len))).toBe(true);
+      expect(nodeSameBytes(a, buf.subarray(from, from + len + 1))).toBe(false);
+      if (len) {
+        const other = a.slice();
+        other[len - 1] ^= 1;
+        expect(nodeSameBytes(a, other)).toBe(false);
+        other[len - 1] ^= 1;
+        other[0] ^= 0x80;
+        expect(nodeSameBytes(a, other)).toBe(false);
+      }
+    }
+  }
 });
 
 describe("containers", () => {

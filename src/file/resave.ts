@@ -26,7 +26,7 @@ import { isAddinPart } from "./addin-part";
 import { PackageEdit, partCrc32, PartWriter, rawEntries, ZipCopyError, type RawEntry } from "./zip-copy";
 import { chartParts, sheetRef } from "./chart";
 import { ByteTokenizer, cellOfTag, CLOSE, EMPTY, hasBytes, named, numberAt, OPEN, quotedAttr, samePrefix, SheetStreamError, type ByteTok, type TokenConsumer } from "./sheet-stream";
-import { streamPart } from "./zip";
+import { sameBytes, streamPart } from "./zip";
 import { OriginalDigest, setDigest, setPrecheck, sheetPartDiffers, type CopyWalkResult, type DigestResult } from "./sheet-compare";
 import { PackedRows, PlanCells, type Look, type Target } from "./plan-cells";
 import { CELLS_PER_FORMAT, inlineList, LISTS_SHEET, tableOf } from "./sheet-layout";
@@ -1153,11 +1153,6 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
   // Stored names compared as bytes (a GBK name decodes to the same replacement characters as another).
   const key = (e: RawEntry) => String.fromCharCode(...e.nameBytes);
   const inCopy = new Map(b.map((e) => [key(e), e]));
-  const eq = (x: Uint8Array, y: Uint8Array) => {
-    if (x.length !== y.length) return false;
-    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
-    return true;
-  };
   const changed = new Set<string>();
   /** Entries of the copy that are the original's own, byte for byte. */
   const copiedRaw = new Set<RawEntry>();
@@ -1168,7 +1163,7 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
   for (const x of a) {
     const y = inCopy.get(key(x))!;
     if ((x.flags & 0x800) !== (y.flags & 0x800)) return bad(`部件“${x.name}”的名称编码标记被改动`);
-    const raw = x.method === y.method && x.crc === y.crc && x.size === y.size && eq(original.subarray(x.dataStart, x.dataStart + x.compressedSize), copy.subarray(y.dataStart, y.dataStart + y.compressedSize));
+    const raw = x.method === y.method && x.crc === y.crc && x.size === y.size && sameBytes(original.subarray(x.dataStart, x.dataStart + x.compressedSize), copy.subarray(y.dataStart, y.dataStart + y.compressedSize));
     if (!raw) changed.add(partKey(x.name));
     else copiedRaw.add(y);
   }

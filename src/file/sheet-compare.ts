@@ -12,7 +12,7 @@ import type { CellValue } from "../engine/types";
 import { a1, MAX_COLS } from "../engine/address";
 import { attr, decodeXml, dropAttr } from "./xml";
 import { ByteTokenizer, cellOfTag, CLOSE, EMPTY, hasBytes, named, numberAt, OPEN, quotedAttr, samePrefix, type ByteTok, type TokenConsumer } from "./sheet-stream";
-import { entryData, SLACK, streamPart, type ZipEntry } from "./zip";
+import { entryData, sameBytes, SLACK, streamPart, type ZipEntry } from "./zip";
 import { partCrc32 } from "./zip-copy";
 import { valueHash, type ExpectedCells, type PlanCells } from "./plan-cells";
 
@@ -636,7 +636,7 @@ function holds(data: Uint8Array, chunks: Uint8Array[]): boolean {
   if (n !== data.length) return false;
   let at = 0;
   for (const c of chunks) {
-    for (let i = 0; i < c.length; i++) if (data[at + i] !== c[i]) return false;
+    if (!sameBytes(data.subarray(at, at + c.length), c)) return false;
     at += c.length;
   }
   return true;

@@ -211,6 +211,27 @@ export function setInflate(fn: Inflate | null, whole = WHOLE_PART_BYTES, pieces:
   inflatePieces = pieces;
 }
 
+/** Whether two byte ranges hold the same bytes. */
+export type SameBytes = (a: Uint8Array, b: Uint8Array) => boolean;
+
+const sameByLoop: SameBytes = (a, b) => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+let same: SameBytes = sameByLoop;
+
+/** Whether `a` and `b` hold the same bytes (the copy's parts against the original's, and against what was walked as they were written). */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return same(a, b);
+}
+
+/** Compares bytes with `fn` in this thread (Node's workers: Buffer's native compare, node/inflate.ts); null puts the loop back. */
+export function setSameBytes(fn: SameBytes | null): void {
+  same = fn ?? sameByLoop;
+}
+
 /** Runs `work` with `fn` as the inflater of whole parts, then puts back the inflaters it found. */
 export function withInflate<T>(fn: Inflate, work: () => T): T {
   const before = { inflate, wholeMax, inflatePieces };

@@ -8,7 +8,7 @@
  * same bytes.
  */
 import * as zlib from "zlib";
-import { fflateInflate, setInflate, SLACK, type Inflate, type InflatePieces } from "../zip";
+import { fflateInflate, setInflate, setSameBytes, SLACK, type Inflate, type InflatePieces } from "../zip";
 import type { Utf8Slice } from "../xlsx-read";
 
 /**
@@ -135,9 +135,14 @@ export function zlibPieces(pieceBytes = PIECE_BYTES): InflatePieces | null {
 const bufferSlice = (Buffer.prototype as unknown as { utf8Slice?: (this: Uint8Array, from: number, to: number) => string }).utf8Slice;
 export const nodeUtf8Slice: Utf8Slice | null = typeof bufferSlice === "function" ? (b, from, to) => bufferSlice.call(b, from, to) : null;
 
+/** Buffer's native compare of two byte ranges (no copy: views of the same memory). */
+const bufferOf = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+export const nodeSameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && bufferOf(a).equals(bufferOf(b));
+
 /** zlib for every part: whole up to `whole` bytes (zip.ts WHOLE_PART_BYTES), in pieces above; and Buffer's UTF-8 decoding for the texts read. */
 export function useNodeInflate(whole?: number): void {
   setInflate(nodeInflate, whole, zlibPieces());
+  setSameBytes(nodeSameBytes);
   // (Required here, not imported: prefetch.ts loads this module first thing, before the reader.)
   (require("../xlsx-read") as typeof import("../xlsx-read")).setUtf8Slice(nodeUtf8Slice);
 }
