@@ -214,3 +214,46 @@ describe("our cells read back from their bytes (the usual form) as from their te
     expect(copyMismatch(original, zip, plans)).toContain("B4");
   });
 });
+
+test("a marked cell keeps its tag byte for byte but its style, in every plain form and in others", () => {
+  const tags = [
+    '<c r="B2" s="1" t="s"><v>0</v></c>',
+    '<c r="B3" t="s" s="1"><v>0</v></c>',
+    '<c r="B4" s="01"/>',
+    '<c r="B5"/>',
+    '<c r="B6" t="n"><v>3</v></c>',
+    '<c r="B7"  s="1"><v>3</v></c>',
+    "<c r='B8' s='1'><v>3</v></c>",
+    '<c r="B9" s="1" cm="1"><v>3</v></c>',
+    '<c r="B10" s="1" />',
+  ];
+  const rows = tags.map((c, i) => `<row r="${i + 2}"><c r="A${i + 2}"><v>${i}</v></c>${c}</row>`).join("");
+  const sheetXml = `<?xml version="1.0"?><worksheet xmlns="${MAIN}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>名称</t></is></c></row>${rows}</sheetData></worksheet>`;
+  const original = buildXlsx({ sheets: [{ name: "表", xml: sheetXml }], extra: { "xl/sharedStrings.xml": strToU8(`<?xml version="1.0"?><sst xmlns="${MAIN}"><si><t>甲</t></si></sst>`) } });
+  const plans: ResultPlan[] = [{ sheet: "表", headerRow: 1, startCol: 3, headers: [], rows: [], marks: tags.map((_, i) => ({ address: `B${i + 2}`, severity: "error" as const })) }];
+  const copy = toAnnotatedCopy(original, plans);
+  if (!(copy instanceof Uint8Array)) throw new Error(JSON.stringify(copy));
+  const part = dec.decode(unzipSync(copy)["xl/worksheets/sheet1.xml"]);
+  const style = /<c r="B2" s="(\d+)"/.exec(part)![1];
+  expect(Number(style)).toBeGreaterThan(1);
+  const want = [
+    `<c r="B2" s="${style}" t="s"><v>0</v></c>`,
+    `<c r="B3" t="s" s="${style}"><v>0</v></c>`,
+    // Styles 0 and 1 differ, so each base gets its own format; the other marked formats are read from the part.
+    /<c r="B4" s="\d+"\/>/,
+    /<c r="B5" s="\d+"\/>/,
+    /<c r="B6" t="n" s="\d+"><v>3<\/v><\/c>/,
+    `<c r="B7"  s="${style}"><v>3</v></c>`,
+    `<c r='B8' s="${style}"><v>3</v></c>`,
+    `<c r="B9" s="${style}" cm="1"><v>3</v></c>`,
+    `<c r="B10" s="${style}" />`,
+  ];
+  for (const w of want) if (typeof w === "string") expect(part).toContain(w);
+  else expect(part).toMatch(w);
+  // B4 (style 01 = 1) shares B2's format; B5 and B6 (no style: 0) share another.
+  expect(part).toContain(`<c r="B4" s="${style}"/>`);
+  const plainStyle = /<c r="B5" s="(\d+)"/.exec(part)![1];
+  expect(plainStyle).not.toBe(style);
+  expect(part).toContain(`<c r="B6" t="n" s="${plainStyle}">`);
+  expect(copyMismatch(original, copy, plans)).toBeNull();
+});

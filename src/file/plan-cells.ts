@@ -53,14 +53,18 @@ export class PackedRows {
       this.buf = grown;
     }
     const b = this.buf;
-    b[this.n++] = row;
-    b[this.n++] = cells.size;
-    for (const [col, t] of cells) {
-      b[this.n++] = col;
-      b[this.n++] = (t.h1 !== undefined ? 1 : 0) | (LOOKS.indexOf(t.look) << 1);
-      b[this.n++] = t.h1 ?? 0;
-      b[this.n++] = t.h2 ?? 0;
-    }
+    let n = this.n;
+    b[n++] = row;
+    b[n++] = cells.size;
+    cells.forEach((t, col) => {
+      const look = t.look === undefined ? 0 : t.look === "warning" ? 1 : t.look === "error" ? 2 : 3;
+      b[n] = col;
+      b[n + 1] = (t.h1 !== undefined ? 1 : 0) | (look << 1);
+      b[n + 2] = t.h1 ?? 0;
+      b[n + 3] = t.h2 ?? 0;
+      n += 4;
+    });
+    this.n = n;
   }
 
   /** The rows added since the last take, in a buffer of their own. */

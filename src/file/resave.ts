@@ -241,9 +241,16 @@ export class Styles {
   /** The cellXfs index for a cell whose style was `base`, given our look and number format (on cells of sheets we add). */
   xfFor(base: number, look: Look | null, format?: string): number {
     const b = Number.isInteger(base) && base >= 0 && base < this.xfs.length ? base : 0;
+    // A marked cell's asks by number (every marked cell asks); the rest by text.
+    const quick = format === undefined ? b * 4 + (look === null ? 0 : look === "header" ? 1 : look === "error" ? 2 : 3) : -1;
+    const known = quick >= 0 ? this.quick.get(quick) : undefined;
+    if (known !== undefined) return known;
     const memoKey = `${b}:${look}:${format ?? ""}`;
     const hit = this.memo.get(memoKey);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) {
+      if (quick >= 0) this.quick.set(quick, hit);
+      return hit;
+    }
     const src = this.xfs[b];
     const gt = src.indexOf(">") + 1;
     let tag = src.slice(0, gt);
@@ -257,8 +264,12 @@ export class Styles {
     this.added.push(tag + rest);
     const id = this.xfs.length + this.added.length - 1;
     this.memo.set(memoKey, id);
+    if (quick >= 0) this.quick.set(quick, id);
     return id;
   }
+
+  /** xfFor's answers without a number format, by base × 4 + look. */
+  private readonly quick = new Map<number, number>();
 
   private fillIdOf(xf: string): number {
     return Number(attr(xf.slice(0, xf.indexOf(">") + 1), "fillId") ?? 0) || 0;
@@ -435,7 +446,8 @@ class SheetEditor implements TokenConsumer {
   private cols: number[] = [];
   private k = 0;
   private lastCol = 0;
-  private cell: { t: Target; base: number; own: string | null } | null = null;
+  /** `own`: whether the cell names a style of its own (kept when it gets our value). */
+  private cell: { t: Target; base: number; own: boolean } | null = null;
   private holds = false;
   private depth = 0;
   private skipped = new Uint8Array(0);
@@ -643,18 +655,30 @@ class SheetEditor implements TokenConsumer {
     this.cell = null;
     if (this.k < cols.length && cols[this.k] === col) {
       const target = want!.get(cols[this.k++])!;
-      const tag = dec.decode(b.subarray(t.start, t.end));
-      const own = attr(tag, "s");
-      const base = Number(own ?? 0);
+      // The usual tag read as bytes (a marked city sheet has hundreds of thousands); any other decoded and read by attr.
+      const plain = plainCellTag(b, t);
+      const tag = plain ? "" : dec.decode(b.subarray(t.start, t.end));
+      const own = plain ? (plainTag.sFrom >= 0 ? "" : null) : attr(tag, "s");
+      const base = plain ? plainTag.s : Number(own ?? 0);
       if (target.value !== undefined) {
         // An empty cell of ours to fill: replaced whole once its end shows it holds nothing.
-        this.cell = { t: target, base, own };
+        this.cell = { t: target, base, own: own !== null };
         this.dropping = true;
       } else if (target.look) {
         // A mark only: the same cell, its own style plus our fill.
         const st = this.lookStyle(rowNo, col, target, base);
         if (st !== null) {
-          this.out.text(setAttr(tag, "s", String(st)));
+          if (!plain) this.out.text(setAttr(tag, "s", String(st)));
+          else if (plainTag.sFrom >= 0) {
+            // As setAttr writes it: the value replaced in place, or the attribute added before the tag's end.
+            this.out.bytes(b.subarray(t.start, plainTag.sFrom));
+            this.out.text(String(st));
+            this.out.bytes(b.subarray(plainTag.sTo, t.end));
+          } else {
+            this.out.bytes(b.subarray(t.start, plainTag.at));
+            this.out.text(` s="${st}"`);
+            this.out.bytes(b.subarray(plainTag.at, t.end));
+          }
           this.copied = t.end;
         }
       }
@@ -674,7 +698,7 @@ class SheetEditor implements TokenConsumer {
     this.dropping = false;
     this.copied = end;
     // It keeps its own style (borders of a printed form).
-    this.out.text(this.newCell(this.rowNo, this.lastCol, c.t, c.base, c.own === null ? null : c.base));
+    this.out.text(this.newCell(this.rowNo, this.lastCol, c.t, c.base, c.own ? c.base : null));
   }
 
   /** The end of the part: everything opened must have been closed. */
@@ -689,6 +713,51 @@ class SheetEditor implements TokenConsumer {
 }
 
 const SPANS = [115, 112, 97, 110, 115]; // spans
+
+/** What plainCellTag found: where the style's digits are (sFrom -1: none) and their value (0 for none), and where an attribute goes (before `>` or `/>`). */
+const plainTag = { sFrom: -1, sTo: -1, s: 0, at: 0 };
+
+/** Whether b[i..] is ` name="` (name one ASCII letter). */
+const attrOpen = (b: Uint8Array, i: number, name: number) => b[i] === 32 && b[i + 1] === name && b[i + 2] === 61 && b[i + 3] === 34;
+
+/**
+ * Whether cell tag `t` is written plainly — ` r="B12"`, then ` s="3"` and ` t="n"` (each at most
+ * once, in either order) or neither, then `>` or `/>` — where the style attribute reads the same
+ * by attr and setAttr as by plainTag's positions. Anything else (other spacing or quotes, more
+ * attributes) is read as text.
+ */
+function plainCellTag(b: Uint8Array, t: ByteTok): boolean {
+  let i = t.nameEnd;
+  if (!attrOpen(b, i, 114)) return false;
+  i += 4;
+  const letters = i;
+  while (b[i] >= 65 && b[i] <= 90) i++;
+  const digits = i;
+  while (b[i] >= 48 && b[i] <= 57) i++;
+  if (digits === letters || i === digits || b[i++] !== 34) return false;
+  plainTag.sFrom = -1;
+  plainTag.s = 0;
+  let typed = false;
+  for (let k = 0; k < 2; k++) {
+    if (plainTag.sFrom < 0 && attrOpen(b, i, 115)) {
+      const from = i + 4;
+      let n = 0;
+      for (i = from; b[i] >= 48 && b[i] <= 57 && i - from < 9; i++) n = n * 10 + b[i] - 48;
+      if (i === from || b[i] !== 34) return false;
+      plainTag.sFrom = from;
+      plainTag.sTo = i++;
+      plainTag.s = n;
+    } else if (!typed && attrOpen(b, i, 116)) {
+      i += 4;
+      const from = i;
+      while ((b[i] >= 65 && b[i] <= 90) || (b[i] >= 97 && b[i] <= 122)) i++;
+      if (i === from || b[i++] !== 34) return false;
+      typed = true;
+    }
+  }
+  plainTag.at = i;
+  return t.kind === EMPTY ? i === t.end - 2 && b[i] === 47 : t.kind === OPEN && i === t.end - 1;
+}
 
 /** The largest sheet part (as the original declares it) compressed in the thread pool: a 100,000-row sheet is 90 MB. */
 const ASIDE_MAX_BYTES = 128 << 20;
