@@ -6,11 +6,11 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { strToU8, zipSync } from "fflate";
+import { strFromU8, strToU8, zipSync } from "fflate";
 import { LIMITS, readWorkbook, setUtf8Slice, sheetGrid, type ReadResult } from "../src/file/xlsx-read";
 import { decodeXml, escapeXml, textOf } from "../src/file/xml";
-import { fflateInflate, listZip, setInflate } from "../src/file/zip";
-import { nodeInflate, nodeSameBytes, nodeUtf8Slice, useNodeInflate, zlibPieces } from "../src/file/node/inflate";
+import { entryData, fflateInflate, listZip, setInflate } from "../src/file/zip";
+import { keepInflated, nodeInflate, nodeSameBytes, nodeUtf8Slice, useNodeInflate, zlibPieces } from "../src/file/node/inflate";
 import { buildXlsx } from "./support/xlsx-build";
 import { CORPUS } from "./support/corpus";
 
@@ -218,6 +218,29 @@ describe("texts decoded by Node's Buffer (what the command line's workers use) r
       setUtf8Slice(null);
     }
   });
+});
+
+test("a part kept for the copy (keepInflated): read again from the same file, the very bytes inflated before; never another file's; let go when asked", () => {
+  const book = buildXlsx({ sheets: [{ name: "S", xml: `<row r="1"><c r="A1"><v>1</v></c></row>` }] });
+  const other = book.slice();
+  const sheet = listZip(book).find((e) => e.name === "xl/worksheets/sheet1.xml")!;
+  const data = (z: Uint8Array) => entryData(z, sheet);
+  try {
+    keepInflated(book.buffer);
+    const first = nodeInflate(data(book), sheet.size).data;
+    expect(strFromU8(first)).toContain('<c r="A1">');
+    expect(nodeInflate(data(book), sheet.size).data).toBe(first);
+    // The same bytes in another buffer (the copy read back) are inflated anew.
+    const elsewhere = nodeInflate(data(other), sheet.size).data;
+    expect(elsewhere).not.toBe(first);
+    expect(elsewhere).toEqual(first);
+    keepInflated(null);
+    const after = nodeInflate(data(book), sheet.size).data;
+    expect(after).not.toBe(first);
+    expect(after).toEqual(first);
+  } finally {
+    keepInflated(null);
+  }
 });
 
 test("bytes compared by Node's Buffer (the copy's parts read back) as by the loop: views at any offset, any length", () => {

@@ -19,11 +19,19 @@ import type { Utf8Slice } from "../xlsx-read";
 const wholeOptions = (size: number): zlib.ZlibOptions => ({ maxOutputLength: Math.max(1, size), chunkSize: Math.max(64, size + 1) });
 
 export const nodeInflate: Inflate = (data, size) => {
+  const keep = data.buffer === keptOf;
+  const again = keep ? kept.get(aheadKey(data, size)) : undefined;
+  if (again) return { data: again, truncated: false };
   const early = takeAhead(data, size);
-  if (early) return { data: early, truncated: false };
+  if (early) {
+    if (keep) kept.set(aheadKey(data, size), early);
+    return { data: early, truncated: false };
+  }
   try {
     const out = zlib.inflateRawSync(data, wholeOptions(size));
-    return { data: new Uint8Array(out.buffer, out.byteOffset, out.byteLength), truncated: false };
+    const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+    if (keep) kept.set(aheadKey(data, size), bytes);
+    return { data: bytes, truncated: false };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") return fflateInflate(data, size);
     throw e;
@@ -65,6 +73,21 @@ export function inflateAhead(file: ArrayBufferLike, data: Uint8Array, size: numb
       resolve();
     });
   });
+}
+
+/**
+ * Parts of one file kept as they were inflated whole, for a later read of the same part in the
+ * same job: the annotated copy edits the sheet the check has just read, and would inflate it a
+ * second time. Nothing changes what a read gets (the same zlib call's bytes, which no reader
+ * writes into); the kept parts are let go with keepInflated(null).
+ */
+const kept = new Map<string, Uint8Array>();
+let keptOf: ArrayBufferLike | null = null;
+
+/** Keeps the parts of the file in `file` as they are inflated whole (null: lets go of them and keeps none). */
+export function keepInflated(file: ArrayBufferLike | null): void {
+  kept.clear();
+  keptOf = file;
 }
 
 /** Lets go of every part inflated ahead and not taken (the file was read, or another was asked for). */

@@ -15,7 +15,7 @@ import type { ResultPlan, SheetPlan } from "../../engine/host";
 import { appendRecord, checkRecord, RECORDS_KEY } from "../../engine/record";
 import { SETTINGS_KEY, type LedgerCreated, type LedgerSheet } from "../../excel/ledger";
 import type { AnnotateOutcome, Part, Task, TaskResult } from "./pool";
-import { dropAhead, useNodeInflate } from "./inflate";
+import { dropAhead, keepInflated, useNodeInflate } from "./inflate";
 import { useNodeDeflate } from "./deflate";
 import { reasonOf } from "./atomic";
 import { clockFrom, jobCpuMs, readingDone, serve } from "./child";
@@ -48,6 +48,8 @@ async function run(task: Task): Promise<TaskResult> {
     return r.ok ? { kind: "inspect", file: task.file, sheets: r.sheets } : { kind: "error", file: task.file, error: r.error };
   }
   const pack = task.pack ? getPack(task.pack) : undefined;
+  // The copy edits the sheet the check reads: inflated once for both.
+  if (task.annotate) keepInflated(bytes.buffer);
   const r = checkWorkbook(bytes, builtinPacks(), { pack, sheet: task.sheet, plans: !!task.annotate, params: task.params });
   // Parts read ahead that the check did not ask for (sheets it left unread) are let go.
   dropAhead();
@@ -111,6 +113,7 @@ async function run(task: Task): Promise<TaskResult> {
       },
       { verify: false },
     );
+    keepInflated(null);
     if ("copy" in out) {
       // A copy that cannot be written is the output's failure, not the input's: its results stand.
       try {
@@ -128,11 +131,14 @@ async function run(task: Task): Promise<TaskResult> {
 }
 
 serve((task: Task) =>
-  run(task).catch(
-    (e: unknown): TaskResult => ({
-      kind: "error",
-      file: task.file,
-      error: { code: "damaged", message: `读取失败（read failed）：${e instanceof Error ? e.message : String(e)}` },
-    }),
-  ),
+  run(task)
+    .catch(
+      (e: unknown): TaskResult => ({
+        kind: "error",
+        file: task.file,
+        error: { code: "damaged", message: `读取失败（read failed）：${e instanceof Error ? e.message : String(e)}` },
+      }),
+    )
+    // Whatever became of the job, the parts kept for its copy go with it.
+    .finally(() => keepInflated(null)),
 );
