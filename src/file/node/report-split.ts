@@ -11,7 +11,7 @@
 import { Worker } from "worker_threads";
 import type { OutValue } from "../../engine/host";
 import type { RowSink } from "../../cli/render";
-import { cutNote, MAX_SHEET_ROWS, REPORT_HEADERS, sharedColumn, TEXT_CELL, XmlText, type SharedStrings, type SheetNo } from "../../cli/report-xml";
+import { cutNote, MAX_SHEET_ROWS, NO_CELL, REPORT_HEADERS, sharedColumn, TEXT_CELL, WHOLE_CELL, XmlText, type SharedStrings, type SheetNo } from "../../cli/report-xml";
 import { Utf8Bytes } from "../../cli/bytes";
 import { Bounded } from "./report-thread";
 import { workerScript } from "./child-start";
@@ -138,28 +138,52 @@ export class RemoteSheet implements RowSink {
 
   row(values: readonly (OutValue | XmlText)[], items?: ArrayLike<number>): void {
     if (!this.#fits()) return;
-    // Each shared text's item, found as ReportSheet.row finds it; encoded text as its text (the same bytes: no escape, no edge space).
+    // Each shared text's item, found as ReportSheet.row finds it (in the same order) and counted here.
+    // A row whose every cell is then an item, a whole number, one encoded text or nothing goes over
+    // as cells (itemsRow writes it as row() would); any other as its values, the items beside them.
     const b = this.#b;
     const w = this.#width;
     const at = b.n * w;
+    const start = b.text.pos;
+    let cells = values.length <= w;
+    let encoded = 0;
     for (let j = 0; j < w; j++) {
       const v = values[j];
-      b.cells[at + j] = -1;
-      if (v instanceof XmlText) {
-        b.values.push(DECODER.decode(v.bytes.subarray(v.from, v.to)));
-        continue;
+      let c = NO_CELL;
+      if (typeof v === "string") {
+        if (v !== "") {
+          let item = items ? items[j] : -1;
+          if (item < 0 && sharedColumn(this.no, j)) item = this.#sharedIndex(j, v);
+          if (item >= 0) {
+            c = item;
+            this.shared.count++;
+          } else cells = false;
+        }
+      } else if (typeof v === "number") {
+        if (Number.isInteger(v) && v >= 0 && v < 1e15) {
+          c = WHOLE_CELL;
+          b.numbers[at + j] = v;
+        } else if (Number.isFinite(v)) cells = false;
+      } else if (v instanceof XmlText && v.to !== v.from) {
+        if (encoded++) cells = false;
+        else {
+          c = TEXT_CELL;
+          b.text.range(v.bytes, v.from, v.to);
+        }
       }
-      b.values.push(v);
-      if (typeof v !== "string" || v === "") continue;
-      let item = items ? items[j] : -1;
-      if (item < 0 && sharedColumn(this.no, j)) item = this.#sharedIndex(j, v);
-      if (item >= 0) {
-        b.cells[at + j] = item;
-        this.shared.count++;
+      b.cells[at + j] = c;
+    }
+    if (cells) b.kind[b.n] = -1;
+    else {
+      // Encoded text as its text (the same bytes: no escape, no edge space); the cells, read as items, give each text's.
+      b.text.pos = start;
+      for (let j = 0; j < w; j++) {
+        const v = values[j];
+        b.values.push(v instanceof XmlText ? DECODER.decode(v.bytes.subarray(v.from, v.to)) : v);
       }
+      b.kind[b.n] = b.generic++;
     }
     b.textEnd[b.n] = b.text.pos;
-    b.kind[b.n] = b.generic++;
     this.#next();
   }
 
