@@ -75,9 +75,8 @@ interface NoteIssue {
 function issueLine(issue: NoteIssue, pack: Pack): string {
   const msg = issue.zh.trim();
   if (issue.code === "criterion-failed") {
-    const c = pack.criteria.find((x) => x.source === issue.source);
-    const prefix = c ? `未达到${c.source}：${c.name.zh}（` : "";
-    if (c && msg.startsWith(prefix) && msg.endsWith("）")) return `${failedNames(pack, [c.id])[0]}：${msg.slice(prefix.length, -1)}`;
+    const c = unmetOf(pack, issue.source);
+    if (c && msg.startsWith(c.prefix) && msg.endsWith("）")) return `${c.name}：${msg.slice(c.prefix.length, -1)}`;
   }
   const cited = issue.source && !msg.includes(issue.source) ? `${msg}（${issue.source}）` : msg;
   return issue.cell && !cited.includes(issue.cell) ? `${issue.cell}：${cited}` : cited;
@@ -124,6 +123,40 @@ export function failedNames(pack: Pack, ids: readonly string[]): string[] {
   return ids.map((id) => (isStandardNumeral(id) ? id : pack.criteria.find((c) => c.id === id)?.name.zh ?? id));
 }
 
+/**
+ * Per pack and article: the first criterion citing it, as an unmet standard's message begins
+ * (`未达到第十六条（四）：…（`) and as 未达标项 names it — made once, not found and written again
+ * for each of a sheet's hundred thousand lines.
+ */
+const unmetBySource = new WeakMap<Pack, Map<string | null, { prefix: string; name: string } | null>>();
+
+function unmetOf(pack: Pack, source: string | null): { prefix: string; name: string } | null {
+  let bySource = unmetBySource.get(pack);
+  if (!bySource) unmetBySource.set(pack, (bySource = new Map()));
+  let hit = bySource.get(source);
+  if (hit === undefined) {
+    const c = pack.criteria.find((x) => x.source === source);
+    hit = c ? { prefix: `未达到${c.source}：${c.name.zh}（`, name: failedNames(pack, [c.id])[0] } : null;
+    bySource.set(source, hit);
+  }
+  return hit;
+}
+
+/**
+ * 未达标项's failed part per list of failed criteria: records that failed the same standards share
+ * one list (the engine's), so it is written once per list — and only while the list still holds
+ * the ids it was written from.
+ */
+const failedTexts = new WeakMap<readonly string[], { pack: Pack; ids: string[]; text: string }>();
+
+function failedText(pack: Pack, failed: readonly string[]): string {
+  const hit = failedTexts.get(failed);
+  if (hit && hit.pack === pack && hit.ids.length === failed.length && hit.ids.every((id, i) => id === failed[i])) return hit.text;
+  const text = failedNames(pack, failed).join("、");
+  failedTexts.set(failed, { pack, ids: [...failed], text });
+  return text;
+}
+
 function criterionName(pack: Pack, id: string): string {
   const c = pack.criteria.find((x) => x.id === id);
   return c ? `${c.name.zh}（${c.source}）` : id;
@@ -134,7 +167,7 @@ const severityPrefix = `${severityWord("warning")}：`;
 
 /** 未达标项: the failed standards, then those that could not be checked for want of a column. */
 function unmetText(pack: Pack, rec: RecordResult): string {
-  const failed = failedNames(pack, rec.failed).join("、");
+  const failed = failedText(pack, rec.failed);
   const unchecked = rec.unchecked?.length ? `无法检查：${failedNames(pack, rec.unchecked).join("、")}` : "";
   return failed && unchecked ? `${failed}；${unchecked}` : failed || unchecked;
 }
