@@ -75,15 +75,28 @@ export class PackedRows {
   }
 }
 
-/** ExpectedCells from rows packed by PackedRows, as they arrive (the thread that walks the copy as it is written). */
-export class ExpectedRows implements ExpectedCells {
+/**
+ * ExpectedCells from rows packed by PackedRows, as they arrive (the thread that walks the copy as
+ * it is written). Each walk asks through a view of its own (`view`), which keeps the row it last
+ * asked: the two sides are walked at different rows.
+ */
+export class ExpectedRows {
   private readonly where = new Map<number, { b: Int32Array; at: number }>();
-  private lastRow = -1;
-  private last: Map<number, Target> | undefined;
 
   add(b: Int32Array): void {
     for (let at = 0; at < b.length; at += 2 + 4 * b[at + 1]) this.where.set(b[at], { b, at });
   }
+
+  view(): ExpectedCells {
+    return new RowsView(this.where);
+  }
+}
+
+class RowsView implements ExpectedCells {
+  private lastRow = -1;
+  private last: Map<number, Target> | undefined;
+
+  constructor(private readonly where: Map<number, { b: Int32Array; at: number }>) {}
 
   expected(row: number): Map<number, Target> | undefined {
     if (row === this.lastRow) return this.last;

@@ -19,8 +19,8 @@ useNodeDeflate();
 
 const part: string = (workerData as { part: string }).part;
 const rows = new ExpectedRows();
-const walk = new CopyWalk(rows);
-const digest = new OriginalDigest(rows);
+const walk = new CopyWalk(rows.view());
+const digest = new OriginalDigest(rows.view());
 const originalTokens = new ByteTokenizer(digest);
 const chunks: Uint8Array[] = [];
 const inflater = zlib.createInflateRaw({ chunkSize: 1 << 20 });
