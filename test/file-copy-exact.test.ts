@@ -441,3 +441,22 @@ test("the marker's parts for a package written from scratch are what markerOf re
   expect(markerOfBytes(marked)).toBe("report");
   expect(readWorkbook(marked).ok).toBe(true);
 });
+
+test("an added sheet is read without the workbook's shared strings: its texts must be written in it, a cell naming a shared string is named", () => {
+  const MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+  const original = buildXlsx({
+    sheets: [{ name: "表", xml: `<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>0</v></c></row>` }],
+    extra: { "xl/sharedStrings.xml": strToU8(`<?xml version="1.0"?><sst xmlns="${MAIN}"><si><t>甲</t></si></sst>`) },
+  });
+  const plans = [plan("表", [{ row: 2, values: ["通过"] }])];
+  const sheets = [{ name: "汇总", rows: [["名称", "结果"], ["甲", "通过"]] }];
+  const copy = toAnnotatedCopy(original, plans, sheets);
+  if (!(copy instanceof Uint8Array)) throw new Error(JSON.stringify(copy));
+  expect(copyMismatch(original, copy, plans, sheets)).toBeNull();
+  const xml = dec.decode(unzipSync(copy)["xl/worksheets/sheet2.xml"]);
+  // A2's 甲 written as the shared string that reads 甲 (index 0): the same text, but not written in the sheet.
+  const changed = xml.replace(/<c r="A2"([^>]*) t="inlineStr"><is><t xml:space="preserve">甲<\/t><\/is><\/c>/, '<c r="A2"$1 t="s"><v>0</v></c>');
+  expect(changed).not.toBe(xml);
+  const swapped = writeZip(copy, rawEntries(copy).map((e): Part => (e.name !== "xl/worksheets/sheet2.xml" ? { raw: e } : { name: e.name, data: strToU8(changed), like: e })));
+  expect(copyMismatch(original, swapped, plans, sheets)).toContain("A2");
+});

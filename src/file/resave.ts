@@ -1352,8 +1352,11 @@ export function copyMismatch(original: Uint8Array, copy: Uint8Array, plans: Resu
     // The cells read the same, yet the bytes differ where nothing of ours was to go (an attribute, a comment, a row's look).
     if (why !== null) return bad(`工作表“${sa[i].name}”${why}`);
   }
+  // The added sheets hold inline texts only: read without the workbook's shared strings (a cell of them naming one would read as an error, and differ).
+  const added = sheets.length ? readWorkbook(copy, { noSharedStrings: true }) : rb;
+  if (!added.ok) return bad(`副本无法读取：${added.error.message}`);
   for (let k = 0; k < sheets.length; k++) {
-    const g = sheetGrid(sbs[sa.length + k]);
+    const g = sheetGrid(added.workbook.sheets[sa.length + k]);
     if (!g.ok) return bad(`添加的工作表“${sbs[sa.length + k].name}”无法读取`);
     const rows = sheets[k].rows;
     for (let r = 0; r < rows.length; r++) {

@@ -121,6 +121,12 @@ export interface ReadOptions {
    * sheet too big for the memory is refused as too large, naming it — not killed as out of memory.
    */
   memoryMb?: number;
+  /**
+   * Read every sheet without the shared strings (a cell naming one reads as the #REF! error):
+   * for sheets that hold none, such as those the annotated copy adds, whose check need not load a
+   * large workbook's strings.
+   */
+  noSharedStrings?: boolean;
 }
 
 const failure = (code: ReadErrorCode, detail?: string): ReadError => ({ code, message: readMessage(code, detail) });
@@ -1354,6 +1360,7 @@ export function readWorkbook(bytes: Uint8Array, opts: ReadOptions = {}): ReadRes
     let dateStyles: Set<number> | null = null;
     const loadStrings = (): string[] => {
       if (strings) return strings;
+      if (opts.noSharedStrings) return (strings = []);
       const sst = new SharedStrings(limits.gridSlots, limits.textChars);
       pkg.scan(ssPath, sst);
       return (strings = sst.done());
