@@ -171,20 +171,29 @@ export class MarkLog {
 
   /** The ledger's marks and fills, as encodeRuns(packCells(cells)) writes each list of cells. */
   encoded(): { error: string; warning: string; fills: Record<string, string> } {
-    const keys = this.keys.subarray(0, this.n).sort();
-    const cells = new Float64Array(this.n);
-    const pick = (want: (key: number, fill: number) => boolean) => {
+    const n = this.n;
+    const keys = this.keys.subarray(0, n).sort();
+    // Each key taken apart once: the cell, whether an error, its fill.
+    const cell = new Float64Array(n);
+    const error = new Uint8Array(n);
+    const fill = new Uint16Array(n);
+    for (let i = 0; i < n; i++) {
+      const f = keys[i] % FILLS;
+      const key = (keys[i] - f) / FILLS;
+      fill[i] = f;
+      error[i] = key % 2;
+      cell[i] = (key - error[i]) / 2;
+    }
+    const cells = new Float64Array(n);
+    /** The cells whose `of` entry is `is`, in order, as encodeCells writes them. */
+    const pick = (of: Uint8Array | Uint16Array, is: number) => {
       let m = 0;
-      for (let i = 0; i < keys.length; i++) {
-        const fill = keys[i] % FILLS;
-        const key = (keys[i] - fill) / FILLS;
-        if (want(key, fill)) cells[m++] = Math.floor(key / 2);
-      }
+      for (let i = 0; i < n; i++) if (of[i] === is) cells[m++] = cell[i];
       return encodeCells(cells.subarray(0, m));
     };
     const fills: Record<string, string> = {};
-    this.colours.forEach((colour, k) => (fills[colour] = pick((_, fill) => fill === k + 1)));
-    return { error: pick((key) => key % 2 === 1), warning: pick((key) => key % 2 === 0), fills };
+    this.colours.forEach((colour, k) => (fills[colour] = pick(fill, k + 1)));
+    return { error: pick(error, 1), warning: pick(error, 0), fills };
   }
 }
 
