@@ -280,6 +280,20 @@ export function xmlBlock(text: string, ends: Uint32Array): { bytes: Uint8Array; 
   return { bytes: bytes.subarray(0, n), ends: out };
 }
 
+/**
+ * A cell's opening, written at p (room made by the caller): what the cell before owes (`owed`: its
+ * `</v></c>`), then `<c` — with the address (the column's letters, then the row's digits copied
+ * from buf[digits, digitsEnd)) unless the cell comes right after the one before (`next`). The new end.
+ */
+function openCell(view: DataView, buf: Uint8Array, p: number, owed: boolean, next: boolean, letters: Uint8Array, digits: number, digitsEnd: number): number {
+  if (owed) p = putMarkup(view, buf, p, V_END);
+  if (next) return putMarkup(view, buf, p, C);
+  p = putMarkup(view, buf, p, C_R);
+  p = put(buf, p, letters);
+  for (let i = digits; i < digitsEnd; i++) buf[p++] = buf[i];
+  return putMarkup(view, buf, p, QUOTE);
+}
+
 /** One sheet of the report: rows in, XML out in pieces of about a megabyte. */
 export class ReportSheet {
   /** Rows written, the header included. */
@@ -315,6 +329,23 @@ export class ReportSheet {
     this.#row(values, null, items);
   }
 
+  /** Where the row being written keeps its number's digits, [#digits, #digitsEnd) of the buffer: copied into the addresses of its cells that need one. */
+  #digits = 0;
+  #digitsEnd = 0;
+
+  /** The next row's opening written at the buffer's end, room made for `cells` cells: the position after it. */
+  #openRow(cells: number): number {
+    const o = this.#out;
+    o.room(ROW_ROOM + cells * CELL_ROOM);
+    const buf = o.buf;
+    const view = o.view;
+    let p = putMarkup(view, buf, o.pos, ROW);
+    this.#digits = p;
+    p = putWhole(buf, p, ++this.rows);
+    this.#digitsEnd = p;
+    return putMarkup(view, buf, p, ROW_OPEN_END);
+  }
+
   /**
    * A row, every cell inline in the style `all` opens, or each in its column's (shared where SHARED
    * says). The markup and the numbers are written at a local position with room made for them
@@ -322,16 +353,11 @@ export class ReportSheet {
    */
   #row(values: readonly (OutValue | XmlText)[], all: Openings | null, items?: ArrayLike<number>): void {
     const o = this.#out;
-    const r = ++this.rows;
-    o.room(ROW_ROOM + values.length * CELL_ROOM);
+    let p = this.#openRow(values.length);
     let buf = o.buf;
     let view = o.view;
-    let p = putMarkup(view, buf, o.pos, ROW);
-    // The row number's digits, copied into the addresses of the row's cells that need one.
-    const digits = p;
-    p = putWhole(buf, p, r);
-    const digitsEnd = p;
-    p = putMarkup(view, buf, p, ROW_OPEN_END);
+    const digits = this.#digits;
+    const digitsEnd = this.#digitsEnd;
     const shared = all ? null : this.shared;
     const sharedCols = SHARED[this.no];
     // A cell right after the row's previous one goes without its address (the reader takes the next
@@ -363,15 +389,8 @@ export class ReportSheet {
       }
       const text = typeof v === "object";
       // Any other cell: what the one before owes, then `<c` with or without the address.
-      if (owed) p = putMarkup(view, buf, p, V_END);
+      p = openCell(view, buf, p, owed, next, this.#letters[j], digits, digitsEnd);
       owed = false;
-      if (next) p = putMarkup(view, buf, p, C);
-      else {
-        p = putMarkup(view, buf, p, C_R);
-        p = put(buf, p, this.#letters[j]);
-        for (let i = digits; i < digitsEnd; i++) buf[p++] = buf[i];
-        p = putMarkup(view, buf, p, QUOTE);
-      }
       if (text) {
         // Character data encoded already (XmlText): its bytes copied as they are.
         p = putMarkup(view, buf, p, open.str);
@@ -431,16 +450,12 @@ export class ReportSheet {
       return;
     }
     const o = this.#out;
-    const r = ++this.rows;
     const n = cells.length;
-    o.room(ROW_ROOM + n * CELL_ROOM);
+    let p = this.#openRow(n);
     let buf = o.buf;
     let view = o.view;
-    let p = putMarkup(view, buf, o.pos, ROW);
-    const digits = p;
-    p = putWhole(buf, p, r);
-    const digitsEnd = p;
-    p = putMarkup(view, buf, p, ROW_OPEN_END);
+    const digits = this.#digits;
+    const digitsEnd = this.#digitsEnd;
     let last = -2;
     let owed = false;
     let items = 0;
@@ -455,26 +470,15 @@ export class ReportSheet {
         if (!whole) items++;
         if (next) p = putMarkup(view, buf, p, owed ? (whole ? open.endNum : open.endShared) : whole ? open.cNum : open.cShared);
         else {
-          if (owed) p = putMarkup(view, buf, p, V_END);
-          p = putMarkup(view, buf, p, C_R);
-          p = put(buf, p, this.#letters[j]);
-          for (let i = digits; i < digitsEnd; i++) buf[p++] = buf[i];
-          p = putMarkup(view, buf, p, QUOTE);
+          p = openCell(view, buf, p, owed, false, this.#letters[j], digits, digitsEnd);
           p = putMarkup(view, buf, p, whole ? open.num : open.shared);
         }
         p = putWhole(buf, p, whole ? numbers[j] : k);
         owed = true;
         continue;
       }
-      if (owed) p = putMarkup(view, buf, p, V_END);
+      p = openCell(view, buf, p, owed, next, this.#letters[j], digits, digitsEnd);
       owed = false;
-      if (next) p = putMarkup(view, buf, p, C);
-      else {
-        p = putMarkup(view, buf, p, C_R);
-        p = put(buf, p, this.#letters[j]);
-        for (let i = digits; i < digitsEnd; i++) buf[p++] = buf[i];
-        p = putMarkup(view, buf, p, QUOTE);
-      }
       p = putMarkup(view, buf, p, open.str);
       o.pos = p;
       o.range(text!.bytes, text!.from, text!.to);

@@ -32,7 +32,7 @@ export const childEnv = (): NodeJS.ProcessEnv => ({ MALLOC_MMAP_THRESHOLD_: "131
 /** A child's V8 options: its heap cap, and gc exposed (child.ts collects what one file left before it reads the next). */
 export const CHILD_EXEC_ARGV = [`--max-old-space-size=${CHILD_HEAP_MB}`, "--expose-gc"];
 
-/** The script that runs worker module `name` (a child process's, or a thread's: report-thread.ts), and the arguments it needs. */
+/** The script that runs worker module `name` (a child process's, or a thread's: report-thread.ts, copy-check.ts), and the arguments it needs. */
 export function workerScript(name: string): { file: string; argv: string[] } {
   const compiled = path.join(__dirname, `${name}.js`);
   if (fs.existsSync(compiled)) return { file: compiled, argv: [] };

@@ -9,18 +9,10 @@
  * thread walked; otherwise the copy's part is walked again there. So the second core takes both
  * sides of the read-back while the first is still writing the copy, instead of after.
  */
-import * as fs from "fs";
-import * as path from "path";
 import { Worker } from "worker_threads";
+import { workerScript } from "./child-start";
 import { setSheetCheck, type SheetCheck } from "../resave";
 import type { CopyWalkResult, DigestResult } from "../sheet-compare";
-
-/** The thread's script: compiled beside this module, or the TypeScript started through worker-boot.js (under jest). */
-function threadScript(): { file: string; argv: string[] } {
-  const compiled = path.join(__dirname, "copy-check-thread.js");
-  if (fs.existsSync(compiled)) return { file: compiled, argv: [] };
-  return { file: path.join(__dirname, "worker-boot.js"), argv: [path.join(__dirname, "copy-check-thread.ts")] };
-}
 
 /** What the thread answers once every piece is in. */
 export interface ThreadDone {
@@ -34,7 +26,7 @@ class ThreadCheck implements SheetCheck {
   private readonly done: Promise<ThreadDone>;
 
   constructor(part: string) {
-    const script = threadScript();
+    const script = workerScript("copy-check-thread");
     this.w = new Worker(script.file, { argv: script.argv, workerData: { part } });
     this.done = new Promise<ThreadDone>((resolve, reject) => {
       this.w.once("message", resolve);
