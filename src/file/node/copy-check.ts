@@ -31,7 +31,7 @@ class ThreadCheck implements SheetCheck {
     this.done = new Promise<ThreadDone>((resolve, reject) => {
       this.w.once("message", resolve);
       this.w.once("error", reject);
-      this.w.once("exit", (code) => reject(new Error(`副本核对线程意外结束（${code}）`)));
+      this.w.once("exit", (code) => reject(new Error(`副本核对线程意外结束（the copy's checking thread ended, exit code ${code}）`)));
     });
     // A copy refused before it is zipped never waits for its thread: its failure is not an unheard rejection.
     this.done.catch(() => undefined);
