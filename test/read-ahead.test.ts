@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as zlibTypes from "zlib";
-import { firstWorkbook, startEarly, dropEarly } from "../src/file/node/child-start";
+import { firstWorkbook, oneWorkbook, startEarly, dropEarly } from "../src/file/node/child-start";
 import { parseOptions } from "../src/cli/main";
 import { dropAhead, inflateAhead, nodeInflate, useNodeInflate } from "../src/file/node/inflate";
 import { readAhead, takePrefetch } from "../src/file/node/prefetch";
@@ -74,8 +74,11 @@ describe("which file the first worker reads ahead", () => {
         if (!parsed.ok) continue;
         const first = parsed.files.find((f) => /\.(xlsx|xlsm)$/i.test(f));
         expect([o, firstWorkbook(args)]).toEqual([o, first ? path.resolve(first) : null]);
+        // One workbook alone is checked by a child with glibc's own memory habits; several files, or a folder, by one that gives memory back (child-start.ts childEnv).
+        expect([o, args, oneWorkbook(args)]).toEqual([o, args, parsed.files.length === 1 && /\.(xlsx|xlsm)$/i.test(parsed.files[0])]);
       }
     }
+    expect([oneWorkbook(["考核.xlsx"]), oneWorkbook(["--pack", "经费", "经费.XLSM", "--json"]), oneWorkbook(["县区"]), oneWorkbook(["a.xlsx", "b.xlsx"])]).toEqual([true, true, false, false]);
   });
 
   test("folders, Excel's lock files and other files are not guessed; none at all is null", () => {

@@ -19,13 +19,15 @@ import { fork, type ChildProcess } from "child_process";
 const CHILD_HEAP_MB = 6144;
 
 /**
- * A child's environment: the user's, with glibc's mmap threshold fixed at its default 128 KB unless
- * the user set it. glibc otherwise raises the threshold to the largest block freed so far (up to
- * 32 MB), after which the megabyte buffers a check allocates and frees (inflated parts, pieces of
- * a copy) come from its heap, where freed memory stays with the process: a child checking a
- * folder then grew file after file (150 → 240 MB over five 20,000-row workbooks with every output).
- * Fixed, each such buffer is its own mapping, given back when it is freed. Other C libraries
- * ignore the variable.
+ * The environment of a child that checks file after file (a folder, several files): the user's,
+ * with glibc's mmap threshold fixed at its default 128 KB unless the user set it. glibc otherwise
+ * raises the threshold to the largest block freed so far (up to 32 MB), after which the megabyte
+ * buffers a check allocates and frees (inflated parts, pieces of a copy) come from its heap, where
+ * freed memory stays with the process: such a child grew file after file (150 → 240 MB over five
+ * 20,000-row workbooks with every output). Fixed, each such buffer is its own mapping, given back
+ * when it is freed. A child for one file keeps glibc's default: reusing its heap is what makes the
+ * many pieces of a 1,000,000-row sheet cheap (fixed, that check took 0.3–0.5 s more system time).
+ * Other C libraries ignore the variable.
  */
 export const childEnv = (): NodeJS.ProcessEnv => ({ MALLOC_MMAP_THRESHOLD_: "131072", ...process.env });
 
@@ -45,12 +47,15 @@ export interface Started {
   ready: Promise<void>;
 }
 
-/** Forks a child running the worker module `name` (with `args` after its own); its first message (or its exit) makes it ready. */
-export function startChild(name: string, args: string[] = []): Started {
+/**
+ * Forks a child running the worker module `name` (with `args` after its own); its first message
+ * (or its exit) makes it ready. `many`: it will check file after file (childEnv).
+ */
+export function startChild(name: string, args: string[] = [], many = true): Started {
   const script = workerScript(name);
   const child = fork(script.file, [...script.argv, ...args], {
     execArgv: CHILD_EXEC_ARGV,
-    env: childEnv(),
+    env: many ? childEnv() : process.env,
     serialization: "advanced",
     stdio: ["ignore", "ignore", "pipe", "ipc"],
   });
@@ -75,12 +80,9 @@ export const VALUE_OPTIONS = ["pack", "sheet", "report", "annotate", "rules", "l
 /** How a child is told the workbook to read ahead (prefetch.ts, which reads it; kept here so that the command line need not load it). */
 export const READ_AHEAD_ARG = "--kj-read-ahead=";
 
-/**
- * The first workbook the arguments after the command name (.xlsx or .xlsm, not a folder), as an
- * absolute path — what the pool's first job will read, so the child reads it ahead — or null.
- * Only a guess: the job names its file, and a child told another reads that one as before.
- */
-export function firstWorkbook(args: string[]): string | null {
+/** The arguments after the command name that are files or folders (not options, nor an option's value). */
+function operands(args: string[]): string[] {
+  const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === "--") continue;
@@ -88,9 +90,27 @@ export function firstWorkbook(args: string[]): string | null {
       if (!a.includes("=") && VALUE_OPTIONS.includes(a.replace(/^-+/, ""))) i++;
       continue;
     }
-    if (/\.(xlsx|xlsm)$/i.test(a) && !/^~\$/.test(path.basename(a))) return path.resolve(a);
+    out.push(a);
   }
-  return null;
+  return out;
+}
+
+const isWorkbookName = (a: string) => /\.(xlsx|xlsm)$/i.test(a) && !/^~\$/.test(path.basename(a));
+
+/**
+ * The first workbook the arguments after the command name (.xlsx or .xlsm, not a folder), as an
+ * absolute path — what the pool's first job will read, so the child reads it ahead — or null.
+ * Only a guess: the job names its file, and a child told another reads that one as before.
+ */
+export function firstWorkbook(args: string[]): string | null {
+  const a = operands(args).find(isWorkbookName);
+  return a === undefined ? null : path.resolve(a);
+}
+
+/** Whether the arguments after the command name name one workbook only (not a folder, not several files). */
+export function oneWorkbook(args: string[]): boolean {
+  const ops = operands(args);
+  return ops.length === 1 && isWorkbookName(ops[0]);
 }
 
 /**
@@ -99,7 +119,7 @@ export function firstWorkbook(args: string[]): string | null {
  */
 export function startEarly(name: string, args: string[] = []): void {
   const file = firstWorkbook(args);
-  early ??= { name, started: startChild(name, file ? [READ_AHEAD_ARG + file] : []) };
+  early ??= { name, started: startChild(name, file ? [READ_AHEAD_ARG + file] : [], !oneWorkbook(args)) };
 }
 
 /** The child started early for `name`, once (null when there is none). */

@@ -116,7 +116,7 @@ export async function runInWorkers<J, R>(jobs: J[], opts: PoolOptions<R>): Promi
 
   /** A child process, once it has loaded its modules and said so (or died trying): the one started early, if any. */
   const spawn = async (): Promise<ChildProcess> => {
-    const started = takeEarly(opts.script) ?? startChild(opts.script);
+    const started = takeEarly(opts.script) ?? startChild(opts.script, [], jobs.length > 1);
     await started.ready;
     return started.child;
   };
