@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import { fork } from "child_process";
-import { CHILD_EXEC_ARGV, childEnv } from "../src/file/node/child-start";
+import { CHILD_EXEC_ARGV, childEnv, relaunchEnv } from "../src/file/node/child-start";
 
 type Reply = { collections: number; exposed: boolean; threshold: string | null };
 
@@ -50,5 +50,26 @@ describe("the pool's children let go of one file's memory before the next", () =
       if (before === undefined) delete process.env.MALLOC_MMAP_THRESHOLD_;
       else process.env.MALLOC_MMAP_THRESHOLD_ = before;
     }
+  });
+});
+
+describe("the command's own process is started again for a check of file after file (relaunchEnv)", () => {
+  const plain: NodeJS.ProcessEnv = { PATH: "/usr/bin", LANG: "zh_CN.UTF-8" };
+  test("a folder or several workbooks, on Linux: the same environment with the threshold fixed", () => {
+    for (const argv of [["check", "县区"], ["check", "a.xlsx", "b.xlsx"], ["check", "--json", "--report", "r.xlsx", "县区"], ["check", "a.xlsx", "--annotate", "out", "县区"]]) {
+      expect(relaunchEnv(argv, plain, "linux")).toEqual({ ...plain, MALLOC_MMAP_THRESHOLD_: "131072" });
+    }
+  });
+  test("one workbook, another command, help, no file, another system, or a threshold already set (the user's, or the relaunch's own): as it is", () => {
+    const cases: [string[], NodeJS.ProcessEnv, string][] = [
+      [["check", "a.xlsx"], plain, "linux"],
+      [["check", "--report", "r.xlsx", "a.xlsx"], plain, "linux"],
+      [["inspect", "县区"], plain, "linux"],
+      [["check", "县区", "--help"], plain, "linux"],
+      [["check", "--json"], plain, "linux"],
+      [["check", "县区"], plain, "win32"],
+      [["check", "县区"], { ...plain, MALLOC_MMAP_THRESHOLD_: "65536" }, "linux"],
+    ];
+    for (const [argv, env, platform] of cases) expect(relaunchEnv(argv, env, platform)).toBeNull();
   });
 });

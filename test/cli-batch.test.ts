@@ -6,7 +6,7 @@
  * with --json --report died out of heap under this cap (every record's issues held in one
  * document). Not a timer: what is asserted is that the run completes and what it wrote.
  */
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -92,3 +92,79 @@ test(`the table under the same heap: every file's records and the totals`, () =>
   expect(r.stdout.split("\n").filter((l) => /^ {2}\d+ +第\d+批工作室/.test(l))).toHaveLength(FILES * ROWS);
   expect(r.stdout).toContain(`合计：${FILES} 个文件：${FILES} 个已检查；${FILES} 张工作表，${FILES * ROWS} 条记录`);
 }, 900_000);
+
+describe("a folder's check runs in a process started with glibc's mmap threshold fixed (child-start.ts relaunchEnv)", () => {
+  type Probe = { pid: number; ppid: number; script: string; threshold: string | null };
+  const PROBE_JS = path.join(__dirname, "support", "env-probe.js");
+  const probed = (file: string): Probe[] => (fs.existsSync(file) ? fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Probe) : []);
+  const envFor = (file: string, extra: NodeJS.ProcessEnv = {}) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: `--require ${PROBE_JS}`, KJ_ENV_PROBE: file, ...extra };
+    if (!("MALLOC_MMAP_THRESHOLD_" in extra)) delete env.MALLOC_MMAP_THRESHOLD_;
+    return env;
+  };
+  const onLinux = process.platform === "linux" ? test : test.skip;
+  /** Three of the folder's workbooks: a folder all the same, small enough to run three times. */
+  let few: string;
+  beforeAll(() => {
+    few = path.join(tmp, "三所学校");
+    fs.mkdirSync(few);
+    for (let k = 0; k < 3; k++) fs.copyFileSync(path.join(dir, `考核-${String(k).padStart(3, "0")}.xlsx`), path.join(few, `考核-${k}.xlsx`));
+  });
+
+  onLinux("a folder: the command's process starts it again with the threshold, which checks and whose workers have it; one workbook: checked where it starts, glibc's default kept", () => {
+    const folderProbe = path.join(tmp, "probe-folder.jsonl");
+    const r = spawnSync(process.execPath, [BIN, "check", few, "--json"], { env: envFor(folderProbe), encoding: "utf8", maxBuffer: 1024 * 1024 * 1024, timeout: 900_000 });
+    // Ends as the process that checked ended: its exit code and every file's results.
+    expect(r.status).toBe(1);
+    expect((JSON.parse(r.stdout) as { files: unknown[] }).files).toHaveLength(3);
+    const seen = probed(folderProbe);
+    const bins = seen.filter((p) => p.script === BIN);
+    expect(bins).toHaveLength(2);
+    const [first, again] = bins[0].ppid === bins[1].pid ? [bins[1], bins[0]] : [bins[0], bins[1]];
+    expect(again.ppid).toBe(first.pid);
+    expect(first.threshold).toBeNull();
+    expect(again.threshold).toBe("131072");
+    const workers = seen.filter((p) => p.ppid === again.pid && p.script !== BIN);
+    expect(workers.length).toBeGreaterThan(0);
+    expect(workers.every((w) => w.threshold === "131072")).toBe(true);
+
+    const oneProbe = path.join(tmp, "probe-one.jsonl");
+    const one = spawnSync(process.execPath, [BIN, "check", path.join(few, "考核-0.xlsx")], { env: envFor(oneProbe), encoding: "utf8", timeout: 300_000 });
+    expect(one.status).toBe(1);
+    const oneSeen = probed(oneProbe);
+    expect(oneSeen.filter((p) => p.script === BIN)).toHaveLength(1);
+    expect(oneSeen.every((p) => p.threshold === null)).toBe(true);
+
+    // A threshold the user set: kept, and no second process.
+    const ownProbe = path.join(tmp, "probe-own.jsonl");
+    const own = spawnSync(process.execPath, [BIN, "check", few], { env: envFor(ownProbe, { MALLOC_MMAP_THRESHOLD_: "65536" }), encoding: "utf8", maxBuffer: 1024 * 1024 * 1024, timeout: 900_000 });
+    expect(own.status).toBe(1);
+    const ownSeen = probed(ownProbe);
+    expect(ownSeen.filter((p) => p.script === BIN)).toHaveLength(1);
+    expect(ownSeen.every((p) => p.threshold === "65536")).toBe(true);
+  }, 900_000);
+
+  onLinux("a signal sent to the command's process reaches the one checking, and the command ends by it", async () => {
+    const file = path.join(tmp, "probe-signal.jsonl");
+    const child = spawn(process.execPath, [BIN, "check", dir, "--json"], { env: envFor(file), stdio: "ignore" });
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+    let again: Probe | undefined;
+    for (let k = 0; k < 600 && !again; k++) {
+      await new Promise((r) => setTimeout(r, 50));
+      again = probed(file).find((p) => p.script === BIN && p.ppid === child.pid);
+    }
+    expect(again).toBeDefined();
+    child.kill("SIGTERM");
+    expect(await ended).toEqual({ code: null, signal: "SIGTERM" });
+    const alive = () => {
+      try {
+        process.kill(again!.pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let k = 0; k < 100 && alive(); k++) await new Promise((r) => setTimeout(r, 50));
+    expect(alive()).toBe(false);
+  }, 120_000);
+});

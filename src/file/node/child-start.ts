@@ -13,7 +13,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { fork, type ChildProcess } from "child_process";
+import { fork, spawn, type ChildProcess } from "child_process";
 
 /** The JavaScript heap a child may grow to; resident memory per file is held by the watchdog, below this. */
 const CHILD_HEAP_MB = 6144;
@@ -29,7 +29,10 @@ const CHILD_HEAP_MB = 6144;
  * many pieces of a 1,000,000-row sheet cheap (fixed, that check took 0.3–0.5 s more system time).
  * Other C libraries ignore the variable.
  */
-export const childEnv = (): NodeJS.ProcessEnv => ({ MALLOC_MMAP_THRESHOLD_: "131072", ...process.env });
+export const childEnv = (): NodeJS.ProcessEnv => ({ MALLOC_MMAP_THRESHOLD_: MMAP_THRESHOLD, ...process.env });
+
+/** glibc's default mmap threshold (128 KB), fixed: what childEnv and relaunchEnv set. */
+const MMAP_THRESHOLD = "131072";
 
 /** A child's V8 options: its heap cap, and gc exposed (child.ts collects what one file left before it reads the next). */
 export const CHILD_EXEC_ARGV = [`--max-old-space-size=${CHILD_HEAP_MB}`, "--expose-gc"];
@@ -111,6 +114,43 @@ export function firstWorkbook(args: string[]): string | null {
 export function oneWorkbook(args: string[]): boolean {
   const ops = operands(args);
   return ops.length === 1 && isWorkbookName(ops[0]);
+}
+
+/**
+ * The environment to run the command line's own process in again, for a check of file after file
+ * (a folder, several files) on Linux, when it was not started with glibc's mmap threshold fixed;
+ * null to go on as it is. The reason is childEnv's: over a folder the command's own process (the
+ * report's thread, the JSON, the pieces coming from the workers) grew like a child did, to ~200 MB
+ * over ten 20,000-row workbooks with every output against ~130 MB fixed, and a process cannot
+ * change its own threshold once started. The variable set is also what stops a second relaunch;
+ * a user's own value is kept, and a check of one workbook keeps glibc's default (see childEnv).
+ */
+export function relaunchEnv(argv: string[], env: NodeJS.ProcessEnv = process.env, platform: string = process.platform): NodeJS.ProcessEnv | null {
+  const [command, ...args] = argv;
+  if (platform !== "linux" || command !== "check" || env.MALLOC_MMAP_THRESHOLD_ !== undefined) return null;
+  if (args.includes("--help") || args.includes("-h") || operands(args).length === 0 || oneWorkbook(args)) return null;
+  return { ...env, MALLOC_MMAP_THRESHOLD_: MMAP_THRESHOLD };
+}
+
+/**
+ * Runs `script` with `argv` again in a process of its own with `env` (relaunchEnv), the terminal
+ * its own: this process only waits, passes on a signal it is sent, and ends as that one ends.
+ */
+export function relaunch(script: string, argv: string[], env: NodeJS.ProcessEnv): void {
+  const again = spawn(process.execPath, [...process.execArgv, script, ...argv], { stdio: "inherit", env });
+  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+  const pass = (s: NodeJS.Signals) => void again.kill(s);
+  for (const s of signals) process.on(s, pass);
+  again.on("error", (e) => {
+    process.stderr.write(`kj-assess 无法启动（cannot start）：${e.message}\n`);
+    process.exitCode = 2;
+  });
+  again.on("exit", (code, signal) => {
+    for (const s of signals) process.removeListener(s, pass);
+    // Ended by a signal: this process ends by the same one, as the shell would have seen it.
+    if (signal) process.kill(process.pid, signal);
+    else process.exitCode = code ?? 2;
+  });
 }
 
 /**
