@@ -73,36 +73,58 @@ interface NoteIssue {
  * threshold: "八：科技辅导员培训场次为“1场”，需≥2".
  */
 function issueLine(issue: NoteIssue, pack: Pack): string {
-  const msg = issue.zh.trim();
-  if (issue.code === "criterion-failed") {
-    const c = unmetOf(pack, issue.source);
-    if (c && msg.startsWith(c.prefix) && msg.endsWith("）")) return `${c.name}：${msg.slice(c.prefix.length, -1)}`;
+  return lineOf(pack, issue.code, issue.cell, issue.source, issue.zh);
+}
+
+/** Memoised lines of unmet standards, per pack, article and message; past this many, made each time. */
+const LINES_KEPT = 4096;
+const unmetLines = new WeakMap<Pack, Map<string | null, Map<string, string>>>();
+
+function lineOf(pack: Pack, code: string, cell: string | null, source: string | null, zh: string): string {
+  let memo: Map<string, string> | undefined;
+  if (code === "criterion-failed") {
+    // An unmet standard's message is the same string for the same criterion and cell text (the
+    // engine makes it once): so is its line, which names no cell — made once, not per record.
+    let bySource = unmetLines.get(pack);
+    if (!bySource) unmetLines.set(pack, (bySource = new Map()));
+    memo = bySource.get(source);
+    if (!memo) bySource.set(source, (memo = new Map()));
+    const hit = memo.get(zh);
+    if (hit !== undefined) return hit;
+    const msg = zh.trim();
+    const c = unmetOf(pack, source);
+    if (c && msg.startsWith(c.prefix) && msg.endsWith("）")) {
+      const line = `${c.name}：${msg.slice(c.prefix.length, -1)}`;
+      if (memo.size < LINES_KEPT) memo.set(zh, line);
+      return line;
+    }
   }
-  const cited = issue.source && !msg.includes(issue.source) ? `${msg}（${issue.source}）` : msg;
-  return issue.cell && !cited.includes(issue.cell) ? `${issue.cell}：${cited}` : cited;
+  const msg = zh.trim();
+  const cited = source && !msg.includes(source) ? `${msg}（${source}）` : msg;
+  return cell && !cited.includes(cell) ? `${cell}：${cited}` : cited;
 }
 
 const noteIssue = (i: Issue, severity: Severity = i.severity): NoteIssue => ({ code: i.code, severity, cell: i.cell, source: i.source, zh: i.message.zh });
 
-/** A record's issues as its notes need them, explained for this reading and not kept on the record (messages in Chinese only). */
-function recordIssues(rec: RecordResult): NoteIssue[] {
-  const out: NoteIssue[] = [];
+/**
+ * A record's issues as lines of its notes, errors before warnings, otherwise in the engine's
+ * order: explained for this reading and not kept on the record (messages in Chinese only, each
+ * the one the engine made when it made one).
+ */
+function recordLines(rec: RecordResult, pack: Pack, into: string[]): void {
+  const later: string[] = [];
   explainRecord(rec, {
     lang: "zh",
     standards: true,
-    found(code, severity, cell, _row, _field, _text, source, params) {
-      out.push({ code, severity, cell, source, zh: issueMessage(code, params("zh"), cell, "zh") });
+    found(code, severity, cell, _row, _field, _text, source, params, message) {
+      const line = lineOf(pack, code, cell, source, message ?? issueMessage(code, params("zh"), cell, "zh"));
+      (severity === "error" ? into : later).push(line);
     },
     made(issue, severity) {
-      out.push(noteIssue(issue, severity));
+      (severity === "error" ? into : later).push(lineOf(pack, issue.code, issue.cell, issue.source, issue.message.zh));
     },
   });
-  return out;
-}
-
-/** Errors before warnings, otherwise in the engine's order. */
-function bySeverity(issues: NoteIssue[]): NoteIssue[] {
-  return [...issues.filter((i) => i.severity === "error"), ...issues.filter((i) => i.severity !== "error")];
+  for (const l of later) into.push(l);
 }
 
 /** Issues joined with "；", each once, cut to a cell-sized note that says how many were left out. */
@@ -178,7 +200,9 @@ function unmetText(pack: Pack, rec: RecordResult): string {
  */
 function recordValues(rec: RecordResult, pack: Pack, reminders: Issue[] | undefined): OutValue[] {
   const group = (reminders ?? []).map((i) => `${severityPrefix}${issueLine(noteIssue(i), pack)}`);
-  const lines = [...(rec.hidden ? [HIDDEN_NOTE] : []), ...bySeverity(recordIssues(rec)).map((i) => issueLine(i, pack)), ...group];
+  const lines: string[] = rec.hidden ? [HIDDEN_NOTE] : [];
+  recordLines(rec, pack, lines);
+  for (const g of group) lines.push(g);
   const status = rec.status;
   const empty = status === "ok" && !group.length ? "无问题" : "";
   if (pack.outcome.kind === "grade") return [rec.met, rec.grade, unmetText(pack, rec) || null, note(lines, empty)];
