@@ -53,6 +53,7 @@ export class Bounded {
     private readonly port: { postMessage(m: unknown, transfer?: readonly ArrayBuffer[]): void },
     private readonly handled: Int32Array,
     private readonly max = MAX_QUEUED,
+    private readonly stallSeconds = STALL_SECONDS,
   ) {}
 
   post(m: unknown, transfer?: readonly ArrayBuffer[]): void {
@@ -62,7 +63,7 @@ export class Bounded {
     let seen = Atomics.load(this.handled, 0);
     let idle = 0;
     while (this.#posted - seen > this.max) {
-      if (Atomics.wait(this.handled, 0, seen, 1000) === "timed-out" && Atomics.load(this.handled, 0) === seen && ++idle >= STALL_SECONDS) {
+      if (Atomics.wait(this.handled, 0, seen, 1000) === "timed-out" && Atomics.load(this.handled, 0) === seen && ++idle >= this.stallSeconds) {
         this.lost = true;
         return;
       }
