@@ -396,6 +396,8 @@ export interface RowSink {
   row(values: readonly (OutValue | XmlText)[], shared?: ArrayLike<number>): void;
   /** The same row as its cells' items, whole numbers and encoded text (ReportSheet.itemsRow), in a sheet with a shared-strings table. */
   itemsRow?(cells: Int32Array, numbers: Float64Array, text: XmlText | null): void;
+  /** Column j's text's item as row() would find it (ReportSheet.sharedItem), in a sheet with a shared-strings table; -1: inline. */
+  sharedItem?(j: number, text: string): number;
 }
 export interface ReportSheets {
   summary: RowSink;
@@ -416,22 +418,36 @@ export const noCounts = (): RunCounts => ({ records: { ok: 0, warning: 0, error:
  * carry anyway (a grade's index, a failed list's, the wire's text index…), not by hashing its text again.
  */
 class Items {
-  #of: number[] = [];
+  /** Each key's item plus two (0: not found yet; 1: inline), in an array that grows by doubling: the keys are small and dense. */
+  #of = new Int32Array(64);
   constructor(private readonly find: (text: string) => number) {}
   /** The item of `text`, which key k always stands for (until clear); -1: written inline. */
   at(k: number, text: string): number {
-    let x = this.#of[k];
-    if (x === undefined) x = this.#of[k] = this.find(text);
-    return x;
+    if (k >= this.#of.length) {
+      const b = new Int32Array(Math.max(this.#of.length * 2, k + 1));
+      b.set(this.#of);
+      this.#of = b;
+    }
+    const x = this.#of[k];
+    if (x !== 0) return x - 2;
+    const item = this.find(text);
+    this.#of[k] = item + 2;
+    return item;
   }
   clear(): void {
-    this.#of = [];
+    this.#of.fill(0);
   }
 }
 
 /** A row's text cell given to itemsRow: nothing for no text, its item, or SLOW: the row goes to row(), which finds it by its text or writes it inline. */
 const SLOW = -4;
 const itemCell = (v: string | null | undefined, item: number): number => (v === null || v === undefined || v === "" ? NO_CELL : item >= 0 ? item : SLOW);
+
+/** Whether a cell of the row but column `but` is SLOW. */
+function slowBut(cells: Int32Array, but: number): boolean {
+  for (let j = 0; j < cells.length; j++) if (cells[j] === SLOW && j !== but) return true;
+  return false;
+}
 
 /** One checked sheet's rows of the report, written as its records arrive. */
 export class ReportRows {
@@ -485,7 +501,7 @@ export class ReportRows {
     }
     const notCriterion = s.codes.map((code) => code !== "criterion-failed");
     // The rows as cells (itemsRow) when every text has its item: no value looked at again by the sheet.
-    const fast = it && this.to.summary.itemsRow && this.to.issues.itemsRow && cells ? { sum: new Int32Array(13), one: new Int32Array(9), sumNumbers: new Float64Array(13), oneNumbers: new Float64Array(9) } : null;
+    const fast = it && this.to.summary.itemsRow && this.to.issues.itemsRow && this.to.summary.sharedItem && this.to.issues.sharedItem && cells ? { sum: new Int32Array(13), one: new Int32Array(9), sumNumbers: new Float64Array(13), oneNumbers: new Float64Array(9) } : null;
     if (fast) {
       for (let x = 0; x < 3; x++) fast.sum[x] = itemCell(sum[x] as string, sumItems![x]);
       fast.one[0] = fast.sum[0];
@@ -546,7 +562,10 @@ export class ReportRows {
         f[10] = itemCell(sum[10] as string, si[10]);
         f[11] = itemCell(sum[11] as string | null, si[11]);
         f[12] = itemCell(sum[12] as string | null, si[12]);
-        if (f[0] === SLOW || f[1] === SLOW || f[2] === SLOW || f[4] === SLOW || f[5] === SLOW || f[6] === SLOW || f[9] === SLOW || f[10] === SLOW || f[11] === SLOW || f[12] === SLOW) this.to.summary.row(sum, sumItems);
+        // Notes that are not one message of the table (several joined, or one naming its cell): their
+        // item found by the sheet as row() would find it, when they are the row's one such text.
+        if (f[12] === SLOW && !slowBut(f, 12)) f[12] = itemCell(notes, (si[12] = this.to.summary.sharedItem!(12, notes)));
+        if (f[12] === SLOW || slowBut(f, 12)) this.to.summary.row(sum, sumItems);
         else this.to.summary.itemsRow!(f, fast.sumNumbers, null);
       } else this.to.summary.row(sum, sumItems);
       one[3] = row;
@@ -584,7 +603,9 @@ export class ReportRows {
           f[6] = itemCell(m, oi[6]);
           f[7] = itemCell(one[7] as string | null, oi[7]);
           f[8] = itemCell(one[8] as string | null, oi[8]);
-          if (f[0] === SLOW || f[1] === SLOW || f[4] === SLOW || f[5] === SLOW || f[6] === SLOW || f[7] === SLOW || f[8] === SLOW) this.to.issues.row(one, oneItems);
+          // A message naming its cell (not in the wire's table): its item found by the sheet, as above.
+          if (f[6] === SLOW && !slowBut(f, 6)) f[6] = itemCell(m, (oi[6] = this.to.issues.sharedItem!(6, m)));
+          if (f[6] === SLOW || slowBut(f, 6)) this.to.issues.row(one, oneItems);
           else this.to.issues.itemsRow!(f, fast.oneNumbers, cell);
         } else this.to.issues.row(one, oneItems);
       }

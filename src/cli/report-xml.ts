@@ -502,6 +502,15 @@ export class ReportSheet {
     return this.#lastIndex[j];
   }
 
+  /**
+   * Column j's text's item, found as row() finds it (the column's last text remembered): a row
+   * whose one text without an item is a message of its own (a cell named in it) is then written
+   * by itemsRow, its item found exactly where row() would have found it. -1: written inline.
+   */
+  sharedItem(j: number, v: string): number {
+    return this.#sharedIndex(this.shared!, j, v);
+  }
+
   /** Closes the sheet (a note row for rows that did not fit; the filter over the list); `drawing` goes in its schema place. */
   end(drawing = "", noteItems?: ArrayLike<number>): void {
     // `noteItems`: the note's item found already (a sheet written on another thread: report-split.ts).

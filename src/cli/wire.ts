@@ -382,7 +382,9 @@ export class SheetReader {
   /** Takes a chunk's new lists and texts; call once per chunk, in order. */
   take(c: RecordChunk): RecordChunk {
     for (const l of c.lists) this.lists.push(l);
-    if (c.issues.fresh) this.texts = [];
+    // Emptied in place, not replaced: a new array in the field changes the reader's hidden class, and the
+    // outputs' hot loops that read it (compiled for the old one) would be thrown away and compiled again.
+    if (c.issues.fresh) this.texts.length = 0;
     for (const t of c.issues.texts) this.texts.push(t);
     return c;
   }

@@ -153,7 +153,7 @@ export class RemoteSheet implements RowSink {
       if (typeof v === "string") {
         if (v !== "") {
           let item = items ? items[j] : -1;
-          if (item < 0 && sharedColumn(this.no, j)) item = this.#sharedIndex(j, v);
+          if (item < 0 && sharedColumn(this.no, j)) item = this.sharedItem(j, v);
           if (item >= 0) {
             c = item;
             this.shared.count++;
@@ -187,7 +187,8 @@ export class RemoteSheet implements RowSink {
     this.#next();
   }
 
-  #sharedIndex(j: number, v: string): number {
+  /** Column j's text's item, the column's last text remembered, as ReportSheet.sharedItem finds it. */
+  sharedItem(j: number, v: string): number {
     if (v !== this.#lastText[j]) {
       this.#lastIndex[j] = this.shared.indexOf(v);
       this.#lastText[j] = v;
@@ -212,7 +213,7 @@ export class RemoteSheet implements RowSink {
     const noteItems: number[] = [];
     if (this.cut) {
       // The note row as ReportSheet.end writes it: column 0, a shared text.
-      const item = this.#sharedIndex(0, cutNote(this.cut));
+      const item = this.sharedItem(0, cutNote(this.cut));
       noteItems.push(item);
       if (item >= 0) this.shared.count++;
     }
