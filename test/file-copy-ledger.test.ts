@@ -30,6 +30,23 @@ test("property: the marks and fills as encodeRuns(packCells(…)) writes them, w
   );
 });
 
+test("property: cells added row by row, columns ascending (the copy's writer's order, counted by column rather than sorted), with repeats", () => {
+  fc.assert(
+    fc.property(fc.array(cell, { maxLength: 300 }), (unordered) => {
+      const cells = [...unordered, ...unordered.slice(0, 5)].sort((a, b) => a.row - b.row || a.col - b.col);
+      const log = new MarkLog();
+      for (const c of cells) log.add(c.row, c.col, c.severity, c.fill);
+      const got = log.encoded();
+      expect(got.error).toBe(encodeRuns(packCells(cells.filter((c) => c.severity === "error"))));
+      expect(got.warning).toBe(encodeRuns(packCells(cells.filter((c) => c.severity === "warning"))));
+      const order = [...new Set(cells.map((c) => c.fill).filter((f): f is string => f !== null))];
+      expect(Object.keys(got.fills)).toEqual(order);
+      for (const f of order) expect(got.fills[f]).toBe(encodeRuns(packCells(cells.filter((c) => c.fill === f))));
+    }),
+    { numRuns: 300 },
+  );
+});
+
 test("a column marked on every seventh row folds as the Excel door folds it", () => {
   const rows = Array.from({ length: 1000 }, (_, i) => 10 + 7 * i);
   const keys = rows.map((r) => 3 * 2 ** 21 + r);

@@ -141,21 +141,27 @@ const FILLS = 65536;
 
 /**
  * The cells a copy coloured on one sheet, with the fill each had before ("#RRGGBB" or none), as
- * typed arrays: a city sheet's copy colours millions. Each cell packed column first with a bit
- * for an error; its fill as an index into the colours in the order first met (0: none).
+ * typed arrays: a city sheet's copy colours millions. Per cell its row, its column, and its fill
+ * as an index into the colours in the order first met (0: none) × 2, plus 1 for an error.
  */
 export class MarkLog {
-  /** ((column * ROW_BITS + row) * 2 + 1 for an error) * 65536 + fill: below 2^53. */
-  private keys = new Float64Array(256);
+  private rows = new Int32Array(256);
+  private cols = new Int32Array(256);
+  private flags = new Int32Array(256);
   private n = 0;
   private readonly colours: string[] = [];
   private readonly colourIds = new Map<string, number>();
 
   add(row: number, col: number, severity: Severity, fill: string | null): void {
-    if (this.n === this.keys.length) {
-      const keys = new Float64Array(this.n * 2);
-      keys.set(this.keys);
-      this.keys = keys;
+    if (this.n === this.rows.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.rows = grow(this.rows);
+      this.cols = grow(this.cols);
+      this.flags = grow(this.flags);
     }
     let id = 0;
     if (fill !== null) {
@@ -166,34 +172,67 @@ export class MarkLog {
         this.colourIds.set(fill, (id = this.colours.push(fill)));
       }
     }
-    this.keys[this.n++] = ((col * ROW_BITS + row) * 2 + (severity === "error" ? 1 : 0)) * FILLS + id;
+    const n = this.n++;
+    this.rows[n] = row;
+    this.cols[n] = col;
+    this.flags[n] = id * 2 + (severity === "error" ? 1 : 0);
+  }
+
+  /**
+   * The cells' indexes column by column, rows ascending in each: the copy's writer adds them row
+   * by row, columns ascending, so a stable count by column orders them in one pass; cells added in
+   * any other order are sorted.
+   */
+  private columnOrder(): Int32Array {
+    const { n, rows, cols } = this;
+    const order = new Int32Array(n);
+    let rowMajor = true;
+    let maxCol = 0;
+    for (let i = 0; i < n; i++) {
+      if (cols[i] > maxCol) maxCol = cols[i];
+      if (i && (rows[i] < rows[i - 1] || (rows[i] === rows[i - 1] && cols[i] < cols[i - 1]))) rowMajor = false;
+    }
+    if (!rowMajor) {
+      for (let i = 0; i < n; i++) order[i] = i;
+      return order.sort((a, b) => cols[a] - cols[b] || rows[a] - rows[b]);
+    }
+    const start = new Int32Array(maxCol + 2);
+    for (let i = 0; i < n; i++) start[cols[i] + 1]++;
+    for (let c = 1; c < start.length; c++) start[c] += start[c - 1];
+    for (let i = 0; i < n; i++) order[start[cols[i]]++] = i;
+    return order;
   }
 
   /** The ledger's marks and fills, as encodeRuns(packCells(cells)) writes each list of cells. */
   encoded(): { error: string; warning: string; fills: Record<string, string> } {
     const n = this.n;
-    const keys = this.keys.subarray(0, n).sort();
-    // Each key taken apart once: the cell, whether an error, its fill.
-    const cell = new Float64Array(n);
-    const error = new Uint8Array(n);
-    const fill = new Uint16Array(n);
+    const { rows, cols, flags } = this;
+    const order = this.columnOrder();
+    // Each list of cells filled in one pass, in column order: errors, warnings, and per fill.
+    const perFill = new Int32Array(this.colours.length + 1);
+    let errors = 0;
     for (let i = 0; i < n; i++) {
-      const f = keys[i] % FILLS;
-      const key = (keys[i] - f) / FILLS;
-      fill[i] = f;
-      error[i] = key % 2;
-      cell[i] = (key - error[i]) / 2;
+      perFill[flags[i] >> 1]++;
+      errors += flags[i] & 1;
     }
-    const cells = new Float64Array(n);
-    /** The cells whose `of` entry is `is`, in order, as encodeCells writes them. */
-    const pick = (of: Uint8Array | Uint16Array, is: number) => {
-      let m = 0;
-      for (let i = 0; i < n; i++) if (of[i] === is) cells[m++] = cell[i];
-      return encodeCells(cells.subarray(0, m));
-    };
+    const error = new Float64Array(errors);
+    const warning = new Float64Array(n - errors);
+    const byFill = Array.from(perFill, (m, k) => new Float64Array(k ? m : 0));
+    const at = new Int32Array(perFill.length);
+    let e = 0;
+    let w = 0;
+    for (let k = 0; k < n; k++) {
+      const i = order[k];
+      const cell = cols[i] * ROW_BITS + rows[i];
+      const f = flags[i];
+      if (f & 1) error[e++] = cell;
+      else warning[w++] = cell;
+      const id = f >> 1;
+      if (id) byFill[id][at[id]++] = cell;
+    }
     const fills: Record<string, string> = {};
-    this.colours.forEach((colour, k) => (fills[colour] = pick(fill, k + 1)));
-    return { error: pick(error, 1), warning: pick(error, 0), fills };
+    this.colours.forEach((colour, k) => (fills[colour] = encodeCells(byFill[k + 1])));
+    return { error: encodeCells(error), warning: encodeCells(warning), fills };
   }
 }
 
@@ -207,22 +246,30 @@ export function encodeCells(cells: ArrayLike<number>): string {
   let col = -1;
   let folded: string[] = [];
   let prev = 0;
-  let token = "";
+  // The token being repeated as its two numbers (the run's distance from the last, its extra
+  // length), written out once its repeats end: a city sheet's runs are mostly repeats.
+  let delta = 0;
+  let extra = 0;
   let times = 0;
   let r1 = -1;
   let r2 = -1;
   const endToken = () => {
-    if (times) folded.push(times > 1 ? `${token}*${times.toString(36)}` : token);
+    if (times) {
+      const token = delta.toString(36) + (extra > 0 ? `+${extra.toString(36)}` : "");
+      folded.push(times > 1 ? `${token}*${times.toString(36)}` : token);
+    }
     times = 0;
   };
   const endRun = () => {
     if (r1 < 0) return;
-    const t = (r1 - prev).toString(36) + (r2 > r1 ? `+${(r2 - r1).toString(36)}` : "");
+    const d = r1 - prev;
+    const x = r2 - r1;
     prev = r1;
-    if (times && t === token) times++;
+    if (times && d === delta && x === extra) times++;
     else {
       endToken();
-      token = t;
+      delta = d;
+      extra = x;
       times = 1;
     }
     r1 = -1;

@@ -209,6 +209,15 @@ class Lines {
     return v;
   }
 
+  /** The hashes of line i's filled value j, `v`, as values(i) recorded them (made now past the width it records). */
+  hashOf(i: number, j: number, v: OutValue): Int32Array {
+    if (j >= this.width) return valueHash(v);
+    const k = i * this.width + j;
+    hashOut[0] = this.h1[k];
+    hashOut[1] = this.h2[k];
+    return hashOut;
+  }
+
   /** Line i's filled values as hashes into `at(column offset)`, made only if the writer has not made them. */
   expected(i: number, put: (j: number, h1: number, h2: number) => void): void {
     if (!this.done[i]) this.values(i);
@@ -346,12 +355,13 @@ export class PlanCells implements ExpectedCells {
       for (let k = lowerBound(rows, row); k < rows.length && rows[k] === row; k++) {
         const i = where[k];
         if (withValues) {
+          // Hashed once, as values() recorded them for the read-back.
           const values = lines.values(i);
           for (let j = 0; j < values.length; j++) {
             const v = values[j];
             if (!filled(v)) continue;
             const t = at(plan.startCol + j);
-            const hash = valueHash(v);
+            const hash = lines.hashOf(i, j, v);
             t.value = v;
             t.h1 = hash[0];
             t.h2 = hash[1];

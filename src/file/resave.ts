@@ -380,6 +380,8 @@ export type OnMark = (sheet: string, row: number, col: number, severity: Severit
 
 /** A megabyte: what ByteOut gathers before handing it on to be compressed. */
 const OUT_CHUNK = 1 << 20;
+/** Below this many bytes or characters, a loop costs less than a call into the encoder or a view of the bytes. */
+const SHORT = 64;
 
 /**
  * Bytes written a megabyte at a time into `sink` (a PartWriter, which compresses them at once):
@@ -391,12 +393,25 @@ class ByteOut {
   /** `owned`: the bytes' buffer is not used again here (the pieces of the original handed through are not). */
   constructor(private readonly sink: (b: Uint8Array, owned: boolean) => void) {}
   bytes(b: Uint8Array): void {
-    if (this.at + b.length > this.buf.length) {
+    this.range(b, 0, b.length);
+  }
+  /** b[from..to): a short stretch copied byte by byte, a longer one at once (no view of it made for a few bytes). */
+  range(b: Uint8Array, from: number, to: number): void {
+    const n = to - from;
+    if (n <= 0) return;
+    if (this.at + n > this.buf.length) {
       this.flush();
-      if (b.length > this.buf.length) return this.sink(b, false);
+      if (n > this.buf.length) return this.sink(b.subarray(from, to), false);
     }
-    this.buf.set(b, this.at);
-    this.at += b.length;
+    if (n < SHORT) {
+      const buf = this.buf;
+      let at = this.at;
+      for (let i = from; i < to; i++) buf[at++] = b[i];
+      this.at = at;
+    } else {
+      this.buf.set(b.subarray(from, to), this.at);
+      this.at += n;
+    }
   }
   text(s: string): void {
     if (!s) return;
@@ -404,6 +419,22 @@ class ByteOut {
     if (this.at + 3 * s.length > this.buf.length) {
       this.flush();
       if (3 * s.length > this.buf.length) return this.sink(enc.encode(s), true);
+    }
+    const n = s.length;
+    if (n < SHORT) {
+      // Short text (a tag, a style number) is ASCII as a rule: written by character codes, the
+      // encoder called only from the first other character on.
+      const buf = this.buf;
+      let at = this.at;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[at++] = c;
+      }
+      this.at = at;
+      if (i === n) return;
+      s = s.slice(i);
     }
     this.at += enc.encodeInto(s, this.buf.subarray(this.at)).written;
   }
@@ -443,7 +474,8 @@ class SheetEditor implements TokenConsumer {
   private last = 0;
   private rowNo = 0;
   private want: Map<number, Target> | undefined;
-  private cols: number[] = [];
+  /** The current row's columns of ours, ascending (one array for every row). */
+  private readonly cols: number[] = [];
   private k = 0;
   private lastCol = 0;
   /** `own`: whether the cell names a style of its own (kept when it gets our value). */
@@ -464,7 +496,7 @@ class SheetEditor implements TokenConsumer {
   }
 
   private flushTo(b: Uint8Array, upTo: number): void {
-    if (!this.dropping && upTo > this.copied) this.out.bytes(b.subarray(this.copied, upTo));
+    if (!this.dropping && upTo > this.copied) this.out.range(b, this.copied, upTo);
     this.copied = upTo;
   }
 
@@ -621,7 +653,7 @@ class SheetEditor implements TokenConsumer {
       this.out.text(tag);
       this.copied = t.end;
     }
-    this.cols = [...want.keys()].sort((x, y) => x - y);
+    sortedKeys(want, this.cols);
     this.k = 0;
     this.lastCol = 0;
     this.phase = ROW;
@@ -648,12 +680,16 @@ class SheetEditor implements TokenConsumer {
     if (col <= this.lastCol) refuse(`工作表“${name}”的单元格 ${a1(row, col)} 重复或顺序颠倒`);
     this.lastCol = col;
     const { cols, want } = this;
-    this.flushTo(b, t.start);
-    let before = "";
-    while (this.k < cols.length && cols[this.k] < col) before += this.newCell(rowNo, cols[this.k], want!.get(cols[this.k++])!, 0);
-    this.out.text(before);
+    // The original's bytes are copied when something of ours is written, not cell by cell.
+    if (this.k < cols.length && cols[this.k] < col) {
+      this.flushTo(b, t.start);
+      let before = "";
+      while (this.k < cols.length && cols[this.k] < col) before += this.newCell(rowNo, cols[this.k], want!.get(cols[this.k++])!, 0);
+      this.out.text(before);
+    }
     this.cell = null;
     if (this.k < cols.length && cols[this.k] === col) {
+      this.flushTo(b, t.start);
       const target = want!.get(cols[this.k++])!;
       // The usual tag read as bytes (a marked city sheet has hundreds of thousands); any other decoded and read by attr.
       const plain = plainCellTag(b, t);
@@ -668,18 +704,20 @@ class SheetEditor implements TokenConsumer {
         // A mark only: the same cell, its own style plus our fill.
         const st = this.lookStyle(rowNo, col, target, base);
         if (st !== null) {
-          if (!plain) this.out.text(setAttr(tag, "s", String(st)));
-          else if (plainTag.sFrom >= 0) {
-            // As setAttr writes it: the value replaced in place, or the attribute added before the tag's end.
-            this.out.bytes(b.subarray(t.start, plainTag.sFrom));
-            this.out.text(String(st));
-            this.out.bytes(b.subarray(plainTag.sTo, t.end));
+          if (!plain) {
+            this.out.text(setAttr(tag, "s", String(st)));
+            this.copied = t.end;
+          } else if (plainTag.sFrom >= 0) {
+            // As setAttr writes it: the value replaced in place, or the attribute added before the
+            // tag's end; the rest of the tag is copied with what follows it.
+            this.flushTo(b, plainTag.sFrom);
+            this.out.text(styleNumber(st));
+            this.copied = plainTag.sTo;
           } else {
-            this.out.bytes(b.subarray(t.start, plainTag.at));
-            this.out.text(` s="${st}"`);
-            this.out.bytes(b.subarray(plainTag.at, t.end));
+            this.flushTo(b, plainTag.at);
+            this.out.text(styleAttr(st));
+            this.copied = plainTag.at;
           }
-          this.copied = t.end;
         }
       }
     }
@@ -713,6 +751,25 @@ class SheetEditor implements TokenConsumer {
 }
 
 const SPANS = [115, 112, 97, 110, 115]; // spans
+
+/** The columns of a row's cells, ascending, into `into` (a row has a few: sorted by insertion, no array or comparator made per row). */
+function sortedKeys(want: Map<number, Target>, into: number[]): void {
+  into.length = 0;
+  for (const c of want.keys()) {
+    let i = into.length;
+    while (i > 0 && into[i - 1] > c) {
+      into[i] = into[i - 1];
+      i--;
+    }
+    into[i] = c;
+  }
+}
+
+/** A marked cell's style as text, and as the attribute added to a tag without one: a sheet has a few styles and a million marks. */
+const styleNumbers: string[] = [];
+const styleAttrs: string[] = [];
+const styleNumber = (st: number): string => (st < 4096 ? (styleNumbers[st] ??= String(st)) : String(st));
+const styleAttr = (st: number): string => (st < 4096 ? (styleAttrs[st] ??= ` s="${st}"`) : ` s="${st}"`);
 
 /** What plainCellTag found: where the style's digits are (sFrom -1: none) and their value (0 for none), and where an attribute goes (before `>` or `/>`). */
 const plainTag = { sFrom: -1, sTo: -1, s: 0, at: 0 };
