@@ -92,6 +92,8 @@ export class Utf8Bytes {
   }
 }
 
+const POW10 = Int32Array.of(1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000);
+
 /** Digits of a whole number 0 ≤ v < 1e15 written at p (room made by the caller): the new end. */
 export function putWhole(buf: Uint8Array, p: number, v: number): number {
   if (v < 10) {
@@ -101,7 +103,11 @@ export function putWhole(buf: Uint8Array, p: number, v: number): number {
   // Rows and shared-string items: whole numbers in 32 bits, divided as integers (a multiplication once compiled), not as doubles.
   if (v <= 0x7fffffff) {
     let x = v | 0;
-    const end = p + (x < 100 ? 2 : x < 1000 ? 3 : x < 10000 ? 4 : x < 100000 ? 5 : x < 1000000 ? 6 : x < 10000000 ? 7 : x < 100000000 ? 8 : x < 1000000000 ? 9 : 10);
+    // The digits from the bit length (1233 / 4096 ≈ log10 2), one more from the power of ten: the
+    // same comparisons for every number — a chain of them, each first reached as the rows pass
+    // 1,000, 10,000, 100,000, threw the compiled row writers away each time.
+    const d = ((32 - Math.clz32(x)) * 1233) >> 12;
+    const end = p + d + (x >= POW10[d] ? 1 : 0);
     let at = end;
     while (x >= 10) {
       const q = (x / 10) | 0;

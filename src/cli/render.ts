@@ -24,11 +24,13 @@ export type Out = (text: string) => void;
 
 /** Failed lists by index, as an official reads them (names joined with 、), made once per list. */
 function namesOf(pack: Pack | undefined, lists: string[][]): (k: number) => string {
-  const memo: (string | undefined)[] = [];
+  // A map, not an array filled wherever a list first comes: an array written past its end changes
+  // its kind, and the row writers compiled for the old one were thrown away and compiled again.
+  const memo = new Map<number, string>();
   return (k) => {
     if (k === 0) return "";
-    let t = memo[k];
-    if (t === undefined) memo[k] = t = (pack ? failedNames(pack, lists[k]) : lists[k]).join("、");
+    let t = memo.get(k);
+    if (t === undefined) memo.set(k, (t = (pack ? failedNames(pack, lists[k]) : lists[k]).join("、")));
     return t;
   };
 }
@@ -449,13 +451,36 @@ function slowBut(cells: Int32Array, but: number): boolean {
   return false;
 }
 
+/** What a chunk's rows are written from (ReportRows.records): made once per chunk, read by the per-record methods. */
+interface ChunkRows {
+  c: RecordChunk;
+  h: SheetHead;
+  at: Int32Array;
+  s: RecordChunk["issues"];
+  texts: string[];
+  message: Int32Array | null;
+  found: Int32Array;
+  it: RowItems | null;
+  sum: OutValue[];
+  one: (OutValue | XmlText)[];
+  cells: { bytes: Uint8Array; ends: Uint32Array } | null;
+  cell: XmlText;
+  sumItems: Int32Array | undefined;
+  oneItems: Int32Array | undefined;
+  notCriterion: boolean[];
+  fast: { sum: Int32Array; one: Int32Array; sumNumbers: Float64Array; oneNumbers: Float64Array } | null;
+}
+
+/** The items of the texts a sheet's rows repeat, by what stands for them (ReportRows). */
+type RowItems = { fixed: Items; grade: Items; consequence: Items; failed: Items; status: Items; severity: Items; source: Items; text: Items };
+
 /** One checked sheet's rows of the report, written as its records arrive. */
 export class ReportRows {
   readonly #r: SheetReader;
   readonly #names: (k: number) => string;
   readonly #packName: string;
   /** With a shared-strings table: the items of the sheet's file, sheet and pack names and 是 (by position), grades and consequences (by grade), failed lists, statuses, severities, sources, and the wire's texts (until its table starts again). */
-  readonly #items: { fixed: Items; grade: Items; consequence: Items; failed: Items; status: Items; severity: Items; source: Items; text: Items } | null;
+  readonly #items: RowItems | null;
   constructor(
     private readonly file: string,
     head: SheetHead,
@@ -508,107 +533,122 @@ export class ReportRows {
       fast.one[1] = fast.sum[1];
       fast.sum[3] = fast.one[3] = WHOLE_CELL;
     }
-    for (let j = 0; j < c.n; j++) {
-      const g = c.grade[j];
-      const label = stringAt(c.labels, j);
-      const row = c.row[j];
-      const status = c.status[j];
-      // The row's own problems (cells to fix, rule breaches); unmet standards are in 未达标项 already.
-      let notes = "";
-      let noted = 0;
-      let only = -1;
-      for (let k = at[j]; k < at[j + 1]; k++) {
-        if (!notCriterion[s.code[k]]) continue;
-        const m = this.#r.message(c, k);
-        notes += (notes ? "；" : "") + m;
-        if (noted++ === 0 && message) only = message[k];
+    const st: ChunkRows = { c, h, at, s, texts, message, found, it, sum, one, cells, cell, sumItems, oneItems, notCriterion, fast };
+    // Each record's rows by two methods called per record, not in this loop: compiled once each as
+    // they grow hot, where a loop this long in one function was compiled twice (on the stack, then
+    // for the next chunk) and again at each deoptimization — a large compile every time.
+    for (let j = 0; j < c.n; j++) this.#issueRows(st, j, this.#summaryRow(st, j));
+  }
+
+  /** Record j's row of 汇总; its label. */
+  #summaryRow(st: ChunkRows, j: number): string | null {
+    const { c, h, at, s, message, it, sum, sumItems, oneItems, notCriterion, fast } = st;
+    const g = c.grade[j];
+    const label = stringAt(c.labels, j);
+    const row = c.row[j];
+    const status = c.status[j];
+    // The row's own problems (cells to fix, rule breaches); unmet standards are in 未达标项 already.
+    let notes = "";
+    let noted = 0;
+    let only = -1;
+    for (let k = at[j]; k < at[j + 1]; k++) {
+      if (!notCriterion[s.code[k]]) continue;
+      const m = this.#r.message(c, k);
+      notes += (notes ? "；" : "") + m;
+      if (noted++ === 0 && message) only = message[k];
+    }
+    const failed = this.#names(c.failed[j]);
+    this.to.counts.records[STATUSES[status]]++;
+    sum[3] = row;
+    sum[4] = label;
+    sum[5] = g >= 0 ? h.grades[g] : null;
+    sum[6] = g >= 0 ? h.consequences[g] : null;
+    sum[7] = c.met[j] < 0 ? null : c.met[j];
+    sum[8] = c.total[j] < 0 ? null : c.total[j];
+    sum[9] = failed || null;
+    sum[10] = STATUS_ZH[STATUSES[status]];
+    sum[11] = c.hidden[j] ? "是" : null;
+    sum[12] = notes || null;
+    if (it) {
+      const si = sumItems!;
+      // The label is the one text looked up by its text; its item is then the issues' too.
+      si[4] = label ? this.to.sharedIndex!(label) : -1;
+      si[5] = g >= 0 ? it.grade.at(g, h.grades[g]) : -1;
+      si[6] = g >= 0 && h.consequences[g] ? it.consequence.at(g, h.consequences[g]!) : -1;
+      si[9] = failed ? it.failed.at(c.failed[j], failed) : -1;
+      si[10] = it.status.at(status, sum[10] as string);
+      si[11] = c.hidden[j] ? it.fixed.at(3, "是") : -1;
+      si[12] = noted === 1 && notes && only >= 0 ? it.text.at(only, notes) : -1;
+      oneItems![4] = si[4];
+    }
+    if (fast) {
+      const f = fast.sum;
+      const si = sumItems!;
+      fast.sumNumbers[3] = row;
+      f[4] = itemCell(label, si[4]);
+      f[5] = itemCell(sum[5] as string | null, si[5]);
+      f[6] = itemCell(sum[6] as string | null, si[6]);
+      f[7] = c.met[j] < 0 ? NO_CELL : WHOLE_CELL;
+      fast.sumNumbers[7] = c.met[j];
+      f[8] = c.total[j] < 0 ? NO_CELL : WHOLE_CELL;
+      fast.sumNumbers[8] = c.total[j];
+      f[9] = itemCell(sum[9] as string | null, si[9]);
+      f[10] = itemCell(sum[10] as string, si[10]);
+      f[11] = itemCell(sum[11] as string | null, si[11]);
+      f[12] = itemCell(sum[12] as string | null, si[12]);
+      // Notes that are not one message of the table (several joined, or one naming its cell): their
+      // item found by the sheet as row() would find it, when they are the row's one such text.
+      if (f[12] === SLOW && !slowBut(f, 12)) f[12] = itemCell(notes, (si[12] = this.to.summary.sharedItem!(12, notes)));
+      if (f[12] === SLOW || slowBut(f, 12)) this.to.summary.row(sum, sumItems);
+      else this.to.summary.itemsRow!(f, fast.sumNumbers, null);
+    } else this.to.summary.row(sum, sumItems);
+    return label;
+  }
+
+  /** Record j's rows of 问题清单, one per issue. */
+  #issueRows(st: ChunkRows, j: number, label: string | null): void {
+    const { c, at, s, texts, message, found, it, one, cells, cell, oneItems, fast } = st;
+    const row = c.row[j];
+    one[3] = row;
+    one[4] = label;
+    for (let k = at[j]; k < at[j + 1]; k++) {
+      const severity = s.severity[k];
+      const m = this.#r.message(c, k);
+      const t = found[k] < 0 ? null : texts[found[k]];
+      const from = s.source[k];
+      if (!cells) one[2] = stringAt(s.cell, k);
+      else if (s.cell.nul[k]) one[2] = null;
+      else {
+        cell.from = k ? cells.ends[k - 1] : 0;
+        cell.to = cells.ends[k];
+        one[2] = cell;
       }
-      const failed = this.#names(c.failed[j]);
-      this.to.counts.records[STATUSES[status]]++;
-      sum[3] = row;
-      sum[4] = label;
-      sum[5] = g >= 0 ? h.grades[g] : null;
-      sum[6] = g >= 0 ? h.consequences[g] : null;
-      sum[7] = c.met[j] < 0 ? null : c.met[j];
-      sum[8] = c.total[j] < 0 ? null : c.total[j];
-      sum[9] = failed || null;
-      sum[10] = STATUS_ZH[STATUSES[status]];
-      sum[11] = c.hidden[j] ? "是" : null;
-      sum[12] = notes || null;
+      one[5] = SEVERITY_ZH[severity ? "error" : "warning"];
+      one[6] = m;
+      one[7] = t || null;
+      one[8] = from < 0 ? null : s.sources[from];
       if (it) {
-        const si = sumItems!;
-        // The label is the one text looked up by its text; its item is then the issues' too.
-        si[4] = label ? this.to.sharedIndex!(label) : -1;
-        si[5] = g >= 0 ? it.grade.at(g, h.grades[g]) : -1;
-        si[6] = g >= 0 && h.consequences[g] ? it.consequence.at(g, h.consequences[g]!) : -1;
-        si[9] = failed ? it.failed.at(c.failed[j], failed) : -1;
-        si[10] = it.status.at(status, sum[10] as string);
-        si[11] = c.hidden[j] ? it.fixed.at(3, "是") : -1;
-        si[12] = noted === 1 && notes && only >= 0 ? it.text.at(only, notes) : -1;
-        oneItems![4] = si[4];
+        const oi = oneItems!;
+        oi[5] = it.severity.at(severity, one[5]);
+        oi[6] = m && message![k] >= 0 ? it.text.at(message![k], m) : -1;
+        oi[7] = t ? it.text.at(found[k], t) : -1;
+        oi[8] = from >= 0 ? it.source.at(from, s.sources[from]) : -1;
       }
       if (fast) {
-        const f = fast.sum;
-        const si = sumItems!;
-        fast.sumNumbers[3] = row;
-        f[4] = itemCell(label, si[4]);
-        f[5] = itemCell(sum[5] as string | null, si[5]);
-        f[6] = itemCell(sum[6] as string | null, si[6]);
-        f[7] = c.met[j] < 0 ? NO_CELL : WHOLE_CELL;
-        fast.sumNumbers[7] = c.met[j];
-        f[8] = c.total[j] < 0 ? NO_CELL : WHOLE_CELL;
-        fast.sumNumbers[8] = c.total[j];
-        f[9] = itemCell(sum[9] as string | null, si[9]);
-        f[10] = itemCell(sum[10] as string, si[10]);
-        f[11] = itemCell(sum[11] as string | null, si[11]);
-        f[12] = itemCell(sum[12] as string | null, si[12]);
-        // Notes that are not one message of the table (several joined, or one naming its cell): their
-        // item found by the sheet as row() would find it, when they are the row's one such text.
-        if (f[12] === SLOW && !slowBut(f, 12)) f[12] = itemCell(notes, (si[12] = this.to.summary.sharedItem!(12, notes)));
-        if (f[12] === SLOW || slowBut(f, 12)) this.to.summary.row(sum, sumItems);
-        else this.to.summary.itemsRow!(f, fast.sumNumbers, null);
-      } else this.to.summary.row(sum, sumItems);
-      one[3] = row;
-      one[4] = label;
-      for (let k = at[j]; k < at[j + 1]; k++) {
-        const severity = s.severity[k];
-        const m = this.#r.message(c, k);
-        const t = found[k] < 0 ? null : texts[found[k]];
-        const from = s.source[k];
-        if (!cells) one[2] = stringAt(s.cell, k);
-        else if (s.cell.nul[k]) one[2] = null;
-        else {
-          cell.from = k ? cells.ends[k - 1] : 0;
-          cell.to = cells.ends[k];
-          one[2] = cell;
-        }
-        one[5] = SEVERITY_ZH[severity ? "error" : "warning"];
-        one[6] = m;
-        one[7] = t || null;
-        one[8] = from < 0 ? null : s.sources[from];
-        if (it) {
-          const oi = oneItems!;
-          oi[5] = it.severity.at(severity, one[5]);
-          oi[6] = m && message![k] >= 0 ? it.text.at(message![k], m) : -1;
-          oi[7] = t ? it.text.at(found[k], t) : -1;
-          oi[8] = from >= 0 ? it.source.at(from, s.sources[from]) : -1;
-        }
-        if (fast) {
-          const f = fast.one;
-          const oi = oneItems!;
-          fast.oneNumbers[3] = row;
-          f[2] = one[2] === null ? NO_CELL : TEXT_CELL;
-          f[4] = itemCell(label, oi[4]);
-          f[5] = itemCell(one[5] as string, oi[5]);
-          f[6] = itemCell(m, oi[6]);
-          f[7] = itemCell(one[7] as string | null, oi[7]);
-          f[8] = itemCell(one[8] as string | null, oi[8]);
-          // A message naming its cell (not in the wire's table): its item found by the sheet, as above.
-          if (f[6] === SLOW && !slowBut(f, 6)) f[6] = itemCell(m, (oi[6] = this.to.issues.sharedItem!(6, m)));
-          if (f[6] === SLOW || slowBut(f, 6)) this.to.issues.row(one, oneItems);
-          else this.to.issues.itemsRow!(f, fast.oneNumbers, cell);
-        } else this.to.issues.row(one, oneItems);
-      }
+        const f = fast.one;
+        const oi = oneItems!;
+        fast.oneNumbers[3] = row;
+        f[2] = one[2] === null ? NO_CELL : TEXT_CELL;
+        f[4] = itemCell(label, oi[4]);
+        f[5] = itemCell(one[5] as string, oi[5]);
+        f[6] = itemCell(m, oi[6]);
+        f[7] = itemCell(one[7] as string | null, oi[7]);
+        f[8] = itemCell(one[8] as string | null, oi[8]);
+        // A message naming its cell (not in the wire's table): its item found by the sheet, as above.
+        if (f[6] === SLOW && !slowBut(f, 6)) f[6] = itemCell(m, (oi[6] = this.to.issues.sharedItem!(6, m)));
+        if (f[6] === SLOW || slowBut(f, 6)) this.to.issues.row(one, oneItems);
+        else this.to.issues.itemsRow!(f, fast.oneNumbers, cell);
+      } else this.to.issues.row(one, oneItems);
     }
   }
 
