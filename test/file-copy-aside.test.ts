@@ -9,6 +9,7 @@ import { useNodeDeflate } from "../src/file/node/deflate";
 import { copyMismatch, setSheetCheck, targetsOf, toAnnotatedCopy, toAnnotatedCopyAside } from "../src/file/resave";
 import { useCopyCheckThread } from "../src/file/node/copy-check";
 import { digestOf, precheckOf } from "../src/file/sheet-compare";
+import { ExpectedRows, PackedRows, PlanCells } from "../src/file/plan-cells";
 import { readWorkbook, sheetGrid } from "../src/file/xlsx-read";
 import { rawEntries } from "../src/file/zip-copy";
 import { buildXlsx } from "./support/xlsx-build";
@@ -128,4 +129,39 @@ describe("compressed and read back in a thread as it is edited (the command line
     expect(inLine).toHaveProperty("error");
     expect(threaded).toEqual(inLine);
   }, 120_000);
+});
+
+test("the rows' cells as the thread reads them back from their packed form are the writer's: each cell's hashes and look, row by row, for each view", () => {
+  const planned = new PlanCells(plans);
+  const packed = new PackedRows();
+  const thread = new ExpectedRows();
+  for (const row of planned.rows) {
+    const cells = planned.get(row);
+    if (cells) packed.add(row, cells);
+    // Taken in pieces, as the editor hands them over.
+    if (row % 997 === 0) thread.add(packed.take());
+  }
+  thread.add(packed.take());
+  const views = [thread.view(), thread.view()];
+  const said = (t: { look?: string; h1?: number; h2?: number } | undefined) => (t ? `${t.look}:${t.h1}:${t.h2}` : "none");
+  const wrong: string[] = [];
+  let compared = 0;
+  for (const row of [...planned.rows, 0, ROWS + 5]) {
+    const want = planned.expected(row);
+    for (const view of views) {
+      const got = view.expected(row);
+      if ((got === undefined) !== (want === undefined)) wrong.push(`row ${row}: ${got ? "cells" : "none"}`);
+      if (!want || !got) continue;
+      const all = (m: Iterable<{ look?: string; h1?: number; h2?: number }>) => [...m].map(said).join(" ");
+      if (all(got.values()) !== all(want.values())) wrong.push(`row ${row}: ${all(got.values())} ≠ ${all(want.values())}`);
+      for (const [col, t] of want) {
+        if (said(got.get(col)) !== said(t)) wrong.push(`row ${row} column ${col}`);
+        compared++;
+      }
+      if (got.get(1) !== undefined) wrong.push(`row ${row} column 1`);
+    }
+  }
+  expect(wrong).toEqual([]);
+  // Every line's value and every mark (two views each), the header's too.
+  expect(compared).toBeGreaterThan(2 * (ROWS + 5000));
 });

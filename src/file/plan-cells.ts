@@ -29,9 +29,15 @@ export interface Target {
   h2?: number;
 }
 
+/** One row's cells as the read-back asks them: by column, or all of them. */
+export interface RowCells {
+  get(col: number): Target | undefined;
+  values(): IterableIterator<Target>;
+}
+
 /** The cells of each row we write or mark, as the read-back needs them: hashes of the values, no value. */
 export interface ExpectedCells {
-  expected(row: number): Map<number, Target> | undefined;
+  expected(row: number): RowCells | undefined;
 }
 
 const LOOKS: (Look | undefined)[] = [undefined, "warning", "error", "header"];
@@ -78,47 +84,107 @@ export class PackedRows {
 /**
  * ExpectedCells from rows packed by PackedRows, as they arrive (the thread that walks the copy as
  * it is written). Each walk asks through a view of its own (`view`), which keeps the row it last
- * asked: the two sides are walked at different rows.
+ * asked: the two sides are walked at different rows. Where each row is packed is kept as numbers
+ * (its buffer, its place there), not an object per row.
  */
 export class ExpectedRows {
-  private readonly where = new Map<number, { b: Int32Array; at: number }>();
+  private readonly where = new Map<number, number>();
+  private readonly buffers: Int32Array[] = [];
+  private entryBuffer = new Int32Array(1024);
+  private entryAt = new Int32Array(1024);
+  private entries = 0;
 
   add(b: Int32Array): void {
-    for (let at = 0; at < b.length; at += 2 + 4 * b[at + 1]) this.where.set(b[at], { b, at });
+    if (!b.length) return;
+    const k = this.buffers.push(b) - 1;
+    for (let at = 0; at < b.length; at += 2 + 4 * b[at + 1]) {
+      if (this.entries === this.entryAt.length) {
+        const grow = (a: Int32Array) => {
+          const out = new Int32Array(a.length * 2);
+          out.set(a);
+          return out;
+        };
+        this.entryBuffer = grow(this.entryBuffer);
+        this.entryAt = grow(this.entryAt);
+      }
+      this.entryBuffer[this.entries] = k;
+      this.entryAt[this.entries] = at;
+      this.where.set(b[at], this.entries++);
+    }
   }
 
   view(): ExpectedCells {
-    return new RowsView(this.where);
+    return new RowsView(this);
+  }
+
+  /** Row `row`'s cells into `into`; false when no cells of that row were added. */
+  read(row: number, into: PackedRow): boolean {
+    const e = this.where.get(row);
+    if (e === undefined) return false;
+    const b = this.buffers[this.entryBuffer[e]];
+    const at = this.entryAt[e];
+    into.clear();
+    for (let k = 0, p = at + 2; k < b[at + 1]; k++, p += 4) {
+      const t = into.next(b[p]);
+      if (b[p + 1] & 1) {
+        t.h1 = b[p + 2];
+        t.h2 = b[p + 3];
+      }
+      const look = LOOKS[b[p + 1] >> 1];
+      if (look) t.look = look;
+    }
+    return true;
+  }
+}
+
+/**
+ * One row's cells read from their packed form, in one object a view fills again for each row it
+ * asks (a walk reads a row's cells while it is at that row): a row has a few, found by a scan.
+ */
+class PackedRow implements RowCells {
+  private readonly cols: number[] = [];
+  private readonly targets: Target[] = [];
+  private n = 0;
+
+  clear(): void {
+    this.n = 0;
+  }
+
+  /** The next cell, at column `col`, empty. */
+  next(col: number): Target {
+    const i = this.n++;
+    this.cols[i] = col;
+    if (i === this.targets.length) this.targets.push({ look: undefined, h1: undefined, h2: undefined });
+    const t = this.targets[i];
+    t.look = undefined;
+    t.h1 = undefined;
+    t.h2 = undefined;
+    return t;
+  }
+
+  get(col: number): Target | undefined {
+    // The last of a repeated column, as a Map keeps it.
+    for (let i = this.n - 1; i >= 0; i--) if (this.cols[i] === col) return this.targets[i];
+    return undefined;
+  }
+
+  *values(): IterableIterator<Target> {
+    for (let i = 0; i < this.n; i++) yield this.targets[i];
   }
 }
 
 class RowsView implements ExpectedCells {
   private lastRow = -1;
-  private last: Map<number, Target> | undefined;
+  private last: PackedRow | undefined;
+  private readonly row = new PackedRow();
 
-  constructor(private readonly where: Map<number, { b: Int32Array; at: number }>) {}
+  constructor(private readonly rows: ExpectedRows) {}
 
-  expected(row: number): Map<number, Target> | undefined {
+  expected(row: number): RowCells | undefined {
     if (row === this.lastRow) return this.last;
-    const w = this.where.get(row);
-    let out: Map<number, Target> | undefined;
-    if (w) {
-      out = new Map();
-      const { b, at } = w;
-      for (let k = 0, p = at + 2; k < b[at + 1]; k++, p += 4) {
-        const t: Target = {};
-        if (b[p + 1] & 1) {
-          t.h1 = b[p + 2];
-          t.h2 = b[p + 3];
-        }
-        const look = LOOKS[b[p + 1] >> 1];
-        if (look) t.look = look;
-        out.set(b[p], t);
-      }
-    }
+    this.last = this.rows.read(row, this.row) ? this.row : undefined;
     this.lastRow = row;
-    this.last = out;
-    return out;
+    return this.last;
   }
 }
 
