@@ -226,6 +226,9 @@ test("a marked cell keeps its tag byte for byte but its style, in every plain fo
     "<c r='B8' s='1'><v>3</v></c>",
     '<c r="B9" s="1" cm="1"><v>3</v></c>',
     '<c r="B10" s="1" />',
+    // A shared string without a style: the letter s is in t="s" only.
+    '<c r="B11" t="s"><v>0</v></c>',
+    '<c r="B12" t="s" s = "1"><v>0</v></c>',
   ];
   const rows = tags.map((c, i) => `<row r="${i + 2}"><c r="A${i + 2}"><v>${i}</v></c>${c}</row>`).join("");
   const sheetXml = `<?xml version="1.0"?><worksheet xmlns="${MAIN}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>名称</t></is></c></row>${rows}</sheetData></worksheet>`;
@@ -247,6 +250,8 @@ test("a marked cell keeps its tag byte for byte but its style, in every plain fo
     `<c r='B8' s="${style}"><v>3</v></c>`,
     `<c r="B9" s="${style}" cm="1"><v>3</v></c>`,
     `<c r="B10" s="${style}" />`,
+    /<c r="B11" t="s" s="\d+"><v>0<\/v><\/c>/,
+    `<c r="B12" t="s" s = "${style}"><v>0</v></c>`,
   ];
   for (const w of want) if (typeof w === "string") expect(part).toContain(w);
   else expect(part).toMatch(w);
@@ -255,5 +260,16 @@ test("a marked cell keeps its tag byte for byte but its style, in every plain fo
   const plainStyle = /<c r="B5" s="(\d+)"/.exec(part)![1];
   expect(plainStyle).not.toBe(style);
   expect(part).toContain(`<c r="B6" t="n" s="${plainStyle}">`);
+  expect(part).toContain(`<c r="B11" t="s" s="${plainStyle}">`);
   expect(copyMismatch(original, copy, plans)).toBeNull();
+  // Anything of those tags changed but the style is named: the attribute beside the style, or a style written in.
+  const sheet = (xml: string) => writeZip(copy, rawEntries(copy).map((e): Part => (e.name !== "xl/worksheets/sheet1.xml" ? { raw: e } : { name: e.name, data: strToU8(xml), like: e })));
+  for (const [from, to, row] of [
+    [`<c r="B11" t="s" s="${plainStyle}">`, `<c r="B11" t="str" s="${plainStyle}">`, 11],
+    [`<c r="B12" t="s" s = "${style}">`, `<c r="B12" t="s" s = "${style}" cm="1">`, 12],
+    [`<c r="B3" t="s" s="${style}">`, `<c r="B3" t="str" s="${style}">`, 3],
+  ] as const) {
+    expect(part).toContain(from);
+    expect(copyMismatch(original, sheet(part.replace(from, to)), plans)).toMatch(new RegExp(`B${row}\\b|第 ${row} 行`));
+  }
 });

@@ -62,6 +62,27 @@ function bare(b: Uint8Array, n: number, name: number, cell: boolean): boolean {
   return cell ? n === i + 2 && b[i] === 47 && b[i + 1] === 62 : n === i + 1 && b[i] === 62;
 }
 
+const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
+
+/**
+ * Whether b[from..to) is ASCII without `name` as dropAttr's pattern would find it (after a space,
+ * spaces, then `=`): a tag where the name's letters only occur otherwise (`t="s"` beside a cell's
+ * `s`) is then as dropAttr would give it back, without being decoded, searched and encoded again.
+ */
+function asciiWithout(b: Uint8Array, from: number, to: number, name: number[]): boolean {
+  for (let i = from; i < to; i++) {
+    if (b[i] >= 0x80) return false;
+    if (b[i] !== name[0] || !isSpace(b[i - 1])) continue;
+    let k = 1;
+    while (k < name.length && b[i + k] === name[k]) k++;
+    if (k < name.length) continue;
+    let j = i + k;
+    while (j < to && isSpace(b[j])) j++;
+    if (b[j] === 61) return false;
+  }
+  return true;
+}
+
 /** One side's walk: its canonical form handed over a part (head, each row, tail) at a time as two hashes. */
 class Canonical implements TokenConsumer {
   private phase = OUT;
@@ -216,7 +237,7 @@ class Canonical implements TokenConsumer {
     if (v >= 0) {
       cutFrom = v - drop.length - 3;
       cutTo = b.indexOf(34, v) + 1;
-    } else if (hasBytes(b, dropBytes, t.nameEnd, t.end)) {
+    } else if (hasBytes(b, dropBytes, t.nameEnd, t.end) && !asciiWithout(b, t.start, t.end, dropBytes)) {
       src = enc.encode(dropAttr(dec.decode(b.subarray(t.start, t.end)), drop));
       from = 0;
       to = src.length;
