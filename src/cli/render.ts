@@ -35,6 +35,18 @@ function namesOf(pack: Pack | undefined, lists: string[][]): (k: number) => stri
   };
 }
 
+/**
+ * A chunk taken by its sheet's reader, the names of the failed lists it brings made at once: the
+ * per-record code that reads them then only finds them made — making them there (first reached
+ * with lists of other kinds) threw its compiled code away, each time, to be compiled again.
+ */
+function takeNamed(r: SheetReader, chunk: RecordChunk, names: (k: number) => string): RecordChunk {
+  const known = r.lists.length;
+  const c = r.take(chunk);
+  for (let k = known; k < r.lists.length; k++) names(k);
+  return c;
+}
+
 /** Records' issues grouped by record within a chunk: [start, end) of record j's issues. */
 function issueRanges(c: RecordChunk): Int32Array {
   const starts = new Int32Array(c.n + 1).fill(-1);
@@ -107,34 +119,45 @@ export class TableSheet {
   }
 
   records(chunk: RecordChunk): void {
-    const c = this.#r.take(chunk);
-    const h = this.#r.head;
+    const c = takeNamed(this.#r, chunk, this.#names);
     const at = issueRanges(c);
-    let text = "";
-    for (let j = 0; j < c.n; j++) {
-      const g = c.grade[j];
-      if (g >= 0) this.#seen.add(g);
-      let what: string;
-      if (h.graded) {
-        what = this.#what(c.failed[j], c.unchecked[j]);
-        for (let k = at[j]; k < at[j + 1]; k++) {
-          if (STANDARD_CODES.has(c.issues.codes[c.issues.code[k]])) continue;
-          // A flat copy of its own, holding nothing larger it was made from, kept until the sheet ends.
-          this.#fix.push(ownCopy(problemLine(this.#r.issue(c, k))));
-        }
-      } else {
-        what = "";
-        for (let k = at[j]; k < at[j + 1]; k++) what += (what ? "；" : "") + this.#r.message(c, k);
-        what = terminalSafe(what);
-      }
-      const label = stringAt(c.labels, j) ?? "";
-      text += `  ${padNumber(c.row[j], h.rowWidth)}${pad(c.hidden[j] ? `${label}（隐藏行）` : label, h.nameWidth)}${h.graded ? this.#gradeCell(g) : ""}${h.counted ? this.#metCell(c.met[j], c.total[j]) : ""}${this.#status[c.status[j]]}${what}\n`;
-      if (text.length >= PIECE) {
-        this.out(text);
-        text = "";
-      }
+    // Which of the chunk's issue codes are unmet standards (未达标项 names them), once per chunk, not per issue.
+    const standard = Uint8Array.from(c.issues.codes, (code) => (STANDARD_CODES.has(code) ? 1 : 0));
+    // Each record's line by a method called per record, not in this loop: compiled once as it grows
+    // hot, where the loop was compiled on the stack, then for the next chunk, then again.
+    for (let j = 0; j < c.n; j++) this.#record(c, at, standard, j);
+    if (this.#text) {
+      this.out(this.#text);
+      this.#text = "";
     }
-    if (text) this.out(text);
+  }
+
+  /** Lines not yet handed on. */
+  #text = "";
+
+  #record(c: RecordChunk, at: Int32Array, standard: Uint8Array, j: number): void {
+    const h = this.#r.head;
+    const g = c.grade[j];
+    if (g >= 0) this.#seen.add(g);
+    let what: string;
+    if (h.graded) {
+      what = this.#what(c.failed[j], c.unchecked[j]);
+      for (let k = at[j]; k < at[j + 1]; k++) {
+        if (standard[c.issues.code[k]]) continue;
+        // A flat copy of its own, holding nothing larger it was made from, kept until the sheet ends.
+        this.#fix.push(ownCopy(problemLine(this.#r.issue(c, k))));
+      }
+    } else {
+      what = "";
+      for (let k = at[j]; k < at[j + 1]; k++) what += (what ? "；" : "") + this.#r.message(c, k);
+      what = terminalSafe(what);
+    }
+    const label = stringAt(c.labels, j) ?? "";
+    this.#text += `  ${padNumber(c.row[j], h.rowWidth)}${pad(c.hidden[j] ? `${label}（隐藏行）` : label, h.nameWidth)}${h.graded ? this.#gradeCell(g) : ""}${h.counted ? this.#metCell(c.met[j], c.total[j]) : ""}${this.#status[c.status[j]]}${what}\n`;
+    if (this.#text.length >= PIECE) {
+      this.out(this.#text);
+      this.#text = "";
+    }
   }
 
   end(): void {
@@ -467,7 +490,7 @@ interface ChunkRows {
   cell: XmlText;
   sumItems: Int32Array | undefined;
   oneItems: Int32Array | undefined;
-  notCriterion: boolean[];
+  notCriterion: Uint8Array;
   fast: { sum: Int32Array; one: Int32Array; sumNumbers: Float64Array; oneNumbers: Float64Array } | null;
 }
 
@@ -499,7 +522,7 @@ export class ReportRows {
   }
 
   records(chunk: RecordChunk): void {
-    const c = this.#r.take(chunk);
+    const c = takeNamed(this.#r, chunk, this.#names);
     const h = this.#r.head;
     const at = issueRanges(c);
     const s = c.issues;
@@ -524,7 +547,7 @@ export class ReportRows {
       sumItems![1] = oneItems![1] = it.fixed.at(1, h.sheet);
       sumItems![2] = it.fixed.at(2, this.#packName);
     }
-    const notCriterion = s.codes.map((code) => code !== "criterion-failed");
+    const notCriterion = Uint8Array.from(s.codes, (code) => (code !== "criterion-failed" ? 1 : 0));
     // The rows as cells (itemsRow) when every text has its item: no value looked at again by the sheet.
     const fast = it && this.to.summary.itemsRow && this.to.issues.itemsRow && this.to.summary.sharedItem && this.to.issues.sharedItem && cells ? { sum: new Int32Array(13), one: new Int32Array(9), sumNumbers: new Float64Array(13), oneNumbers: new Float64Array(9) } : null;
     if (fast) {
