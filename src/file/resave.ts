@@ -366,21 +366,6 @@ export class Styles {
 // ------------------------------------------------------------------ cells
 
 
-/** cellXml's fixed parts for prefix `p`, between the address, the style and the value. */
-function cellTags(p: string) {
-  return {
-    open: `<${p}c r="`,
-    number: `><${p}v>`,
-    numberEnd: `</${p}v></${p}c>`,
-    text: ` t="inlineStr"><${p}is><${p}t xml:space="preserve">`,
-    textEnd: `</${p}t></${p}is></${p}c>`,
-  };
-}
-
-/** Column letters, made once per column. */
-const letters: string[] = [];
-const columnLetters = (col: number): string => (col < 16385 ? (letters[col] ??= colLetter(col)) : colLetter(col));
-
 function cellXml(p: string, ref: string, t: Target, style: number | null): string {
   const s = style === null ? "" : ` s="${style}"`;
   const v = t.value;
@@ -531,49 +516,14 @@ class SheetEditor implements TokenConsumer {
     return this.styles().xfFor(base, t.look);
   }
 
-  /**
-   * A cell of ours, as cellXml writes it, written into the output piece by piece: no string is
-   * made of the cell or of the row's cells (a city sheet's copy writes 400,000).
-   */
-  private newCell(rowNo: number, col: number, t: Target, base: number, keep: number | null = null): void {
-    const style = this.lookStyle(rowNo, col, t, base) ?? keep;
-    const out = this.out;
-    const tags = this.tags;
-    out.text(tags.open);
-    out.text(columnLetters(col));
-    out.text(rowNo === this.refRow ? this.refRowText : this.rowText(rowNo));
-    out.text('"');
-    if (style !== null) out.text(styleAttr(style));
-    const v = t.value;
-    if (v === null || v === undefined) out.text("/>");
-    else if (typeof v === "number" && Number.isFinite(v)) {
-      out.text(tags.number);
-      out.text(String(v));
-      out.text(tags.numberEnd);
-    } else {
-      out.text(tags.text);
-      out.text(escapeXml(String(v)));
-      out.text(tags.textEnd);
-    }
+  private newCell(rowNo: number, col: number, t: Target, base: number, keep: number | null = null): string {
+    return cellXml(this.p, a1(rowNo, col), t, this.lookStyle(rowNo, col, t, base) ?? keep);
   }
 
-  /** The row number as text for the cells being written (one row at a time). */
-  private refRow = -1;
-  private refRowText = "";
-  private rowText(rowNo: number): string {
-    this.refRow = rowNo;
-    return (this.refRowText = String(rowNo));
-  }
-
-  /** The fixed parts of cellXml's cells with the sheet's prefix, made once the prefix is known (at <sheetData>). */
-  private tags = cellTags("");
-
-  private readonly scratchCols: number[] = [];
-
-  private cellsOf(rowNo: number, want: Map<number, Target>): void {
-    const cols = this.scratchCols;
-    sortedKeys(want, cols);
-    for (let i = 0; i < cols.length; i++) this.newCell(rowNo, cols[i], want.get(cols[i])!, 0);
+  private cellsOf(rowNo: number, want: Map<number, Target>): string {
+    let s = "";
+    for (const c of [...want.keys()].sort((a, b) => a - b)) s += this.newCell(rowNo, c, want.get(c)!, 0);
+    return s;
   }
 
   /** Rows of ours numbered below `limit` that the sheet does not have. */
@@ -582,17 +532,16 @@ class SheetEditor implements TokenConsumer {
     while (this.w < this.rowsWanted.length && this.rowsWanted[this.w] < limit) {
       const rowNo = this.rowsWanted[this.w++];
       const want = this.targets.get(rowNo);
-      if (!want) continue;
-      this.out.text(`<${p}row r="${rowNo}">`);
-      this.cellsOf(rowNo, want);
-      this.out.text(`</${p}row>`);
+      if (want) this.out.text(`<${p}row r="${rowNo}">${this.cellsOf(rowNo, want)}</${p}row>`);
     }
   }
 
   /** Our cells left in the current row, before `at`. */
   private restOfRow(b: Uint8Array, at: number): void {
     this.flushTo(b, at);
-    while (this.k < this.cols.length) this.newCell(this.rowNo, this.cols[this.k], this.want!.get(this.cols[this.k++])!, 0);
+    let rest = "";
+    while (this.k < this.cols.length) rest += this.newCell(this.rowNo, this.cols[this.k], this.want!.get(this.cols[this.k++])!, 0);
+    this.out.text(rest);
   }
 
   private startSkip(b: Uint8Array, t: ByteTok, resume: number): void {
@@ -656,7 +605,6 @@ class SheetEditor implements TokenConsumer {
     this.sawData = true;
     this.pBytes = b.slice(t.prefixStart, t.nameStart);
     this.p = dec.decode(this.pBytes);
-    this.tags = cellTags(this.p);
     if (t.kind === EMPTY) {
       this.flushTo(b, t.start);
       this.out.text(`<${this.p}sheetData>`);
@@ -697,9 +645,7 @@ class SheetEditor implements TokenConsumer {
     const tag = hasBytes(b, SPANS, t.nameEnd, t.end) ? dropAttr(dec.decode(b.subarray(t.start, t.end)), "spans") : null;
     if (t.kind === EMPTY) {
       const open = tag ?? dec.decode(b.subarray(t.start, t.end));
-      this.out.text(`${open.slice(0, -2)}>`);
-      this.cellsOf(rowNo, want);
-      this.out.text(`</${this.p}row>`);
+      this.out.text(`${open.slice(0, -2)}>${this.cellsOf(rowNo, want)}</${this.p}row>`);
       this.copied = t.end;
       return;
     }
@@ -737,7 +683,9 @@ class SheetEditor implements TokenConsumer {
     // The original's bytes are copied when something of ours is written, not cell by cell.
     if (this.k < cols.length && cols[this.k] < col) {
       this.flushTo(b, t.start);
-      while (this.k < cols.length && cols[this.k] < col) this.newCell(rowNo, cols[this.k], want!.get(cols[this.k++])!, 0);
+      let before = "";
+      while (this.k < cols.length && cols[this.k] < col) before += this.newCell(rowNo, cols[this.k], want!.get(cols[this.k++])!, 0);
+      this.out.text(before);
     }
     this.cell = null;
     if (this.k < cols.length && cols[this.k] === col) {
@@ -788,7 +736,7 @@ class SheetEditor implements TokenConsumer {
     this.dropping = false;
     this.copied = end;
     // It keeps its own style (borders of a printed form).
-    this.newCell(this.rowNo, this.lastCol, c.t, c.base, c.own ? c.base : null);
+    this.out.text(this.newCell(this.rowNo, this.lastCol, c.t, c.base, c.own ? c.base : null));
   }
 
   /** The end of the part: everything opened must have been closed. */
