@@ -137,7 +137,9 @@ export function relaunchEnv(argv: string[], env: NodeJS.ProcessEnv = process.env
  * its own: this process only waits, passes on a signal it is sent, and ends as that one ends.
  */
 export function relaunch(script: string, argv: string[], env: NodeJS.ProcessEnv): void {
-  const again = spawn(process.execPath, [...process.execArgv, script, ...argv], { stdio: "inherit", env });
+  // The same V8 options (a heap cap, say), but not the inspector's: its port is this process's.
+  const options = process.execArgv.filter((a) => !/^--(inspect|debug)/.test(a));
+  const again = spawn(process.execPath, [...options, script, ...argv], { stdio: "inherit", env });
   const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
   const pass = (s: NodeJS.Signals) => void again.kill(s);
   for (const s of signals) process.on(s, pass);
