@@ -8,7 +8,7 @@ import type { CellValue, GroupResult, Issue, RecordResult, Severity, SheetGrid, 
 import type { Field, Pack, Test } from "../packs/schema";
 import { a1, cellKey, MAX_COLS, parseRange, rangeA1 } from "./address";
 import { explainRecord, type IssueSink } from "./evaluate";
-import { issueMessage } from "./issues";
+import { issueMessage, type IssueCode } from "./issues";
 import { groupRemindersByRow, isStandardNumeral, severityWord, STATUS_FILL, statusWord } from "./verdicts";
 import { cellAt, columnGrid, gridBase, rowAt, rowCount, rowWidth } from "./grid";
 
@@ -80,13 +80,19 @@ function issueLine(issue: NoteIssue, pack: Pack): string {
 const LINES_KEPT = 4096;
 const unmetLines = new WeakMap<Pack, Map<string | null, Map<string, string>>>();
 
+/** The last pack's memo (a sheet's lines are all of one pack). */
+let linesPack: Pack | null = null;
+let linesOfPack: Map<string | null, Map<string, string>> | undefined;
+
 function lineOf(pack: Pack, code: string, cell: string | null, source: string | null, zh: string): string {
   let memo: Map<string, string> | undefined;
   if (code === "criterion-failed") {
     // An unmet standard's message is the same string for the same criterion and cell text (the
     // engine makes it once): so is its line, which names no cell — made once, not per record.
-    let bySource = unmetLines.get(pack);
+    let bySource = pack === linesPack ? linesOfPack : unmetLines.get(pack);
     if (!bySource) unmetLines.set(pack, (bySource = new Map()));
+    linesPack = pack;
+    linesOfPack = bySource;
     memo = bySource.get(source);
     if (!memo) bySource.set(source, (memo = new Map()));
     const hit = memo.get(zh);
@@ -112,24 +118,37 @@ const noteIssue = (i: Issue, severity: Severity = i.severity): NoteIssue => ({ c
  * the one the engine made when it made one).
  */
 function recordLines(rec: RecordResult, pack: Pack, into: string[]): void {
-  const later: string[] = [];
-  explainRecord(rec, {
-    lang: "zh",
-    standards: true,
-    found(code, severity, cell, _row, _field, _text, source, params, message) {
-      const line = lineOf(pack, code, cell, source, message ?? issueMessage(code, params("zh"), cell, "zh"));
-      (severity === "error" ? into : later).push(line);
-    },
-    made(issue, severity) {
-      (severity === "error" ? into : later).push(lineOf(pack, issue.code, issue.cell, issue.source, issue.message.zh));
-    },
-  });
-  for (const l of later) into.push(l);
+  const sink = noteSink;
+  sink.pack = pack;
+  sink.into = into;
+  sink.later.length = 0;
+  explainRecord(rec, sink);
+  for (const l of sink.later) into.push(l);
+  sink.into = [];
 }
+
+/** Where recordLines has a record's issues said (one sink for every record: explaining one is not re-entered). */
+class NoteSink implements IssueSink {
+  readonly lang = "zh" as const;
+  readonly standards = true;
+  pack: Pack | null = null;
+  into: string[] = [];
+  readonly later: string[] = [];
+  found(code: IssueCode, severity: Severity, cell: string | null, _row: number | null, _field: string | null, _text: string | null, source: string | null, params: (lang: "zh" | "en" | "both") => Record<string, string | number>, message?: string): void {
+    const line = lineOf(this.pack!, code, cell, source, message ?? issueMessage(code, params("zh"), cell, "zh"));
+    (severity === "error" ? this.into : this.later).push(line);
+  }
+  made(issue: Issue, severity: Severity): void {
+    (severity === "error" ? this.into : this.later).push(lineOf(this.pack!, issue.code, issue.cell, issue.source, issue.message.zh));
+  }
+}
+const noteSink = new NoteSink();
 
 /** Issues joined with "；", each once, cut to a cell-sized note that says how many were left out. */
 function note(lines: string[], empty: string): string {
-  const unique = [...new Set(lines.filter((l) => l))];
+  // Each once, in the order first met: a record has a few lines, found by a scan (no Set made per record).
+  const unique: string[] = [];
+  for (const l of lines) if (l && !unique.includes(l)) unique.push(l);
   if (!unique.length) return empty;
   let out = "";
   for (let i = 0; i < unique.length; i++) {
