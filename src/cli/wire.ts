@@ -11,7 +11,7 @@
  * into the chunk (explainRecord), so neither process holds a sheet's explanations at once. Plain
  * data: structured-clonable, no Node built-ins.
  */
-import { recordVerdicts, type IssueSink } from "../engine/evaluate";
+import { recordVerdicts, type IssueSink, type RecordVerdicts } from "../engine/evaluate";
 import { ISSUE_TEMPLATES, issueMessage } from "../engine/issues";
 import { consequenceText } from "../engine/consequences";
 import type { Issue, SheetResult, Skipped, Status, Summary } from "../engine/types";
@@ -150,8 +150,13 @@ class Column {
     }
     this.#a[this.n++] = v;
   }
+  /** A copy of what was pushed. */
   done<T>(as: new (from: Int32Array) => T): T {
     return new as(this.#a.subarray(0, this.n));
+  }
+  /** Empty again, its array kept: the next chunk's pushes find the same array they were compiled for. */
+  reset(): void {
+    this.n = 0;
   }
 }
 
@@ -174,6 +179,14 @@ class StringsBuilder {
   }
   done(): Strings {
     return { text: this.#parts.join(""), end: this.#end.done(Uint32Array), nul: this.#nul.done(Uint8Array) };
+  }
+  /** Empty again, its arrays kept (Column.reset): an array made afresh changed kind at its first string, and the code compiled for the last one was thrown away. */
+  reset(): void {
+    this.n = 0;
+    this.#parts.length = 0;
+    this.#end.reset();
+    this.#nul.reset();
+    this.#at = 0;
   }
 }
 
@@ -238,16 +251,62 @@ export function* sheetPieces(r: SheetResult, needs: Needs, sizes: { chunk?: numb
     grades,
     consequences: grades.map((g) => (pack ? consequenceText(pack, g, needs.lang) || null : null)),
   };
+  const chunks = new ChunkBuilder(records, needs, graded, keep, grades);
+  for (let from = 0; from < count; from += chunk) yield chunks.build(from, Math.min(chunk, count - from));
+}
+
+/**
+ * A sheet's records made into chunks. One object for the sheet, its methods the same functions
+ * from chunk to chunk: closures made afresh for each chunk (the sink, the issue adder) gave the
+ * compiled record loop a new call target every 8,192 records, and it was thrown away and compiled
+ * again; and the loop over a chunk's records, one generator long, was compiled twice per chunk.
+ */
+class ChunkBuilder {
   // Lists shared by records that failed the same standards (one per mask in the engine): sent once.
-  const byList = new Map<readonly string[], number>([[[], 0]]);
-  const byKey = new Map<string, number>([["", 0]]);
-  let lists = 1;
-  const codes = new Map<string, number>();
-  const sources = new Map<string, number>();
-  const texts = new Map<string, number>();
-  for (let from = 0; from < count; from += chunk) {
-    const n = Math.min(chunk, count - from);
-    const c: RecordChunk = {
+  readonly #byList = new Map<readonly string[], number>([[[], 0]]);
+  readonly #byKey = new Map<string, number>([["", 0]]);
+  #lists = 1;
+  readonly #codes = new Map<string, number>();
+  readonly #sources = new Map<string, number>();
+  readonly #texts = new Map<string, number>();
+  readonly #sink: IssueSink;
+  // This chunk's: what its issues are collected into, and the record being explained (its index in the chunk).
+  #c!: RecordChunk;
+  // Emptied for each chunk, not made again (Column.reset).
+  readonly #rec = new Column();
+  readonly #code = new Column();
+  readonly #severity = new Column();
+  readonly #cell = new StringsBuilder();
+  readonly #text = new Column();
+  readonly #source = new Column();
+  readonly #message: Column | null;
+  readonly #own: StringsBuilder | null;
+  readonly #labels = new StringsBuilder();
+  #newTexts: string[] = [];
+  #j = 0;
+
+  constructor(
+    private readonly records: RecordVerdicts,
+    private readonly needs: Needs,
+    private readonly graded: boolean,
+    private readonly keep: number,
+    private readonly grades: string[],
+  ) {
+    const lang = needs.messages ? needs.lang : null;
+    this.#message = lang ? new Column() : null;
+    this.#own = lang ? new StringsBuilder() : null;
+    this.#sink = {
+      lang,
+      // Without grades the table prints every issue; with them, 未达标项 names the standards.
+      standards: needs.all || !graded,
+      found: (c, s, at, _row, _field, t, from, params, made) => this.#add(c, s, at, t, from, lang ? (made ?? issueMessage(c, params(lang), at, lang)) : null),
+      made: (i, s) => this.#add(i.code, s, i.cell, i.text, i.source, lang ? i.message[lang] : null),
+    };
+  }
+
+  /** Records from..from+n as a chunk. */
+  build(from: number, n: number): RecordChunk {
+    const c: RecordChunk = (this.#c = {
       kind: "records",
       n,
       row: new Int32Array(n),
@@ -275,101 +334,94 @@ export function* sheetPieces(r: SheetResult, needs: Needs, sizes: { chunk?: numb
         texts: [],
         fresh: false,
       },
-    };
-    const listOf = (ids: readonly string[] | undefined): number => {
-      if (!ids || !ids.length) return 0;
-      let k = byList.get(ids);
-      if (k !== undefined) return k;
-      const key = ids.join("\u0001");
-      k = byKey.get(key);
-      if (k === undefined) {
-        k = lists++;
-        byKey.set(key, k);
-        c.lists.push([...ids]);
-      }
-      byList.set(ids, k);
-      return k;
-    };
-    const labels = new StringsBuilder();
-    const rec = new Column();
-    const code = new Column();
-    const severity = new Column();
-    const cell = new StringsBuilder();
-    const text = new Column();
-    const source = new Column();
-    const lang = needs.messages ? needs.lang : null;
-    const message = lang ? new Column() : null;
-    const own = lang ? new StringsBuilder() : null;
-    const fresh = texts.size >= keep;
-    if (fresh) texts.clear();
-    const newTexts: string[] = [];
-    // The text's index in the sheet's texts (the engine hands an unmet standard's message out as the same string each time: its hash is kept, the lookup cheap).
-    const textIndex = (t: string): number => {
-      let x = texts.get(t);
-      if (x === undefined) {
-        texts.set(t, (x = texts.size));
-        newTexts.push(t);
-      }
-      return x;
-    };
-    let j = 0;
-    const add = (c: string, s: "error" | "warning", at: string | null, t: string | null, from: string | null, m: string | null) => {
-      rec.push(j);
-      let k = codes.get(c);
-      if (k === undefined) codes.set(c, (k = codes.size));
-      code.push(k);
-      severity.push(s === "error" ? 1 : 0);
-      cell.push(at);
-      text.push(t === null ? -1 : textIndex(t));
-      // A few articles, cited hundreds of thousands of times: sent once each.
-      if (from === null) source.push(-1);
-      else {
-        let a = sources.get(from);
-        if (a === undefined) sources.set(from, (a = sources.size));
-        source.push(a);
-      }
-      if (message) {
-        // A message that starts by naming its cell ("F3 …") is the cell's own; any other goes in the table.
-        if (at !== null && m !== null && OWN_CELL.has(c) && m.startsWith(at)) {
-          message.push(-1 - own!.n);
-          own!.push(m);
-        } else message.push(textIndex(m ?? ""));
-      }
-    };
-    const sink: IssueSink = {
-      lang,
-      // Without grades the table prints every issue; with them, 未达标项 names the standards.
-      standards: needs.all || !graded,
-      found: (c, s, at, _row, _field, t, from, params, made) => add(c, s, at, t, from, lang ? (made ?? issueMessage(c, params(lang), at, lang)) : null),
-      made: (i, s) => add(i.code, s, i.cell, i.text, i.source, lang ? i.message[lang] : null),
-    };
-    // Rows, counts, status, grade and hidden copied as codes (every grade is in `grades`: the loop above found them).
-    records.copyCodes(from, n, c, grades);
-    for (j = 0; j < n; j++) {
-      const i = from + j;
-      c.failed[j] = listOf(records.failed(i));
-      c.unchecked[j] = listOf(records.unchecked(i));
-      labels.push(records.label(i));
-      // Without grades the table prints every record's problems; with them, only the cells to fix.
-      if (needs.all || !graded || records.namesCells(i)) records.explain(i, sink);
-    }
+    });
+    for (const b of [this.#rec, this.#code, this.#severity, this.#cell, this.#text, this.#source, this.#message, this.#own, this.#labels]) b?.reset();
+    const fresh = this.#texts.size >= this.keep;
+    if (fresh) this.#texts.clear();
+    this.#newTexts = [];
+    const labels = this.#labels;
+    // Rows, counts, status, grade and hidden copied as codes (every grade is in `grades`: the loop in sheetPieces found them).
+    this.records.copyCodes(from, n, c, this.grades);
+    for (let j = 0; j < n; j++) labels.push(this.#record(from, j));
     c.labels = labels.done();
     c.issues = {
-      n: rec.n,
-      rec: rec.done(Int32Array),
-      code: code.done(Uint8Array),
-      codes: [...codes.keys()],
-      severity: severity.done(Uint8Array),
-      cell: cell.done(),
-      text: text.done(Int32Array),
-      source: source.done(Int32Array),
-      sources: [...sources.keys()],
-      message: message ? message.done(Int32Array) : null,
-      own: own ? own.done() : null,
-      texts: newTexts,
+      n: this.#rec.n,
+      rec: this.#rec.done(Int32Array),
+      code: this.#code.done(Uint8Array),
+      codes: [...this.#codes.keys()],
+      severity: this.#severity.done(Uint8Array),
+      cell: this.#cell.done(),
+      text: this.#text.done(Int32Array),
+      source: this.#source.done(Int32Array),
+      sources: [...this.#sources.keys()],
+      message: this.#message ? this.#message.done(Int32Array) : null,
+      own: this.#own ? this.#own.done() : null,
+      texts: this.#newTexts,
       fresh,
     };
-    yield c;
+    return c;
+  }
+
+  /** Record from+j into the chunk: its lists, its issues when printed; its label. */
+  #record(from: number, j: number): string {
+    const i = from + j;
+    const records = this.records;
+    this.#j = j;
+    this.#c.failed[j] = this.#listOf(records.failed(i));
+    this.#c.unchecked[j] = this.#listOf(records.unchecked(i));
+    // Without grades the table prints every record's problems; with them, only the cells to fix.
+    if (this.needs.all || !this.graded || records.namesCells(i)) records.explain(i, this.#sink);
+    return records.label(i);
+  }
+
+  #listOf(ids: readonly string[] | undefined): number {
+    if (!ids || !ids.length) return 0;
+    let k = this.#byList.get(ids);
+    if (k !== undefined) return k;
+    const key = ids.join("\u0001");
+    k = this.#byKey.get(key);
+    if (k === undefined) {
+      k = this.#lists++;
+      this.#byKey.set(key, k);
+      this.#c.lists.push([...ids]);
+    }
+    this.#byList.set(ids, k);
+    return k;
+  }
+
+  // The text's index in the sheet's texts (the engine hands an unmet standard's message out as the same string each time: its hash is kept, the lookup cheap).
+  #textIndex(t: string): number {
+    let x = this.#texts.get(t);
+    if (x === undefined) {
+      this.#texts.set(t, (x = this.#texts.size));
+      this.#newTexts.push(t);
+    }
+    return x;
+  }
+
+  #add(c: string, s: "error" | "warning", at: string | null, t: string | null, from: string | null, m: string | null): void {
+    this.#rec.push(this.#j);
+    let k = this.#codes.get(c);
+    if (k === undefined) this.#codes.set(c, (k = this.#codes.size));
+    this.#code.push(k);
+    this.#severity.push(s === "error" ? 1 : 0);
+    this.#cell.push(at);
+    this.#text.push(t === null ? -1 : this.#textIndex(t));
+    // A few articles, cited hundreds of thousands of times: sent once each.
+    if (from === null) this.#source.push(-1);
+    else {
+      let a = this.#sources.get(from);
+      if (a === undefined) this.#sources.set(from, (a = this.#sources.size));
+      this.#source.push(a);
+    }
+    const message = this.#message;
+    if (message) {
+      // A message that starts by naming its cell ("F3 …") is the cell's own; any other goes in the table.
+      if (at !== null && m !== null && OWN_CELL.has(c) && m.startsWith(at)) {
+        message.push(-1 - this.#own!.n);
+        this.#own!.push(m);
+      } else message.push(this.#textIndex(m ?? ""));
+    }
   }
 }
 
