@@ -1,3 +1,5 @@
+import fc from "fast-check";
+import { a1, MAX_COLS } from "../src/engine/address";
 import { firstFreeColumn, needsTextGuard, planResults, summarySheet, templateSheet, templateFields, TEMPLATE_ROWS } from "../src/engine/output";
 import type { Issue, RecordResult, SheetGrid, SheetResult, GroupResult } from "../src/engine/types";
 import { applicationPack, assessmentPack, budgetPack } from "./support/mini-packs";
@@ -325,5 +327,34 @@ describe("with the built-in packs and the engine's evaluation", () => {
     const b = templateSheet(budget);
     expect(b.validations?.[0].list).toEqual(budget.budget!.categories.map((c) => c.name));
     expect(b.numberFormats).toContainEqual({ range: `C3:C${2 + TEMPLATE_ROWS}`, format: "yyyy-mm-dd" });
+  });
+});
+
+describe("the copy's packed marks", () => {
+  const real = getPack("studio-assessment")!;
+  const header = ["工作室名称", "国家级科技比赛获奖数", "全国专项赛事获奖数", "参加青少年科技活动项数", "省级一等奖数", "省级二等奖数", "帮扶薄弱学校数", "参加科普周/科普日/承办竞赛次数", "市级创新大赛获奖数", "科技辅导员培训场次", "新增骨干成员数", "单位配套经费（元）", "标准五"];
+  // What officials type: numbers, full-width digits, units, blanks, words that are not numbers; 标准五 as 是/否 or blank.
+  const typed = fc.constantFrom<string | number | null>(0, 1, 2, 3, 5, 12, "３", "2项", "", null, "若干", "无", "¥3,000.00", "是");
+  const flag = fc.constantFrom<string | null>("是", "否", null, "", "不详");
+  const unpack = (packed: Float64Array) =>
+    Array.from(packed, (m) => {
+      const key = Math.floor(m / 2);
+      return `${a1(Math.floor(key / MAX_COLS), (key % MAX_COLS) + 1)}:${m % 2 ? "error" : "warning"}`;
+    }).sort();
+
+  test("property: told by sheet row and column from the verdicts, they are the marks the records' explained issues give, cell by cell and severity by severity", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.array(typed, { minLength: 11, maxLength: 11 }), flag), { minLength: 1, maxLength: 30 }), fc.boolean(), (lines, flags) => {
+        const grid: SheetGrid = {
+          name: "考核",
+          origin: { row: 1, col: 1 },
+          rows: [flags ? header : header.slice(0, -1), ...lines.map(([cells, f], i) => [`工作室${i}`, ...cells, ...(flags ? [f] : [])])],
+        };
+        const plan = planResults(grid, evaluateSheet(grid, real), real);
+        // plan.marks is made by explaining every record (judge), as the page and Excel read them.
+        expect(unpack(plan.lines!.marks)).toEqual(plan.marks.map((m) => `${m.address}:${m.severity}`).sort());
+      }),
+      { numRuns: 200 },
+    );
   });
 });

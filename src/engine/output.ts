@@ -6,7 +6,7 @@
 import type { OutValue, PlanLines, ResultPlan, SheetPlan } from "./host";
 import type { CellValue, GroupResult, Issue, RecordResult, Severity, SheetGrid, SheetResult, Status } from "./types";
 import type { Field, Pack, Test } from "../packs/schema";
-import { a1, cellKey, MAX_COLS, parseRange, rangeA1 } from "./address";
+import { a1, cellKey, MAX_COLS, MAX_ROWS, parseRange, rangeA1 } from "./address";
 import { explainRecord, type IssueSink } from "./evaluate";
 import { issueMessage, type IssueCode } from "./issues";
 import { groupRemindersByRow, isStandardNumeral, severityWord, STATUS_FILL, statusWord } from "./verdicts";
@@ -286,12 +286,13 @@ export function marksOnly(plan: ResultPlan): ResultPlan {
  * the records' issues (explained for this reading, without messages), a group's problems on its
  * lines, then the sheet's problems.
  */
-function eachMark(result: SheetResult, byRow: Map<number, Issue[]>, mark: (cell: string | null, severity: Severity) => void): void {
+function eachMark(result: SheetResult, byRow: Map<number, Issue[]>, mark: (cell: string | null, severity: Severity) => void, at?: IssueSink["at"]): void {
   const sink: IssueSink = {
     lang: null,
     standards: true,
     found: (_code, severity, cell) => mark(cell, severity),
     made: (issue, severity) => mark(issue.cell, severity),
+    at,
   };
   for (const r of result.records) explainRecord(r, sink);
   // A group's problem marks its cells as the 提醒 its lines carry, never against a line's own verdict.
@@ -314,8 +315,7 @@ function markList(result: SheetResult, byRow: Map<number, Issue[]>): ResultPlan[
 function packedMarks(result: SheetResult, byRow: Map<number, Issue[]>): Float64Array {
   let out = new Float64Array(1024);
   let n = 0;
-  eachMark(result, byRow, (c, severity) => {
-    const key = c ? cellKey(c) : -1;
+  const put = (key: number, severity: Severity) => {
     if (key < 0) return;
     if (n === out.length) {
       const grown = new Float64Array(out.length * 2);
@@ -323,7 +323,15 @@ function packedMarks(result: SheetResult, byRow: Map<number, Issue[]>): Float64A
       out = grown;
     }
     out[n++] = key * 2 + (severity === "error" ? 1 : 0);
-  });
+  };
+  // The records' cells as sheet row and column where the engine can tell them from the verdicts
+  // (no address made and read again); the order does not matter here, the marks are sorted.
+  eachMark(
+    result,
+    byRow,
+    (c, severity) => put(c ? cellKey(c) : -1, severity),
+    (row, col, severity) => put(row >= 1 && row <= MAX_ROWS && col >= 1 && col <= MAX_COLS ? row * MAX_COLS + col - 1 : -1, severity),
+  );
   const sorted = out.subarray(0, n).sort();
   // Each cell once: its last entry, an error where there is one (odd sorts after even).
   let k = 0;
