@@ -130,6 +130,18 @@ test("JSON: every record's text is what JSON.stringify writes (parsed and writte
   // eslint-disable-next-line no-control-regex
   expect(table).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
   expect(table.split("\n").length).toBeGreaterThan(result.records.length);
+  // Each record's line begins with its row and name padded as defined (the table is written as
+  // UTF-8 bytes: a surrogate not in a pair arrives as U+FFFD, as a string written to stdout did).
+  const lines = table.split("\n");
+  const h = lines.findIndex((l) => l.startsWith("  行"));
+  const rowWidth = width(lines[h].slice(2, lines[h].indexOf("名称")));
+  const nameWidth = width(lines[h].slice(lines[h].indexOf("名称"), lines[h].indexOf("结论")));
+  const lone = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+  result.records.forEach((r, j) => {
+    const want = `  ${padByDefinition(String(r.row), rowWidth)}${padByDefinition(r.label, nameWidth)}`.replace(lone, "\ufffd");
+    expect([j, lines[h + 1 + j].slice(0, want.length)]).toEqual([j, want]);
+  });
+  expect(lines.some((l) => l.includes("\ufffd"))).toBe(true);
 });
 
 test("report: every cell read back from the workbook is the row's value (repeated texts made once, edge spaces kept)", () => {

@@ -62,13 +62,17 @@ const money = (n: number) => n.toLocaleString("zh-CN", { minimumFractionDigits: 
 const MAX_SKIPS_LISTED = 10;
 const problemLine = (p: IssueOut) => `    ${p.severity === "error" ? "✗" : "!"} ${p.message ?? ""}${p.source ? `〔${p.source}〕` : ""}\n`;
 
-/**
- * Text is handed on in pieces of about this many characters: the strings a piece is built from
- * are let go while still young (cheap to collect), not kept for a whole chunk of records.
- */
-const PIECE = 1 << 16;
+/** A line's fixed pieces, as UTF-8 made once. */
+const LINE_START = ascii("  ");
+const LINE_END = ascii("\n");
+const SPACE_BYTES = Array.from({ length: 64 }, (_, n) => ascii(" ".repeat(n)));
 
-/** One checked sheet as the readable table, written as its records arrive. */
+/**
+ * One checked sheet as the readable table, written as its records arrive, as UTF-8: each line's
+ * repeating columns (grade, met count, status, unmet standards) encoded once and copied, the row
+ * number as digits, only the name encoded per record — no string built per line, none joined or
+ * encoded again. Handed on after the heading, after each chunk of records and at the end.
+ */
 export class TableSheet {
   readonly #r: SheetReader;
   readonly #names: (k: number) => string;
@@ -77,45 +81,52 @@ export class TableSheet {
   /** Grades in the order first shown, for their consequences. */
   readonly #seen = new Set<number>();
   /**
-   * A record's columns that repeat from record to record, each padded once: the grade (by index,
-   * -1 none), the status, the met count (by met and total), the unmet standards (by failed list,
-   * when nothing is unchecked).
+   * A record's columns that repeat from record to record, each padded and encoded once: the grade
+   * (by index, -1 none), the status, the met count (by met and total), the unmet standards (by
+   * failed list, when nothing is unchecked).
    */
-  readonly #grade: string[] = [];
-  readonly #status: string[];
-  readonly #met = new Map<number, string>();
-  readonly #failed: string[] = [];
+  readonly #grade: Uint8Array[] = [];
+  readonly #status: Uint8Array[];
+  readonly #met = new Map<number, Uint8Array>();
+  readonly #failed: Uint8Array[] = [];
+  readonly #o = new Utf8Bytes();
   constructor(
     file: string,
     head: SheetHead,
-    private readonly out: Out,
+    private readonly out: OutBytes,
   ) {
     this.#r = new SheetReader(head);
     const pack = getPack(head.pack);
     this.#names = namesOf(pack, this.#r.lists);
-    this.#status = STATUSES.map((s) => pad(STATUS_ZH[s], 8));
+    this.#status = STATUSES.map((s) => ascii(pad(STATUS_ZH[s], 8)));
     let s = `\n${file} ／ ${head.sheet} — ${pack?.name.zh ?? head.pack}（表头第 ${head.headerRow} 行，${head.summary.records} 条记录）\n`;
     if (head.records) s += `  ${pad("行", head.rowWidth)}${pad("名称", head.nameWidth)}${head.graded ? pad("结论", 8) : ""}${head.counted ? pad("达标", 7) : ""}${pad("状态", 8)}${head.graded ? "未达标项" : "问题"}\n`;
-    out(terminalSafe(s, true));
+    this.#o.utf8(terminalSafe(s, true));
+    this.#hand();
   }
 
-  #gradeCell(g: number): string {
-    return (this.#grade[g + 1] ??= pad(g >= 0 ? this.#r.head.grades[g] : "", 8));
+  #gradeCell(g: number): Uint8Array {
+    return (this.#grade[g + 1] ??= ascii(pad(g >= 0 ? this.#r.head.grades[g] : "", 8)));
   }
 
-  #metCell(met: number, total: number): string {
+  #metCell(met: number, total: number): Uint8Array {
     const key = met * 65536 + total;
     let t = this.#met.get(key);
-    if (t === undefined) this.#met.set(key, (t = pad(met < 0 ? "" : `${met}/${total}`, 7)));
+    if (t === undefined) this.#met.set(key, (t = ascii(pad(met < 0 ? "" : `${met}/${total}`, 7))));
     return t;
   }
 
   /** The unmet standards and those that could not be checked, as the last column prints them. */
-  #what(failed: number, unchecked: number): string {
-    if (unchecked === 0) return (this.#failed[failed] ??= terminalSafe(this.#names(failed)));
+  #what(o: Utf8Bytes, failed: number, unchecked: number): void {
+    if (unchecked === 0) return o.bytes((this.#failed[failed] ??= ascii(terminalSafe(this.#names(failed)))));
     const f = this.#names(failed);
     const u = `无法检查：${this.#names(unchecked)}`;
-    return terminalSafe(f ? `${f}；${u}` : u);
+    o.utf8(terminalSafe(f ? `${f}；${u}` : u));
+  }
+
+  /** What is written so far, handed on. */
+  #hand(): void {
+    if (this.#o.pos) this.out(this.#o.take());
   }
 
   records(chunk: RecordChunk): void {
@@ -126,38 +137,43 @@ export class TableSheet {
     // Each record's line by a method called per record, not in this loop: compiled once as it grows
     // hot, where the loop was compiled on the stack, then for the next chunk, then again.
     for (let j = 0; j < c.n; j++) this.#record(c, at, standard, j);
-    if (this.#text) {
-      this.out(this.#text);
-      this.#text = "";
-    }
+    this.#hand();
   }
-
-  /** Lines not yet handed on. */
-  #text = "";
 
   #record(c: RecordChunk, at: Int32Array, standard: Uint8Array, j: number): void {
     const h = this.#r.head;
+    const o = this.#o;
     const g = c.grade[j];
     if (g >= 0) this.#seen.add(g);
-    let what: string;
+    o.bytes(LINE_START);
+    // The row's digits, padded: a sheet row always fits its column (rowWidth is the last row's).
+    const row = c.row[j];
+    const p = o.pos;
+    o.number(row);
+    const digits = o.pos - p;
+    if (digits <= h.rowWidth - 2) o.bytes(SPACE_BYTES[h.rowWidth - digits] ?? ascii(" ".repeat(h.rowWidth - digits)));
+    else {
+      o.pos = p;
+      o.utf8(padNumber(row, h.rowWidth));
+    }
+    const label = stringAt(c.labels, j) ?? "";
+    o.utf8(pad(c.hidden[j] ? `${label}（隐藏行）` : label, h.nameWidth));
+    if (h.graded) o.bytes(this.#gradeCell(g));
+    if (h.counted) o.bytes(this.#metCell(c.met[j], c.total[j]));
+    o.bytes(this.#status[c.status[j]]);
     if (h.graded) {
-      what = this.#what(c.failed[j], c.unchecked[j]);
+      this.#what(o, c.failed[j], c.unchecked[j]);
       for (let k = at[j]; k < at[j + 1]; k++) {
         if (standard[c.issues.code[k]]) continue;
         // A flat copy of its own, holding nothing larger it was made from, kept until the sheet ends.
         this.#fix.push(ownCopy(problemLine(this.#r.issue(c, k))));
       }
     } else {
-      what = "";
+      let what = "";
       for (let k = at[j]; k < at[j + 1]; k++) what += (what ? "；" : "") + this.#r.message(c, k);
-      what = terminalSafe(what);
+      if (what) o.utf8(terminalSafe(what));
     }
-    const label = stringAt(c.labels, j) ?? "";
-    this.#text += `  ${padNumber(c.row[j], h.rowWidth)}${pad(c.hidden[j] ? `${label}（隐藏行）` : label, h.nameWidth)}${h.graded ? this.#gradeCell(g) : ""}${h.counted ? this.#metCell(c.met[j], c.total[j]) : ""}${this.#status[c.status[j]]}${what}\n`;
-    if (this.#text.length >= PIECE) {
-      this.out(this.#text);
-      this.#text = "";
-    }
+    o.bytes(LINE_END);
   }
 
   end(): void {
@@ -182,7 +198,9 @@ export class TableSheet {
     const skipped = h.skipped.length ? `；跳过 ${shownSkips.join("、")}${moreSkips}` : "";
     lines.push(`  小计：${grades ? grades + "；" : ""}${STATUS_ZH.ok} ${h.summary.ok}，${STATUS_ZH.warning} ${h.summary.warning}，${STATUS_ZH.error} ${h.summary.error}${skipped}\n`);
     for (const i of h.interpretations) lines.push(`  说明：${i.text}${i.source ? `〔${i.source}〕` : ""}\n`);
-    this.out(terminalSafe(lines.join(""), true));
+    // Line by line: the cells to fix may be many, and one string of them all could pass V8's longest.
+    for (const l of lines) this.#o.utf8(terminalSafe(l, true));
+    this.#hand();
   }
 }
 
@@ -740,9 +758,9 @@ function feed(r: SheetResult, needs: Needs, make: (head: SheetHead) => { records
 
 /** One checked sheet as the table's text. */
 export function sheetTable(file: string, r: SheetResult, lang: Lang = "zh"): string {
-  const parts: string[] = [];
-  feed(r, { lang, all: false, messages: true }, (h) => new TableSheet(file, h, (s) => parts.push(s)));
-  return parts.join("");
+  const parts: Uint8Array[] = [];
+  feed(r, { lang, all: false, messages: true }, (h) => new TableSheet(file, h, (b) => parts.push(b)));
+  return new TextDecoder().decode(concat(parts));
 }
 
 /** One checked sheet as its compact JSON text (issues with their message when `messages`). */

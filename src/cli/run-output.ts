@@ -98,7 +98,7 @@ export class RunOutput {
       this.#close();
       const file = this.fileOf(i);
       const w: Writers = { sheet };
-      if (this.o.table) w.table = new TableSheet(file, piece, this.o.out);
+      if (this.o.table) w.table = new TableSheet(file, piece, this.#bytes);
       if (this.o.json) {
         this.#entry();
         w.json = new JsonSheet(file, piece, this.#bytes);
