@@ -14,17 +14,22 @@ const cell = fc.record({
   fill: fc.constantFrom<string | null>(null, "#FFFF00", "#C6EFCE", "#FFC7CE"),
 });
 
+/** Cells added to a MarkLog in the order given: its lists are what encodeRuns(packCells(…)) writes of the same cells. */
+function expectLoggedAsPacked(cells: { row: number; col: number; severity: "error" | "warning"; fill: string | null }[]): void {
+  const log = new MarkLog();
+  for (const c of cells) log.add(c.row, c.col, c.severity, c.fill);
+  const got = log.encoded();
+  expect(got.error).toBe(encodeRuns(packCells(cells.filter((c) => c.severity === "error"))));
+  expect(got.warning).toBe(encodeRuns(packCells(cells.filter((c) => c.severity === "warning"))));
+  const order = [...new Set(cells.map((c) => c.fill).filter((f): f is string => f !== null))];
+  expect(Object.keys(got.fills)).toEqual(order);
+  for (const f of order) expect(got.fills[f]).toBe(encodeRuns(packCells(cells.filter((c) => c.fill === f))));
+}
+
 test("property: the marks and fills as encodeRuns(packCells(…)) writes them, whatever the order and repeats", () => {
   fc.assert(
     fc.property(fc.array(cell, { maxLength: 300 }), (cells) => {
-      const log = new MarkLog();
-      for (const c of cells) log.add(c.row, c.col, c.severity, c.fill);
-      const got = log.encoded();
-      expect(got.error).toBe(encodeRuns(packCells(cells.filter((c) => c.severity === "error"))));
-      expect(got.warning).toBe(encodeRuns(packCells(cells.filter((c) => c.severity === "warning"))));
-      const order = [...new Set(cells.map((c) => c.fill).filter((f): f is string => f !== null))];
-      expect(Object.keys(got.fills)).toEqual(order);
-      for (const f of order) expect(got.fills[f]).toBe(encodeRuns(packCells(cells.filter((c) => c.fill === f))));
+      expectLoggedAsPacked(cells);
     }),
     { numRuns: 300 },
   );
@@ -34,14 +39,7 @@ test("property: cells added row by row, columns ascending (the copy's writer's o
   fc.assert(
     fc.property(fc.array(cell, { maxLength: 300 }), (unordered) => {
       const cells = [...unordered, ...unordered.slice(0, 5)].sort((a, b) => a.row - b.row || a.col - b.col);
-      const log = new MarkLog();
-      for (const c of cells) log.add(c.row, c.col, c.severity, c.fill);
-      const got = log.encoded();
-      expect(got.error).toBe(encodeRuns(packCells(cells.filter((c) => c.severity === "error"))));
-      expect(got.warning).toBe(encodeRuns(packCells(cells.filter((c) => c.severity === "warning"))));
-      const order = [...new Set(cells.map((c) => c.fill).filter((f): f is string => f !== null))];
-      expect(Object.keys(got.fills)).toEqual(order);
-      for (const f of order) expect(got.fills[f]).toBe(encodeRuns(packCells(cells.filter((c) => c.fill === f))));
+      expectLoggedAsPacked(cells);
     }),
     { numRuns: 300 },
   );

@@ -14,6 +14,7 @@ import { evaluateSheet } from "../src/engine";
 import { builtinPacks } from "../src/packs";
 import { inspectLines, pad, terminalSafe } from "../src/cli/format";
 import { bookParts, HOSTILE, sheetXml, zipParts } from "./support/hostile";
+import { costRatio } from "./support/cost-ratio";
 
 const packs = builtinPacks();
 
@@ -23,35 +24,22 @@ function outcome(bytes: Uint8Array): string {
   return r.ok ? "ok" : r.error.code;
 }
 
-/** CPU time (µs) of fn, the least of three runs: the machine is shared, CPU time and a minimum keep others' load out. */
-function cpu(fn: () => void): number {
-  let best = Infinity;
-  for (let i = 0; i < 3; i++) {
-    const t = process.cpuUsage();
-    fn();
-    const d = process.cpuUsage(t);
-    best = Math.min(best, d.user + d.system);
-  }
-  return best;
-}
-
 /** Below this (µs) a run is too short to compare: the ratio is taken against it instead. */
 const FLOOR = 30_000;
 
 describe("hostile workbooks at two sizes: a coded outcome, cost no worse than linear", () => {
   for (const [id, c] of Object.entries(HOSTILE)) {
-    test(`${id}: ${c.title} → ${c.code}`, () => {
+    test(`${id}: ${c.title} → ${c.code}`, async () => {
       const [a, b] = c.sizes;
       const small = c.make(a);
       const large = c.make(b);
       expect(outcome(small)).toBe(c.code);
       expect(outcome(large)).toBe(c.code);
-      const ca = cpu(() => outcome(small));
-      const cb = cpu(() => outcome(large));
       // 4× the input: linear ≈ 4, quadratic ≈ 16
-      expect(cb / Math.max(ca, FLOOR)).toBeLessThan(8);
+      const cost = await costRatio(() => outcome(small), () => outcome(large), { limit: 8, floor: FLOOR });
+      expect(cost.ratio).toBeLessThan(8);
       // and well under a second per MB of file
-      if (c.perMb !== false) expect(cb / 1e6).toBeLessThan(Math.max(1, large.length / 1048576));
+      if (c.perMb !== false) expect(cost.large / 1e6).toBeLessThan(Math.max(1, large.length / 1048576));
     }, 120_000);
   }
 });
@@ -170,15 +158,14 @@ describe("what reaches a terminal", () => {
     expect(terminalSafe("a\u202Eb\nc", true)).toBe("a\uFFFDb\nc");
   });
 
-  test("a 32,767-character label and a 100,000-character sheet name cost their length, not its square", () => {
+  test("a 32,767-character label and a 100,000-character sheet name cost their length, not its square", async () => {
     const table = (n: number) => () => {
       pad("长".repeat(n), 46);
       inspectLines("f.xlsx", [{ name: "表".repeat(n), state: "visible", rows: 1, cols: 1, headerRow: null, pack: null }]);
     };
     for (let i = 0; i < 50; i++) table(25_000)(); // warm up
-    const ca = cpu(() => { for (let i = 0; i < 50; i++) table(25_000)(); });
-    const cb = cpu(() => { for (let i = 0; i < 50; i++) table(100_000)(); });
-    expect(cb / Math.max(ca, FLOOR)).toBeLessThan(8);
+    const runs = (n: number) => () => { for (let i = 0; i < 50; i++) table(n)(); };
+    expect((await costRatio(runs(25_000), runs(100_000), { limit: 8, floor: FLOOR })).ratio).toBeLessThan(8);
     expect(pad("长".repeat(32_767), 10)).toBe("长长长长… ");
   });
 });

@@ -4,8 +4,8 @@
  * the command line builds them (the verdicts a worker sends, wire.ts, then each output from them). Four times
  * the rows must cost less than six times as much — a quadratic step (a string spliced per row, a
  * list searched per record) costs sixteen times. Cost is CPU time (every thread of this process),
- * the best of three runs of each size taken in turn, so a busy machine's waiting does not count. Not a timer: no absolute
- * figure is asserted.
+ * measured as support/cost-ratio.ts does (after a collection, sizes in turn, the least of each), so
+ * a busy machine's waiting does not count. Not a timer: no absolute figure is asserted.
  */
 import { checkWorkbook } from "../src/file/check";
 import { builtinPacks } from "../src/packs";
@@ -15,6 +15,7 @@ import { copyMismatch } from "../src/file/resave";
 import { buildXlsx } from "./support/xlsx-build";
 import { useNodeInflate } from "../src/file/node/inflate";
 import { useNodeDeflate } from "../src/file/node/deflate";
+import { costRatio } from "./support/cost-ratio";
 
 // The codecs of the command line's workers (Node's zlib), as the outputs are built there.
 useNodeInflate();
@@ -37,13 +38,6 @@ function workbook(rows: number): Uint8Array {
   return buildXlsx({ sheets: [{ name: "考核", xml: out.join("") }] });
 }
 
-async function cpuMs(fn: () => unknown): Promise<number> {
-  const t = process.cpuUsage();
-  await fn();
-  const d = process.cpuUsage(t);
-  return (d.user + d.system) / 1000;
-}
-
 const SMALL = 5_000;
 const LARGE = 20_000;
 const books = { small: workbook(SMALL), large: workbook(LARGE) };
@@ -55,15 +49,7 @@ const checked = (bytes: Uint8Array, plans = false) => {
 
 /** Each output's cost at both sizes, the check included (reading and verdicts are linear; bench:cli times them apart). */
 async function ratio(output: (bytes: Uint8Array) => () => unknown): Promise<number> {
-  // The sizes taken in turn, best of three each: a collection or a busy moment that lands on one
-  // run of one size (a 6.5 seen once on CI for the JSON) does not decide the ratio.
-  let small = Infinity;
-  let large = Infinity;
-  for (let k = 0; k < 3; k++) {
-    small = Math.min(small, await cpuMs(output(books.small)));
-    large = Math.min(large, await cpuMs(output(books.large)));
-  }
-  return large / small;
+  return (await costRatio(output(books.small), output(books.large), { limit: 6 })).ratio;
 }
 
 // Each run checks afresh: a record explains itself once, when first read, and that is the output's work.
