@@ -244,6 +244,12 @@ async function folderSection(dir: string): Promise<void> {
     },
   });
   console.log(`\n- the JSON answered ${fmtN(fig.answered)} of ${fmtN(count)} files (${fmtN(fig.checked)} checked, ${fmtN(fig.answered - fig.checked)} with an error); ${fmtN(fig.copies)} annotated copies; report ${fig.reportMb.toFixed(1)} MB.`);
+  if (fig.answered > fig.checked) {
+    console.log(`- the errors by code: ${Object.entries(fig.errorCodes).map(([c, n]) => `${c} ${fmtN(n)}`).join(", ")}; the first as written:`);
+    for (const e of fig.errorSamples) console.log(`  - \`${e.replace(/`/g, "'")}\``);
+  }
+  // The command's own last words (not its progress lines) when it did not end as it should.
+  if (!fig.every.ok) for (const line of (fig.every.stderr ?? "").split("\n").filter((l) => l && !/^已处理|^已写出标注副本/.test(l)).slice(-8)) console.log(`  - stderr: ${line}`);
   // Bounded: the folder's peak stays within twice what one of its workbooks alone needs with the same outputs.
   const bound = 2 * fig.one.peakMb;
   const complete = fig.table.ok && fig.every.ok && fig.answered === count && fig.checked === count && fig.copies === count;

@@ -125,6 +125,9 @@ export interface FolderFigures {
   /** Files the --json run answered, and with a check (not an error). */
   answered: number;
   checked: number;
+  /** The JSON's errors by code, and the first few as written. */
+  errorCodes: Record<string, number>;
+  errorSamples: string[];
   copies: number;
   reportMb: number;
 }
@@ -133,10 +136,14 @@ export interface FolderFigures {
  * The files a --json document answers and how many of them with an error, read in pieces (the
  * document of a large folder is larger than any JavaScript string), pretty-printed or compact.
  */
-export function jsonFiles(file: string): { files: number; errors: number } {
+export function jsonFiles(file: string): { files: number; errors: number; codes: Record<string, number>; samples: string[] } {
   const names = new Set<string>();
   let errors = 0;
-  if (!fs.existsSync(file)) return { files: 0, errors: 0 };
+  // Each error by its code, and the first few as written: a folder run that fails says why (the
+  // bench's run folder is removed, and a 1,000-file run's errors were once lost with it).
+  const codes: Record<string, number> = {};
+  const samples: string[] = [];
+  if (!fs.existsSync(file)) return { files: 0, errors: 0, codes, samples };
   const fd = fs.openSync(file, "r");
   const decoder = new StringDecoder("utf8");
   const buf = Buffer.alloc(8 << 20);
@@ -151,12 +158,18 @@ export function jsonFiles(file: string): { files: number; errors: number } {
       // A copy of the name: the match is a slice that would keep its whole 8 MB piece alive (a
       // 1,000-file folder's names held every piece, and this script ran out of memory).
       if (m[1] !== undefined) names.add(Buffer.from(m[1]).toString());
-      else errors++;
+      else {
+        errors++;
+        const said = text.slice(m.index!, m.index! + 300);
+        const code = /"code":\s*"([^"]*)"/.exec(said)?.[1] ?? "?";
+        codes[code] = (codes[code] ?? 0) + 1;
+        if (samples.length < 3) samples.push(Buffer.from(said).toString());
+      }
     }
     carry = last ? "" : text.slice(Math.max(0, safe));
   }
   fs.closeSync(fd);
-  return { files: names.size, errors };
+  return { files: names.size, errors, codes, samples };
 }
 
 /**
@@ -193,7 +206,7 @@ export async function benchFolder(count: number, rows: number, dir: string, o: {
   o.onFigure(`\`check <folder>\` (table)`, table);
   const all = await runNode(every(folder), { cwd: ROOT, stdoutFile: json, okCodes: [0, 1], produced: () => nonEmpty(report)() && nonEmpty(copies)(), timeoutMs: o.timeoutMs * count });
   o.onFigure(`\`check <folder> --json --report --annotate\``, all);
-  const { files, errors } = jsonFiles(json);
+  const { files, errors, codes, samples } = jsonFiles(json);
   const fig: FolderFigures = {
     count,
     rows,
@@ -202,6 +215,8 @@ export async function benchFolder(count: number, rows: number, dir: string, o: {
     every: all,
     answered: files,
     checked: files - errors,
+    errorCodes: codes,
+    errorSamples: samples,
     copies: fs.existsSync(copies) ? fs.readdirSync(copies).length : 0,
     reportMb: fs.existsSync(report) ? fs.statSync(report).size / 1048576 : 0,
   };
