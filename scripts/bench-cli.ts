@@ -138,7 +138,6 @@ export interface FolderFigures {
  */
 export function jsonFiles(file: string): { files: number; errors: number; codes: Record<string, number>; samples: string[] } {
   const names = new Set<string>();
-  let errors = 0;
   // Each error by its code, and the first few as written: a folder run that fails says why (the
   // bench's run folder is removed, and a 1,000-file run's errors were once lost with it).
   const codes: Record<string, number> = {};
@@ -159,7 +158,6 @@ export function jsonFiles(file: string): { files: number; errors: number; codes:
       // 1,000-file folder's names held every piece, and this script ran out of memory).
       if (m[1] !== undefined) names.add(Buffer.from(m[1]).toString());
       else {
-        errors++;
         const said = text.slice(m.index!, m.index! + 300);
         const code = /"code":\s*"([^"]*)"/.exec(said)?.[1] ?? "?";
         codes[code] = (codes[code] ?? 0) + 1;
@@ -169,7 +167,7 @@ export function jsonFiles(file: string): { files: number; errors: number; codes:
     carry = last ? "" : text.slice(Math.max(0, safe));
   }
   fs.closeSync(fd);
-  return { files: names.size, errors, codes, samples };
+  return { files: names.size, errors: Object.values(codes).reduce((n, c) => n + c, 0), codes, samples };
 }
 
 /**
